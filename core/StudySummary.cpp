@@ -1,0 +1,290 @@
+#include "core/StudySummary.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace fa {
+
+namespace {
+
+void addKnown(std::optional<double>& acc, const std::optional<double>& v) {
+    if (v) acc = acc.value_or(0.0) + *v;
+}
+
+std::optional<double> sumEvents(const DoseObject& o, bool (*select)(EventType),
+                                std::optional<double> (*value)(const IrradiationEvent&)) {
+    std::optional<double> sum;
+    bool anySelected = false;
+    for (const auto& e : o.events) {
+        if (!select(e.type)) continue;
+        anySelected = true;
+        addKnown(sum, value(e));
+    }
+    // A report that lists events, none of this kind, says the time of this kind is zero.
+    if (!anySelected && !o.events.empty()) return 0.0;
+    return sum;
+}
+
+bool isFluoro(EventType t) { return t == EventType::Fluoroscopy; }
+bool isAcq(EventType t) { return isAcquisition(t); }
+std::optional<double> durationOf(const IrradiationEvent& e) { return e.duration_s(); }
+
+template <typename F> std::optional<double> sumPlanes(const DoseObject& o, F value) {
+    std::optional<double> sum;
+    for (const auto& p : o.planes) addKnown(sum, value(p));
+    return sum;
+}
+
+ObjectFigures rdsrFigures(const DoseObject& o) {
+    ObjectFigures f;
+    f.fluoroTime_s = sumPlanes(o, [](const PlaneTotals& p) { return p.fluoroTime_s; });
+    if (!f.fluoroTime_s) f.fluoroTime_s = sumEvents(o, isFluoro, durationOf);
+    f.acquisitionTime_s = sumPlanes(o, [](const PlaneTotals& p) { return p.acquisitionTime_s; });
+    if (!f.acquisitionTime_s) f.acquisitionTime_s = sumEvents(o, isAcq, durationOf);
+    f.dap_Gym2 = sumPlanes(o, [](const PlaneTotals& p) { return p.dap_Gym2(); });
+    if (!f.dap_Gym2) {
+        for (const auto& e : o.events) addKnown(f.dap_Gym2, e.dap_Gym2);
+    }
+    f.doseRp_Gy = sumPlanes(o, [](const PlaneTotals& p) { return p.doseRp_Gy(); });
+    if (!f.doseRp_Gy) {
+        for (const auto& e : o.events) addKnown(f.doseRp_Gy, e.doseRp_Gy);
+    }
+    f.frames = sumPlanes(o, [](const PlaneTotals& p) { return p.frames; });
+    return f;
+}
+
+ObjectFigures imageFigures(const DoseObject& o) {
+    ObjectFigures f;
+    for (const auto& e : o.events) {
+        addKnown(f.acquisitionTime_s, e.duration_s());
+        addKnown(f.dap_Gym2, e.dap_Gym2);
+        addKnown(f.doseRp_Gy, e.doseRp_Gy);
+        addKnown(f.frames, e.frames);
+    }
+    return f;
+}
+
+bool isSubset(const std::set<std::string>& a, const std::set<std::string>& b) {
+    return std::includes(b.begin(), b.end(), a.begin(), a.end());
+}
+
+bool intersects(const std::set<std::string>& a, const std::set<std::string>& b) {
+    for (const auto& k : a)
+        if (b.count(k)) return true;
+    return false;
+}
+
+// Vendor summaries list no events: of two from one device, the one whose every known total is at
+// least the other's is the later cumulative state.
+bool dominates(const VendorTotals& a, const VendorTotals& b) {
+    auto geq = [](const std::optional<double>& x, const std::optional<double>& y) {
+        return !y || (x && *x >= *y);
+    };
+    return geq(a.exposures, b.exposures) && geq(a.fluoroTime_s, b.fluoroTime_s) && geq(a.dap_Gym2, b.dap_Gym2) &&
+           geq(a.doseRp_Gy, b.doseRp_Gy);
+}
+
+struct Candidate {
+    const DoseObject* object;
+    std::size_t arrival;
+    std::set<std::string> keys;
+};
+
+// Keeps, of one device's RDSRs, those not contained in another; warns where kept ones overlap.
+std::vector<Candidate> keepRdsrs(std::vector<Candidate> reports, std::vector<Warning>& warnings) {
+    std::sort(reports.begin(), reports.end(), [](const Candidate& a, const Candidate& b) {
+        if (a.keys.size() != b.keys.size()) return a.keys.size() > b.keys.size();
+        return a.arrival > b.arrival;
+    });
+    std::vector<Candidate> kept;
+    for (auto& r : reports) {
+        const bool contained =
+            std::any_of(kept.begin(), kept.end(), [&](const Candidate& k) { return isSubset(r.keys, k.keys); });
+        if (contained) continue;
+        for (const auto& k : kept) {
+            if (intersects(r.keys, k.keys)) {
+                warnings.push_back(Warning{"overlapping-reports",
+                                           "dose reports " + r.object->sopInstanceUid + " and " +
+                                               k.object->sopInstanceUid +
+                                               " share some but not all irradiation events; their totals are added "
+                                               "and may count the shared events twice",
+                                           1});
+            }
+        }
+        kept.push_back(std::move(r));
+    }
+    return kept;
+}
+
+std::vector<Candidate> keepVendorSummaries(std::vector<Candidate> reports) {
+    std::vector<Candidate> kept;
+    // Latest first, so that of two equal summaries the later one is kept.
+    std::sort(reports.begin(), reports.end(), [](const Candidate& a, const Candidate& b) { return a.arrival > b.arrival; });
+    for (auto& r : reports) {
+        const VendorTotals rv = r.object->vendor.value_or(VendorTotals{});
+        bool covered = false;
+        for (auto& k : kept) {
+            const VendorTotals kv = k.object->vendor.value_or(VendorTotals{});
+            if (dominates(kv, rv)) {
+                covered = true;
+                break;
+            }
+            if (dominates(rv, kv)) {
+                k = r;
+                covered = true;
+                break;
+            }
+        }
+        if (!covered) kept.push_back(r);
+    }
+    return kept;
+}
+
+void summariseImages(const std::vector<const DoseObject*>& images, StudySummary& s) {
+    ObjectFigures total;
+    std::optional<double> headerExposures;
+    for (const auto* o : images) {
+        const ObjectFigures f = imageFigures(*o);
+        addKnown(total.acquisitionTime_s, f.acquisitionTime_s);
+        addKnown(total.dap_Gym2, f.dap_Gym2);
+        addKnown(total.doseRp_Gy, f.doseRp_Gy);
+        addKnown(total.frames, f.frames);
+        if (o->headerFluoroTime_s) s.fluoroTime_s = std::max(s.fluoroTime_s.value_or(0.0), *o->headerFluoroTime_s);
+        if (o->headerExposures) headerExposures = std::max(headerExposures.value_or(0.0), *o->headerExposures);
+        s.countedObjects.push_back(o->sopInstanceUid);
+    }
+    auto shots = static_cast<long long>(images.size());
+    if (headerExposures && *headerExposures > static_cast<double>(shots)) shots = static_cast<long long>(*headerExposures);
+    s.irradiationEvents = shots;
+    s.acquisitionEvents = static_cast<long long>(images.size());
+    s.acquisitionTime_s = total.acquisitionTime_s;
+    s.dap_Gym2 = total.dap_Gym2;
+    s.doseRp_Gy = total.doseRp_Gy;
+    s.frames = total.frames;
+    s.source = SourceKind::ImageHeaders;
+    if (s.fluoroTime_s || s.acquisitionTime_s)
+        s.exposureTime_s = s.fluoroTime_s.value_or(0.0) + s.acquisitionTime_s.value_or(0.0);
+}
+
+} // namespace
+
+std::vector<std::string> eventKeys(const DoseObject& object) {
+    std::vector<std::string> keys;
+    keys.reserve(object.events.size());
+    std::map<std::string, int> seen;
+    for (const auto& e : object.events) {
+        if (!e.uid.empty()) {
+            keys.push_back(e.uid);
+            continue;
+        }
+        char dap[32] = "";
+        if (e.dap_Gym2) std::snprintf(dap, sizeof dap, "%.9g", *e.dap_Gym2);
+        std::string sig = "no-uid|" + e.startedAt + "|" + toString(e.type) + "|" + dap;
+        const int n = seen[sig]++;
+        keys.push_back(sig + "|" + std::to_string(n));
+    }
+    return keys;
+}
+
+ObjectFigures figuresOf(const DoseObject& object) {
+    switch (object.kind) {
+    case SourceKind::Rdsr: return rdsrFigures(object);
+    case SourceKind::ImageHeaders: return imageFigures(object);
+    case SourceKind::VendorSummary: {
+        ObjectFigures f;
+        if (object.vendor) {
+            f.fluoroTime_s = object.vendor->fluoroTime_s;
+            f.dap_Gym2 = object.vendor->dap_Gym2;
+            f.doseRp_Gy = object.vendor->doseRp_Gy;
+        }
+        return f;
+    }
+    }
+    return {};
+}
+
+StudySummary summarize(const std::vector<DoseObject>& objects) {
+    StudySummary s;
+    std::vector<const DoseObject*> images;
+    std::map<std::string, std::vector<Candidate>> rdsrByDevice, vendorByDevice;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+        const auto& o = objects[i];
+        if (o.kind == SourceKind::ImageHeaders) {
+            images.push_back(&o);
+            continue;
+        }
+        Candidate c{&o, i, {}};
+        if (o.kind == SourceKind::Rdsr) {
+            const auto keys = eventKeys(o);
+            c.keys.insert(keys.begin(), keys.end());
+            rdsrByDevice[o.device.key()].push_back(std::move(c));
+        } else {
+            vendorByDevice[o.device.key()].push_back(std::move(c));
+        }
+    }
+
+    if (rdsrByDevice.empty() && vendorByDevice.empty()) {
+        if (!images.empty()) summariseImages(images, s);
+        return s;
+    }
+
+    std::vector<Candidate> kept;
+    for (auto& [device, reports] : rdsrByDevice)
+        for (auto& c : keepRdsrs(std::move(reports), s.warnings)) kept.push_back(std::move(c));
+    for (auto& [device, reports] : vendorByDevice) {
+        if (rdsrByDevice.count(device)) continue; // the device's RDSR takes precedence
+        for (auto& c : keepVendorSummaries(std::move(reports))) kept.push_back(std::move(c));
+    }
+    std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.arrival < b.arrival; });
+
+    std::set<std::string> allKeys, fluoroKeys, acqKeys;
+    std::optional<long long> vendorExposures;
+    bool anyRdsr = false;
+    ObjectFigures total;
+    for (const auto& c : kept) {
+        const DoseObject& o = *c.object;
+        s.countedObjects.push_back(o.sopInstanceUid);
+        const ObjectFigures f = figuresOf(o);
+        addKnown(total.fluoroTime_s, f.fluoroTime_s);
+        addKnown(total.acquisitionTime_s, f.acquisitionTime_s);
+        addKnown(total.dap_Gym2, f.dap_Gym2);
+        addKnown(total.doseRp_Gy, f.doseRp_Gy);
+        addKnown(total.frames, f.frames);
+        if (o.kind == SourceKind::Rdsr) {
+            anyRdsr = true;
+            if (!o.planes.empty()) s.planes = s.planes.value_or(0) + static_cast<int>(o.planes.size());
+            const auto keys = eventKeys(o);
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                if (!allKeys.insert(keys[i]).second) continue;
+                if (o.events[i].type == EventType::Fluoroscopy) fluoroKeys.insert(keys[i]);
+                if (isAcquisition(o.events[i].type)) acqKeys.insert(keys[i]);
+            }
+        } else if (o.vendor && o.vendor->exposures) {
+            vendorExposures = vendorExposures.value_or(0) + static_cast<long long>(*o.vendor->exposures);
+        }
+    }
+
+    if (anyRdsr) {
+        s.irradiationEvents = static_cast<long long>(allKeys.size());
+        s.fluoroEvents = static_cast<long long>(fluoroKeys.size());
+        s.acquisitionEvents = static_cast<long long>(acqKeys.size());
+        if (vendorExposures) *s.acquisitionEvents += *vendorExposures;
+        s.source = SourceKind::Rdsr;
+    } else {
+        // A vendor summary counts exposures but not fluoroscopy shots: the shot count is unknown.
+        s.acquisitionEvents = vendorExposures;
+        s.source = SourceKind::VendorSummary;
+    }
+    s.fluoroTime_s = total.fluoroTime_s;
+    s.acquisitionTime_s = total.acquisitionTime_s;
+    s.dap_Gym2 = total.dap_Gym2;
+    s.doseRp_Gy = total.doseRp_Gy;
+    s.frames = total.frames;
+    if (s.fluoroTime_s || s.acquisitionTime_s)
+        s.exposureTime_s = s.fluoroTime_s.value_or(0.0) + s.acquisitionTime_s.value_or(0.0);
+    return s;
+}
+
+} // namespace fa

@@ -1,0 +1,175 @@
+#include "dicom/ObjectExtractor.h"
+
+#include "core/Consistency.h"
+#include "core/Error.h"
+#include "dicom/DicomDateTime.h"
+#include "dicom/ImageHeaderExtractor.h"
+#include "dicom/RdsrExtractor.h"
+#include "dicom/SiemensRadiationSummary.h"
+#include "dicom/SrItem.h"
+#include "dicom/TextDecoder.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcdeftag.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcuid.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace fa::dicom {
+
+namespace {
+
+// Values larger than this are left on disk when a file is loaded: pixel data is never read.
+constexpr Uint32 kMaxLoadedValueLength = 64 * 1024;
+
+std::string raw(DcmItem& ds, const DcmTagKey& tag) {
+    const char* p = nullptr;
+    if (ds.findAndGetString(tag, p).bad() || !p) return {};
+    return std::string(trimmed(p));
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+std::string characterSetFor(DcmItem& ds, const ExtractOptions& options) {
+    std::string declared = raw(ds, DCM_SpecificCharacterSet);
+    if (!declared.empty()) return declared;
+    for (const DcmTagKey& tag : {DCM_StationName, DCM_ManufacturerModelName, DCM_Manufacturer}) {
+        const std::string v = lower(raw(ds, tag));
+        if (v.empty()) continue;
+        for (const auto& [device, charset] : options.deviceCharacterSets)
+            if (lower(device) == v) return charset;
+    }
+    return options.defaultCharacterSet;
+}
+
+void codesFrom(DcmItem& ds, const DcmTagKey& sequence, std::vector<std::string>& out) {
+    DcmSequenceOfItems* seq = nullptr;
+    if (ds.findAndGetSequence(sequence, seq).bad() || !seq) return;
+    for (DcmObject* obj = seq->nextInContainer(nullptr); obj; obj = seq->nextInContainer(obj)) {
+        auto* item = dynamic_cast<DcmItem*>(obj);
+        if (!item) continue;
+        const std::string value = raw(*item, DCM_CodeValue), scheme = raw(*item, DCM_CodingSchemeDesignator);
+        if (value.empty()) continue;
+        const std::string code = scheme + ":" + value;
+        if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(code);
+    }
+}
+
+void readStudy(DcmItem& ds, TextDecoder& text, StudyInfo& s) {
+    s.studyUid = raw(ds, DCM_StudyInstanceUID);
+    s.studyDate = isoDate(raw(ds, DCM_StudyDate));
+    s.studyTime = isoTime(raw(ds, DCM_StudyTime));
+    s.accessionNumber = text.decode(raw(ds, DCM_AccessionNumber));
+    s.studyDescription = text.decode(raw(ds, DCM_StudyDescription));
+    s.requestedProcedure = text.decode(raw(ds, DCM_RequestedProcedureDescription));
+    s.performedProcedure = text.decode(raw(ds, DCM_PerformedProcedureStepDescription));
+    s.protocolName = text.decode(raw(ds, DCM_ProtocolName));
+    if (s.requestedProcedure.empty()) {
+        DcmItem* request = nullptr;
+        if (ds.findAndGetSequenceItem(DCM_RequestAttributesSequence, request, 0).good() && request)
+            s.requestedProcedure = text.decode(raw(*request, DCM_ScheduledProcedureStepDescription));
+    }
+    codesFrom(ds, DCM_ProcedureCodeSequence, s.procedureCodes);
+    codesFrom(ds, DCM_RequestedProcedureCodeSequence, s.procedureCodes);
+    codesFrom(ds, DCM_PerformedProtocolCodeSequence, s.procedureCodes);
+    s.patientId = text.decode(raw(ds, DCM_PatientID));
+    s.issuerOfPatientId = text.decode(raw(ds, DCM_IssuerOfPatientID));
+    s.patientName = text.decode(raw(ds, DCM_PatientName));
+    s.patientBirthDate = isoDate(raw(ds, DCM_PatientBirthDate));
+    s.patientSex = raw(ds, DCM_PatientSex);
+}
+
+void readDevice(DcmItem& ds, TextDecoder& text, DeviceInfo& d) {
+    d.manufacturer = text.decode(raw(ds, DCM_Manufacturer));
+    d.model = text.decode(raw(ds, DCM_ManufacturerModelName));
+    d.serial = text.decode(raw(ds, DCM_DeviceSerialNumber));
+    d.station = text.decode(raw(ds, DCM_StationName));
+}
+
+bool isSrSopClass(const std::string& uid) {
+    return uid == UID_XRayRadiationDoseSRStorage || uid == UID_EnhancedXRayRadiationDoseSRStorage ||
+           uid == UID_EnhancedSRStorage || uid == UID_ComprehensiveSRStorage || uid == UID_Comprehensive3DSRStorage ||
+           uid == UID_BasicTextSRStorage || uid == UID_ExtensibleSRStorage;
+}
+
+std::string sopClassName(const std::string& uid) {
+    const char* name = dcmFindNameOfUID(uid.c_str());
+    return name ? std::string(name) : "SOP class " + uid;
+}
+
+// Reports whose template identifier is missing are accepted when their root concept is 113701.
+void checkTemplate(DcmItem& ds, WarningList& w) {
+    DcmItem* tpl = nullptr;
+    if (ds.findAndGetSequenceItem(DCM_ContentTemplateSequence, tpl, 0).good() && tpl) {
+        const std::string id = raw(*tpl, DCM_TemplateIdentifier);
+        if (id == "10001") return;
+        if (!id.empty()) {
+            w.add("template-unexpected", "template identifier is TID " + id + ", read as TID 10001");
+            return;
+        }
+    }
+    w.add("template-missing", "no template identifier (TID 10001); read by its root concept X-Ray Radiation Dose Report");
+}
+
+} // namespace
+
+Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
+    Extraction x;
+    DoseObject& o = x.object;
+    o.sopClassUid = raw(ds, DCM_SOPClassUID);
+    o.sopInstanceUid = raw(ds, DCM_SOPInstanceUID);
+    o.seriesUid = raw(ds, DCM_SeriesInstanceUID);
+    if (o.sopClassUid.empty() || o.sopInstanceUid.empty())
+        throw Error("not a DICOM object: SOP Class UID (0008,0016) or SOP Instance UID (0008,0018) is missing");
+
+    WarningList warnings;
+    TextDecoder text(characterSetFor(ds, options), warnings);
+    readStudy(ds, text, o.study);
+    readDevice(ds, text, o.device);
+
+    if (isSrSopClass(o.sopClassUid)) {
+        SrItem document(ds);
+        if (isSiemensRadiationSummary(document)) {
+            o.kind = SourceKind::VendorSummary;
+            extractSiemensRadiationSummary(document, o, warnings);
+        } else if (auto report = findDoseReportRoot(document)) {
+            o.kind = SourceKind::Rdsr;
+            if (&report->raw() == static_cast<DcmItem*>(&ds)) checkTemplate(ds, warnings);
+            extractRdsr(*report, text, o, warnings);
+            checkTotals(o, warnings);
+        } else {
+            x.whyNot = sopClassName(o.sopClassUid) + " without X-Ray Radiation Dose Report content";
+            return x;
+        }
+    } else if (isXrayImageSopClass(o.sopClassUid)) {
+        o.kind = SourceKind::ImageHeaders;
+        extractImageHeader(ds, o, warnings);
+    } else {
+        x.whyNot = sopClassName(o.sopClassUid) + " carries no dose content";
+        return x;
+    }
+    if (o.study.studyUid.empty())
+        throw Error("dose object " + o.sopInstanceUid + " has no Study Instance UID (0020,000D): it cannot be filed");
+    o.warnings = warnings.release();
+    x.hasDoseContent = true;
+    return x;
+}
+
+Extraction extractFile(const std::string& path, const ExtractOptions& options) {
+    DcmFileFormat file;
+    const OFCondition cond =
+        file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, ERM_autoDetect);
+    if (cond.bad()) throw Error(path + ": not a readable DICOM file (" + cond.text() + ")");
+    try {
+        return extractDataset(*file.getDataset(), options);
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
+}
+
+} // namespace fa::dicom

@@ -1,0 +1,33 @@
+// Entry point of extraction: one DICOM object in, its dose content out. Pure: no I/O beyond
+// reading the given file, no database, no global state.
+#pragma once
+
+#include "core/DoseObject.h"
+
+#include <map>
+#include <string>
+
+class DcmDataset;
+
+namespace fa::dicom {
+
+struct ExtractOptions {
+    // Character set assumed when an object leaves Specific Character Set empty ("" = ASCII).
+    std::string defaultCharacterSet;
+    // Per device: Station Name, Model or Manufacturer (compared case-insensitively) -> character set.
+    std::map<std::string, std::string> deviceCharacterSets;
+};
+
+struct Extraction {
+    bool hasDoseContent = false;
+    std::string whyNot; // when !hasDoseContent: e.g. "CT Image Storage carries no dose content"
+    DoseObject object;  // always has SOP Instance UID, SOP Class UID and study info filled in
+};
+
+// Throws fa::Error when the dataset is not a usable DICOM object (no SOP Instance UID, ...).
+Extraction extractDataset(DcmDataset& dataset, const ExtractOptions& options);
+
+// Throws fa::Error naming the file and the reason when it is not DICOM, truncated or unreadable.
+Extraction extractFile(const std::string& path, const ExtractOptions& options);
+
+} // namespace fa::dicom
