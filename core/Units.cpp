@@ -103,6 +103,22 @@ const char* storedUnit(Quantity q) {
     return "";
 }
 
+const char* quantityName(Quantity q) {
+    switch (q) {
+    case Quantity::DoseAreaProduct: return "dose area product";
+    case Quantity::Dose: return "dose";
+    case Quantity::Time: return "time";
+    case Quantity::Area: return "area";
+    case Quantity::Current: return "tube current";
+    case Quantity::Voltage: return "tube voltage";
+    case Quantity::Length: return "length";
+    case Quantity::Angle: return "angle";
+    case Quantity::Count: return "count";
+    case Quantity::Rate: return "pulse rate";
+    }
+    return "";
+}
+
 std::optional<double> factorToStored(Quantity q, std::string_view unit) {
     if (q == Quantity::Count) return 1.0; // counts are written "1", "{frames}", "no units", ...
     const std::string u = normalise(unit);

@@ -22,6 +22,7 @@ enum class Quantity {
 };
 
 const char* storedUnit(Quantity q);
+const char* quantityName(Quantity q); // "dose area product", "dose", ...
 
 // Factor that turns a value written in `unit` (a UCUM code as vendors write it: "Gy.m2", "Gym2",
 // "dGy.cm2", "Gy.cm^2", "mGy", "ms", "min", ...) into the stored unit of `q`.

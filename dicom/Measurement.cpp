@@ -20,8 +20,9 @@ std::optional<double> readMeasurement(const SrItem& item, units::Quantity quanti
     }
     const auto standard = units::factorToStored(quantity, standardUnit);
     if (standard && *factor != *standard)
-        warnings.add("unit-converted", std::string(what) + " written in " + std::string(n.unit.value) + " instead of " +
-                                           std::string(standardUnit) + "; converted");
+        warnings.add("unit-converted", std::string(units::quantityName(quantity)) + " values written in " +
+                                           std::string(n.unit.value) + " instead of " + std::string(standardUnit) +
+                                           "; converted");
     return *n.value * *factor;
 }
 

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 
 namespace fa::dicom {
 
@@ -160,11 +161,23 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
     return x;
 }
 
+namespace {
+// Part 10 files carry "DICM" after a 128-byte preamble; without it DCMTK tries a bare dataset.
+bool hasPart10Prefix(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char buf[132];
+    return in.read(buf, sizeof buf) && std::string(buf + 128, 4) == "DICM";
+}
+} // namespace
+
 Extraction extractFile(const std::string& path, const ExtractOptions& options) {
     DcmFileFormat file;
     const OFCondition cond =
         file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, ERM_autoDetect);
-    if (cond.bad()) throw Error(path + ": not a readable DICOM file (" + cond.text() + ")");
+    if (cond.bad()) {
+        if (!hasPart10Prefix(path)) throw Error(path + ": not a DICOM file");
+        throw Error(path + ": damaged or truncated DICOM file (" + std::string(cond.text()) + ")");
+    }
     try {
         return extractDataset(*file.getDataset(), options);
     } catch (const Error& e) {

@@ -1,0 +1,40 @@
+// The pipeline any host drives (this CLI now; the listener and an Orthanc plugin later):
+// a received object is extracted, kept for re-processing, and stored with its study's summary.
+#pragma once
+
+#include "plugin/Settings.h"
+#include "store/PatientKey.h"
+#include "store/StudyStore.h"
+
+#include <string>
+
+namespace fa {
+
+enum class IngestOutcome { Created, Updated, Duplicate, NoDoseContent };
+
+struct IngestResult {
+    IngestOutcome outcome = IngestOutcome::NoDoseContent;
+    std::string studyUid;
+    std::string detail; // why an object without dose content was skipped
+};
+
+class Pipeline {
+public:
+    // Creates the data folder, its site secret and database as needed.
+    explicit Pipeline(const Settings& settings);
+
+    // Throws fa::Error naming the file and what is wrong with it; nothing is stored then.
+    IngestResult ingestFile(const std::string& path);
+
+    store::StudyStore& store() { return store_; }
+    const Settings& settings() const { return settings_; }
+
+private:
+    std::string archive(const DoseObject& object, const std::string& path);
+
+    Settings settings_;
+    store::PatientKeyer keyer_;
+    store::StudyStore store_;
+};
+
+} // namespace fa

@@ -1,0 +1,14 @@
+// The stable JSON form of studies (documented in docs/json.md). Unknown values are null.
+#pragma once
+
+#include "store/StudyStore.h"
+
+#include <Poco/JSON/Object.h>
+
+namespace fa::cli {
+
+Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
+// The study plus its events and source objects, as `show --json` prints it.
+Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects);
+
+} // namespace fa::cli

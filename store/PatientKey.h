@@ -1,0 +1,22 @@
+// Pseudonymous patient key: HMAC-SHA256 of the patient ID under a site secret, so that studies of
+// one patient can be summed without storing the ID (patient IDs are short and enumerable: an
+// unkeyed hash would be reversible).
+#pragma once
+
+#include <string>
+
+namespace fa::store {
+
+class PatientKeyer {
+public:
+    // Reads the secret from `secretFile`, creating it (32 random bytes, mode 0600) on first use.
+    explicit PatientKeyer(const std::string& secretFile);
+
+    // "" when the object carries no patient ID.
+    std::string keyFor(const std::string& patientId, const std::string& issuerOfPatientId) const;
+
+private:
+    std::string secret_;
+};
+
+} // namespace fa::store

@@ -1,0 +1,24 @@
+// Mapping between the domain types and the tables of Schema.cpp. Internal to store/.
+#pragma once
+
+#include "store/StudyStore.h"
+
+namespace Poco::Data {
+class RecordSet;
+}
+
+namespace fa::store {
+
+void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
+// A later object may carry what the first left empty (description, accession number, ...).
+void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
+void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
+void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
+                  const StudySummary& summary, const std::string& updatedAt);
+
+std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& studyUid);
+StudyRecord readStudyRow(Poco::Data::RecordSet& rs, std::size_t row);
+std::vector<Warning> readStudyWarnings(Poco::Data::Session& s, const std::string& studyUid);
+std::vector<std::string> readCountedObjects(Poco::Data::Session& s, const std::string& studyUid);
+
+} // namespace fa::store

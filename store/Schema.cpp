@@ -1,0 +1,97 @@
+#include "store/Schema.h"
+
+#include "core/Error.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Transaction.h>
+
+#include <string>
+#include <vector>
+
+using namespace Poco::Data::Keywords;
+
+namespace fa::store {
+
+namespace {
+
+// Portable SQL (SQLite and PostgreSQL): natural keys, no AUTOINCREMENT, REAL and INTEGER columns.
+// A migration is never edited once released: a change is a new migration.
+const std::vector<std::vector<const char*>> kMigrations = {
+    // 1: studies, the objects they were computed from, events, planes and warnings
+    {
+        R"(CREATE TABLE studies (
+            study_uid TEXT PRIMARY KEY,
+            patient_key TEXT, patient_id TEXT, issuer_of_patient_id TEXT, patient_name TEXT,
+            patient_birth_date TEXT, patient_sex TEXT,
+            study_date TEXT, study_time TEXT, accession_number TEXT, study_description TEXT,
+            requested_procedure TEXT, performed_procedure TEXT, protocol_name TEXT, procedure_codes TEXT,
+            manufacturer TEXT, model TEXT, serial_number TEXT, station_name TEXT,
+            irradiation_events INTEGER, fluoro_events INTEGER, acquisition_events INTEGER,
+            fluoro_time_s REAL, acquisition_time_s REAL, exposure_time_s REAL,
+            dap_gym2 REAL, dose_rp_gy REAL, frames REAL, planes INTEGER,
+            source TEXT, object_count INTEGER NOT NULL,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL))",
+        "CREATE INDEX studies_by_date ON studies (study_date)",
+        "CREATE INDEX studies_by_patient ON studies (patient_key)",
+        R"(CREATE TABLE source_objects (
+            study_uid TEXT NOT NULL REFERENCES studies (study_uid),
+            sop_instance_uid TEXT NOT NULL,
+            arrival INTEGER NOT NULL,
+            counted INTEGER NOT NULL DEFAULT 0,
+            sop_class_uid TEXT NOT NULL, series_uid TEXT, kind TEXT NOT NULL,
+            manufacturer TEXT, model TEXT, serial_number TEXT, station_name TEXT, device_observer_uid TEXT,
+            has_vendor_totals INTEGER NOT NULL, vendor_exposures REAL, vendor_fluoro_time_s REAL,
+            vendor_dap_gym2 REAL, vendor_dose_rp_gy REAL,
+            header_fluoro_time_s REAL, header_exposures REAL,
+            received_at TEXT NOT NULL, file_path TEXT,
+            PRIMARY KEY (study_uid, sop_instance_uid)))",
+        "CREATE INDEX source_objects_by_sop ON source_objects (sop_instance_uid)",
+        R"(CREATE TABLE planes (
+            study_uid TEXT NOT NULL, sop_instance_uid TEXT NOT NULL, seq INTEGER NOT NULL,
+            plane TEXT NOT NULL, dap_total_gym2 REAL, dose_rp_total_gy REAL,
+            fluoro_dap_total_gym2 REAL, fluoro_dose_rp_total_gy REAL,
+            acquisition_dap_total_gym2 REAL, acquisition_dose_rp_total_gy REAL,
+            fluoro_time_s REAL, acquisition_time_s REAL, frames REAL,
+            PRIMARY KEY (study_uid, sop_instance_uid, seq),
+            FOREIGN KEY (study_uid, sop_instance_uid) REFERENCES source_objects (study_uid, sop_instance_uid)))",
+        R"(CREATE TABLE events (
+            study_uid TEXT NOT NULL, sop_instance_uid TEXT NOT NULL, seq INTEGER NOT NULL,
+            event_uid TEXT, event_type TEXT NOT NULL, plane TEXT NOT NULL, started_at TEXT, protocol TEXT,
+            dap_gym2 REAL, dose_rp_gy REAL, kvp_kv REAL, tube_current_ma REAL, pulses REAL, pulse_rate_per_s REAL,
+            irradiation_duration_s REAL, exposure_time_s REAL, field_area_m2 REAL,
+            primary_angle_deg REAL, secondary_angle_deg REAL, frames REAL,
+            PRIMARY KEY (study_uid, sop_instance_uid, seq),
+            FOREIGN KEY (study_uid, sop_instance_uid) REFERENCES source_objects (study_uid, sop_instance_uid)))",
+        R"(CREATE TABLE object_warnings (
+            study_uid TEXT NOT NULL, sop_instance_uid TEXT NOT NULL, seq INTEGER NOT NULL,
+            code TEXT NOT NULL, message TEXT NOT NULL, count INTEGER NOT NULL,
+            PRIMARY KEY (study_uid, sop_instance_uid, seq),
+            FOREIGN KEY (study_uid, sop_instance_uid) REFERENCES source_objects (study_uid, sop_instance_uid)))",
+        R"(CREATE TABLE study_warnings (
+            study_uid TEXT NOT NULL REFERENCES studies (study_uid), seq INTEGER NOT NULL,
+            code TEXT NOT NULL, message TEXT NOT NULL, count INTEGER NOT NULL,
+            PRIMARY KEY (study_uid, seq)))",
+    },
+};
+
+} // namespace
+
+int migrate(Poco::Data::Session& session) {
+    session << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+        now;
+    int current = 0;
+    session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
+    const int newest = static_cast<int>(kMigrations.size());
+    if (current > newest)
+        throw Error("the database schema is version " + std::to_string(current) + " but this fluoroaudit knows only " +
+                    std::to_string(newest) + ": install the newer fluoroaudit that wrote it");
+    for (int v = current + 1; v <= newest; ++v) {
+        Poco::Data::Transaction tx(session);
+        for (const char* sql : kMigrations[static_cast<std::size_t>(v - 1)]) session << sql, now;
+        session << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)", bind(v), now;
+        tx.commit();
+    }
+    return newest;
+}
+
+} // namespace fa::store

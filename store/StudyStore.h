@@ -1,0 +1,68 @@
+// The study store: every received dose object with its events, and each study's current summary.
+// SQLite through Poco::Data (PostgreSQL later with the same SQL); one transaction per object, so a
+// failure leaves no partial rows.
+#pragma once
+
+#include "core/DoseObject.h"
+#include "core/StudySummary.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace fa::store {
+
+struct ObjectMeta {
+    std::string patientKey;
+    std::string filePath;   // where the object is kept for re-processing ("" if not kept)
+    std::string receivedAt; // ISO 8601 UTC
+    bool keepPatientIdentifiers = false;
+};
+
+enum class AddOutcome { Created, Updated, Duplicate };
+
+struct StudyRecord {
+    StudyInfo study;
+    std::string patientKey;
+    DeviceInfo device; // of the first counted object
+    StudySummary summary;
+    std::vector<Warning> warnings; // the counted objects' and the study's own
+    int objectCount = 0;
+    std::string createdAt;
+    std::string updatedAt;
+};
+
+struct StudyFilter {
+    std::string fromDate; // YYYY-MM-DD inclusive, "" for no bound
+    std::string toDate;
+};
+
+class StudyStore {
+public:
+    // Opens (creating if needed) the SQLite database at `path` and migrates it.
+    explicit StudyStore(const std::string& path);
+    ~StudyStore();
+    StudyStore(const StudyStore&) = delete;
+    StudyStore& operator=(const StudyStore&) = delete;
+
+    // An object is identified by its study and SOP Instance UID: the same UID received again for the
+    // same study changes nothing; filed under another study (an edited or re-anonymised copy), it is
+    // kept there too, with a warning.
+    bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
+    AddOutcome add(const DoseObject& object, const ObjectMeta& meta);
+
+    std::vector<StudyRecord> studies(const StudyFilter& filter);
+    std::optional<StudyRecord> study(const std::string& studyUid);
+    // The study's objects in order of arrival, with their events, planes and warnings.
+    std::vector<DoseObject> objectsOf(const std::string& studyUid);
+
+private:
+    std::unique_ptr<Poco::Data::Session> session_;
+};
+
+} // namespace fa::store
