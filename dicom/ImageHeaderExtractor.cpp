@@ -14,11 +14,11 @@ namespace fa::dicom {
 
 namespace {
 
-// A decimal or integer string attribute; empty, absent or unparseable gives nullopt.
+// A numeric attribute of any VR (DS, IS, US, FD, ...); empty, absent or unparseable gives nullopt.
 std::optional<double> number(DcmItem& ds, const DcmTagKey& tag, bool searchNested, WarningList& w) {
-    const char* p = nullptr;
-    if (ds.findAndGetString(tag, p, searchNested).bad() || p == nullptr) return std::nullopt;
-    const std::string_view s = trimmed(p);
+    OFString value;
+    if (ds.findAndGetOFString(tag, value, 0, searchNested).bad()) return std::nullopt;
+    const std::string_view s = trimmed(value.c_str());
     if (s.empty()) return std::nullopt;
     auto v = parseDecimal(s);
     if (!v) w.add("value-invalid", "attribute " + std::string(DcmTag(tag).getTagName()) + " '" + std::string(s) +

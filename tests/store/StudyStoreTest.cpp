@@ -1,0 +1,154 @@
+// The store on a real SQLite file: transactions, idempotence, re-sends and the patient key.
+#include "core/Error.h"
+#include "store/PatientKey.h"
+#include "store/StudyStore.h"
+#include "tests/support/TempDir.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+namespace fa {
+namespace {
+
+DoseObject report(const std::string& study, const std::string& sop, const std::vector<std::string>& events) {
+    DoseObject o;
+    o.sopInstanceUid = sop;
+    o.sopClassUid = "1.2.840.10008.5.1.4.1.1.88.67";
+    o.kind = SourceKind::Rdsr;
+    o.study.studyUid = study;
+    o.study.studyDate = "2026-03-01";
+    o.study.studyDescription = "脊神经根脉冲射频术";
+    o.study.patientId = "P1";
+    o.study.patientName = "Test^Patient";
+    o.device = DeviceInfo{"SIEMENS", "ARCADIS Varic", "16265", "CARM1", "1.2.3"};
+    PlaneTotals p;
+    p.plane = Plane::Single;
+    p.dapTotal_Gym2 = 1e-5 * static_cast<double>(events.size());
+    p.fluoroTime_s = 0.75 * static_cast<double>(events.size());
+    o.planes.push_back(p);
+    for (const auto& uid : events) {
+        IrradiationEvent e;
+        e.uid = uid;
+        e.type = EventType::Fluoroscopy;
+        e.dap_Gym2 = 1e-5;
+        e.irradiationDuration_s = 0.75;
+        e.protocol = "Single shot";
+        o.events.push_back(e);
+    }
+    o.warnings.push_back(Warning{"unit-converted", "dose values written in mGy instead of Gy; converted", 2});
+    return o;
+}
+
+store::ObjectMeta meta() { return store::ObjectMeta{"key1", "/archive/x.dcm", "2026-03-01T10:00:00Z", false}; }
+
+TEST(StudyStore, StoresAndReadsBackAStudy) {
+    test::TempDir dir;
+    store::StudyStore s(dir.file("fa.db"));
+    EXPECT_EQ(s.add(report("S1", "O1", {"a", "b", "c"}), meta()), store::AddOutcome::Created);
+    const auto st = s.study("S1");
+    ASSERT_TRUE(st.has_value());
+    EXPECT_EQ(st->study.studyDescription, "脊神经根脉冲射频术");
+    EXPECT_EQ(st->summary.irradiationEvents, 3);
+    EXPECT_DOUBLE_EQ(*st->summary.fluoroTime_s, 2.25);
+    EXPECT_EQ(st->summary.source, SourceKind::Rdsr);
+    EXPECT_EQ(st->device.station, "CARM1");
+    EXPECT_EQ(st->patientKey, "key1");
+    EXPECT_EQ(st->study.patientId, ""); // not kept unless the site opts in
+    EXPECT_EQ(st->summary.countedObjects, std::vector<std::string>{"O1"});
+    ASSERT_EQ(st->warnings.size(), 1u);
+    EXPECT_EQ(st->warnings[0].count, 2);
+    const auto objects = s.objectsOf("S1");
+    ASSERT_EQ(objects.size(), 1u);
+    EXPECT_EQ(objects[0].events.size(), 3u);
+    EXPECT_EQ(objects[0].events[2].uid, "c");
+    EXPECT_EQ(objects[0].events[0].protocol, "Single shot");
+    EXPECT_DOUBLE_EQ(*objects[0].planes[0].dapTotal_Gym2, 3e-5);
+}
+
+TEST(StudyStore, IdenticalSopIsIdempotentAndSupersetReplaces) {
+    test::TempDir dir;
+    store::StudyStore s(dir.file("fa.db"));
+    s.add(report("S1", "O1", {"a", "b"}), meta());
+    EXPECT_EQ(s.add(report("S1", "O1", {"a", "b"}), meta()), store::AddOutcome::Duplicate);
+    EXPECT_EQ(s.add(report("S1", "O2", {"a", "b", "c"}), meta()), store::AddOutcome::Updated);
+    auto st = s.study("S1");
+    EXPECT_EQ(st->summary.irradiationEvents, 3);
+    EXPECT_EQ(st->objectCount, 2);
+    EXPECT_EQ(st->summary.countedObjects, std::vector<std::string>{"O2"});
+    s.add(report("S1", "O3", {"d"}), meta()); // restarted session
+    st = s.study("S1");
+    EXPECT_EQ(st->summary.irradiationEvents, 4);
+    EXPECT_DOUBLE_EQ(*st->summary.fluoroTime_s, 3.0);
+}
+
+TEST(StudyStore, SameSopUidInAnotherStudyIsKeptWithAWarning) {
+    test::TempDir dir;
+    store::StudyStore s(dir.file("fa.db"));
+    s.add(report("S1", "O1", {"a"}), meta());
+    EXPECT_EQ(s.add(report("S2", "O1", {"a"}), meta()), store::AddOutcome::Created);
+    const auto st = s.study("S2");
+    bool warned = false;
+    for (const auto& w : st->warnings) warned = warned || w.code == "sop-instance-reused";
+    EXPECT_TRUE(warned);
+    EXPECT_EQ(s.studies({}).size(), 2u);
+}
+
+TEST(StudyStore, SurvivesReopeningAndFiltersByDate) {
+    test::TempDir dir;
+    {
+        store::StudyStore s(dir.file("fa.db"));
+        auto early = report("S1", "O1", {"a"});
+        early.study.studyDate = "2026-01-15";
+        s.add(early, meta());
+        s.add(report("S2", "O2", {"b"}), meta());
+    }
+    store::StudyStore s(dir.file("fa.db"));
+    EXPECT_EQ(s.studies({}).size(), 2u);
+    const auto march = s.studies({"2026-02-01", "2026-03-31"});
+    ASSERT_EQ(march.size(), 1u);
+    EXPECT_EQ(march[0].study.studyUid, "S2");
+    EXPECT_EQ(s.studies({"", "2026-01-15"}).size(), 1u);
+}
+
+TEST(StudyStore, AFailureHalfwayLeavesNoRows) {
+    test::TempDir dir;
+    const std::string db = dir.file("fa.db");
+    { store::StudyStore create(db); }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "CREATE TRIGGER fail BEFORE INSERT ON events WHEN NEW.event_uid = 'boom' "
+                           "BEGIN SELECT RAISE(ABORT, 'disk went away'); END",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    store::StudyStore s(db);
+    EXPECT_THROW(s.add(report("S1", "O1", {"a", "b", "boom", "c"}), meta()), Error);
+    EXPECT_FALSE(s.study("S1").has_value());
+    EXPECT_TRUE(s.objectsOf("S1").empty());
+    EXPECT_FALSE(s.hasObject("S1", "O1"));
+    EXPECT_EQ(s.add(report("S1", "O1", {"a", "b", "c"}), meta()), store::AddOutcome::Created); // retry works
+}
+
+TEST(PatientKey, IsAKeyedHashWithASecretOnlyTheOwnerReads) {
+    test::TempDir dir;
+    const std::string secret = dir.file("site-secret");
+    store::PatientKeyer a(secret);
+    struct stat st {};
+    ASSERT_EQ(::stat(secret.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    const std::string k = a.keyFor("P1", "");
+    EXPECT_EQ(k.size(), 64u);
+    EXPECT_EQ(store::PatientKeyer(secret).keyFor("P1", ""), k); // same secret, same key
+    EXPECT_NE(a.keyFor("P2", ""), k);
+    EXPECT_NE(a.keyFor("P1", "OTHER-HOSPITAL"), k);
+    EXPECT_EQ(a.keyFor("", ""), "");
+    test::TempDir other;
+    EXPECT_NE(store::PatientKeyer(other.file("site-secret")).keyFor("P1", ""), k); // other site, other key
+}
+
+} // namespace
+} // namespace fa

@@ -1,0 +1,91 @@
+// Synthetic DICOM objects built with DCMTK, for every case the real files do not cover: biplane,
+// unit variants, SCT/SRT codes, missing template identifier, events without UIDs, re-sends,
+// character sets, image-only studies, broken files and very large reports.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+class DcmFileFormat;
+
+namespace fa::synth {
+
+std::string newUid();
+
+struct Event {
+    std::string uid;              // "" writes no Irradiation Event UID
+    std::string type = "fluoro";  // fluoro, stationary, stepping, rotational
+    std::string plane = "single"; // single, A, B
+    std::string startedAt = "20260301101500";
+    std::string protocol = "Fluoro Low";
+    double dap_Gym2 = 1e-5;
+    double dose_Gy = 1e-4;
+    double duration_s = 2.0;
+    std::optional<double> pulses, pulseRate;
+    bool omitDuration = false;
+};
+
+struct PlaneTotals {
+    std::string plane = "single";
+    std::optional<double> dapTotal_Gym2, doseTotal_Gy, fluoroTime_s, acquisitionTime_s, frames;
+};
+
+struct Report {
+    std::string studyUid = newUid();
+    std::string sopUid = newUid();
+    std::string studyDate = "20260301";
+    std::string studyDescription = "Spinal nerve root pulsed RF";
+    std::string characterSet = "ISO_IR 192"; // "" writes none
+    std::string patientId = "P0001";
+    std::string patientName = "Test^Patient";
+    std::string manufacturer = "SIEMENS", model = "ARCADIS Varic", serial = "16265", station = "CARM1";
+    std::string observerUid = "1.2.826.0.1.3680043.10.1234.1";
+    bool omitTemplateId = false;
+    bool enhancedSopClass = false;      // Enhanced X-Ray Radiation Dose SR (88.76)
+    bool nestInComprehensiveSr = false; // TID 10001 content inside a Comprehensive SR
+    bool fluoroAsSct = false;           // 44491008 SCT instead of P5-06000 SRT
+    bool fluoroSrtUnderDcm = false;     // Eurocolumbus quirk
+    bool omitRelationshipTypes = false; // Eurocolumbus quirk
+    std::string dapUnit = "Gy.m2";      // values are written converted into this unit
+    std::string doseUnit = "Gy";
+    std::string timeUnit = "s";
+    std::vector<PlaneTotals> planes{PlaneTotals{}};
+    std::vector<Event> events;
+};
+
+// Totals of `planes` are filled from the events where left empty.
+std::unique_ptr<DcmFileFormat> buildReport(Report report);
+
+struct Image {
+    std::string studyUid = newUid();
+    std::string sopUid = newUid();
+    std::string sopClass = "rf"; // rf, xa, enhanced-xa
+    std::string studyDate = "20260301";
+    std::string studyDescription = "Plasma ablation of the posterior ramus";
+    std::string patientId = "P0002";
+    std::string manufacturer = "SIEMENS", model = "ARCADIS Varic", station = "CARM1";
+    std::optional<int> frames;            // multi-frame cine when > 1
+    std::optional<double> frameTime_ms;   // cine
+    std::optional<double> exposureTime_ms;
+    std::optional<double> dap_dGycm2;
+    std::optional<double> totalFluoroTime_s;
+    std::optional<int> totalExposures;
+    bool emptyDoseAttributes = false;     // present but empty, as on the Siemens RF image
+};
+
+std::unique_ptr<DcmFileFormat> buildImage(const Image& image);
+
+// Writes Part 10 (explicit VR little endian); throws std::runtime_error on failure.
+void save(DcmFileFormat& file, const std::string& path);
+
+// A department shaped like the study of domain.md: `studies` procedures spread over the six
+// procedure types with their mean shot counts, 0.75 s per shot.
+struct DepartmentStudy {
+    std::string procedure;
+    int shots;
+};
+std::vector<DepartmentStudy> writeDepartment(const std::string& folder, int studies, unsigned seed);
+
+} // namespace fa::synth
