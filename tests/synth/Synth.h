@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-class DcmFileFormat;
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
 
 namespace fa::synth {
 

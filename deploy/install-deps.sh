@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what fluoroaudit needs to build, test and run on Debian 12 (bookworm).
+# Safe to run again: apt-get only installs what is missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ ccache pkg-config
+  libdcmtk-dev dcmtk
+  libpoco-dev
+  libsqlite3-dev libssl-dev
+  libcli11-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+  exec sudo "$0" "$@"
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,206 @@
+// The `fluoroaudit` binary as a person uses it: ingest, studies, show, their JSON and their errors.
+#include "tests/support/Run.h"
+#include "tests/support/SharedData.h"
+#include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fa {
+namespace {
+
+using test::quote;
+using test::run;
+
+class Cli : public ::testing::Test {
+protected:
+    std::string fa(const std::string& args) const {
+        return quote(FA_BINARY) + " --data " + quote(data_.path().string()) + " " + args;
+    }
+    test::TempDir data_;
+    test::TempDir input_;
+};
+
+Poco::Dynamic::Var parse(const std::string& json) { return Poco::JSON::Parser().parse(json); }
+
+synth::Report twoEventReport(const std::string& study, const std::string& description) {
+    synth::Report r;
+    r.studyUid = study;
+    r.studyDescription = description;
+    for (int i = 0; i < 2; ++i) {
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.duration_s = 0.75;
+        e.dap_Gym2 = 2e-6;
+        e.dose_Gy = 6e-5;
+        r.events.push_back(e);
+    }
+    return r;
+}
+
+TEST_F(Cli, IngestsAFolderAndListsItsStudiesAsJson) {
+    const std::string study = synth::newUid();
+    synth::save(*synth::buildReport(twoEventReport(study, "临时脊髓电刺激植入术")), input_.file("a.dcm"));
+    std::filesystem::create_directories(input_.path() / "sub");
+    synth::Image im;
+    im.exposureTime_ms = 750;
+    synth::save(*synth::buildImage(im), input_.file("sub/image.dcm"));
+    const auto r = run(fa("ingest " + quote(input_.path().string())));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "Read 2 file(s): 2 studies created, 0 updated, 0 already stored (unchanged), 0 without dose "
+                     "content skipped, 0 failed.\n");
+
+    const auto list = run(fa("studies --json"));
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    auto studies = parse(list.out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(studies->size(), 2u);
+    Poco::JSON::Object::Ptr rdsr;
+    for (std::size_t i = 0; i < studies->size(); ++i)
+        if (studies->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_uid") == study)
+            rdsr = studies->getObject(static_cast<unsigned>(i));
+    ASSERT_TRUE(rdsr);
+    EXPECT_EQ(rdsr->getValue<std::string>("study_description"), "临时脊髓电刺激植入术");
+    EXPECT_EQ(rdsr->getValue<std::string>("study_date"), "2026-03-01");
+    EXPECT_EQ(rdsr->getValue<int>("irradiation_events"), 2);
+    EXPECT_EQ(rdsr->getValue<int>("fluoro_events"), 2);
+    EXPECT_EQ(rdsr->getValue<int>("acquisition_events"), 0);
+    EXPECT_DOUBLE_EQ(rdsr->getValue<double>("fluoro_time_s"), 1.5);
+    EXPECT_DOUBLE_EQ(rdsr->getValue<double>("exposure_time_s"), 1.5);
+    EXPECT_DOUBLE_EQ(rdsr->getValue<double>("dap_total_gycm2"), 0.04);
+    EXPECT_DOUBLE_EQ(rdsr->getValue<double>("kar_total_mgy"), 0.12);
+    EXPECT_TRUE(rdsr->isNull("frames"));
+    EXPECT_EQ(rdsr->getValue<int>("planes"), 1);
+    EXPECT_EQ(rdsr->getValue<std::string>("source"), "rdsr");
+    EXPECT_EQ(rdsr->getObject("device")->getValue<std::string>("station"), "CARM1");
+    EXPECT_TRUE(rdsr->getArray("warnings")->size() == 0);
+    EXPECT_TRUE(rdsr->isNull("patient_id")); // identifiers are not stored by default
+    EXPECT_EQ(rdsr->getValue<std::string>("patient_key").size(), 64u);
+
+    const auto show = run(fa("show " + study + " --json"));
+    ASSERT_EQ(show.exitCode, 0) << show.err;
+    auto detail = parse(show.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(detail->getArray("events")->size(), 2u);
+    EXPECT_EQ(detail->getArray("events")->getObject(0)->getValue<std::string>("type"), "fluoroscopy");
+    EXPECT_DOUBLE_EQ(detail->getArray("events")->getObject(0)->getValue<double>("irradiation_duration_s"), 0.75);
+
+    const auto text = run(fa("show " + study));
+    EXPECT_NE(text.out.find("Shots                   2 (fluoroscopy 2, acquisition 0)"), std::string::npos) << text.out;
+}
+
+TEST_F(Cli, BrokenAndForeignFilesGiveOneLineEachAndANonZeroExit) {
+    synth::Report good = twoEventReport(synth::newUid(), "good");
+    synth::save(*synth::buildReport(good), input_.file("good.dcm"));
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "cut")), input_.file("cut.dcm"));
+    std::filesystem::resize_file(input_.file("cut.dcm"), std::filesystem::file_size(input_.file("cut.dcm")) / 2);
+    std::ofstream(input_.file("notes.txt")) << "shift handover notes\n";
+    const auto r = run(fa("ingest " + quote(input_.path().string()) + " " + quote(input_.file("missing.dcm"))));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.out.find("Read 3 file(s): 1 study created"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("3 failed."), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find(input_.file("cut.dcm") + ": damaged or truncated DICOM file"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(input_.file("notes.txt") + ": not a DICOM file"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(input_.file("missing.dcm") + ": no such file or folder"), std::string::npos) << r.err;
+    const auto list = run(fa("studies --json"));
+    EXPECT_EQ(parse(list.out).extract<Poco::JSON::Array::Ptr>()->size(), 1u); // nothing partial stored
+}
+
+TEST_F(Cli, ReingestingChangesNothing) {
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
+    ASSERT_EQ(run(fa("ingest " + quote(input_.file("a.dcm")))).exitCode, 0);
+    const auto before = run(fa("studies --json")).out;
+    const auto again = run(fa("ingest " + quote(input_.file("a.dcm"))));
+    EXPECT_EQ(again.exitCode, 0);
+    EXPECT_NE(again.out.find("1 already stored (unchanged)"), std::string::npos) << again.out;
+    EXPECT_EQ(run(fa("studies --json")).out, before);
+}
+
+TEST_F(Cli, StudiesFilterByDateAndRejectBadDates) {
+    for (const char* date : {"20260110", "20260301", "20260520"}) {
+        auto rep = twoEventReport(synth::newUid(), date);
+        rep.studyDate = date;
+        synth::save(*synth::buildReport(rep), input_.file(std::string(date) + ".dcm"));
+    }
+    ASSERT_EQ(run(fa("ingest " + quote(input_.path().string()))).exitCode, 0);
+    const auto r = run(fa("studies --from 2026-02-01 --to 20260331 --json"));
+    auto list = parse(r.out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(list->size(), 1u);
+    EXPECT_EQ(list->getObject(0)->getValue<std::string>("study_date"), "2026-03-01");
+    const auto bad = run(fa("studies --from yesterday"));
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_EQ(bad.err, "fluoroaudit: --from 'yesterday' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22\n");
+}
+
+TEST_F(Cli, DataFolderAcceptedAfterTheSubcommandToo) {
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
+    const auto r = run(quote(FA_BINARY) + " ingest --data " + quote(data_.path().string()) + " " +
+                       quote(input_.file("a.dcm")));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(data_.path() / "fluoroaudit.db"));
+    EXPECT_TRUE(std::filesystem::exists(data_.path() / "site-secret"));
+}
+
+TEST_F(Cli, UnknownStudySaysHowToFindOne) {
+    const auto r = run(fa("show 1.2.3"));
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_NE(r.err.find("No study 1.2.3"), std::string::npos);
+    EXPECT_NE(r.err.find("fluoroaudit studies"), std::string::npos);
+}
+
+TEST_F(Cli, ConfigurationErrorsNameTheKey) {
+    const std::string cfg = input_.file("fa.ini");
+    std::ofstream(cfg) << "[privacy]\nstore_patient_identifiers = maybe\n[data]\ncolour = blue\n";
+    const auto r = run(fa("--config " + quote(cfg) + " studies"));
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("[privacy] store_patient_identifiers: 'maybe' is not true or false"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[data] colour: unknown key"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, PatientIdentifiersAreStoredWhenTheSiteOptsIn) {
+    const std::string cfg = input_.file("fa.ini");
+    std::ofstream(cfg) << "[privacy]\nstore_patient_identifiers = true\n";
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
+    ASSERT_EQ(run(fa("--config " + quote(cfg) + " ingest " + quote(input_.file("a.dcm")))).exitCode, 0);
+    auto list = parse(run(fa("studies --json")).out).extract<Poco::JSON::Array::Ptr>();
+    EXPECT_EQ(list->getObject(0)->getValue<std::string>("patient_id"), "P0001");
+    EXPECT_EQ(list->getObject(0)->getValue<std::string>("patient_name"), "Test^Patient");
+}
+
+// Every real file through the binary gives what direct extraction gives (README of ../shared/dicom).
+TEST_F(Cli, RealFilesEndToEnd) {
+    FA_REQUIRE_SHARED_DICOM(dir);
+    const auto r = run(fa("ingest " + quote(dir + "/rdsr") + " " + quote(dir + "/images")));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("Read 12 file(s): 12 studies created"), std::string::npos) << r.out;
+    const auto show = run(fa("show 1.3.6.1.4.1.5962.99.1.2317982913.1735696156.1578571013313.3.0 --json"));
+    auto canon = parse(show.out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(canon->getValue<int>("irradiation_events"), 18);
+    EXPECT_NEAR(canon->getValue<double>("dap_total_gycm2"), 12.6596, 1e-9);
+    EXPECT_NEAR(canon->getValue<double>("kar_total_mgy"), 30.573, 1e-9);
+    EXPECT_EQ(canon->getObject("device")->getValue<std::string>("manufacturer"), "CANON_MEC");
+    EXPECT_GE(canon->getArray("warnings")->size(), 2u);
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+TEST(CliConfig, ShippedExampleConfigurationIsValid) {
+    test::TempDir data;
+    const auto r = test::run(test::quote(FA_BINARY) + " --config " +
+                             test::quote(std::string(FA_SOURCE_DIR) + "/deploy/fluoroaudit.ini") + " --data " +
+                             test::quote(data.path().string()) + " studies");
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1), "0 studies\n");
+}
+
+} // namespace
+} // namespace fa
