@@ -1,5 +1,7 @@
 #include "core/StudySummary.h"
 
+#include "core/Totals.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -9,49 +11,24 @@ namespace fa {
 
 namespace {
 
-void addKnown(std::optional<double>& acc, const std::optional<double>& v) {
-    if (v) acc = acc.value_or(0.0) + *v;
-}
-
-std::optional<double> sumEvents(const DoseObject& o, bool (*select)(EventType),
-                                std::optional<double> (*value)(const IrradiationEvent&)) {
-    std::optional<double> sum;
-    bool anySelected = false;
-    for (const auto& e : o.events) {
-        if (!select(e.type)) continue;
-        anySelected = true;
-        addKnown(sum, value(e));
-    }
-    // A report that lists events, none of this kind, says the time of this kind is zero.
+// Time of one kind from the events: a report that lists events, none of this kind, says it is zero.
+template <typename Select> std::optional<double> eventTime(const DoseObject& o, Select select) {
+    const bool anySelected = std::any_of(o.events.begin(), o.events.end(), [&](const auto& e) { return select(e.type); });
     if (!anySelected && !o.events.empty()) return 0.0;
-    return sum;
-}
-
-bool isFluoro(EventType t) { return t == EventType::Fluoroscopy; }
-bool isAcq(EventType t) { return isAcquisition(t); }
-std::optional<double> durationOf(const IrradiationEvent& e) { return e.duration_s(); }
-
-template <typename F> std::optional<double> sumPlanes(const DoseObject& o, F value) {
-    std::optional<double> sum;
-    for (const auto& p : o.planes) addKnown(sum, value(p));
-    return sum;
+    return sumOverEvents(o, select, [](const IrradiationEvent& e) { return e.duration_s(); });
 }
 
 ObjectFigures rdsrFigures(const DoseObject& o) {
     ObjectFigures f;
-    f.fluoroTime_s = sumPlanes(o, [](const PlaneTotals& p) { return p.fluoroTime_s; });
-    if (!f.fluoroTime_s) f.fluoroTime_s = sumEvents(o, isFluoro, durationOf);
-    f.acquisitionTime_s = sumPlanes(o, [](const PlaneTotals& p) { return p.acquisitionTime_s; });
-    if (!f.acquisitionTime_s) f.acquisitionTime_s = sumEvents(o, isAcq, durationOf);
-    f.dap_Gym2 = sumPlanes(o, [](const PlaneTotals& p) { return p.dap_Gym2(); });
-    if (!f.dap_Gym2) {
-        for (const auto& e : o.events) addKnown(f.dap_Gym2, e.dap_Gym2);
-    }
-    f.doseRp_Gy = sumPlanes(o, [](const PlaneTotals& p) { return p.doseRp_Gy(); });
-    if (!f.doseRp_Gy) {
-        for (const auto& e : o.events) addKnown(f.doseRp_Gy, e.doseRp_Gy);
-    }
-    f.frames = sumPlanes(o, [](const PlaneTotals& p) { return p.frames; });
+    f.fluoroTime_s = sumOverPlanes(o, [](const PlaneTotals& p) { return p.fluoroTime_s; });
+    if (!f.fluoroTime_s) f.fluoroTime_s = eventTime(o, isFluoroscopy);
+    f.acquisitionTime_s = sumOverPlanes(o, [](const PlaneTotals& p) { return p.acquisitionTime_s; });
+    if (!f.acquisitionTime_s) f.acquisitionTime_s = eventTime(o, isAcquisition);
+    f.dap_Gym2 = sumOverPlanes(o, [](const PlaneTotals& p) { return p.dap_Gym2(); });
+    if (!f.dap_Gym2) f.dap_Gym2 = sumOverEvents(o, anyEvent, [](const IrradiationEvent& e) { return e.dap_Gym2; });
+    f.doseRp_Gy = sumOverPlanes(o, [](const PlaneTotals& p) { return p.doseRp_Gy(); });
+    if (!f.doseRp_Gy) f.doseRp_Gy = sumOverEvents(o, anyEvent, [](const IrradiationEvent& e) { return e.doseRp_Gy; });
+    f.frames = sumOverPlanes(o, [](const PlaneTotals& p) { return p.frames; });
     return f;
 }
 
