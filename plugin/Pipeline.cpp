@@ -35,15 +35,21 @@ Pipeline::Pipeline(const Settings& settings)
     : settings_(settings), keyer_(ensureDataDir(settings.dataDir) + "/site-secret"),
       store_(settings.dataDir + "/fluoroaudit.db") {}
 
-std::string Pipeline::archive(const DoseObject& o, const std::string& path) {
-    // Dose reports are small and are what `reprocess` needs; image headers point at their source.
-    if (o.kind == SourceKind::ImageHeaders) return fs::absolute(path).string();
+std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool move) {
+    // Dose reports are small and are what `reprocess` needs; image headers point at their source,
+    // and a consumed image is not kept at all (its pixel data is of no use here).
+    if (o.kind == SourceKind::ImageHeaders) return move ? std::string() : fs::absolute(path).string();
     const std::string day = o.study.studyDate.empty() ? "undated" : o.study.studyDate;
     const fs::path dir = fs::path(settings_.dataDir) / "archive" / day / o.study.studyUid;
     const fs::path target = dir / (o.sopInstanceUid + ".dcm");
     const fs::path partial = dir / (o.sopInstanceUid + ".dcm.partial");
     std::error_code ec;
     fs::create_directories(dir, ec);
+    if (move) {
+        if (!ec) fs::rename(path, target, ec);
+        if (ec) throw Error(path + ": cannot move it into " + dir.string() + ": " + ec.message());
+        return target.string();
+    }
     if (!ec) fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);
     if (!ec) fs::rename(partial, target, ec);
     if (ec) {
@@ -53,24 +59,32 @@ std::string Pipeline::archive(const DoseObject& o, const std::string& path) {
     return target.string();
 }
 
-IngestResult Pipeline::ingestFile(const std::string& path) {
-    dicom::Extraction x = dicom::extractFile(path, settings_.extraction);
+IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& options) {
+    dicom::ExtractOptions extraction = settings_.extraction;
+    if (!options.defaultCharacterSet.empty()) extraction.defaultCharacterSet = options.defaultCharacterSet;
+    dicom::Extraction x = dicom::extractFile(path, extraction);
     IngestResult result;
     result.studyUid = x.object.study.studyUid;
+    auto consumed = [&] {
+        std::error_code ec;
+        if (options.consume) fs::remove(path, ec);
+    };
     if (!x.hasDoseContent) {
         result.detail = x.whyNot;
+        consumed();
         return result;
     }
     const DoseObject& o = x.object;
     if (store_.hasObject(o.study.studyUid, o.sopInstanceUid)) {
         result.outcome = IngestOutcome::Duplicate;
+        consumed();
         return result;
     }
     store::ObjectMeta meta;
     meta.patientKey = keyer_.keyFor(o.study.patientId, o.study.issuerOfPatientId);
     meta.receivedAt = nowUtc();
     meta.keepPatientIdentifiers = settings_.storePatientIdentifiers;
-    meta.filePath = archive(o, path);
+    meta.filePath = archive(o, path, options.consume);
     try {
         switch (store_.add(o, meta)) {
         case store::AddOutcome::Created: result.outcome = IngestOutcome::Created; break;
@@ -78,12 +92,14 @@ IngestResult Pipeline::ingestFile(const std::string& path) {
         case store::AddOutcome::Duplicate: result.outcome = IngestOutcome::Duplicate; break;
         }
     } catch (const Error& e) {
+        std::error_code ec;
         if (o.kind != SourceKind::ImageHeaders) {
-            std::error_code ec;
-            fs::remove(meta.filePath, ec);
+            if (options.consume) fs::rename(meta.filePath, path, ec); // back into the spool for a retry
+            else fs::remove(meta.filePath, ec);
         }
         throw Error(path + ": " + e.what());
     }
+    if (o.kind == SourceKind::ImageHeaders) consumed();
     return result;
 }
 

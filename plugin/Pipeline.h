@@ -18,19 +18,27 @@ struct IngestResult {
     std::string detail; // why an object without dose content was skipped
 };
 
+struct IngestOptions {
+    // The file is the pipeline's to consume (a spooled object): a dose report is moved into the
+    // archive, anything else is deleted once stored. Otherwise dose reports are copied.
+    bool consume = false;
+    // Character set for objects that leave Specific Character Set empty (the sending peer's), or "".
+    std::string defaultCharacterSet;
+};
+
 class Pipeline {
 public:
     // Creates the data folder, its site secret and database as needed.
     explicit Pipeline(const Settings& settings);
 
     // Throws fa::Error naming the file and what is wrong with it; nothing is stored then.
-    IngestResult ingestFile(const std::string& path);
+    IngestResult ingestFile(const std::string& path, const IngestOptions& options = {});
 
     store::StudyStore& store() { return store_; }
     const Settings& settings() const { return settings_; }
 
 private:
-    std::string archive(const DoseObject& object, const std::string& path);
+    std::string archive(const DoseObject& object, const std::string& path, bool move);
 
     Settings settings_;
     store::PatientKeyer keyer_;

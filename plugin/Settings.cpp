@@ -4,21 +4,23 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
 #include <Poco/Util/IniFileConfiguration.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <set>
+#include <functional>
 #include <vector>
 
 namespace fa {
 
 namespace {
 
-const std::set<std::string> kKnownKeys = {"data.dir", "privacy.store_patient_identifiers", "charset.default"};
-
 std::optional<bool> parseBool(const std::string& v) {
-    if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
-    if (v == "false" || v == "no" || v == "off" || v == "0") return false;
+    const std::string s = Poco::toLower(v);
+    if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+    if (s == "false" || s == "no" || s == "off" || s == "0") return false;
     return std::nullopt;
 }
 
@@ -32,7 +34,122 @@ void collectKeys(Poco::Util::AbstractConfiguration& c, const std::string& prefix
     for (const auto& k : keys) collectKeys(c, prefix.empty() ? k : prefix + "." + k, out);
 }
 
+// "[section] key" for messages, from "section.key" (or "peer.NAME.key").
+std::string where(const std::string& key) {
+    const auto dot = key.rfind('.');
+    if (dot == std::string::npos) return key;
+    return "[" + key.substr(0, dot) + "] " + key.substr(dot + 1);
+}
+
+class Reader {
+public:
+    explicit Reader(std::vector<std::string>& problems) : problems_(problems) {}
+
+    void integer(const std::string& key, const std::string& v, int min, int max, const std::function<void(int)>& set) {
+        int n = 0;
+        if (!Poco::NumberParser::tryParse(Poco::trim(v), n) || n < min || n > max)
+            problems_.push_back(where(key) + ": '" + v + "' is not a whole number from " + std::to_string(min) + " to " +
+                                std::to_string(max));
+        else
+            set(n);
+    }
+    void boolean(const std::string& key, const std::string& v, bool& out) {
+        if (auto b = parseBool(v)) out = *b;
+        else problems_.push_back(where(key) + ": '" + v + "' is not true or false");
+    }
+    void problem(const std::string& key, const std::string& why) { problems_.push_back(where(key) + ": " + why); }
+
+private:
+    std::vector<std::string>& problems_;
+};
+
+void readPeer(const std::string& key, const std::string& value, Settings& s, Reader& r) {
+    // peer.NAME.field
+    const std::string rest = key.substr(5);
+    const auto dot = rest.rfind('.');
+    if (dot == std::string::npos) {
+        r.problem(key, "peers are sections [peer.NAME] with ae_title, host and charset");
+        return;
+    }
+    const std::string name = rest.substr(0, dot), field = rest.substr(dot + 1);
+    auto& peers = s.listener.peers;
+    auto it = std::find_if(peers.begin(), peers.end(), [&](const Peer& p) { return p.name == name; });
+    if (it == peers.end()) it = peers.insert(peers.end(), Peer{name, name, "", ""});
+    if (field == "ae_title") {
+        if (auto why = checkAeTitle(value); !why.empty()) r.problem(key, why);
+        else it->aeTitle = value;
+    } else if (field == "host") {
+        it->host = value;
+    } else if (field == "charset") {
+        it->characterSet = value;
+    } else {
+        r.problem(key, "unknown key (a peer has ae_title, host and charset)");
+    }
+}
+
+void apply(const std::string& key, const std::string& value, Settings& s, Reader& r) {
+    auto& l = s.listener;
+    if (key == "data.dir") {
+        if (value.empty()) r.problem(key, "must not be empty");
+        else s.dataDir = value;
+    } else if (key == "privacy.store_patient_identifiers") {
+        r.boolean(key, value, s.storePatientIdentifiers);
+    } else if (key == "charset.default") {
+        s.extraction.defaultCharacterSet = value;
+    } else if (key.rfind("device_charsets.", 0) == 0) {
+        s.extraction.deviceCharacterSets[key.substr(16)] = value;
+    } else if (key == "dicom.ae_title") {
+        if (auto why = checkAeTitle(value); !why.empty()) r.problem(key, why);
+        else l.aeTitle = value;
+    } else if (key == "dicom.port") {
+        r.integer(key, value, 1, 65535, [&](int n) { l.port = static_cast<std::uint16_t>(n); });
+    } else if (key == "dicom.max_associations") {
+        r.integer(key, value, 1, 500, [&](int n) { l.maxAssociations = n; });
+    } else if (key == "dicom.acse_timeout_s") {
+        r.integer(key, value, 1, 3600, [&](int n) { l.acseTimeout_s = n; });
+    } else if (key == "dicom.dimse_timeout_s") {
+        r.integer(key, value, 1, 3600, [&](int n) { l.dimseTimeout_s = n; });
+    } else if (key == "dicom.max_pdu") {
+        r.integer(key, value, 4096, 131072, [&](int n) { l.maxPdu = static_cast<std::uint32_t>(n); });
+    } else if (key == "dicom.require_known_peers") {
+        r.boolean(key, value, l.requireKnownPeers);
+    } else if (key.rfind("peer.", 0) == 0) {
+        readPeer(key, value, s, r);
+    } else if (key == "processing.attempts") {
+        r.integer(key, value, 1, 100, [&](int n) { s.processingAttempts = n; });
+    } else if (key == "log.file") {
+        s.log.file = value;
+    } else if (key == "log.rotate_size") {
+        s.log.rotateSize = value;
+    } else if (key == "log.keep") {
+        r.integer(key, value, 1, 1000, [&](int n) { s.log.keep = n; });
+    } else if (key == "log.level") {
+        const std::string v = Poco::toLower(value);
+        if (v != "error" && v != "warning" && v != "information" && v != "debug")
+            r.problem(key, "'" + value + "' is not one of error, warning, information, debug");
+        else
+            s.log.level = v;
+    } else {
+        r.problem(key, "unknown key (see docs/configuration.md)");
+    }
+}
+
 } // namespace
+
+const Peer* ListenerSettings::peerByAeTitle(const std::string& callingAe) const {
+    for (const auto& p : peers)
+        if (p.aeTitle == callingAe) return &p;
+    return nullptr;
+}
+
+std::string checkAeTitle(const std::string& ae) {
+    if (ae.empty() || ae.size() > 16) return "an AE title has 1 to 16 characters, '" + ae + "' has " + std::to_string(ae.size());
+    for (char c : ae)
+        if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E)
+            return "an AE title is printable ASCII without backslash: '" + ae + "'";
+    if (ae.find_first_not_of(' ') == std::string::npos) return "an AE title must not be all spaces";
+    return {};
+}
 
 Settings loadSettings(const std::string& configFile) {
     Settings s;
@@ -47,23 +164,8 @@ Settings loadSettings(const std::string& configFile) {
     }
     std::vector<std::string> problems, keys;
     collectKeys(*ini, "", keys);
-    for (const auto& key : keys) {
-        const std::string value = ini->getString(key);
-        if (key == "data.dir") {
-            if (value.empty()) problems.push_back("[data] dir: must not be empty");
-            else s.dataDir = value;
-        } else if (key == "privacy.store_patient_identifiers") {
-            if (auto b = parseBool(value)) s.storePatientIdentifiers = *b;
-            else problems.push_back("[privacy] store_patient_identifiers: '" + value + "' is not true or false");
-        } else if (key == "charset.default") {
-            s.extraction.defaultCharacterSet = value;
-        } else if (key.rfind("device_charsets.", 0) == 0) {
-            s.extraction.deviceCharacterSets[key.substr(16)] = value;
-        } else {
-            problems.push_back("[" + key.substr(0, key.find('.')) + "] " + key.substr(key.find('.') + 1) +
-                               ": unknown key (see docs/configuration.md)");
-        }
-    }
+    Reader reader(problems);
+    for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, reader);
     if (!problems.empty()) {
         std::string text = "configuration file " + configFile + " has " + std::to_string(problems.size()) +
                            " problem(s):";

@@ -19,6 +19,12 @@ struct ListOptions {
 int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out);
 int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostream& out, std::ostream& err);
 
+int serveCommand(const Settings& settings);
+// 0 when the service runs and answers C-ECHO, 3 otherwise.
+int status(const Settings& settings, std::ostream& out);
+int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);
+int checkConfig(const std::string& file, std::ostream& out);
+
 // Accepts YYYY-MM-DD or YYYYMMDD; throws fa::Error otherwise.
 std::string parseDateOption(const std::string& option, const std::string& value);
 

@@ -17,6 +17,22 @@ int main(int argc, char** argv) {
     app.add_option("--data", dataDir, "data folder (default ./fluoroaudit-data)");
     app.add_option("--config", configFile, "configuration file (INI, see docs/configuration.md)");
 
+    int port = 0;
+    std::string aeTitle;
+    auto* serveCmd = app.add_subcommand("serve", "receive dose reports and images over DICOM until stopped");
+    serveCmd->add_option("--port", port, "DICOM port (default 11112)")->check(CLI::Range(1, 65535));
+    serveCmd->add_option("--ae-title", aeTitle, "this service's AE title (default FLUOROAUDIT)");
+
+    auto* statusCmd = app.add_subcommand("status", "is the service up? spool, quarantine, last object");
+
+    std::string retry;
+    auto* quarantineCmd = app.add_subcommand("quarantine", "list objects that could not be processed");
+    quarantineCmd->add_option("--retry", retry, "put the named object back into the spool");
+
+    std::string checkFile;
+    auto* checkCmd = app.add_subcommand("check-config", "report every problem of a configuration file");
+    checkCmd->add_option("file", checkFile, "configuration file")->required();
+
     std::vector<std::string> paths;
     auto* ingestCmd = app.add_subcommand("ingest", "read DICOM files or folders (recursively) into the study store");
     ingestCmd->add_option("paths", paths, "files or folders")->required();
@@ -37,8 +53,17 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     fa::dicom::quietDcmtkLog();
     try {
+        if (checkCmd->parsed()) return fa::cli::checkConfig(checkFile, std::cout);
         fa::Settings settings = fa::loadSettings(configFile);
         if (!dataDir.empty()) settings.dataDir = dataDir;
+        if (port) settings.listener.port = static_cast<std::uint16_t>(port);
+        if (!aeTitle.empty()) {
+            if (auto why = fa::checkAeTitle(aeTitle); !why.empty()) throw fa::Error("--ae-title: " + why);
+            settings.listener.aeTitle = aeTitle;
+        }
+        if (serveCmd->parsed()) return fa::cli::serveCommand(settings);
+        if (statusCmd->parsed()) return fa::cli::status(settings, std::cout);
+        if (quarantineCmd->parsed()) return fa::cli::quarantine(settings, retry, std::cout);
         fa::Pipeline pipeline(settings);
         if (ingestCmd->parsed())
             return fa::cli::ingest(pipeline, paths, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);

@@ -1,0 +1,125 @@
+#include "dicom/Spool.h"
+
+#include "core/Error.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace fa::dicom {
+
+namespace {
+
+// AE titles may hold spaces and punctuation; file names keep letters, digits, '-' and '_'.
+std::string fileSafe(const std::string& ae) {
+    std::string out;
+    for (char c : ae) {
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') out.push_back(c);
+        else if (c != ' ') out += "%" + std::to_string(static_cast<unsigned char>(c)) + "%";
+    }
+    return out;
+}
+
+std::string unescape(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%') {
+            const auto end = s.find('%', i + 1);
+            if (end != std::string::npos) {
+                out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, end - i - 1))));
+                i = end;
+                continue;
+            }
+        }
+        out.push_back(s[i]);
+    }
+    return out;
+}
+
+std::string osError(const std::string& what, const std::string& path) {
+    return what + " " + path + ": " + std::strerror(errno);
+}
+
+} // namespace
+
+bool syncPath(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    errno = saved;
+    return ok;
+}
+
+Spool::Spool(std::string root) : root_(std::move(root)) {
+    std::error_code ec;
+    fs::create_directories(fs::path(root_) / "incoming", ec);
+    if (ec) throw Error("cannot create the spool folder " + root_ + ": " + ec.message());
+}
+
+std::string Spool::reserve() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    char name[96];
+    std::snprintf(name, sizeof name, "%020lld-%08lu-%d.partial",
+                  static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count()),
+                  ++sequence_, static_cast<int>(::getpid()));
+    const std::string path = root_ + "/incoming/" + name;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0) throw Error(osError("cannot create a spool file", path));
+    ::close(fd);
+    return path;
+}
+
+std::string Spool::commit(const std::string& partial, const std::string& callingAe) {
+    const std::string base = fs::path(partial).stem().string();
+    const std::string target = root_ + "/" + base + "." + fileSafe(callingAe) + ".dcm";
+    if (!syncPath(partial)) {
+        const std::string why = osError("cannot flush", partial);
+        discard(partial);
+        throw Error(why);
+    }
+    if (::rename(partial.c_str(), target.c_str()) != 0) {
+        const std::string why = osError("cannot move the received object into", root_);
+        discard(partial);
+        throw Error(why);
+    }
+    if (!syncPath(root_)) throw Error(osError("cannot flush the spool folder", root_));
+    return target;
+}
+
+void Spool::discard(const std::string& partial) noexcept { ::unlink(partial.c_str()); }
+
+std::vector<std::string> Spool::pending() const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(root_, ec))
+        if (e.is_regular_file(ec) && e.path().extension() == ".dcm") out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::size_t Spool::clearIncoming() {
+    std::size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(fs::path(root_) / "incoming", ec))
+        if (fs::remove(e.path(), ec)) ++n;
+    return n;
+}
+
+std::string Spool::callingAeOf(const std::string& spooledPath) {
+    const std::string name = fs::path(spooledPath).filename().string();
+    const auto first = name.find('.');
+    const auto last = name.rfind(".dcm");
+    if (first == std::string::npos || last == std::string::npos || last <= first) return {};
+    return unescape(name.substr(first + 1, last - first - 1));
+}
+
+} // namespace fa::dicom

@@ -1,0 +1,42 @@
+// The spool: where every received object is made durable before its sender hears "success".
+// incoming/ holds files being received; a complete, fsynced file is renamed into the spool itself,
+// named so that names sort in order of arrival and carry the calling AE title.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace fa::dicom {
+
+class Spool {
+public:
+    // Creates `root` and `root/incoming` if needed. Throws fa::Error when it cannot.
+    explicit Spool(std::string root);
+
+    // A new empty file in incoming/ to receive into. Throws fa::Error with the OS reason when the
+    // spool cannot be written (disk full, read-only, permissions).
+    std::string reserve();
+    // fsyncs the file, renames it into the spool and fsyncs the folder: after this returns the
+    // object survives a crash. Throws fa::Error (and removes the file) when any step fails.
+    std::string commit(const std::string& partial, const std::string& callingAe);
+    void discard(const std::string& partial) noexcept;
+
+    // Spooled objects, oldest first.
+    std::vector<std::string> pending() const;
+    // Removes what a crash left in incoming/ (its senders never heard success); returns how many.
+    std::size_t clearIncoming();
+
+    // The calling AE title a spooled file came from ("" when unknown).
+    static std::string callingAeOf(const std::string& spooledPath);
+    const std::string& root() const { return root_; }
+
+private:
+    std::string root_;
+    std::atomic<unsigned long> sequence_{0};
+};
+
+// fsync of a file or folder by path; false with errno set on failure.
+bool syncPath(const std::string& path);
+
+} // namespace fa::dicom

@@ -1,0 +1,138 @@
+#include "dicom/StoreScp.h"
+
+#include "core/Error.h"
+
+#include "dcmtk/dcmdata/dcdatset.h"
+#include "dcmtk/dcmdata/dcuid.h"
+
+#include <Poco/Logger.h>
+
+namespace fa::dicom {
+
+StoreScp::StoreScp(ListenerContext& context) : context_(context) {}
+
+std::string StoreScp::peer() const { return callingAe_ + "@" + host_; }
+
+void StoreScp::notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPActionType& desiredAction) {
+    callingAe_ = params.DULparams.callingAPTitle;
+    calledAe_ = params.DULparams.calledAPTitle;
+    host_ = params.DULparams.callingPresentationAddress;
+    refusal_.reset();
+    stored_ = skipped_ = failed_ = echoes_ = 0;
+    ending_ = "ended";
+    std::string why;
+    if (calledAe_ != context_.aeTitle) {
+        refusal_ = DCMSCP_CALLED_AE_TITLE_NOT_RECOGNIZED;
+        why = "it called AE title '" + calledAe_ + "', this service is '" + context_.aeTitle + "'";
+    } else if (std::string reason = context_.admit ? context_.admit(callingAe_, host_) : ""; !reason.empty()) {
+        refusal_ = DCMSCP_CALLING_AE_TITLE_NOT_RECOGNIZED;
+        why = reason;
+    } else if (context_.activeAssociations.load() > context_.maxAssociations) {
+        refusal_ = DCMSCP_TOO_MANY_ASSOCIATIONS;
+        why = "all " + std::to_string(context_.maxAssociations) +
+              " associations are busy (dicom.max_associations); the sender should retry";
+    }
+    if (refusal_) {
+        desiredAction = DCMSCP_ACTION_REFUSE_ASSOCIATION;
+        context_.log->warning("refused association from %s to %s: %s", peer(), calledAe_, why);
+        return;
+    }
+    // `params` is the association's own parameter block (DcmSCP passes it as const).
+    acceptPresentationContexts(const_cast<T_ASC_Parameters&>(params));
+}
+
+// DCMTK's association profiles hold at most 128 presentation contexts, fewer than the storage SOP
+// classes there are; contexts are therefore accepted here, as storescp does, over the full list.
+void StoreScp::acceptPresentationContexts(T_ASC_Parameters& params) {
+    std::vector<const char*> abstract = context_.storageSopClasses;
+    abstract.push_back(UID_VerificationSOPClass);
+    std::vector<std::string> privateClasses;
+    for (int i = 0; i < ASC_countPresentationContexts(&params); ++i) {
+        T_ASC_PresentationContext pc;
+        if (ASC_getPresentationContext(&params, i, &pc).good() &&
+            std::string(pc.abstractSyntax).rfind("1.2.840.10008.", 0) != 0)
+            privateClasses.emplace_back(pc.abstractSyntax); // vendor objects forwarded with a study
+    }
+    for (const auto& uid : privateClasses) abstract.push_back(uid.c_str());
+    const OFCondition cond = ASC_acceptContextsWithPreferredTransferSyntaxes(
+        &params, abstract.data(), static_cast<int>(abstract.size()),
+        const_cast<const char**>(context_.transferSyntaxes.data()), static_cast<int>(context_.transferSyntaxes.size()));
+    if (cond.bad()) context_.log->error("cannot negotiate with %s: %s", peer(), std::string(cond.text()));
+}
+
+OFCondition StoreScp::negotiateAssociation() { return EC_Normal; }
+
+// DcmSCP refuses with "internal error" when notifyAssociationRequest() asks it to: give the peer
+// the real reason instead.
+void StoreScp::refuseAssociation(const DcmRefuseReasonType reason) {
+    DcmSCP::refuseAssociation(refusal_ && reason == DCMSCP_INTERNAL_ERROR ? *refusal_ : reason);
+}
+
+void StoreScp::notifyReleaseRequest() { ending_ = "released"; }
+void StoreScp::notifyAbortRequest() { ending_ = "aborted by the peer"; }
+
+void StoreScp::notifyDIMSEError(const OFCondition& cond) {
+    if (cond != DUL_PEERREQUESTEDRELEASE && cond != DUL_PEERABORTEDASSOCIATION)
+        ending_ = std::string("ended by a network error: ") + cond.text();
+}
+
+void StoreScp::notifyAssociationTermination() {
+    if (refusal_) return; // already logged
+    const std::string line = "association " + peer() + " -> " + calledAe_ + ": " + std::to_string(stored_) +
+                             " stored, " + std::to_string(skipped_) + " without dose content, " +
+                             std::to_string(failed_) + " refused" +
+                             (echoes_ ? ", " + std::to_string(echoes_) + " echo" : std::string()) + "; " + ending_;
+    if (failed_ > 0) context_.log->warning(line);
+    else context_.log->information(line);
+}
+
+OFCondition StoreScp::handleIncomingCommand(T_DIMSE_Message* message, const DcmPresentationContextInfo& presInfo) {
+    if (message->CommandField == DIMSE_C_STORE_RQ)
+        return handleStore(message->msg.CStoreRQ, presInfo.presentationContextID);
+    if (message->CommandField == DIMSE_C_ECHO_RQ) ++echoes_;
+    return DcmThreadSCP::handleIncomingCommand(message, presInfo);
+}
+
+OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
+                                  const std::string& why) {
+    ++failed_;
+    context_.log->error("could not keep %s from %s, answered 0xA700 so that it is sent again: %s",
+                        std::string(request.AffectedSOPInstanceUID), peer(), why);
+    return sendSTOREResponse(presId, request, STATUS_STORE_Refused_OutOfResources);
+}
+
+OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId) {
+    std::string partial;
+    try {
+        partial = context_.spool->reserve();
+    } catch (const Error& e) {
+        // Take the data set off the wire so the association stays usable, then refuse it.
+        DcmDataset* dropped = nullptr;
+        const OFCondition cond = receiveSTORERequest(request, presId, dropped);
+        delete dropped;
+        if (cond.bad()) return cond;
+        return refuseStore(request, presId, e.what());
+    }
+    const OFCondition cond = receiveSTORERequest(request, presId, OFString(partial.c_str()));
+    if (cond.bad()) { // the association is gone (network error or abort): nothing was acknowledged
+        context_.spool->discard(partial);
+        return cond;
+    }
+    if (!context_.keeps(request.AffectedSOPClassUID)) {
+        context_.spool->discard(partial);
+        ++skipped_;
+        return sendSTOREResponse(presId, request, STATUS_Success);
+    }
+    std::string spooled;
+    try {
+        spooled = context_.spool->commit(partial, callingAe_);
+    } catch (const Error& e) {
+        return refuseStore(request, presId, e.what());
+    }
+    ++stored_;
+    const OFCondition sent = sendSTOREResponse(presId, request, STATUS_Success);
+    if (context_.onSpooled) context_.onSpooled(spooled, callingAe_);
+    return sent;
+}
+
+} // namespace fa::dicom

@@ -1,0 +1,71 @@
+// The C-STORE / C-ECHO service of one association. Every received object is written to the spool,
+// flushed and renamed before "success" is answered; when it cannot be made durable the answer is
+// 0xA700 (out of resources) so that the sender retries. Objects of SOP classes that cannot carry
+// dose content are answered with success and not kept.
+#pragma once
+
+#include "dicom/Spool.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmnet/scpthrd.h"
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace Poco {
+class Logger;
+}
+
+namespace fa::dicom {
+
+// Shared by all associations of a listener.
+struct ListenerContext {
+    std::string aeTitle;
+    int maxAssociations = 16;
+    Spool* spool = nullptr;
+    Poco::Logger* log = nullptr;
+    // "" admits the caller; otherwise the reason it is refused (unknown peer, wrong host).
+    std::function<std::string(const std::string& callingAe, const std::string& host)> admit;
+    // Whether objects of a SOP class are kept for extraction.
+    std::function<bool(const std::string& sopClassUid)> keeps;
+    // Called after an object is durable in the spool.
+    std::function<void(const std::string& spooledPath, const std::string& callingAe)> onSpooled;
+    // Storage SOP classes and transfer syntaxes accepted (private SOP classes are accepted too).
+    std::vector<const char*> storageSopClasses;
+    std::vector<const char*> transferSyntaxes;
+
+    std::atomic<int> activeAssociations{0};
+};
+
+class StoreScp : public DcmThreadSCP {
+public:
+    explicit StoreScp(ListenerContext& context);
+
+protected:
+    OFCondition handleIncomingCommand(T_DIMSE_Message* message, const DcmPresentationContextInfo& presInfo) override;
+    void notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPActionType& desiredAction) override;
+    void refuseAssociation(const DcmRefuseReasonType reason) override;
+    void notifyReleaseRequest() override;
+    void notifyAbortRequest() override;
+    void notifyAssociationTermination() override;
+    void notifyDIMSEError(const OFCondition& cond) override;
+    OFCondition negotiateAssociation() override;
+
+    ListenerContext& context_;
+
+private:
+    OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
+    OFCondition refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);
+    std::string peer() const;
+    void acceptPresentationContexts(T_ASC_Parameters& params);
+
+    std::string callingAe_, calledAe_, host_;
+    std::optional<DcmRefuseReasonType> refusal_;
+    int stored_ = 0, skipped_ = 0, failed_ = 0, echoes_ = 0;
+    std::string ending_;
+};
+
+} // namespace fa::dicom

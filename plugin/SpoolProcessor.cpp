@@ -1,0 +1,172 @@
+#include "plugin/SpoolProcessor.h"
+
+#include "core/Error.h"
+
+#include <Poco/Logger.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace fa {
+
+namespace {
+
+constexpr auto kRetryDelay = std::chrono::seconds(2);
+
+fs::path attemptsFile(const dicom::Spool& spool, const std::string& path) {
+    return fs::path(spool.root()) / "attempts" / fs::path(path).filename();
+}
+
+std::string characterSetOf(const Settings& s, const std::string& callingAe) {
+    const Peer* peer = s.listener.peerByAeTitle(callingAe);
+    return peer ? peer->characterSet : std::string();
+}
+
+} // namespace
+
+SpoolProcessor::SpoolProcessor(Pipeline& pipeline, dicom::Spool& spool, const Settings& settings, Poco::Logger& log)
+    : pipeline_(pipeline), spool_(spool), settings_(settings), log_(log) {
+    std::error_code ec;
+    fs::create_directories(fs::path(spool.root()) / "attempts", ec);
+    fs::create_directories(settings.quarantineDir(), ec);
+}
+
+// Written before each attempt, so that an object that crashes the process is counted too.
+int SpoolProcessor::recordAttempt(const std::string& path) {
+    const fs::path file = attemptsFile(spool_, path);
+    int n = 0;
+    std::ifstream(file) >> n;
+    std::ofstream(file, std::ios::trunc) << ++n << "\n";
+    return n;
+}
+
+void SpoolProcessor::clearAttempts(const std::string& path) {
+    std::error_code ec;
+    fs::remove(attemptsFile(spool_, path), ec);
+    retryAt_.erase(path);
+}
+
+void SpoolProcessor::quarantine(const std::string& path, const std::string& reason) {
+    const fs::path target = fs::path(settings_.quarantineDir()) / fs::path(path).filename();
+    std::error_code ec;
+    fs::rename(path, target, ec);
+    if (ec) {
+        log_.critical("cannot move %s into quarantine (%s): it stays in the spool", path, ec.message());
+        return;
+    }
+    std::ofstream(target.string() + ".reason") << reason << "\n";
+    clearAttempts(path);
+    log_.error("quarantined %s: %s (list with: fluoroaudit quarantine)", target.filename().string(), reason);
+}
+
+bool SpoolProcessor::process(const std::string& path) {
+    const auto due = retryAt_.find(path);
+    if (due != retryAt_.end() && std::chrono::steady_clock::now() < due->second) return false;
+    const int attempt = recordAttempt(path);
+    if (attempt > settings_.processingAttempts) {
+        quarantine(path, "processing did not finish in " + std::to_string(attempt - 1) +
+                             " attempts (the process stopped while reading it)");
+        return true;
+    }
+    const std::string callingAe = dicom::Spool::callingAeOf(path);
+    try {
+        IngestOptions options;
+        options.consume = true;
+        options.defaultCharacterSet = characterSetOf(settings_, callingAe);
+        const IngestResult r = pipeline_.ingestFile(path, options);
+        clearAttempts(path);
+        const char* what = r.outcome == IngestOutcome::Created   ? "new study"
+                           : r.outcome == IngestOutcome::Updated ? "study updated"
+                           : r.outcome == IngestOutcome::Duplicate ? "already stored, unchanged"
+                                                                    : "no dose content, not kept";
+        log_.debug("processed object from %s: %s %s", callingAe, r.studyUid, std::string(what));
+        std::lock_guard<std::mutex> lock(lastMutex_);
+        last_ = r.studyUid;
+        return true;
+    } catch (const Error& e) {
+        if (attempt >= settings_.processingAttempts) {
+            quarantine(path, e.what());
+            return true;
+        }
+        log_.warning("attempt %d of %d failed, will retry: %s", attempt, settings_.processingAttempts,
+                     std::string(e.what()));
+        retryAt_[path] = std::chrono::steady_clock::now() + kRetryDelay * attempt;
+        return false;
+    }
+}
+
+std::size_t SpoolProcessor::drain() {
+    std::size_t done = 0;
+    for (const auto& path : spool_.pending())
+        if (process(path)) ++done;
+    return done;
+}
+
+void SpoolProcessor::notify() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        notified_ = true;
+    }
+    wake_.notify_one();
+}
+
+void SpoolProcessor::stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    wake_.notify_one();
+}
+
+void SpoolProcessor::runUntilStopped() {
+    for (;;) {
+        drain();
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_ || notified_; });
+        notified_ = false;
+        if (stop_) break;
+    }
+    // What arrived before the listener closed is processed before the service exits; objects that
+    // wait for a retry get theirs now rather than after a restart.
+    retryAt_.clear();
+    drain();
+}
+
+std::string SpoolProcessor::lastObject() const {
+    std::lock_guard<std::mutex> lock(lastMutex_);
+    return last_;
+}
+
+std::vector<QuarantinedObject> listQuarantine(const Settings& settings) {
+    std::vector<QuarantinedObject> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(settings.quarantineDir(), ec)) {
+        if (e.path().extension() != ".dcm") continue;
+        QuarantinedObject q;
+        q.name = e.path().filename().string();
+        q.size = e.file_size(ec);
+        std::ifstream reason(e.path().string() + ".reason");
+        std::getline(reason, q.reason);
+        out.push_back(q);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return out;
+}
+
+void retryQuarantined(const Settings& settings, const std::string& name) {
+    const fs::path source = fs::path(settings.quarantineDir()) / fs::path(name).filename();
+    if (!fs::is_regular_file(source))
+        throw Error("no quarantined object '" + name + "' in " + settings.quarantineDir() +
+                    " (list them with: fluoroaudit quarantine)");
+    const fs::path spool(settings.spoolDir());
+    std::error_code ec;
+    fs::create_directories(spool, ec);
+    fs::rename(source, spool / source.filename(), ec);
+    if (ec) throw Error("cannot move " + source.string() + " back into the spool: " + ec.message());
+    fs::remove(source.string() + ".reason", ec);
+    fs::remove(spool / "attempts" / source.filename(), ec);
+}
+
+} // namespace fa

@@ -1,0 +1,65 @@
+// Works through the spool with the pipeline. An object that fails (or crashes the process) as
+// often as configured goes to the quarantine folder with its reason; `fluoroaudit quarantine`
+// lists those and can put one back.
+#pragma once
+
+#include "dicom/Spool.h"
+#include "plugin/Pipeline.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace Poco {
+class Logger;
+}
+
+namespace fa {
+
+class SpoolProcessor {
+public:
+    SpoolProcessor(Pipeline& pipeline, dicom::Spool& spool, const Settings& settings, Poco::Logger& log);
+
+    // Processes every spooled object that is due; returns how many were finished (stored, skipped
+    // or quarantined).
+    std::size_t drain();
+    // Wakes the loop of runUntilStopped().
+    void notify();
+    // Drains as objects arrive until stop() is called, then drains what is left once more.
+    void runUntilStopped();
+    void stop();
+
+    std::string lastObject() const;
+
+private:
+    bool process(const std::string& path);
+    int recordAttempt(const std::string& path);
+    void clearAttempts(const std::string& path);
+    void quarantine(const std::string& path, const std::string& reason);
+
+    Pipeline& pipeline_;
+    dicom::Spool& spool_;
+    const Settings& settings_;
+    Poco::Logger& log_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    bool notified_ = false;
+    std::map<std::string, std::chrono::steady_clock::time_point> retryAt_;
+    mutable std::mutex lastMutex_;
+    std::string last_;
+};
+
+// Quarantined objects: file name, size in bytes and the recorded reason.
+struct QuarantinedObject {
+    std::string name;
+    std::uintmax_t size = 0;
+    std::string reason;
+};
+std::vector<QuarantinedObject> listQuarantine(const Settings& settings);
+// Moves a quarantined object back into the spool; throws fa::Error when there is no such object.
+void retryQuarantined(const Settings& settings, const std::string& name);
+
+} // namespace fa

@@ -1,0 +1,76 @@
+#include "core/Error.h"
+#include "dicom/Echo.h"
+#include "dicom/Spool.h"
+#include "plugin/Logging.h"
+#include "plugin/Service.h"
+#include "plugin/SpoolProcessor.h"
+#include "plugin/cli/Commands.h"
+#include "plugin/cli/Display.h"
+
+#include <filesystem>
+#include <ostream>
+
+namespace fa::cli {
+
+int serveCommand(const Settings& settings) {
+    configureLogging(settings);
+    return serve(settings);
+}
+
+int status(const Settings& settings, std::ostream& out) {
+    const ServiceStatus s = readStatus(settings);
+    std::size_t spooled = 0;
+    if (std::filesystem::is_directory(settings.spoolDir())) spooled = dicom::Spool(settings.spoolDir()).pending().size();
+    const std::size_t quarantined = listQuarantine(settings).size();
+    auto row = [&](const char* label, const std::string& value) {
+        out << "  " << label << std::string(20 - displayWidth(label), ' ') << value << "\n";
+    };
+    bool up = false;
+    if (!s.found) {
+        out << "fluoroaudit is not running: it was never started with the data folder " << settings.dataDir << "\n";
+    } else {
+        const std::string echo = s.running ? dicom::echo("127.0.0.1", static_cast<std::uint16_t>(s.port), s.aeTitle) : "";
+        up = s.running && echo.empty();
+        if (up) out << "fluoroaudit is running and answers C-ECHO as " << s.aeTitle << " on port " << s.port << "\n";
+        else if (s.running) out << "fluoroaudit is running (pid " << s.pid << ") but does not answer: " << echo << "\n";
+        else out << "fluoroaudit is not running (last state: " << (s.state.empty() ? "unknown" : s.state) << ")\n";
+        row("Process", std::to_string(s.pid));
+        row("Started", s.startedAt);
+        row("Status written", s.updatedAt);
+        row("Objects received", std::to_string(s.received));
+        row("Last object", s.lastObjectAt.empty() ? "none yet" : s.lastObjectAt + " from " + s.lastCallingAe);
+        if (!s.lastStudyUid.empty()) row("Last study", s.lastStudyUid);
+    }
+    row("Spool", std::to_string(spooled) + " waiting");
+    row("Quarantine", std::to_string(quarantined) + (quarantined ? " (list with: fluoroaudit quarantine)" : ""));
+    return up ? 0 : 3;
+}
+
+int quarantine(const Settings& settings, const std::string& retry, std::ostream& out) {
+    if (!retry.empty()) {
+        retryQuarantined(settings, retry);
+        out << "Moved " << retry << " back into the spool: the running service processes it within a second.\n";
+        return 0;
+    }
+    const auto items = listQuarantine(settings);
+    if (items.empty()) {
+        out << "The quarantine is empty.\n";
+        return 0;
+    }
+    Table t({"Object", "Bytes", "Reason"});
+    for (const auto& q : items) t.add({q.name, std::to_string(q.size), q.reason});
+    out << t.render() << items.size() << " quarantined; put one back with: fluoroaudit quarantine --retry NAME\n";
+    return 0;
+}
+
+int checkConfig(const std::string& file, std::ostream& out) {
+    const Settings s = loadSettings(file); // throws with every problem and its key
+    out << file << ": configuration is valid\n"
+        << "  AE title " << s.listener.aeTitle << ", port " << s.listener.port << ", at most "
+        << s.listener.maxAssociations << " associations, " << s.listener.peers.size() << " known peer(s)"
+        << (s.listener.requireKnownPeers ? " (required)" : "") << "\n"
+        << "  data folder " << s.dataDir << ", log " << s.logFile() << "\n";
+    return 0;
+}
+
+} // namespace fa::cli
