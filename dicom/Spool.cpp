@@ -9,7 +9,11 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <sys/statvfs.h>
 #include <unistd.h>
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
 
 namespace fs = std::filesystem;
 
@@ -96,6 +100,22 @@ std::string Spool::commit(const std::string& partial, const std::string& calling
 }
 
 void Spool::discard(const std::string& partial) noexcept { ::unlink(partial.c_str()); }
+
+std::string Spool::write(DcmDataset* dataset, const std::string& callingAe) {
+    DcmFileFormat file(dataset, OFFalse);
+    const std::string partial = reserve();
+    const OFCondition cond = file.saveFile(partial.c_str(), EXS_LittleEndianExplicit);
+    if (cond.bad()) {
+        discard(partial);
+        struct statvfs fs {};
+        std::string detail = cond.text();
+        if (::statvfs(root_.c_str(), &fs) == 0)
+            detail += ", " + std::to_string(static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize / 1024) +
+                      " KiB free in " + root_;
+        throw Error("cannot write the received object into the spool (" + detail + ")");
+    }
+    return commit(partial, callingAe);
+}
 
 std::vector<std::string> Spool::pending() const {
     std::vector<std::string> out;

@@ -3,6 +3,7 @@
 #include "core/Error.h"
 
 #include "dcmtk/dcmdata/dcdatset.h"
+#include "dcmtk/dcmdata/dcdeftag.h"
 #include "dcmtk/dcmdata/dcuid.h"
 
 #include <Poco/Logger.h>
@@ -101,31 +102,24 @@ OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     return sendSTOREResponse(presId, request, STATUS_STORE_Refused_OutOfResources);
 }
 
+// Objects that may carry dose content are received into memory and only then written to the spool,
+// so that a full or read-only spool is answered with 0xA700 instead of a broken association (DCMTK
+// stops reading the network when a direct-to-file receive cannot write). Image pixel data is
+// dropped before writing: only the headers are of use. Other objects go through a scratch file, to
+// keep large images of other modalities out of memory, and are answered with success and dropped.
 OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId) {
-    std::string partial;
-    try {
-        partial = context_.spool->reserve();
-    } catch (const Error& e) {
-        // Take the data set off the wire so the association stays usable, then refuse it.
-        DcmDataset* dropped = nullptr;
-        const OFCondition cond = receiveSTORERequest(request, presId, dropped);
-        delete dropped;
-        if (cond.bad()) return cond;
-        return refuseStore(request, presId, e.what());
-    }
-    const OFCondition cond = receiveSTORERequest(request, presId, OFString(partial.c_str()));
+    if (!context_.keeps(request.AffectedSOPClassUID)) return dropStore(request, presId);
+    DcmDataset* dataset = nullptr;
+    const OFCondition cond = receiveSTORERequest(request, presId, dataset);
     if (cond.bad()) { // the association is gone (network error or abort): nothing was acknowledged
-        context_.spool->discard(partial);
+        delete dataset;
         return cond;
     }
-    if (!context_.keeps(request.AffectedSOPClassUID)) {
-        context_.spool->discard(partial);
-        ++skipped_;
-        return sendSTOREResponse(presId, request, STATUS_Success);
-    }
+    for (const DcmTagKey& tag : {DCM_PixelData, DCM_FloatPixelData, DCM_DoubleFloatPixelData})
+        delete dataset->remove(tag);
     std::string spooled;
     try {
-        spooled = context_.spool->commit(partial, callingAe_);
+        spooled = context_.spool->write(dataset, callingAe_);
     } catch (const Error& e) {
         return refuseStore(request, presId, e.what());
     }
@@ -133,6 +127,22 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     const OFCondition sent = sendSTOREResponse(presId, request, STATUS_Success);
     if (context_.onSpooled) context_.onSpooled(spooled, callingAe_);
     return sent;
+}
+
+OFCondition StoreScp::dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId) {
+    OFCondition cond;
+    try {
+        const std::string scratch = context_.spool->reserve();
+        cond = receiveSTORERequest(request, presId, OFString(scratch.c_str()));
+        context_.spool->discard(scratch);
+    } catch (const Error&) { // no room even for a scratch file: take it into memory instead
+        DcmDataset* dropped = nullptr;
+        cond = receiveSTORERequest(request, presId, dropped);
+        delete dropped;
+    }
+    if (cond.bad()) return cond;
+    ++skipped_;
+    return sendSTOREResponse(presId, request, STATUS_Success);
 }
 
 } // namespace fa::dicom

@@ -58,6 +58,7 @@ protected:
 
 private:
     OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
+    OFCondition dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
     OFCondition refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);
     std::string peer() const;
     void acceptPresentationContexts(T_ASC_Parameters& params);
