@@ -6,7 +6,7 @@
 
 namespace fa::dicom {
 
-std::string echo(const std::string& host, std::uint16_t port, const std::string& calledAe, int timeout_s) {
+EchoResult echo(const std::string& host, std::uint16_t port, const std::string& calledAe, int timeout_s) {
     DcmSCU scu;
     scu.setAETitle("FA-STATUS");
     scu.setPeerHostName(host.c_str());
@@ -19,14 +19,22 @@ std::string echo(const std::string& host, std::uint16_t port, const std::string&
     OFList<OFString> syntaxes;
     syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
     scu.addPresentationContext(UID_VerificationSOPClass, syntaxes);
+    EchoResult r;
     OFCondition cond = scu.initNetwork();
     if (cond.good()) cond = scu.negotiateAssociation();
-    if (cond.bad()) return std::string("no association with ") + calledAe + "@" + host + ":" + std::to_string(port) +
-                           ": " + cond.text();
+    if (cond.bad()) {
+        // A refused association (e.g. only known peers admitted) is still a DICOM service answering.
+        r.answered = cond == DUL_ASSOCIATIONREJECTED || cond == NET_EC_NoAcceptablePresentationContexts;
+        r.detail = std::string("no association with ") + calledAe + "@" + host + ":" + std::to_string(port) + ": " +
+                   cond.text();
+        return r;
+    }
+    r.answered = true;
     cond = scu.sendECHORequest(0);
     scu.releaseAssociation();
-    if (cond.bad()) return std::string("C-ECHO failed: ") + cond.text();
-    return {};
+    r.echoed = cond.good();
+    if (cond.bad()) r.detail = std::string("C-ECHO failed: ") + cond.text();
+    return r;
 }
 
 } // namespace fa::dicom

@@ -6,7 +6,12 @@
 
 namespace fa::dicom {
 
-// "" when `calledAe` at host:port answered a C-ECHO within `timeout_s`; otherwise why not.
-std::string echo(const std::string& host, std::uint16_t port, const std::string& calledAe, int timeout_s = 5);
+struct EchoResult {
+    bool answered = false; // a DICOM service answered (an echo, or a refused association)
+    bool echoed = false;   // it accepted the association and answered the C-ECHO
+    std::string detail;    // what went wrong, when something did
+};
+
+EchoResult echo(const std::string& host, std::uint16_t port, const std::string& calledAe, int timeout_s = 5);
 
 } // namespace fa::dicom

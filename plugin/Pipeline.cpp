@@ -2,6 +2,7 @@
 
 #include "core/Error.h"
 #include "dicom/ObjectExtractor.h"
+#include "plugin/Files.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
@@ -46,7 +47,7 @@ std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (move) {
-        if (!ec) fs::rename(path, target, ec);
+        if (!ec) moveFile(path, target.string(), ec);
         if (ec) throw Error(path + ": cannot move it into " + dir.string() + ": " + ec.message());
         return target.string();
     }
@@ -94,7 +95,7 @@ IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& 
     } catch (const Error& e) {
         std::error_code ec;
         if (o.kind != SourceKind::ImageHeaders) {
-            if (options.consume) fs::rename(meta.filePath, path, ec); // back into the spool for a retry
+            if (options.consume) moveFile(meta.filePath, path, ec); // back into the spool for a retry
             else fs::remove(meta.filePath, ec);
         }
         throw Error(path + ": " + e.what());

@@ -1,6 +1,7 @@
 #include "plugin/SpoolProcessor.h"
 
 #include "core/Error.h"
+#include "plugin/Files.h"
 
 #include <Poco/Logger.h>
 
@@ -51,7 +52,7 @@ void SpoolProcessor::clearAttempts(const std::string& path) {
 void SpoolProcessor::quarantine(const std::string& path, const std::string& reason) {
     const fs::path target = fs::path(settings_.quarantineDir()) / fs::path(path).filename();
     std::error_code ec;
-    fs::rename(path, target, ec);
+    moveFile(path, target.string(), ec);
     if (ec) {
         log_.critical("cannot move %s into quarantine (%s): it stays in the spool", path, ec.message());
         return;
@@ -163,7 +164,7 @@ void retryQuarantined(const Settings& settings, const std::string& name) {
     const fs::path spool(settings.spoolDir());
     std::error_code ec;
     fs::create_directories(spool, ec);
-    fs::rename(source, spool / source.filename(), ec);
+    moveFile(source.string(), (spool / source.filename()).string(), ec);
     if (ec) throw Error("cannot move " + source.string() + " back into the spool: " + ec.message());
     fs::remove(source.string() + ".reason", ec);
     fs::remove(spool / "attempts" / source.filename(), ec);

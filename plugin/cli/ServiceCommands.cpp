@@ -29,10 +29,15 @@ int status(const Settings& settings, std::ostream& out) {
     if (!s.found) {
         out << "fluoroaudit is not running: it was never started with the data folder " << settings.dataDir << "\n";
     } else {
-        const std::string echo = s.running ? dicom::echo("127.0.0.1", static_cast<std::uint16_t>(s.port), s.aeTitle) : "";
-        up = s.running && echo.empty();
-        if (up) out << "fluoroaudit is running and answers C-ECHO as " << s.aeTitle << " on port " << s.port << "\n";
-        else if (s.running) out << "fluoroaudit is running (pid " << s.pid << ") but does not answer: " << echo << "\n";
+        const dicom::EchoResult echo =
+            s.running ? dicom::echo("127.0.0.1", static_cast<std::uint16_t>(s.port), s.aeTitle) : dicom::EchoResult{};
+        up = s.running && echo.answered;
+        if (up && echo.echoed)
+            out << "fluoroaudit is running and answers C-ECHO as " << s.aeTitle << " on port " << s.port << "\n";
+        else if (up)
+            out << "fluoroaudit is running on port " << s.port << " and refuses this check (" << echo.detail
+                << "): it admits known peers only\n";
+        else if (s.running) out << "fluoroaudit is running (pid " << s.pid << ") but does not answer: " << echo.detail << "\n";
         else out << "fluoroaudit is not running (last state: " << (s.state.empty() ? "unknown" : s.state) << ")\n";
         row("Process", std::to_string(s.pid));
         row("Started", s.startedAt);

@@ -1,0 +1,14 @@
+// Moving files between the spool, the archive and the quarantine, which a site may put on
+// different file systems.
+#pragma once
+
+#include <string>
+#include <system_error>
+
+namespace fa {
+
+// rename(), or across file systems a copy that is flushed to disk before the source is removed.
+// On failure `ec` says why and the source is left where it was.
+void moveFile(const std::string& from, const std::string& to, std::error_code& ec);
+
+} // namespace fa

@@ -1,0 +1,359 @@
+// `fluoroaudit serve` with real DICOM peers (storescu from the dcmtk package): nothing acknowledged
+// is ever lost, refusals are clean, and the service keeps serving.
+#include "dicom/Spool.h"
+#include "store/StudyStore.h"
+#include "tests/support/Run.h"
+#include "tests/support/ServiceProcess.h"
+#include "tests/support/SharedData.h"
+#include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcuid.h"
+#include "dcmtk/dcmnet/scu.h"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace fa {
+namespace {
+
+using test::quote;
+using test::ServiceProcess;
+
+bool waitFor(const std::function<bool()>& done, int seconds = 60) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return done();
+}
+
+std::size_t spooled(const std::string& data) {
+    return fs::is_directory(data + "/spool") ? dicom::Spool(data + "/spool").pending().size() : 0;
+}
+
+// Writes `count` one-event reports, report i for study i % studies; returns the files in order.
+std::vector<std::string> writeReports(const fs::path& folder, int count, int studies, std::vector<synth::Report>* out = nullptr) {
+    fs::create_directories(folder);
+    std::vector<std::string> studyUids(static_cast<std::size_t>(studies));
+    for (auto& s : studyUids) s = synth::newUid();
+    std::vector<std::string> files;
+    for (int i = 0; i < count; ++i) {
+        synth::Report r;
+        r.studyUid = studyUids[static_cast<std::size_t>(i % studies)];
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.duration_s = 0.75;
+        r.events = {e};
+        files.push_back((folder / (std::to_string(100000 + i) + ".dcm")).string());
+        synth::save(*synth::buildReport(r), files.back());
+        if (out) out->push_back(r);
+    }
+    return files;
+}
+
+std::string join(const std::vector<std::string>& files, std::size_t from = 0, std::size_t to = SIZE_MAX) {
+    std::string s;
+    for (std::size_t i = from; i < std::min(to, files.size()); ++i) s += quote(files[i]) + " ";
+    return s;
+}
+
+std::string studiesJson(const std::string& data) {
+    return test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies --json").out;
+}
+
+class Listener : public ::testing::Test {
+protected:
+    std::string data() const { return (dir_.path() / "data").string(); }
+    std::string config(const std::string& text) const {
+        const std::string path = dir_.file("fluoroaudit.ini");
+        std::ofstream(path) << text;
+        return path;
+    }
+    test::TempDir dir_;
+    int port_ = test::freePort();
+};
+
+TEST_F(Listener, RealFilesSentWithStorescuEndUpAsIngestGivesThem) {
+    FA_REQUIRE_SHARED_DICOM(shared);
+    std::vector<std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(shared))
+        if (e.path().extension() == ".dcm") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    const std::string direct = dir_.file("direct");
+    fs::create_directories(direct);
+    fs::create_directories(data());
+    ASSERT_EQ(test::run(quote(FA_BINARY) + " --data " + quote(direct) + " ingest " + join(files)).exitCode, 0);
+    fs::copy_file(direct + "/site-secret", data() + "/site-secret"); // the same site, the same patient keys
+
+    ServiceProcess service(FA_BINARY, data(), port_);
+    const auto sent = test::storescu(port_, join(files));
+    ASSERT_EQ(sent.exitCode, 0) << sent.out << sent.err;
+    EXPECT_EQ(test::successes(sent.out + sent.err), static_cast<int>(files.size()));
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+
+    auto strip = [](std::string json) { // timestamps differ, nothing else may
+        for (const char* key : {"\"created_at\"", "\"updated_at\""})
+            for (std::size_t p; (p = json.find(key)) != std::string::npos;)
+                json.erase(p, json.find('\n', p) - p);
+        return json;
+    };
+    EXPECT_EQ(strip(studiesJson(data())), strip(studiesJson(direct)));
+    EXPECT_NE(service.log().find("stored, "), std::string::npos);
+}
+
+TEST_F(Listener, EightParallelSendersStoreEveryObjectOnceAndResendingChangesNothing) {
+    std::vector<synth::Report> reports;
+    const auto files = writeReports(dir_.path() / "in", 2000, 250, &reports);
+    ServiceProcess service(FA_BINARY, data(), port_);
+    auto sendAll = [&] {
+        std::vector<std::thread> senders;
+        std::vector<test::RunResult> results(8);
+        for (std::size_t k = 0; k < 8; ++k)
+            senders.emplace_back([&, k] { results[k] = test::storescu(port_, join(files, k * 250, (k + 1) * 250)); });
+        for (auto& t : senders) t.join();
+        int ok = 0;
+        for (const auto& r : results) ok += test::successes(r.out + r.err);
+        return ok;
+    };
+    EXPECT_EQ(sendAll(), 2000);
+    store::StudyStore check(data() + "/fluoroaudit.db");
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0 && check.studies({}).size() == 250; }, 120));
+    const auto studies = check.studies({});
+    for (const auto& s : studies) {
+        EXPECT_EQ(s.objectCount, 8) << s.study.studyUid;
+        EXPECT_EQ(s.summary.irradiationEvents, 8) << s.study.studyUid;
+    }
+    for (const auto& r : reports) ASSERT_TRUE(check.hasObject(r.studyUid, r.sopUid));
+    const std::string before = studiesJson(data());
+
+    EXPECT_EQ(sendAll(), 2000); // duplicates are answered with success
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }, 120));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    EXPECT_EQ(studiesJson(data()), before);
+}
+
+TEST_F(Listener, KillNineDuringASendLosesNothingTheSenderSawStored) {
+    std::vector<synth::Report> reports;
+    const auto files = writeReports(dir_.path() / "in", 600, 600, &reports);
+    ServiceProcess service(FA_BINARY, data(), port_);
+    const std::string out = dir_.file("storescu.out");
+    std::thread sender([&] {
+        test::run("(TCP_NODELAY=1 storescu -v -aet CARM1 -aec FLUOROAUDIT 127.0.0.1 " + std::to_string(port_) + " " +
+                  join(files) + " >" + quote(out) + " 2>&1)");
+    });
+    struct Join {
+        std::thread& t;
+        ~Join() {
+            if (t.joinable()) t.join();
+        }
+    } joinSender{sender};
+    auto sentSoFar = [&] {
+        std::ifstream in(out);
+        std::stringstream s;
+        s << in.rdbuf();
+        return test::successes(s.str());
+    };
+    const bool started = waitFor([&] { return sentSoFar() >= 50; }, 60);
+    service.stop(SIGKILL);
+    ASSERT_TRUE(started) << service.log();
+    sender.join();
+    const int acknowledged = sentSoFar();
+    ASSERT_GE(acknowledged, 50);
+    ASSERT_LT(acknowledged, 600) << "the send finished before the kill; nothing was tested";
+
+    service.restart();
+    store::StudyStore check(data() + "/fluoroaudit.db");
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    for (int i = 0; i < acknowledged; ++i)
+        EXPECT_TRUE(check.hasObject(reports[static_cast<std::size_t>(i)].studyUid, reports[static_cast<std::size_t>(i)].sopUid))
+            << "object " << i << " was acknowledged but is not stored";
+}
+
+// Needs root for a small tmpfs as the spool (CI and developer machines run as root).
+TEST_F(Listener, FullOrReadOnlySpoolAnswersOutOfResourcesAndTheRetrySucceeds) {
+    const std::string spool = data() + "/spool";
+    fs::create_directories(spool);
+    if (::geteuid() != 0 || test::run("mount -t tmpfs -o size=256k tmpfs " + quote(spool)).exitCode != 0)
+        GTEST_SKIP() << "cannot mount a small tmpfs as the spool (needs root)";
+    struct Unmount {
+        std::string path;
+        ~Unmount() { test::run("umount " + quote(path)); }
+    } unmount{spool};
+    synth::Report big;
+    big.events.resize(1500); // about 1 MB: more than the spool holds
+    for (auto& e : big.events) e.uid = synth::newUid();
+    const std::string bigFile = dir_.file("big.dcm");
+    synth::save(*synth::buildReport(big), bigFile);
+    const auto small = writeReports(dir_.path() / "small", 1, 1);
+
+    ServiceProcess service(FA_BINARY, data(), port_);
+    auto full = test::storescu(port_, quote(bigFile));
+    EXPECT_NE(full.out.find("Refused: OutOfResources"), std::string::npos) << full.out;
+    ASSERT_EQ(test::run("mount -o remount,size=8m " + quote(spool)).exitCode, 0); // space returns
+    auto retry = test::storescu(port_, quote(bigFile));
+    EXPECT_EQ(test::successes(retry.out), 1) << retry.out;
+
+    ASSERT_EQ(test::run("mount -o remount,ro " + quote(spool)).exitCode, 0);
+    auto readOnly = test::storescu(port_, join(small));
+    EXPECT_NE(readOnly.out.find("Refused: OutOfResources"), std::string::npos) << readOnly.out;
+    ASSERT_EQ(test::run("mount -o remount,rw " + quote(spool)).exitCode, 0);
+    EXPECT_EQ(test::successes(test::storescu(port_, join(small)).out), 1);
+
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    store::StudyStore check(data() + "/fluoroaudit.db");
+    EXPECT_TRUE(check.hasObject(big.studyUid, big.sopUid));
+    EXPECT_EQ(check.study(big.studyUid)->summary.irradiationEvents, 1500);
+    EXPECT_EQ(check.studies({}).size(), 2u);
+    EXPECT_NE(service.log().find("answered 0xA700"), std::string::npos);
+}
+
+TEST_F(Listener, UnknownCallersAndWrongCalledAeTitlesAreRefused) {
+    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    ServiceProcess service(FA_BINARY, data(), port_,
+                           config("[dicom]\nrequire_known_peers = true\n[peer.CARM1]\nae_title = CARM1\n"));
+    const auto stranger = test::storescu(port_, join(files), "STRANGER");
+    EXPECT_NE(stranger.exitCode, 0);
+    EXPECT_NE((stranger.out + stranger.err).find("Association Rejected"), std::string::npos) << stranger.out;
+    const auto wrongCalled = test::storescu(port_, join(files), "CARM1", "PACS");
+    EXPECT_NE((wrongCalled.out + wrongCalled.err).find("Association Rejected"), std::string::npos);
+    const auto known = test::storescu(port_, join(files), "CARM1");
+    EXPECT_EQ(test::successes(known.out), 1) << known.out;
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    const std::string log = service.log();
+    EXPECT_NE(log.find("refused association from STRANGER@127.0.0.1 to FLUOROAUDIT: calling AE title 'STRANGER' is not a known peer"),
+              std::string::npos) << log;
+    EXPECT_NE(log.find("refused association from CARM1@127.0.0.1 to PACS: it called AE title 'PACS', this service is 'FLUOROAUDIT'"),
+              std::string::npos) << log;
+}
+
+void sendRaw(int port, const std::string& bytes, bool keepOpen, int* fdOut) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    if (!bytes.empty()) {
+        ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    }
+    if (keepOpen) *fdOut = fd;
+    else ::close(fd);
+}
+
+TEST_F(Listener, RandomBytesAndAHalfOpenConnectionDoNotStopTheService) {
+    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    ServiceProcess service(FA_BINARY, data(), port_, config("[dicom]\nacse_timeout_s = 3\n"));
+    std::string noise(4096, '\0');
+    for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 7919u + 13u) % 251u);
+    sendRaw(port_, noise, false, nullptr);
+    int halfOpen = -1;
+    sendRaw(port_, "", true, &halfOpen); // connects and never speaks
+    const auto next = test::storescu(port_, join(files));
+    EXPECT_EQ(test::successes(next.out), 1) << next.out << next.err;
+    ::close(halfOpen);
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+}
+
+// Holds `n` associations open at once with DCMTK's SCU; returns how many were accepted.
+int holdAssociations(int port, int n, std::vector<std::unique_ptr<DcmSCU>>& held) {
+    int accepted = 0;
+    for (int i = 0; i < n; ++i) {
+        auto scu = std::make_unique<DcmSCU>();
+        scu->setAETitle("CARM1");
+        scu->setPeerHostName("127.0.0.1");
+        scu->setPeerPort(static_cast<Uint16>(port));
+        scu->setPeerAETitle("FLUOROAUDIT");
+        scu->setACSETimeout(10);
+        OFList<OFString> ts;
+        ts.push_back(UID_LittleEndianImplicitTransferSyntax);
+        scu->addPresentationContext(UID_VerificationSOPClass, ts);
+        if (scu->initNetwork().good() && scu->negotiateAssociation().good()) {
+            ++accepted;
+            held.push_back(std::move(scu));
+        }
+    }
+    return accepted;
+}
+
+TEST_F(Listener, AssociationsBeyondTheLimitAreRefusedAndTheOthersComplete) {
+    ServiceProcess service(FA_BINARY, data(), port_, config("[dicom]\nmax_associations = 3\n"));
+    std::vector<std::unique_ptr<DcmSCU>> held;
+    EXPECT_EQ(holdAssociations(port_, 5, held), 3);
+    for (auto& scu : held) EXPECT_TRUE(scu->sendECHORequest(0).good()); // the accepted ones work
+    for (auto& scu : held) scu->releaseAssociation();
+    held.clear();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(holdAssociations(port_, 1, held), 1); // room again once they are released
+    for (auto& scu : held) scu->releaseAssociation();
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    EXPECT_NE(service.log().find("all 3 associations are busy"), std::string::npos) << service.log();
+}
+
+TEST_F(Listener, LeftoversInTheSpoolAreProcessedAtStartAndBrokenOnesQuarantined) {
+    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    const std::string spool = data() + "/spool";
+    fs::create_directories(spool);
+    fs::copy_file(files[0], spool + "/00000000000000000001-00000001-1.CARM1.dcm");
+    std::ofstream(spool + "/00000000000000000002-00000001-1.CARM1.dcm") << "not DICOM at all";
+    ServiceProcess service(FA_BINARY, data(), port_, config("[processing]\nattempts = 2\n"));
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }, 30)) << service.log();
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    EXPECT_EQ(store::StudyStore(data() + "/fluoroaudit.db").studies({}).size(), 1u);
+    const auto list = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " quarantine");
+    EXPECT_NE(list.out.find("00000000000000000002-00000001-1.CARM1.dcm"), std::string::npos) << list.out;
+    EXPECT_NE(list.out.find("not a DICOM file"), std::string::npos) << list.out;
+    const auto retry = test::run(quote(FA_BINARY) + " --data " + quote(data()) +
+                                 " quarantine --retry 00000000000000000002-00000001-1.CARM1.dcm");
+    EXPECT_EQ(retry.exitCode, 0) << retry.err;
+    EXPECT_EQ(spooled(data()), 1u);
+}
+
+TEST_F(Listener, StatusTellsWhetherItIsUp) {
+    const auto files = writeReports(dir_.path() / "in", 3, 1);
+    ServiceProcess service(FA_BINARY, data(), port_);
+    test::storescu(port_, join(files));
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200)); // the status file is written every 2 s
+    const auto up = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
+    EXPECT_EQ(up.exitCode, 0) << up.out;
+    EXPECT_NE(up.out.find("is running and answers C-ECHO as FLUOROAUDIT on port " + std::to_string(port_)), std::string::npos) << up.out;
+    EXPECT_NE(up.out.find("Objects received    3"), std::string::npos) << up.out;
+    EXPECT_NE(up.out.find("from CARM1"), std::string::npos) << up.out;
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    const auto down = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
+    EXPECT_EQ(down.exitCode, 3);
+    EXPECT_NE(down.out.find("is not running (last state: stopped)"), std::string::npos) << down.out;
+}
+
+TEST_F(Listener, SigtermFinishesWhatWasAcknowledged) {
+    std::vector<synth::Report> reports;
+    const auto files = writeReports(dir_.path() / "in", 200, 20, &reports);
+    ServiceProcess service(FA_BINARY, data(), port_);
+    const auto sent = test::storescu(port_, join(files));
+    const int acknowledged = test::successes(sent.out);
+    EXPECT_EQ(acknowledged, 200);
+    EXPECT_EQ(service.stop(SIGTERM), 0); // immediately: the spool is drained before it exits
+    EXPECT_EQ(spooled(data()), 0u);
+    store::StudyStore check(data() + "/fluoroaudit.db");
+    for (const auto& r : reports) EXPECT_TRUE(check.hasObject(r.studyUid, r.sopUid));
+}
+
+} // namespace
+} // namespace fa

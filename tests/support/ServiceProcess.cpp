@@ -1,0 +1,114 @@
+#include "tests/support/ServiceProcess.h"
+
+#include "dicom/DcmtkLog.h"
+#include "dicom/Echo.h"
+#include "tests/support/Run.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <fcntl.h>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <netinet/in.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fa::test {
+
+int freePort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+ServiceProcess::ServiceProcess(const std::string& binary, const std::string& dataDir, int port,
+                               const std::string& config)
+    : binary_(binary), dataDir_(dataDir), config_(config), logFile_(dataDir + ".serve.log"), port_(port) {
+    dicom::quietDcmtkLog();
+    start();
+}
+
+ServiceProcess::~ServiceProcess() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+void ServiceProcess::start() {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        const int out = ::open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        const std::string port = std::to_string(port_);
+        if (config_.empty())
+            ::execl(binary_.c_str(), binary_.c_str(), "--data", dataDir_.c_str(), "serve", "--port", port.c_str(),
+                    static_cast<char*>(nullptr));
+        else
+            ::execl(binary_.c_str(), binary_.c_str(), "--data", dataDir_.c_str(), "--config", config_.c_str(),
+                    "serve", "--port", port.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("fluoroaudit serve exited at start:\n" + log());
+        }
+        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "FLUOROAUDIT", 2).answered) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    throw std::runtime_error("fluoroaudit serve does not answer C-ECHO:\n" + log());
+}
+
+void ServiceProcess::restart() {
+    if (pid_ > 0) stop(SIGTERM);
+    start();
+}
+
+int ServiceProcess::stop(int signal) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    return 128 + WTERMSIG(status);
+}
+
+std::string ServiceProcess::log() const {
+    std::ifstream in(logFile_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+RunResult storescu(int port, const std::string& files, const std::string& callingAe, const std::string& calledAe,
+                   const std::string& extra) {
+    // Its log goes to standard error: both streams are returned in `out`.
+    return run("(TCP_NODELAY=1 storescu -v -aet " + quote(callingAe) + " -aec " + quote(calledAe) + " " + extra +
+               " 127.0.0.1 " + std::to_string(port) + " " + files + " 2>&1)");
+}
+
+int successes(const std::string& output) {
+    int n = 0;
+    for (std::size_t pos = 0; (pos = output.find("Received Store Response (Success)", pos)) != std::string::npos; ++pos)
+        ++n;
+    return n;
+}
+
+} // namespace fa::test

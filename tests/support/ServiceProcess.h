@@ -1,0 +1,42 @@
+// A real `fluoroaudit serve` started as a child process on a free loopback port, for integration
+// tests with real DICOM peers.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+namespace fa::test {
+
+// A TCP port on 127.0.0.1 that nothing listens on right now.
+int freePort();
+
+class ServiceProcess {
+public:
+    // Starts `binary serve` with --data and --port (and --config when given) and waits until it
+    // answers C-ECHO; throws std::runtime_error (with its log) if it does not within 20 s.
+    ServiceProcess(const std::string& binary, const std::string& dataDir, int port, const std::string& config = "");
+    ~ServiceProcess(); // SIGKILL if still running
+
+    // Sends `signal` and waits; returns the exit code (or 128 + signal when killed by it).
+    int stop(int signal);
+    bool running() const { return pid_ > 0; }
+    int port() const { return port_; }
+    std::string log() const; // what it printed
+    void restart();
+
+private:
+    void start();
+
+    std::string binary_, dataDir_, config_, logFile_;
+    int port_;
+    pid_t pid_ = -1;
+};
+
+// storescu from the dcmtk package, TCP_NODELAY set; returns its run result (verbose output).
+struct RunResult;
+RunResult storescu(int port, const std::string& files, const std::string& callingAe = "CARM1",
+                   const std::string& calledAe = "FLUOROAUDIT", const std::string& extra = "");
+// How many "Received Store Response (Success)" lines the output holds.
+int successes(const std::string& storescuOutput);
+
+} // namespace fa::test
