@@ -101,10 +101,11 @@ std::string Spool::commit(const std::string& partial, const std::string& calling
 
 void Spool::discard(const std::string& partial) noexcept { ::unlink(partial.c_str()); }
 
-std::string Spool::write(DcmDataset* dataset, const std::string& callingAe) {
-    DcmFileFormat file(dataset, OFFalse);
+std::string Spool::write(DcmDataset& dataset, const std::string& callingAe) {
     const std::string partial = reserve();
+    DcmFileFormat file(&dataset, OFFalse);
     const OFCondition cond = file.saveFile(partial.c_str(), EXS_LittleEndianExplicit);
+    file.getAndRemoveDataset(); // the caller keeps its dataset
     if (cond.bad()) {
         discard(partial);
         struct statvfs fs {};

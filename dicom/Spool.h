@@ -23,9 +23,9 @@ public:
     // object survives a crash. Throws fa::Error (and removes the file) when any step fails.
     std::string commit(const std::string& partial, const std::string& callingAe);
     void discard(const std::string& partial) noexcept;
-    // Writes `dataset` as a Part 10 file (explicit VR little endian) and commits it. Takes
-    // ownership of `dataset`. Throws fa::Error saying why (a full or read-only file system).
-    std::string write(DcmDataset* dataset, const std::string& callingAe);
+    // Writes `dataset` as a Part 10 file (explicit VR little endian) and commits it. Throws
+    // fa::Error saying why (a full or read-only file system).
+    std::string write(DcmDataset& dataset, const std::string& callingAe);
 
     // Spooled objects, oldest first.
     std::vector<std::string> pending() const;

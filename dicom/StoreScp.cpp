@@ -109,23 +109,21 @@ OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
 // keep large images of other modalities out of memory, and are answered with success and dropped.
 OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId) {
     if (!context_.keeps(request.AffectedSOPClassUID)) return dropStore(request, presId);
-    DcmDataset* dataset = nullptr;
-    const OFCondition cond = receiveSTORERequest(request, presId, dataset);
-    if (cond.bad()) { // the association is gone (network error or abort): nothing was acknowledged
-        delete dataset;
-        return cond;
-    }
+    DcmDataset* received = nullptr;
+    const OFCondition cond = receiveSTORERequest(request, presId, received);
+    std::unique_ptr<DcmDataset> dataset(received);
+    if (cond.bad()) return cond; // the association is gone (network error or abort): nothing was acknowledged
     for (const DcmTagKey& tag : {DCM_PixelData, DCM_FloatPixelData, DCM_DoubleFloatPixelData})
         delete dataset->remove(tag);
     std::string spooled;
     try {
-        spooled = context_.spool->write(dataset, callingAe_);
+        spooled = context_.spool->write(*dataset, callingAe_);
     } catch (const Error& e) {
         return refuseStore(request, presId, e.what());
     }
     ++stored_;
     const OFCondition sent = sendSTOREResponse(presId, request, STATUS_Success);
-    if (context_.onSpooled) context_.onSpooled(spooled, callingAe_);
+    if (context_.onSpooled) context_.onSpooled(spooled, callingAe_, std::move(dataset));
     return sent;
 }
 

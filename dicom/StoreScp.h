@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,8 +32,10 @@ struct ListenerContext {
     std::function<std::string(const std::string& callingAe, const std::string& host)> admit;
     // Whether objects of a SOP class are kept for extraction.
     std::function<bool(const std::string& sopClassUid)> keeps;
-    // Called after an object is durable in the spool.
-    std::function<void(const std::string& spooledPath, const std::string& callingAe)> onSpooled;
+    // Called after an object is durable in the spool, with the dataset already parsed (so that
+    // processing need not read the file again).
+    std::function<void(const std::string& spooledPath, const std::string& callingAe, std::unique_ptr<DcmDataset> dataset)>
+        onSpooled;
     // Storage SOP classes and transfer syntaxes accepted (private SOP classes are accepted too).
     std::vector<const char*> storageSopClasses;
     std::vector<const char*> transferSyntaxes;

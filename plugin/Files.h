@@ -11,4 +11,8 @@ namespace fa {
 // On failure `ec` says why and the source is left where it was.
 void moveFile(const std::string& from, const std::string& to, std::error_code& ec);
 
+// A second name for `from` at `to` (replacing `to`), or across file systems a flushed copy;
+// `from` stays. On failure `ec` says why.
+void linkOrCopy(const std::string& from, const std::string& to, std::error_code& ec);
+
 } // namespace fa

@@ -46,9 +46,9 @@ std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool
     const fs::path partial = dir / (o.sopInstanceUid + ".dcm.partial");
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (move) {
-        if (!ec) moveFile(path, target.string(), ec);
-        if (ec) throw Error(path + ": cannot move it into " + dir.string() + ": " + ec.message());
+    if (move) { // the spool file is removed only after the commit: see store()
+        if (!ec) linkOrCopy(path, target.string(), ec);
+        if (ec) throw Error(path + ": cannot keep it in " + dir.string() + ": " + ec.message());
         return target.string();
     }
     if (!ec) fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);
@@ -60,10 +60,27 @@ std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool
     return target.string();
 }
 
-IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& options) {
+dicom::ExtractOptions Pipeline::extractOptions(const IngestOptions& options) const {
     dicom::ExtractOptions extraction = settings_.extraction;
     if (!options.defaultCharacterSet.empty()) extraction.defaultCharacterSet = options.defaultCharacterSet;
-    dicom::Extraction x = dicom::extractFile(path, extraction);
+    return extraction;
+}
+
+IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& options) {
+    return store(dicom::extractFile(path, extractOptions(options)), path, options);
+}
+
+IngestResult Pipeline::ingestDataset(DcmDataset& dataset, const std::string& path, const IngestOptions& options) {
+    try {
+        return store(dicom::extractDataset(dataset, extractOptions(options)), path, options);
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        if (what.rfind(path, 0) == 0) throw;
+        throw Error(path + ": " + what);
+    }
+}
+
+IngestResult Pipeline::store(dicom::Extraction x, const std::string& path, const IngestOptions& options) {
     IngestResult result;
     result.studyUid = x.object.study.studyUid;
     auto consumed = [&] {
@@ -94,13 +111,12 @@ IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& 
         }
     } catch (const Error& e) {
         std::error_code ec;
-        if (o.kind != SourceKind::ImageHeaders) {
-            if (options.consume) moveFile(meta.filePath, path, ec); // back into the spool for a retry
-            else fs::remove(meta.filePath, ec);
-        }
+        if (o.kind != SourceKind::ImageHeaders) fs::remove(meta.filePath, ec);
         throw Error(path + ": " + e.what());
     }
-    if (o.kind == SourceKind::ImageHeaders) consumed();
+    // Only now, with the object committed and archived, may the spooled file go: a stop at any
+    // earlier point leaves it in the spool to be stored again (or found a duplicate) at restart.
+    consumed();
     return result;
 }
 

@@ -8,6 +8,8 @@
 
 #include <string>
 
+class DcmDataset;
+
 namespace fa {
 
 enum class IngestOutcome { Created, Updated, Duplicate, NoDoseContent };
@@ -33,12 +35,16 @@ public:
 
     // Throws fa::Error naming the file and what is wrong with it; nothing is stored then.
     IngestResult ingestFile(const std::string& path, const IngestOptions& options = {});
+    // The same for a dataset already read from `path` (the listener's, still in memory).
+    IngestResult ingestDataset(DcmDataset& dataset, const std::string& path, const IngestOptions& options = {});
 
     store::StudyStore& store() { return store_; }
     const Settings& settings() const { return settings_; }
 
 private:
     std::string archive(const DoseObject& object, const std::string& path, bool move);
+    IngestResult store(dicom::Extraction extraction, const std::string& path, const IngestOptions& options);
+    dicom::ExtractOptions extractOptions(const IngestOptions& options) const;
 
     Settings settings_;
     store::PatientKeyer keyer_;

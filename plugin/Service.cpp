@@ -7,6 +7,7 @@
 #include "plugin/Pipeline.h"
 #include "plugin/SpoolProcessor.h"
 
+#include "dcmtk/dcmdata/dcdatset.h"
 #include "dcmtk/dcmdata/dcuid.h"
 
 #include <Poco/DateTime.h>
@@ -109,14 +110,14 @@ int serve(const Settings& settings) {
     context.log = &listenerLog;
     context.admit = [&](const std::string& ae, const std::string& host) { return admit(settings.listener, ae, host); };
     context.keeps = keepsSopClass;
-    context.onSpooled = [&](const std::string&, const std::string& callingAe) {
+    context.onSpooled = [&](const std::string& path, const std::string& callingAe, std::unique_ptr<DcmDataset> dataset) {
         ++counters.received;
         {
             std::lock_guard<std::mutex> lock(counters.mutex);
             counters.lastAt = nowLocal();
             counters.lastAe = callingAe;
         }
-        processor.notify();
+        processor.offer(path, std::move(dataset));
     };
     dicom::ListenerOptions options;
     options.port = settings.listener.port;

@@ -5,8 +5,13 @@
 
 #include <Poco/Logger.h>
 
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcdatset.h"
+
 #include <filesystem>
+#include <fcntl.h>
 #include <fstream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -32,20 +37,53 @@ SpoolProcessor::SpoolProcessor(Pipeline& pipeline, dicom::Spool& spool, const Se
     std::error_code ec;
     fs::create_directories(fs::path(spool.root()) / "attempts", ec);
     fs::create_directories(settings.quarantineDir(), ec);
+    recoverJournal();
+    const std::string journalPath = settings.dataDir + "/processing.journal";
+    journalFd_ = ::open(journalPath.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
 }
 
-// Written before each attempt, so that an object that crashes the process is counted too.
-int SpoolProcessor::recordAttempt(const std::string& path) {
-    const fs::path file = attemptsFile(spool_, path);
+SpoolProcessor::~SpoolProcessor() {
+    if (journalFd_ >= 0) ::close(journalFd_);
+}
+
+// The journal names the object being processed, rewritten in place for every object (no file is
+// created per object). An object still named there at start-up stopped the process: it counts as
+// a failed attempt, kept in attempts/ so that an object that keeps crashing ends in quarantine.
+void SpoolProcessor::journal(const std::string& path) {
+    if (journalFd_ < 0) return;
+    const std::string line = path + "\n";
+    if (::pwrite(journalFd_, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size()) ||
+        ::ftruncate(journalFd_, static_cast<off_t>(line.size())) != 0)
+        log_.warning("cannot write the processing journal in %s", settings_.dataDir);
+}
+
+void SpoolProcessor::recoverJournal() {
+    std::ifstream in(settings_.dataDir + "/processing.journal");
+    std::string interrupted;
+    if (!std::getline(in, interrupted) || interrupted.empty() || !fs::exists(interrupted)) return;
+    const fs::path file = attemptsFile(spool_, interrupted);
     int n = 0;
     std::ifstream(file) >> n;
     std::ofstream(file, std::ios::trunc) << ++n << "\n";
-    return n;
+    log_.warning("the service stopped while processing %s (%d time(s) so far)", interrupted, n);
+}
+
+int SpoolProcessor::recordAttempt(const std::string& path) {
+    auto it = attempts_.find(path);
+    if (it == attempts_.end()) {
+        int crashed = 0;
+        std::ifstream(attemptsFile(spool_, path)) >> crashed; // usually absent
+        it = attempts_.emplace(path, crashed).first;
+    }
+    journal(path);
+    return ++it->second;
 }
 
 void SpoolProcessor::clearAttempts(const std::string& path) {
-    std::error_code ec;
-    fs::remove(attemptsFile(spool_, path), ec);
+    if (attempts_.erase(path) && fs::exists(attemptsFile(spool_, path))) {
+        std::error_code ec;
+        fs::remove(attemptsFile(spool_, path), ec);
+    }
     retryAt_.erase(path);
 }
 
@@ -67,8 +105,7 @@ bool SpoolProcessor::process(const std::string& path) {
     if (due != retryAt_.end() && std::chrono::steady_clock::now() < due->second) return false;
     const int attempt = recordAttempt(path);
     if (attempt > settings_.processingAttempts) {
-        quarantine(path, "processing did not finish in " + std::to_string(attempt - 1) +
-                             " attempts (the process stopped while reading it)");
+        quarantine(path, "processing stopped the service " + std::to_string(attempt - 1) + " time(s)");
         return true;
     }
     const std::string callingAe = dicom::Spool::callingAeOf(path);
@@ -76,7 +113,16 @@ bool SpoolProcessor::process(const std::string& path) {
         IngestOptions options;
         options.consume = true;
         options.defaultCharacterSet = characterSetOf(settings_, callingAe);
-        const IngestResult r = pipeline_.ingestFile(path, options);
+        std::unique_ptr<DcmDataset> dataset;
+        {
+            std::lock_guard<std::mutex> lock(heldMutex_);
+            if (auto it = held_.find(path); it != held_.end()) {
+                dataset = std::move(it->second);
+                held_.erase(it);
+            }
+        }
+        const IngestResult r =
+            dataset ? pipeline_.ingestDataset(*dataset, path, options) : pipeline_.ingestFile(path, options);
         clearAttempts(path);
         const char* what = r.outcome == IngestOutcome::Created   ? "new study"
                            : r.outcome == IngestOutcome::Updated ? "study updated"
@@ -103,6 +149,14 @@ std::size_t SpoolProcessor::drain() {
     for (const auto& path : spool_.pending())
         if (process(path)) ++done;
     return done;
+}
+
+void SpoolProcessor::offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset) {
+    {
+        std::lock_guard<std::mutex> lock(heldMutex_);
+        if (held_.size() < kMaxHeld) held_[spooledPath] = std::move(dataset);
+    }
+    notify();
 }
 
 void SpoolProcessor::notify() {

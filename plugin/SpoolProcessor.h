@@ -9,24 +9,31 @@
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
 namespace Poco {
 class Logger;
 }
+class DcmDataset;
 
 namespace fa {
 
 class SpoolProcessor {
 public:
     SpoolProcessor(Pipeline& pipeline, dicom::Spool& spool, const Settings& settings, Poco::Logger& log);
+    ~SpoolProcessor();
 
     // Processes every spooled object that is due; returns how many were finished (stored, skipped
     // or quarantined).
     std::size_t drain();
+    // Hands over the dataset of a just-spooled object, so that it is not read from disk again
+    // (at most kMaxHeld are kept; beyond that the file is read). Wakes the loop.
+    void offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset);
     // Wakes the loop of runUntilStopped().
     void notify();
+    static constexpr std::size_t kMaxHeld = 256;
     // Drains as objects arrive until stop() is called, then drains what is left once more.
     void runUntilStopped();
     void stop();
@@ -37,6 +44,8 @@ private:
     bool process(const std::string& path);
     int recordAttempt(const std::string& path);
     void clearAttempts(const std::string& path);
+    void journal(const std::string& path);
+    void recoverJournal();
     void quarantine(const std::string& path, const std::string& reason);
 
     Pipeline& pipeline_;
@@ -48,6 +57,10 @@ private:
     bool stop_ = false;
     bool notified_ = false;
     std::map<std::string, std::chrono::steady_clock::time_point> retryAt_;
+    std::map<std::string, int> attempts_;
+    int journalFd_ = -1;
+    std::mutex heldMutex_;
+    std::map<std::string, std::unique_ptr<DcmDataset>> held_;
     mutable std::mutex lastMutex_;
     std::string last_;
 };

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Listener throughput: the same reports, the same parallel storescu senders, sent to bare storescp
+# and to `fluoroaudit serve`. Prints objects per second for each, their ratio (target >= 0.8), and
+# how long after the senders finished every object was extracted and stored (target <= 2 s).
+#
+#   bench/listener_throughput.sh [BUILD_DIR] [SENDERS] [OBJECTS_PER_SENDER]
+set -euo pipefail
+build=${1:-build/release}
+senders=${2:-8}
+per=${3:-250}
+bin="$build/bin"
+[ -x "$bin/fluoroaudit" ] && [ -x "$bin/fa-synth" ] || { echo "build first: cmake --workflow --preset release" >&2; exit 2; }
+command -v storescp >/dev/null || { echo "storescp not found: deploy/install-deps.sh installs dcmtk" >&2; exit 2; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+export TCP_NODELAY=1 # for storescp and storescu alike (dcmtk-notes: ~100 ms per object without it)
+
+total=$((senders * per))
+echo "Writing $total synthetic dose reports..."
+"$bin/fa-synth" department "$work/reports" "$total" >/dev/null
+mapfile -t files < <(find "$work/reports" -name '*.dcm' | sort)
+
+now() { date +%s.%N; }
+send_all() { # port
+  local start end i
+  start=$(now)
+  for ((i = 0; i < senders; i++)); do
+    storescu -aet BENCH -aec "$2" 127.0.0.1 "$1" "${files[@]:i*per:per}" >/dev/null 2>&1 &
+    spids[i]=$!
+  done
+  for ((i = 0; i < senders; i++)); do wait "${spids[i]}" || { echo "a storescu failed" >&2; exit 1; }; done
+  end=$(now)
+  echo "$start $end"
+}
+rate() { awk -v n="$total" -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", n / (b - a) }'; }
+port=$((20000 + RANDOM % 20000))
+
+mkdir -p "$work/storescp"
+storescp --fork -aet STORESCP -od "$work/storescp" "$port" >/dev/null 2>&1 &
+pids+=($!)
+sleep 1
+read -r s0 s1 < <(send_all "$port" STORESCP)
+bare=$(rate "$s0" "$s1")
+kill "${pids[-1]}"
+
+port=$((port + 1))
+"$bin/fluoroaudit" --data "$work/fa" serve --port "$port" >"$work/serve.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do "$bin/fluoroaudit" --data "$work/fa" status >/dev/null 2>&1 && break; sleep 0.2; done
+read -r f0 f1 < <(send_all "$port" FLUOROAUDIT)
+service=$(rate "$f0" "$f1")
+stored=""
+while :; do
+  n=$("$bin/fluoroaudit" --data "$work/fa" studies | tail -1 | awk '{print $1}')
+  if [ "$n" = "$total" ]; then stored=$(now); break; fi
+  if awk -v a="$(now)" -v b="$f1" 'BEGIN { exit !(a - b > 120) }'; then echo "not all stored after 120 s" >&2; exit 1; fi
+  sleep 0.05
+done
+lag=$(awk -v a="$stored" -v b="$f1" 'BEGIN { printf "%.2f", a - b }')
+
+echo
+echo "Listener throughput, $senders parallel storescu x $per reports ($total objects), TCP_NODELAY=1"
+printf "  %-34s %8s objects/s\n" "bare storescp --fork" "$bare"
+printf "  %-34s %8s objects/s\n" "fluoroaudit serve" "$service"
+awk -v a="$service" -v b="$bare" 'BEGIN { r = a / b; printf "  %-34s %8.2f  (target >= 0.80: %s)\n", "ratio", r, (r >= 0.8 ? "meets it" : "MISSES it") }'
+awk -v l="$lag" 'BEGIN { printf "  %-34s %8s s  (target <= 2 s: %s)\n", "all stored after the senders ended", l, (l <= 2 ? "meets it" : "MISSES it") }'
