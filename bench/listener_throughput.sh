@@ -52,13 +52,15 @@ pids+=($!)
 for _ in $(seq 50); do "$bin/fluoroaudit" --data "$work/fa" status >/dev/null 2>&1 && break; sleep 0.2; done
 read -r f0 f1 < <(send_all "$port" FLUOROAUDIT)
 service=$(rate "$f0" "$f1")
+# A spooled object leaves the spool only once it is extracted and committed.
 stored=""
 while :; do
-  n=$("$bin/fluoroaudit" --data "$work/fa" studies | tail -1 | awk '{print $1}')
-  if [ "$n" = "$total" ]; then stored=$(now); break; fi
+  if [ -z "$(find "$work/fa/spool" -maxdepth 1 -name '*.dcm' -print -quit)" ]; then stored=$(now); break; fi
   if awk -v a="$(now)" -v b="$f1" 'BEGIN { exit !(a - b > 120) }'; then echo "not all stored after 120 s" >&2; exit 1; fi
-  sleep 0.05
+  sleep 0.02
 done
+n=$("$bin/fluoroaudit" --data "$work/fa" studies | tail -1 | awk '{print $1}')
+[ "$n" = "$total" ] || { echo "only $n of $total studies stored" >&2; exit 1; }
 lag=$(awk -v a="$stored" -v b="$f1" 'BEGIN { printf "%.2f", a - b }')
 
 echo

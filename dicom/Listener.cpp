@@ -6,11 +6,16 @@
 #include "dcmtk/dcmnet/scppool.h"
 
 #include <algorithm>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <cstdlib>
 
 namespace fa::dicom {
 
 namespace {
+
+constexpr int kAssociationNice = 4;
 
 // Accepted as received; explicit little endian preferred.
 const char* const kTransferSyntaxes[] = {
@@ -60,6 +65,9 @@ private:
 
     protected:
         OFCondition workerListen(T_ASC_Association* const assoc) override {
+            // Receiving yields a little to processing, so that what is acknowledged is also stored
+            // promptly under load (per-thread nice on Linux; failure is harmless).
+            ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kAssociationNice);
             ++context_.activeAssociations;
             const OFCondition result = StoreScp::run(assoc);
             --context_.activeAssociations;

@@ -82,14 +82,21 @@ std::string Spool::reserve() {
     return path;
 }
 
+std::string Spool::committedName(const std::string& partial, const std::string& callingAe) const {
+    return root_ + "/" + fs::path(partial).stem().string() + "." + fileSafe(callingAe) + ".dcm";
+}
+
 std::string Spool::commit(const std::string& partial, const std::string& callingAe) {
-    const std::string base = fs::path(partial).stem().string();
-    const std::string target = root_ + "/" + base + "." + fileSafe(callingAe) + ".dcm";
     if (!syncPath(partial)) {
         const std::string why = osError("cannot flush", partial);
         discard(partial);
         throw Error(why);
     }
+    return commitFlushed(partial, callingAe);
+}
+
+std::string Spool::commitFlushed(const std::string& partial, const std::string& callingAe) {
+    const std::string target = committedName(partial, callingAe);
     if (::rename(partial.c_str(), target.c_str()) != 0) {
         const std::string why = osError("cannot move the received object into", root_);
         discard(partial);
@@ -101,21 +108,28 @@ std::string Spool::commit(const std::string& partial, const std::string& calling
 
 void Spool::discard(const std::string& partial) noexcept { ::unlink(partial.c_str()); }
 
-std::string Spool::write(DcmDataset& dataset, const std::string& callingAe) {
+std::string Spool::writePartial(DcmDataset& dataset) {
     const std::string partial = reserve();
     DcmFileFormat file(&dataset, OFFalse);
     const OFCondition cond = file.saveFile(partial.c_str(), EXS_LittleEndianExplicit);
     file.getAndRemoveDataset(); // the caller keeps its dataset
-    if (cond.bad()) {
+    if (cond.bad() || !syncPath(partial)) {
+        const std::string osReason = cond.bad() ? "" : std::strerror(errno);
         discard(partial);
         struct statvfs fs {};
-        std::string detail = cond.text();
+        std::string detail = cond.bad() ? std::string(cond.text()) : osReason;
         if (::statvfs(root_.c_str(), &fs) == 0)
             detail += ", " + std::to_string(static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize / 1024) +
                       " KiB free in " + root_;
         throw Error("cannot write the received object into the spool (" + detail + ")");
     }
-    return commit(partial, callingAe);
+    return partial;
+}
+
+unsigned long long Spool::freeBytes() const {
+    struct statvfs fs {};
+    if (::statvfs(root_.c_str(), &fs) != 0) return 0;
+    return static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
 }
 
 std::vector<std::string> Spool::pending() const {

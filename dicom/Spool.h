@@ -22,10 +22,17 @@ public:
     // fsyncs the file, renames it into the spool and fsyncs the folder: after this returns the
     // object survives a crash. Throws fa::Error (and removes the file) when any step fails.
     std::string commit(const std::string& partial, const std::string& callingAe);
+    // The same for a file writePartial() already flushed.
+    std::string commitFlushed(const std::string& partial, const std::string& callingAe);
     void discard(const std::string& partial) noexcept;
-    // Writes `dataset` as a Part 10 file (explicit VR little endian) and commits it. Throws
-    // fa::Error saying why (a full or read-only file system).
-    std::string write(DcmDataset& dataset, const std::string& callingAe);
+    // Writes `dataset` as a flushed Part 10 file (explicit VR little endian) in incoming/, to be
+    // committed. Throws fa::Error saying why (a full or read-only file system).
+    std::string writePartial(DcmDataset& dataset);
+    // The name commit() will give `partial`.
+    std::string committedName(const std::string& partial, const std::string& callingAe) const;
+
+    // Free space of the spool's file system in bytes (0 when it cannot be read).
+    unsigned long long freeBytes() const;
 
     // Spooled objects, oldest first.
     std::vector<std::string> pending() const;

@@ -4,9 +4,13 @@
 
 #include "dcmtk/dcmdata/dcdatset.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
 #include "dcmtk/dcmdata/dcuid.h"
 
 #include <Poco/Logger.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace fa::dicom {
 
@@ -102,29 +106,69 @@ OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     return sendSTOREResponse(presId, request, STATUS_STORE_Refused_OutOfResources);
 }
 
-// Objects that may carry dose content are received into memory and only then written to the spool,
-// so that a full or read-only spool is answered with 0xA700 instead of a broken association (DCMTK
-// stops reading the network when a direct-to-file receive cannot write). Image pixel data is
-// dropped before writing: only the headers are of use. Other objects go through a scratch file, to
-// keep large images of other modalities out of memory, and are answered with success and dropped.
+// Objects that may carry dose content are written to the spool as received (no parsing, no
+// re-encoding) while the spool has room, then read once for processing. When free space runs low
+// they are received into memory first, their pixel data dropped, and only then written: a disk
+// that fills up is then answered with 0xA700 (DCMTK stops reading the network when a
+// direct-to-file receive cannot write, which would break the association). Other objects go through
+// a scratch file, to keep large images of other modalities out of memory, and are dropped.
 OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId) {
     if (!context_.keeps(request.AffectedSOPClassUID)) return dropStore(request, presId);
+    if (context_.spool->freeBytes() >= context_.spoolMinFreeBytes) {
+        std::string partial;
+        try {
+            partial = context_.spool->reserve();
+        } catch (const Error&) {
+            partial.clear(); // fall through to the memory path, which answers 0xA700 if need be
+        }
+        if (!partial.empty()) {
+            const OFCondition cond = receiveSTORERequest(request, presId, OFString(partial.c_str()));
+            if (cond.bad()) { // the association is gone: nothing was acknowledged
+                context_.spool->discard(partial);
+                return cond;
+            }
+            DcmFileFormat file;
+            std::unique_ptr<DcmDataset> dataset;
+            if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, 64 * 1024).good())
+                dataset.reset(file.getAndRemoveDataset());
+            if (!syncPath(partial)) {
+                const std::string why = std::string("cannot flush ") + partial + ": " + std::strerror(errno);
+                context_.spool->discard(partial);
+                return refuseStore(request, presId, why);
+            }
+            return keepStore(request, presId, partial, std::move(dataset));
+        }
+    }
     DcmDataset* received = nullptr;
     const OFCondition cond = receiveSTORERequest(request, presId, received);
     std::unique_ptr<DcmDataset> dataset(received);
     if (cond.bad()) return cond; // the association is gone (network error or abort): nothing was acknowledged
     for (const DcmTagKey& tag : {DCM_PixelData, DCM_FloatPixelData, DCM_DoubleFloatPixelData})
         delete dataset->remove(tag);
-    std::string spooled;
+    std::string partial;
     try {
-        spooled = context_.spool->write(*dataset, callingAe_);
+        partial = context_.spool->writePartial(*dataset);
     } catch (const Error& e) {
         return refuseStore(request, presId, e.what());
     }
+    return keepStore(request, presId, partial, std::move(dataset));
+}
+
+// `partial` is flushed: make it visible in the spool and answer.
+OFCondition StoreScp::keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
+                                const std::string& partial, std::unique_ptr<DcmDataset> dataset) {
+    const std::string name = context_.spool->committedName(partial, callingAe_);
+    if (context_.offer && dataset) context_.offer(name, std::move(dataset));
+    std::string spooled;
+    try {
+        spooled = context_.spool->commitFlushed(partial, callingAe_);
+    } catch (const Error& e) {
+        if (context_.withdraw) context_.withdraw(name);
+        return refuseStore(request, presId, e.what());
+    }
     ++stored_;
-    const OFCondition sent = sendSTOREResponse(presId, request, STATUS_Success);
-    if (context_.onSpooled) context_.onSpooled(spooled, callingAe_, std::move(dataset));
-    return sent;
+    if (context_.onSpooled) context_.onSpooled(spooled, callingAe_);
+    return sendSTOREResponse(presId, request, STATUS_Success);
 }
 
 OFCondition StoreScp::dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId) {

@@ -26,16 +26,22 @@ namespace fa::dicom {
 struct ListenerContext {
     std::string aeTitle;
     int maxAssociations = 16;
+    // Below this much free space in the spool, objects are received into memory first so that a
+    // full disk is answered with 0xA700 rather than an aborted association.
+    unsigned long long spoolMinFreeBytes = 256ull << 20;
     Spool* spool = nullptr;
     Poco::Logger* log = nullptr;
     // "" admits the caller; otherwise the reason it is refused (unknown peer, wrong host).
     std::function<std::string(const std::string& callingAe, const std::string& host)> admit;
     // Whether objects of a SOP class are kept for extraction.
     std::function<bool(const std::string& sopClassUid)> keeps;
-    // Called after an object is durable in the spool, with the dataset already parsed (so that
-    // processing need not read the file again).
-    std::function<void(const std::string& spooledPath, const std::string& callingAe, std::unique_ptr<DcmDataset> dataset)>
-        onSpooled;
+    // Receives the parsed dataset of an object under its final spool name just before the object
+    // becomes visible there (so that processing need not read the file again); `withdraw` takes
+    // it back if it never does.
+    std::function<void(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset)> offer;
+    std::function<void(const std::string& spooledPath)> withdraw;
+    // Called after an object is durable in the spool.
+    std::function<void(const std::string& spooledPath, const std::string& callingAe)> onSpooled;
     // Storage SOP classes and transfer syntaxes accepted (private SOP classes are accepted too).
     std::vector<const char*> storageSopClasses;
     std::vector<const char*> transferSyntaxes;
@@ -62,6 +68,8 @@ protected:
 private:
     OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
     OFCondition dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
+    OFCondition keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& partial,
+                          std::unique_ptr<DcmDataset> dataset);
     OFCondition refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);
     std::string peer() const;
     void acceptPresentationContexts(T_ASC_Parameters& params);

@@ -27,10 +27,7 @@ void linkOrCopy(const std::string& from, const std::string& to, std::error_code&
     fs::remove(to, ec); // an earlier attempt's name, stopped before its commit
     ec.clear();
     fs::create_hard_link(from, to, ec);
-    if (!ec) {
-        if (!dicom::syncPath(fs::path(to).parent_path().string())) ec = std::error_code(errno, std::generic_category());
-        return;
-    }
+    if (!ec) return;
     if (ec != std::errc::cross_device_link && ec != std::errc::operation_not_permitted) return;
     ec.clear();
     flushedCopy(from, to, ec);

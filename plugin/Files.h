@@ -12,7 +12,8 @@ namespace fa {
 void moveFile(const std::string& from, const std::string& to, std::error_code& ec);
 
 // A second name for `from` at `to` (replacing `to`), or across file systems a flushed copy;
-// `from` stays. On failure `ec` says why.
+// `from` stays. On failure `ec` says why. The new name is not flushed: a journaling file system
+// keeps it ahead of a later removal of `from`.
 void linkOrCopy(const std::string& from, const std::string& to, std::error_code& ec);
 
 } // namespace fa

@@ -32,18 +32,20 @@ std::string nowUtc() {
 
 } // namespace
 
-Pipeline::Pipeline(const Settings& settings)
+Pipeline::Pipeline(const Settings& settings, bool durable)
     : settings_(settings), keyer_(ensureDataDir(settings.dataDir) + "/site-secret"),
-      store_(settings.dataDir + "/fluoroaudit.db") {}
+      store_(settings.dataDir + "/fluoroaudit.db", durable ? store::Durability::Full : store::Durability::Normal) {}
 
 std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool move) {
     // Dose reports are small and are what `reprocess` needs; image headers point at their source,
     // and a consumed image is not kept at all (its pixel data is of no use here).
     if (o.kind == SourceKind::ImageHeaders) return move ? std::string() : fs::absolute(path).string();
     const std::string day = o.study.studyDate.empty() ? "undated" : o.study.studyDate;
-    const fs::path dir = fs::path(settings_.dataDir) / "archive" / day / o.study.studyUid;
-    const fs::path target = dir / (o.sopInstanceUid + ".dcm");
-    const fs::path partial = dir / (o.sopInstanceUid + ".dcm.partial");
+    // One folder per day (a folder per study would cost a directory per object received).
+    const fs::path dir = fs::path(settings_.dataDir) / "archive" / day;
+    const std::string name = o.study.studyUid + "_" + o.sopInstanceUid + ".dcm";
+    const fs::path target = dir / name;
+    const fs::path partial = dir / (name + ".partial");
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (move) { // the spool file is removed only after the commit: see store()

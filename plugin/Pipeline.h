@@ -30,8 +30,9 @@ struct IngestOptions {
 
 class Pipeline {
 public:
-    // Creates the data folder, its site secret and database as needed.
-    explicit Pipeline(const Settings& settings);
+    // Creates the data folder, its site secret and database as needed. `durable`: every commit is
+    // flushed to disk (for a host that deletes what it received once it is committed).
+    explicit Pipeline(const Settings& settings, bool durable = false);
 
     // Throws fa::Error naming the file and what is wrong with it; nothing is stored then.
     IngestResult ingestFile(const std::string& path, const IngestOptions& options = {});

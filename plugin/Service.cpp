@@ -94,7 +94,7 @@ int serve(const Settings& settings) {
     Poco::Logger& processingLog = Poco::Logger::get("processing");
     const std::string startedAt = nowLocal();
 
-    Pipeline pipeline(settings);
+    Pipeline pipeline(settings, /*durable=*/true);
     dicom::Spool spool(settings.spoolDir());
     if (const auto n = spool.clearIncoming())
         log.warning("removed %?d incomplete object(s) from %s/incoming left by a stop during receive (their "
@@ -106,18 +106,23 @@ int serve(const Settings& settings) {
     dicom::ListenerContext context;
     context.aeTitle = settings.listener.aeTitle;
     context.maxAssociations = settings.listener.maxAssociations;
+    context.spoolMinFreeBytes = static_cast<unsigned long long>(settings.listener.spoolMinFree_mb) << 20;
     context.spool = &spool;
     context.log = &listenerLog;
     context.admit = [&](const std::string& ae, const std::string& host) { return admit(settings.listener, ae, host); };
     context.keeps = keepsSopClass;
-    context.onSpooled = [&](const std::string& path, const std::string& callingAe, std::unique_ptr<DcmDataset> dataset) {
+    context.offer = [&](const std::string& path, std::unique_ptr<DcmDataset> dataset) {
+        processor.offer(path, std::move(dataset));
+    };
+    context.withdraw = [&](const std::string& path) { processor.withdraw(path); };
+    context.onSpooled = [&](const std::string&, const std::string& callingAe) {
         ++counters.received;
         {
             std::lock_guard<std::mutex> lock(counters.mutex);
             counters.lastAt = nowLocal();
             counters.lastAe = callingAe;
         }
-        processor.offer(path, std::move(dataset));
+        processor.notify();
     };
     dicom::ListenerOptions options;
     options.port = settings.listener.port;

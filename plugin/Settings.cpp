@@ -111,6 +111,8 @@ void apply(const std::string& key, const std::string& value, Settings& s, Reader
         r.integer(key, value, 1, 3600, [&](int n) { l.dimseTimeout_s = n; });
     } else if (key == "dicom.max_pdu") {
         r.integer(key, value, 4096, 131072, [&](int n) { l.maxPdu = static_cast<std::uint32_t>(n); });
+    } else if (key == "dicom.spool_min_free_mb") {
+        r.integer(key, value, 0, 1000000, [&](int n) { l.spoolMinFree_mb = n; });
     } else if (key == "dicom.require_known_peers") {
         r.boolean(key, value, l.requireKnownPeers);
     } else if (key.rfind("peer.", 0) == 0) {

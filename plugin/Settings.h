@@ -27,6 +27,7 @@ struct ListenerSettings {
     int dimseTimeout_s = 60;
     std::uint32_t maxPdu = 116794;
     bool requireKnownPeers = false;
+    int spoolMinFree_mb = 256;
     std::vector<Peer> peers;
 
     const Peer* peerByAeTitle(const std::string& callingAe) const;

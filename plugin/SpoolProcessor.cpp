@@ -152,11 +152,13 @@ std::size_t SpoolProcessor::drain() {
 }
 
 void SpoolProcessor::offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset) {
-    {
-        std::lock_guard<std::mutex> lock(heldMutex_);
-        if (held_.size() < kMaxHeld) held_[spooledPath] = std::move(dataset);
-    }
-    notify();
+    std::lock_guard<std::mutex> lock(heldMutex_);
+    if (held_.size() < kMaxHeld) held_[spooledPath] = std::move(dataset);
+}
+
+void SpoolProcessor::withdraw(const std::string& spooledPath) {
+    std::lock_guard<std::mutex> lock(heldMutex_);
+    held_.erase(spooledPath);
 }
 
 void SpoolProcessor::notify() {

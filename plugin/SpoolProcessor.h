@@ -28,9 +28,10 @@ public:
     // Processes every spooled object that is due; returns how many were finished (stored, skipped
     // or quarantined).
     std::size_t drain();
-    // Hands over the dataset of a just-spooled object, so that it is not read from disk again
-    // (at most kMaxHeld are kept; beyond that the file is read). Wakes the loop.
+    // Hands over the dataset of an object about to appear in the spool, so that it is not read
+    // from disk again (at most kMaxHeld are kept; beyond that the file is read).
     void offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset);
+    void withdraw(const std::string& spooledPath);
     // Wakes the loop of runUntilStopped().
     void notify();
     static constexpr std::size_t kMaxHeld = 256;

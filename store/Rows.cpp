@@ -180,14 +180,13 @@ void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMe
 }
 
 void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
-    Poco::Int64 arrival = 0;
-    s << "SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects", into(arrival), now;
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
     s << "INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
          "manufacturer, model, serial_number, station_name, device_observer_uid, has_vendor_totals, vendor_exposures, "
          "vendor_fluoro_time_s, vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, "
-         "received_at, file_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        bind(o.sopInstanceUid), bind(arrival), bind(o.study.studyUid), bind(o.sopClassUid), bind(o.seriesUid),
+         "received_at, file_path) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects), ?, ?, ?, ?, "
+         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(o.sopInstanceUid), bind(o.study.studyUid), bind(o.sopClassUid), bind(o.seriesUid),
         bind(std::string(toString(o.kind))), bind(o.device.manufacturer), bind(o.device.model), bind(o.device.serial),
         bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
         bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),

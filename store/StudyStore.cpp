@@ -33,12 +33,12 @@ const char* kStudyColumns =
 
 } // namespace
 
-StudyStore::StudyStore(const std::string& path) {
+StudyStore::StudyStore(const std::string& path, Durability durability) {
     std::call_once(registerOnce, [] { Poco::Data::SQLite::Connector::registerConnector(); });
     try {
         session_ = std::make_unique<Poco::Data::Session>("SQLite", path);
         *session_ << "PRAGMA journal_mode=WAL", now;
-        *session_ << "PRAGMA synchronous=NORMAL", now;
+        *session_ << (durability == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
         *session_ << "PRAGMA foreign_keys=ON", now;
         *session_ << "PRAGMA busy_timeout=10000", now;
         migrate(*session_);

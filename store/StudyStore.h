@@ -42,10 +42,15 @@ struct StudyFilter {
     std::string toDate;
 };
 
+// How a commit reaches the disk. Full: every commit is flushed (the listener, which deletes a
+// spooled object right after its commit). Normal: a commit may be lost on power failure, never
+// corrupted (batch ingest, whose source files stay where they are).
+enum class Durability { Full, Normal };
+
 class StudyStore {
 public:
     // Opens (creating if needed) the SQLite database at `path` and migrates it.
-    explicit StudyStore(const std::string& path);
+    explicit StudyStore(const std::string& path, Durability durability = Durability::Normal);
     ~StudyStore();
     StudyStore(const StudyStore&) = delete;
     StudyStore& operator=(const StudyStore&) = delete;

@@ -72,7 +72,7 @@ TEST_F(PipelineResend, CumulativeRestartedAndIdenticalResends) {
 TEST_F(PipelineResend, DoseReportsAreKeptForReprocessing) {
     const std::string path = report({"a"}, "1.2.826.0.1.3680043.10.777.2");
     pipeline_->ingestFile(path);
-    const auto kept = data_.path() / "archive" / "2026-03-01" / study_ / "1.2.826.0.1.3680043.10.777.2.dcm";
+    const auto kept = data_.path() / "archive" / "2026-03-01" / (study_ + "_1.2.826.0.1.3680043.10.777.2.dcm");
     EXPECT_TRUE(std::filesystem::exists(kept));
     EXPECT_EQ(std::filesystem::file_size(kept), std::filesystem::file_size(path));
 }
