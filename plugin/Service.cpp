@@ -162,7 +162,7 @@ int serve(const Settings& settings) {
     processing.join();
     writeStatus(settings, "stopped", startedAt, counters, processor.lastObject());
     if (!listenError.empty()) throw Error(listenError);
-    log.information("stopped; %?d object(s) received, %?d left in the spool", counters.received.load(),
+    log.information("stopped; %?d object(s) received, %?d left in the spool", static_cast<Poco::Int64>(counters.received.load()),
                     spool.pending().size());
     return 0;
 }

@@ -204,3 +204,45 @@ TEST(CliConfig, ShippedExampleConfigurationIsValid) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+TEST(CliConfig, CheckConfigReportsEveryProblemWithItsKey) {
+    test::TempDir dir;
+    const std::string bad = dir.file("bad.ini");
+    std::ofstream(bad) << "[dicom]\nport = 70000\nae_title = THIS-AE-TITLE-IS-FAR-TOO-LONG\n"
+                          "[peer.X]\ncolour = red\n[log]\nlevel = loud\n";
+    const auto r = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(bad));
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("has 4 problem(s)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[dicom] port: '70000' is not a whole number from 1 to 65535"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[dicom] ae_title: an AE title has 1 to 16 characters"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[peer.X] colour: unknown key"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("[log] level: 'loud' is not one of"), std::string::npos) << r.err;
+
+    const auto good = test::run(test::quote(FA_BINARY) + " check-config " +
+                                test::quote(std::string(FA_SOURCE_DIR) + "/deploy/fluoroaudit.ini"));
+    EXPECT_EQ(good.exitCode, 0) << good.err;
+    EXPECT_NE(good.out.find("configuration is valid"), std::string::npos);
+    EXPECT_NE(good.out.find("AE title FLUOROAUDIT, port 11112, at most 16 associations"), std::string::npos);
+}
+
+TEST(CliConfig, BadAeTitleOnTheCommandLineIsRefused) {
+    test::TempDir data;
+    const auto r = test::run(test::quote(FA_BINARY) + " --data " + test::quote(data.path().string()) +
+                             " serve --ae-title 'A\\B'");
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.err.find("--ae-title: an AE title is printable ASCII without backslash"), std::string::npos) << r.err;
+}
+
+TEST(CliConfig, StatusWithoutAServiceSaysSo) {
+    test::TempDir data;
+    const auto r = test::run(test::quote(FA_BINARY) + " --data " + test::quote(data.path().string()) + " status");
+    EXPECT_EQ(r.exitCode, 3);
+    EXPECT_NE(r.out.find("fluoroaudit is not running: it was never started with the data folder"), std::string::npos)
+        << r.out;
+}
+
+} // namespace
+} // namespace fa

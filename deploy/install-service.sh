@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs fluoroaudit as a system service on Debian 12: binary in /usr/local/bin, an unprivileged
+# user, data in /var/lib/fluoroaudit, logs in /var/log/fluoroaudit, configuration in
+# /etc/fluoroaudit (kept if present), and the systemd unit (enabled and started when systemd runs).
+# Run from the checkout after: cmake --workflow --preset release
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" -eq 0 ] || exec sudo "$0" "$@"
+bin=build/release/bin/fluoroaudit
+[ -x "$bin" ] || { echo "install-service: build first: cmake --workflow --preset release" >&2; exit 2; }
+
+install -m 0755 "$bin" /usr/local/bin/fluoroaudit
+install -d -m 0755 /usr/local/share/doc/fluoroaudit
+install -m 0644 README.md docs/*.md /usr/local/share/doc/fluoroaudit/
+getent group fluoroaudit >/dev/null || groupadd --system fluoroaudit
+getent passwd fluoroaudit >/dev/null ||
+  useradd --system --gid fluoroaudit --home-dir /var/lib/fluoroaudit --shell /usr/sbin/nologin fluoroaudit
+install -d -m 0750 -o fluoroaudit -g fluoroaudit /var/lib/fluoroaudit /var/log/fluoroaudit
+install -d -m 0755 /etc/fluoroaudit
+if [ ! -e /etc/fluoroaudit/fluoroaudit.ini ]; then
+  install -m 0640 -g fluoroaudit deploy/fluoroaudit.ini /etc/fluoroaudit/fluoroaudit.ini
+else
+  echo "install-service: keeping the existing /etc/fluoroaudit/fluoroaudit.ini"
+fi
+/usr/local/bin/fluoroaudit check-config /etc/fluoroaudit/fluoroaudit.ini
+install -m 0644 deploy/fluoroaudit.service /etc/systemd/system/fluoroaudit.service
+if [ -d /run/systemd/system ]; then
+  systemctl daemon-reload
+  systemctl enable --now fluoroaudit.service
+  systemctl --no-pager status fluoroaudit.service | head -5
+else
+  echo "install-service: systemd is not running here; start it with: systemctl enable --now fluoroaudit"
+fi
