@@ -17,23 +17,25 @@ namespace {
 
 constexpr int kAssociationNice = 4;
 
-// Accepted as received; explicit little endian preferred.
+// Accepted as received. Where a sender offers several in one presentation context, a compressed
+// one is preferred: it is how the sender holds the object (storescu, for one, offers the file's own
+// syntax plus uncompressed, and fails when asked to decode). Pixel data is dropped unread anyway.
 const char* const kTransferSyntaxes[] = {
-    UID_LittleEndianExplicitTransferSyntax,
-    UID_LittleEndianImplicitTransferSyntax,
-    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
-    UID_BigEndianExplicitTransferSyntax,
-    UID_JPEGProcess1TransferSyntax,
-    UID_JPEGProcess2_4TransferSyntax,
     UID_JPEGProcess14SV1TransferSyntax,
     UID_JPEGProcess14TransferSyntax,
     UID_JPEGLSLosslessTransferSyntax,
-    UID_JPEGLSLossyTransferSyntax,
     UID_JPEG2000LosslessOnlyTransferSyntax,
-    UID_JPEG2000TransferSyntax,
     UID_RLELosslessTransferSyntax,
+    UID_JPEGProcess1TransferSyntax,
+    UID_JPEGProcess2_4TransferSyntax,
+    UID_JPEGLSLossyTransferSyntax,
+    UID_JPEG2000TransferSyntax,
     UID_MPEG2MainProfileAtMainLevelTransferSyntax,
     UID_MPEG4HighProfileLevel4_1TransferSyntax,
+    UID_DeflatedExplicitVRLittleEndianTransferSyntax,
+    UID_LittleEndianExplicitTransferSyntax,
+    UID_LittleEndianImplicitTransferSyntax,
+    UID_BigEndianExplicitTransferSyntax,
 };
 
 } // namespace

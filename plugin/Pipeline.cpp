@@ -82,6 +82,16 @@ IngestResult Pipeline::ingestDataset(DcmDataset& dataset, const std::string& pat
     }
 }
 
+void Pipeline::reprocess(const store::StudyStore::KeptFile& kept) {
+    if (!fs::is_regular_file(kept.filePath))
+        throw Error(kept.filePath + ": the kept file of " + kept.sopInstanceUid + " is missing");
+    dicom::Extraction x = dicom::extractFile(kept.filePath, settings_.extraction);
+    if (!x.hasDoseContent) throw Error(kept.filePath + ": no dose content any more (" + x.whyNot + ")");
+    // Filed under the study it was stored for (the same SOP Instance UID may be in another study).
+    x.object.study.studyUid = kept.studyUid;
+    if (!store_.replace(x.object)) throw Error(kept.filePath + ": " + kept.sopInstanceUid + " is no longer stored");
+}
+
 IngestResult Pipeline::store(dicom::Extraction x, const std::string& path, const IngestOptions& options) {
     IngestResult result;
     result.studyUid = x.object.study.studyUid;

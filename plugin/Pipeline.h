@@ -39,6 +39,10 @@ public:
     // The same for a dataset already read from `path` (the listener's, still in memory).
     IngestResult ingestDataset(DcmDataset& dataset, const std::string& path, const IngestOptions& options = {});
 
+    // Extracts a kept file again (after an upgrade) and replaces what the store holds for it.
+    // Throws fa::Error when the file is missing or no longer readable.
+    void reprocess(const store::StudyStore::KeptFile& kept);
+
     store::StudyStore& store() { return store_; }
     const Settings& settings() const { return settings_; }
 

@@ -196,6 +196,24 @@ void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta&
     insertObjectWarnings(s, o);
 }
 
+void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o) {
+    for (const char* table : {"events", "planes", "object_warnings"})
+        s << std::string("DELETE FROM ") + table + " WHERE study_uid = ? AND sop_instance_uid = ?",
+            bind(o.study.studyUid), bind(o.sopInstanceUid), now;
+    const VendorTotals v = o.vendor.value_or(VendorTotals{});
+    s << "UPDATE source_objects SET kind = ?, manufacturer = ?, model = ?, serial_number = ?, station_name = ?, "
+         "device_observer_uid = ?, has_vendor_totals = ?, vendor_exposures = ?, vendor_fluoro_time_s = ?, "
+         "vendor_dap_gym2 = ?, vendor_dose_rp_gy = ?, header_fluoro_time_s = ?, header_exposures = ? "
+         "WHERE study_uid = ? AND sop_instance_uid = ?",
+        bind(std::string(toString(o.kind))), bind(o.device.manufacturer), bind(o.device.model), bind(o.device.serial),
+        bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
+        bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),
+        bind(n(o.headerExposures)), bind(o.study.studyUid), bind(o.sopInstanceUid), now;
+    insertPlanes(s, o);
+    insertEvents(s, o);
+    insertObjectWarnings(s, o);
+}
+
 void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
                   const StudySummary& sum, const std::string& updatedAt) {
     WarningList warnings;

@@ -13,6 +13,8 @@ void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectM
 // A later object may carry what the first left empty (description, accession number, ...).
 void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
 void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
+// The events, planes and warnings of one object, and its row's device and totals, from `o`.
+void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o);
 void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
                   const StudySummary& summary, const std::string& updatedAt);
 

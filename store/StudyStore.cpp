@@ -9,6 +9,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
 
 #include <map>
@@ -82,6 +85,35 @@ AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
     } catch (const Poco::Exception& e) {
         throw Error("cannot store object " + o.sopInstanceUid + ": " + e.displayText());
     }
+}
+
+bool StudyStore::replace(const DoseObject& o) {
+    try {
+        Poco::Data::Transaction tx(*session_);
+        if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
+        replaceObjectContent(*session_, o);
+        const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
+        Poco::DateTime now;
+        writeSummary(*session_, o.study.studyUid, objects, summarize(objects),
+                     Poco::DateTimeFormatter::format(now, Poco::DateTimeFormat::ISO8601_FORMAT));
+        tx.commit();
+        return true;
+    } catch (const Poco::Exception& e) {
+        throw Error("cannot re-store object " + o.sopInstanceUid + ": " + e.displayText());
+    }
+}
+
+std::vector<StudyStore::KeptFile> StudyStore::keptFiles() {
+    Statement select(*session_);
+    select << "SELECT study_uid, sop_instance_uid, file_path FROM source_objects "
+              "WHERE file_path IS NOT NULL AND file_path <> '' ORDER BY arrival",
+        now;
+    RecordSet rs(select);
+    std::vector<KeptFile> out;
+    for (std::size_t r = 0; r < rs.rowCount(); ++r)
+        out.push_back({rs.value(0, r).convert<std::string>(), rs.value(1, r).convert<std::string>(),
+                       rs.value(2, r).convert<std::string>()});
+    return out;
 }
 
 std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {

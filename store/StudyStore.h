@@ -60,6 +60,15 @@ public:
     // kept there too, with a warning.
     bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
     AddOutcome add(const DoseObject& object, const ObjectMeta& meta);
+    // Replaces a stored object's extracted content (events, planes, warnings, device, totals) with
+    // `object`'s and recomputes its study, in one transaction; false when it is not stored.
+    bool replace(const DoseObject& object);
+
+    struct KeptFile {
+        std::string studyUid, sopInstanceUid, filePath;
+    };
+    // Objects whose file is kept (archive or source path), in order of arrival.
+    std::vector<KeptFile> keptFiles();
 
     std::vector<StudyRecord> studies(const StudyFilter& filter);
     std::optional<StudyRecord> study(const std::string& studyUid);

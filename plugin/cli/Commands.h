@@ -9,6 +9,9 @@
 
 namespace fa::cli {
 
+// Re-extracts every kept object (after an upgrade) and recomputes the studies.
+int reprocess(Pipeline& pipeline, bool progress, std::ostream& out, std::ostream& err);
+
 int ingest(Pipeline& pipeline, const std::vector<std::string>& paths, bool progress, std::ostream& out,
            std::ostream& err);
 

@@ -97,3 +97,29 @@ int ingest(Pipeline& pipeline, const std::vector<std::string>& paths, bool progr
 }
 
 } // namespace fa::cli
+
+namespace fa::cli {
+
+int reprocess(Pipeline& pipeline, bool progress, std::ostream& out, std::ostream& err) {
+    const auto kept = pipeline.store().keptFiles();
+    Progress bar(progress, kept.size(), err);
+    std::vector<Failure> failures;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        bar.update(i + 1, kept[i].filePath);
+        try {
+            pipeline.reprocess(kept[i]);
+        } catch (const Error& e) {
+            failures.push_back({kept[i].filePath, e.what()});
+        }
+    }
+    bar.finish();
+    out << "Re-extracted " << kept.size() - failures.size() << " of " << kept.size() << " kept object(s); "
+        << failures.size() << " failed.\n";
+    if (!failures.empty()) {
+        err << "Failed (what the store holds for these is unchanged):\n";
+        for (const auto& f : failures) err << "  " << f.reason << "\n";
+    }
+    return failures.empty() ? 0 : 1;
+}
+
+} // namespace fa::cli

@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
     auto* ingestCmd = app.add_subcommand("ingest", "read DICOM files or folders (recursively) into the study store");
     ingestCmd->add_option("paths", paths, "files or folders")->required();
 
+    auto* reprocessCmd =
+        app.add_subcommand("reprocess", "re-extract every kept dose report (after an upgrade) and recompute the studies");
+
     fa::cli::ListOptions list;
     std::string from, to;
     auto* studiesCmd = app.add_subcommand("studies", "list stored studies");
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
         fa::Pipeline pipeline(settings);
         if (ingestCmd->parsed())
             return fa::cli::ingest(pipeline, paths, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);
+        if (reprocessCmd->parsed()) return fa::cli::reprocess(pipeline, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);
         if (studiesCmd->parsed()) {
             if (!from.empty()) list.from = fa::cli::parseDateOption("--from", from);
             if (!to.empty()) list.to = fa::cli::parseDateOption("--to", to);

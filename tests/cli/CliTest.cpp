@@ -246,3 +246,31 @@ TEST(CliConfig, StatusWithoutAServiceSaysSo) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+TEST(CliReprocess, ReExtractsEveryKeptReport) {
+    test::TempDir data, input;
+    for (int i = 0; i < 3; ++i) {
+        synth::Report r;
+        synth::Event e;
+        e.uid = synth::newUid();
+        r.events = {e};
+        synth::save(*synth::buildReport(r), input.file(std::to_string(i) + ".dcm"));
+    }
+    const std::string fa = test::quote(FA_BINARY) + " --data " + test::quote(data.path().string());
+    ASSERT_EQ(test::run(fa + " ingest " + test::quote(input.path().string())).exitCode, 0);
+    const std::string before = test::run(fa + " studies --json").out;
+    const auto r = test::run(fa + " reprocess");
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "Re-extracted 3 of 3 kept object(s); 0 failed.\n");
+    auto strip = [](std::string json) {
+        for (std::size_t p; (p = json.find("\"updated_at\"")) != std::string::npos;) json.erase(p, json.find('\n', p) - p);
+        return json;
+    };
+    EXPECT_EQ(strip(test::run(fa + " studies --json").out), strip(before)); // same extractor, same figures
+}
+
+} // namespace
+} // namespace fa

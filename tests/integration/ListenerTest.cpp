@@ -342,6 +342,73 @@ TEST_F(Listener, StatusTellsWhetherItIsUp) {
     EXPECT_NE(down.out.find("is not running (last state: stopped)"), std::string::npos) << down.out;
 }
 
+// Compressed objects are accepted as received (never decoded) and their headers still counted.
+TEST_F(Listener, CompressedTransferSyntaxesAreAcceptedAsReceived) {
+    const std::string study = synth::newUid();
+    struct Case {
+        const char* name;
+        const char* encoder;
+        const char* propose; // storescu offers uncompressed only unless told
+        const char* syntax;  // as storescu names it when it sends
+    };
+    const Case cases[] = {
+        {"jpeg-lossless", "dcmcjpeg +e1", "-xs", "JPEG Lossless, Non-hierarchical, 1st Order Prediction"},
+        {"jpeg-baseline", "dcmcjpeg +eb", "-xy", "JPEG Baseline"},
+        {"jpeg-ls", "dcmcjpls", "-xt", "JPEG-LS Lossless"},
+        {"rle", "dcmcrle", "-xr", "RLE Lossless"},
+        {"deflate", "dcmconv +td", "-xd", "Deflated Explicit VR Little Endian"},
+    };
+    ServiceProcess service(FA_BINARY, data(), port_);
+    for (const auto& c : cases) {
+        synth::Image im;
+        im.studyUid = study;
+        im.withPixelData = true;
+        im.exposureTime_ms = 750;
+        const std::string raw = dir_.file(std::string(c.name) + "-raw.dcm"), out = dir_.file(std::string(c.name) + ".dcm");
+        synth::save(*synth::buildImage(im), raw);
+        ASSERT_EQ(test::run(std::string(c.encoder) + " " + quote(raw) + " " + quote(out)).exitCode, 0) << c.encoder;
+        const auto sent = test::storescu(port_, quote(out), "CARM1", "FLUOROAUDIT", c.propose);
+        EXPECT_EQ(test::successes(sent.out), 1) << c.name << "\n" << sent.out;
+        // storescu names the syntax it sends in, also when it is the file's own
+        EXPECT_NE(sent.out.find(std::string("-> ") + c.syntax), std::string::npos) << c.name << " was transcoded:\n"
+                                                                                     << sent.out;
+    }
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    const auto s = store::StudyStore(data() + "/fluoroaudit.db").study(study);
+    ASSERT_TRUE(s.has_value());
+    EXPECT_EQ(s->summary.irradiationEvents, 5);
+    EXPECT_DOUBLE_EQ(*s->summary.acquisitionTime_s, 3.75);
+    EXPECT_FALSE(fs::exists(data() + "/archive")); // image headers are not kept
+}
+
+// A peer's configured character set applies to its objects that leave Specific Character Set empty.
+TEST_F(Listener, APeersCharacterSetDecodesItsUndeclaredText) {
+    synth::Report r;
+    r.characterSet = "";
+    r.studyDescription = "\xC1\xD9\xCA\xB1\xBC\xB9\xCB\xE8"; // GB18030 for 临时脊髓
+    synth::Event e;
+    e.uid = synth::newUid();
+    r.events = {e};
+    const std::string file = dir_.file("gb.dcm");
+    synth::save(*synth::buildReport(r), file);
+    ServiceProcess service(FA_BINARY, data(), port_, config("[peer.CARM-PAIN]\nae_title = CARM_PAIN\ncharset = GB18030\n"));
+    EXPECT_EQ(test::successes(test::storescu(port_, quote(file), "CARM_PAIN").out), 1);
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    EXPECT_EQ(store::StudyStore(data() + "/fluoroaudit.db").study(r.studyUid)->study.studyDescription, "临时脊髓");
+}
+
+// A known peer with a host may only call from that host.
+TEST_F(Listener, APeerBoundToAHostIsRefusedFromAnother) {
+    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    ServiceProcess service(FA_BINARY, data(), port_, config("[peer.CARM1]\nae_title = CARM1\nhost = 10.9.9.9\n"));
+    const auto r = test::storescu(port_, join(files), "CARM1");
+    EXPECT_NE(r.out.find("Association Rejected"), std::string::npos) << r.out;
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    EXPECT_NE(service.log().find("peer CARM1 must call from 10.9.9.9, not 127.0.0.1"), std::string::npos) << service.log();
+}
+
 TEST_F(Listener, SigtermFinishesWhatWasAcknowledged) {
     std::vector<synth::Report> reports;
     const auto files = writeReports(dir_.path() / "in", 200, 20, &reports);

@@ -87,3 +87,50 @@ TEST_F(PipelineResend, AFileThatFailsLeavesNothing) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// What an older extractor stored for a report (no events, wrong totals) is replaced from the kept
+// file, and the study recomputed.
+TEST(PipelineReprocess, ReExtractsKeptFilesAndRecomputesTheirStudies) {
+    test::TempDir data, input;
+    Settings settings;
+    settings.dataDir = data.path().string();
+    Pipeline pipeline(settings);
+    synth::Report r;
+    for (int i = 0; i < 3; ++i) {
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.duration_s = 0.75;
+        r.events.push_back(e);
+    }
+    const std::string path = input.file("report.dcm");
+    synth::save(*synth::buildReport(r), path);
+
+    DoseObject old;
+    old.sopInstanceUid = r.sopUid;
+    old.sopClassUid = "1.2.840.10008.5.1.4.1.1.88.67";
+    old.study.studyUid = r.studyUid;
+    PlaneTotals wrong;
+    wrong.fluoroTime_s = 99;
+    old.planes = {wrong};
+    pipeline.store().add(old, store::ObjectMeta{"", path, "2026-01-01T00:00:00Z", false});
+    ASSERT_DOUBLE_EQ(*pipeline.store().study(r.studyUid)->summary.fluoroTime_s, 99);
+
+    const auto kept = pipeline.store().keptFiles();
+    ASSERT_EQ(kept.size(), 1u);
+    pipeline.reprocess(kept[0]);
+    const auto study = pipeline.store().study(r.studyUid);
+    EXPECT_EQ(study->summary.irradiationEvents, 3);
+    EXPECT_DOUBLE_EQ(*study->summary.fluoroTime_s, 2.25);
+    EXPECT_EQ(pipeline.store().objectsOf(r.studyUid).at(0).events.size(), 3u);
+    EXPECT_EQ(study->device.station, "CARM1");
+
+    std::filesystem::remove(path);
+    EXPECT_THROW(pipeline.reprocess(kept[0]), Error);
+    EXPECT_EQ(pipeline.store().study(r.studyUid)->summary.irradiationEvents, 3); // unchanged
+}
+
+} // namespace
+} // namespace fa

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <random>
 #include <stdexcept>
+#include <vector>
 
 namespace fa::synth {
 
@@ -233,6 +234,20 @@ std::unique_ptr<DcmFileFormat> buildImage(const Image& im) {
     put(DCM_RETIRED_TotalTimeOfFluoroscopy, im.totalFluoroTime_s);
     if (im.totalExposures)
         ds.putAndInsertUint16(DCM_RETIRED_TotalNumberOfExposures, static_cast<Uint16>(*im.totalExposures));
+    if (im.withPixelData) {
+        const Uint16 size = 64;
+        std::vector<Uint8> pixels(static_cast<std::size_t>(size) * size);
+        for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<Uint8>((i * 7) % 251);
+        ds.putAndInsertUint16(DCM_Rows, size);
+        ds.putAndInsertUint16(DCM_Columns, size);
+        ds.putAndInsertUint16(DCM_SamplesPerPixel, 1);
+        ds.putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+        ds.putAndInsertUint16(DCM_BitsAllocated, 8);
+        ds.putAndInsertUint16(DCM_BitsStored, 8);
+        ds.putAndInsertUint16(DCM_HighBit, 7);
+        ds.putAndInsertUint16(DCM_PixelRepresentation, 0);
+        ds.putAndInsertUint8Array(DCM_PixelData, pixels.data(), static_cast<unsigned long>(pixels.size()));
+    }
     return file;
 }
 

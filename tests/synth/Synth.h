@@ -74,6 +74,7 @@ struct Image {
     std::optional<double> totalFluoroTime_s;
     std::optional<int> totalExposures;
     bool emptyDoseAttributes = false;     // present but empty, as on the Siemens RF image
+    bool withPixelData = false;           // 64 x 64 8-bit MONOCHROME2 (for compression round trips)
 };
 
 std::unique_ptr<DcmFileFormat> buildImage(const Image& image);
