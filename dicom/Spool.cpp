@@ -87,15 +87,6 @@ std::string Spool::committedName(const std::string& partial, const std::string& 
 }
 
 std::string Spool::commit(const std::string& partial, const std::string& callingAe) {
-    if (!syncPath(partial)) {
-        const std::string why = osError("cannot flush", partial);
-        discard(partial);
-        throw Error(why);
-    }
-    return commitFlushed(partial, callingAe);
-}
-
-std::string Spool::commitFlushed(const std::string& partial, const std::string& callingAe) {
     const std::string target = committedName(partial, callingAe);
     if (::rename(partial.c_str(), target.c_str()) != 0) {
         const std::string why = osError("cannot move the received object into", root_);

@@ -19,11 +19,9 @@ public:
     // A new empty file in incoming/ to receive into. Throws fa::Error with the OS reason when the
     // spool cannot be written (disk full, read-only, permissions).
     std::string reserve();
-    // fsyncs the file, renames it into the spool and fsyncs the folder: after this returns the
-    // object survives a crash. Throws fa::Error (and removes the file) when any step fails.
+    // Renames a flushed file into the spool and fsyncs the folder: after this returns the object
+    // survives a crash. Throws fa::Error (and removes the file) when either step fails.
     std::string commit(const std::string& partial, const std::string& callingAe);
-    // The same for a file writePartial() already flushed.
-    std::string commitFlushed(const std::string& partial, const std::string& callingAe);
     void discard(const std::string& partial) noexcept;
     // Writes `dataset` as a flushed Part 10 file (explicit VR little endian) in incoming/, to be
     // committed. Throws fa::Error saying why (a full or read-only file system).

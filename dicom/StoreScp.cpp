@@ -154,14 +154,14 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     return keepStore(request, presId, partial, std::move(dataset));
 }
 
-// `partial` is flushed: make it visible in the spool and answer.
+// `partial` is flushed: make it visible in the spool, then answer.
 OFCondition StoreScp::keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
                                 const std::string& partial, std::unique_ptr<DcmDataset> dataset) {
     const std::string name = context_.spool->committedName(partial, callingAe_);
     if (context_.offer && dataset) context_.offer(name, std::move(dataset));
     std::string spooled;
     try {
-        spooled = context_.spool->commitFlushed(partial, callingAe_);
+        spooled = context_.spool->commit(partial, callingAe_);
     } catch (const Error& e) {
         if (context_.withdraw) context_.withdraw(name);
         return refuseStore(request, presId, e.what());
