@@ -8,7 +8,7 @@ packages=(
   libdcmtk-dev dcmtk
   libpoco-dev
   libsqlite3-dev libssl-dev
-  libcli11-dev
+  libcli11-dev libcsv-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
 )
 

@@ -1,0 +1,45 @@
+// Flags of one study against the active reference table and the fixed substantial levels.
+// A value strictly greater than a level raises the flag; equal does not.
+#pragma once
+
+#include "rules/ReferenceTable.h"
+
+#include <string>
+#include <vector>
+
+namespace fa::rules {
+
+struct RuleSettings {
+    double investigationMultiplier = 2.0;
+    // NCRP 168 substantial radiation dose levels (patient follow-up).
+    double substantialKar_mGy = 5000;
+    double substantialDap_Gycm2 = 500;
+    double substantialFluoroTime_s = 3600;
+    int cumulativeWindowDays = 60;
+};
+
+struct Flag {
+    std::string kind;   // above-reference, investigation, substantial, cumulative
+    Metric metric = Metric::Shots;
+    double value = 0;   // in the metric's unit
+    double level = 0;
+    std::vector<std::string> studies; // cumulative: the studies summed
+};
+
+// above-reference / investigation for the levels of `row` (the stronger one per metric) and
+// substantial for the fixed levels; `row` may be null (unclassified: only substantial flags).
+std::vector<Flag> evaluate(const MetricValues& values, const ReferenceRow* row, const RuleSettings& settings);
+
+// One patient's study as the cumulative rule sees it.
+struct PatientStudy {
+    std::string studyUid;
+    std::string studyDate; // YYYY-MM-DD
+    std::optional<double> dap_Gycm2, kar_mGy;
+};
+
+// The cumulative flags of `study`: Ka,r and DAP of the patient's studies dated within the window
+// ending on its date (window days, the study's own day included), against the substantial levels.
+std::vector<Flag> cumulative(const PatientStudy& study, const std::vector<PatientStudy>& patientStudies,
+                             const RuleSettings& settings);
+
+} // namespace fa::rules

@@ -1,0 +1,33 @@
+#include "rules/Statistics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace fa::rules {
+
+double percentileInc(std::vector<double> values, double p) {
+    std::sort(values.begin(), values.end());
+    const double rank = p * static_cast<double>(values.size() - 1);
+    const auto lower = static_cast<std::size_t>(std::floor(rank));
+    const std::size_t upper = std::min(lower + 1, values.size() - 1);
+    return values[lower] + (rank - static_cast<double>(lower)) * (values[upper] - values[lower]);
+}
+
+MetricStatistics statisticsOf(const std::vector<double>& values, const std::optional<double>& level) {
+    MetricStatistics s;
+    s.n = values.size();
+    s.median = percentileInc(values, 0.5);
+    s.p75 = percentileInc(values, 0.75);
+    s.mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+    s.max = *std::max_element(values.begin(), values.end());
+    s.level = level;
+    s.medianAboveLevel = level && s.median > *level;
+    if (s.n >= kMinCasesForDrl) s.suggestedDrl = s.p75;
+    else
+        s.noSuggestionBecause = "only " + std::to_string(s.n) + " case(s); a local DRL needs at least " +
+                                std::to_string(kMinCasesForDrl);
+    return s;
+}
+
+} // namespace fa::rules
