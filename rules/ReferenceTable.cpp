@@ -76,8 +76,7 @@ std::optional<double> parseLevel(const std::string& cell, int line, const char* 
     if (v.empty()) return std::nullopt;
     double d = 0;
     // A comma could be a decimal comma or a thousands separator: ask for a decimal point instead.
-    if (v.find(',') != std::string::npos || !Poco::NumberParser::tryParseFloat(v) ||
-        !Poco::NumberParser::tryParseFloat(v, d) || !std::isfinite(d)) {
+    if (v.find(',') != std::string::npos || !Poco::NumberParser::tryParseFloat(v, d) || !std::isfinite(d)) {
         problems.push_back({line, column, "'" + v + "' is not a number (use a decimal point, e.g. 12.5)"});
         return std::nullopt;
     }
