@@ -37,23 +37,6 @@ std::string str(RecordSet& rs, std::size_t col, std::size_t row) {
     return rs.value(col, row).convert<std::string>();
 }
 
-std::string joinCodes(const std::vector<std::string>& codes) {
-    std::string out;
-    for (const auto& c : codes) out += (out.empty() ? "" : "\\") + c;
-    return out;
-}
-
-std::vector<std::string> splitCodes(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    while (start < s.size()) {
-        const auto end = s.find('\\', start);
-        out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    return out;
-}
 
 // Patient identifiers are stored only when the site opts in; the key always.
 struct PatientColumns {
@@ -147,6 +130,31 @@ void insertPlanes(Poco::Data::Session& s, const DoseObject& o) {
 
 } // namespace
 
+std::string joinList(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& c : items) out += (out.empty() ? "" : "\\") + c;
+    return out;
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        const auto end = s.find('\\', start);
+        out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+const char* const kStudyColumns =
+    "study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex, "
+    "study_date, study_time, accession_number, study_description, requested_procedure, performed_procedure, "
+    "protocol_name, procedure_codes, manufacturer, model, serial_number, station_name, irradiation_events, "
+    "fluoro_events, acquisition_events, fluoro_time_s, acquisition_time_s, exposure_time_s, dap_gym2, dose_rp_gy, "
+    "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name";
+
 void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
     const StudyInfo& st = o.study;
     const PatientColumns p(st, meta.keepPatientIdentifiers);
@@ -157,7 +165,7 @@ void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectM
         bind(st.studyUid), bind(meta.patientKey), bind(p.id), bind(p.issuer), bind(p.name), bind(p.birthDate),
         bind(st.patientSex), bind(st.studyDate), bind(st.studyTime), bind(st.accessionNumber),
         bind(st.studyDescription), bind(st.requestedProcedure), bind(st.performedProcedure), bind(st.protocolName),
-        bind(joinCodes(st.procedureCodes)), bind(meta.receivedAt), bind(meta.receivedAt), now;
+        bind(joinList(st.procedureCodes)), bind(meta.receivedAt), bind(meta.receivedAt), now;
 }
 
 void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
@@ -169,7 +177,7 @@ void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMe
         {"study_date", st.studyDate}, {"study_time", st.studyTime}, {"accession_number", st.accessionNumber},
         {"study_description", st.studyDescription}, {"requested_procedure", st.requestedProcedure},
         {"performed_procedure", st.performedProcedure}, {"protocol_name", st.protocolName},
-        {"procedure_codes", joinCodes(st.procedureCodes)},
+        {"procedure_codes", joinList(st.procedureCodes)},
     };
     for (const auto& [column, value] : columns) {
         if (value.empty()) continue;
@@ -341,7 +349,7 @@ StudyRecord readStudyRow(RecordSet& rs, std::size_t r) {
     st.requestedProcedure = str(rs, 11, r);
     st.performedProcedure = str(rs, 12, r);
     st.protocolName = str(rs, 13, r);
-    st.procedureCodes = splitCodes(str(rs, 14, r));
+    st.procedureCodes = splitList(str(rs, 14, r));
     x.device = DeviceInfo{str(rs, 15, r), str(rs, 16, r), str(rs, 17, r), str(rs, 18, r), ""};
     StudySummary& s = x.summary;
     s.irradiationEvents = optInt<long long>(rs, 19, r);
@@ -358,6 +366,8 @@ StudyRecord readStudyRow(RecordSet& rs, std::size_t r) {
     x.objectCount = optInt<int>(rs, 30, r).value_or(0);
     x.createdAt = str(rs, 31, r);
     x.updatedAt = str(rs, 32, r);
+    x.procedureId = str(rs, 33, r);
+    x.procedureName = str(rs, 34, r);
     return x;
 }
 

@@ -9,6 +9,14 @@ class RecordSet;
 
 namespace fa::store {
 
+// Lists kept in one column (procedure codes, the studies of a cumulative flag), '\\'-separated as
+// DICOM multi-values are: neither codes nor UIDs contain a backslash.
+std::string joinList(const std::vector<std::string>& items);
+std::vector<std::string> splitList(const std::string& s);
+
+// The columns readStudyRow() reads, in its order.
+extern const char* const kStudyColumns;
+
 void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
 // A later object may carry what the first left empty (description, accession number, ...).
 void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);

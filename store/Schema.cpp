@@ -72,6 +72,19 @@ const std::vector<std::vector<const char*>> kMigrations = {
             code TEXT NOT NULL, message TEXT NOT NULL, count INTEGER NOT NULL,
             PRIMARY KEY (study_uid, seq)))",
     },
+    // 2: reference-level tables (every version kept), each study's procedure, and flags
+    {
+        R"(CREATE TABLE reference_tables (
+            version INTEGER PRIMARY KEY, activated_at TEXT NOT NULL, source TEXT NOT NULL, csv TEXT NOT NULL))",
+        "ALTER TABLE studies ADD COLUMN procedure_id TEXT",
+        "ALTER TABLE studies ADD COLUMN procedure_name TEXT",
+        R"(CREATE TABLE flags (
+            study_uid TEXT NOT NULL REFERENCES studies (study_uid), seq INTEGER NOT NULL,
+            kind TEXT NOT NULL, metric TEXT NOT NULL, value REAL NOT NULL, level REAL NOT NULL,
+            table_version INTEGER, studies TEXT, review_state TEXT NOT NULL, raised_at TEXT NOT NULL,
+            PRIMARY KEY (study_uid, seq)))",
+        "CREATE INDEX flags_by_kind ON flags (kind)",
+    },
 };
 
 } // namespace

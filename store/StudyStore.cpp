@@ -1,6 +1,7 @@
 #include "store/StudyStore.h"
 
 #include "core/Error.h"
+#include "store/FlagRows.h"
 #include "store/Rows.h"
 #include "store/Schema.h"
 
@@ -27,12 +28,7 @@ namespace {
 
 std::once_flag registerOnce;
 
-const char* kStudyColumns =
-    "study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, patient_birth_date, patient_sex, "
-    "study_date, study_time, accession_number, study_description, requested_procedure, performed_procedure, "
-    "protocol_name, procedure_codes, manufacturer, model, serial_number, station_name, irradiation_events, "
-    "fluoro_events, acquisition_events, fluoro_time_s, acquisition_time_s, exposure_time_s, dap_gym2, dose_rp_gy, "
-    "frames, planes, source, object_count, created_at, updated_at";
+
 
 } // namespace
 
@@ -80,11 +76,90 @@ AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
 
         std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
         writeSummary(*session_, o.study.studyUid, objects, summarize(objects), meta.receivedAt);
+        if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, meta.receivedAt);
         tx.commit();
         return existing ? AddOutcome::Updated : AddOutcome::Created;
     } catch (const Poco::Exception& e) {
         throw Error("cannot store object " + o.sopInstanceUid + ": " + e.displayText());
     }
+}
+
+std::size_t StudyStore::reevaluateAll() {
+    if (!evaluator_) return 0;
+    std::vector<std::string> uids;
+    *session_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+    const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+    try {
+        Poco::Data::Transaction tx(*session_);
+        for (const auto& uid : uids) evaluateStudy(*session_, uid, *evaluator_, stamp);
+        tx.commit();
+    } catch (const Poco::Exception& e) {
+        throw Error("cannot re-evaluate the studies: " + e.displayText());
+    }
+    return uids.size();
+}
+
+std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
+    std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
+                      "f.table_version, f.studies, f.review_state FROM flags f JOIN studies s ON s.study_uid = f.study_uid "
+                      "WHERE 1 = 1";
+    std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind;
+    Statement select(*session_);
+    if (!from.empty()) sql += " AND s.study_date >= ?";
+    if (!to.empty()) sql += " AND s.study_date <= ?";
+    if (!kind.empty()) sql += " AND f.kind = ?";
+    sql += " ORDER BY s.study_date, f.study_uid, f.seq";
+    select << sql;
+    if (!from.empty()) select, use(from);
+    if (!to.empty()) select, use(to);
+    if (!kind.empty()) select, use(kind);
+    select.execute();
+    RecordSet rs(select);
+    std::vector<FlagRecord> out;
+    auto text = [&](std::size_t c, std::size_t r) { return rs.isNull(c, r) ? std::string() : rs.value(c, r).convert<std::string>(); };
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+        FlagRecord x;
+        x.studyUid = text(0, r);
+        x.studyDate = text(1, r);
+        x.procedureId = text(2, r);
+        x.flag.kind = text(3, r);
+        x.flag.metric = text(4, r);
+        x.flag.value = rs.value(5, r).convert<double>();
+        x.flag.level = rs.value(6, r).convert<double>();
+        if (!rs.isNull(7, r)) x.flag.tableVersion = rs.value(7, r).convert<int>();
+        x.flag.studies = splitList(text(8, r));
+        x.flag.reviewState = text(9, r);
+        out.push_back(std::move(x));
+    }
+    return out;
+}
+
+int StudyStore::addReferenceTable(const std::string& csv, const std::string& source) {
+    int version = 0;
+    const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+    Poco::Data::Transaction tx(*session_);
+    *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
+    *session_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
+        bind(stamp), bind(source), bind(csv), now;
+    tx.commit();
+    return version;
+}
+
+std::vector<ReferenceTableVersion> StudyStore::referenceTableHistory() {
+    Statement select(*session_);
+    select << "SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version", now;
+    RecordSet rs(select);
+    std::vector<ReferenceTableVersion> out;
+    for (std::size_t r = 0; r < rs.rowCount(); ++r)
+        out.push_back({rs.value(0, r).convert<int>(), rs.value(1, r).convert<std::string>(),
+                       rs.value(2, r).convert<std::string>(), rs.value(3, r).convert<std::string>()});
+    return out;
+}
+
+std::optional<ReferenceTableVersion> StudyStore::activeReferenceTable() {
+    auto all = referenceTableHistory();
+    if (all.empty()) return std::nullopt;
+    return all.back();
 }
 
 bool StudyStore::replace(const DoseObject& o) {
@@ -93,9 +168,9 @@ bool StudyStore::replace(const DoseObject& o) {
         if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
         replaceObjectContent(*session_, o);
         const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
-        Poco::DateTime now;
-        writeSummary(*session_, o.study.studyUid, objects, summarize(objects),
-                     Poco::DateTimeFormatter::format(now, Poco::DateTimeFormat::ISO8601_FORMAT));
+        const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp);
+        if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, stamp);
         tx.commit();
         return true;
     } catch (const Poco::Exception& e) {
@@ -137,6 +212,7 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
     for (auto& r : out) {
         r.warnings = readStudyWarnings(*session_, r.study.studyUid);
         r.summary.countedObjects = readCountedObjects(*session_, r.study.studyUid);
+        r.flags = readFlags(*session_, r.study.studyUid);
     }
     return out;
 }
@@ -150,6 +226,7 @@ std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
     StudyRecord r = readStudyRow(rs, 0);
     r.warnings = readStudyWarnings(*session_, studyUid);
     r.summary.countedObjects = readCountedObjects(*session_, studyUid);
+    r.flags = readFlags(*session_, studyUid);
     return r;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/DoseObject.h"
+#include "core/Evaluation.h"
 #include "core/StudySummary.h"
 
 #include <memory>
@@ -35,6 +36,28 @@ struct StudyRecord {
     int objectCount = 0;
     std::string createdAt;
     std::string updatedAt;
+    std::string procedureId; // "" until evaluated
+    std::string procedureName;
+    std::vector<StudyFlag> flags;
+};
+
+struct FlagRecord {
+    std::string studyUid;
+    std::string studyDate;
+    std::string procedureId;
+    StudyFlag flag;
+};
+
+struct FlagFilter {
+    std::string fromDate, toDate; // of the study, inclusive
+    std::string kind;             // "" for all
+};
+
+struct ReferenceTableVersion {
+    int version = 0;
+    std::string activatedAt;
+    std::string source;
+    std::string csv;
 };
 
 struct StudyFilter {
@@ -58,6 +81,19 @@ public:
     // An object is identified by its study and SOP Instance UID: the same UID received again for the
     // same study changes nothing; filed under another study (an edited or re-anonymised copy), it is
     // kept there too, with a warning.
+    // With an evaluator, every study that changes is classified and flagged in the same transaction.
+    void setEvaluator(const StudyEvaluator* evaluator) { evaluator_ = evaluator; }
+    // Classifies and flags every study again (after the table or the settings changed); returns
+    // how many.
+    std::size_t reevaluateAll();
+
+    std::vector<FlagRecord> flags(const FlagFilter& filter);
+
+    // Stores `csv` as the newest (active) version of the reference table; returns its number.
+    int addReferenceTable(const std::string& csv, const std::string& source);
+    std::optional<ReferenceTableVersion> activeReferenceTable();
+    std::vector<ReferenceTableVersion> referenceTableHistory();
+
     bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
     AddOutcome add(const DoseObject& object, const ObjectMeta& meta);
     // Replaces a stored object's extracted content (events, planes, warnings, device, totals) with
@@ -77,6 +113,7 @@ public:
 
 private:
     std::unique_ptr<Poco::Data::Session> session_;
+    const StudyEvaluator* evaluator_ = nullptr;
 };
 
 } // namespace fa::store

@@ -1,0 +1,46 @@
+// What the store asks of the rules when a study changes: its procedure and its flags. The store
+// sees only this interface; rules/ implements it.
+#pragma once
+
+#include "core/DoseObject.h"
+#include "core/StudySummary.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fa {
+
+struct StudyFlag {
+    std::string kind;   // above-reference, investigation, substantial, cumulative
+    std::string metric; // shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy
+    double value = 0;
+    double level = 0;
+    std::optional<int> tableVersion;  // for the reference-level kinds
+    std::vector<std::string> studies; // cumulative: the studies summed
+    std::string reviewState = "unreviewed";
+};
+
+struct StudyEvaluation {
+    std::string procedureId; // "unclassified" when no row matches
+    std::string procedureName;
+    std::vector<StudyFlag> flags; // the study's own (not cumulative)
+};
+
+struct PatientStudyFigures {
+    std::string studyUid;
+    std::string studyDate; // YYYY-MM-DD
+    std::optional<double> dap_Gym2, doseRp_Gy;
+};
+
+class StudyEvaluator {
+public:
+    virtual ~StudyEvaluator() = default;
+    virtual StudyEvaluation evaluate(const StudyInfo& study, const DeviceInfo& device,
+                                     const StudySummary& summary) const = 0;
+    // Cumulative flags of `study` among all of its patient's studies.
+    virtual std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,
+                                              const std::vector<PatientStudyFigures>& patientStudies) const = 0;
+};
+
+} // namespace fa

@@ -1,0 +1,43 @@
+#include "rules/LevelEvaluator.h"
+
+#include "rules/BuiltInTable.h"
+
+namespace fa::rules {
+
+namespace {
+StudyFlag toStudyFlag(const Flag& f, std::optional<int> version) {
+    return StudyFlag{f.kind, metricName(f.metric), f.value, f.level, version, f.studies, "unreviewed"};
+}
+} // namespace
+
+const char* builtInReferenceTable() { return kBuiltInReferenceTable; }
+
+LevelEvaluator::LevelEvaluator(ReferenceTable table, int tableVersion, RuleSettings settings)
+    : table_(std::move(table)), version_(tableVersion), settings_(settings) {}
+
+StudyEvaluation LevelEvaluator::evaluate(const StudyInfo& study, const DeviceInfo& device,
+                                         const StudySummary& summary) const {
+    StudyEvaluation e;
+    const ReferenceRow* row = table_.classify({&study, &device});
+    e.procedureId = row ? row->procedureId : kUnclassified;
+    e.procedureName = row ? row->name : "";
+    for (const Flag& f : rules::evaluate(metricsOf(summary), row, settings_))
+        e.flags.push_back(toStudyFlag(f, f.kind == "substantial" ? std::nullopt : std::optional<int>(version_)));
+    return e;
+}
+
+std::vector<StudyFlag> LevelEvaluator::cumulative(const PatientStudyFigures& study,
+                                                  const std::vector<PatientStudyFigures>& patientStudies) const {
+    auto convert = [](const PatientStudyFigures& p) {
+        return PatientStudy{p.studyUid, p.studyDate,
+                            p.dap_Gym2 ? std::optional<double>(*p.dap_Gym2 * 1e4) : std::nullopt,
+                            p.doseRp_Gy ? std::optional<double>(*p.doseRp_Gy * 1e3) : std::nullopt};
+    };
+    std::vector<PatientStudy> all;
+    for (const auto& p : patientStudies) all.push_back(convert(p));
+    std::vector<StudyFlag> out;
+    for (const Flag& f : rules::cumulative(convert(study), all, settings_)) out.push_back(toStudyFlag(f, std::nullopt));
+    return out;
+}
+
+} // namespace fa::rules

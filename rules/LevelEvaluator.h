@@ -1,0 +1,34 @@
+// The StudyEvaluator of a reference table version and the site's rule settings.
+#pragma once
+
+#include "core/Evaluation.h"
+#include "rules/Evaluator.h"
+#include "rules/ReferenceTable.h"
+
+namespace fa::rules {
+
+constexpr const char* kUnclassified = "unclassified";
+
+class LevelEvaluator : public StudyEvaluator {
+public:
+    LevelEvaluator(ReferenceTable table, int tableVersion, RuleSettings settings);
+
+    StudyEvaluation evaluate(const StudyInfo& study, const DeviceInfo& device,
+                             const StudySummary& summary) const override;
+    std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,
+                                      const std::vector<PatientStudyFigures>& patientStudies) const override;
+
+    const ReferenceTable& table() const { return table_; }
+    int tableVersion() const { return version_; }
+    const RuleSettings& settings() const { return settings_; }
+
+private:
+    ReferenceTable table_;
+    int version_;
+    RuleSettings settings_;
+};
+
+// The example table shipped with fluoroaudit (deploy/reference-levels.csv), built into the binary.
+const char* builtInReferenceTable();
+
+} // namespace fa::rules
