@@ -9,6 +9,8 @@
 #include <Poco/DateTimeFormatter.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -34,7 +36,57 @@ std::string nowUtc() {
 
 Pipeline::Pipeline(const Settings& settings, bool durable)
     : settings_(settings), keyer_(ensureDataDir(settings.dataDir) + "/site-secret"),
-      store_(settings.dataDir + "/fluoroaudit.db", durable ? store::Durability::Full : store::Durability::Normal) {}
+      store_(settings.dataDir + "/fluoroaudit.db", durable ? store::Durability::Full : store::Durability::Normal) {
+    loadReferenceTable();
+}
+
+void Pipeline::useTable(const std::string& csv, int version) {
+    std::vector<rules::TableProblem> problems;
+    auto table = rules::ReferenceTable::parse(csv, problems);
+    if (!table) throw Error("reference table version " + std::to_string(version) + " in the store is not valid: " +
+                            rules::describe(problems.front()));
+    evaluator_ = std::make_unique<rules::LevelEvaluator>(std::move(*table), version, settings_.rules);
+    store_.setEvaluator(evaluator_.get());
+}
+
+// The active table is the newest version in the store. On first use that is the built-in example;
+// a configured file that differs from it becomes a new version (if it is valid).
+void Pipeline::loadReferenceTable() {
+    auto active = store_.activeReferenceTable();
+    if (!active) {
+        store_.addReferenceTable(rules::builtInReferenceTable(), "built-in example table");
+        active = store_.activeReferenceTable();
+    }
+    useTable(active->csv, active->version);
+    if (settings_.levelsFile.empty()) return;
+    std::ifstream in(settings_.levelsFile, std::ios::binary);
+    if (!in) {
+        notices_.push_back("[levels] file " + settings_.levelsFile + " cannot be read; table version " +
+                           std::to_string(active->version) + " stays active");
+        return;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    if (text.str() == active->csv) return;
+    const auto problems = activateReferenceTable(text.str(), "file " + settings_.levelsFile);
+    if (problems.empty()) {
+        notices_.push_back("activated " + settings_.levelsFile + " as reference table version " +
+                           std::to_string(evaluator_->tableVersion()));
+        return;
+    }
+    std::string why = settings_.levelsFile + " has " + std::to_string(problems.size()) +
+                      " problem(s); table version " + std::to_string(active->version) + " stays active:";
+    for (const auto& p : problems) why += "\n  " + rules::describe(p);
+    notices_.push_back(why);
+}
+
+std::vector<rules::TableProblem> Pipeline::activateReferenceTable(const std::string& csv, const std::string& source) {
+    std::vector<rules::TableProblem> problems;
+    if (!rules::ReferenceTable::parse(csv, problems)) return problems;
+    useTable(csv, store_.addReferenceTable(csv, source));
+    store_.reevaluateAll();
+    return {};
+}
 
 std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool move) {
     // Dose reports are small and are what `reprocess` needs; image headers point at their source,

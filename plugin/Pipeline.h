@@ -3,6 +3,7 @@
 #pragma once
 
 #include "plugin/Settings.h"
+#include "rules/LevelEvaluator.h"
 #include "store/PatientKey.h"
 #include "store/StudyStore.h"
 
@@ -43,6 +44,13 @@ public:
     // Throws fa::Error when the file is missing or no longer readable.
     void reprocess(const store::StudyStore::KeptFile& kept);
 
+    // Validates `csv` and, when it has no problem, activates it as the newest table version and
+    // re-evaluates every study. Returns the problems (nothing changes then) or none.
+    std::vector<rules::TableProblem> activateReferenceTable(const std::string& csv, const std::string& source);
+    const rules::LevelEvaluator& levels() const { return *evaluator_; }
+    // What the host should tell its operator about the tables (e.g. a configured file that is invalid).
+    const std::vector<std::string>& notices() const { return notices_; }
+
     store::StudyStore& store() { return store_; }
     const Settings& settings() const { return settings_; }
 
@@ -51,9 +59,14 @@ private:
     IngestResult store(dicom::Extraction extraction, const std::string& path, const IngestOptions& options);
     dicom::ExtractOptions extractOptions(const IngestOptions& options) const;
 
+    void loadReferenceTable();
+    void useTable(const std::string& csv, int version);
+
     Settings settings_;
     store::PatientKeyer keyer_;
     store::StudyStore store_;
+    std::unique_ptr<rules::LevelEvaluator> evaluator_;
+    std::vector<std::string> notices_;
 };
 
 } // namespace fa

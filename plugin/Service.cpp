@@ -95,6 +95,7 @@ int serve(const Settings& settings) {
     const std::string startedAt = nowLocal();
 
     Pipeline pipeline(settings, /*durable=*/true);
+    for (const auto& notice : pipeline.notices()) log.warning(notice);
     dicom::Spool spool(settings.spoolDir());
     if (const auto n = spool.clearIncoming())
         log.warning("removed %?d incomplete object(s) from %s/incoming left by a stop during receive (their "

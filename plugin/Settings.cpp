@@ -4,6 +4,7 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
+#include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/Util/IniFileConfiguration.h>
@@ -52,6 +53,14 @@ public:
                                 std::to_string(max));
         else
             set(n);
+    }
+    void decimal(const std::string& key, const std::string& v, double min, double max, double& out) {
+        double d = 0;
+        if (!Poco::NumberParser::tryParseFloat(Poco::trim(v), d) || d < min || d > max)
+            problems_.push_back(where(key) + ": '" + v + "' is not a number from " + Poco::NumberFormatter::format(min) +
+                                " to " + Poco::NumberFormatter::format(max));
+        else
+            out = d;
     }
     void boolean(const std::string& key, const std::string& v, bool& out) {
         if (auto b = parseBool(v)) out = *b;
@@ -117,6 +126,18 @@ void apply(const std::string& key, const std::string& value, Settings& s, Reader
         r.boolean(key, value, l.requireKnownPeers);
     } else if (key.rfind("peer.", 0) == 0) {
         readPeer(key, value, s, r);
+    } else if (key == "levels.file") {
+        s.levelsFile = value;
+    } else if (key == "levels.investigation_multiplier") {
+        r.decimal(key, value, 1.0, 100.0, s.rules.investigationMultiplier);
+    } else if (key == "levels.substantial_kar_mgy") {
+        r.decimal(key, value, 0.0, 1e9, s.rules.substantialKar_mGy);
+    } else if (key == "levels.substantial_dap_gycm2") {
+        r.decimal(key, value, 0.0, 1e9, s.rules.substantialDap_Gycm2);
+    } else if (key == "levels.substantial_fluoro_time_s") {
+        r.decimal(key, value, 0.0, 1e9, s.rules.substantialFluoroTime_s);
+    } else if (key == "levels.cumulative_window_days") {
+        r.integer(key, value, 1, 3650, [&](int n) { s.rules.cumulativeWindowDays = n; });
     } else if (key == "processing.attempts") {
         r.integer(key, value, 1, 100, [&](int n) { s.processingAttempts = n; });
     } else if (key == "log.file") {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dicom/ObjectExtractor.h"
+#include "rules/Evaluator.h"
 
 #include <cstdint>
 #include <map>
@@ -46,6 +47,8 @@ struct Settings {
     dicom::ExtractOptions extraction;
     ListenerSettings listener;
     int processingAttempts = 3; // a spooled object failing this often goes to quarantine
+    rules::RuleSettings rules;
+    std::string levelsFile; // a reference-level CSV to activate when it differs from the active one
     LogSettings log;
 
     std::string spoolDir() const { return dataDir + "/spool"; }

@@ -28,6 +28,24 @@ int status(const Settings& settings, std::ostream& out);
 int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);
 int checkConfig(const std::string& file, std::ostream& out);
 
+int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err);
+int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out); // "" = standard output
+int levelsHistory(Pipeline& pipeline, std::ostream& out);
+
+struct FlagOptions {
+    std::string from, to, kind;
+    bool json = false;
+};
+int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out);
+
+struct StatsOptions {
+    std::string from, to;
+    bool byDevice = false;
+    bool json = false;
+};
+int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out);
+int reevaluate(Pipeline& pipeline, std::ostream& out);
+
 // Accepts YYYY-MM-DD or YYYYMMDD; throws fa::Error otherwise.
 std::string parseDateOption(const std::string& option, const std::string& value);
 

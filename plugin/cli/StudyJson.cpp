@@ -69,6 +69,24 @@ Object::Ptr eventJson(const IrradiationEvent& e) {
 
 } // namespace
 
+Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
+    Array::Ptr out = new Array;
+    for (const auto& f : flags) {
+        Object::Ptr o = object();
+        o->set("kind", f.kind);
+        o->set("metric", f.metric);
+        o->set("value", roundForDisplay(f.value));
+        o->set("level", roundForDisplay(f.level));
+        o->set("table_version", f.tableVersion ? Var(*f.tableVersion) : Var());
+        Array::Ptr studies = new Array;
+        for (const auto& s : f.studies) studies->add(s);
+        o->set("studies", studies);
+        o->set("review_state", f.reviewState);
+        out->add(o);
+    }
+    return out;
+}
+
 Object::Ptr studyToJson(const store::StudyRecord& r) {
     const StudyInfo& st = r.study;
     const StudySummary& s = r.summary;
@@ -90,6 +108,8 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("patient_birth_date", text(st.patientBirthDate));
     o->set("patient_sex", text(st.patientSex));
     o->set("device", deviceJson(r.device));
+    o->set("procedure_id", text(r.procedureId));
+    o->set("procedure_name", text(r.procedureName));
     o->set("irradiation_events", json(s.irradiationEvents));
     o->set("fluoro_events", json(s.fluoroEvents));
     o->set("acquisition_events", json(s.acquisitionEvents));
@@ -103,6 +123,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("source", s.source ? Var(std::string(toString(*s.source))) : Var());
     o->set("object_count", r.objectCount);
     o->set("warnings", warningsJson(r.warnings));
+    o->set("flags", flagsJson(r.flags));
     o->set("created_at", r.createdAt);
     o->set("updated_at", r.updatedAt);
     return o;

@@ -3,11 +3,13 @@
 
 #include "store/StudyStore.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 namespace fa::cli {
 
 Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
+Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // The study plus its events and source objects, as `show --json` prints it.
 Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects);
 

@@ -40,6 +40,37 @@ int main(int argc, char** argv) {
     auto* reprocessCmd =
         app.add_subcommand("reprocess", "re-extract every kept dose report (after an upgrade) and recompute the studies");
 
+    std::string levelsFile;
+    auto* levelsCmd = app.add_subcommand("levels", "the department's reference-level table");
+    levelsCmd->require_subcommand(1);
+    auto* importCmd = levelsCmd->add_subcommand("import", "validate a CSV table and activate it as a new version");
+    importCmd->add_option("file", levelsFile, "CSV file (docs/reference-levels.md)")->required();
+    std::string exportFile;
+    auto* exportCmd = levelsCmd->add_subcommand("export", "write the active table as CSV");
+    exportCmd->add_option("--output", exportFile, "file to write (default: standard output)");
+    auto* historyCmd = levelsCmd->add_subcommand("history", "every table version with when and where from");
+
+    fa::cli::FlagOptions flagOptions;
+    std::string flagFrom, flagTo;
+    auto* flagsCmd = app.add_subcommand("flags", "studies above the reference levels, substantial and cumulative dose");
+    flagsCmd->add_option("--from", flagFrom, "first study date, YYYY-MM-DD");
+    flagsCmd->add_option("--to", flagTo, "last study date, YYYY-MM-DD");
+    flagsCmd->add_option("--kind", flagOptions.kind, "above-reference, investigation, substantial or cumulative")
+        ->check(CLI::IsMember({"above-reference", "investigation", "substantial", "cumulative"}));
+    flagsCmd->add_flag("--json", flagOptions.json, "print JSON (docs/json.md)");
+
+    fa::cli::StatsOptions statsOptions;
+    std::string statsFrom, statsTo;
+    auto* statsCmd = app.add_subcommand("stats", "DRL audit: per procedure and metric n, median, 75th percentile, ...");
+    statsCmd->add_option("--from", statsFrom, "first study date, YYYY-MM-DD");
+    statsCmd->add_option("--to", statsTo, "last study date, YYYY-MM-DD");
+    statsCmd->add_flag("--by-device", statsOptions.byDevice, "one row per procedure and device");
+    statsCmd->add_flag("--json", statsOptions.json, "print JSON (docs/json.md)");
+
+    bool reevaluateAll = false;
+    auto* auditCmd = app.add_subcommand("audit", "audit runs");
+    auditCmd->add_flag("--reevaluate", reevaluateAll, "classify and flag every study again")->required();
+
     fa::cli::ListOptions list;
     std::string from, to;
     auto* studiesCmd = app.add_subcommand("studies", "list stored studies");
@@ -68,6 +99,21 @@ int main(int argc, char** argv) {
         if (statusCmd->parsed()) return fa::cli::status(settings, std::cout);
         if (quarantineCmd->parsed()) return fa::cli::quarantine(settings, retry, std::cout);
         fa::Pipeline pipeline(settings);
+        for (const auto& notice : pipeline.notices()) std::cerr << "fluoroaudit: " << notice << "\n";
+        if (importCmd->parsed()) return fa::cli::levelsImport(pipeline, levelsFile, std::cout, std::cerr);
+        if (exportCmd->parsed()) return fa::cli::levelsExport(pipeline, exportFile, std::cout);
+        if (historyCmd->parsed()) return fa::cli::levelsHistory(pipeline, std::cout);
+        if (flagsCmd->parsed()) {
+            if (!flagFrom.empty()) flagOptions.from = fa::cli::parseDateOption("--from", flagFrom);
+            if (!flagTo.empty()) flagOptions.to = fa::cli::parseDateOption("--to", flagTo);
+            return fa::cli::flags(pipeline, flagOptions, std::cout);
+        }
+        if (statsCmd->parsed()) {
+            if (!statsFrom.empty()) statsOptions.from = fa::cli::parseDateOption("--from", statsFrom);
+            if (!statsTo.empty()) statsOptions.to = fa::cli::parseDateOption("--to", statsTo);
+            return fa::cli::stats(pipeline, statsOptions, std::cout);
+        }
+        if (auditCmd->parsed()) return fa::cli::reevaluate(pipeline, std::cout);
         if (ingestCmd->parsed())
             return fa::cli::ingest(pipeline, paths, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);
         if (reprocessCmd->parsed()) return fa::cli::reprocess(pipeline, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);
