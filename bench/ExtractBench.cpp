@@ -37,8 +37,10 @@ void extract(benchmark::State& state, const std::string& path) {
 }
 
 fa::synth::Report reportWith(int events, const std::string& study) {
+    static int patient = 0;
     fa::synth::Report r;
     r.studyUid = study;
+    r.patientId = "BENCH" + std::to_string(++patient); // one study per patient, as in a department
     for (int i = 0; i < events; ++i) {
         fa::synth::Event e;
         e.uid = fa::synth::newUid();

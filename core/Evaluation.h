@@ -12,6 +12,11 @@
 namespace fa {
 
 struct StudyFlag {
+    bool sameAs(const StudyFlag& o) const {
+        return kind == o.kind && metric == o.metric && value == o.value && level == o.level &&
+               tableVersion == o.tableVersion && studies == o.studies;
+    }
+
     std::string kind;   // above-reference, investigation, substantial, cumulative
     std::string metric; // shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy
     double value = 0;
@@ -38,9 +43,11 @@ public:
     virtual ~StudyEvaluator() = default;
     virtual StudyEvaluation evaluate(const StudyInfo& study, const DeviceInfo& device,
                                      const StudySummary& summary) const = 0;
-    // Cumulative flags of `study` among all of its patient's studies.
+    // Cumulative flags of `study` among its patient's studies (at least those of its window).
     virtual std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,
                                               const std::vector<PatientStudyFigures>& patientStudies) const = 0;
+    // Days summed by the cumulative rule, the study's own day included.
+    virtual int cumulativeWindowDays() const = 0;
 };
 
 } // namespace fa

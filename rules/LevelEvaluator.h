@@ -17,6 +17,7 @@ public:
                              const StudySummary& summary) const override;
     std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,
                                       const std::vector<PatientStudyFigures>& patientStudies) const override;
+    int cumulativeWindowDays() const override { return settings_.cumulativeWindowDays; }
 
     const ReferenceTable& table() const { return table_; }
     int tableVersion() const { return version_; }

@@ -5,7 +5,13 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/Nullable.h>
+#include <Poco/Timespan.h>
+
+#include <algorithm>
 
 #include <map>
 #include <tuple>
@@ -22,10 +28,18 @@ using FlagKey = std::tuple<std::string, std::string>; // kind, metric
 
 // Replaces the flags of `studyUid` whose kind is (or, with `cumulativeOnly` false, is not)
 // cumulative, keeping the review state of a flag raised again.
-void replaceFlags(Poco::Data::Session& s, const std::string& studyUid, std::vector<StudyFlag> flags,
-                  bool cumulativeOnly, const std::string& raisedAt) {
+void replaceFlags(Poco::Data::Session& s, const std::string& studyUid, const std::vector<StudyFlag>& existing,
+                  std::vector<StudyFlag> flags, bool cumulativeOnly, const std::string& raisedAt) {
     std::map<FlagKey, std::string> states;
-    for (const auto& f : readFlags(s, studyUid)) states[{f.kind, f.metric}] = f.reviewState;
+    std::vector<StudyFlag> current;
+    for (const auto& f : existing) {
+        states[{f.kind, f.metric}] = f.reviewState;
+        if ((f.kind == "cumulative") == cumulativeOnly) current.push_back(f);
+    }
+    const bool unchanged = current.size() == flags.size() &&
+                           std::equal(current.begin(), current.end(), flags.begin(),
+                                      [](const StudyFlag& a, const StudyFlag& b) { return a.sameAs(b); });
+    if (unchanged) return;
     const std::string cond = cumulativeOnly ? "kind = 'cumulative'" : "kind <> 'cumulative'";
     s << "DELETE FROM flags WHERE study_uid = ? AND " + cond, bind(studyUid), now;
     int seq = 0;
@@ -40,12 +54,22 @@ void replaceFlags(Poco::Data::Session& s, const std::string& studyUid, std::vect
     }
 }
 
-std::vector<PatientStudyFigures> patientStudies(Poco::Data::Session& s, const std::string& patientKey) {
+std::string shiftDate(const std::string& isoDate, int days) {
+    Poco::DateTime d;
+    int tz = 0;
+    if (!Poco::DateTimeParser::tryParse("%Y-%m-%d", isoDate, d, tz)) return isoDate;
+    d += Poco::Timespan(days, 0, 0, 0, 0);
+    return Poco::DateTimeFormatter::format(d, "%Y-%m-%d");
+}
+
+// The patient's studies dated from..to (inclusive).
+std::vector<PatientStudyFigures> patientStudies(Poco::Data::Session& s, const std::string& patientKey,
+                                                const std::string& from, const std::string& to) {
     Statement select(s);
-    std::string key = patientKey;
+    std::string key = patientKey, first = from, last = to;
     select << "SELECT study_uid, study_date, dap_gym2, dose_rp_gy FROM studies WHERE patient_key = ? "
-              "ORDER BY study_date, study_uid",
-        use(key), now;
+              "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid",
+        use(key), use(first), use(last), now;
     RecordSet rs(select);
     std::vector<PatientStudyFigures> out;
     for (std::size_t r = 0; r < rs.rowCount(); ++r) {
@@ -92,16 +116,28 @@ void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const St
     if (rs.rowCount() == 0) return;
     const StudyRecord record = readStudyRow(rs, 0);
     const StudyEvaluation e = evaluator.evaluate(record.study, record.device, record.summary);
-    s << "UPDATE studies SET procedure_id = ?, procedure_name = ? WHERE study_uid = ?", bind(e.procedureId),
-        bind(e.procedureName), bind(studyUid), now;
-    replaceFlags(s, studyUid, e.flags, false, raisedAt);
+    if (e.procedureId != record.procedureId || e.procedureName != record.procedureName)
+        s << "UPDATE studies SET procedure_id = ?, procedure_name = ? WHERE study_uid = ?", bind(e.procedureId),
+            bind(e.procedureName), bind(studyUid), now;
+    const std::vector<StudyFlag> existing = readFlags(s, studyUid);
+    replaceFlags(s, studyUid, existing, e.flags, false, raisedAt);
 
-    if (record.patientKey.empty()) return;
-    // This study's figures count in the windows of its patient's studies from its date on.
-    const auto patient = patientStudies(s, record.patientKey);
+    const std::string& date = record.study.studyDate;
+    if (record.patientKey.empty() || date.empty()) return;
+    // This study's figures count in the windows of the patient's studies dated within one window
+    // after it; their windows reach one window before it.
+    const int window = evaluator.cumulativeWindowDays();
+    const auto patient = patientStudies(s, record.patientKey, shiftDate(date, -(window - 1)), shiftDate(date, window - 1));
     for (const auto& p : patient) {
-        if (p.studyDate < record.study.studyDate) continue;
-        replaceFlags(s, p.studyUid, evaluator.cumulative(p, patient), true, raisedAt);
+        if (p.studyDate < date) continue;
+        auto flags = evaluator.cumulative(p, patient);
+        if (p.studyUid == studyUid) {
+            // `existing` was read before the study's own flags were replaced; the cumulative ones
+            // among them are still current.
+            replaceFlags(s, studyUid, existing, std::move(flags), true, raisedAt);
+        } else {
+            replaceFlags(s, p.studyUid, readFlags(s, p.studyUid), std::move(flags), true, raisedAt);
+        }
     }
 }
 

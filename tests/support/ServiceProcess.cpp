@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
@@ -50,6 +51,7 @@ ServiceProcess::~ServiceProcess() {
 void ServiceProcess::start() {
     pid_ = ::fork();
     if (pid_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the test, even one that aborts
         const int out = ::open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         ::dup2(out, 1);
         ::dup2(out, 2);
