@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 namespace fa {
 namespace {
@@ -270,6 +271,101 @@ TEST(CliReprocess, ReExtractsEveryKeptReport) {
         return json;
     };
     EXPECT_EQ(strip(test::run(fa + " studies --json").out), strip(before)); // same extractor, same figures
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+class CliLevels : public ::testing::Test {
+protected:
+    CliLevels() {
+        // Three PRF studies with 10, 20 and 30 shots of 0.75 s.
+        for (int shots : {10, 20, 30}) {
+            synth::Report r;
+            r.studyDescription = "脊神经根脉冲射频术";
+            r.patientId = "P" + std::to_string(shots);
+            for (int i = 0; i < shots; ++i) {
+                synth::Event e;
+                e.uid = synth::newUid();
+                e.duration_s = 0.75;
+                r.events.push_back(e);
+            }
+            synth::save(*synth::buildReport(r), input_.file(std::to_string(shots) + ".dcm"));
+        }
+        run(" ingest " + test::quote(input_.path().string()));
+    }
+    test::RunResult run(const std::string& args) const {
+        return test::run(test::quote(FA_BINARY) + " --data " + test::quote(data_.path().string()) + args);
+    }
+    test::TempDir data_, input_;
+};
+
+TEST_F(CliLevels, FlagsAndStatsAgainstTheExampleTable) {
+    // root-prf: shots 18, fluoro and exposure time 14 s. 20 and 30 shots (15 and 22.5 s) are above
+    // both; none reaches the investigation levels (36 shots, 28 s).
+    const auto flags = run(" flags --json");
+    ASSERT_EQ(flags.exitCode, 0) << flags.err;
+    auto list = Poco::JSON::Parser().parse(flags.out).extract<Poco::JSON::Array::Ptr>();
+    std::map<std::string, int> kinds;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        auto f = list->getObject(static_cast<unsigned>(i));
+        EXPECT_EQ(f->getValue<std::string>("procedure_id"), "root-prf");
+        EXPECT_EQ(f->getValue<std::string>("review_state"), "unreviewed");
+        EXPECT_EQ(f->getValue<int>("table_version"), 1);
+        ++kinds[f->getValue<std::string>("kind") + ":" + f->getValue<std::string>("metric")];
+    }
+    const std::map<std::string, int> expected = {
+        {"above-reference:shots", 2}, {"above-reference:fluoro_time_s", 2}, {"above-reference:exposure_time_s", 2}};
+    EXPECT_EQ(kinds, expected);
+    EXPECT_EQ(Poco::JSON::Parser().parse(run(" flags --kind investigation --json").out)
+                  .extract<Poco::JSON::Array::Ptr>()->size(), 0u);
+    EXPECT_EQ(Poco::JSON::Parser().parse(run(" flags --kind above-reference --json").out)
+                  .extract<Poco::JSON::Array::Ptr>()->size(), 6u);
+
+    const auto stats = run(" stats --json");
+    auto rows = Poco::JSON::Parser().parse(stats.out).extract<Poco::JSON::Array::Ptr>();
+    bool seen = false;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        auto r = rows->getObject(static_cast<unsigned>(i));
+        if (r->getValue<std::string>("metric") != "shots") continue;
+        seen = true;
+        EXPECT_EQ(r->getValue<std::string>("procedure_id"), "root-prf");
+        EXPECT_EQ(r->getValue<int>("n"), 3);
+        EXPECT_DOUBLE_EQ(r->getValue<double>("median"), 20);
+        EXPECT_DOUBLE_EQ(r->getValue<double>("p75"), 25);
+        EXPECT_DOUBLE_EQ(r->getValue<double>("mean"), 20);
+        EXPECT_DOUBLE_EQ(r->getValue<double>("max"), 30);
+        EXPECT_DOUBLE_EQ(r->getValue<double>("level"), 18);
+        EXPECT_TRUE(r->getValue<bool>("median_above_level"));
+        EXPECT_TRUE(r->isNull("suggested_drl"));
+    }
+    EXPECT_TRUE(seen) << stats.out;
+    const auto study = run(" studies --json");
+    EXPECT_NE(study.out.find("\"procedure_name\": \"脊神经根脉冲射频术 Spinal nerve root pulsed RF\""), std::string::npos)
+        << study.out.substr(0, 2000);
+}
+
+TEST_F(CliLevels, ImportRefusesAnInvalidTableAndActivatesAValidOne) {
+    std::ofstream(input_.file("bad.csv")) << "procedure_id,match,shots,colour\nprf,(,abc,\n";
+    const auto bad = run(" levels import " + test::quote(input_.file("bad.csv")));
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.err.find("has 3 problem(s); the active table (version 1) stays in use"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("line 1, column colour: unknown column"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("line 2, column shots: 'abc' is not a number"), std::string::npos) << bad.err;
+
+    std::ofstream(input_.file("good.csv")) << "procedure_id,name,match,shots\nprf,PRF,脉冲射频,25\n";
+    const auto good = run(" levels import " + test::quote(input_.file("good.csv")));
+    EXPECT_EQ(good.exitCode, 0) << good.err;
+    EXPECT_EQ(good.out, "Activated " + input_.file("good.csv") +
+                            " as reference table version 2 (1 procedures); every study was re-evaluated.\n");
+    EXPECT_EQ(run(" levels export").out, "procedure_id,name,match,device,shots,fluoro_time_s,exposure_time_s,dap_gycm2,"
+                                         "kar_mgy\nprf,PRF,脉冲射频,,25,,,,\n");
+    EXPECT_EQ(Poco::JSON::Parser().parse(run(" flags --json").out).extract<Poco::JSON::Array::Ptr>()->size(), 1u);
+    EXPECT_NE(run(" levels history").out.find("imported from " + input_.file("good.csv")), std::string::npos);
+    EXPECT_EQ(run(" audit --reevaluate").out, "Re-evaluated 3 studies against reference table version 2.\n");
 }
 
 } // namespace
