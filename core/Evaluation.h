@@ -41,6 +41,9 @@ struct PatientStudyFigures {
 class StudyEvaluator {
 public:
     virtual ~StudyEvaluator() = default;
+    // Applies the device's profile, if it has one, before the summary is stored: an estimated
+    // exposure time for image-only studies without one, and the estimated patient dose.
+    virtual void applyDeviceProfile(const DeviceInfo& device, StudySummary& summary) const = 0;
     virtual StudyEvaluation evaluate(const StudyInfo& study, const DeviceInfo& device,
                                      const StudySummary& summary) const = 0;
     // Cumulative flags of `study` among its patient's studies (at least those of its window).

@@ -21,6 +21,10 @@ struct StudySummary {
     std::optional<double> frames;
     std::optional<int> planes;
     std::optional<SourceKind> source;        // highest-precedence kind the figures come from
+    // From the device profile (shots x seconds per shot) when the images carry no exposure times.
+    bool exposureTimeEstimated = false;
+    // Exposure time x the dose-equivalent rate measured at the table (device profile), in uSv.
+    std::optional<double> estimatedDose_uSv;
     std::vector<std::string> countedObjects; // SOP Instance UIDs whose figures are counted
     std::vector<Warning> warnings;           // study-level findings (overlapping reports, ...)
 };

@@ -96,6 +96,24 @@ void readPeer(const std::string& key, const std::string& value, Settings& s, Rea
     }
 }
 
+void readDeviceProfile(const std::string& key, const std::string& value, Settings& s, Reader& r) {
+    const std::string rest = key.substr(15); // NAME.field
+    const auto dot = rest.rfind('.');
+    if (dot == std::string::npos) {
+        r.problem(key, "device profiles are sections [device_profile.NAME] with device, seconds_per_shot and "
+                       "dose_rate_usv_per_h");
+        return;
+    }
+    const std::string name = rest.substr(0, dot), field = rest.substr(dot + 1);
+    auto& profiles = s.rules.deviceProfiles;
+    auto it = std::find_if(profiles.begin(), profiles.end(), [&](const rules::DeviceProfile& p) { return p.name == name; });
+    if (it == profiles.end()) it = profiles.insert(profiles.end(), rules::DeviceProfile{name, name, 0, 0});
+    if (field == "device") it->device = value;
+    else if (field == "seconds_per_shot") r.decimal(key, value, 0.001, 3600, it->secondsPerShot);
+    else if (field == "dose_rate_usv_per_h") r.decimal(key, value, 0.0, 1e9, it->doseRate_uSv_per_h);
+    else r.problem(key, "unknown key (a device profile has device, seconds_per_shot and dose_rate_usv_per_h)");
+}
+
 void apply(const std::string& key, const std::string& value, Settings& s, Reader& r) {
     auto& l = s.listener;
     if (key == "data.dir") {
@@ -126,6 +144,8 @@ void apply(const std::string& key, const std::string& value, Settings& s, Reader
         r.boolean(key, value, l.requireKnownPeers);
     } else if (key.rfind("peer.", 0) == 0) {
         readPeer(key, value, s, r);
+    } else if (key.rfind("device_profile.", 0) == 0) {
+        readDeviceProfile(key, value, s, r);
     } else if (key == "levels.file") {
         s.levelsFile = value;
     } else if (key == "levels.investigation_multiplier") {

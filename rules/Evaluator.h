@@ -9,6 +9,17 @@
 
 namespace fa::rules {
 
+// A C-arm without a dose meter, as the department measured it.
+struct DeviceProfile {
+    std::string name;
+    std::string device;          // Station Name, Device Serial Number or Model Name
+    double secondsPerShot = 0;   // e.g. 0.75 for an ARCADIS Varic in single-shot mode
+    double doseRate_uSv_per_h = 0; // dose-equivalent rate measured at the table
+};
+
+// Estimated dose in uSv of `exposure_s` at `profile`'s rate.
+double estimatedDose_uSv(double exposure_s, const DeviceProfile& profile);
+
 struct RuleSettings {
     double investigationMultiplier = 2.0;
     // NCRP 168 substantial radiation dose levels (patient follow-up).
@@ -16,6 +27,7 @@ struct RuleSettings {
     double substantialDap_Gycm2 = 500;
     double substantialFluoroTime_s = 3600;
     int cumulativeWindowDays = 60;
+    std::vector<DeviceProfile> deviceProfiles;
 };
 
 struct Flag {

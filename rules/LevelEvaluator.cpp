@@ -2,6 +2,8 @@
 
 #include "rules/BuiltInTable.h"
 
+#include <Poco/String.h>
+
 namespace fa::rules {
 
 namespace {
@@ -14,6 +16,24 @@ const char* builtInReferenceTable() { return kBuiltInReferenceTable; }
 
 LevelEvaluator::LevelEvaluator(ReferenceTable table, int tableVersion, RuleSettings settings)
     : table_(std::move(table)), version_(tableVersion), settings_(settings) {}
+
+void LevelEvaluator::applyDeviceProfile(const DeviceInfo& device, StudySummary& summary) const {
+    auto same = [](const std::string& a, const std::string& b) { return !a.empty() && Poco::icompare(a, b) == 0; };
+    const DeviceProfile* profile = nullptr;
+    for (const auto& p : settings_.deviceProfiles)
+        if (same(device.station, p.device) || same(device.serial, p.device) || same(device.model, p.device)) {
+            profile = &p;
+            break;
+        }
+    if (!profile) return;
+    if (summary.source == SourceKind::ImageHeaders && !summary.exposureTime_s && summary.irradiationEvents &&
+        profile->secondsPerShot > 0) {
+        summary.exposureTime_s = static_cast<double>(*summary.irradiationEvents) * profile->secondsPerShot;
+        summary.exposureTimeEstimated = true;
+    }
+    if (summary.exposureTime_s && profile->doseRate_uSv_per_h > 0)
+        summary.estimatedDose_uSv = estimatedDose_uSv(*summary.exposureTime_s, *profile);
+}
 
 StudyEvaluation LevelEvaluator::evaluate(const StudyInfo& study, const DeviceInfo& device,
                                          const StudySummary& summary) const {

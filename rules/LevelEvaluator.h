@@ -13,6 +13,7 @@ class LevelEvaluator : public StudyEvaluator {
 public:
     LevelEvaluator(ReferenceTable table, int tableVersion, RuleSettings settings);
 
+    void applyDeviceProfile(const DeviceInfo& device, StudySummary& summary) const override;
     StudyEvaluation evaluate(const StudyInfo& study, const DeviceInfo& device,
                              const StudySummary& summary) const override;
     std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,

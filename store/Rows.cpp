@@ -145,7 +145,8 @@ const char* const kStudyColumns =
     "study_date, study_time, accession_number, study_description, requested_procedure, performed_procedure, "
     "protocol_name, procedure_codes, manufacturer, model, serial_number, station_name, irradiation_events, "
     "fluoro_events, acquisition_events, fluoro_time_s, acquisition_time_s, exposure_time_s, dap_gym2, dose_rp_gy, "
-    "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name";
+    "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name, "
+    "exposure_time_estimated, estimated_dose_usv";
 
 void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
     const StudyInfo& st = o.study;
@@ -215,7 +216,7 @@ void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o) {
 }
 
 void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
-                  const StudySummary& sum, const std::string& updatedAt) {
+                  StudySummary sum, const std::string& updatedAt, const StudyEvaluator* evaluator) {
     WarningList warnings;
     const DeviceInfo* device = nullptr;
     for (const auto& uid : sum.countedObjects) {
@@ -227,16 +228,17 @@ void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std
     warnings.append(sum.warnings);
     const DeviceInfo none;
     const DeviceInfo& d = device ? *device : none;
+    if (evaluator) evaluator->applyDeviceProfile(d, sum);
     const std::string source = sum.source ? toString(*sum.source) : "";
     s << "UPDATE studies SET manufacturer = ?, model = ?, serial_number = ?, station_name = ?, irradiation_events = ?, "
          "fluoro_events = ?, acquisition_events = ?, fluoro_time_s = ?, acquisition_time_s = ?, exposure_time_s = ?, "
-         "dap_gym2 = ?, dose_rp_gy = ?, frames = ?, planes = ?, source = ?, object_count = ?, updated_at = ? "
-         "WHERE study_uid = ?",
+         "dap_gym2 = ?, dose_rp_gy = ?, frames = ?, planes = ?, source = ?, object_count = ?, updated_at = ?, "
+         "exposure_time_estimated = ?, estimated_dose_usv = ? WHERE study_uid = ?",
         bind(d.manufacturer), bind(d.model), bind(d.serial), bind(d.station), bind(ni(sum.irradiationEvents)),
         bind(ni(sum.fluoroEvents)), bind(ni(sum.acquisitionEvents)), bind(n(sum.fluoroTime_s)),
         bind(n(sum.acquisitionTime_s)), bind(n(sum.exposureTime_s)), bind(n(sum.dap_Gym2)), bind(n(sum.doseRp_Gy)),
         bind(n(sum.frames)), bind(ni(sum.planes)), bind(source), bind(static_cast<int>(objects.size())),
-        bind(updatedAt), bind(studyUid), now;
+        bind(updatedAt), bind(sum.exposureTimeEstimated ? 1 : 0), bind(n(sum.estimatedDose_uSv)), bind(studyUid), now;
     s << "DELETE FROM study_warnings WHERE study_uid = ?", bind(studyUid), now;
     insertStudyWarnings(s, studyUid, warnings.items());
     s << "UPDATE source_objects SET counted = 0 WHERE study_uid = ?", bind(studyUid), now;
@@ -360,6 +362,8 @@ StudyRecord readStudyRow(RecordSet& rs, std::size_t r) {
     x.updatedAt = str(rs, 32, r);
     x.procedureId = str(rs, 33, r);
     x.procedureName = str(rs, 34, r);
+    s.exposureTimeEstimated = optInt<int>(rs, 35, r).value_or(0) != 0;
+    s.estimatedDose_uSv = optDouble(rs, 36, r);
     return x;
 }
 

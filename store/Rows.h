@@ -23,8 +23,9 @@ void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMe
 void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
 // The events, planes and warnings of one object, and its row's device and totals, from `o`.
 void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o);
+// Writes `summary` (after the evaluator's device profile, if any) as the study's figures.
 void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
-                  const StudySummary& summary, const std::string& updatedAt);
+                  StudySummary summary, const std::string& updatedAt, const StudyEvaluator* evaluator);
 
 std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& studyUid);
 StudyRecord readStudyRow(Poco::Data::RecordSet& rs, std::size_t row);

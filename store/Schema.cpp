@@ -85,6 +85,11 @@ const std::vector<std::vector<const char*>> kMigrations = {
             PRIMARY KEY (study_uid, seq)))",
         "CREATE INDEX flags_by_kind ON flags (kind)",
     },
+    // 3: device-profile estimates
+    {
+        "ALTER TABLE studies ADD COLUMN exposure_time_estimated INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE studies ADD COLUMN estimated_dose_usv REAL",
+    },
 };
 
 } // namespace

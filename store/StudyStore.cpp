@@ -75,7 +75,7 @@ AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
         insertObject(*session_, object, meta);
 
         std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
-        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), meta.receivedAt);
+        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
         if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, meta.receivedAt);
         tx.commit();
         return existing ? AddOutcome::Updated : AddOutcome::Created;
@@ -91,7 +91,11 @@ std::size_t StudyStore::reevaluateAll() {
     const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
     try {
         Poco::Data::Transaction tx(*session_);
-        for (const auto& uid : uids) evaluateStudy(*session_, uid, *evaluator_, stamp);
+        for (const auto& uid : uids) {
+            const std::vector<DoseObject> objects = objectsOf(uid);
+            writeSummary(*session_, uid, objects, summarize(objects), stamp, evaluator_);
+            evaluateStudy(*session_, uid, *evaluator_, stamp);
+        }
         tx.commit();
     } catch (const Poco::Exception& e) {
         throw Error("cannot re-evaluate the studies: " + e.displayText());
@@ -169,7 +173,7 @@ bool StudyStore::replace(const DoseObject& o) {
         replaceObjectContent(*session_, o);
         const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
         const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
-        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp);
+        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
         if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, stamp);
         tx.commit();
         return true;

@@ -74,7 +74,9 @@ int checkConfig(const std::string& file, std::ostream& out) {
         << "  AE title " << s.listener.aeTitle << ", port " << s.listener.port << ", at most "
         << s.listener.maxAssociations << " associations, " << s.listener.peers.size() << " known peer(s)"
         << (s.listener.requireKnownPeers ? " (required)" : "") << "\n"
-        << "  data folder " << s.dataDir << ", log " << s.logFile() << "\n";
+        << "  data folder " << s.dataDir << ", log " << s.logFile() << "\n"
+        << "  reference levels " << (s.levelsFile.empty() ? "from the store (built-in example at first)" : s.levelsFile)
+        << ", " << s.rules.deviceProfiles.size() << " device profile(s)\n";
     return 0;
 }
 

@@ -116,6 +116,8 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("fluoro_time_s", json(s.fluoroTime_s));
     o->set("acquisition_time_s", json(s.acquisitionTime_s));
     o->set("exposure_time_s", json(s.exposureTime_s));
+    o->set("exposure_time_estimated", s.exposureTimeEstimated);
+    o->set("estimated_dose_usv", json(s.estimatedDose_uSv));
     o->set("dap_total_gycm2", json(s.dap_Gym2, 1e4));
     o->set("kar_total_mgy", json(s.doseRp_Gy, 1e3));
     o->set("frames", json(s.frames));

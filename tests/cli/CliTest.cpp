@@ -229,6 +229,22 @@ TEST(CliConfig, CheckConfigReportsEveryProblemWithItsKey) {
     EXPECT_NE(good.out.find("AE title FLUOROAUDIT, port 11112, at most 16 associations"), std::string::npos);
 }
 
+TEST(CliConfig, DeviceProfilesAndLevelSettingsAreRead) {
+    test::TempDir dir;
+    const std::string cfg = dir.file("fa.ini");
+    std::ofstream(cfg) << "[levels]\ninvestigation_multiplier = 3\n[device_profile.ARCADIS]\ndevice = CARM1\n"
+                          "seconds_per_shot = 0.75\ndose_rate_usv_per_h = 448\n";
+    const auto ok = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(cfg));
+    EXPECT_EQ(ok.exitCode, 0) << ok.err;
+    EXPECT_NE(ok.out.find("1 device profile(s)"), std::string::npos) << ok.out;
+    std::ofstream(cfg, std::ios::trunc) << "[levels]\ninvestigation_multiplier = 0.5\n[device_profile.X]\nrate = 4\n";
+    const auto bad = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(cfg));
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.err.find("[levels] investigation_multiplier: '0.5' is not a number from 1 to 100"), std::string::npos)
+        << bad.err;
+    EXPECT_NE(bad.err.find("[device_profile.X] rate: unknown key"), std::string::npos) << bad.err;
+}
+
 TEST(CliConfig, BadAeTitleOnTheCommandLineIsRefused) {
     test::TempDir data;
     const auto r = test::run(test::quote(FA_BINARY) + " --data " + test::quote(data.path().string()) +

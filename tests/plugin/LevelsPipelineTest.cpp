@@ -117,3 +117,51 @@ TEST(LevelsPipeline, ImportingATableReEvaluatesAndAnInvalidOneChangesNothing) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// The numbers of domain.md: 53.9 shots x 0.75 s x 448 uSv/h = 5.03 uSv; 8.7 x 0.75 x 448 = 0.81 uSv.
+TEST(DeviceProfile, EstimatedDoseOfTheStudy) {
+    const rules::DeviceProfile arcadis{"arcadis", "CARM1", 0.75, 448};
+    EXPECT_NEAR(rules::estimatedDose_uSv(53.9 * 0.75, arcadis), 5.0, 0.05);
+    EXPECT_NEAR(rules::estimatedDose_uSv(53.9 * 0.75, arcadis), 5.0307, 1e-4);
+    EXPECT_NEAR(rules::estimatedDose_uSv(8.7 * 0.75, arcadis), 0.812, 1e-3);
+}
+
+// Image-only studies without exposure times get shots x seconds per shot, and flags see it.
+TEST(DeviceProfile, ImageOnlyStudyWithoutExposureTimes) {
+    test::TempDir data, input;
+    const std::string study = synth::newUid();
+    for (int i = 0; i < 20; ++i) {
+        synth::Image im;
+        im.studyUid = study;
+        im.station = "CARM1";
+        im.studyDescription = "脊神经根脉冲射频术";
+        synth::save(*synth::buildImage(im), input.file(std::to_string(i) + ".dcm"));
+    }
+    Settings settings;
+    settings.dataDir = data.path().string();
+    settings.rules.deviceProfiles = {{"arcadis", "carm1", 0.75, 448}};
+    Pipeline pipeline(settings);
+    for (int i = 0; i < 20; ++i) pipeline.ingestFile(input.file(std::to_string(i) + ".dcm"));
+    const auto s = pipeline.store().study(study);
+    ASSERT_TRUE(s->summary.exposureTime_s.has_value());
+    EXPECT_DOUBLE_EQ(*s->summary.exposureTime_s, 15.0);
+    EXPECT_TRUE(s->summary.exposureTimeEstimated);
+    EXPECT_NEAR(*s->summary.estimatedDose_uSv, 15.0 * 448 / 3600, 1e-9);
+    bool exposureFlag = false; // root-prf: 14 s
+    for (const auto& f : s->flags) exposureFlag = exposureFlag || (f.metric == "exposure_time_s" && f.value == 15.0);
+    EXPECT_TRUE(exposureFlag);
+
+    Settings without = settings; // no profile: nothing is estimated
+    without.rules.deviceProfiles.clear();
+    Pipeline plain(without);
+    plain.store().reevaluateAll();
+    const auto again = plain.store().study(study);
+    EXPECT_FALSE(again->summary.exposureTime_s.has_value());
+    EXPECT_FALSE(again->summary.estimatedDose_uSv.has_value());
+}
+
+} // namespace
+} // namespace fa
