@@ -359,6 +359,9 @@ TEST_F(CliLevels, FlagsAndStatsAgainstTheExampleTable) {
         EXPECT_TRUE(r->isNull("suggested_drl"));
     }
     EXPECT_TRUE(seen) << stats.out;
+    auto byDevice = Poco::JSON::Parser().parse(run(" stats --by-device --json").out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_GT(byDevice->size(), 0u);
+    EXPECT_EQ(byDevice->getObject(0)->getValue<std::string>("device"), "CARM1");
     const auto study = run(" studies --json");
     EXPECT_NE(study.out.find("\"procedure_name\": \"脊神经根脉冲射频术 Spinal nerve root pulsed RF\""), std::string::npos)
         << study.out.substr(0, 2000);

@@ -204,6 +204,21 @@ TEST(Cumulative, WindowEdgesCountTheStudiesInside) {
     EXPECT_TRUE(cumulative(earlier, {outside, earlier}, s).empty());
 }
 
+TEST(Cumulative, AtJustBelowAndJustAboveTheLevel) {
+    RuleSettings s; // DAP 500 Gy.cm2 over 60 days
+    const PatientStudy first{"A", "2026-03-01", 300.0, std::nullopt};
+    for (const auto& [second, flagged] : std::vector<std::pair<double, bool>>{{200.0, false}, {199.9, false}, {200.1, true}}) {
+        const PatientStudy later{"B", "2026-03-20", second, std::nullopt};
+        const auto flags = cumulative(later, {first, later}, s);
+        EXPECT_EQ(flags.size(), flagged ? 1u : 0u) << "second study " << second;
+        if (flagged) {
+            EXPECT_EQ(flags[0].metric, Metric::Dap_Gycm2);
+            EXPECT_DOUBLE_EQ(flags[0].value, 500.1);
+            EXPECT_DOUBLE_EQ(flags[0].level, 500);
+        }
+    }
+}
+
 TEST(Statistics, PercentilesInterpolateLikeASpreadsheet) {
     // PERCENTILE.INC({1,2,3,4,10}, 0.75) = 4; median 3; {1,2,3,4}: median 2.5, p75 3.25
     EXPECT_DOUBLE_EQ(percentileInc({10, 1, 3, 2, 4}, 0.75), 4);
