@@ -49,6 +49,9 @@ public:
     // Cumulative flags of `study` among its patient's studies (at least those of its window).
     virtual std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,
                                               const std::vector<PatientStudyFigures>& patientStudies) const = 0;
+    // False when even all of `studies` together stay within the levels, so that no window of them
+    // can raise a cumulative flag.
+    virtual bool cumulativeCouldFlag(const std::vector<PatientStudyFigures>& studies) const = 0;
     // Days summed by the cumulative rule, the study's own day included.
     virtual int cumulativeWindowDays() const = 0;
 };

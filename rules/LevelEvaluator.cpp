@@ -46,6 +46,16 @@ StudyEvaluation LevelEvaluator::evaluate(const StudyInfo& study, const DeviceInf
     return e;
 }
 
+bool LevelEvaluator::cumulativeCouldFlag(const std::vector<PatientStudyFigures>& studies) const {
+    if (studies.size() < 2) return false;
+    double dap = 0, kar = 0;
+    for (const auto& s : studies) {
+        dap += s.dap_Gym2.value_or(0.0) * 1e4;
+        kar += s.doseRp_Gy.value_or(0.0) * 1e3;
+    }
+    return dap > settings_.substantialDap_Gycm2 || kar > settings_.substantialKar_mGy;
+}
+
 std::vector<StudyFlag> LevelEvaluator::cumulative(const PatientStudyFigures& study,
                                                   const std::vector<PatientStudyFigures>& patientStudies) const {
     auto convert = [](const PatientStudyFigures& p) {

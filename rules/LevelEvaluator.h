@@ -18,6 +18,7 @@ public:
                              const StudySummary& summary) const override;
     std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,
                                       const std::vector<PatientStudyFigures>& patientStudies) const override;
+    bool cumulativeCouldFlag(const std::vector<PatientStudyFigures>& studies) const override;
     int cumulativeWindowDays() const override { return settings_.cumulativeWindowDays; }
 
     const ReferenceTable& table() const { return table_; }

@@ -127,7 +127,16 @@ void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const St
     // This study's figures count in the windows of the patient's studies dated within one window
     // after it; their windows reach one window before it.
     const int window = evaluator.cumulativeWindowDays();
-    const auto patient = patientStudies(s, record.patientKey, shiftDate(date, -(window - 1)), shiftDate(date, window - 1));
+    const std::string first = shiftDate(date, -(window - 1)), last = shiftDate(date, window - 1);
+    const auto patient = patientStudies(s, record.patientKey, first, last);
+    if (!evaluator.cumulativeCouldFlag(patient)) {
+        // Nothing in reach adds up to a level: no study of it may keep a cumulative flag.
+        std::string key = record.patientKey, from = date, to = last;
+        s << "DELETE FROM flags WHERE kind = 'cumulative' AND study_uid IN (SELECT study_uid FROM studies "
+             "WHERE patient_key = ? AND study_date >= ? AND study_date <= ?)",
+            use(key), use(from), use(to), now;
+        return;
+    }
     for (const auto& p : patient) {
         if (p.studyDate < date) continue;
         auto flags = evaluator.cumulative(p, patient);
