@@ -20,8 +20,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Dynamic::Var;
 
-Object::Ptr object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
 std::string readFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error("cannot read " + path);
@@ -73,7 +71,7 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
     if (options.json) {
         Array list;
         for (const auto& r : records) {
-            Object::Ptr o = object();
+            Object::Ptr o = jsonObject();
             o->set("study_uid", r.studyUid);
             o->set("study_date", r.studyDate.empty() ? Var() : Var(r.studyDate));
             o->set("procedure_id", r.procedureId.empty() ? Var() : Var(r.procedureId));
@@ -118,7 +116,7 @@ int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
     for (const auto& [key, metrics] : groups) {
         for (const auto& [metric, values] : metrics) {
             const auto st = rules::statisticsOf(values, levelOf(key.first, metric));
-            Object::Ptr o = object();
+            Object::Ptr o = jsonObject();
             o->set("procedure_id", key.first);
             if (options.byDevice) o->set("device", key.second);
             o->set("metric", rules::metricName(metric));

@@ -14,8 +14,6 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Dynamic::Var;
 
-Object::Ptr object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
 template <typename T> Var json(const std::optional<T>& v, double scale = 1.0) {
     if (!v) return Var();
     if constexpr (std::is_integral_v<T>) return Var(static_cast<Poco::Int64>(*v));
@@ -27,7 +25,7 @@ Var text(const std::string& s) { return s.empty() ? Var() : Var(s); }
 Array::Ptr warningsJson(const std::vector<Warning>& warnings) {
     Array::Ptr out = new Array;
     for (const auto& w : warnings) {
-        Object::Ptr o = object();
+        Object::Ptr o = jsonObject();
         o->set("code", w.code);
         o->set("message", w.message);
         o->set("count", w.count);
@@ -37,7 +35,7 @@ Array::Ptr warningsJson(const std::vector<Warning>& warnings) {
 }
 
 Object::Ptr deviceJson(const DeviceInfo& d) {
-    Object::Ptr o = object();
+    Object::Ptr o = jsonObject();
     o->set("manufacturer", text(d.manufacturer));
     o->set("model", text(d.model));
     o->set("serial", text(d.serial));
@@ -46,7 +44,7 @@ Object::Ptr deviceJson(const DeviceInfo& d) {
 }
 
 Object::Ptr eventJson(const IrradiationEvent& e) {
-    Object::Ptr o = object();
+    Object::Ptr o = jsonObject();
     o->set("uid", text(e.uid));
     o->set("type", toString(e.type));
     o->set("plane", toString(e.plane));
@@ -69,10 +67,12 @@ Object::Ptr eventJson(const IrradiationEvent& e) {
 
 } // namespace
 
+Object::Ptr jsonObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
 Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
     Array::Ptr out = new Array;
     for (const auto& f : flags) {
-        Object::Ptr o = object();
+        Object::Ptr o = jsonObject();
         o->set("kind", f.kind);
         o->set("metric", f.metric);
         o->set("value", roundForDisplay(f.value));
@@ -90,7 +90,7 @@ Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
 Object::Ptr studyToJson(const store::StudyRecord& r) {
     const StudyInfo& st = r.study;
     const StudySummary& s = r.summary;
-    Object::Ptr o = object();
+    Object::Ptr o = jsonObject();
     o->set("study_uid", st.studyUid);
     o->set("study_date", text(st.studyDate));
     o->set("study_time", text(st.studyTime));
@@ -138,7 +138,7 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
     const auto& counted = r.summary.countedObjects;
     for (const auto& obj : objects) {
         const bool isCounted = std::find(counted.begin(), counted.end(), obj.sopInstanceUid) != counted.end();
-        Object::Ptr src = object();
+        Object::Ptr src = jsonObject();
         src->set("sop_instance_uid", obj.sopInstanceUid);
         src->set("sop_class_uid", obj.sopClassUid);
         src->set("kind", toString(obj.kind));

@@ -8,6 +8,9 @@
 
 namespace fa::cli {
 
+// A JSON object that keeps its keys in the order they are set (the documented order).
+Poco::JSON::Object::Ptr jsonObject();
+
 Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
 Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // The study plus its events and source objects, as `show --json` prints it.
