@@ -57,6 +57,11 @@ void SpoolProcessor::journal(const std::string& path) {
         log_.warning("cannot write the processing journal in %s", settings_.dataDir);
 }
 
+void SpoolProcessor::clearJournal() {
+    if (journalFd_ >= 0 && ::ftruncate(journalFd_, 0) != 0)
+        log_.warning("cannot clear the processing journal in %s", settings_.dataDir);
+}
+
 void SpoolProcessor::recoverJournal() {
     std::ifstream in(settings_.dataDir + "/processing.journal");
     std::string interrupted;
@@ -104,6 +109,11 @@ bool SpoolProcessor::process(const std::string& path) {
     const auto due = retryAt_.find(path);
     if (due != retryAt_.end() && std::chrono::steady_clock::now() < due->second) return false;
     const int attempt = recordAttempt(path);
+    // Whatever happens below short of the process stopping, the attempt is over.
+    struct ClearJournal {
+        SpoolProcessor& p;
+        ~ClearJournal() { p.clearJournal(); }
+    } clear{*this};
     if (attempt > settings_.processingAttempts) {
         quarantine(path, "processing stopped the service " + std::to_string(attempt - 1) + " time(s)");
         return true;

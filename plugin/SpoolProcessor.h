@@ -46,6 +46,7 @@ private:
     int recordAttempt(const std::string& path);
     void clearAttempts(const std::string& path);
     void journal(const std::string& path);
+    void clearJournal();
     void recoverJournal();
     void quarantine(const std::string& path, const std::string& reason);
 
