@@ -9,7 +9,7 @@ packages=(
   libpoco-dev
   libsqlite3-dev libssl-dev
   libcli11-dev libcsv-dev
-  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev orthanc
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,0 +1,177 @@
+#include "dicom/PacsClient.h"
+
+#include "core/Error.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcdeftag.h"
+#include "dcmtk/dcmdata/dcuid.h"
+#include "dcmtk/dcmnet/scu.h"
+
+#include <memory>
+
+namespace fa::dicom {
+
+namespace {
+
+// One association for one request, with the PACS named in every error.
+class Association {
+public:
+    Association(const PacsAddress& pacs, const char* sopClass) : pacs_(pacs), sopClass_(sopClass) {
+        scu_.setAETitle(pacs.callingAeTitle.c_str());
+        scu_.setPeerHostName(pacs.host.c_str());
+        scu_.setPeerPort(pacs.port);
+        scu_.setPeerAETitle(pacs.aeTitle.c_str());
+        scu_.setACSETimeout(static_cast<Uint32>(pacs.timeout_s));
+        scu_.setConnectionTimeout(pacs.timeout_s);
+        scu_.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
+        scu_.setDIMSETimeout(static_cast<Uint32>(pacs.timeout_s));
+        OFList<OFString> syntaxes;
+        syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
+        syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
+        scu_.addPresentationContext(sopClass, syntaxes);
+        OFCondition cond = scu_.initNetwork();
+        if (cond.good()) cond = scu_.negotiateAssociation();
+        if (cond.bad())
+            throw Error("the PACS " + pacs.describe() + " did not accept an association from " + pacs.callingAeTitle +
+                        ": " + cond.text() + " (check its AE title, host, port and that it knows " +
+                        pacs.callingAeTitle + ")");
+        presId_ = scu_.findPresentationContextID(sopClass, "");
+        if (presId_ == 0)
+            throw Error("the PACS " + pacs.describe() + " does not offer study-root query/retrieve (" + sopClass + ")");
+    }
+    ~Association() { scu_.releaseAssociation(); }
+
+    std::vector<std::unique_ptr<DcmDataset>> find(DcmDataset& keys) {
+        OFList<QRResponse*> responses;
+        const OFCondition cond = scu_.sendFINDRequest(presId_, &keys, &responses);
+        std::vector<std::unique_ptr<DcmDataset>> out;
+        Uint16 finalStatus = 0;
+        for (QRResponse* r : responses) {
+            if (r->m_dataset) out.emplace_back(new DcmDataset(*r->m_dataset));
+            finalStatus = r->m_status;
+            delete r;
+        }
+        if (cond.bad()) throw Error("C-FIND at " + pacs_.describe() + " failed: " + cond.text());
+        if (finalStatus != STATUS_Success && finalStatus != STATUS_FIND_Pending_MatchesAreContinuing)
+            throw Error("C-FIND at " + pacs_.describe() + " ended with status 0x" + hex(finalStatus));
+        return out;
+    }
+
+    MoveResult move(DcmDataset& keys, const std::string& destination) {
+        OFList<RetrieveResponse*> responses;
+        const OFCondition cond = scu_.sendMOVERequest(presId_, destination.c_str(), &keys, &responses);
+        MoveResult result;
+        Uint16 finalStatus = 0;
+        for (RetrieveResponse* r : responses) {
+            result.completed = r->m_numberOfCompletedSubops;
+            result.failed = r->m_numberOfFailedSubops;
+            result.warnings = r->m_numberOfWarningSubops;
+            finalStatus = r->m_status;
+            delete r;
+        }
+        if (cond.bad()) throw Error("C-MOVE at " + pacs_.describe() + " failed: " + cond.text());
+        if (finalStatus == 0xA801)
+            throw Error("the PACS " + pacs_.describe() + " does not know the move destination " + destination +
+                        " (add it to its list of modalities)");
+        // Success, or "warning: some sub-operations failed" (0xB000), is for the counts to tell.
+        if (finalStatus != STATUS_Success && finalStatus != 0xB000)
+            throw Error("C-MOVE to " + destination + " at " + pacs_.describe() + " ended with status 0x" +
+                        hex(finalStatus) + " (" + std::to_string(result.completed) + " sent, " +
+                        std::to_string(result.failed) + " failed; is " + destination + " in its list of modalities?)");
+        return result;
+    }
+
+    static std::string hex(Uint16 v) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%04X", v);
+        return buf;
+    }
+
+private:
+    const PacsAddress& pacs_;
+    const char* sopClass_;
+    DcmSCU scu_;
+    T_ASC_PresentationContextID presId_ = 0;
+};
+
+std::string get(DcmDataset& ds, const DcmTagKey& tag) {
+    OFString v;
+    ds.findAndGetOFStringArray(tag, v);
+    return v.c_str();
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size() && !s.empty()) {
+        const auto end = s.find('\\', start);
+        out.push_back(s.substr(start, end == std::string::npos ? std::string::npos : end - start));
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string PacsAddress::describe() const { return aeTitle + "@" + host + ":" + std::to_string(port); }
+
+PacsClient::PacsClient(PacsAddress pacs) : pacs_(std::move(pacs)) {}
+
+std::vector<StudyHit> PacsClient::findStudies(const std::string& fromDate, const std::string& toDate,
+                                              const std::vector<std::string>& modalities) {
+    Association a(pacs_, UID_FINDStudyRootQueryRetrieveInformationModel);
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, "STUDY");
+    keys.putAndInsertString(DCM_StudyInstanceUID, "");
+    keys.putAndInsertString(DCM_StudyDate, (fromDate + "-" + toDate).c_str());
+    keys.putAndInsertString(DCM_StudyDescription, "");
+    std::string wanted;
+    for (const auto& m : modalities) wanted += (wanted.empty() ? "" : "\\") + m;
+    keys.putAndInsertString(DCM_ModalitiesInStudy, wanted.c_str());
+    std::vector<StudyHit> out;
+    for (auto& ds : a.find(keys)) {
+        StudyHit h{get(*ds, DCM_StudyInstanceUID), get(*ds, DCM_StudyDate), split(get(*ds, DCM_ModalitiesInStudy)),
+                   get(*ds, DCM_StudyDescription)};
+        if (!h.studyUid.empty()) out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::vector<SeriesHit> PacsClient::findSeries(const std::string& studyUid) {
+    Association a(pacs_, UID_FINDStudyRootQueryRetrieveInformationModel);
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, "SERIES");
+    keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+    keys.putAndInsertString(DCM_SeriesInstanceUID, "");
+    keys.putAndInsertString(DCM_Modality, "");
+    std::vector<SeriesHit> out;
+    for (auto& ds : a.find(keys)) out.push_back({get(*ds, DCM_SeriesInstanceUID), get(*ds, DCM_Modality)});
+    return out;
+}
+
+std::vector<InstanceHit> PacsClient::findInstances(const std::string& studyUid, const std::string& seriesUid) {
+    Association a(pacs_, UID_FINDStudyRootQueryRetrieveInformationModel);
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
+    keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+    keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid.c_str());
+    keys.putAndInsertString(DCM_SOPInstanceUID, "");
+    keys.putAndInsertString(DCM_SOPClassUID, "");
+    std::vector<InstanceHit> out;
+    for (auto& ds : a.find(keys)) out.push_back({get(*ds, DCM_SOPInstanceUID), get(*ds, DCM_SOPClassUID)});
+    return out;
+}
+
+MoveResult PacsClient::moveInstance(const std::string& studyUid, const std::string& seriesUid,
+                                    const std::string& sopInstanceUid, const std::string& destinationAe) {
+    Association a(pacs_, UID_MOVEStudyRootQueryRetrieveInformationModel);
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, "IMAGE");
+    keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+    keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid.c_str());
+    keys.putAndInsertString(DCM_SOPInstanceUID, sopInstanceUid.c_str());
+    return a.move(keys, destinationAe);
+}
+
+} // namespace fa::dicom

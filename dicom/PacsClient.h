@@ -1,0 +1,64 @@
+// Query/retrieve against a PACS (study root): C-FIND at study, series and instance level, and
+// C-MOVE to an AE the PACS knows. For the nightly reconciliation (IHE REM: Dose Information Consumer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fa::dicom {
+
+struct PacsAddress {
+    std::string aeTitle;
+    std::string host;
+    std::uint16_t port = 104;
+    std::string callingAeTitle = "FLUOROAUDIT";
+    int timeout_s = 30;
+
+    std::string describe() const; // "PACS@10.0.0.5:104"
+};
+
+struct StudyHit {
+    std::string studyUid;
+    std::string studyDate; // YYYYMMDD as the PACS answers
+    std::vector<std::string> modalities;
+    std::string description;
+};
+
+struct SeriesHit {
+    std::string seriesUid;
+    std::string modality;
+};
+
+struct InstanceHit {
+    std::string sopInstanceUid;
+    std::string sopClassUid;
+};
+
+struct MoveResult {
+    int completed = 0;
+    int failed = 0;
+    int warnings = 0;
+};
+
+class PacsClient {
+public:
+    explicit PacsClient(PacsAddress pacs);
+
+    // Studies dated fromDate..toDate (YYYYMMDD) whose Modalities in Study include one of
+    // `modalities` (an empty list: all). Throws fa::Error naming the PACS when it refuses, does not
+    // answer in time or fails the query.
+    std::vector<StudyHit> findStudies(const std::string& fromDate, const std::string& toDate,
+                                      const std::vector<std::string>& modalities);
+    std::vector<SeriesHit> findSeries(const std::string& studyUid);
+    std::vector<InstanceHit> findInstances(const std::string& studyUid, const std::string& seriesUid);
+
+    // Asks the PACS to send one instance to `destinationAe`.
+    MoveResult moveInstance(const std::string& studyUid, const std::string& seriesUid, const std::string& sopInstanceUid,
+                            const std::string& destinationAe);
+
+private:
+    PacsAddress pacs_;
+};
+
+} // namespace fa::dicom

@@ -1,0 +1,109 @@
+// Query/retrieve against a real Orthanc on loopback, with fluoroaudit serve as the move destination.
+#include "core/Error.h"
+#include "dicom/DcmtkLog.h"
+#include "dicom/PacsClient.h"
+#include "dicom/Spool.h"
+#include "store/StudyStore.h"
+#include "tests/support/OrthancProcess.h"
+#include "tests/support/Run.h"
+#include "tests/support/ServiceProcess.h"
+#include "tests/support/SharedData.h"
+#include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <thread>
+
+namespace fa {
+namespace {
+
+using test::quote;
+
+TEST(PacsClient, FindsStudiesSeriesAndInstancesAndMovesOneToTheService) {
+    if (!test::OrthancProcess::available()) GTEST_SKIP() << "Orthanc is not installed (deploy/install-deps.sh installs it)";
+    dicom::quietDcmtkLog();
+    test::TempDir dir;
+    const int faPort = test::freePort(), pacsPort = test::freePort();
+    test::ServiceProcess service(FA_BINARY, (dir.path() / "fa").string(), faPort);
+    test::OrthancProcess orthanc((dir.path() / "orthanc").string(), pacsPort, faPort);
+
+    synth::Report report;
+    report.studyDate = "20260301";
+    synth::Event e;
+    e.uid = synth::newUid();
+    report.events = {e};
+    synth::Image image;
+    image.sopClass = "xa";
+    image.studyDate = "20260302";
+    synth::Report other = report; // another day, outside the query
+    other.studyUid = synth::newUid();
+    other.sopUid = synth::newUid();
+    other.studyDate = "20260310";
+    synth::save(*synth::buildReport(report), dir.file("report.dcm"));
+    synth::save(*synth::buildImage(image), dir.file("image.dcm"));
+    synth::save(*synth::buildReport(other), dir.file("other.dcm"));
+    const auto sent = test::storescu(pacsPort, quote(dir.file("report.dcm")) + " " + quote(dir.file("image.dcm")) + " " +
+                                                   quote(dir.file("other.dcm")),
+                                     "MODALITY", "ORTHANC");
+    ASSERT_EQ(test::successes(sent.out), 3) << sent.out;
+
+    dicom::PacsClient pacs({"ORTHANC", "127.0.0.1", static_cast<std::uint16_t>(pacsPort), "FLUOROAUDIT", 10});
+    const auto studies = pacs.findStudies("20260301", "20260302", {"XA", "RF", "SR"});
+    std::vector<std::string> uids;
+    for (const auto& s : studies) uids.push_back(s.studyUid);
+    std::sort(uids.begin(), uids.end());
+    std::vector<std::string> expected{report.studyUid, image.studyUid};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(uids, expected);
+
+    const auto series = pacs.findSeries(report.studyUid);
+    ASSERT_EQ(series.size(), 1u);
+    EXPECT_EQ(series[0].modality, "SR");
+    const auto instances = pacs.findInstances(report.studyUid, series[0].seriesUid);
+    ASSERT_EQ(instances.size(), 1u);
+    EXPECT_EQ(instances[0].sopInstanceUid, report.sopUid);
+    EXPECT_EQ(instances[0].sopClassUid, "1.2.840.10008.5.1.4.1.1.88.67");
+
+    const auto moved = pacs.moveInstance(report.studyUid, series[0].seriesUid, report.sopUid, "FLUOROAUDIT");
+    EXPECT_EQ(moved.completed, 1);
+    EXPECT_EQ(moved.failed, 0);
+    const std::string data = (dir.path() / "fa").string();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    bool stored = false;
+    while (!stored && std::chrono::steady_clock::now() < deadline) {
+        stored = store::StudyStore(data + "/fluoroaudit.db").hasObject(report.studyUid, report.sopUid);
+        if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(stored);
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+
+    try {
+        pacs.moveInstance(report.studyUid, series[0].seriesUid, report.sopUid, "NOBODY");
+        FAIL() << "a move to an unknown destination succeeded";
+    } catch (const Error& err) {
+        // Orthanc answers 0xA801 (move destination unknown) or a general failure, by version.
+        EXPECT_NE(std::string(err.what()).find("NOBODY"), std::string::npos) << err.what();
+        EXPECT_NE(std::string(err.what()).find("ORTHANC@127.0.0.1:" + std::to_string(pacsPort)), std::string::npos)
+            << err.what();
+    }
+}
+
+TEST(PacsClient, APacsThatIsDownGivesAClearError) {
+    dicom::PacsClient pacs({"PACS", "127.0.0.1", static_cast<std::uint16_t>(test::freePort()), "FLUOROAUDIT", 2});
+    try {
+        pacs.findStudies("20260301", "20260301", {"XA"});
+        FAIL() << "a query to a closed port succeeded";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("the PACS PACS@127.0.0.1:"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("did not accept an association from FLUOROAUDIT"), std::string::npos)
+            << e.what();
+    }
+}
+
+} // namespace
+} // namespace fa

@@ -1,0 +1,70 @@
+#include "tests/support/OrthancProcess.h"
+
+#include "dicom/Echo.h"
+#include "tests/support/ServiceProcess.h"
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fa::test {
+
+namespace {
+constexpr const char* kOrthanc = "/usr/sbin/Orthanc";
+}
+
+bool OrthancProcess::available() { return ::access(kOrthanc, X_OK) == 0; }
+
+OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int fluoroauditPort) : port_(dicomPort) {
+    std::filesystem::create_directories(folder);
+    const std::string config = folder + "/orthanc.json";
+    std::ofstream(config) << "{\n"
+                          << "  \"Name\": \"fluoroaudit-test-pacs\",\n"
+                          << "  \"StorageDirectory\": \"" << folder << "/storage\",\n"
+                          << "  \"IndexDirectory\": \"" << folder << "/index\",\n"
+                          << "  \"DicomAet\": \"ORTHANC\",\n"
+                          << "  \"DicomPort\": " << dicomPort << ",\n"
+                          << "  \"HttpPort\": " << freePort() << ",\n"
+                          << "  \"RemoteAccessAllowed\": false,\n"
+                          << "  \"AuthenticationEnabled\": false,\n"
+                          << "  \"DicomCheckCalledAet\": true,\n"
+                          << "  \"DicomAlwaysAllowStore\": true,\n"
+                          << "  \"DicomAlwaysAllowFind\": true,\n"
+                          << "  \"DicomModalities\": { \"fluoroaudit\": [\"FLUOROAUDIT\", \"127.0.0.1\", "
+                          << fluoroauditPort << "] },\n"
+                          << "  \"Plugins\": []\n"
+                          << "}\n";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        const std::string log = folder + "/orthanc.log";
+        const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        ::execl(kOrthanc, kOrthanc, config.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "ORTHANC", 2).echoed) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    throw std::runtime_error("Orthanc did not answer C-ECHO on port " + std::to_string(port_) + " (see " + folder +
+                             "/orthanc.log)");
+}
+
+OrthancProcess::~OrthancProcess() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+} // namespace fa::test
