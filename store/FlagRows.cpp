@@ -85,6 +85,18 @@ std::vector<PatientStudyFigures> patientStudies(Poco::Data::Session& s, const st
 
 } // namespace
 
+StudyFlag flagFromRow(RecordSet& rs, std::size_t r, std::size_t c) {
+    StudyFlag f;
+    f.kind = rs.value(c, r).convert<std::string>();
+    f.metric = rs.value(c + 1, r).convert<std::string>();
+    f.value = rs.value(c + 2, r).convert<double>();
+    f.level = rs.value(c + 3, r).convert<double>();
+    if (!rs.isNull(c + 4, r)) f.tableVersion = rs.value(c + 4, r).convert<int>();
+    if (!rs.isNull(c + 5, r)) f.studies = splitList(rs.value(c + 5, r).convert<std::string>());
+    f.reviewState = rs.value(c + 6, r).convert<std::string>();
+    return f;
+}
+
 std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& studyUid) {
     Statement select(s);
     std::string uid = studyUid;
@@ -93,17 +105,7 @@ std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& stud
         use(uid), now;
     RecordSet rs(select);
     std::vector<StudyFlag> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
-        StudyFlag f;
-        f.kind = rs.value(0, r).convert<std::string>();
-        f.metric = rs.value(1, r).convert<std::string>();
-        f.value = rs.value(2, r).convert<double>();
-        f.level = rs.value(3, r).convert<double>();
-        if (!rs.isNull(4, r)) f.tableVersion = rs.value(4, r).convert<int>();
-        if (!rs.isNull(5, r)) f.studies = splitList(rs.value(5, r).convert<std::string>());
-        f.reviewState = rs.value(6, r).convert<std::string>();
-        out.push_back(f);
-    }
+    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.push_back(flagFromRow(rs, r, 0));
     return out;
 }
 

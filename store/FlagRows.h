@@ -5,6 +5,10 @@
 #include "core/Evaluation.h"
 #include "store/StudyStore.h"
 
+namespace Poco::Data {
+class RecordSet;
+}
+
 namespace fa::store {
 
 // Classifies `studyUid` and replaces its own flags, then the cumulative flags of its patient's
@@ -13,5 +17,9 @@ void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const St
                    const std::string& raisedAt);
 
 std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& studyUid);
+
+// The flag in columns first..first+6 of `rs` (kind, metric, value, level, table_version, studies,
+// review_state).
+StudyFlag flagFromRow(Poco::Data::RecordSet& rs, std::size_t row, std::size_t first);
 
 } // namespace fa::store

@@ -200,24 +200,48 @@ std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {
 }
 
 std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
-    std::string sql = std::string("SELECT ") + kStudyColumns + " FROM studies WHERE 1 = 1";
-    Statement select(*session_);
     std::string from = filter.fromDate, to = filter.toDate;
-    if (!from.empty()) sql += " AND study_date >= ?";
-    if (!to.empty()) sql += " AND study_date <= ?";
-    sql += " ORDER BY study_date, study_time, study_uid";
-    select << sql;
-    if (!from.empty()) select, use(from);
-    if (!to.empty()) select, use(to);
-    select.execute();
-    RecordSet rs(select);
+    std::string where = " WHERE 1 = 1";
+    if (!from.empty()) where += " AND s.study_date >= ?";
+    if (!to.empty()) where += " AND s.study_date <= ?";
+    // The same filter for the studies and, in one query each, their warnings, counted objects and
+    // flags (a query per study would make a year's listing slow).
+    auto query = [&](const std::string& sql) {
+        Statement select(*session_);
+        select << sql;
+        if (!from.empty()) select, use(from);
+        if (!to.empty()) select, use(to);
+        select.execute();
+        return select;
+    };
+    Statement studies = query(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where +
+                              " ORDER BY s.study_date, s.study_time, s.study_uid");
+    RecordSet rs(studies);
     std::vector<StudyRecord> out;
-    for (std::size_t row = 0; row < rs.rowCount(); ++row) out.push_back(readStudyRow(rs, row));
-    for (auto& r : out) {
-        r.warnings = readStudyWarnings(*session_, r.study.studyUid);
-        r.summary.countedObjects = readCountedObjects(*session_, r.study.studyUid);
-        r.flags = readFlags(*session_, r.study.studyUid);
+    std::map<std::string, std::size_t> index;
+    for (std::size_t row = 0; row < rs.rowCount(); ++row) {
+        out.push_back(readStudyRow(rs, row));
+        index[out.back().study.studyUid] = out.size() - 1;
     }
+    Statement warnings = query("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s "
+                               "ON s.study_uid = w.study_uid" + where + " ORDER BY w.study_uid, w.seq");
+    RecordSet wr(warnings);
+    for (std::size_t r = 0; r < wr.rowCount(); ++r)
+        out[index.at(wr.value(0, r).convert<std::string>())].warnings.push_back(
+            Warning{wr.value(1, r).convert<std::string>(), wr.value(2, r).convert<std::string>(),
+                    wr.value(3, r).convert<int>()});
+    Statement counted = query("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s "
+                              "ON s.study_uid = o.study_uid" + where + " AND o.counted = 1 ORDER BY o.arrival");
+    RecordSet cr(counted);
+    for (std::size_t r = 0; r < cr.rowCount(); ++r)
+        out[index.at(cr.value(0, r).convert<std::string>())].summary.countedObjects.push_back(
+            cr.value(1, r).convert<std::string>());
+    Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
+                            "f.review_state FROM flags f JOIN studies s ON s.study_uid = f.study_uid" + where +
+                            " ORDER BY f.study_uid, f.seq");
+    RecordSet fr(flags);
+    for (std::size_t r = 0; r < fr.rowCount(); ++r)
+        out[index.at(fr.value(0, r).convert<std::string>())].flags.push_back(flagFromRow(fr, r, 1));
     return out;
 }
 
