@@ -22,9 +22,6 @@ namespace fa::dicom {
 
 namespace {
 
-// Values larger than this are left on disk when a file is loaded: pixel data is never read.
-constexpr Uint32 kMaxLoadedValueLength = 64 * 1024;
-
 std::string raw(DcmItem& ds, const DcmTagKey& tag) {
     const char* p = nullptr;
     if (ds.findAndGetString(tag, p).bad() || !p) return {};

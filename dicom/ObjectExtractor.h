@@ -11,6 +11,9 @@ class DcmDataset;
 
 namespace fa::dicom {
 
+// Values larger than this are left on disk when a file is loaded: pixel data is never read.
+constexpr unsigned int kMaxLoadedValueLength = 64 * 1024;
+
 struct ExtractOptions {
     // Character set assumed when an object leaves Specific Character Set empty ("" = ASCII).
     std::string defaultCharacterSet;

@@ -7,6 +7,7 @@
 #include "dcmtk/dcmdata/dcuid.h"
 #include "dcmtk/dcmnet/scu.h"
 
+#include <cstdio>
 #include <memory>
 
 namespace fa::dicom {
@@ -16,7 +17,7 @@ namespace {
 // One association for one request, with the PACS named in every error.
 class Association {
 public:
-    Association(const PacsAddress& pacs, const char* sopClass) : pacs_(pacs), sopClass_(sopClass) {
+    Association(const PacsAddress& pacs, const char* sopClass) : pacs_(pacs) {
         scu_.setAETitle(pacs.callingAeTitle.c_str());
         scu_.setPeerHostName(pacs.host.c_str());
         scu_.setPeerPort(pacs.port);
@@ -89,7 +90,6 @@ public:
 
 private:
     const PacsAddress& pacs_;
-    const char* sopClass_;
     DcmSCU scu_;
     T_ASC_PresentationContextID presId_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "dicom/StoreScp.h"
 
 #include "core/Error.h"
+#include "dicom/ObjectExtractor.h"
 
 #include "dcmtk/dcmdata/dcdatset.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
@@ -129,7 +130,7 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
             }
             DcmFileFormat file;
             std::unique_ptr<DcmDataset> dataset;
-            if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, 64 * 1024).good())
+            if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good())
                 dataset.reset(file.getAndRemoveDataset());
             if (!syncPath(partial)) {
                 const std::string why = std::string("cannot flush ") + partial + ": " + std::strerror(errno);

@@ -96,7 +96,7 @@ void fillTotals(Report& r) {
     for (auto& p : r.planes) {
         double dap = 0, dose = 0, fluoro = 0, acq = 0;
         for (const auto& e : r.events) {
-            if (e.plane != p.plane && !(p.plane == "single" && e.plane == "single")) continue;
+            if (e.plane != p.plane) continue;
             dap += e.dap_Gym2;
             dose += e.dose_Gy;
             (e.type == "fluoro" ? fluoro : acq) += e.duration_s;
