@@ -24,6 +24,7 @@ struct StudyFlag {
     std::optional<int> tableVersion;  // for the reference-level kinds
     std::vector<std::string> studies; // cumulative: the studies summed
     std::string reviewState = "unreviewed";
+    std::string raisedAt; // when first raised (ISO 8601 UTC), kept while the flag stays raised
 };
 
 struct StudyEvaluation {

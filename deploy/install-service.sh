@@ -15,7 +15,7 @@ install -m 0644 README.md docs/*.md /usr/local/share/doc/fluoroaudit/
 getent group fluoroaudit >/dev/null || groupadd --system fluoroaudit
 getent passwd fluoroaudit >/dev/null ||
   useradd --system --gid fluoroaudit --home-dir /var/lib/fluoroaudit --shell /usr/sbin/nologin fluoroaudit
-install -d -m 0750 -o fluoroaudit -g fluoroaudit /var/lib/fluoroaudit /var/log/fluoroaudit
+install -d -m 0750 -o fluoroaudit -g fluoroaudit /var/lib/fluoroaudit /var/log/fluoroaudit /var/lib/fluoroaudit/reports
 install -d -m 0755 /etc/fluoroaudit
 if [ ! -e /etc/fluoroaudit/fluoroaudit.ini ]; then
   install -m 0640 -g fluoroaudit deploy/fluoroaudit.ini /etc/fluoroaudit/fluoroaudit.ini
@@ -24,6 +24,8 @@ else
 fi
 /usr/local/bin/fluoroaudit check-config /etc/fluoroaudit/fluoroaudit.ini
 install -m 0644 deploy/fluoroaudit.service /etc/systemd/system/fluoroaudit.service
+# The audit timer is installed, not enabled: `serve` runs the audit itself unless [audit] schedule = false.
+install -m 0644 deploy/fluoroaudit-audit.service deploy/fluoroaudit-audit.timer /etc/systemd/system/
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   systemctl enable --now fluoroaudit.service

@@ -8,16 +8,44 @@
 #include "dcmtk/dcmnet/scu.h"
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 
 namespace fa::dicom {
 
 namespace {
 
+// DcmSCU that hands objects received during a C-GET to a callback.
+class Scu : public DcmSCU {
+public:
+    std::function<std::string(DcmDataset&)> onObject;
+    std::vector<std::string> receiveErrors;
+
+protected:
+    OFCondition handleSTORERequest(const T_ASC_PresentationContextID, DcmDataset* incoming, OFBool& continueSession,
+                                   Uint16& status) override {
+        std::unique_ptr<DcmDataset> owned(incoming);
+        continueSession = OFTrue;
+        status = STATUS_Success;
+        if (!owned || !onObject) {
+            status = STATUS_STORE_Refused_OutOfResources;
+            return EC_IllegalParameter;
+        }
+        const std::string why = onObject(*owned);
+        if (!why.empty()) {
+            receiveErrors.push_back(why);
+            status = STATUS_STORE_Refused_OutOfResources;
+        }
+        return EC_Normal;
+    }
+};
+
 // One association for one request, with the PACS named in every error.
 class Association {
 public:
-    Association(const PacsAddress& pacs, const char* sopClass) : pacs_(pacs) {
+    // `storageClasses`: offered with this side as SCP, for the objects of a C-GET.
+    Association(const PacsAddress& pacs, const char* sopClass, const std::vector<std::string>& storageClasses = {})
+        : pacs_(pacs) {
         scu_.setAETitle(pacs.callingAeTitle.c_str());
         scu_.setPeerHostName(pacs.host.c_str());
         scu_.setPeerPort(pacs.port);
@@ -30,6 +58,7 @@ public:
         syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
         syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
         scu_.addPresentationContext(sopClass, syntaxes);
+        for (const auto& storage : storageClasses) scu_.addPresentationContext(storage.c_str(), syntaxes, ASC_SC_ROLE_SCP);
         OFCondition cond = scu_.initNetwork();
         if (cond.good()) cond = scu_.negotiateAssociation();
         if (cond.bad())
@@ -82,6 +111,28 @@ public:
         return result;
     }
 
+    MoveResult get(DcmDataset& keys, const std::function<std::string(DcmDataset&)>& onObject) {
+        scu_.onObject = onObject;
+        OFList<RetrieveResponse*> responses;
+        const OFCondition cond = scu_.sendCGETRequest(presId_, &keys, &responses);
+        MoveResult result;
+        Uint16 finalStatus = 0;
+        for (RetrieveResponse* r : responses) {
+            result.completed = r->m_numberOfCompletedSubops;
+            result.failed = r->m_numberOfFailedSubops;
+            result.warnings = r->m_numberOfWarningSubops;
+            finalStatus = r->m_status;
+            delete r;
+        }
+        result.errors = scu_.receiveErrors;
+        if (cond.bad()) throw Error("C-GET at " + pacs_.describe() + " failed: " + cond.text());
+        if (finalStatus != STATUS_Success && finalStatus != 0xB000)
+            throw Error("C-GET at " + pacs_.describe() + " ended with status 0x" + hex(finalStatus) + " (" +
+                        std::to_string(result.completed) + " received, " + std::to_string(result.failed) +
+                        " failed; does the PACS allow C-GET from " + pacs_.callingAeTitle + "?)");
+        return result;
+    }
+
     static std::string hex(Uint16 v) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "%04X", v);
@@ -90,11 +141,11 @@ public:
 
 private:
     const PacsAddress& pacs_;
-    DcmSCU scu_;
+    Scu scu_;
     T_ASC_PresentationContextID presId_ = 0;
 };
 
-std::string get(DcmDataset& ds, const DcmTagKey& tag) {
+std::string valueOf(DcmDataset& ds, const DcmTagKey& tag) {
     OFString v;
     ds.findAndGetOFStringArray(tag, v);
     return v.c_str();
@@ -131,8 +182,8 @@ std::vector<StudyHit> PacsClient::findStudies(const std::string& fromDate, const
     keys.putAndInsertString(DCM_ModalitiesInStudy, wanted.c_str());
     std::vector<StudyHit> out;
     for (auto& ds : a.find(keys)) {
-        StudyHit h{get(*ds, DCM_StudyInstanceUID), get(*ds, DCM_StudyDate), split(get(*ds, DCM_ModalitiesInStudy)),
-                   get(*ds, DCM_StudyDescription)};
+        StudyHit h{valueOf(*ds, DCM_StudyInstanceUID), valueOf(*ds, DCM_StudyDate), split(valueOf(*ds, DCM_ModalitiesInStudy)),
+                   valueOf(*ds, DCM_StudyDescription)};
         if (!h.studyUid.empty()) out.push_back(std::move(h));
     }
     return out;
@@ -146,7 +197,7 @@ std::vector<SeriesHit> PacsClient::findSeries(const std::string& studyUid) {
     keys.putAndInsertString(DCM_SeriesInstanceUID, "");
     keys.putAndInsertString(DCM_Modality, "");
     std::vector<SeriesHit> out;
-    for (auto& ds : a.find(keys)) out.push_back({get(*ds, DCM_SeriesInstanceUID), get(*ds, DCM_Modality)});
+    for (auto& ds : a.find(keys)) out.push_back({valueOf(*ds, DCM_SeriesInstanceUID), valueOf(*ds, DCM_Modality)});
     return out;
 }
 
@@ -159,8 +210,30 @@ std::vector<InstanceHit> PacsClient::findInstances(const std::string& studyUid, 
     keys.putAndInsertString(DCM_SOPInstanceUID, "");
     keys.putAndInsertString(DCM_SOPClassUID, "");
     std::vector<InstanceHit> out;
-    for (auto& ds : a.find(keys)) out.push_back({get(*ds, DCM_SOPInstanceUID), get(*ds, DCM_SOPClassUID)});
+    for (auto& ds : a.find(keys)) out.push_back({valueOf(*ds, DCM_SOPInstanceUID), valueOf(*ds, DCM_SOPClassUID)});
     return out;
+}
+
+MoveResult PacsClient::moveSeries(const std::string& studyUid, const std::string& seriesUid,
+                                  const std::string& destinationAe) {
+    Association a(pacs_, UID_MOVEStudyRootQueryRetrieveInformationModel);
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, "SERIES");
+    keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+    keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid.c_str());
+    return a.move(keys, destinationAe);
+}
+
+MoveResult PacsClient::get(const std::string& studyUid, const std::string& seriesUid, const std::string& sopInstanceUid,
+                           const std::vector<std::string>& sopClasses,
+                           const std::function<std::string(DcmDataset&)>& onObject) {
+    Association a(pacs_, UID_GETStudyRootQueryRetrieveInformationModel, sopClasses);
+    DcmDataset keys;
+    keys.putAndInsertString(DCM_QueryRetrieveLevel, sopInstanceUid.empty() ? "SERIES" : "IMAGE");
+    keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
+    keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid.c_str());
+    if (!sopInstanceUid.empty()) keys.putAndInsertString(DCM_SOPInstanceUID, sopInstanceUid.c_str());
+    return a.get(keys, onObject);
 }
 
 MoveResult PacsClient::moveInstance(const std::string& studyUid, const std::string& seriesUid,

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
+
+class DcmDataset;
 
 namespace fa::dicom {
 
@@ -39,6 +42,7 @@ struct MoveResult {
     int completed = 0;
     int failed = 0;
     int warnings = 0;
+    std::vector<std::string> errors; // C-GET: why received objects were refused
 };
 
 class PacsClient {
@@ -56,6 +60,13 @@ public:
     // Asks the PACS to send one instance to `destinationAe`.
     MoveResult moveInstance(const std::string& studyUid, const std::string& seriesUid, const std::string& sopInstanceUid,
                             const std::string& destinationAe);
+    // Asks the PACS to send a whole series (images for their headers).
+    MoveResult moveSeries(const std::string& studyUid, const std::string& seriesUid, const std::string& destinationAe);
+    // C-GET of one instance (or of a series when `sopInstanceUid` is ""), received on this
+    // association: `sopClasses` are offered for the objects, each handed to `onObject`, which
+    // returns "" when it took the object or why not (the PACS is then told it was refused).
+    MoveResult get(const std::string& studyUid, const std::string& seriesUid, const std::string& sopInstanceUid,
+                   const std::vector<std::string>& sopClasses, const std::function<std::string(DcmDataset&)>& onObject);
 
 private:
     PacsAddress pacs_;

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <sstream>
 #include <vector>
 
 namespace fa {
@@ -160,6 +161,71 @@ void apply(const std::string& key, const std::string& value, Settings& s, Reader
         r.integer(key, value, 1, 3650, [&](int n) { s.rules.cumulativeWindowDays = n; });
     } else if (key == "processing.attempts") {
         r.integer(key, value, 1, 100, [&](int n) { s.processingAttempts = n; });
+    } else if (key == "pacs.ae_title") {
+        if (auto why = checkAeTitle(value); !why.empty()) r.problem(key, why);
+        else s.pacs.aeTitle = value;
+    } else if (key == "pacs.host") {
+        s.pacs.host = value;
+    } else if (key == "pacs.port") {
+        r.integer(key, value, 1, 65535, [&](int n) { s.pacs.port = static_cast<std::uint16_t>(n); });
+    } else if (key == "pacs.timeout_s") {
+        r.integer(key, value, 1, 3600, [&](int n) { s.pacs.timeout_s = n; });
+    } else if (key == "pacs.retrieve") {
+        const std::string v = Poco::toLower(value);
+        if (v != "move" && v != "get") r.problem(key, "'" + value + "' is not move or get");
+        else s.pacs.retrieve = v;
+    } else if (key == "pacs.move_destination") {
+        if (auto why = checkAeTitle(value); !why.empty()) r.problem(key, why);
+        else s.pacs.moveDestination = value;
+    } else if (key == "pacs.retrieve_image_headers") {
+        r.boolean(key, value, s.pacs.retrieveImageHeaders);
+    } else if (key == "pacs.wait_for_retrieved_s") {
+        r.integer(key, value, 1, 86400, [&](int n) { s.pacs.waitForRetrieved_s = n; });
+    } else if (key == "audit.schedule") {
+        r.boolean(key, value, s.audit.scheduled);
+    } else if (key == "audit.time") {
+        int h = -1, m = -1;
+        char colon = 0;
+        std::istringstream in(value);
+        in >> h >> colon >> m;
+        if (!in || colon != ':' || h < 0 || h > 23 || m < 0 || m > 59 || value.size() != 5)
+            r.problem(key, "'" + value + "' is not a time of day HH:MM (24 hours)");
+        else {
+            s.audit.hour = h;
+            s.audit.minute = m;
+        }
+    } else if (key == "audit.reports_dir") {
+        s.audit.reportsDir = value;
+    } else if (key == "audit.unreviewed_days") {
+        r.integer(key, value, 0, 3650, [&](int n) { s.audit.unreviewedDays = n; });
+    } else if (key == "mail.host") {
+        s.mail.host = value;
+    } else if (key == "mail.port") {
+        r.integer(key, value, 1, 65535, [&](int n) { s.mail.port = static_cast<std::uint16_t>(n); });
+    } else if (key == "mail.starttls") {
+        r.boolean(key, value, s.mail.starttls);
+    } else if (key == "mail.verify_certificate") {
+        r.boolean(key, value, s.mail.verifyCertificate);
+    } else if (key == "mail.ca_file") {
+        s.mail.caFile = value;
+    } else if (key == "mail.username") {
+        s.mail.username = value;
+    } else if (key == "mail.password") {
+        s.mail.password = value;
+    } else if (key == "mail.from") {
+        if (value.find('@') == std::string::npos) r.problem(key, "'" + value + "' is not a mail address");
+        else s.mail.from = value;
+    } else if (key == "mail.to") {
+        s.mail.to.clear();
+        std::istringstream in(value);
+        for (std::string one; std::getline(in, one, ',');) {
+            one = Poco::trim(one);
+            if (one.empty()) continue;
+            if (one.find('@') == std::string::npos) r.problem(key, "'" + one + "' is not a mail address");
+            else s.mail.to.push_back(one);
+        }
+    } else if (key == "mail.timeout_s") {
+        r.integer(key, value, 1, 3600, [&](int n) { s.mail.timeout_s = n; });
     } else if (key == "log.file") {
         s.log.file = value;
     } else if (key == "log.rotate_size") {
@@ -194,6 +260,21 @@ std::string checkAeTitle(const std::string& ae) {
     return {};
 }
 
+void parsePacsAddress(const std::string& text, PacsSettings& pacs) {
+    const auto at = text.find('@');
+    const auto colon = text.rfind(':');
+    const std::string form = "--pacs '" + text + "': expected AET@HOST:PORT, e.g. PACS@10.0.0.5:104";
+    if (at == std::string::npos || colon == std::string::npos || colon < at) throw Error(form);
+    const std::string ae = text.substr(0, at), host = text.substr(at + 1, colon - at - 1), port = text.substr(colon + 1);
+    if (auto why = checkAeTitle(ae); !why.empty()) throw Error(form + " (" + why + ")");
+    if (host.empty()) throw Error(form + " (no host)");
+    int n = 0;
+    if (!Poco::NumberParser::tryParse(port, n) || n < 1 || n > 65535) throw Error(form + " (port " + port + ")");
+    pacs.aeTitle = ae;
+    pacs.host = host;
+    pacs.port = static_cast<std::uint16_t>(n);
+}
+
 Settings loadSettings(const std::string& configFile) {
     Settings s;
     if (configFile.empty()) return s;
@@ -209,6 +290,7 @@ Settings loadSettings(const std::string& configFile) {
     collectKeys(*ini, "", keys);
     Reader reader(problems);
     for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, reader);
+    if (s.pacs.configured() && s.pacs.host.empty()) problems.push_back("[pacs] host: must be set with ae_title");
     if (!problems.empty()) {
         std::string text = "configuration file " + configFile + " has " + std::to_string(problems.size()) +
                            " problem(s):";

@@ -41,6 +41,40 @@ struct LogSettings {
     std::string level = "information";
 };
 
+// The PACS the nightly audit reconciles with (IHE REM Dose Information Consumer).
+struct PacsSettings {
+    std::string aeTitle; // "" = no PACS: the audit reports on what the store has
+    std::string host;
+    std::uint16_t port = 104;
+    int timeout_s = 30;
+    std::string retrieve = "move";   // move (to moveDestination) or get (on the query association)
+    std::string moveDestination;     // "" = this service's AE title
+    bool retrieveImageHeaders = false; // for studies without a dose object, fetch their XA/RF images
+    int waitForRetrieved_s = 300;    // how long moved objects may take to be stored
+
+    bool configured() const { return !aeTitle.empty(); }
+};
+
+struct AuditSettings {
+    bool scheduled = true; // `serve` runs the audit daily at `hour`:`minute` local time
+    int hour = 2, minute = 0;
+    std::string reportsDir;  // "" = DATA/reports
+    int unreviewedDays = 7;  // unreviewed flags older than this are listed
+};
+
+// Where the report is mailed; no recipients = not mailed.
+struct MailSettings {
+    std::string host = "localhost";
+    std::uint16_t port = 25;
+    bool starttls = false;
+    bool verifyCertificate = true;
+    std::string caFile; // "" = the system's certificate authorities
+    std::string username, password;
+    std::string from = "fluoroaudit@localhost";
+    std::vector<std::string> to;
+    int timeout_s = 30;
+};
+
 struct Settings {
     std::string dataDir = "./fluoroaudit-data";
     bool storePatientIdentifiers = false;
@@ -50,11 +84,15 @@ struct Settings {
     rules::RuleSettings rules;
     std::string levelsFile; // a reference-level CSV to activate when it differs from the active one
     LogSettings log;
+    PacsSettings pacs;
+    AuditSettings audit;
+    MailSettings mail;
 
     std::string spoolDir() const { return dataDir + "/spool"; }
     std::string quarantineDir() const { return dataDir + "/quarantine"; }
     std::string logFile() const { return log.file.empty() ? dataDir + "/logs/fluoroaudit.log" : log.file; }
     std::string statusFile() const { return dataDir + "/status.json"; }
+    std::string reportsDir() const { return audit.reportsDir.empty() ? dataDir + "/reports" : audit.reportsDir; }
 };
 
 // Reads an INI file (see docs/configuration.md) over the defaults. Throws fa::Error listing every
@@ -63,5 +101,8 @@ Settings loadSettings(const std::string& configFile);
 
 // Problems of settings given on the command line (port, AE title); "" when fine.
 std::string checkAeTitle(const std::string& aeTitle);
+
+// Reads "AET@HOST:PORT" (the --pacs option) into `pacs`; throws fa::Error saying what is wrong.
+void parsePacsAddress(const std::string& text, PacsSettings& pacs);
 
 } // namespace fa

@@ -8,7 +8,7 @@ namespace fa::rules {
 
 namespace {
 StudyFlag toStudyFlag(const Flag& f, std::optional<int> version) {
-    return StudyFlag{f.kind, metricName(f.metric), f.value, f.level, version, f.studies, "unreviewed"};
+    return StudyFlag{f.kind, metricName(f.metric), f.value, f.level, version, f.studies, "unreviewed", ""};
 }
 } // namespace
 

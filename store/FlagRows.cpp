@@ -30,10 +30,10 @@ using FlagKey = std::tuple<std::string, std::string>; // kind, metric
 // cumulative, keeping the review state of a flag raised again.
 void replaceFlags(Poco::Data::Session& s, const std::string& studyUid, const std::vector<StudyFlag>& existing,
                   std::vector<StudyFlag> flags, bool cumulativeOnly, const std::string& raisedAt) {
-    std::map<FlagKey, std::string> states;
+    std::map<FlagKey, std::pair<std::string, std::string>> states; // review state, first raised
     std::vector<StudyFlag> current;
     for (const auto& f : existing) {
-        states[{f.kind, f.metric}] = f.reviewState;
+        states[{f.kind, f.metric}] = {f.reviewState, f.raisedAt};
         if ((f.kind == "cumulative") == cumulativeOnly) current.push_back(f);
     }
     const bool unchanged = current.size() == flags.size() &&
@@ -45,12 +45,16 @@ void replaceFlags(Poco::Data::Session& s, const std::string& studyUid, const std
     int seq = 0;
     s << "SELECT COALESCE(MAX(seq), -1) + 1 FROM flags WHERE study_uid = ?", bind(studyUid), into(seq), now;
     for (auto& f : flags) {
-        if (auto it = states.find({f.kind, f.metric}); it != states.end()) f.reviewState = it->second;
+        f.raisedAt = raisedAt;
+        if (auto it = states.find({f.kind, f.metric}); it != states.end()) {
+            f.reviewState = it->second.first;
+            if (!it->second.second.empty()) f.raisedAt = it->second.second;
+        }
         const Poco::Nullable<int> version = f.tableVersion ? Poco::Nullable<int>(*f.tableVersion) : Poco::Nullable<int>();
         s << "INSERT INTO flags (study_uid, seq, kind, metric, value, level, table_version, studies, review_state, "
-             "raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "raised_at, first_raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             bind(studyUid), bind(seq++), bind(f.kind), bind(f.metric), bind(f.value), bind(f.level), bind(version),
-            bind(joinList(f.studies)), bind(f.reviewState), bind(raisedAt), now;
+            bind(joinList(f.studies)), bind(f.reviewState), bind(raisedAt), bind(f.raisedAt), now;
     }
 }
 
@@ -94,13 +98,15 @@ StudyFlag flagFromRow(RecordSet& rs, std::size_t r, std::size_t c) {
     if (!rs.isNull(c + 4, r)) f.tableVersion = rs.value(c + 4, r).convert<int>();
     if (!rs.isNull(c + 5, r)) f.studies = splitList(rs.value(c + 5, r).convert<std::string>());
     f.reviewState = rs.value(c + 6, r).convert<std::string>();
+    if (!rs.isNull(c + 7, r)) f.raisedAt = rs.value(c + 7, r).convert<std::string>();
     return f;
 }
 
 std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& studyUid) {
     Statement select(s);
     std::string uid = studyUid;
-    select << "SELECT kind, metric, value, level, table_version, studies, review_state FROM flags "
+    select << "SELECT kind, metric, value, level, table_version, studies, review_state, "
+              "COALESCE(first_raised_at, raised_at) FROM flags "
               "WHERE study_uid = ? ORDER BY seq",
         use(uid), now;
     RecordSet rs(select);

@@ -90,6 +90,24 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "ALTER TABLE studies ADD COLUMN exposure_time_estimated INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE studies ADD COLUMN estimated_dose_usv REAL",
     },
+    // 4: nightly audit runs, their findings, and what reconciliation retrieved that had no dose content
+    {
+        R"(CREATE TABLE audit_runs (
+            id INTEGER PRIMARY KEY, trigger TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL,
+            started_at TEXT NOT NULL, finished_at TEXT, outcome TEXT NOT NULL, pacs TEXT,
+            pacs_studies INTEGER NOT NULL DEFAULT 0, pacs_dose_objects INTEGER NOT NULL DEFAULT 0,
+            retrieved INTEGER NOT NULL DEFAULT 0, retrieve_failed INTEGER NOT NULL DEFAULT 0,
+            studies INTEGER NOT NULL DEFAULT 0, missing_dose INTEGER NOT NULL DEFAULT 0,
+            new_flags INTEGER NOT NULL DEFAULT 0, errors TEXT NOT NULL DEFAULT '', report_html TEXT,
+            report_csv TEXT, mailed_to TEXT))",
+        R"(CREATE TABLE audit_findings (
+            run_id INTEGER NOT NULL REFERENCES audit_runs (id), seq INTEGER NOT NULL, kind TEXT NOT NULL,
+            study_uid TEXT, study_date TEXT, detail TEXT NOT NULL, PRIMARY KEY (run_id, seq)))",
+        R"(CREATE TABLE reconcile_skipped (
+            study_uid TEXT NOT NULL, sop_instance_uid TEXT NOT NULL, reason TEXT NOT NULL, skipped_at TEXT NOT NULL,
+            PRIMARY KEY (study_uid, sop_instance_uid)))",
+        "ALTER TABLE flags ADD COLUMN first_raised_at TEXT",
+    },
 };
 
 } // namespace

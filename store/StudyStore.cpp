@@ -84,17 +84,42 @@ AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
     }
 }
 
-std::size_t StudyStore::reevaluateAll() {
+std::size_t StudyStore::reevaluateAll() { return reevaluate({}); }
+
+std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
     if (!evaluator_) return 0;
     std::vector<std::string> uids;
-    *session_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+    if (filter.fromDate.empty() && filter.toDate.empty()) {
+        *session_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+    } else {
+        std::string from = filter.fromDate.empty() ? std::string("0000") : filter.fromDate;
+        std::string to = filter.toDate.empty() ? std::string("9999") : filter.toDate;
+        *session_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
+                     "ORDER BY study_date, study_uid",
+            use(from), use(to), into(uids), now;
+    }
     const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
     try {
         Poco::Data::Transaction tx(*session_);
+        // A study whose figures and procedure come out the same keeps its updated_at.
+        const std::string signature =
+            "SELECT updated_at, COALESCE(manufacturer, '') || '|' || COALESCE(model, '') || '|' || "
+            "COALESCE(serial_number, '') || '|' || COALESCE(station_name, '') || '|' || "
+            "COALESCE(CAST(irradiation_events AS TEXT), '') || '|' || COALESCE(CAST(fluoro_time_s AS TEXT), '') || '|' || "
+            "COALESCE(CAST(acquisition_time_s AS TEXT), '') || '|' || COALESCE(CAST(exposure_time_s AS TEXT), '') || '|' || "
+            "COALESCE(CAST(dap_gym2 AS TEXT), '') || '|' || COALESCE(CAST(dose_rp_gy AS TEXT), '') || '|' || "
+            "COALESCE(CAST(frames AS TEXT), '') || '|' || COALESCE(source, '') || '|' || "
+            "COALESCE(CAST(estimated_dose_usv AS TEXT), '') || '|' || COALESCE(procedure_id, '') || '|' || "
+            "COALESCE(procedure_name, '') FROM studies WHERE study_uid = ?";
         for (const auto& uid : uids) {
+            std::string updatedBefore, before, updatedAfter, after;
+            *session_ << signature, bind(uid), into(updatedBefore), into(before), now;
             const std::vector<DoseObject> objects = objectsOf(uid);
             writeSummary(*session_, uid, objects, summarize(objects), stamp, evaluator_);
             evaluateStudy(*session_, uid, *evaluator_, stamp);
+            *session_ << signature, bind(uid), into(updatedAfter), into(after), now;
+            if (before == after)
+                *session_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
         }
         tx.commit();
     } catch (const Poco::Exception& e) {
@@ -105,34 +130,34 @@ std::size_t StudyStore::reevaluateAll() {
 
 std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
     std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
-                      "f.table_version, f.studies, f.review_state FROM flags f JOIN studies s ON s.study_uid = f.study_uid "
-                      "WHERE 1 = 1";
-    std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind;
+                      "f.table_version, f.studies, f.review_state, COALESCE(f.first_raised_at, f.raised_at) "
+                      "FROM flags f JOIN studies s ON s.study_uid = f.study_uid WHERE 1 = 1";
+    std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind, state = filter.reviewState;
+    std::string since = filter.raisedSince, before = filter.raisedBefore;
     Statement select(*session_);
     if (!from.empty()) sql += " AND s.study_date >= ?";
     if (!to.empty()) sql += " AND s.study_date <= ?";
     if (!kind.empty()) sql += " AND f.kind = ?";
+    if (!state.empty()) sql += " AND f.review_state = ?";
+    if (!since.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) >= ?";
+    if (!before.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) < ?";
     sql += " ORDER BY s.study_date, f.study_uid, f.seq";
     select << sql;
     if (!from.empty()) select, use(from);
     if (!to.empty()) select, use(to);
     if (!kind.empty()) select, use(kind);
+    if (!state.empty()) select, use(state);
+    if (!since.empty()) select, use(since);
+    if (!before.empty()) select, use(before);
     select.execute();
     RecordSet rs(select);
     std::vector<FlagRecord> out;
-    auto text = [&](std::size_t c, std::size_t r) { return rs.isNull(c, r) ? std::string() : rs.value(c, r).convert<std::string>(); };
     for (std::size_t r = 0; r < rs.rowCount(); ++r) {
         FlagRecord x;
-        x.studyUid = text(0, r);
-        x.studyDate = text(1, r);
-        x.procedureId = text(2, r);
-        x.flag.kind = text(3, r);
-        x.flag.metric = text(4, r);
-        x.flag.value = rs.value(5, r).convert<double>();
-        x.flag.level = rs.value(6, r).convert<double>();
-        if (!rs.isNull(7, r)) x.flag.tableVersion = rs.value(7, r).convert<int>();
-        x.flag.studies = splitList(text(8, r));
-        x.flag.reviewState = text(9, r);
+        x.studyUid = rs.value(0, r).convert<std::string>();
+        x.studyDate = rs.isNull(1, r) ? std::string() : rs.value(1, r).convert<std::string>();
+        x.procedureId = rs.isNull(2, r) ? std::string() : rs.value(2, r).convert<std::string>();
+        x.flag = flagFromRow(rs, r, 3);
         out.push_back(std::move(x));
     }
     return out;
@@ -237,7 +262,8 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
         out[index.at(cr.value(0, r).convert<std::string>())].summary.countedObjects.push_back(
             cr.value(1, r).convert<std::string>());
     Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
-                            "f.review_state FROM flags f JOIN studies s ON s.study_uid = f.study_uid" + where +
+                            "f.review_state, COALESCE(f.first_raised_at, f.raised_at) FROM flags f JOIN studies s "
+                            "ON s.study_uid = f.study_uid" + where +
                             " ORDER BY f.study_uid, f.seq");
     RecordSet fr(flags);
     for (std::size_t r = 0; r < fr.rowCount(); ++r)

@@ -7,6 +7,7 @@
 #include "core/Evaluation.h"
 #include "core/StudySummary.h"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,9 @@ struct FlagRecord {
 struct FlagFilter {
     std::string fromDate, toDate; // of the study, inclusive
     std::string kind;             // "" for all
+    std::string reviewState;      // "" for all
+    std::string raisedSince;      // first raised at or after (ISO 8601 UTC), "" for no bound
+    std::string raisedBefore;     // first raised before, "" for no bound
 };
 
 struct ReferenceTableVersion {
@@ -63,6 +67,26 @@ struct ReferenceTableVersion {
 struct StudyFilter {
     std::string fromDate; // YYYY-MM-DD inclusive, "" for no bound
     std::string toDate;
+};
+
+// One run of the nightly audit (plugin/NightlyAudit.h), as recorded.
+struct AuditRun {
+    std::int64_t id = 0;
+    std::string trigger;                // schedule, command
+    std::string periodFrom, periodTo;   // YYYY-MM-DD
+    std::string startedAt, finishedAt;  // ISO 8601 UTC; finishedAt "" while running
+    std::string outcome = "running";    // running, ok, partial (something failed, the rest ran), failed
+    std::string pacs;                   // the PACS reconciled with, "" for none
+    int pacsStudies = 0, pacsDoseObjects = 0, retrieved = 0, retrieveFailed = 0;
+    int studies = 0, missingDose = 0, newFlags = 0;
+    std::vector<std::string> errors;
+    std::string reportHtml, reportCsv, mailedTo;
+};
+
+struct AuditFinding {
+    std::string kind; // missing-dose-data, retrieved, retrieve-failed, no-dose-content
+    std::string studyUid, studyDate;
+    std::string detail;
 };
 
 // How a commit reaches the disk. Full: every commit is flushed (the listener, which deletes a
@@ -86,6 +110,8 @@ public:
     // Classifies and flags every study again (after the table or the settings changed); returns
     // how many.
     std::size_t reevaluateAll();
+    // The same for the studies dated within `filter`.
+    std::size_t reevaluate(const StudyFilter& filter);
 
     std::vector<FlagRecord> flags(const FlagFilter& filter);
 
@@ -95,6 +121,20 @@ public:
     std::vector<ReferenceTableVersion> referenceTableHistory();
 
     bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
+
+    // Audit runs: begin returns the new run's id; finish writes everything of `run` (by its id).
+    std::int64_t beginAuditRun(const std::string& trigger, const std::string& from, const std::string& to,
+                            const std::string& pacs);
+    void finishAuditRun(const AuditRun& run, const std::vector<AuditFinding>& findings);
+    std::vector<AuditRun> auditRuns(std::size_t limit); // newest first
+    std::optional<AuditRun> auditRun(std::int64_t id);
+    std::vector<AuditFinding> auditFindings(std::int64_t runId);
+    // A run still "running" whose process is gone is closed as failed with `reason`; returns how many.
+    std::size_t closeAbandonedAuditRuns(const std::string& reason);
+
+    // Objects reconciliation retrieved that turned out to carry no dose content: not retrieved again.
+    void addReconcileSkipped(const std::string& studyUid, const std::string& sopInstanceUid, const std::string& reason);
+    bool reconcileSkipped(const std::string& studyUid, const std::string& sopInstanceUid);
     AddOutcome add(const DoseObject& object, const ObjectMeta& meta);
     // Replaces a stored object's extracted content (events, planes, warnings, device, totals) with
     // `object`'s and recomputes its study, in one transaction; false when it is not stored.

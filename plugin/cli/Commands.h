@@ -3,6 +3,7 @@
 
 #include "plugin/Pipeline.h"
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -45,6 +46,15 @@ struct StatsOptions {
 };
 int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out);
 int reevaluate(Pipeline& pipeline, std::ostream& out);
+
+struct AuditOptions {
+    std::string date, from, to; // YYYY-MM-DD; none = yesterday
+    bool noMail = false;
+};
+// Exit code 0 when the run is ok, 1 when partial, 2 when it failed.
+int auditNightly(const Settings& settings, const AuditOptions& options, std::ostream& out, std::ostream& err);
+int auditRuns(Pipeline& pipeline, std::size_t limit, bool json, std::ostream& out);
+int auditShow(Pipeline& pipeline, std::int64_t id, bool json, std::ostream& out, std::ostream& err);
 
 // Accepts YYYY-MM-DD or YYYYMMDD; throws fa::Error otherwise.
 std::string parseDateOption(const std::string& option, const std::string& value);

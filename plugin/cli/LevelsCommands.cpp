@@ -2,7 +2,7 @@
 #include "plugin/cli/Commands.h"
 #include "plugin/cli/Display.h"
 #include "plugin/cli/StudyJson.h"
-#include "rules/Statistics.h"
+#include "plugin/DrlAudit.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -67,7 +67,11 @@ int levelsHistory(Pipeline& pipeline, std::ostream& out) {
 }
 
 int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
-    const auto records = pipeline.store().flags({options.from, options.to, options.kind});
+    store::FlagFilter filter;
+    filter.fromDate = options.from;
+    filter.toDate = options.to;
+    filter.kind = options.kind;
+    const auto records = pipeline.store().flags(filter);
     if (options.json) {
         Array list;
         for (const auto& r : records) {
@@ -76,7 +80,7 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
             o->set("study_date", r.studyDate.empty() ? Var() : Var(r.studyDate));
             o->set("procedure_id", r.procedureId.empty() ? Var() : Var(r.procedureId));
             const auto f = flagsJson({r.flag})->getObject(0);
-            for (const auto& key : {"kind", "metric", "value", "level", "table_version", "studies", "review_state"})
+            for (const auto& key : {"kind", "metric", "value", "level", "table_version", "studies", "review_state", "raised_at"})
                 o->set(key, f->get(key));
             list.add(o);
         }
@@ -93,48 +97,30 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
 }
 
 int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
-    using rules::Metric;
-    const auto studies = pipeline.store().studies({options.from, options.to});
-    // procedure (and device) -> metric -> values
-    std::map<std::pair<std::string, std::string>, std::map<Metric, std::vector<double>>> groups;
-    for (const auto& s : studies) {
-        const std::string device = options.byDevice ? (s.device.station.empty() ? s.device.model : s.device.station) : "";
-        const auto values = rules::metricsOf(s.summary);
-        auto& group = groups[{s.procedureId.empty() ? "unclassified" : s.procedureId, device}];
-        for (Metric m : rules::kMetrics)
-            if (values[rules::index(m)]) group[m].push_back(*values[rules::index(m)]);
-    }
-    const auto& rows = pipeline.levels().table().rows();
-    auto levelOf = [&](const std::string& id, Metric m) -> std::optional<double> {
-        for (const auto& r : rows)
-            if (r.procedureId == id) return r.levels[rules::index(m)];
-        return std::nullopt;
-    };
     Array list;
     Table t({"Procedure", "Device", "Metric", "n", "Median", "P75", "Mean", "Max", "Level", "Median > level",
              "Suggested DRL"});
-    for (const auto& [key, metrics] : groups) {
-        for (const auto& [metric, values] : metrics) {
-            const auto st = rules::statisticsOf(values, levelOf(key.first, metric));
-            Object::Ptr o = jsonObject();
-            o->set("procedure_id", key.first);
-            if (options.byDevice) o->set("device", key.second);
-            o->set("metric", rules::metricName(metric));
-            o->set("n", static_cast<Poco::Int64>(st.n));
-            o->set("median", roundForDisplay(st.median));
-            o->set("p75", roundForDisplay(st.p75));
-            o->set("mean", roundForDisplay(st.mean));
-            o->set("max", roundForDisplay(st.max));
-            o->set("level", st.level ? Var(*st.level) : Var());
-            o->set("median_above_level", st.medianAboveLevel);
-            o->set("suggested_drl", st.suggestedDrl ? Var(roundForDisplay(*st.suggestedDrl)) : Var());
-            o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
-            list.add(o);
-            t.add({key.first, key.second.empty() ? "all" : key.second, rules::metricName(metric), std::to_string(st.n),
-                   figure(st.median, 3), figure(st.p75, 3), figure(st.mean, 3), figure(st.max, 3), figure(st.level, 3),
-                   st.medianAboveLevel ? "yes" : "no",
-                   st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause + ")"});
-        }
+    for (const auto& row : drlAudit(pipeline, options.from, options.to, options.byDevice)) {
+        const auto& st = row.statistics;
+        const char* metric = rules::metricName(row.metric);
+        Object::Ptr o = jsonObject();
+        o->set("procedure_id", row.procedureId);
+        if (options.byDevice) o->set("device", row.device);
+        o->set("metric", metric);
+        o->set("n", static_cast<Poco::Int64>(st.n));
+        o->set("median", roundForDisplay(st.median));
+        o->set("p75", roundForDisplay(st.p75));
+        o->set("mean", roundForDisplay(st.mean));
+        o->set("max", roundForDisplay(st.max));
+        o->set("level", st.level ? Var(*st.level) : Var());
+        o->set("median_above_level", st.medianAboveLevel);
+        o->set("suggested_drl", st.suggestedDrl ? Var(roundForDisplay(*st.suggestedDrl)) : Var());
+        o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
+        list.add(o);
+        t.add({row.procedureId, row.device.empty() ? "all" : row.device, metric, std::to_string(st.n),
+               figure(st.median, 3), figure(st.p75, 3), figure(st.mean, 3), figure(st.max, 3), figure(st.level, 3),
+               st.medianAboveLevel ? "yes" : "no",
+               st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause + ")"});
     }
     if (options.json) {
         list.stringify(out, 2);

@@ -7,6 +7,7 @@
 #include "plugin/cli/Commands.h"
 #include "plugin/cli/Display.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <ostream>
 
@@ -77,6 +78,24 @@ int checkConfig(const std::string& file, std::ostream& out) {
         << "  data folder " << s.dataDir << ", log " << s.logFile() << "\n"
         << "  reference levels " << (s.levelsFile.empty() ? "from the store (built-in example at first)" : s.levelsFile)
         << ", " << s.rules.deviceProfiles.size() << " device profile(s)\n";
+    char at[8];
+    std::snprintf(at, sizeof at, "%02d:%02d", s.audit.hour, s.audit.minute);
+    out << "  nightly audit " << (s.audit.scheduled ? std::string("daily at ") + at + " (inside serve)" : "not scheduled")
+        << ", reports in " << s.reportsDir() << "\n";
+    if (s.pacs.configured())
+        out << "  PACS " << s.pacs.aeTitle << "@" << s.pacs.host << ":" << s.pacs.port << ", retrieve by "
+            << (s.pacs.retrieve == "get" ? std::string("C-GET")
+                                         : "C-MOVE to " + (s.pacs.moveDestination.empty() ? s.listener.aeTitle
+                                                                                           : s.pacs.moveDestination))
+            << "\n";
+    else
+        out << "  no PACS to reconcile with\n";
+    if (s.mail.to.empty()) out << "  the report is not mailed (no [mail] to)\n";
+    else {
+        out << "  report mailed to";
+        for (const auto& to : s.mail.to) out << " " << to;
+        out << " via " << s.mail.host << ":" << s.mail.port << (s.mail.starttls ? " (STARTTLS)" : "") << "\n";
+    }
     return 0;
 }
 

@@ -82,6 +82,7 @@ Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
         for (const auto& s : f.studies) studies->add(s);
         o->set("studies", studies);
         o->set("review_state", f.reviewState);
+        o->set("raised_at", f.raisedAt);
         out->add(o);
     }
     return out;

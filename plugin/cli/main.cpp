@@ -68,8 +68,27 @@ int main(int argc, char** argv) {
     statsCmd->add_flag("--json", statsOptions.json, "print JSON (docs/json.md)");
 
     bool reevaluateAll = false;
-    auto* auditCmd = app.add_subcommand("audit", "audit runs");
-    auditCmd->add_flag("--reevaluate", reevaluateAll, "classify and flag every study again")->required();
+    auto* auditCmd = app.add_subcommand("audit", "the nightly audit: run it, list its runs; or re-evaluate every study");
+    auditCmd->add_flag("--reevaluate", reevaluateAll, "classify and flag every study again");
+    fa::cli::AuditOptions auditOptions;
+    std::string auditDate, auditFrom, auditTo, pacs;
+    auto* nightlyCmd = auditCmd->add_subcommand(
+        "nightly", "reconcile with the PACS, find missing dose data, write and mail the report (default: yesterday)");
+    nightlyCmd->add_option("--date", auditDate, "the day to audit, YYYY-MM-DD");
+    nightlyCmd->add_option("--from", auditFrom, "first day, YYYY-MM-DD");
+    nightlyCmd->add_option("--to", auditTo, "last day, YYYY-MM-DD");
+    nightlyCmd->add_option("--pacs", pacs, "the PACS to reconcile with, AET@HOST:PORT (overrides [pacs])");
+    nightlyCmd->add_flag("--no-mail", auditOptions.noMail, "write the report but do not mail it");
+    std::size_t runsLimit = 20;
+    bool runsJson = false;
+    auto* runsCmd = auditCmd->add_subcommand("runs", "the latest audit runs, newest first");
+    runsCmd->add_option("--limit", runsLimit, "how many (default 20)");
+    runsCmd->add_flag("--json", runsJson, "print JSON (docs/json.md)");
+    std::int64_t runId = 0;
+    bool runJson = false;
+    auto* runCmd = auditCmd->add_subcommand("show", "one audit run with its findings");
+    runCmd->add_option("run", runId, "run number (see audit runs)")->required();
+    runCmd->add_flag("--json", runJson, "print JSON (docs/json.md)");
 
     fa::cli::ListOptions list;
     std::string from, to;
@@ -98,6 +117,13 @@ int main(int argc, char** argv) {
         if (serveCmd->parsed()) return fa::cli::serveCommand(settings);
         if (statusCmd->parsed()) return fa::cli::status(settings, std::cout);
         if (quarantineCmd->parsed()) return fa::cli::quarantine(settings, retry, std::cout);
+        if (nightlyCmd->parsed()) {
+            if (!auditDate.empty()) auditOptions.date = fa::cli::parseDateOption("--date", auditDate);
+            if (!auditFrom.empty()) auditOptions.from = fa::cli::parseDateOption("--from", auditFrom);
+            if (!auditTo.empty()) auditOptions.to = fa::cli::parseDateOption("--to", auditTo);
+            if (!pacs.empty()) fa::parsePacsAddress(pacs, settings.pacs);
+            return fa::cli::auditNightly(settings, auditOptions, std::cout, std::cerr);
+        }
         fa::Pipeline pipeline(settings);
         for (const auto& notice : pipeline.notices()) std::cerr << "fluoroaudit: " << notice << "\n";
         if (importCmd->parsed()) return fa::cli::levelsImport(pipeline, levelsFile, std::cout, std::cerr);
@@ -113,7 +139,12 @@ int main(int argc, char** argv) {
             if (!statsTo.empty()) statsOptions.to = fa::cli::parseDateOption("--to", statsTo);
             return fa::cli::stats(pipeline, statsOptions, std::cout);
         }
-        if (auditCmd->parsed()) return fa::cli::reevaluate(pipeline, std::cout);
+        if (runsCmd->parsed()) return fa::cli::auditRuns(pipeline, runsLimit, runsJson, std::cout);
+        if (runCmd->parsed()) return fa::cli::auditShow(pipeline, runId, runJson, std::cout, std::cerr);
+        if (auditCmd->parsed()) {
+            if (!reevaluateAll) throw fa::Error("audit: give a subcommand (nightly, runs, show) or --reevaluate");
+            return fa::cli::reevaluate(pipeline, std::cout);
+        }
         if (ingestCmd->parsed())
             return fa::cli::ingest(pipeline, paths, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);
         if (reprocessCmd->parsed()) return fa::cli::reprocess(pipeline, isatty(STDERR_FILENO) != 0, std::cout, std::cerr);

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <ctime>
 #include <fstream>
 #include <map>
 
@@ -385,6 +386,65 @@ TEST_F(CliLevels, ImportRefusesAnInvalidTableAndActivatesAValidOne) {
     EXPECT_EQ(Poco::JSON::Parser().parse(run(" flags --json").out).extract<Poco::JSON::Array::Ptr>()->size(), 1u);
     EXPECT_NE(run(" levels history").out.find("imported from " + input_.file("good.csv")), std::string::npos);
     EXPECT_EQ(run(" audit --reevaluate").out, "Re-evaluated 3 studies against reference table version 2.\n");
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+TEST(CliConfig, PacsAuditAndMailSettingsAreReadAndChecked) {
+    test::TempDir dir;
+    const std::string cfg = dir.file("fa.ini");
+    std::ofstream(cfg) << "[pacs]\nae_title = PACS\nhost = 10.0.0.5\nport = 104\nretrieve = get\n"
+                          "[audit]\ntime = 03:30\nunreviewed_days = 14\n"
+                          "[mail]\nhost = smtp.hospital.example\nport = 587\nstarttls = true\n"
+                          "to = qm@hospital.example, physicist@hospital.example\n";
+    const auto ok = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(cfg));
+    EXPECT_EQ(ok.exitCode, 0) << ok.err;
+    EXPECT_NE(ok.out.find("nightly audit daily at 03:30 (inside serve)"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("PACS PACS@10.0.0.5:104, retrieve by C-GET"), std::string::npos) << ok.out;
+    EXPECT_NE(ok.out.find("report mailed to qm@hospital.example physicist@hospital.example via "
+                          "smtp.hospital.example:587 (STARTTLS)"),
+              std::string::npos)
+        << ok.out;
+
+    std::ofstream(cfg, std::ios::trunc) << "[pacs]\nae_title = PACS\nretrieve = copy\n[audit]\ntime = 25:00\n"
+                                           "[mail]\nto = nobody\n";
+    const auto bad = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(cfg));
+    EXPECT_EQ(bad.exitCode, 2);
+    EXPECT_NE(bad.err.find("[pacs] retrieve: 'copy' is not move or get"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("[audit] time: '25:00' is not a time of day HH:MM (24 hours)"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("[mail] to: 'nobody' is not a mail address"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("[pacs] host: must be set with ae_title"), std::string::npos) << bad.err;
+}
+
+TEST(CliAudit, NightlyOptionsAreCheckedAndTheDefaultIsYesterday) {
+    test::TempDir dir;
+    const std::string base = test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " audit nightly";
+    const auto both = test::run(base + " --date 2026-11-21 --from 2026-11-01 --to 2026-11-21");
+    EXPECT_EQ(both.exitCode, 2);
+    EXPECT_NE(both.err.find("give either --date or --from/--to, not both"), std::string::npos) << both.err;
+    const auto reversed = test::run(base + " --from 2026-11-21 --to 2026-11-01");
+    EXPECT_EQ(reversed.exitCode, 2);
+    EXPECT_NE(reversed.err.find("--from 2026-11-21 is after --to 2026-11-01"), std::string::npos) << reversed.err;
+    const auto badPacs = test::run(base + " --pacs PACS-10.0.0.5");
+    EXPECT_EQ(badPacs.exitCode, 2);
+    EXPECT_NE(badPacs.err.find("--pacs 'PACS-10.0.0.5': expected AET@HOST:PORT"), std::string::npos) << badPacs.err;
+
+    const auto yesterday = test::run(base);
+    EXPECT_EQ(yesterday.exitCode, 0) << yesterday.err;
+    std::time_t t = std::time(nullptr) - 86400;
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", std::localtime(&t));
+    EXPECT_NE(yesterday.out.find(std::string("Audit run 1 of ") + day + ": ok"), std::string::npos) << yesterday.out;
+    const auto noSub = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " audit");
+    EXPECT_EQ(noSub.exitCode, 2);
+    EXPECT_NE(noSub.err.find("give a subcommand (nightly, runs, show) or --reevaluate"), std::string::npos);
+    const auto missing = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " audit show 7");
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_NE(missing.err.find("no audit run 7"), std::string::npos);
 }
 
 } // namespace

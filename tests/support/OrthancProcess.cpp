@@ -22,9 +22,20 @@ constexpr const char* kOrthanc = "/usr/sbin/Orthanc";
 
 bool OrthancProcess::available() { return ::access(kOrthanc, X_OK) == 0; }
 
-OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int fluoroauditPort) : port_(dicomPort) {
+OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int fluoroauditPort,
+                               const OrthancOptions& options)
+    : port_(dicomPort) {
     std::filesystem::create_directories(folder);
     const std::string config = folder + "/orthanc.json";
+    std::string lua;
+    if (options.ignoreModalitiesInStudy) {
+        // As a PACS that does not support Modalities in Study as a matching key.
+        lua = folder + "/ignore-modalities-in-study.lua";
+        std::ofstream(lua) << "function IncomingFindRequestFilter(query, origin)\n"
+                           << "  query['0008,0061'] = nil\n"
+                           << "  return query\n"
+                           << "end\n";
+    }
     std::ofstream(config) << "{\n"
                           << "  \"Name\": \"fluoroaudit-test-pacs\",\n"
                           << "  \"StorageDirectory\": \"" << folder << "/storage\",\n"
@@ -37,6 +48,8 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"DicomCheckCalledAet\": true,\n"
                           << "  \"DicomAlwaysAllowStore\": true,\n"
                           << "  \"DicomAlwaysAllowFind\": true,\n"
+                          << "  \"DicomAlwaysAllowGet\": " << (options.allowGet ? "true" : "false") << ",\n"
+                          << "  \"LuaScripts\": [" << (lua.empty() ? "" : "\"" + lua + "\"") << "],\n"
                           << "  \"DicomModalities\": { \"fluoroaudit\": [\"FLUOROAUDIT\", \"127.0.0.1\", "
                           << fluoroauditPort << "] },\n"
                           << "  \"Plugins\": []\n"
