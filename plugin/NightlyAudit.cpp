@@ -374,7 +374,7 @@ private:
         }
         for (const auto& r : missing) {
             store.addReconcileSkipped(r.studyUid, r.sopInstanceUid, "retrieved; carries no dose content");
-            finding("no-dose-content", r.studyUid, r.studyDate, r.sopInstanceUid + " was retrieved but carries no dose content");
+            finding("no-dose-content", r.studyUid, r.studyDate, r.sopInstanceUid + ": retrieved, but it carries no dose content");
         }
         countRetrieved(sent, missing);
     }

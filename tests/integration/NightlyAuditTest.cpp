@@ -204,15 +204,26 @@ TEST(NightlyAudit, RetrievesExactlyWhatTheServiceMissedAndReportsStudiesWithoutD
     EXPECT_EQ(service.stop(SIGTERM), 0);
 }
 
-TEST(NightlyAudit, WithoutARunningServiceItReceivesTheMovedObjectsItself) {
+TEST(NightlyAudit, WithoutARunningServiceItReceivesTheMovedObjectsAndImageHeadersItself) {
     if (!test::OrthancProcess::available()) GTEST_SKIP() << "Orthanc is not installed (deploy/install-deps.sh installs it)";
     dicom::quietDcmtkLog();
     AuditSetup s;
-    s.writeConfig(s.pacsSection());
+    s.writeConfig(s.pacsSection("retrieve_image_headers = true\n"));
     test::OrthancProcess orthanc((s.dir.path() / "orthanc").string(), s.pacsPort, s.faPort);
     const auto r = report("20261121");
     synth::save(*synth::buildReport(r), s.dir.file("r.dcm"));
-    ASSERT_EQ(test::successes(test::storescu(s.pacsPort, quote(s.dir.file("r.dcm")), "MODALITY", "ORTHANC").out), 1);
+    // A C-arm that sends images only: three shots with their exposure times.
+    synth::Image shot;
+    shot.sopClass = "rf";
+    shot.studyDate = "20261121";
+    shot.exposureTime_ms = 750;
+    std::string files = quote(s.dir.file("r.dcm"));
+    for (int i = 0; i < 3; ++i) {
+        shot.sopUid = synth::newUid();
+        synth::save(*synth::buildImage(shot), s.dir.file("shot" + std::to_string(i) + ".dcm"));
+        files += " " + quote(s.dir.file("shot" + std::to_string(i) + ".dcm"));
+    }
+    ASSERT_EQ(test::successes(test::storescu(s.pacsPort, files, "MODALITY", "ORTHANC").out), 4);
 
     const auto result = fa(s.config, "audit nightly --date 2026-11-21");
     ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
@@ -223,6 +234,16 @@ TEST(NightlyAudit, WithoutARunningServiceItReceivesTheMovedObjectsItself) {
     const auto shown = fa(s.config, "show " + r.studyUid);
     EXPECT_EQ(shown.exitCode, 0) << shown.err;
     EXPECT_NE(fa(s.config, "audit runs").out.find("ok"), std::string::npos);
+
+    // The images-only study: its headers were retrieved, and it is still reported without dose data.
+    const auto images = fa(s.config, "show " + shot.studyUid + " --json");
+    ASSERT_EQ(images.exitCode, 0) << images.err;
+    const auto study = parseObject(images.out);
+    EXPECT_EQ(study->getValue<std::string>("source"), "image-headers");
+    EXPECT_EQ(study->getValue<int>("irradiation_events"), 3);
+    EXPECT_DOUBLE_EQ(study->getValue<double>("exposure_time_s"), 2.25);
+    const auto run = parseObject(fa(s.config, "audit show 1 --json").out);
+    EXPECT_EQ(findingsOf(run, "missing-dose-data", "study_uid"), std::set<std::string>{shot.studyUid});
 }
 
 TEST(NightlyAudit, RetrievesWithCGetAndFallsBackToSeriesWhenThePacsIgnoresModalitiesInStudy) {
@@ -245,11 +266,19 @@ TEST(NightlyAudit, RetrievesWithCGetAndFallsBackToSeriesWhenThePacsIgnoresModali
     ctFile->getDataset()->putAndInsertString(DCM_SOPClassUID, UID_CTImageStorage);
     ctFile->getMetaInfo()->putAndInsertString(DCM_MediaStorageSOPClassUID, UID_CTImageStorage);
     synth::save(*ctFile, s.dir.file("ct.dcm"));
+    // A Comprehensive SR in r1's study that is not a dose report (a clinical note).
+    auto note = r1;
+    note.sopUid = synth::newUid();
+    note.nestInComprehensiveSr = true;
+    auto noteFile = synth::buildReport(note);
+    noteFile->getDataset()->findAndDeleteElement(DCM_ContentSequence);
+    noteFile->getDataset()->findAndDeleteElement(DCM_ConceptNameCodeSequence);
+    synth::save(*noteFile, s.dir.file("note.dcm"));
     const auto loaded = test::storescu(s.pacsPort,
                                        quote(s.dir.file("r1.dcm")) + " " + quote(s.dir.file("r2.dcm")) + " " +
-                                           quote(s.dir.file("ct.dcm")),
+                                           quote(s.dir.file("ct.dcm")) + " " + quote(s.dir.file("note.dcm")),
                                        "MODALITY", "ORTHANC");
-    ASSERT_EQ(test::successes(loaded.out), 3) << loaded.out;
+    ASSERT_EQ(test::successes(loaded.out), 4) << loaded.out;
 
     const auto result = fa(s.config, "audit nightly --date 2026-11-21");
     ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
@@ -259,8 +288,15 @@ TEST(NightlyAudit, RetrievesWithCGetAndFallsBackToSeriesWhenThePacsIgnoresModali
     const auto run = parseObject(fa(s.config, "audit show 1 --json").out);
     EXPECT_EQ(run->getValue<int>("pacs_studies"), 2);
     EXPECT_EQ(findingsOf(run, "retrieved", "detail"), (std::set<std::string>{r1.sopUid, r2.sopUid}));
+    EXPECT_EQ(findingsOf(run, "no-dose-content", "detail"), std::set<std::string>{note.sopUid});
     EXPECT_EQ(fa(s.config, "show " + r1.studyUid).exitCode, 0);
     EXPECT_EQ(fa(s.config, "show " + r2.studyUid).exitCode, 0);
+
+    // Again: the note is not fetched a second time.
+    ASSERT_EQ(fa(s.config, "audit nightly --date 2026-11-21").exitCode, 0);
+    const auto again = parseObject(fa(s.config, "audit show 2 --json").out);
+    EXPECT_EQ(again->getArray("findings")->size(), 0u) << fa(s.config, "audit show 2").out;
+    EXPECT_EQ(again->getValue<int>("retrieved"), 0);
 }
 
 TEST(NightlyAudit, APacsThatIsDownGivesAPartialRunWithItsReasonAndStillAReport) {
