@@ -47,7 +47,7 @@ bare=$(rate "$s0" "$s1")
 kill "${pids[-1]}"
 
 port=$((port + 1))
-"$bin/fluoroaudit" --data "$work/fa" serve --port "$port" >"$work/serve.log" 2>&1 &
+"$bin/fluoroaudit" --data "$work/fa" serve --port "$port" --http-port 0 >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do "$bin/fluoroaudit" --data "$work/fa" status >/dev/null 2>&1 && break; sleep 0.2; done
 read -r f0 f1 < <(send_all "$port" FLUOROAUDIT)

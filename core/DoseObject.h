@@ -45,6 +45,7 @@ struct StudyInfo {
     std::string performedProcedure;
     std::string protocolName;
     std::vector<std::string> procedureCodes; // "SCHEME:VALUE"
+    std::string operators; // Operators' Name and Performing Physician's Name, "; "-separated
     std::string patientId;
     std::string issuerOfPatientId;
     std::string patientName;

@@ -75,6 +75,20 @@ void readStudy(DcmItem& ds, TextDecoder& text, StudyInfo& s) {
     codesFrom(ds, DCM_ProcedureCodeSequence, s.procedureCodes);
     codesFrom(ds, DCM_RequestedProcedureCodeSequence, s.procedureCodes);
     codesFrom(ds, DCM_PerformedProtocolCodeSequence, s.procedureCodes);
+    for (const DcmTagKey& tag : {DCM_PerformingPhysicianName, DCM_OperatorsName}) {
+        std::string names = text.decode(raw(ds, tag));
+        std::size_t start = 0;
+        while (start <= names.size() && !names.empty()) {
+            auto end = names.find('\\', start);
+            if (end == std::string::npos) end = names.size();
+            std::string one = names.substr(start, end - start);
+            std::replace(one.begin(), one.end(), '^', ' ');
+            while (!one.empty() && one.back() == ' ') one.pop_back();
+            if (!one.empty() && s.operators.find(one) == std::string::npos)
+                s.operators += (s.operators.empty() ? "" : "; ") + one;
+            start = end + 1;
+        }
+    }
     s.patientId = text.decode(raw(ds, DCM_PatientID));
     s.issuerOfPatientId = text.decode(raw(ds, DCM_IssuerOfPatientID));
     s.patientName = text.decode(raw(ds, DCM_PatientName));

@@ -51,7 +51,7 @@ std::vector<DrlRow> drlAudit(const std::vector<store::StudyRecord>& studies, con
 }
 
 std::vector<DrlRow> drlAudit(Pipeline& pipeline, const std::string& from, const std::string& to, bool byDevice) {
-    return drlAudit(pipeline.store().studies({from, to}), pipeline.levels(), byDevice);
+    return drlAudit(pipeline.store().studies(store::StudyFilter::between(from, to)), pipeline.levels(), byDevice);
 }
 
 } // namespace fa

@@ -102,7 +102,7 @@ public:
             if (settings_.pacs.configured()) reconcile();
             else say("no PACS configured ([pacs] ae_title): reporting on what the store has");
             findMissingDoseInStore();
-            const auto n = store.reevaluate({run_.periodFrom, run_.periodTo});
+            const auto n = store.reevaluate(store::StudyFilter::between(run_.periodFrom, run_.periodTo));
             say("re-evaluated " + std::to_string(n) + " stud" + (n == 1 ? "y" : "ies") + " of the period");
             // New flags: first raised since the previous run ended (at the same second: in both reports).
             std::string since;
@@ -425,7 +425,7 @@ private:
         }
         auto& store = pipeline_->store();
         std::set<std::string> reported;
-        for (const auto& s : store.studies({run_.periodFrom, run_.periodTo})) {
+        for (const auto& s : store.studies(store::StudyFilter::between(run_.periodFrom, run_.periodTo))) {
             if (s.summary.source != SourceKind::ImageHeaders) continue;
             reported.insert(s.study.studyUid);
             std::string detail = "images only, no dose report";
@@ -452,7 +452,7 @@ private:
     void report(const std::string& newSince) {
         auto& store = pipeline_->store();
         AuditReportData data;
-        data.studies = store.studies({run_.periodFrom, run_.periodTo});
+        data.studies = store.studies(store::StudyFilter::between(run_.periodFrom, run_.periodTo));
         run_.studies = static_cast<int>(data.studies.size());
         store::FlagFilter fresh;
         if (newSince.empty()) {

@@ -144,7 +144,14 @@ void Pipeline::reprocess(const store::StudyStore::KeptFile& kept) {
     if (!store_.replace(x.object)) throw Error(kept.filePath + ": " + kept.sopInstanceUid + " is no longer stored");
 }
 
+void Pipeline::refreshReferenceTable() {
+    const int version = store_.activeReferenceTableVersion();
+    if (version == evaluator_->tableVersion()) return;
+    if (auto active = store_.activeReferenceTable()) useTable(active->csv, active->version);
+}
+
 IngestResult Pipeline::store(dicom::Extraction x, const std::string& path, const IngestOptions& options) {
+    refreshReferenceTable();
     IngestResult result;
     result.studyUid = x.object.study.studyUid;
     auto consumed = [&] {

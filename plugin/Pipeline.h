@@ -48,6 +48,9 @@ public:
     // re-evaluates every study. Returns the problems (nothing changes then) or none.
     std::vector<rules::TableProblem> activateReferenceTable(const std::string& csv, const std::string& source);
     const rules::LevelEvaluator& levels() const { return *evaluator_; }
+    // Takes up a table version another process (or another Pipeline) activated since; cheap when
+    // there is none. Every ingest does this first.
+    void refreshReferenceTable();
     // What the host should tell its operator about the tables (e.g. a configured file that is invalid).
     const std::vector<std::string>& notices() const { return notices_; }
 

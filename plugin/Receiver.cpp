@@ -172,6 +172,8 @@ std::string Receiver::lastCallingAe() const {
 
 std::string Receiver::lastStudyUid() const { return state_->processor.lastObject(); }
 
+long long Receiver::processingFailures() const { return state_->processor.failures(); }
+
 std::size_t Receiver::pending() const { return state_->spool.pending().size(); }
 
 Pipeline& Receiver::pipeline() { return state_->pipeline; }

@@ -34,6 +34,7 @@ public:
     std::string lastCallingAe() const;
     std::string lastStudyUid() const;
     std::size_t pending() const; // objects in the spool, not yet processed
+    long long processingFailures() const;
 
     Pipeline& pipeline();
 

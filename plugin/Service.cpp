@@ -55,7 +55,7 @@ void writeStatus(const Settings& s, const std::string& state, const std::string&
 
 } // namespace
 
-int serve(const Settings& settings) {
+int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     Poco::Logger& log = Poco::Logger::get("service");
     const std::string startedAt = nowLocal();
 
@@ -65,6 +65,14 @@ int serve(const Settings& settings) {
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     receiver.start();
+    std::vector<std::unique_ptr<ServiceAddon>> running;
+    try {
+        for (const auto& make : addons) running.push_back(make(receiver));
+    } catch (...) {
+        running.clear();
+        receiver.stop();
+        throw;
+    }
     AuditScheduler scheduler(settings);
     scheduler.start();
 
@@ -75,6 +83,7 @@ int serve(const Settings& settings) {
     }
     if (stopSignal) log.information("stopping (signal %d): no new associations; finishing open ones", stopSignal.load());
     scheduler.stop();
+    while (!running.empty()) running.pop_back();
     receiver.stop();
     writeStatus(settings, "stopped", startedAt, receiver);
     if (const auto why = receiver.listenError(); !why.empty()) throw Error(why);

@@ -226,6 +226,20 @@ void apply(const std::string& key, const std::string& value, Settings& s, Reader
         }
     } else if (key == "mail.timeout_s") {
         r.integer(key, value, 1, 3600, [&](int n) { s.mail.timeout_s = n; });
+    } else if (key == "http.port") {
+        r.integer(key, value, 0, 65535, [&](int n) { s.http.port = n; });
+    } else if (key == "http.bind") {
+        s.http.bind = value;
+    } else if (key == "http.certificate") {
+        s.http.certificate = value;
+    } else if (key == "http.private_key") {
+        s.http.privateKey = value;
+    } else if (key == "http.session_idle_minutes") {
+        r.integer(key, value, 1, 1440, [&](int n) { s.http.sessionIdleMinutes = n; });
+    } else if (key == "http.web_dir") {
+        s.http.webDir = value;
+    } else if (key == "http.time_zone") {
+        s.http.timeZone = value;
     } else if (key == "log.file") {
         s.log.file = value;
     } else if (key == "log.rotate_size") {
@@ -291,6 +305,8 @@ Settings loadSettings(const std::string& configFile) {
     Reader reader(problems);
     for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, reader);
     if (s.pacs.configured() && s.pacs.host.empty()) problems.push_back("[pacs] host: must be set with ae_title");
+    if (s.http.certificate.empty() != s.http.privateKey.empty())
+        problems.push_back("[http] certificate and private_key: HTTPS needs both");
     if (!problems.empty()) {
         std::string text = "configuration file " + configFile + " has " + std::to_string(problems.size()) +
                            " problem(s):";

@@ -75,6 +75,16 @@ struct MailSettings {
     int timeout_s = 30;
 };
 
+// The web UI and REST API, served by `serve`.
+struct HttpSettings {
+    int port = 8080; // 0 = no web UI
+    std::string bind = "0.0.0.0";
+    std::string certificate, privateKey; // PEM files: HTTPS when both are set
+    int sessionIdleMinutes = 30;
+    std::string webDir;   // the built front-end; "" = beside the binary
+    std::string timeZone; // IANA name for dates in the UI; "" = this machine's
+};
+
 struct Settings {
     std::string dataDir = "./fluoroaudit-data";
     bool storePatientIdentifiers = false;
@@ -87,6 +97,7 @@ struct Settings {
     PacsSettings pacs;
     AuditSettings audit;
     MailSettings mail;
+    HttpSettings http;
 
     std::string spoolDir() const { return dataDir + "/spool"; }
     std::string quarantineDir() const { return dataDir + "/quarantine"; }

@@ -143,6 +143,7 @@ bool SpoolProcessor::process(const std::string& path) {
         last_ = r.studyUid;
         return true;
     } catch (const Error& e) {
+        ++failures_;
         if (attempt >= settings_.processingAttempts) {
             quarantine(path, e.what());
             return true;

@@ -6,6 +6,7 @@
 #include "dicom/Spool.h"
 #include "plugin/Pipeline.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -40,6 +41,7 @@ public:
     void stop();
 
     std::string lastObject() const;
+    long long failures() const { return failures_; } // failed processing attempts since start
 
 private:
     bool process(const std::string& path);
@@ -65,6 +67,7 @@ private:
     std::map<std::string, std::unique_ptr<DcmDataset>> held_;
     mutable std::mutex lastMutex_;
     std::string last_;
+    std::atomic<long long> failures_{0};
 };
 
 // Quarantined objects: file name, size in bytes and the recorded reason.

@@ -146,19 +146,19 @@ const char* const kStudyColumns =
     "protocol_name, procedure_codes, manufacturer, model, serial_number, station_name, irradiation_events, "
     "fluoro_events, acquisition_events, fluoro_time_s, acquisition_time_s, exposure_time_s, dap_gym2, dose_rp_gy, "
     "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name, "
-    "exposure_time_estimated, estimated_dose_usv";
+    "exposure_time_estimated, estimated_dose_usv, operators";
 
 void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
     const StudyInfo& st = o.study;
     const PatientColumns p(st, meta.keepPatientIdentifiers);
     s << "INSERT INTO studies (study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, "
          "patient_birth_date, patient_sex, study_date, study_time, accession_number, study_description, "
-         "requested_procedure, performed_procedure, protocol_name, procedure_codes, object_count, created_at, "
-         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+         "requested_procedure, performed_procedure, protocol_name, procedure_codes, operators, object_count, created_at, "
+         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
         bind(st.studyUid), bind(meta.patientKey), bind(p.id), bind(p.issuer), bind(p.name), bind(p.birthDate),
         bind(st.patientSex), bind(st.studyDate), bind(st.studyTime), bind(st.accessionNumber),
         bind(st.studyDescription), bind(st.requestedProcedure), bind(st.performedProcedure), bind(st.protocolName),
-        bind(joinList(st.procedureCodes)), bind(meta.receivedAt), bind(meta.receivedAt), now;
+        bind(joinList(st.procedureCodes)), bind(st.operators), bind(meta.receivedAt), bind(meta.receivedAt), now;
 }
 
 void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
@@ -170,7 +170,7 @@ void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMe
         {"study_date", st.studyDate}, {"study_time", st.studyTime}, {"accession_number", st.accessionNumber},
         {"study_description", st.studyDescription}, {"requested_procedure", st.requestedProcedure},
         {"performed_procedure", st.performedProcedure}, {"protocol_name", st.protocolName},
-        {"procedure_codes", joinList(st.procedureCodes)},
+        {"procedure_codes", joinList(st.procedureCodes)}, {"operators", st.operators},
     };
     for (const auto& [column, value] : columns) {
         if (value.empty()) continue;
@@ -364,6 +364,7 @@ StudyRecord readStudyRow(RecordSet& rs, std::size_t r) {
     x.procedureName = str(rs, 34, r);
     s.exposureTimeEstimated = optInt<int>(rs, 35, r).value_or(0) != 0;
     s.estimatedDose_uSv = optDouble(rs, 36, r);
+    st.operators = str(rs, 37, r);
     return x;
 }
 

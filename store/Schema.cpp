@@ -108,6 +108,20 @@ const std::vector<std::vector<const char*>> kMigrations = {
             PRIMARY KEY (study_uid, sop_instance_uid)))",
         "ALTER TABLE flags ADD COLUMN first_raised_at TEXT",
     },
+    // 5: the web UI: local users, the audit trail, flag reviews, operators, who activated a table
+    {
+        R"(CREATE TABLE users (
+            username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0))",
+        R"(CREATE TABLE audit_trail (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL,
+            detail TEXT NOT NULL, remote TEXT NOT NULL DEFAULT ''))",
+        R"(CREATE TABLE flag_reviews (
+            id INTEGER PRIMARY KEY, study_uid TEXT NOT NULL, kind TEXT NOT NULL, metric TEXT NOT NULL,
+            state TEXT NOT NULL, comment TEXT NOT NULL, username TEXT NOT NULL, at TEXT NOT NULL))",
+        "CREATE INDEX flag_reviews_by_study ON flag_reviews (study_uid)",
+        "ALTER TABLE studies ADD COLUMN operators TEXT",
+    },
 };
 
 } // namespace

@@ -224,23 +224,88 @@ std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {
     return readObjects(*session_, studyUid);
 }
 
+namespace {
+
+// WHERE clause and its values for a StudyFilter, over studies aliased s.
+struct StudyWhere {
+    std::string sql = " WHERE 1 = 1";
+    std::vector<std::string> values;
+
+    explicit StudyWhere(const StudyFilter& f) {
+        auto add = [&](const std::string& condition, const std::string& value) {
+            sql += condition;
+            values.push_back(value);
+        };
+        if (!f.fromDate.empty()) add(" AND s.study_date >= ?", f.fromDate);
+        if (!f.toDate.empty()) add(" AND s.study_date <= ?", f.toDate);
+        if (!f.procedureId.empty()) add(" AND COALESCE(s.procedure_id, 'unclassified') = ?", f.procedureId);
+        if (!f.device.empty()) {
+            add(" AND (s.station_name = ? OR (COALESCE(s.station_name, '') = '' AND s.model = ?))", f.device);
+            values.push_back(f.device);
+        }
+        if (!f.operatorName.empty()) add(" AND s.operators LIKE ?", "%" + f.operatorName + "%");
+        if (!f.flagKind.empty())
+            add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.kind = ?)", f.flagKind);
+        if (!f.reviewState.empty())
+            add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = ?)",
+                f.reviewState);
+        if (f.flaggedOnly) sql += " AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid)";
+    }
+
+    static std::string orderBy(const StudyFilter& f) {
+        static const std::map<std::string, std::string> columns{
+            {"date", "s.study_date, s.study_time"},
+            {"procedure", "s.procedure_id"},
+            {"device", "COALESCE(NULLIF(s.station_name, ''), s.model)"},
+            {"shots", "s.irradiation_events"},
+            {"fluoro_time_s", "s.fluoro_time_s"},
+            {"exposure_time_s", "s.exposure_time_s"},
+            {"dap_gycm2", "s.dap_gym2"},
+            {"kar_mgy", "s.dose_rp_gy"},
+            {"flags", "(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed') "
+                      "DESC, (SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid)"},
+        };
+        auto it = columns.find(f.sort);
+        const std::string column = it == columns.end() ? columns.at("date") : it->second;
+        return " ORDER BY " + column + (f.descending ? " DESC" : "") + ", s.study_uid";
+    }
+
+    std::string page(const StudyFilter& f) const {
+        if (f.limit == 0) return {};
+        return " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
+    }
+};
+
+} // namespace
+
+std::size_t StudyStore::countStudies(const StudyFilter& filter) {
+    StudyWhere where(filter);
+    Statement select(*session_);
+    select << "SELECT COUNT(*) FROM studies s" + where.sql;
+    for (auto& v : where.values) select, use(v);
+    int n = 0;
+    select, into(n);
+    select.execute();
+    return static_cast<std::size_t>(n);
+}
+
 std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
-    std::string from = filter.fromDate, to = filter.toDate;
-    std::string where = " WHERE 1 = 1";
-    if (!from.empty()) where += " AND s.study_date >= ?";
-    if (!to.empty()) where += " AND s.study_date <= ?";
-    // The same filter for the studies and, in one query each, their warnings, counted objects and
-    // flags (a query per study would make a year's listing slow).
+    StudyWhere where(filter);
+    // The page's studies, and in one query each their warnings, counted objects and flags (a
+    // query per study would make a year's listing slow).
+    const std::string pageUids = where.page(filter).empty()
+                                     ? std::string("SELECT s.study_uid FROM studies s") + where.sql
+                                     : "SELECT s.study_uid FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
+                                           where.page(filter);
     auto query = [&](const std::string& sql) {
         Statement select(*session_);
         select << sql;
-        if (!from.empty()) select, use(from);
-        if (!to.empty()) select, use(to);
+        for (auto& v : where.values) select, use(v);
         select.execute();
         return select;
     };
-    Statement studies = query(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where +
-                              " ORDER BY s.study_date, s.study_time, s.study_uid");
+    Statement studies = query(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql +
+                              StudyWhere::orderBy(filter) + where.page(filter));
     RecordSet rs(studies);
     std::vector<StudyRecord> out;
     std::map<std::string, std::size_t> index;
@@ -248,22 +313,23 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
         out.push_back(readStudyRow(rs, row));
         index[out.back().study.studyUid] = out.size() - 1;
     }
+    const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
     Statement warnings = query("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s "
-                               "ON s.study_uid = w.study_uid" + where + " ORDER BY w.study_uid, w.seq");
+                               "ON s.study_uid = w.study_uid" + in + " ORDER BY w.study_uid, w.seq");
     RecordSet wr(warnings);
     for (std::size_t r = 0; r < wr.rowCount(); ++r)
         out[index.at(wr.value(0, r).convert<std::string>())].warnings.push_back(
             Warning{wr.value(1, r).convert<std::string>(), wr.value(2, r).convert<std::string>(),
                     wr.value(3, r).convert<int>()});
     Statement counted = query("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s "
-                              "ON s.study_uid = o.study_uid" + where + " AND o.counted = 1 ORDER BY o.arrival");
+                              "ON s.study_uid = o.study_uid" + in + " AND o.counted = 1 ORDER BY o.arrival");
     RecordSet cr(counted);
     for (std::size_t r = 0; r < cr.rowCount(); ++r)
         out[index.at(cr.value(0, r).convert<std::string>())].summary.countedObjects.push_back(
             cr.value(1, r).convert<std::string>());
     Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
                             "f.review_state, COALESCE(f.first_raised_at, f.raised_at) FROM flags f JOIN studies s "
-                            "ON s.study_uid = f.study_uid" + where +
+                            "ON s.study_uid = f.study_uid" + in +
                             " ORDER BY f.study_uid, f.seq");
     RecordSet fr(flags);
     for (std::size_t r = 0; r < fr.rowCount(); ++r)
@@ -282,6 +348,16 @@ std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
     r.summary.countedObjects = readCountedObjects(*session_, studyUid);
     r.flags = readFlags(*session_, studyUid);
     return r;
+}
+
+} // namespace fa::store
+
+namespace fa::store {
+
+int StudyStore::activeReferenceTableVersion() {
+    int version = 0;
+    *session_ << "SELECT COALESCE(MAX(version), 0) FROM reference_tables", into(version), now;
+    return version;
 }
 
 } // namespace fa::store

@@ -67,6 +67,48 @@ struct ReferenceTableVersion {
 struct StudyFilter {
     std::string fromDate; // YYYY-MM-DD inclusive, "" for no bound
     std::string toDate;
+    std::string procedureId;  // "" for all
+    std::string device;       // station name or model, exactly
+    std::string operatorName; // part of the operators, case-insensitive (ASCII)
+    std::string flagKind;     // studies with a flag of this kind
+    std::string reviewState;  // studies with a flag in this review state
+    bool flaggedOnly = false;
+    // date, procedure, device, shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy, flags
+    std::string sort = "date";
+    bool descending = false;
+    std::size_t limit = 0, offset = 0; // a page; limit 0 = all
+
+    static StudyFilter between(const std::string& from, const std::string& to) {
+        StudyFilter f;
+        f.fromDate = from;
+        f.toDate = to;
+        return f;
+    }
+};
+
+struct User {
+    std::string username;
+    std::string role; // viewer, reviewer, admin
+    std::string passwordHash;
+    std::string createdAt;
+    bool disabled = false;
+};
+
+struct TrailEntry {
+    std::int64_t id = 0;
+    std::string at; // ISO 8601 UTC
+    std::string username, action, detail, remote;
+};
+
+struct DeviceSummary {
+    std::string device; // station name, else model
+    std::string manufacturer, model;
+    std::string lastObjectAt; // ISO 8601 UTC
+    std::size_t studies = 0, objects = 0, missingDose = 0;
+};
+
+struct FlagReview {
+    std::string studyUid, kind, metric, state, comment, username, at;
 };
 
 // One run of the nightly audit (plugin/NightlyAudit.h), as recorded.
@@ -118,6 +160,7 @@ public:
     // Stores `csv` as the newest (active) version of the reference table; returns its number.
     int addReferenceTable(const std::string& csv, const std::string& source);
     std::optional<ReferenceTableVersion> activeReferenceTable();
+    int activeReferenceTableVersion(); // 0 when there is none
     std::vector<ReferenceTableVersion> referenceTableHistory();
 
     bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
@@ -131,6 +174,24 @@ public:
     std::vector<AuditFinding> auditFindings(std::int64_t runId);
     // A run still "running" whose process is gone is closed as failed with `reason`; returns how many.
     std::size_t closeAbandonedAuditRuns(const std::string& reason);
+
+    // Local users of the web UI (store/Access.cpp).
+    std::optional<User> user(const std::string& username);
+    std::vector<User> users();
+    void addUser(const User& user); // throws fa::Error when the name is taken
+    void updateUser(const User& user);
+    // Who did what, for admins: logins, reviews, table changes, exports.
+    void addTrail(const std::string& username, const std::string& action, const std::string& detail,
+                  const std::string& remote);
+    std::vector<TrailEntry> trail(std::size_t limit, std::size_t offset);
+    // Sets the review state of the study's (kind, metric) flag and records it in its history;
+    // false when the study has no such flag.
+    bool reviewFlag(const FlagReview& review);
+    std::vector<FlagReview> reviews(const std::string& studyUid);
+    // Counts for metrics: flags by kind.
+    std::vector<std::pair<std::string, std::size_t>> flagCounts();
+    // Every device that sent something: last object, counts, studies lacking dose data.
+    std::vector<DeviceSummary> devices();
 
     // Objects reconciliation retrieved that turned out to carry no dose content: not retrieved again.
     void addReconcileSkipped(const std::string& studyUid, const std::string& sopInstanceUid, const std::string& reason);
@@ -147,6 +208,7 @@ public:
     std::vector<KeptFile> keptFiles();
 
     std::vector<StudyRecord> studies(const StudyFilter& filter);
+    std::size_t countStudies(const StudyFilter& filter); // ignoring limit and offset
     std::optional<StudyRecord> study(const std::string& studyUid);
     // The study's objects in order of arrival, with their events, planes and warnings.
     std::vector<DoseObject> objectsOf(const std::string& studyUid);

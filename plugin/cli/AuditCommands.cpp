@@ -22,32 +22,6 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
     return out;
 }
 
-Poco::JSON::Object::Ptr runJson(const store::AuditRun& r) {
-    auto o = jsonObject();
-    o->set("id", static_cast<Poco::Int64>(r.id));
-    o->set("trigger", r.trigger);
-    o->set("period_from", r.periodFrom);
-    o->set("period_to", r.periodTo);
-    o->set("started_at", r.startedAt);
-    o->set("finished_at", r.finishedAt);
-    o->set("outcome", r.outcome);
-    o->set("pacs", r.pacs);
-    o->set("pacs_studies", r.pacsStudies);
-    o->set("pacs_dose_objects", r.pacsDoseObjects);
-    o->set("retrieved", r.retrieved);
-    o->set("retrieve_failed", r.retrieveFailed);
-    o->set("studies", r.studies);
-    o->set("missing_dose", r.missingDose);
-    o->set("new_flags", r.newFlags);
-    Poco::JSON::Array errors;
-    for (const auto& e : r.errors) errors.add(e);
-    o->set("errors", errors);
-    o->set("report_html", r.reportHtml);
-    o->set("report_csv", r.reportCsv);
-    o->set("mailed_to", r.mailedTo);
-    return o;
-}
-
 } // namespace
 
 int auditNightly(const Settings& settings, const AuditOptions& options, std::ostream& out, std::ostream& err) {
@@ -84,7 +58,7 @@ int auditRuns(Pipeline& pipeline, std::size_t limit, bool json, std::ostream& ou
     const auto runs = pipeline.store().auditRuns(limit);
     if (json) {
         Poco::JSON::Array list;
-        for (const auto& r : runs) list.add(runJson(r));
+        for (const auto& r : runs) list.add(auditRunToJson(r));
         list.stringify(out, 2);
         out << "\n";
         return 0;
@@ -108,7 +82,7 @@ int auditShow(Pipeline& pipeline, std::int64_t id, bool json, std::ostream& out,
     }
     const auto findings = pipeline.store().auditFindings(id);
     if (json) {
-        auto o = runJson(*run);
+        auto o = auditRunToJson(*run);
         Poco::JSON::Array list;
         for (const auto& f : findings) {
             auto fo = jsonObject();

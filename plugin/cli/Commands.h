@@ -2,6 +2,7 @@
 #pragma once
 
 #include "plugin/Pipeline.h"
+#include "plugin/Service.h"
 
 #include <cstdint>
 #include <iosfwd>
@@ -23,7 +24,15 @@ struct ListOptions {
 int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out);
 int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostream& out, std::ostream& err);
 
-int serveCommand(const Settings& settings);
+int serveCommand(const Settings& settings, const std::vector<AddonFactory>& addons = {});
+
+// Local users of the web UI. `add` reads the password from standard input when it is not a
+// terminal, else asks twice without echo.
+int userAdd(Pipeline& pipeline, const std::string& name, const std::string& role, std::istream& in, std::ostream& out);
+int userPassword(Pipeline& pipeline, const std::string& name, std::istream& in, std::ostream& out);
+int userList(Pipeline& pipeline, std::ostream& out);
+int userSetRole(Pipeline& pipeline, const std::string& name, const std::string& role, std::ostream& out);
+int userDisable(Pipeline& pipeline, const std::string& name, bool disabled, std::ostream& out);
 // 0 when the service runs and answers C-ECHO, 3 otherwise.
 int status(const Settings& settings, std::ostream& out);
 int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);

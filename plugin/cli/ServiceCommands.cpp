@@ -13,9 +13,9 @@
 
 namespace fa::cli {
 
-int serveCommand(const Settings& settings) {
+int serveCommand(const Settings& settings, const std::vector<AddonFactory>& addons) {
     configureLogging(settings);
-    return serve(settings);
+    return serve(settings, addons);
 }
 
 int status(const Settings& settings, std::ostream& out) {

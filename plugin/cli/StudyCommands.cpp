@@ -67,7 +67,7 @@ std::string parseDateOption(const std::string& option, const std::string& value)
 }
 
 int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
-    const auto records = pipeline.store().studies({options.from, options.to});
+    const auto records = pipeline.store().studies(store::StudyFilter::between(options.from, options.to));
     if (options.json) {
         Poco::JSON::Array list;
         for (const auto& r : records) list.add(studyToJson(r));

@@ -100,6 +100,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("requested_procedure", text(st.requestedProcedure));
     o->set("performed_procedure", text(st.performedProcedure));
     o->set("protocol_name", text(st.protocolName));
+    o->set("operators", text(st.operators));
     Array::Ptr codes = new Array;
     for (const auto& c : st.procedureCodes) codes->add(c);
     o->set("procedure_codes", codes);
@@ -159,5 +160,32 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
     o->set("objects", sources);
     return o;
 }
+
+Poco::JSON::Object::Ptr auditRunToJson(const store::AuditRun& r) {
+    auto o = jsonObject();
+    o->set("id", static_cast<Poco::Int64>(r.id));
+    o->set("trigger", r.trigger);
+    o->set("period_from", r.periodFrom);
+    o->set("period_to", r.periodTo);
+    o->set("started_at", r.startedAt);
+    o->set("finished_at", r.finishedAt);
+    o->set("outcome", r.outcome);
+    o->set("pacs", r.pacs);
+    o->set("pacs_studies", r.pacsStudies);
+    o->set("pacs_dose_objects", r.pacsDoseObjects);
+    o->set("retrieved", r.retrieved);
+    o->set("retrieve_failed", r.retrieveFailed);
+    o->set("studies", r.studies);
+    o->set("missing_dose", r.missingDose);
+    o->set("new_flags", r.newFlags);
+    Poco::JSON::Array errors;
+    for (const auto& e : r.errors) errors.add(e);
+    o->set("errors", errors);
+    o->set("report_html", r.reportHtml);
+    o->set("report_csv", r.reportCsv);
+    o->set("mailed_to", r.mailedTo);
+    return o;
+}
+
 
 } // namespace fa::cli

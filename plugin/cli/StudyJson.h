@@ -14,6 +14,8 @@ Poco::JSON::Object::Ptr jsonObject();
 Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
 Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // The study plus its events and source objects, as `show --json` prints it.
+// An audit run as `audit runs --json` prints it.
+Poco::JSON::Object::Ptr auditRunToJson(const store::AuditRun& run);
 Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects);
 
 } // namespace fa::cli

@@ -2,6 +2,8 @@
 #include "core/Error.h"
 #include "dicom/DcmtkLog.h"
 #include "plugin/Pipeline.h"
+#include "http/WebServer.h"
+#include "plugin/Receiver.h"
 #include "plugin/cli/Commands.h"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +24,25 @@ int main(int argc, char** argv) {
     auto* serveCmd = app.add_subcommand("serve", "receive dose reports and images over DICOM until stopped");
     serveCmd->add_option("--port", port, "DICOM port (default 11112)")->check(CLI::Range(1, 65535));
     serveCmd->add_option("--ae-title", aeTitle, "this service's AE title (default FLUOROAUDIT)");
+    int httpPort = -1;
+    serveCmd->add_option("--http-port", httpPort, "web UI and API port (default 8080; 0: none)")->check(CLI::Range(0, 65535));
+
+    std::string userName, userRole;
+    auto* userCmd = app.add_subcommand("user", "local users of the web UI");
+    userCmd->require_subcommand(1);
+    auto* userAddCmd = userCmd->add_subcommand("add", "add a user (password from standard input, or asked twice)");
+    userAddCmd->add_option("name", userName, "user name")->required();
+    userAddCmd->add_option("--role", userRole, "viewer, reviewer or admin")->required();
+    auto* userListCmd = userCmd->add_subcommand("list", "every user with role and state");
+    auto* userPasswdCmd = userCmd->add_subcommand("passwd", "set a user's password");
+    userPasswdCmd->add_option("name", userName, "user name")->required();
+    auto* userRoleCmd = userCmd->add_subcommand("role", "change a user's role");
+    userRoleCmd->add_option("name", userName, "user name")->required();
+    userRoleCmd->add_option("role", userRole, "viewer, reviewer or admin")->required();
+    auto* userDisableCmd = userCmd->add_subcommand("disable", "stop a user from logging in");
+    userDisableCmd->add_option("name", userName, "user name")->required();
+    auto* userEnableCmd = userCmd->add_subcommand("enable", "let a disabled user log in again");
+    userEnableCmd->add_option("name", userName, "user name")->required();
 
     auto* statusCmd = app.add_subcommand("status", "is the service up? spool, quarantine, last object");
 
@@ -114,7 +135,25 @@ int main(int argc, char** argv) {
             if (auto why = fa::checkAeTitle(aeTitle); !why.empty()) throw fa::Error("--ae-title: " + why);
             settings.listener.aeTitle = aeTitle;
         }
-        if (serveCmd->parsed()) return fa::cli::serveCommand(settings);
+        if (httpPort >= 0) settings.http.port = httpPort;
+        if (serveCmd->parsed()) {
+            std::vector<fa::AddonFactory> addons;
+            if (settings.http.port > 0)
+                addons.push_back([&settings](fa::Receiver& receiver) -> std::unique_ptr<fa::ServiceAddon> {
+                    struct Web : fa::ServiceAddon {
+                        explicit Web(const fa::Settings& s, fa::http::ServiceProbe p) : server(s, std::move(p)) {
+                            server.start();
+                        }
+                        fa::http::WebServer server;
+                    };
+                    fa::http::ServiceProbe probe;
+                    probe.listening = [&receiver] { return receiver.listening(); };
+                    probe.received = [&receiver] { return receiver.received(); };
+                    probe.processingFailures = [&receiver] { return receiver.processingFailures(); };
+                    return std::make_unique<Web>(settings, std::move(probe));
+                });
+            return fa::cli::serveCommand(settings, addons);
+        }
         if (statusCmd->parsed()) return fa::cli::status(settings, std::cout);
         if (quarantineCmd->parsed()) return fa::cli::quarantine(settings, retry, std::cout);
         if (nightlyCmd->parsed()) {
@@ -126,6 +165,12 @@ int main(int argc, char** argv) {
         }
         fa::Pipeline pipeline(settings);
         for (const auto& notice : pipeline.notices()) std::cerr << "fluoroaudit: " << notice << "\n";
+        if (userAddCmd->parsed()) return fa::cli::userAdd(pipeline, userName, userRole, std::cin, std::cerr);
+        if (userListCmd->parsed()) return fa::cli::userList(pipeline, std::cout);
+        if (userPasswdCmd->parsed()) return fa::cli::userPassword(pipeline, userName, std::cin, std::cerr);
+        if (userRoleCmd->parsed()) return fa::cli::userSetRole(pipeline, userName, userRole, std::cout);
+        if (userDisableCmd->parsed()) return fa::cli::userDisable(pipeline, userName, true, std::cout);
+        if (userEnableCmd->parsed()) return fa::cli::userDisable(pipeline, userName, false, std::cout);
         if (importCmd->parsed()) return fa::cli::levelsImport(pipeline, levelsFile, std::cout, std::cerr);
         if (exportCmd->parsed()) return fa::cli::levelsExport(pipeline, exportFile, std::cout);
         if (historyCmd->parsed()) return fa::cli::levelsHistory(pipeline, std::cout);

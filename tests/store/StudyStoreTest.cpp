@@ -107,10 +107,10 @@ TEST(StudyStore, SurvivesReopeningAndFiltersByDate) {
     }
     store::StudyStore s(dir.file("fa.db"));
     EXPECT_EQ(s.studies({}).size(), 2u);
-    const auto march = s.studies({"2026-02-01", "2026-03-31"});
+    const auto march = s.studies(store::StudyFilter::between("2026-02-01", "2026-03-31"));
     ASSERT_EQ(march.size(), 1u);
     EXPECT_EQ(march[0].study.studyUid, "S2");
-    EXPECT_EQ(s.studies({"", "2026-01-15"}).size(), 1u);
+    EXPECT_EQ(s.studies(store::StudyFilter::between("", "2026-01-15")).size(), 1u);
 }
 
 TEST(StudyStore, AFailureHalfwayLeavesNoRows) {

@@ -35,8 +35,9 @@ int freePort() {
 }
 
 ServiceProcess::ServiceProcess(const std::string& binary, const std::string& dataDir, int port,
-                               const std::string& config)
-    : binary_(binary), dataDir_(dataDir), config_(config), logFile_(dataDir + ".serve.log"), port_(port) {
+                               const std::string& config, int httpPort)
+    : binary_(binary), dataDir_(dataDir), config_(config), logFile_(dataDir + ".serve.log"), port_(port),
+      httpPort_(httpPort) {
     dicom::quietDcmtkLog();
     start();
 }
@@ -55,13 +56,13 @@ void ServiceProcess::start() {
         const int out = ::open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         ::dup2(out, 1);
         ::dup2(out, 2);
-        const std::string port = std::to_string(port_);
+        const std::string port = std::to_string(port_), http = std::to_string(httpPort_);
         if (config_.empty())
             ::execl(binary_.c_str(), binary_.c_str(), "--data", dataDir_.c_str(), "serve", "--port", port.c_str(),
-                    static_cast<char*>(nullptr));
+                    "--http-port", http.c_str(), static_cast<char*>(nullptr));
         else
             ::execl(binary_.c_str(), binary_.c_str(), "--data", dataDir_.c_str(), "--config", config_.c_str(),
-                    "serve", "--port", port.c_str(), static_cast<char*>(nullptr));
+                    "serve", "--port", port.c_str(), "--http-port", http.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

@@ -14,7 +14,9 @@ class ServiceProcess {
 public:
     // Starts `binary serve` with --data and --port (and --config when given) and waits until it
     // answers C-ECHO; throws std::runtime_error (with its log) if it does not within 20 s.
-    ServiceProcess(const std::string& binary, const std::string& dataDir, int port, const std::string& config = "");
+    // httpPort 0: no web UI (the default, so that parallel tests do not compete for 8080).
+    ServiceProcess(const std::string& binary, const std::string& dataDir, int port, const std::string& config = "",
+                   int httpPort = 0);
     ~ServiceProcess(); // SIGKILL if still running
 
     // Sends `signal` and waits; returns the exit code (or 128 + signal when killed by it).
@@ -29,6 +31,7 @@ private:
 
     std::string binary_, dataDir_, config_, logFile_;
     int port_;
+    int httpPort_ = 0;
     pid_t pid_ = -1;
 };
 
