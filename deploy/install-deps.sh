@@ -16,6 +16,10 @@ if [ "$(id -u)" -ne 0 ]; then
   exec sudo "$0" "$@"
 fi
 
+# Node.js and npm build the web UI (front-end libraries from the npm registry, at build time only).
+# Debian's packages unless a Node.js with npm is installed already (e.g. from NodeSource).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -91,7 +91,12 @@ private:
     }
 
     void send(Poco::Net::HTTPServerResponse& resp, const ApiResponse& r) {
-        resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
+        const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status);
+        const char* reason = r.status == 422   ? "Unprocessable Entity"
+                             : r.status == 429 ? "Too Many Requests"
+                                               : nullptr;
+        if (reason) resp.setStatusAndReason(status, reason);
+        else resp.setStatusAndReason(status);
         for (const auto& [k, v] : r.headers) {
             if (k == "Set-Cookie") resp.add(k, v);
             else resp.set(k, v);

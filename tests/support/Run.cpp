@@ -27,7 +27,8 @@ std::string quote(const std::string& arg) {
 RunResult run(const std::string& command) {
     TempDir dir;
     const std::string out = dir.file("out"), err = dir.file("err");
-    const int status = std::system((command + " >" + quote(out) + " 2>" + quote(err) + " </dev/null").c_str());
+    // Grouped so that a pipeline inside `command` keeps its own standard input.
+    const int status = std::system(("(" + command + ") >" + quote(out) + " 2>" + quote(err) + " </dev/null").c_str());
     RunResult r;
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.out = slurp(out);

@@ -5,18 +5,50 @@
 #include <iostream>
 #include <string>
 
+namespace {
+
+int usage() {
+    std::cerr << "usage: fa-synth department FOLDER [STUDIES]\n"
+                 "  writes STUDIES (default 140) synthetic RDSRs shaped like the pain-department study\n"
+                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD]\n"
+                 "  writes one RDSR of SHOTS single shots of 0.75 s with that study description\n";
+    return 2;
+}
+
+} // namespace
+
 int main(int argc, char** argv) {
-    if (argc < 3 || std::string(argv[1]) != "department") {
-        std::cerr << "usage: fa-synth department FOLDER [STUDIES]\n"
-                     "  writes STUDIES (default 140) synthetic RDSRs shaped like the pain-department study\n";
-        return 2;
+    if (argc < 3) return usage();
+    const std::string command = argv[1];
+    if (command == "department") {
+        const int n = argc > 3 ? std::atoi(argv[3]) : 140;
+        if (n < 1) {
+            std::cerr << "fa-synth: STUDIES must be a positive number\n";
+            return 2;
+        }
+        const auto studies = fa::synth::writeDepartment(argv[2], n, 20210601u);
+        std::cout << "Wrote " << studies.size() << " dose reports to " << argv[2] << "\n";
+        return 0;
     }
-    const int n = argc > 3 ? std::atoi(argv[3]) : 140;
-    if (n < 1) {
-        std::cerr << "fa-synth: STUDIES must be a positive number\n";
-        return 2;
+    if (command == "report" && argc >= 5) {
+        fa::synth::Report r;
+        r.studyDescription = argv[3];
+        if (argc > 5) r.studyDate = argv[5];
+        const int shots = std::atoi(argv[4]);
+        if (shots < 1) {
+            std::cerr << "fa-synth: SHOTS must be a positive number\n";
+            return 2;
+        }
+        for (int i = 0; i < shots; ++i) {
+            fa::synth::Event e;
+            e.uid = fa::synth::newUid();
+            e.duration_s = 0.75;
+            e.startedAt = r.studyDate + "1015" + (i % 60 < 10 ? "0" : "") + std::to_string(i % 60);
+            r.events.push_back(e);
+        }
+        fa::synth::save(*fa::synth::buildReport(r), argv[2]);
+        std::cout << "Wrote " << argv[2] << " (study " << r.studyUid << ")\n";
+        return 0;
     }
-    const auto studies = fa::synth::writeDepartment(argv[2], n, 20210601u);
-    std::cout << "Wrote " << studies.size() << " dose reports to " << argv[2] << "\n";
-    return 0;
+    return usage();
 }

@@ -1,0 +1,451 @@
+// The REST API of a real `fluoroaudit serve`, over HTTP, for every route and each role.
+#include "tests/support/Run.h"
+#include "tests/support/ServiceProcess.h"
+#include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
+
+#include "dcmtk/dcmdata/dcdeftag.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+namespace fa {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using test::quote;
+
+struct Reply {
+    int status = 0;
+    std::string body;
+    std::string setCookie, contentType, retryAfter, disposition;
+
+    Object::Ptr object() const { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
+    Array::Ptr array() const { return Poco::JSON::Parser().parse(body).extract<Array::Ptr>(); }
+    std::string error() const { return object()->getValue<std::string>("error"); }
+};
+
+struct Client {
+    int port = 0;
+    std::string cookie, csrf;
+
+    Reply call(const std::string& method, const std::string& path, const std::string& body = "",
+               bool withCsrf = true) const {
+        Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+        session.setTimeout(Poco::Timespan(20, 0));
+        Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+        if (!cookie.empty()) req.set("Cookie", "fa_session=" + cookie);
+        if (withCsrf && !csrf.empty()) req.set("X-CSRF-Token", csrf);
+        if (!body.empty()) {
+            req.setContentType("application/json");
+            req.setContentLength(static_cast<std::streamsize>(body.size()));
+        }
+        session.sendRequest(req) << body;
+        Poco::Net::HTTPResponse resp;
+        std::istream& in = session.receiveResponse(resp);
+        Reply r;
+        r.status = resp.getStatus();
+        Poco::StreamCopier::copyToString(in, r.body);
+        r.setCookie = resp.get("Set-Cookie", "");
+        r.contentType = resp.getContentType();
+        r.retryAfter = resp.get("Retry-After", "");
+        r.disposition = resp.get("Content-Disposition", "");
+        return r;
+    }
+    Reply get(const std::string& path) const { return call("GET", path); }
+};
+
+
+class WebApi : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new test::TempDir;
+        const std::string data = dir_->file("data");
+        const std::string config = dir_->file("fa.ini");
+        std::ofstream(config) << "[privacy]\nstore_patient_identifiers = true\n[audit]\nschedule = false\n";
+        std::filesystem::create_directories(dir_->file("in"));
+        // Three root-prf studies (level 18 shots): 30 and 40 shots are flagged, 10 is not.
+        int i = 0;
+        for (int shots : {30, 40, 10}) {
+            synth::Report r;
+            r.studyDate = "2026112" + std::to_string(i);
+            r.patientName = "Zhang^Wei";
+            r.patientId = "PID-" + std::to_string(i);
+            for (int e = 0; e < shots; ++e) {
+                synth::Event ev;
+                ev.uid = synth::newUid();
+                ev.duration_s = 0.75;
+                r.events.push_back(ev);
+            }
+            auto file = synth::buildReport(r);
+            file->getDataset()->putAndInsertString(DCM_OperatorsName, i == 1 ? "Wang^Li" : "Chen^Jie");
+            synth::save(*file, dir_->file("in/r" + std::to_string(i) + ".dcm"));
+            uids_.push_back(r.studyUid);
+            ++i;
+        }
+        const std::string fa = quote(FA_BINARY) + " --data " + quote(data) + " --config " + quote(config) + " ";
+        ASSERT_EQ(test::run(fa + "ingest " + quote(dir_->file("in"))).exitCode, 0);
+        for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
+                 {"alice", "admin"}, {"rita", "reviewer"}, {"victor", "viewer"}, {"olga", "viewer"}})
+            ASSERT_EQ(test::run("echo " + name + "-password-1 | " + fa + "user add " + name + " --role " + role).exitCode, 0);
+        ASSERT_EQ(test::run(fa + "audit nightly --date 2026-11-21").exitCode, 0);
+        httpPort_ = test::freePort();
+        service_ = new test::ServiceProcess(FA_BINARY, data, test::freePort(), config, httpPort_);
+        admin_ = login("alice");
+        reviewer_ = login("rita");
+        viewer_ = login("victor");
+    }
+    static void TearDownTestSuite() {
+        delete service_;
+        delete dir_;
+    }
+
+    static Client login(const std::string& name) {
+        Client c;
+        c.port = httpPort_;
+        const auto r = c.call("POST", "/api/login", "{\"username\":\"" + name + "\",\"password\":\"" + name + "-password-1\"}");
+        EXPECT_EQ(r.status, 200) << r.body;
+        const auto start = r.setCookie.find("fa_session=") + 11;
+        c.cookie = r.setCookie.substr(start, r.setCookie.find(';', start) - start);
+        c.csrf = r.object()->getValue<std::string>("csrf_token");
+        return c;
+    }
+    static Client anonymous() {
+        Client c;
+        c.port = httpPort_;
+        return c;
+    }
+
+    static test::TempDir* dir_;
+    static test::ServiceProcess* service_;
+    static int httpPort_;
+    static Client admin_, reviewer_, viewer_;
+    static std::vector<std::string> uids_;
+};
+
+test::TempDir* WebApi::dir_ = nullptr;
+test::ServiceProcess* WebApi::service_ = nullptr;
+int WebApi::httpPort_ = 0;
+Client WebApi::admin_, WebApi::reviewer_, WebApi::viewer_;
+std::vector<std::string> WebApi::uids_;
+
+TEST_F(WebApi, HealthAndMetricsAnswerAnyoneEverythingElseRefusesAnAnonymousCaller) {
+    const auto health = anonymous().get("/api/health");
+    EXPECT_EQ(health.status, 200) << health.body;
+    EXPECT_EQ(health.object()->getValue<std::string>("status"), "ok");
+    EXPECT_EQ(health.body.find("Zhang"), std::string::npos);
+    const auto metrics = anonymous().get("/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_NE(metrics.contentType.find("text/plain"), std::string::npos);
+    EXPECT_NE(metrics.body.find("fluoroaudit_flags{kind=\"above-reference\"} 3"), std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find("fluoroaudit_flags{kind=\"investigation\"} 3"), std::string::npos) << metrics.body;
+    EXPECT_NE(metrics.body.find("fluoroaudit_objects_received_total 0"), std::string::npos);
+    EXPECT_NE(metrics.body.find("fluoroaudit_quarantine_objects 0"), std::string::npos);
+
+    const std::vector<std::pair<std::string, std::string>> routes{
+        {"GET", "/api/session"}, {"POST", "/api/logout"}, {"GET", "/api/studies"}, {"GET", "/api/studies/" + uids_[0]},
+        {"POST", "/api/studies/" + uids_[0] + "/reviews"}, {"GET", "/api/flags"}, {"GET", "/api/levels"},
+        {"PUT", "/api/levels"}, {"GET", "/api/levels/history"}, {"GET", "/api/levels/history/1"},
+        {"POST", "/api/levels/restore"}, {"GET", "/api/stats"}, {"GET", "/api/stats/monthly"},
+        {"GET", "/api/export/studies.csv"}, {"GET", "/api/export/flags.csv"}, {"GET", "/api/devices"},
+        {"GET", "/api/audit-runs"}, {"GET", "/api/audit-runs/1"}, {"GET", "/api/users"}, {"POST", "/api/users"},
+        {"PATCH", "/api/users/olga"}, {"GET", "/api/audit-trail"}, {"GET", "/api/settings"}};
+    for (const auto& [method, path] : routes) {
+        const auto r = anonymous().call(method, path, method == "GET" ? "" : "{}");
+        EXPECT_EQ(r.status, 401) << method << " " << path << ": " << r.body;
+        EXPECT_EQ(r.error(), "log in first (POST /api/login)") << method << " " << path;
+    }
+    const auto unknown = admin_.get("/api/nothing-here");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_NE(unknown.error().find("no such API route: GET /api/nothing-here"), std::string::npos);
+}
+
+TEST_F(WebApi, LoginSetsAStrictHttpOnlyCookieAndAWrongPasswordIsRefused) {
+    Client c = anonymous();
+    const auto wrong = c.call("POST", "/api/login", "{\"username\":\"olga\",\"password\":\"not-her-password\"}");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(wrong.error(), "wrong user name or password");
+    EXPECT_TRUE(wrong.setCookie.empty());
+    const auto nobody = c.call("POST", "/api/login", "{\"username\":\"nobody\",\"password\":\"whatever-it-is\"}");
+    EXPECT_EQ(nobody.status, 401);
+    EXPECT_EQ(nobody.error(), "wrong user name or password");
+    const auto malformed = c.call("POST", "/api/login", "{\"username\":\"olga\"");
+    EXPECT_EQ(malformed.status, 400);
+    EXPECT_NE(malformed.error().find("not valid JSON"), std::string::npos);
+
+    const auto ok = c.call("POST", "/api/login", "{\"username\":\"olga\",\"password\":\"olga-password-1\"}");
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    EXPECT_NE(ok.setCookie.find("HttpOnly"), std::string::npos) << ok.setCookie;
+    EXPECT_NE(ok.setCookie.find("SameSite=Strict"), std::string::npos);
+    EXPECT_EQ(ok.setCookie.find("Secure"), std::string::npos) << "not over plain HTTP";
+    EXPECT_EQ(ok.object()->getValue<std::string>("role"), "viewer");
+    Client olga = login("olga");
+    EXPECT_EQ(olga.get("/api/session").object()->getValue<std::string>("username"), "olga");
+    // Logging out needs the CSRF token too, and ends the session.
+    EXPECT_EQ(olga.call("POST", "/api/logout", "", false).status, 403);
+    EXPECT_EQ(olga.call("POST", "/api/logout").status, 204);
+    const auto after = olga.get("/api/studies");
+    EXPECT_EQ(after.status, 401);
+    EXPECT_NE(after.error().find("the session has ended"), std::string::npos);
+}
+
+TEST_F(WebApi, ViewersReadWithoutPatientIdentifiersAndCannotChangeAnything) {
+    const auto list = viewer_.get("/api/studies");
+    ASSERT_EQ(list.status, 200) << list.body;
+    EXPECT_EQ(list.object()->getValue<int>("total"), 3);
+    EXPECT_EQ(list.body.find("Zhang"), std::string::npos);
+    EXPECT_EQ(list.body.find("PID-"), std::string::npos);
+    const auto one = viewer_.get("/api/studies/" + uids_[0]);
+    ASSERT_EQ(one.status, 200);
+    EXPECT_TRUE(one.object()->isNull("patient_name"));
+    EXPECT_EQ(one.body.find("Zhang"), std::string::npos);
+    const auto csv = viewer_.get("/api/export/studies.csv");
+    EXPECT_EQ(csv.status, 200);
+    EXPECT_EQ(csv.body.find("Zhang"), std::string::npos);
+    EXPECT_EQ(csv.body.find("patient_name"), std::string::npos);
+
+    const auto review = viewer_.call("POST", "/api/studies/" + uids_[0] + "/reviews",
+                                     "{\"kind\":\"above-reference\",\"metric\":\"shots\",\"state\":\"acknowledged\"}");
+    EXPECT_EQ(review.status, 403);
+    EXPECT_EQ(review.error(), "this needs the reviewer role; victor is viewer");
+    EXPECT_EQ(viewer_.call("PUT", "/api/levels", "{\"csv\":\"x\"}").status, 403);
+    EXPECT_EQ(viewer_.call("POST", "/api/levels/restore", "{\"version\":1}").status, 403);
+    for (const char* path : {"/api/users", "/api/audit-trail", "/api/settings"}) {
+        const auto r = viewer_.get(path);
+        EXPECT_EQ(r.status, 403) << path;
+        EXPECT_EQ(r.error(), "this needs the admin role; victor is viewer") << path;
+    }
+    EXPECT_EQ(viewer_.call("POST", "/api/users", "{\"username\":\"x\",\"role\":\"admin\",\"password\":\"0123456789\"}").status,
+              403);
+    EXPECT_EQ(viewer_.call("PATCH", "/api/users/victor", "{\"role\":\"admin\"}").status, 403);
+}
+
+TEST_F(WebApi, StudiesFilterSortAndPage) {
+    const auto flagged = reviewer_.get("/api/studies?flagged=true&sort=shots&order=desc");
+    ASSERT_EQ(flagged.status, 200) << flagged.body;
+    auto studies = flagged.object()->getArray("studies");
+    ASSERT_EQ(studies->size(), 2u);
+    EXPECT_EQ(studies->getObject(0)->getValue<std::string>("study_uid"), uids_[1]); // 40 shots first
+    EXPECT_EQ(studies->getObject(0)->getValue<std::string>("patient_name"), "Zhang^Wei"); // reviewers see it
+    const auto investigation = reviewer_.get("/api/studies?flag_kind=investigation");
+    EXPECT_EQ(investigation.object()->getValue<int>("total"), 1);
+    const auto byOperator = reviewer_.get("/api/studies?operator=wang");
+    ASSERT_EQ(byOperator.object()->getValue<int>("total"), 1) << byOperator.body;
+    EXPECT_EQ(byOperator.object()->getArray("studies")->getObject(0)->getValue<std::string>("operators"), "Wang Li");
+    const auto page = reviewer_.get("/api/studies?page_size=2&page=2&sort=date");
+    EXPECT_EQ(page.object()->getValue<int>("total"), 3);
+    ASSERT_EQ(page.object()->getArray("studies")->size(), 1u);
+    EXPECT_EQ(page.object()->getArray("studies")->getObject(0)->getValue<std::string>("study_uid"), uids_[2]);
+    const auto dates = reviewer_.get("/api/studies?from=2026-11-21&to=2026-11-22&device=CARM1&procedure=root-prf");
+    EXPECT_EQ(dates.object()->getValue<int>("total"), 2);
+    const auto badDate = reviewer_.get("/api/studies?from=21.11.2026");
+    EXPECT_EQ(badDate.status, 400);
+    EXPECT_EQ(badDate.error(), "'from' must be a date YYYY-MM-DD, not '21.11.2026'");
+    const auto badSort = reviewer_.get("/api/studies?sort=patient");
+    EXPECT_EQ(badSort.status, 400);
+    const auto missing = reviewer_.get("/api/studies/1.2.3.4");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.error(), "no study 1.2.3.4");
+    const auto flags = viewer_.get("/api/flags?kind=investigation");
+    ASSERT_EQ(flags.array()->size(), 3u);
+    EXPECT_EQ(flags.array()->getObject(0)->getValue<std::string>("study_uid"), uids_[1]);
+    const auto flagCsv = viewer_.get("/api/export/flags.csv");
+    EXPECT_EQ(flagCsv.status, 200);
+    EXPECT_NE(flagCsv.disposition.find("fluoroaudit-flags.csv"), std::string::npos);
+    EXPECT_NE(flagCsv.body.find(uids_[1] + ",root-prf,investigation,shots,40,36,"), std::string::npos) << flagCsv.body;
+}
+
+TEST_F(WebApi, AReviewNeedsTheCsrfTokenAndIsKeptWithItsHistory) {
+    const std::string path = "/api/studies/" + uids_[0] + "/reviews";
+    const std::string body = "{\"kind\":\"above-reference\",\"metric\":\"shots\",\"state\":\"justified\",\"comment\":\"obese patient\"}";
+    const auto noToken = reviewer_.call("POST", path, body, false);
+    EXPECT_EQ(noToken.status, 403);
+    EXPECT_EQ(noToken.error(), "missing or wrong X-CSRF-Token header (reload the page)");
+    Client forged = reviewer_;
+    forged.csrf = admin_.csrf;
+    EXPECT_EQ(forged.call("POST", path, body).status, 403);
+
+    const auto badState = reviewer_.call("POST", path, "{\"kind\":\"above-reference\",\"metric\":\"shots\",\"state\":\"fine\"}");
+    EXPECT_EQ(badState.status, 400);
+    EXPECT_EQ(badState.error(), "'state' is one of acknowledged, justified, action-required");
+    const auto noComment =
+        reviewer_.call("POST", path, "{\"kind\":\"above-reference\",\"metric\":\"shots\",\"state\":\"justified\"}");
+    EXPECT_EQ(noComment.status, 400);
+    EXPECT_EQ(noComment.error(), "a comment is needed to mark a flag justified");
+    const auto noFlag = reviewer_.call("POST", path, "{\"kind\":\"substantial\",\"metric\":\"kar_mgy\",\"state\":\"acknowledged\"}");
+    EXPECT_EQ(noFlag.status, 404);
+    EXPECT_EQ(noFlag.error(), "study " + uids_[0] + " has no substantial flag for kar_mgy");
+
+    const auto ok = reviewer_.call("POST", path, body);
+    ASSERT_EQ(ok.status, 200) << ok.body;
+    const auto study = viewer_.get("/api/studies/" + uids_[0]).object();
+    auto flags = study->getArray("flags");
+    bool found = false;
+    for (std::size_t i = 0; i < flags->size(); ++i) {
+        auto f = flags->getObject(static_cast<unsigned>(i));
+        if (f->getValue<std::string>("metric") == "shots") {
+            EXPECT_EQ(f->getValue<std::string>("review_state"), "justified");
+            found = true;
+        } else {
+            EXPECT_EQ(f->getValue<std::string>("review_state"), "unreviewed");
+        }
+    }
+    EXPECT_TRUE(found);
+    auto reviews = study->getArray("reviews");
+    ASSERT_EQ(reviews->size(), 1u);
+    EXPECT_EQ(reviews->getObject(0)->getValue<std::string>("username"), "rita");
+    EXPECT_EQ(reviews->getObject(0)->getValue<std::string>("comment"), "obese patient");
+    const auto unreviewed = viewer_.get("/api/studies?review_state=justified");
+    EXPECT_EQ(unreviewed.object()->getValue<int>("total"), 1);
+
+    const auto trail = admin_.get("/api/audit-trail").array();
+    bool logged = false;
+    for (std::size_t i = 0; i < trail->size(); ++i) {
+        auto t = trail->getObject(static_cast<unsigned>(i));
+        if (t->getValue<std::string>("action") == "review" && t->getValue<std::string>("username") == "rita" &&
+            t->getValue<std::string>("detail") == uids_[0] + " above-reference shots: justified — obese patient")
+            logged = true;
+    }
+    EXPECT_TRUE(logged) << admin_.get("/api/audit-trail").body;
+}
+
+TEST_F(WebApi, TheReferenceTableIsValidatedReplacedAndRestoredWithWhoAndWhen) {
+    const auto active = viewer_.get("/api/levels").object();
+    const int version = active->getValue<int>("version");
+    const std::string csv = active->getValue<std::string>("csv");
+    EXPECT_GT(active->getArray("rows")->size(), 5u);
+
+    Object bad;
+    bad.set("csv", "procedure_id,name,match,device,shots\nroot-prf,Root,nerve root,,-3\n");
+    std::ostringstream badBody;
+    bad.stringify(badBody);
+    const auto refused = reviewer_.call("PUT", "/api/levels", badBody.str());
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    const auto problem = refused.object()->getArray("problems")->getObject(0);
+    EXPECT_EQ(problem->getValue<int>("line"), 2);
+    EXPECT_EQ(problem->getValue<std::string>("column"), "shots");
+    EXPECT_EQ(viewer_.get("/api/levels").object()->getValue<int>("version"), version);
+
+    Object good;
+    good.set("csv", csv);
+    good.set("file_name", "department.csv");
+    std::ostringstream goodBody;
+    good.stringify(goodBody);
+    const auto replaced = reviewer_.call("PUT", "/api/levels", goodBody.str());
+    ASSERT_EQ(replaced.status, 200) << replaced.body;
+    EXPECT_EQ(replaced.object()->getValue<int>("version"), version + 1);
+    const auto history = viewer_.get("/api/levels/history").array();
+    ASSERT_GE(history->size(), 2u);
+    bool who = false;
+    for (std::size_t i = 0; i < history->size(); ++i)
+        if (history->getObject(static_cast<unsigned>(i))->getValue<std::string>("source") == "uploaded department.csv by rita")
+            who = !history->getObject(static_cast<unsigned>(i))->getValue<std::string>("activated_at").empty();
+    EXPECT_TRUE(who) << viewer_.get("/api/levels/history").body;
+    EXPECT_EQ(viewer_.get("/api/levels/history/1").object()->getValue<int>("version"), 1);
+    EXPECT_EQ(viewer_.get("/api/levels/history/99").status, 404);
+    const auto restored = admin_.call("POST", "/api/levels/restore", "{\"version\":1}");
+    ASSERT_EQ(restored.status, 200) << restored.body;
+    EXPECT_EQ(restored.object()->getValue<int>("version"), version + 2);
+    EXPECT_NE(viewer_.get("/api/levels").object()->getValue<std::string>("source").find("version 1 restored by alice"),
+              std::string::npos);
+}
+
+TEST_F(WebApi, StatisticsDevicesAndAuditRuns) {
+    const auto stats = viewer_.get("/api/stats").array();
+    bool shots = false;
+    for (std::size_t i = 0; i < stats->size(); ++i) {
+        auto r = stats->getObject(static_cast<unsigned>(i));
+        if (r->getValue<std::string>("procedure_id") == "root-prf" && r->getValue<std::string>("metric") == "shots") {
+            shots = true;
+            EXPECT_EQ(r->getValue<int>("n"), 3);
+            EXPECT_EQ(r->getValue<double>("median"), 30);
+            EXPECT_EQ(r->getArray("values")->size(), 3u);
+        }
+    }
+    EXPECT_TRUE(shots) << viewer_.get("/api/stats").body;
+    const auto monthly = viewer_.get("/api/stats/monthly").array();
+    ASSERT_GT(monthly->size(), 0u);
+    EXPECT_EQ(monthly->getObject(0)->getValue<std::string>("month"), "2026-11");
+    const auto devices = viewer_.get("/api/devices").array();
+    ASSERT_EQ(devices->size(), 1u);
+    EXPECT_EQ(devices->getObject(0)->getValue<std::string>("device"), "CARM1");
+    EXPECT_EQ(devices->getObject(0)->getValue<int>("studies"), 3);
+    EXPECT_FALSE(devices->getObject(0)->getValue<std::string>("last_object_at").empty());
+    const auto runs = viewer_.get("/api/audit-runs").array();
+    ASSERT_EQ(runs->size(), 1u);
+    EXPECT_EQ(runs->getObject(0)->getValue<std::string>("outcome"), "ok");
+    const auto run = viewer_.get("/api/audit-runs/1");
+    EXPECT_EQ(run.status, 200);
+    EXPECT_TRUE(run.object()->has("findings"));
+    EXPECT_EQ(viewer_.get("/api/audit-runs/7").status, 404);
+}
+
+TEST_F(WebApi, AdminsManageUsersAndADisabledUserIsLoggedOut) {
+    const auto weak = admin_.call("POST", "/api/users", "{\"username\":\"peter\",\"role\":\"viewer\",\"password\":\"short\"}");
+    EXPECT_EQ(weak.status, 400);
+    EXPECT_EQ(weak.error(), "a password has at least 10 characters");
+    const auto badRole = admin_.call("POST", "/api/users", "{\"username\":\"peter\",\"role\":\"boss\",\"password\":\"peter-password-1\"}");
+    EXPECT_EQ(badRole.status, 400);
+    const auto added = admin_.call("POST", "/api/users", "{\"username\":\"peter\",\"role\":\"viewer\",\"password\":\"peter-password-1\"}");
+    ASSERT_EQ(added.status, 201) << added.body;
+    EXPECT_EQ(added.body.find("password"), std::string::npos);
+    const auto again = admin_.call("POST", "/api/users", "{\"username\":\"peter\",\"role\":\"viewer\",\"password\":\"peter-password-1\"}");
+    EXPECT_EQ(again.status, 409);
+    Client peter = login("peter");
+    EXPECT_EQ(peter.get("/api/users").status, 403);
+    ASSERT_EQ(admin_.call("PATCH", "/api/users/peter", "{\"role\":\"reviewer\"}").status, 200);
+    EXPECT_EQ(peter.get("/api/session").object()->getValue<std::string>("role"), "reviewer");
+    ASSERT_EQ(admin_.call("PATCH", "/api/users/peter", "{\"disabled\":true}").status, 200);
+    EXPECT_EQ(peter.get("/api/studies").status, 401);
+    const auto refused = anonymous().call("POST", "/api/login", "{\"username\":\"peter\",\"password\":\"peter-password-1\"}");
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_EQ(admin_.call("PATCH", "/api/users/alice", "{\"role\":\"viewer\"}").status, 400);
+    EXPECT_EQ(admin_.call("PATCH", "/api/users/nobody", "{\"role\":\"viewer\"}").status, 404);
+    const auto users = admin_.get("/api/users");
+    EXPECT_EQ(users.status, 200);
+    EXPECT_EQ(users.body.find("pbkdf2"), std::string::npos);
+    const auto settings = admin_.get("/api/settings");
+    EXPECT_EQ(settings.status, 200);
+    EXPECT_EQ(settings.object()->getValue<int>("session_idle_minutes"), 30);
+
+    EXPECT_EQ(anonymous().call("POST", "/api/login", "{\"username\":\"alice\",\"password\":\"wrong-password\"}").status, 401);
+    EXPECT_EQ(viewer_.get("/api/export/flags.csv").status, 200);
+    const std::string trail = admin_.get("/api/audit-trail?page_size=1000").body;
+    for (const char* action : {"\"login\"", "\"login-failed\"", "\"user-add\"", "\"user-change\"", "\"export\""})
+        EXPECT_NE(trail.find(std::string("\"action\":") + action), std::string::npos) << action;
+}
+
+TEST(WebApiThrottle, RepeatedFailedLoginsAreThrottled) {
+    test::TempDir dir;
+    const std::string fa = quote(FA_BINARY) + " --data " + quote(dir.file("data")) + " ";
+    ASSERT_EQ(test::run("echo mallory-password-1 | " + fa + "user add mallory --role viewer").exitCode, 0);
+    const int http = test::freePort();
+    test::ServiceProcess service(FA_BINARY, dir.file("data"), test::freePort(), "", http);
+    Client c;
+    c.port = http;
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(c.call("POST", "/api/login", "{\"username\":\"mallory\",\"password\":\"guess-" + std::to_string(i) + "\"}")
+                      .status,
+                  401);
+    const auto blocked = c.call("POST", "/api/login", "{\"username\":\"mallory\",\"password\":\"mallory-password-1\"}");
+    EXPECT_EQ(blocked.status, 429) << blocked.body;
+    EXPECT_EQ(blocked.retryAfter, "30");
+    EXPECT_EQ(blocked.error(), "too many failed logins: try again in 30 s");
+}
+
+} // namespace
+} // namespace fa

@@ -1,0 +1,87 @@
+// English and Simplified Chinese. Keys are grouped by page.
+import i18next from 'i18next';
+
+const en = {
+  nav: { worklist: 'Worklist', procedures: 'Procedures', levels: 'Reference levels', devices: 'Devices',
+    audit: 'Audit runs', admin: 'Users & settings' },
+  login: { title: 'Log in to fluoroaudit', username: 'User name', password: 'Password', submit: 'Log in',
+    logout: 'Log out', failed: 'Login failed: {{message}}' },
+  common: { from: 'From', to: 'To', apply: 'Apply', all: 'all', none: 'None', save: 'Save', cancel: 'Cancel',
+    loading: 'Loading…', error: 'Error: {{message}}', exportCsv: 'Export CSV', date: 'Date', study: 'Study',
+    procedure: 'Procedure', device: 'Device', operator: 'Operator', description: 'Description', value: 'Value',
+    level: 'Level', metric: 'Metric', comment: 'Comment', state: 'Review', kind: 'Flag', user: 'User', at: 'When',
+    back: 'Back to the worklist', yes: 'yes', no: 'no' },
+  metric: { shots: 'Shots', fluoro_time_s: 'Fluoroscopy time (s)', exposure_time_s: 'Exposure time (s)',
+    dap_gycm2: 'DAP (Gy·cm²)', kar_mgy: 'Ka,r (mGy)' },
+  kind: { 'above-reference': 'above reference level', investigation: 'above investigation level',
+    substantial: 'substantial dose', cumulative: 'cumulative patient dose' },
+  state: { unreviewed: 'unreviewed', acknowledged: 'acknowledged', justified: 'justified',
+    'action-required': 'action required' },
+  worklist: { title: 'Flagged studies', flags: 'Flags', review: 'Review', reviewTitle: 'Review a flag of {{study}}',
+    flag: 'Flag', reviewed: 'Review saved', empty: 'No flagged studies match.', count: '{{count}} studies' },
+  study: { title: 'Study', summary: 'Summary against the reference levels', chart: 'Events over time',
+    cumulativeDap: 'Cumulative DAP (Gy·cm²)', cumulativeTime: 'Cumulative exposure time (s)', events: 'Events',
+    warnings: 'Data-quality warnings', history: 'Review history', flags: 'Flags', type: 'Type', plane: 'Plane',
+    start: 'Start', protocol: 'Protocol', duration: 'Duration (s)', source: 'Source', accession: 'Accession number',
+    patient: 'Patient', noEvents: 'This study has no event list (vendor summary or totals only).' },
+  procedures: { title: 'Procedures', metric: 'Metric', distribution: 'Distribution per procedure',
+    trend: 'Monthly median', legendLevel: 'reference level', legendDrl: 'suggested local DRL (75th percentile)',
+    median: 'Median', p75: '75th percentile', n: 'Studies', suggested: 'Suggested local DRL' },
+  levels: { title: 'Reference levels', version: 'Active version {{version}}, {{when}} ({{source}})',
+    edit: 'Edit the table (CSV)', upload: 'or upload a CSV file', save: 'Validate and activate',
+    saved: 'Version {{version}} is active; every study was evaluated again.', problems: 'Not activated: {{message}}',
+    history: 'Earlier versions', restore: 'Restore', source: 'Source' },
+  devices: { title: 'Devices', lastObject: 'Last object received', studies: 'Studies', objects: 'Objects',
+    missing: 'Studies without dose data' },
+  audit: { title: 'Nightly audit runs', run: 'Run', trigger: 'Trigger', period: 'Period', outcome: 'Outcome',
+    retrieved: 'Retrieved', missing: 'Missing dose', newFlags: 'New flags', errors: 'Errors', studies: 'Studies' },
+  admin: { users: 'Users', add: 'Add a user', role: 'Role', disabled: 'Disabled', created: 'Created',
+    disable: 'Disable', enable: 'Enable', trail: 'Audit trail', action: 'Action', detail: 'Detail', remote: 'From',
+    settings: 'Settings', added: 'User {{name}} added' },
+};
+
+const zh = {
+  nav: { worklist: '待审清单', procedures: '手术类型', levels: '参考水平', devices: '设备', audit: '夜间审计', admin: '用户与设置' },
+  login: { title: '登录 fluoroaudit', username: '用户名', password: '密码', submit: '登录', logout: '退出登录',
+    failed: '登录失败：{{message}}' },
+  common: { from: '起始日期', to: '截止日期', apply: '应用', all: '全部', none: '无', save: '保存', cancel: '取消',
+    loading: '加载中…', error: '错误：{{message}}', exportCsv: '导出 CSV', date: '日期', study: '检查', procedure: '手术类型',
+    device: '设备', operator: '操作者', description: '描述', value: '数值', level: '水平', metric: '指标', comment: '备注',
+    state: '审核', kind: '标记', user: '用户', at: '时间', back: '返回待审清单', yes: '是', no: '否' },
+  metric: { shots: '曝光次数', fluoro_time_s: '透视时间（秒）', exposure_time_s: '曝光时间（秒）', dap_gycm2: 'DAP（Gy·cm²）',
+    kar_mgy: 'Ka,r（mGy）' },
+  kind: { 'above-reference': '超过参考水平', investigation: '超过调查水平', substantial: '大剂量', cumulative: '患者累积剂量' },
+  state: { unreviewed: '未审核', acknowledged: '已知悉', justified: '合理', 'action-required': '需采取措施' },
+  worklist: { title: '已标记的检查', flags: '标记', review: '审核', reviewTitle: '审核 {{study}} 的标记', flag: '标记',
+    reviewed: '审核已保存', empty: '没有符合条件的已标记检查。', count: '{{count}} 项检查' },
+  study: { title: '检查', summary: '与参考水平对比', chart: '照射事件时间线', cumulativeDap: '累积 DAP（Gy·cm²）',
+    cumulativeTime: '累积曝光时间（秒）', events: '照射事件', warnings: '数据质量警告', history: '审核记录', flags: '标记',
+    type: '类型', plane: '平面', start: '开始', protocol: '协议', duration: '时长（秒）', source: '来源', accession: '检查号',
+    patient: '患者', noEvents: '该检查没有事件列表（仅有厂商汇总或总计）。' },
+  procedures: { title: '手术类型', metric: '指标', distribution: '各手术类型的分布', trend: '月度中位数', legendLevel: '参考水平',
+    legendDrl: '建议的本地 DRL（第 75 百分位数）', median: '中位数', p75: '第 75 百分位数', n: '检查数', suggested: '建议的本地 DRL' },
+  levels: { title: '参考水平', version: '当前版本 {{version}}，{{when}}（{{source}}）', edit: '编辑表格（CSV）', upload: '或上传 CSV 文件',
+    save: '校验并启用', saved: '版本 {{version}} 已启用，所有检查已重新评估。', problems: '未启用：{{message}}', history: '历史版本',
+    restore: '恢复', source: '来源' },
+  devices: { title: '设备', lastObject: '最近接收', studies: '检查数', objects: '对象数', missing: '缺少剂量数据的检查' },
+  audit: { title: '夜间审计记录', run: '编号', trigger: '触发方式', period: '期间', outcome: '结果', retrieved: '已取回',
+    missing: '缺少剂量', newFlags: '新标记', errors: '错误', studies: '检查数' },
+  admin: { users: '用户', add: '添加用户', role: '角色', disabled: '已停用', created: '创建时间', disable: '停用', enable: '启用',
+    trail: '审计轨迹', action: '操作', detail: '详情', remote: '来源地址', settings: '设置', added: '已添加用户 {{name}}' },
+};
+
+export async function initI18n() {
+  const stored = localStorage.getItem('fa-language');
+  const lng = stored || ((navigator.language || 'en').startsWith('zh') ? 'zh' : 'en');
+  document.documentElement.lang = lng === 'zh' ? 'zh-CN' : 'en';
+  await i18next.init({ lng, fallbackLng: 'en',
+    resources: { en: { translation: en }, zh: { translation: zh } }, interpolation: { escapeValue: false } });
+}
+
+export const t = (key, options) => i18next.t(key, options);
+export const language = () => i18next.language;
+export async function setLanguage(lng) {
+  localStorage.setItem('fa-language', lng);
+  await i18next.changeLanguage(lng);
+  document.documentElement.lang = lng === 'zh' ? 'zh-CN' : 'en';
+}

@@ -1,0 +1,485 @@
+// fluoroaudit web UI: worklist of flagged studies, study detail, procedures against reference
+// levels, the reference-level table, devices, audit runs, users and settings.
+import { TabulatorFull as Tabulator } from 'tabulator-tables';
+import 'tabulator-tables/dist/css/tabulator_simple.min.css';
+import { Chart, registerables } from 'chart.js';
+import { BoxPlotController, BoxAndWiskers } from '@sgratzl/chartjs-chart-boxplot';
+import './style.css';
+import { api, get, query, setCsrf } from './api.js';
+import { h, clear, message, fmt } from './dom.js';
+import { initI18n, t, language, setLanguage } from './i18n.js';
+
+Chart.register(...registerables, BoxPlotController, BoxAndWiskers);
+
+const app = document.getElementById('app');
+let session = null;
+const charts = [];
+const METRICS = ['shots', 'fluoro_time_s', 'exposure_time_s', 'dap_gycm2', 'kar_mgy'];
+const STATES = ['acknowledged', 'justified', 'action-required'];
+const KINDS = ['above-reference', 'investigation', 'substantial', 'cumulative'];
+const rank = (role) => ({ viewer: 1, reviewer: 2, admin: 3 }[role] || 0);
+
+function when(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(language() === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone: session ? session.time_zone : undefined, dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+function table(el, options) {
+  return new Tabulator(el, { layout: 'fitDataStretch', pagination: true, paginationSize: 25,
+    placeholder: t('common.none'), ...options });
+}
+
+function flagText(f) {
+  return `${t(`metric.${f.metric}`)} ${fmt(f.value)} > ${fmt(f.level)} (${t(`kind.${f.kind}`)}, ${t(`state.${f.review_state}`)})`;
+}
+
+function section(title, ...content) { return h('section', {}, h('h2', {}, title), ...content); }
+
+// -- shell ------------------------------------------------------------------------------------------
+
+const pages = {
+  worklist: { path: '', render: worklist },
+  procedures: { path: 'procedures', render: procedures },
+  levels: { path: 'levels', render: levels },
+  devices: { path: 'devices', render: devices },
+  audit: { path: 'audit', render: auditRuns },
+  admin: { path: 'admin', render: admin, role: 'admin' },
+};
+
+function renderShell() {
+  const top = document.getElementById('top');
+  top.hidden = !session;
+  const nav = clear(document.getElementById('nav'));
+  if (!session) return;
+  for (const [key, page] of Object.entries(pages)) {
+    if (page.role && rank(session.role) < rank(page.role)) continue;
+    nav.append(h('a', { href: `#/${page.path}`, 'data-page': key }, t(`nav.${key}`)));
+  }
+  document.getElementById('who').textContent = `${session.username} (${session.role})`;
+  document.getElementById('logout').textContent = t('login.logout');
+  document.getElementById('language').value = language();
+}
+
+async function route() {
+  while (charts.length) charts.pop().destroy();
+  clear(app);
+  renderShell();
+  if (!session) return loginPage();
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [first, ...rest] = hash.split('/');
+  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${first}`);
+  try {
+    if (first === 'study' && rest.length) return await study(decodeURIComponent(rest.join('/')));
+    const page = Object.values(pages).find((p) => p.path === first) || pages.worklist;
+    await page.render();
+  } catch (e) {
+    app.append(message(t('common.error', { message: e.message }), 'error'));
+  }
+}
+
+function loginPage() {
+  const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const status = h('div', {});
+  const form = h('form', { className: 'login', onsubmit: async (e) => {
+    e.preventDefault();
+    clear(status);
+    try {
+      session = await api('POST', '/api/login', { username: user.value, password: password.value });
+      setCsrf(session.csrf_token);
+      route();
+    } catch (err) {
+      status.append(message(t('login.failed', { message: err.message }), 'error'));
+    }
+  } },
+  h('h1', {}, t('login.title')),
+  h('label', { for: 'username' }, t('login.username')), user,
+  h('label', { for: 'password' }, t('login.password')), password,
+  h('button', { type: 'submit' }, t('login.submit')), status,
+  h('select', { 'aria-label': 'Language', onchange: async (e) => { await setLanguage(e.target.value); route(); } },
+    h('option', { value: 'en', selected: language() === 'en' }, 'English'),
+    h('option', { value: 'zh', selected: language() === 'zh' }, '简体中文')));
+  app.append(form);
+  user.focus();
+}
+
+// -- worklist ---------------------------------------------------------------------------------------
+
+function reviewDialog(studyUid, flags, onDone) {
+  const flagSelect = h('select', { name: 'flag' }, flags.map((f, i) => h('option', { value: i }, flagText(f))));
+  const stateSelect = h('select', { name: 'state' }, STATES.map((s) => h('option', { value: s }, t(`state.${s}`))));
+  const comment = h('textarea', { name: 'comment', rows: 3 });
+  const status = h('div', {});
+  const dialog = h('dialog', { className: 'review' },
+    h('form', { method: 'dialog', onsubmit: async (e) => {
+      e.preventDefault();
+      const f = flags[Number(flagSelect.value)];
+      try {
+        await api('POST', `/api/studies/${encodeURIComponent(studyUid)}/reviews`,
+          { kind: f.kind, metric: f.metric, state: stateSelect.value, comment: comment.value });
+        dialog.close();
+        dialog.remove();
+        onDone();
+      } catch (err) {
+        clear(status).append(message(err.message, 'error'));
+      }
+    } },
+    h('h3', {}, t('worklist.reviewTitle', { study: studyUid })),
+    h('label', {}, t('worklist.flag'), flagSelect),
+    h('label', {}, t('common.state'), stateSelect),
+    h('label', {}, t('common.comment'), comment), status,
+    h('div', { className: 'buttons' },
+      h('button', { type: 'submit', className: 'primary' }, t('common.save')),
+      h('button', { type: 'button', onclick: () => { dialog.close(); dialog.remove(); } }, t('common.cancel')))));
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
+function filterForm(fields, values, onApply) {
+  const inputs = {};
+  const form = h('form', { className: 'filters', onsubmit: (e) => {
+    e.preventDefault();
+    const v = {};
+    for (const [k, el] of Object.entries(inputs)) v[k] = el.value;
+    onApply(v);
+  } });
+  for (const f of fields) {
+    const el = f.options
+      ? h('select', { name: f.name }, h('option', { value: '' }, t('common.all')),
+        f.options.map(([value, label]) => h('option', { value, selected: values[f.name] === value }, label)))
+      : h('input', { name: f.name, type: f.type || 'text', value: values[f.name] || '' });
+    inputs[f.name] = el;
+    form.append(h('label', {}, f.label, el));
+  }
+  form.append(h('button', { type: 'submit' }, t('common.apply')));
+  return form;
+}
+
+const worklistFilter = { review_state: '' };
+
+async function worklist() {
+  const [levelTable, deviceList] = await Promise.all([get('/api/levels'), get('/api/devices')]);
+  const fields = [
+    { name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
+    { name: 'procedure', label: t('common.procedure'), options: levelTable.rows.map((r) => [r.procedure_id, r.procedure_id]).concat([['unclassified', 'unclassified']]) },
+    { name: 'device', label: t('common.device'), options: deviceList.map((d) => [d.device, d.device]) },
+    { name: 'operator', label: t('common.operator') },
+    { name: 'flag_kind', label: t('common.kind'), options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
+    { name: 'review_state', label: t('common.state'), options: ['unreviewed', ...STATES].map((s) => [s, t(`state.${s}`)]) },
+  ];
+  const holder = h('div', { id: 'worklist-table' });
+  const count = h('p', { className: 'muted', id: 'worklist-count' });
+  const exportLink = h('a', { className: 'button', id: 'export-studies' }, t('common.exportCsv'));
+  app.append(h('h1', {}, t('worklist.title')),
+    filterForm(fields, worklistFilter, (v) => { Object.assign(worklistFilter, v); load(); }), count, holder,
+    h('p', {}, exportLink));
+  const canReview = rank(session.role) >= rank('reviewer');
+  const grid = table(holder, {
+    index: 'study_uid',
+    layout: 'fitColumns',
+    initialSort: [],
+    columns: [
+      { title: t('common.date'), field: 'study_date', sorter: 'string', width: 110 },
+      { title: t('common.description'), field: 'study_description', widthGrow: 2, formatter: (cell) => {
+        const row = cell.getRow().getData();
+        return h('a', { href: `#/study/${encodeURIComponent(row.study_uid)}` }, row.study_description || row.study_uid);
+      } },
+      { title: t('common.procedure'), field: 'procedure_id' },
+      { title: t('common.device'), field: 'device_label' },
+      { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, formatter: (cell) =>
+        h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
+      { title: t('common.state'), field: 'unreviewed', sorter: 'number', formatter: (cell) => {
+        const n = cell.getValue();
+        return h('span', { className: n ? 'badge unreviewed' : 'badge done' }, n ? `${n} ${t('state.unreviewed')}` : t('state.acknowledged'));
+      } },
+      ...(canReview ? [{ title: '', field: 'study_uid', headerSort: false, width: 100, formatter: (cell) =>
+        h('button', { type: 'button', className: 'review-button', onclick: () => {
+          const row = cell.getRow().getData();
+          reviewDialog(row.study_uid, row.flags, () => { app.append(message(t('worklist.reviewed'))); load(); });
+        } }, t('worklist.review')) }] : []),
+    ],
+  });
+  async function load() {
+    const params = { ...worklistFilter, flagged: 'true', sort: 'flags', page_size: 1000 };
+    exportLink.href = `/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`;
+    const data = await get(`/api/studies${query(params)}`);
+    const rows = data.studies.map((s) => ({ ...s,
+      device_label: s.device.station || s.device.model || '',
+      unreviewed: s.flags.filter((f) => f.review_state === 'unreviewed').length }));
+    count.textContent = t('worklist.count', { count: data.total });
+    grid.setData(rows);
+  }
+  grid.on('tableBuilt', load);
+}
+
+// -- study ------------------------------------------------------------------------------------------
+
+async function study(uid) {
+  const [s, levelTable] = await Promise.all([get(`/api/studies/${encodeURIComponent(uid)}`), get('/api/levels')]);
+  const row = levelTable.rows.find((r) => r.procedure_id === s.procedure_id);
+  const values = { shots: s.irradiation_events, fluoro_time_s: s.fluoro_time_s, exposure_time_s: s.exposure_time_s,
+    dap_gycm2: s.dap_total_gycm2, kar_mgy: s.kar_total_mgy };
+  const summary = h('table', { className: 'summary' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('common.metric')), h('th', {}, t('common.value')), h('th', {}, t('common.level')), h('th', {}, t('worklist.flags')))),
+    h('tbody', {}, METRICS.map((m) => {
+      const flags = s.flags.filter((f) => f.metric === m);
+      return h('tr', { className: flags.length ? 'above' : '' }, h('td', {}, t(`metric.${m}`)), h('td', { className: 'n' }, fmt(values[m])),
+        h('td', { className: 'n' }, row ? fmt(row[m]) : ''), h('td', {}, flags.map((f) => flagText(f)).join('; ')));
+    })));
+  const facts = h('dl', { className: 'facts' },
+    h('dt', {}, t('common.date')), h('dd', {}, `${s.study_date || ''} ${s.study_time || ''}`),
+    h('dt', {}, t('common.description')), h('dd', {}, s.study_description || ''),
+    h('dt', {}, t('common.procedure')), h('dd', {}, `${s.procedure_id || ''} ${s.procedure_name || ''}`),
+    h('dt', {}, t('common.device')), h('dd', {}, [s.device.manufacturer, s.device.model, s.device.station].filter(Boolean).join(' ')),
+    h('dt', {}, t('common.operator')), h('dd', {}, s.operators || ''),
+    h('dt', {}, t('study.accession')), h('dd', {}, s.accession_number || ''),
+    h('dt', {}, t('study.source')), h('dd', {}, s.source || ''),
+    ...(s.patient_name || s.patient_id ? [h('dt', {}, t('study.patient')), h('dd', {}, [s.patient_name, s.patient_id].filter(Boolean).join(', '))] : []));
+  const reviewButton = rank(session.role) >= rank('reviewer') && s.flags.length
+    ? h('button', { type: 'button', className: 'review-button', onclick: () => reviewDialog(s.study_uid, s.flags, () => route()) }, t('worklist.review'))
+    : null;
+  app.append(h('p', {}, h('a', { href: '#/' }, t('common.back'))),
+    h('h1', {}, `${t('study.title')} ${s.study_description || s.study_uid}`), facts,
+    section(t('study.summary'), summary, reviewButton));
+
+  const events = s.events || [];
+  if (events.length) {
+    const start = events.map((e) => Date.parse(e.started_at)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b)[0];
+    let dap = 0, time = 0;
+    const points = events.map((e, i) => {
+      dap += e.dap_gycm2 || 0;
+      time += e.exposure_time_s ?? e.irradiation_duration_s ?? 0;
+      const at = Date.parse(e.started_at);
+      return { x: Number.isNaN(at) || start === undefined ? i : (at - start) / 60000, dap, time };
+    });
+    const canvas = h('canvas', { id: 'events-chart', height: 110 });
+    app.append(section(t('study.chart'), h('div', { className: 'chart' }, canvas)));
+    charts.push(new Chart(canvas, { type: 'line', data: { datasets: [
+      { label: t('study.cumulativeDap'), data: points.map((p) => ({ x: p.x, y: p.dap })), yAxisID: 'dap', stepped: true, borderColor: '#1565c0' },
+      { label: t('study.cumulativeTime'), data: points.map((p) => ({ x: p.x, y: p.time })), yAxisID: 'time', stepped: true, borderColor: '#ef6c00' },
+    ] }, options: { animation: false, parsing: false, scales: {
+      x: { type: 'linear', title: { display: true, text: 'min' } },
+      dap: { position: 'left', title: { display: true, text: 'Gy·cm²' } },
+      time: { position: 'right', title: { display: true, text: 's' }, grid: { drawOnChartArea: false } } } } }));
+    const eventsHolder = h('div', { id: 'events-table' });
+    app.append(section(t('study.events'), eventsHolder));
+    table(eventsHolder, { data: events, columns: [
+      { title: t('study.start'), field: 'started_at' }, { title: t('study.type'), field: 'type' },
+      { title: t('study.plane'), field: 'plane' }, { title: t('study.protocol'), field: 'protocol' },
+      { title: t('metric.dap_gycm2'), field: 'dap_gycm2', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+      { title: t('metric.kar_mgy'), field: 'kar_mgy', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+      { title: t('study.duration'), field: 'irradiation_duration_s', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+      { title: 'kV', field: 'kvp_kv', hozAlign: 'right' }, { title: 'mA', field: 'tube_current_ma', hozAlign: 'right' } ] });
+  } else {
+    app.append(section(t('study.events'), message(t('study.noEvents'))));
+  }
+  app.append(section(t('study.warnings'), s.warnings.length
+    ? h('ul', {}, s.warnings.map((w) => h('li', {}, `${w.message}${w.count > 1 ? ` (×${w.count})` : ''}`)))
+    : h('p', { className: 'muted' }, t('common.none'))));
+  app.append(section(t('study.history'), s.reviews.length
+    ? h('table', { className: 'history' }, h('tbody', {}, s.reviews.map((r) => h('tr', {},
+      h('td', {}, when(r.at)), h('td', {}, r.username), h('td', {}, `${t(`kind.${r.kind}`)} · ${t(`metric.${r.metric}`)}`),
+      h('td', {}, t(`state.${r.state}`)), h('td', {}, r.comment)))))
+    : h('p', { className: 'muted' }, t('common.none'))));
+}
+
+// -- procedures -------------------------------------------------------------------------------------
+
+// Horizontal marks per category: the reference level and the suggested local DRL.
+const levelMarks = {
+  id: 'levelMarks',
+  afterDatasetsDraw(chart, args, options) {
+    const { ctx, scales: { x, y } } = chart;
+    (options.marks || []).forEach((m, i) => {
+      const center = x.getPixelForValue(i);
+      const half = (x.width / Math.max(1, chart.data.labels.length)) * 0.42;
+      for (const [value, color, dash] of [[m.level, '#c62828', []], [m.drl, '#2e7d32', [5, 4]]]) {
+        if (value === null || value === undefined) continue;
+        const py = y.getPixelForValue(value);
+        ctx.save();
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 2.5;
+        ctx.setLineDash(dash);
+        ctx.beginPath();
+        ctx.moveTo(center - half, py);
+        ctx.lineTo(center + half, py);
+        ctx.stroke();
+        ctx.restore();
+      }
+    });
+  },
+};
+
+let procedureMetric = 'dap_gycm2';
+
+async function procedures() {
+  const [stats, monthly] = await Promise.all([get('/api/stats'), get('/api/stats/monthly')]);
+  const select = h('select', { id: 'metric', onchange: (e) => { procedureMetric = e.target.value; route(); } },
+    METRICS.map((m) => h('option', { value: m, selected: m === procedureMetric }, t(`metric.${m}`))));
+  const rows = stats.filter((r) => r.metric === procedureMetric);
+  const box = h('canvas', { id: 'box-chart', height: 120 });
+  const trend = h('canvas', { id: 'trend-chart', height: 90 });
+  app.append(h('h1', {}, t('procedures.title')), h('label', {}, t('procedures.metric'), select),
+    section(t('procedures.distribution'), h('p', { className: 'legend' },
+      h('span', { className: 'level' }, t('procedures.legendLevel')), h('span', { className: 'drl' }, t('procedures.legendDrl'))),
+    h('div', { className: 'chart' }, box)));
+  charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map((r) => `${r.procedure_id} (n=${r.n})`), datasets: [{
+    label: t(`metric.${procedureMetric}`), data: rows.map((r) => r.values), backgroundColor: 'rgba(21,101,192,0.25)',
+    borderColor: '#1565c0', outlierBackgroundColor: '#1565c0', itemRadius: 2, itemStyle: 'circle', itemBackgroundColor: 'rgba(21,101,192,0.5)' }] },
+  options: { animation: false, plugins: { levelMarks: { marks: rows.map((r) => ({ level: r.level, drl: r.suggested_drl })) } } },
+  plugins: [levelMarks] }));
+  const statsTable = h('div', { id: 'stats-table' });
+  app.append(statsTable);
+  table(statsTable, { data: rows, pagination: false, columns: [
+    { title: t('common.procedure'), field: 'procedure_id' }, { title: t('procedures.n'), field: 'n', hozAlign: 'right' },
+    { title: t('procedures.median'), field: 'median', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+    { title: t('procedures.p75'), field: 'p75', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+    { title: t('common.level'), field: 'level', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+    { title: t('procedures.suggested'), field: 'suggested_drl', hozAlign: 'right',
+      formatter: (c) => (c.getValue() === null ? c.getRow().getData().no_suggestion_because : fmt(c.getValue())) } ] });
+  const months = [...new Set(monthly.map((m) => m.month))].sort();
+  const byProcedure = {};
+  for (const m of monthly.filter((x) => x.metric === procedureMetric)) (byProcedure[m.procedure_id] ||= {})[m.month] = m.median;
+  app.append(section(t('procedures.trend'), h('div', { className: 'chart' }, trend)));
+  charts.push(new Chart(trend, { type: 'line', data: { labels: months, datasets: Object.entries(byProcedure).map(([p, v]) => ({
+    label: p, data: months.map((m) => v[m] ?? null), spanGaps: true })) }, options: { animation: false } }));
+}
+
+// -- reference levels -------------------------------------------------------------------------------
+
+async function levels() {
+  const [active, history] = await Promise.all([get('/api/levels'), get('/api/levels/history')]);
+  const canEdit = rank(session.role) >= rank('reviewer');
+  const editor = h('textarea', { id: 'levels-csv', rows: 14, spellcheck: 'false', readonly: !canEdit }, active.csv);
+  const status = h('div', { id: 'levels-status' });
+  let fileName = '';
+  const upload = h('input', { type: 'file', id: 'levels-file', accept: '.csv,text/csv', onchange: async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    fileName = file.name;
+    editor.value = await file.text();
+    await save();
+  } });
+  async function save() {
+    clear(status);
+    try {
+      const r = await api('PUT', '/api/levels', { csv: editor.value, file_name: fileName || undefined });
+      status.append(message(t('levels.saved', { version: r.version })));
+      setTimeout(route, 1500);
+    } catch (err) {
+      status.append(message(t('levels.problems', { message: err.message }), 'error'));
+      if (err.body && err.body.problems)
+        status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => h('li', {}, p.message))));
+    }
+  }
+  app.append(h('h1', {}, t('levels.title')),
+    h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at), source: active.source })),
+    section(t('levels.edit'), editor, canEdit ? h('div', { className: 'buttons' },
+      h('button', { type: 'button', id: 'levels-save', className: 'primary', onclick: () => { fileName = ''; save(); } }, t('levels.save')),
+      h('label', {}, t('levels.upload'), upload)) : null, status));
+  const historyHolder = h('div', { id: 'levels-history' });
+  app.append(section(t('levels.history'), historyHolder));
+  table(historyHolder, { data: history, columns: [
+    { title: '#', field: 'version', width: 60 }, { title: t('common.at'), field: 'activated_at', formatter: (c) => when(c.getValue()) },
+    { title: t('levels.source'), field: 'source' },
+    ...(canEdit ? [{ title: '', field: 'version', headerSort: false, formatter: (c) => (c.getValue() === active.version ? '' :
+      h('button', { type: 'button', onclick: async () => {
+        try { await api('POST', '/api/levels/restore', { version: c.getValue() }); route(); } catch (err) { app.append(message(err.message, 'error')); }
+      } }, t('levels.restore'))) }] : []) ] });
+}
+
+// -- devices, audit runs ----------------------------------------------------------------------------
+
+async function devices() {
+  const list = await get('/api/devices');
+  const holder = h('div', { id: 'devices-table' });
+  app.append(h('h1', {}, t('devices.title')), holder);
+  table(holder, { data: list, columns: [
+    { title: t('common.device'), field: 'device' }, { title: 'Manufacturer', field: 'manufacturer' }, { title: 'Model', field: 'model' },
+    { title: t('devices.lastObject'), field: 'last_object_at', formatter: (c) => when(c.getValue()) },
+    { title: t('devices.studies'), field: 'studies', hozAlign: 'right' }, { title: t('devices.objects'), field: 'objects', hozAlign: 'right' },
+    { title: t('devices.missing'), field: 'studies_without_dose_data', hozAlign: 'right' } ] });
+}
+
+async function auditRuns() {
+  const list = await get('/api/audit-runs');
+  const holder = h('div', { id: 'audit-table' });
+  app.append(h('h1', {}, t('audit.title')), holder);
+  table(holder, { data: list, columns: [
+    { title: t('audit.run'), field: 'id', width: 70 }, { title: t('audit.trigger'), field: 'trigger' },
+    { title: t('audit.period'), field: 'period_from', formatter: (c) => { const r = c.getRow().getData(); return r.period_from === r.period_to ? r.period_from : `${r.period_from} – ${r.period_to}`; } },
+    { title: t('common.at'), field: 'started_at', formatter: (c) => when(c.getValue()) },
+    { title: t('audit.outcome'), field: 'outcome', formatter: (c) => h('span', { className: `badge ${c.getValue()}` }, c.getValue()) },
+    { title: t('audit.studies'), field: 'studies', hozAlign: 'right' }, { title: t('audit.retrieved'), field: 'retrieved', hozAlign: 'right' },
+    { title: t('audit.missing'), field: 'missing_dose', hozAlign: 'right' }, { title: t('audit.newFlags'), field: 'new_flags', hozAlign: 'right' },
+    { title: t('audit.errors'), field: 'errors', formatter: (c) => c.getValue().join('; ') } ] });
+}
+
+// -- administration ---------------------------------------------------------------------------------
+
+async function admin() {
+  const [users, trail, settings] = await Promise.all([get('/api/users'), get('/api/audit-trail'), get('/api/settings')]);
+  const usersHolder = h('div', { id: 'users-table' });
+  const status = h('div', {});
+  const name = h('input', { name: 'new-username', required: true });
+  const role = h('select', { name: 'new-role' }, ['viewer', 'reviewer', 'admin'].map((r) => h('option', { value: r }, r)));
+  const password = h('input', { name: 'new-password', type: 'password', autocomplete: 'new-password', required: true });
+  const form = h('form', { className: 'filters', onsubmit: async (e) => {
+    e.preventDefault();
+    try {
+      await api('POST', '/api/users', { username: name.value, role: role.value, password: password.value });
+      route();
+    } catch (err) { clear(status).append(message(err.message, 'error')); }
+  } }, h('label', {}, t('login.username'), name), h('label', {}, t('admin.role'), role),
+  h('label', {}, t('login.password'), password), h('button', { type: 'submit' }, t('admin.add')));
+  app.append(h('h1', {}, t('nav.admin')), section(t('admin.users'), usersHolder, h('h3', {}, t('admin.add')), form, status));
+  table(usersHolder, { data: users, columns: [
+    { title: t('common.user'), field: 'username' },
+    { title: t('admin.role'), field: 'role', formatter: (c) => {
+      const u = c.getRow().getData();
+      return h('select', { onchange: async (e) => { try { await api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { role: e.target.value }); } catch (err) { clear(status).append(message(err.message, 'error')); } } },
+        ['viewer', 'reviewer', 'admin'].map((r) => h('option', { value: r, selected: r === u.role }, r)));
+    } },
+    { title: t('admin.created'), field: 'created_at', formatter: (c) => when(c.getValue()) },
+    { title: t('admin.disabled'), field: 'disabled', formatter: (c) => {
+      const u = c.getRow().getData();
+      return h('button', { type: 'button', onclick: async () => {
+        try { await api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { disabled: !u.disabled }); route(); } catch (err) { clear(status).append(message(err.message, 'error')); }
+      } }, u.disabled ? t('admin.enable') : t('admin.disable'));
+    } } ] });
+  const trailHolder = h('div', { id: 'trail-table' });
+  app.append(section(t('admin.trail'), trailHolder));
+  table(trailHolder, { data: trail, columns: [
+    { title: t('common.at'), field: 'at', formatter: (c) => when(c.getValue()) }, { title: t('common.user'), field: 'username' },
+    { title: t('admin.action'), field: 'action' }, { title: t('admin.detail'), field: 'detail' }, { title: t('admin.remote'), field: 'remote' } ] });
+  app.append(section(t('admin.settings'), h('dl', { className: 'facts' },
+    Object.entries(settings).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, Array.isArray(v) ? v.join(', ') : String(v))]))));
+}
+
+// -- start ------------------------------------------------------------------------------------------
+
+async function start() {
+  await initI18n();
+  document.getElementById('language').addEventListener('change', async (e) => { await setLanguage(e.target.value); route(); });
+  document.getElementById('logout').addEventListener('click', async () => {
+    try { await api('POST', '/api/logout'); } catch { /* the session may have ended already */ }
+    session = null;
+    setCsrf('');
+    location.hash = '#/';
+    route();
+  });
+  window.addEventListener('fa-logged-out', () => { session = null; route(); });
+  window.addEventListener('hashchange', route);
+  try {
+    session = await get('/api/session');
+    setCsrf(session.csrf_token);
+  } catch {
+    session = null;
+  }
+  route();
+}
+
+start();

@@ -1,0 +1,175 @@
+// Browser tests of the web UI: a real `fluoroaudit serve` with a generated department, Debian's
+// Chromium driven by playwright-core. Screenshots go to FA_ARTEFACTS (build/<preset>/artefacts).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const binary = process.env.FA_BINARY;
+const synth = process.env.FA_SYNTH;
+const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
+const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
+const passwords = { alice: 'alice-admin-pass', rita: 'rita-reviewer-pass', victor: 'victor-viewer-pass' };
+
+let work, service, base, browser;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+function fa(args, input) {
+  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8' });
+}
+
+async function waitForHealth() {
+  for (let i = 0; i < 100; ++i) {
+    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('fluoroaudit serve did not answer /api/health');
+}
+
+before(async () => {
+  assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
+  work = mkdtempSync(join(tmpdir(), 'fa-ui-'));
+  mkdirSync(artefacts, { recursive: true });
+  execFileSync(synth, ['department', join(work, 'dept'), '40']);
+  execFileSync(synth, ['report', join(work, 'dept', 'markup.dcm'), '<script>alert(1)</script> Spinal nerve root pulsed RF <b>bold</b>', '30', '20210701']);
+  execFileSync(synth, ['report', join(work, 'dept', 'high-1.dcm'), 'Spinal nerve root pulsed RF', '40', '20210702']);
+  execFileSync(synth, ['report', join(work, 'dept', 'high-2.dcm'), 'Plasma ablation of the posterior ramus', '35', '20210703']);
+  fa(['ingest', join(work, 'dept')]);
+  fa(['user', 'add', 'alice', '--role', 'admin'], `${passwords.alice}\n`);
+  fa(['user', 'add', 'rita', '--role', 'reviewer'], `${passwords.rita}\n`);
+  fa(['user', 'add', 'victor', '--role', 'viewer'], `${passwords.victor}\n`);
+  const [dicomPort, httpPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${httpPort}`;
+  service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
+    { stdio: 'ignore' });
+  await waitForHealth();
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (service) service.kill('SIGTERM');
+  if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
+});
+
+async function newPage() {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss(); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Refused requests (401, 422) are logged by Chromium as failed loads: expected, not a problem.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`); });
+  page.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`loaded from elsewhere: ${r.url()}`); });
+  return { page, problems };
+}
+
+async function login(page, user) {
+  await page.goto(`${base}/`);
+  await page.fill('#username', user);
+  await page.fill('#password', passwords[user]);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#nav a');
+}
+
+test('a reviewer reviews a flag from the worklist and sees it acknowledged; the admin sees it in the audit trail', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'rita');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  const rows = await page.locator('#worklist-table .tabulator-row').count();
+  assert.ok(rows >= 2, `the worklist lists flagged studies (${rows})`);
+  await page.screenshot({ path: join(artefacts, 'ui-1-worklist.png'), fullPage: true });
+  // Unreviewed first; review the first row's first flag.
+  const firstRow = page.locator('#worklist-table .tabulator-row').first();
+  const description = (await firstRow.locator('a').first().textContent()).trim();
+  await firstRow.locator('button.review-button').click();
+  await page.selectOption('dialog.review select[name=state]', 'acknowledged');
+  await page.fill('dialog.review textarea[name=comment]', 'complex anatomy, discussed with the operator');
+  await page.screenshot({ path: join(artefacts, 'ui-2-review-dialog.png') });
+  await page.click('dialog.review button.primary');
+  await page.waitForSelector('text=Review saved');
+  // The study page shows the review in its history.
+  await page.locator('#worklist-table .tabulator-row a', { hasText: description }).first().click();
+  await page.waitForSelector('text=Review history');
+  const history = await page.locator('table.history').textContent();
+  assert.match(history, /rita/);
+  assert.match(history, /acknowledged/);
+  assert.match(history, /complex anatomy/);
+  await page.screenshot({ path: join(artefacts, 'ui-3-study.png'), fullPage: true });
+  await page.click('#logout');
+  await page.waitForSelector('form.login');
+
+  await login(page, 'alice');
+  await page.click('#nav a[data-page=admin]');
+  await page.waitForSelector('#trail-table .tabulator-row');
+  const trail = await page.locator('#trail-table').textContent();
+  assert.match(trail, /review/);
+  assert.match(trail, /acknowledged — complex anatomy/);
+  assert.match(trail, /rita/);
+  await page.screenshot({ path: join(artefacts, 'ui-4-audit-trail.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('the language switches to Simplified Chinese', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.selectOption('#language', 'zh');
+  await page.waitForSelector('#nav a:has-text("待审清单")');
+  assert.equal(await page.locator('h1').first().textContent(), '已标记的检查');
+  await page.click('#nav a[data-page=procedures]');
+  await page.waitForSelector('#box-chart');
+  await page.screenshot({ path: join(artefacts, 'ui-5-procedures-zh.png'), fullPage: true });
+  await page.selectOption('#language', 'en');
+  assert.deepEqual(problems, []);
+});
+
+test('an uploaded table with an error shows the error and changes nothing', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'alice');
+  await page.click('#nav a[data-page=levels]');
+  await page.waitForSelector('#levels-csv');
+  const before = await page.locator('p.muted').first().textContent();
+  const csv = 'procedure_id,name,match,device,shots,fluoro_time_s,exposure_time_s,dap_gycm2,kar_mgy\n' +
+    'root-prf,Spinal nerve root pulsed RF,nerve root,,18,14,14,-2,\n';
+  await page.setInputFiles('#levels-file', { name: 'department-levels.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForSelector('ul.problems li');
+  const problemsText = await page.locator('ul.problems').textContent();
+  assert.match(problemsText, /line 2, column dap_gycm2/);
+  await page.screenshot({ path: join(artefacts, 'ui-6-levels-error.png'), fullPage: true });
+  await page.reload();
+  await page.waitForSelector('#levels-csv');
+  assert.equal(await page.locator('p.muted').first().textContent(), before);
+  assert.deepEqual(problems, []);
+});
+
+test('markup in a study description shows as text and never runs', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'rita');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  const link = page.locator('#worklist-table a', { hasText: '<script>alert(1)</script>' });
+  assert.equal(await link.count(), 1, 'the description is shown with its markup as text');
+  assert.equal(await page.locator('#worklist-table b').count(), 0, 'no element was made from the description');
+  await link.click();
+  await page.waitForSelector('dl.facts');
+  assert.match(await page.locator('h1').textContent(), /<script>alert\(1\)<\/script> Spinal nerve root pulsed RF <b>bold<\/b>/);
+  await page.screenshot({ path: join(artefacts, 'ui-7-markup-as-text.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('a viewer sees no patient identifiers and no review button', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  assert.equal(await page.locator('button.review-button').count(), 0);
+  assert.equal(await page.locator('#nav a[data-page=admin]').count(), 0);
+  assert.deepEqual(problems, []);
+});
