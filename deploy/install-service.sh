@@ -10,6 +10,10 @@ bin=build/release/bin/fluoroaudit
 [ -x "$bin" ] || { echo "install-service: build first: cmake --workflow --preset release" >&2; exit 2; }
 
 install -m 0755 "$bin" /usr/local/bin/fluoroaudit
+# The web UI, built beside the binary; found from /usr/local/bin through ../share/fluoroaudit/web.
+rm -rf /usr/local/share/fluoroaudit/web
+install -d -m 0755 /usr/local/share/fluoroaudit/web
+cp -r build/release/bin/web/. /usr/local/share/fluoroaudit/web/
 install -d -m 0755 /usr/local/share/doc/fluoroaudit
 install -m 0644 README.md docs/*.md /usr/local/share/doc/fluoroaudit/
 getent group fluoroaudit >/dev/null || groupadd --system fluoroaudit
@@ -33,3 +37,5 @@ if [ -d /run/systemd/system ]; then
 else
   echo "install-service: systemd is not running here; start it with: systemctl enable --now fluoroaudit"
 fi
+echo "install-service: create the first web UI administrator with:"
+echo "  sudo -u fluoroaudit /usr/local/bin/fluoroaudit --config /etc/fluoroaudit/fluoroaudit.ini user add NAME --role admin"
