@@ -9,7 +9,11 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
@@ -445,6 +449,40 @@ TEST(WebApiThrottle, RepeatedFailedLoginsAreThrottled) {
     EXPECT_EQ(blocked.status, 429) << blocked.body;
     EXPECT_EQ(blocked.retryAfter, "30");
     EXPECT_EQ(blocked.error(), "too many failed logins: try again in 30 s");
+}
+
+TEST(WebApiHttps, WithACertificateItServesHttpsAndTheCookieIsSecure) {
+    test::TempDir dir;
+    const std::string cert = dir.file("cert.pem"), key = dir.file("key.pem"), config = dir.file("fa.ini");
+    ASSERT_EQ(test::run("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 2 -keyout " + quote(key) +
+                        " -out " + quote(cert))
+                  .exitCode,
+              0);
+    std::ofstream(config) << "[http]\ncertificate = " << cert << "\nprivate_key = " << key << "\n";
+    const std::string fa = quote(FA_BINARY) + " --data " + quote(dir.file("data")) + " --config " + quote(config) + " ";
+    ASSERT_EQ(test::run("echo tls-user-password | " + fa + "user add tls --role viewer").exitCode, 0);
+    const int http = test::freePort();
+    test::ServiceProcess service(FA_BINARY, dir.file("data"), test::freePort(), config, http);
+
+    Poco::Net::initializeSSL();
+    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "", cert,
+                                                             Poco::Net::Context::VERIFY_RELAXED, 9, false);
+    Poco::Net::HTTPSClientSession session("localhost", static_cast<Poco::UInt16>(http), context);
+    Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/api/login", Poco::Net::HTTPMessage::HTTP_1_1);
+    const std::string body = "{\"username\":\"tls\",\"password\":\"tls-user-password\"}";
+    req.setContentType("application/json");
+    req.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(req) << body;
+    Poco::Net::HTTPResponse resp;
+    std::string answer;
+    Poco::StreamCopier::copyToString(session.receiveResponse(resp), answer);
+    EXPECT_EQ(resp.getStatus(), 200) << answer;
+    EXPECT_NE(resp.get("Set-Cookie", "").find("; Secure"), std::string::npos) << resp.get("Set-Cookie", "");
+
+    // Plain HTTP on that port is not answered as HTTP.
+    Client plain;
+    plain.port = http;
+    EXPECT_ANY_THROW(plain.get("/api/health"));
 }
 
 } // namespace
