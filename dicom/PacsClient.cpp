@@ -91,14 +91,7 @@ public:
         OFList<RetrieveResponse*> responses;
         const OFCondition cond = scu_.sendMOVERequest(presId_, destination.c_str(), &keys, &responses);
         MoveResult result;
-        Uint16 finalStatus = 0;
-        for (RetrieveResponse* r : responses) {
-            result.completed = r->m_numberOfCompletedSubops;
-            result.failed = r->m_numberOfFailedSubops;
-            result.warnings = r->m_numberOfWarningSubops;
-            finalStatus = r->m_status;
-            delete r;
-        }
+        const Uint16 finalStatus = collect(responses, result);
         if (cond.bad()) throw Error("C-MOVE at " + pacs_.describe() + " failed: " + cond.text());
         if (finalStatus == 0xA801)
             throw Error("the PACS " + pacs_.describe() + " does not know the move destination " + destination +
@@ -116,6 +109,18 @@ public:
         OFList<RetrieveResponse*> responses;
         const OFCondition cond = scu_.sendCGETRequest(presId_, &keys, &responses);
         MoveResult result;
+        const Uint16 finalStatus = collect(responses, result);
+        result.errors = scu_.receiveErrors;
+        if (cond.bad()) throw Error("C-GET at " + pacs_.describe() + " failed: " + cond.text());
+        if (finalStatus != STATUS_Success && finalStatus != 0xB000)
+            throw Error("C-GET at " + pacs_.describe() + " ended with status 0x" + hex(finalStatus) + " (" +
+                        std::to_string(result.completed) + " received, " + std::to_string(result.failed) +
+                        " failed; does the PACS allow C-GET from " + pacs_.callingAeTitle + "?)");
+        return result;
+    }
+
+    // The counts of the last response into `result` (and the responses freed); its status.
+    static Uint16 collect(OFList<RetrieveResponse*>& responses, MoveResult& result) {
         Uint16 finalStatus = 0;
         for (RetrieveResponse* r : responses) {
             result.completed = r->m_numberOfCompletedSubops;
@@ -124,13 +129,7 @@ public:
             finalStatus = r->m_status;
             delete r;
         }
-        result.errors = scu_.receiveErrors;
-        if (cond.bad()) throw Error("C-GET at " + pacs_.describe() + " failed: " + cond.text());
-        if (finalStatus != STATUS_Success && finalStatus != 0xB000)
-            throw Error("C-GET at " + pacs_.describe() + " ended with status 0x" + hex(finalStatus) + " (" +
-                        std::to_string(result.completed) + " received, " + std::to_string(result.failed) +
-                        " failed; does the PACS allow C-GET from " + pacs_.callingAeTitle + "?)");
-        return result;
+        return finalStatus;
     }
 
     static std::string hex(Uint16 v) {

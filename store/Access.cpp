@@ -1,14 +1,12 @@
 // Users, the audit trail and flag reviews (migration 5).
 #include "core/Error.h"
+#include "store/Rows.h"
 #include "store/StudyStore.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 
 #include <map>
 
@@ -19,10 +17,6 @@ using Poco::Data::Statement;
 namespace fa::store {
 
 namespace {
-
-std::string nowUtc() {
-    return Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
-}
 
 std::string text(RecordSet& rs, std::size_t c, std::size_t r) {
     return rs.isNull(c, r) ? std::string() : rs.value(c, r).convert<std::string>();

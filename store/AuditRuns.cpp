@@ -7,9 +7,6 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/Nullable.h>
 
 using namespace Poco::Data::Keywords;
@@ -19,10 +16,6 @@ using Poco::Data::Statement;
 namespace fa::store {
 
 namespace {
-
-std::string nowUtc() {
-    return Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
-}
 
 // Errors are free text: kept one per line.
 std::string joinLines(const std::vector<std::string>& lines) {

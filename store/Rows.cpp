@@ -3,6 +3,9 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Nullable.h>
 
 #include <algorithm>
@@ -121,6 +124,10 @@ void insertPlanes(Poco::Data::Session& s, const DoseObject& o) {
 }
 
 } // namespace
+
+std::string nowUtc() {
+    return Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+}
 
 std::string joinList(const std::vector<std::string>& items) {
     std::string out;

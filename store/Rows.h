@@ -12,6 +12,8 @@ namespace fa::store {
 // Lists kept in one column (procedure codes, the studies of a cumulative flag), '\\'-separated as
 // DICOM multi-values are: neither codes nor UIDs contain a backslash.
 std::string joinList(const std::vector<std::string>& items);
+// Now as the store writes times: ISO 8601 UTC to the second ("2026-11-22T19:05:30Z").
+std::string nowUtc();
 std::vector<std::string> splitList(const std::string& s);
 
 // The columns readStudyRow() reads, in its order.
