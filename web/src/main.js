@@ -173,9 +173,10 @@ async function worklist() {
   const holder = h('div', { id: 'worklist-table' });
   const count = h('p', { className: 'muted', id: 'worklist-count' });
   const exportLink = h('a', { className: 'button', id: 'export-studies' }, t('common.exportCsv'));
+  const exportFlags = h('a', { className: 'button', id: 'export-flags' }, t('worklist.exportFlags'));
   app.append(h('h1', {}, t('worklist.title')),
     filterForm(fields, worklistFilter, (v) => { Object.assign(worklistFilter, v); load(); }), count, holder,
-    h('p', {}, exportLink));
+    h('p', { className: 'buttons' }, exportLink, exportFlags));
   const canReview = rank(session.role) >= rank('reviewer');
   const grid = table(holder, {
     index: 'study_uid',
@@ -193,7 +194,7 @@ async function worklist() {
         h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
       { title: t('common.state'), field: 'unreviewed', sorter: 'number', formatter: (cell) => {
         const n = cell.getValue();
-        return h('span', { className: n ? 'badge unreviewed' : 'badge done' }, n ? `${n} ${t('state.unreviewed')}` : t('state.acknowledged'));
+        return h('span', { className: n ? 'badge unreviewed' : 'badge done' }, n ? `${n} ${t('state.unreviewed')}` : t('worklist.allReviewed'));
       } },
       ...(canReview ? [{ title: '', field: 'study_uid', headerSort: false, width: 100, formatter: (cell) =>
         h('button', { type: 'button', className: 'review-button', onclick: () => {
@@ -205,6 +206,7 @@ async function worklist() {
   async function load() {
     const params = { ...worklistFilter, flagged: 'true', sort: 'flags', page_size: 1000 };
     exportLink.href = `/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`;
+    exportFlags.href = `/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`;
     const data = await get(`/api/studies${query(params)}`);
     const rows = data.studies.map((s) => ({ ...s,
       device_label: s.device.station || s.device.model || '',
@@ -339,7 +341,7 @@ async function procedures() {
     { title: t('procedures.p75'), field: 'p75', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
     { title: t('common.level'), field: 'level', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
     { title: t('procedures.suggested'), field: 'suggested_drl', hozAlign: 'right',
-      formatter: (c) => (c.getValue() === null ? c.getRow().getData().no_suggestion_because : fmt(c.getValue())) } ] });
+      formatter: (c) => (c.getValue() === null ? t('procedures.fewCases', { n: c.getRow().getData().n }) : fmt(c.getValue())) } ] });
   const months = [...new Set(monthly.map((m) => m.month))].sort();
   const byProcedure = {};
   for (const m of monthly.filter((x) => x.metric === procedureMetric)) (byProcedure[m.procedure_id] ||= {})[m.month] = m.median;
@@ -398,7 +400,8 @@ async function devices() {
   const holder = h('div', { id: 'devices-table' });
   app.append(h('h1', {}, t('devices.title')), holder);
   table(holder, { data: list, columns: [
-    { title: t('common.device'), field: 'device' }, { title: 'Manufacturer', field: 'manufacturer' }, { title: 'Model', field: 'model' },
+    { title: t('common.device'), field: 'device' }, { title: t('devices.manufacturer'), field: 'manufacturer' },
+    { title: t('devices.model'), field: 'model' },
     { title: t('devices.lastObject'), field: 'last_object_at', formatter: (c) => when(c.getValue()) },
     { title: t('devices.studies'), field: 'studies', hozAlign: 'right' }, { title: t('devices.objects'), field: 'objects', hozAlign: 'right' },
     { title: t('devices.missing'), field: 'studies_without_dose_data', hozAlign: 'right' } ] });

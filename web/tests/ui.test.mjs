@@ -97,6 +97,8 @@ test('a reviewer reviews a flag from the worklist and sees it acknowledged; the 
   await page.screenshot({ path: join(artefacts, 'ui-2-review-dialog.png') });
   await page.click('dialog.review button.primary');
   await page.waitForSelector('text=Review saved');
+  await page.waitForSelector('#worklist-table li.flag.acknowledged');
+  assert.match(await page.locator('#worklist-table li.flag.acknowledged').first().textContent(), /acknowledged/);
   // The study page shows the review in its history.
   await page.locator('#worklist-table .tabulator-row a', { hasText: description }).first().click();
   await page.waitForSelector('text=Review history');
