@@ -23,7 +23,9 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <tuple>
 #include <thread>
 
 namespace fa {
@@ -176,6 +178,40 @@ TEST_F(WebApi, HealthAndMetricsAnswerAnyoneEverythingElseRefusesAnAnonymousCalle
     const auto unknown = admin_.get("/api/nothing-here");
     EXPECT_EQ(unknown.status, 404);
     EXPECT_NE(unknown.error().find("no such API route: GET /api/nothing-here"), std::string::npos);
+}
+
+TEST_F(WebApi, EachRoleReadsWhatItMayAndIsRefusedTheRest) {
+    // GET routes: the lowest role that may read them.
+    const std::vector<std::pair<std::string, std::string>> reads{
+        {"/api/session", "viewer"},          {"/api/studies", "viewer"},
+        {"/api/studies/" + uids_[0], "viewer"}, {"/api/flags", "viewer"},
+        {"/api/levels", "viewer"},           {"/api/levels/history", "viewer"},
+        {"/api/levels/history/1", "viewer"}, {"/api/stats", "viewer"},
+        {"/api/stats/monthly", "viewer"},    {"/api/export/studies.csv", "viewer"},
+        {"/api/export/flags.csv", "viewer"}, {"/api/devices", "viewer"},
+        {"/api/audit-runs", "viewer"},       {"/api/audit-runs/1", "viewer"},
+        {"/api/users", "admin"},             {"/api/audit-trail", "admin"},
+        {"/api/settings", "admin"}};
+    const std::vector<std::pair<std::string, const Client*>> roles{
+        {"viewer", &viewer_}, {"reviewer", &reviewer_}, {"admin", &admin_}};
+    const std::map<std::string, int> rank{{"viewer", 1}, {"reviewer", 2}, {"admin", 3}};
+    for (const auto& [path, needed] : reads)
+        for (const auto& [role, client] : roles) {
+            const auto r = client->get(path);
+            EXPECT_EQ(r.status, rank.at(role) >= rank.at(needed) ? 200 : 403) << role << " GET " << path << ": " << r.body;
+        }
+    // Changes: refused below their role (before anything is looked at).
+    const std::vector<std::tuple<std::string, std::string, std::string>> changes{
+        {"POST", "/api/studies/" + uids_[2] + "/reviews", "reviewer"}, {"PUT", "/api/levels", "reviewer"},
+        {"POST", "/api/levels/restore", "reviewer"},                    {"POST", "/api/users", "admin"},
+        {"PATCH", "/api/users/olga", "admin"}};
+    for (const auto& [method, path, needed] : changes)
+        for (const auto& [role, client] : roles) {
+            if (rank.at(role) >= rank.at(needed)) continue;
+            const auto r = client->call(method, path, "{}");
+            EXPECT_EQ(r.status, 403) << role << " " << method << " " << path;
+            EXPECT_EQ(r.error(), "this needs the " + needed + " role; " + client->get("/api/session").object()->getValue<std::string>("username") + " is " + role);
+        }
 }
 
 TEST_F(WebApi, LoginSetsAStrictHttpOnlyCookieAndAWrongPasswordIsRefused) {
