@@ -77,6 +77,7 @@ void AuditScheduler::loop() {
         AuditRequest request;
         request.from = request.to = day;
         request.trigger = "schedule";
+        request.insideService = true;
         request.cancelled = [this] {
             std::lock_guard<std::mutex> lock(mutex_);
             return stop_;

@@ -259,6 +259,10 @@ private:
             say("retrieving to " + settings_.pacs.moveDestination + " ([pacs] move_destination)");
             return;
         }
+        if (request_.insideService) {
+            say("retrieving into this service (" + settings_.listener.aeTitle + ")");
+            return;
+        }
         const ServiceStatus status = readStatus(settings_);
         if (status.running) {
             say("retrieving into the running service (" + settings_.listener.aeTitle + ", pid " +

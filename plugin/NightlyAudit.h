@@ -21,6 +21,9 @@ struct AuditRequest {
     // Asked between steps: true ends reconciliation early (the service is stopping); the run is
     // then recorded as partial.
     std::function<bool()> cancelled;
+    // Run by the service itself: its own listener receives what is moved (no check of status.json,
+    // which the service may not have written yet when it makes up a missed run at start).
+    bool insideService = false;
 };
 
 // Runs one audit. Failures of the PACS, a retrieve or the mail are recorded in the run (outcome

@@ -366,6 +366,44 @@ TEST(NightlyAudit, ServeRunsTheScheduledAuditAndMakesUpARunMissedWhileItWasDown)
     EXPECT_EQ(service.stop(SIGTERM), 0);
 }
 
+TEST(NightlyAudit, TheScheduledRunInsideServeRetrievesIntoTheServiceItself) {
+    if (!test::OrthancProcess::available()) GTEST_SKIP() << "Orthanc is not installed (deploy/install-deps.sh installs it)";
+    dicom::quietDcmtkLog();
+    AuditSetup s;
+    std::ofstream(s.config) << "[data]\ndir = " << s.data << "\n[dicom]\nport = " << s.faPort
+                            << "\n[audit]\nschedule = true\ntime = 00:00\n"
+                            << s.pacsSection();
+    test::OrthancProcess orthanc((s.dir.path() / "orthanc").string(), s.pacsPort, s.faPort);
+    std::time_t t = std::time(nullptr) - 86400;
+    char yesterday[16], compact[16];
+    std::strftime(yesterday, sizeof yesterday, "%Y-%m-%d", std::localtime(&t));
+    std::strftime(compact, sizeof compact, "%Y%m%d", std::localtime(&t));
+    const auto r = report(compact);
+    synth::save(*synth::buildReport(r), s.dir.file("r.dcm"));
+    ASSERT_EQ(test::successes(test::storescu(s.pacsPort, quote(s.dir.file("r.dcm")), "MODALITY", "ORTHANC").out), 1);
+    ASSERT_EQ(fa(s.config, "audit nightly --date 2020-01-01").exitCode, 0); // audited before: a run to make up
+
+    test::ServiceProcess service(kBinary, s.data, s.faPort, s.config);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    bool stored = false;
+    while (!stored && std::chrono::steady_clock::now() < deadline) {
+        stored = fa(s.config, "show " + r.studyUid).exitCode == 0;
+        if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    EXPECT_TRUE(stored) << service.log();
+    Poco::JSON::Object::Ptr run;
+    do { // until the run has recorded its end
+        run = parseObject(fa(s.config, "audit show 2 --json").out);
+        if (run->getValue<std::string>("outcome") == "running") std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    } while (run->getValue<std::string>("outcome") == "running" && std::chrono::steady_clock::now() < deadline);
+    EXPECT_EQ(run->getValue<std::string>("trigger"), "schedule");
+    EXPECT_EQ(run->getValue<std::string>("period_from"), yesterday);
+    EXPECT_EQ(run->getValue<std::string>("outcome"), "ok") << service.log();
+    EXPECT_EQ(findingsOf(run, "retrieved", "detail"), std::set<std::string>{r.sopUid});
+    EXPECT_NE(service.log().find("retrieving into this service (FLUOROAUDIT)"), std::string::npos) << service.log();
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+}
+
 // The parts of a received mail, decoded.
 struct MailParts : Poco::Net::PartHandler {
     std::vector<std::pair<std::string, std::string>> parts; // content type, decoded content
