@@ -108,7 +108,7 @@ function loginPage() {
 
 // -- worklist ---------------------------------------------------------------------------------------
 
-function reviewDialog(studyUid, flags, onDone) {
+function reviewDialog(studyUid, label, flags, onDone) {
   const flagSelect = h('select', { name: 'flag' }, flags.map((f, i) => h('option', { value: i }, flagText(f))));
   const stateSelect = h('select', { name: 'state' }, STATES.map((s) => h('option', { value: s }, t(`state.${s}`))));
   const comment = h('textarea', { name: 'comment', rows: 3 });
@@ -127,7 +127,7 @@ function reviewDialog(studyUid, flags, onDone) {
         clear(status).append(message(err.message, 'error'));
       }
     } },
-    h('h3', {}, t('worklist.reviewTitle', { study: studyUid })),
+    h('h3', {}, t('worklist.reviewTitle', { study: label || studyUid })),
     h('label', {}, t('worklist.flag'), flagSelect),
     h('label', {}, t('common.state'), stateSelect),
     h('label', {}, t('common.comment'), comment), status,
@@ -199,7 +199,8 @@ async function worklist() {
       ...(canReview ? [{ title: '', field: 'study_uid', headerSort: false, width: 100, formatter: (cell) =>
         h('button', { type: 'button', className: 'review-button', onclick: () => {
           const row = cell.getRow().getData();
-          reviewDialog(row.study_uid, row.flags, () => { app.append(message(t('worklist.reviewed'))); load(); });
+          reviewDialog(row.study_uid, `${row.study_date} ${row.study_description || ''}`, row.flags,
+            () => { app.append(message(t('worklist.reviewed'))); load(); });
         } }, t('worklist.review')) }] : []),
     ],
   });
@@ -241,7 +242,7 @@ async function study(uid) {
     h('dt', {}, t('study.source')), h('dd', {}, s.source || ''),
     ...(s.patient_name || s.patient_id ? [h('dt', {}, t('study.patient')), h('dd', {}, [s.patient_name, s.patient_id].filter(Boolean).join(', '))] : []));
   const reviewButton = rank(session.role) >= rank('reviewer') && s.flags.length
-    ? h('button', { type: 'button', className: 'review-button', onclick: () => reviewDialog(s.study_uid, s.flags, () => route()) }, t('worklist.review'))
+    ? h('button', { type: 'button', className: 'review-button', onclick: () => reviewDialog(s.study_uid, `${s.study_date} ${s.study_description || ''}`, s.flags, () => route()) }, t('worklist.review'))
     : null;
   app.append(h('p', {}, h('a', { href: '#/' }, t('common.back'))),
     h('h1', {}, `${t('study.title')} ${s.study_description || s.study_uid}`), facts,
