@@ -253,21 +253,25 @@ struct StudyWhere {
     }
 
     static std::string orderBy(const StudyFilter& f) {
-        static const std::map<std::string, std::string> columns{
-            {"date", "s.study_date, s.study_time"},
-            {"procedure", "s.procedure_id"},
-            {"device", "COALESCE(NULLIF(s.station_name, ''), s.model)"},
-            {"shots", "s.irradiation_events"},
-            {"fluoro_time_s", "s.fluoro_time_s"},
-            {"exposure_time_s", "s.exposure_time_s"},
-            {"dap_gycm2", "s.dap_gym2"},
-            {"kar_mgy", "s.dose_rp_gy"},
-            {"flags", "(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed') "
-                      "DESC, (SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid)"},
+        // Each sort key is one or more expressions; the direction applies to every one of them.
+        static const std::map<std::string, std::vector<std::string>> columns{
+            {"date", {"s.study_date", "s.study_time"}},
+            {"procedure", {"s.procedure_id"}},
+            {"device", {"COALESCE(NULLIF(s.station_name, ''), s.model)"}},
+            {"shots", {"s.irradiation_events"}},
+            {"fluoro_time_s", {"s.fluoro_time_s"}},
+            {"exposure_time_s", {"s.exposure_time_s"}},
+            {"dap_gycm2", {"s.dap_gym2"}},
+            {"kar_mgy", {"s.dose_rp_gy"}},
+            // unreviewed first (most unreviewed flags first), then most flags
+            {"flags", {"-(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed')",
+                       "-(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid)", "s.study_date"}},
         };
         auto it = columns.find(f.sort);
-        const std::string column = it == columns.end() ? columns.at("date") : it->second;
-        return " ORDER BY " + column + (f.descending ? " DESC" : "") + ", s.study_uid";
+        const auto& keys = it == columns.end() ? columns.at("date") : it->second;
+        std::string sql = " ORDER BY ";
+        for (const auto& k : keys) sql += k + (f.descending ? " DESC" : "") + ", ";
+        return sql + "s.study_uid";
     }
 
     std::string page(const StudyFilter& f) const {

@@ -286,6 +286,10 @@ TEST_F(WebApi, StudiesFilterSortAndPage) {
     const auto byOperator = reviewer_.get("/api/studies?operator=wang");
     ASSERT_EQ(byOperator.object()->getValue<int>("total"), 1) << byOperator.body;
     EXPECT_EQ(byOperator.object()->getArray("studies")->getObject(0)->getValue<std::string>("operators"), "Wang Li");
+    const auto newest = reviewer_.get("/api/studies?sort=date&order=desc").object()->getArray("studies");
+    ASSERT_EQ(newest->size(), 3u);
+    EXPECT_EQ(newest->getObject(0)->getValue<std::string>("study_uid"), uids_[2]);
+    EXPECT_EQ(newest->getObject(2)->getValue<std::string>("study_uid"), uids_[0]);
     const auto page = reviewer_.get("/api/studies?page_size=2&page=2&sort=date");
     EXPECT_EQ(page.object()->getValue<int>("total"), 3);
     ASSERT_EQ(page.object()->getArray("studies")->size(), 1u);

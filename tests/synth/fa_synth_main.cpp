@@ -2,6 +2,7 @@
 #include "tests/synth/Synth.h"
 
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -17,7 +18,7 @@ int usage() {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     if (argc < 3) return usage();
     const std::string command = argv[1];
     if (command == "department") {
@@ -51,4 +52,13 @@ int main(int argc, char** argv) {
         return 0;
     }
     return usage();
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "fa-synth: " << e.what() << "\n";
+        return 1;
+    }
 }

@@ -178,13 +178,31 @@ async function worklist() {
     filterForm(fields, worklistFilter, (v) => { Object.assign(worklistFilter, v); load(); }), count, holder,
     h('p', { className: 'buttons' }, exportLink, exportFlags));
   const canReview = rank(session.role) >= rank('reviewer');
+  // Pages, sorting and filters are the server's: the worklist scales to any number of studies.
+  const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags' };
   const grid = table(holder, {
     index: 'study_uid',
     layout: 'fitColumns',
-    initialSort: [],
+    pagination: true,
+    paginationMode: 'remote',
+    sortMode: 'remote',
+    paginationSize: 50,
+    ajaxURL: '/api/studies',
+    ajaxRequestFunc: async (url, config, params) => {
+      const sorter = (params.sort || [])[0];
+      // Unreviewed first unless the user sorts by a column.
+      const sort = sorter ? sortFields[sorter.field] || 'date' : 'flags';
+      const order = sorter ? sorter.dir : 'asc';
+      const data = await get(`/api/studies${query({ ...worklistFilter, flagged: 'true', sort, order,
+        page: params.page, page_size: params.size })}`);
+      count.textContent = t('worklist.count', { count: data.total });
+      return { last_page: Math.max(1, Math.ceil(data.total / params.size)),
+        data: data.studies.map((s) => ({ ...s, device_label: s.device.station || s.device.model || '',
+          unreviewed: s.flags.filter((f) => f.review_state === 'unreviewed').length })) };
+    },
     columns: [
       { title: t('common.date'), field: 'study_date', sorter: 'string', width: 110 },
-      { title: t('common.description'), field: 'study_description', widthGrow: 2, formatter: (cell) => {
+      { title: t('common.description'), field: 'study_description', widthGrow: 2, headerSort: false, formatter: (cell) => {
         const row = cell.getRow().getData();
         return h('a', { href: `#/study/${encodeURIComponent(row.study_uid)}` }, row.study_description || row.study_uid);
       } },
@@ -204,18 +222,15 @@ async function worklist() {
         } }, t('worklist.review')) }] : []),
     ],
   });
-  async function load() {
-    const params = { ...worklistFilter, flagged: 'true', sort: 'flags', page_size: 1000 };
+  function links() {
     exportLink.href = `/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`;
     exportFlags.href = `/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`;
-    const data = await get(`/api/studies${query(params)}`);
-    const rows = data.studies.map((s) => ({ ...s,
-      device_label: s.device.station || s.device.model || '',
-      unreviewed: s.flags.filter((f) => f.review_state === 'unreviewed').length }));
-    count.textContent = t('worklist.count', { count: data.total });
-    grid.setData(rows);
   }
-  grid.on('tableBuilt', load);
+  function load() {
+    links();
+    grid.setData('/api/studies');
+  }
+  links();
 }
 
 // -- study ------------------------------------------------------------------------------------------

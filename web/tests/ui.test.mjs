@@ -172,6 +172,12 @@ test('a viewer sees no patient identifiers and no review button', async () => {
   await login(page, 'victor');
   await page.waitForSelector('#worklist-table .tabulator-row');
   assert.equal(await page.locator('button.review-button').count(), 0);
+  // Sorting is the server's: newest first after two clicks on the date header.
+  const header = page.locator('#worklist-table .tabulator-col[tabulator-field=study_date]');
+  await header.click();
+  await page.waitForFunction(() => document.querySelector('#worklist-table .tabulator-row .tabulator-cell')?.textContent === '2021-07-01');
+  await header.click();
+  await page.waitForFunction(() => document.querySelector('#worklist-table .tabulator-row .tabulator-cell')?.textContent === '2021-07-03');
   assert.equal(await page.locator('#nav a[data-page=admin]').count(), 0);
   assert.deepEqual(problems, []);
 });
