@@ -26,6 +26,9 @@ int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostrea
 
 int serveCommand(const Settings& settings, const std::vector<AddonFactory>& addons = {});
 
+// Who the audit trail names for a change made on the command line: "(command line: USER)".
+std::string commandLineActor();
+
 // Local users of the web UI. `add` reads the password from standard input when it is not a
 // terminal, else asks twice without echo.
 int userAdd(Pipeline& pipeline, const std::string& name, const std::string& role, std::istream& in, std::ostream& out);

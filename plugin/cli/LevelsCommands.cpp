@@ -38,6 +38,9 @@ int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out,
         for (const auto& p : problems) err << "  " << rules::describe(p) << "\n";
         return 1;
     }
+    pipeline.store().addTrail(commandLineActor(), "levels-replace",
+                              "version " + std::to_string(pipeline.levels().tableVersion()) + " (imported from " + file + ")",
+                              "");
     out << "Activated " << file << " as reference table version " << pipeline.levels().tableVersion() << " ("
         << pipeline.levels().table().rows().size() << " procedures); every study was re-evaluated.\n";
     return 0;

@@ -3,6 +3,7 @@
 #include "plugin/cli/Commands.h"
 #include "plugin/cli/Display.h"
 
+#include <cstdlib>
 #include <iostream>
 #include <termios.h>
 #include <unistd.h>
@@ -48,6 +49,11 @@ store::User existing(Pipeline& pipeline, const std::string& name) {
 
 } // namespace
 
+std::string commandLineActor() {
+    const char* user = std::getenv("USER");
+    return user && *user ? "(command line: " + std::string(user) + ")" : "(command line)";
+}
+
 int userAdd(Pipeline& pipeline, const std::string& name, const std::string& role, std::istream& in, std::ostream& out) {
     if (!http::isRole(role)) throw Error("--role: '" + role + "' is not viewer, reviewer or admin");
     if (name.empty() || name.size() > 64 || name.find_first_of(" \t/\\") != std::string::npos)
@@ -58,7 +64,7 @@ int userAdd(Pipeline& pipeline, const std::string& name, const std::string& role
     u.role = role;
     u.passwordHash = http::hashPassword(newPassword(in, out));
     pipeline.store().addUser(u);
-    pipeline.store().addTrail("(command line)", "user-add", name + " as " + role, "");
+    pipeline.store().addTrail(commandLineActor(), "user-add", name + " as " + role, "");
     out << "User " << name << " added as " << role << ".\n";
     return 0;
 }
@@ -67,7 +73,7 @@ int userPassword(Pipeline& pipeline, const std::string& name, std::istream& in, 
     auto u = existing(pipeline, name);
     u.passwordHash = http::hashPassword(newPassword(in, out));
     pipeline.store().updateUser(u);
-    pipeline.store().addTrail("(command line)", "user-change", name + ": password changed", "");
+    pipeline.store().addTrail(commandLineActor(), "user-change", name + ": password changed", "");
     out << "Password of " << name << " changed.\n";
     return 0;
 }
@@ -85,7 +91,7 @@ int userSetRole(Pipeline& pipeline, const std::string& name, const std::string& 
     auto u = existing(pipeline, name);
     u.role = role;
     pipeline.store().updateUser(u);
-    pipeline.store().addTrail("(command line)", "user-change", name + ": role " + role, "");
+    pipeline.store().addTrail(commandLineActor(), "user-change", name + ": role " + role, "");
     out << name << " is now " << role << ".\n";
     return 0;
 }
@@ -94,7 +100,7 @@ int userDisable(Pipeline& pipeline, const std::string& name, bool disabled, std:
     auto u = existing(pipeline, name);
     u.disabled = disabled;
     pipeline.store().updateUser(u);
-    pipeline.store().addTrail("(command line)", "user-change", name + (disabled ? ": disabled" : ": enabled"), "");
+    pipeline.store().addTrail(commandLineActor(), "user-change", name + (disabled ? ": disabled" : ": enabled"), "");
     out << name << (disabled ? " is disabled.\n" : " is enabled.\n");
     return 0;
 }

@@ -109,6 +109,8 @@ protected:
                  {"alice", "admin"}, {"rita", "reviewer"}, {"victor", "viewer"}, {"olga", "viewer"}})
             ASSERT_EQ(test::run("echo " + name + "-password-1 | " + fa + "user add " + name + " --role " + role).exitCode, 0);
         ASSERT_EQ(test::run(fa + "audit nightly --date 2026-11-21").exitCode, 0);
+        ASSERT_EQ(test::run(fa + "levels export " + quote(dir_->file("levels.csv"))).exitCode, 0);
+        ASSERT_EQ(test::run(fa + "levels import " + quote(dir_->file("levels.csv"))).exitCode, 0);
         httpPort_ = test::freePort();
         service_ = new test::ServiceProcess(FA_BINARY, data, test::freePort(), config, httpPort_);
         admin_ = login("alice");
@@ -469,6 +471,9 @@ TEST_F(WebApi, AdminsManageUsersAndADisabledUserIsLoggedOut) {
     EXPECT_EQ(anonymous().call("POST", "/api/login", "{\"username\":\"alice\",\"password\":\"wrong-password\"}").status, 401);
     EXPECT_EQ(viewer_.get("/api/export/flags.csv").status, 200);
     const std::string trail = admin_.get("/api/audit-trail?page_size=1000").body;
+    EXPECT_NE(trail.find("\"action\":\"levels-replace\",\"detail\":\"version 2 (imported from"), std::string::npos)
+        << "a table imported on the command line is in the trail too";
+    EXPECT_NE(trail.find("\"username\":\"(command line"), std::string::npos);
     for (const char* action : {"\"login\"", "\"login-failed\"", "\"user-add\"", "\"user-change\"", "\"export\""})
         EXPECT_NE(trail.find(std::string("\"action\":") + action), std::string::npos) << action;
 }
