@@ -78,7 +78,19 @@ struct Client {
 
 class WebApi : public ::testing::Test {
 protected:
+    // A failure here must fail every test of the suite (gtest would report them skipped).
     static void SetUpTestSuite() {
+        try {
+            setupError_ = prepare();
+        } catch (const std::exception& e) {
+            setupError_ = e.what();
+        }
+    }
+    void SetUp() override {
+        if (!setupError_.empty()) FAIL() << "preparing the service failed: " << setupError_;
+    }
+
+    static std::string prepare() {
         dir_ = new test::TempDir;
         const std::string data = dir_->file("data");
         const std::string config = dir_->file("fa.ini");
@@ -104,18 +116,24 @@ protected:
             ++i;
         }
         const std::string fa = quote(FA_BINARY) + " --data " + quote(data) + " --config " + quote(config) + " ";
-        ASSERT_EQ(test::run(fa + "ingest " + quote(dir_->file("in"))).exitCode, 0);
+        std::vector<std::string> commands{fa + "ingest " + quote(dir_->file("in"))};
         for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
                  {"alice", "admin"}, {"rita", "reviewer"}, {"victor", "viewer"}, {"olga", "viewer"}})
-            ASSERT_EQ(test::run("echo " + name + "-password-1 | " + fa + "user add " + name + " --role " + role).exitCode, 0);
-        ASSERT_EQ(test::run(fa + "audit nightly --date 2026-11-21").exitCode, 0);
-        ASSERT_EQ(test::run(fa + "levels export " + quote(dir_->file("levels.csv"))).exitCode, 0);
-        ASSERT_EQ(test::run(fa + "levels import " + quote(dir_->file("levels.csv"))).exitCode, 0);
+            commands.push_back("echo " + name + "-password-1 | " + fa + "user add " + name + " --role " + role);
+        commands.push_back(fa + "audit nightly --date 2026-11-21");
+        commands.push_back(fa + "levels export --output " + quote(dir_->file("levels.csv")));
+        commands.push_back(fa + "levels import " + quote(dir_->file("levels.csv")));
+        for (const auto& command : commands) {
+            const auto r = test::run(command);
+            if (r.exitCode != 0) return command + " exited with " + std::to_string(r.exitCode) + ": " + r.err;
+        }
         httpPort_ = test::freePort();
         service_ = new test::ServiceProcess(FA_BINARY, data, test::freePort(), config, httpPort_);
         admin_ = login("alice");
         reviewer_ = login("rita");
         viewer_ = login("victor");
+        if (admin_.csrf.empty() || reviewer_.csrf.empty() || viewer_.csrf.empty()) return "a login failed";
+        return {};
     }
     static void TearDownTestSuite() {
         delete service_;
@@ -138,6 +156,7 @@ protected:
         return c;
     }
 
+    static std::string setupError_;
     static test::TempDir* dir_;
     static test::ServiceProcess* service_;
     static int httpPort_;
@@ -145,6 +164,7 @@ protected:
     static std::vector<std::string> uids_;
 };
 
+std::string WebApi::setupError_;
 test::TempDir* WebApi::dir_ = nullptr;
 test::ServiceProcess* WebApi::service_ = nullptr;
 int WebApi::httpPort_ = 0;
