@@ -151,8 +151,11 @@ struct Api::Context {
     Poco::Logger& log;
 
     store::StudyStore& store() { return pipeline->store(); }
-    std::string timeZone() const {
-        if (!settings.http.timeZone.empty()) return settings.http.timeZone;
+    const std::string& timeZone() const { return zone; }
+
+    // The site's time zone for the UI, read once: [http] time_zone, TZ, /etc/timezone, /etc/localtime.
+    static std::string siteTimeZone(const Settings& s) {
+        if (!s.http.timeZone.empty()) return s.http.timeZone;
         if (const char* tz = std::getenv("TZ"); tz && *tz) return tz[0] == ':' ? tz + 1 : tz;
         std::ifstream in("/etc/timezone");
         std::string name;
@@ -162,6 +165,7 @@ struct Api::Context {
         if (const auto at = link.find("zoneinfo/"); !ec && at != std::string::npos) return link.substr(at + 9);
         return "UTC";
     }
+    const std::string zone = siteTimeZone(settings);
 };
 
 Api::Api(const Settings& settings, ServiceProbe probe)

@@ -59,8 +59,7 @@ int auditRuns(Pipeline& pipeline, std::size_t limit, bool json, std::ostream& ou
     if (json) {
         Poco::JSON::Array list;
         for (const auto& r : runs) list.add(auditRunToJson(r));
-        list.stringify(out, 2);
-        out << "\n";
+        printJson(out, list);
         return 0;
     }
     Table t({"Run", "Trigger", "Period", "Started", "Finished", "Outcome", "Studies", "Retrieved", "Missing dose",
@@ -93,8 +92,7 @@ int auditShow(Pipeline& pipeline, std::int64_t id, bool json, std::ostream& out,
             list.add(fo);
         }
         o->set("findings", list);
-        o->stringify(out, 2);
-        out << "\n";
+        printJson(out, *o);
         return 0;
     }
     out << "Audit run " << run->id << " (" << run->trigger << ") of " << run->periodFrom

@@ -87,8 +87,7 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
                 o->set(key, f->get(key));
             list.add(o);
         }
-        list.stringify(out, 2);
-        out << "\n";
+        printJson(out, list);
         return 0;
     }
     Table t({"Date", "Study UID", "Procedure", "Flag", "Metric", "Value", "Level", "Review"});
@@ -126,8 +125,7 @@ int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
                st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause + ")"});
     }
     if (options.json) {
-        list.stringify(out, 2);
-        out << "\n";
+        printJson(out, list);
     } else {
         out << t.render();
     }

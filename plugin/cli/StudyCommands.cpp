@@ -71,8 +71,7 @@ int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
     if (options.json) {
         Poco::JSON::Array list;
         for (const auto& r : records) list.add(studyToJson(r));
-        list.stringify(out, 2);
-        out << "\n";
+        printJson(out, list);
         return 0;
     }
     Table t({"Date", "Study UID", "Description", "Device", "Shots", "Fluoro s", "Acq s", "DAP Gy·cm²", "Ka,r mGy",
@@ -99,8 +98,7 @@ int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostrea
     }
     const auto objects = pipeline.store().objectsOf(studyUid);
     if (json) {
-        studyDetailToJson(*record, objects)->stringify(out, 2);
-        out << "\n";
+        printJson(out, *studyDetailToJson(*record, objects));
         return 0;
     }
     printSummary(*record, out);

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
+#include <ostream>
 
 namespace fa::cli {
 
@@ -66,6 +67,16 @@ Object::Ptr eventJson(const IrradiationEvent& e) {
 }
 
 } // namespace
+
+void printJson(std::ostream& out, const Array& value) {
+    value.stringify(out, 2);
+    out << "\n";
+}
+
+void printJson(std::ostream& out, const Object& value) {
+    value.stringify(out, 2);
+    out << "\n";
+}
 
 Object::Ptr jsonObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 

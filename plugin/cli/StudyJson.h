@@ -6,10 +6,16 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <iosfwd>
+
 namespace fa::cli {
 
 // A JSON object that keeps its keys in the order they are set (the documented order).
 Poco::JSON::Object::Ptr jsonObject();
+
+// Indented JSON and a newline, as every `--json` prints.
+void printJson(std::ostream& out, const Poco::JSON::Array& value);
+void printJson(std::ostream& out, const Poco::JSON::Object& value);
 
 Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
 Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
