@@ -125,8 +125,7 @@ private:
         fs::path target = fs::path(webDir_) / fs::path(path).relative_path();
         std::error_code ec;
         const fs::path canonical = fs::weakly_canonical(target, ec);
-        const std::string root = fs::weakly_canonical(webDir_).string();
-        if (ec || canonical.string().rfind(root, 0) != 0 || !fs::is_regular_file(canonical, ec))
+        if (ec || canonical.string().rfind(webDir_ + "/", 0) != 0 || !fs::is_regular_file(canonical, ec))
             target = fs::path(webDir_) / "index.html";
         else
             target = canonical;
@@ -163,7 +162,16 @@ private:
 } // namespace
 
 struct WebServer::State {
-    State(const Settings& s, ServiceProbe probe) : settings(s), api(s, std::move(probe)), webDir(findWebDir(s)) {}
+    State(const Settings& s, ServiceProbe probe) : settings(s), api(s, std::move(probe)), webDir(canonicalWebDir(s)) {}
+
+    // Resolved once: files are served only from below it.
+    static std::string canonicalWebDir(const Settings& s) {
+        const std::string dir = findWebDir(s);
+        if (dir.empty()) return dir;
+        std::error_code ec;
+        const auto canonical = fs::weakly_canonical(dir, ec);
+        return ec ? dir : canonical.string();
+    }
     Settings settings;
     Api api;
     std::string webDir;

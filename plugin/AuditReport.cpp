@@ -132,10 +132,6 @@ svg.chart .median{stroke:#000;stroke-width:2.5}svg.chart .level{stroke:#c62828;s
 svg.chart .drl{stroke:#2e7d32;stroke-width:2;stroke-dasharray:4 3}
 .legend span{margin-right:16px;font-size:12px})";
 
-std::string flagText(const store::FlagRecord& f) {
-    return f.flag.kind;
-}
-
 } // namespace
 
 std::string htmlEscape(const std::string& text) {
@@ -225,7 +221,7 @@ std::string renderHtml(const AuditReportData& d) {
     auto flagRows = [&](const std::vector<store::FlagRecord>& flags) {
         std::vector<std::vector<std::string>> out;
         for (const auto& f : flags)
-            out.push_back({f.studyDate, f.studyUid, f.procedureId, flagText(f), metricLabel(f.flag.metric), num(f.flag.value),
+            out.push_back({f.studyDate, f.studyUid, f.procedureId, f.flag.kind, metricLabel(f.flag.metric), num(f.flag.value),
                            num(f.flag.level), f.flag.reviewState, f.flag.raisedAt});
         return out;
     };

@@ -224,9 +224,6 @@ private:
             for (const auto& instance : pacs.findInstances(study.studyUid, s.seriesUid)) {
                 if (!isDoseObjectSopClass(instance.sopClassUid)) continue;
                 relevant = true;
-                if (instance.sopClassUid == UID_XRayRadiationDoseSRStorage ||
-                    instance.sopClassUid == UID_EnhancedXRayRadiationDoseSRStorage)
-                    hasDose = true;
                 if (store.hasObject(study.studyUid, instance.sopInstanceUid)) {
                     hasDose = true;
                     ++run_.pacsDoseObjects;
@@ -240,9 +237,8 @@ private:
         }
         if (!relevant) return;
         ++run_.pacsStudies;
-        pacsStudies_[study.studyUid] = iso(study.studyDate);
         if (hasImages && !hasDose) {
-            noDoseOnPacs_.insert(study.studyUid);
+            noDoseOnPacs_[study.studyUid] = iso(study.studyDate);
             if (settings_.pacs.retrieveImageHeaders) {
                 const auto stored = store.study(study.studyUid);
                 if (!stored) // nothing of it stored yet: its image headers give shots and times
@@ -255,7 +251,7 @@ private:
     void ensureReceiver() {
         if (receiverChecked_) return;
         receiverChecked_ = true;
-        if (!settings_.pacs.moveDestination.empty() && settings_.pacs.moveDestination != settings_.listener.aeTitle) {
+        if (!movesToUs()) {
             say("retrieving to " + settings_.pacs.moveDestination + " ([pacs] move_destination)");
             return;
         }
@@ -341,46 +337,60 @@ private:
     }
 
     // Moved objects reach the store through the receiving service's spool: wait until each is
-    // stored, or the spool has nothing left to process (then what is missing had no dose content).
+    // stored, or our spool has nothing left to process (then what is missing had no dose content).
+    // C-GET stored them before it returned.
     void waitUntilStored(const std::vector<Retrieval>& sent) {
         auto& store = pipeline_->store();
-        dicom::Spool spool(settings_.spoolDir());
-        const bool throughSpool = settings_.pacs.retrieve != "get" &&
-                                  (settings_.pacs.moveDestination.empty() ||
-                                   settings_.pacs.moveDestination == settings_.listener.aeTitle);
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings_.pacs.waitForRetrieved_s);
         std::vector<Retrieval> missing = sent;
-        for (;;) {
+        auto dropStored = [&] {
             missing.erase(std::remove_if(missing.begin(), missing.end(),
                                          [&](const Retrieval& r) { return store.hasObject(r.studyUid, r.sopInstanceUid); }),
                           missing.end());
-            if (missing.empty()) break;
-            if (throughSpool && spool.pending().empty()) {
-                // One more look: the last one may have been committed between the two checks.
-                std::this_thread::sleep_for(std::chrono::milliseconds(200));
-                missing.erase(std::remove_if(missing.begin(), missing.end(),
-                                             [&](const Retrieval& r) { return store.hasObject(r.studyUid, r.sopInstanceUid); }),
-                              missing.end());
-                if (spool.pending().empty()) break;
-            }
-            if (!throughSpool && settings_.pacs.retrieve == "get") break; // ingested synchronously
-            if (std::chrono::steady_clock::now() > deadline || cancelled()) {
-                error(std::to_string(missing.size()) + " retrieved object(s) not stored " +
-                      std::to_string(settings_.pacs.waitForRetrieved_s) + " s after the retrieve (is " +
-                      moveDestination() + " processing? see its log)");
-                for (const auto& r : missing)
-                    finding("retrieve-failed", r.studyUid, r.studyDate, r.sopInstanceUid + ": not stored in time");
-                run_.retrieveFailed += static_cast<int>(missing.size());
-                countRetrieved(sent, missing);
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        };
+        dropStored();
+        if (settings_.pacs.retrieve != "get" && !missing.empty() && !waitForReceiver([&] {
+                dropStored();
+                return missing.empty();
+            })) {
+            error(std::to_string(missing.size()) + " retrieved object(s) not stored " +
+                  std::to_string(settings_.pacs.waitForRetrieved_s) + " s after the retrieve (is " + moveDestination() +
+                  " processing? see its log)");
+            for (const auto& r : missing)
+                finding("retrieve-failed", r.studyUid, r.studyDate, r.sopInstanceUid + ": not stored in time");
+            run_.retrieveFailed += static_cast<int>(missing.size());
+            countRetrieved(sent, missing);
+            return;
         }
         for (const auto& r : missing) {
             store.addReconcileSkipped(r.studyUid, r.sopInstanceUid, "retrieved; carries no dose content");
             finding("no-dose-content", r.studyUid, r.studyDate, r.sopInstanceUid + ": retrieved, but it carries no dose content");
         }
         countRetrieved(sent, missing);
+    }
+
+    bool movesToUs() const {
+        return settings_.pacs.moveDestination.empty() || settings_.pacs.moveDestination == settings_.listener.aeTitle;
+    }
+
+    // Waits until `done` or, when moved objects come to our own AE, until our spool is empty (looked
+    // at twice: the last object may be committed between two checks). False when the wait timed out
+    // or the run was cancelled.
+    bool waitForReceiver(const std::function<bool()>& done) {
+        const bool ourSpool = movesToUs();
+        dicom::Spool spool(settings_.spoolDir());
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings_.pacs.waitForRetrieved_s);
+        while (!done()) {
+            if (ourSpool && spool.pending().empty()) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                if (spool.pending().empty()) {
+                    done();
+                    return true;
+                }
+            }
+            if (std::chrono::steady_clock::now() > deadline || cancelled()) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return true;
     }
 
     void countRetrieved(const std::vector<Retrieval>& sent, const std::vector<Retrieval>& missing) {
@@ -409,14 +419,10 @@ private:
                 error("retrieve of the images of study " + s.studyUid + " failed: " + e.what());
             }
         }
-        // Wait for the receiving side to work through them.
-        if (!get) {
-            dicom::Spool spool(settings_.spoolDir());
-            const auto deadline =
-                std::chrono::steady_clock::now() + std::chrono::seconds(settings_.pacs.waitForRetrieved_s);
-            while (!spool.pending().empty() && std::chrono::steady_clock::now() < deadline && !cancelled())
-                std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
+        // The receiving side works through them (how many there are, only the PACS knows).
+        if (!get && movesToUs() && !waitForReceiver([] { return false; }))
+            error("the retrieved images were not all processed " + std::to_string(settings_.pacs.waitForRetrieved_s) +
+                  " s after the retrieve");
     }
 
     // -- store side ------------------------------------------------------------------------------
@@ -438,10 +444,10 @@ private:
             if (noDoseOnPacs_.count(s.study.studyUid)) detail += "; none on the PACS either";
             finding("missing-dose-data", s.study.studyUid, s.study.studyDate, detail);
         }
-        for (const auto& uid : noDoseOnPacs_) {
+        for (const auto& [uid, date] : noDoseOnPacs_) {
             if (reported.count(uid)) continue;
             if (auto stored = store.study(uid); stored && stored->summary.source != SourceKind::ImageHeaders) continue;
-            finding("missing-dose-data", uid, pacsStudies_[uid], "XA/RF images on the PACS, no dose object anywhere");
+            finding("missing-dose-data", uid, date, "XA/RF images on the PACS, no dose object anywhere");
         }
         run_.missingDose = static_cast<int>(std::count_if(findings_.begin(), findings_.end(), [](const store::AuditFinding& f) {
             return f.kind == "missing-dose-data";
@@ -529,8 +535,7 @@ private:
     bool receiverChecked_ = false;
     store::AuditRun run_;
     std::vector<store::AuditFinding> findings_;
-    std::map<std::string, std::string> pacsStudies_; // uid -> date
-    std::set<std::string> noDoseOnPacs_;
+    std::map<std::string, std::string> noDoseOnPacs_; // study uid -> date: images, no dose object on the PACS
     std::vector<Retrieval> imageSeries_;
     int received_ = 0;
     bool cancelled_ = false;
