@@ -95,8 +95,7 @@ public:
         run_.periodFrom = request_.from;
         run_.periodTo = request_.to;
         run_.pacs = settings_.pacs.configured() ? pacsAddress().describe() : "";
-        run_.id = store.beginAuditRun(run_.trigger, run_.periodFrom, run_.periodTo, run_.pacs);
-        run_.startedAt = nowUtc();
+        store.beginAuditRun(run_);
         say("audit run " + std::to_string(run_.id) + ": studies dated " + period());
         try {
             if (settings_.pacs.configured()) reconcile();

@@ -79,17 +79,18 @@ std::vector<AuditRun> readRuns(Statement& select) {
 
 } // namespace
 
-std::int64_t StudyStore::beginAuditRun(const std::string& trigger, const std::string& from, const std::string& to,
-                                    const std::string& pacs) {
+void StudyStore::beginAuditRun(AuditRun& run) {
     try {
+        run.startedAt = nowUtc();
+        run.outcome = "running";
         Poco::Data::Transaction tx(*session_);
         *session_ << "INSERT INTO audit_runs (trigger, period_from, period_to, started_at, outcome, pacs) "
                      "VALUES (?, ?, ?, ?, 'running', ?)",
-            bind(trigger), bind(from), bind(to), bind(nowUtc()), bind(pacs), now;
-        std::int64_t id = 0;
+            bind(run.trigger), bind(run.periodFrom), bind(run.periodTo), bind(run.startedAt), bind(run.pacs), now;
+        Poco::Int64 id = 0;
         *session_ << "SELECT MAX(id) FROM audit_runs", into(id), now;
         tx.commit();
-        return id;
+        run.id = id;
     } catch (const Poco::Exception& e) {
         throw Error("cannot record the audit run: " + e.displayText());
     }

@@ -165,9 +165,9 @@ public:
 
     bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
 
-    // Audit runs: begin returns the new run's id; finish writes everything of `run` (by its id).
-    std::int64_t beginAuditRun(const std::string& trigger, const std::string& from, const std::string& to,
-                            const std::string& pacs);
+    // Audit runs: begin records `run` (trigger, period, PACS) as running and sets its id and start;
+    // finish writes everything of `run` (by its id).
+    void beginAuditRun(AuditRun& run);
     void finishAuditRun(const AuditRun& run, const std::vector<AuditFinding>& findings);
     std::vector<AuditRun> auditRuns(std::size_t limit); // newest first
     std::optional<AuditRun> auditRun(std::int64_t id);

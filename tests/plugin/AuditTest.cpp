@@ -193,7 +193,11 @@ TEST(NightlyAuditWithoutPacs, ARunLeftRunningByADeadProcessIsClosedAsFailed) {
     settings.dataDir = dir.file("data");
     {
         Pipeline pipeline(settings);
-        pipeline.store().beginAuditRun("schedule", "2026-11-20", "2026-11-20", "");
+        store::AuditRun left;
+        left.trigger = "schedule";
+        left.periodFrom = left.periodTo = "2026-11-20";
+        pipeline.store().beginAuditRun(left);
+        ASSERT_EQ(left.id, 1);
     }
     AuditRequest request;
     request.from = request.to = "2026-11-21";
