@@ -3,7 +3,7 @@
 //   - `ingest` stores at least 300 typical reports per second into SQLite on one core.
 #include "dicom/DcmtkLog.h"
 #include "dicom/ObjectExtractor.h"
-#include "plugin/Pipeline.h"
+#include "pipeline/Pipeline.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/TempDir.h"
 #include "tests/synth/Synth.h"

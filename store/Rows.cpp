@@ -125,9 +125,6 @@ void insertPlanes(Poco::Data::Session& s, const DoseObject& o) {
 
 } // namespace
 
-std::string nowUtc() {
-    return Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
-}
 
 std::string joinList(const std::vector<std::string>& items) {
     std::string out;

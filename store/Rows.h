@@ -1,6 +1,7 @@
 // Mapping between the domain types and the tables of Schema.cpp. Internal to store/.
 #pragma once
 
+#include "core/Clock.h"
 #include "store/StudyStore.h"
 
 namespace Poco::Data {
@@ -13,7 +14,6 @@ namespace fa::store {
 // DICOM multi-values are: neither codes nor UIDs contain a backslash.
 std::string joinList(const std::vector<std::string>& items);
 // Now as the store writes times: ISO 8601 UTC to the second ("2026-11-22T19:05:30Z").
-std::string nowUtc();
 std::vector<std::string> splitList(const std::string& s);
 
 // The columns readStudyRow() reads, in its order.

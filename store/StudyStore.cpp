@@ -1,5 +1,6 @@
 #include "store/StudyStore.h"
 
+#include "core/Clock.h"
 #include "core/Error.h"
 #include "store/FlagRows.h"
 #include "store/Rows.h"
@@ -98,7 +99,7 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
                      "ORDER BY study_date, study_uid",
             use(from), use(to), into(uids), now;
     }
-    const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+    const std::string stamp = nowUtc();
     try {
         Poco::Data::Transaction tx(*session_);
         // A study whose figures and procedure come out the same keeps its updated_at.
@@ -165,7 +166,7 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
 
 int StudyStore::addReferenceTable(const std::string& csv, const std::string& source) {
     int version = 0;
-    const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+    const std::string stamp = nowUtc();
     Poco::Data::Transaction tx(*session_);
     *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
     *session_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
@@ -197,7 +198,7 @@ bool StudyStore::replace(const DoseObject& o) {
         if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
         replaceObjectContent(*session_, o);
         const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
-        const std::string stamp = Poco::DateTimeFormatter::format(Poco::DateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+        const std::string stamp = nowUtc();
         writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
         if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, stamp);
         tx.commit();

@@ -1,0 +1,334 @@
+#include "audit/AuditReport.h"
+
+#include "rules/Metric.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/LocalDateTime.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace fa {
+
+namespace {
+
+using rules::Metric;
+
+std::string num(double v) {
+    char buf[64];
+    if (std::fabs(v) >= 1000) std::snprintf(buf, sizeof buf, "%.0f", v);
+    else std::snprintf(buf, sizeof buf, "%.4g", v);
+    return buf;
+}
+
+std::string num(const std::optional<double>& v) { return v ? num(*v) : std::string(); }
+
+const char* metricLabel(const std::string& metric) {
+    if (metric == "shots") return "Shots";
+    if (metric == "fluoro_time_s") return "Fluoroscopy time (s)";
+    if (metric == "exposure_time_s") return "Exposure time (s)";
+    if (metric == "dap_gycm2") return "DAP (Gy·cm²)";
+    if (metric == "kar_mgy") return "Ka,r (mGy)";
+    return "";
+}
+
+std::string procedureOf(const store::StudyRecord& s) {
+    return s.procedureId.empty() ? std::string("unclassified") : s.procedureId;
+}
+
+struct Html {
+    std::ostringstream out;
+    void text(const std::string& t) { out << htmlEscape(t); }
+    void raw(const std::string& t) { out << t; }
+    void h2(const std::string& id, const std::string& title) { out << "<h2 id=\"" << id << "\">" << htmlEscape(title) << "</h2>\n"; }
+    void p(const std::string& t, const char* cls = nullptr) {
+        out << "<p" << (cls ? std::string(" class=\"") + cls + "\"" : "") << ">" << htmlEscape(t) << "</p>\n";
+    }
+    void table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows,
+               const std::vector<bool>& numeric = {}) {
+        out << "<table><thead><tr>";
+        for (std::size_t i = 0; i < head.size(); ++i)
+            out << "<th" << (i < numeric.size() && numeric[i] ? " class=\"n\"" : "") << ">" << htmlEscape(head[i]) << "</th>";
+        out << "</tr></thead><tbody>\n";
+        for (const auto& r : rows) {
+            out << "<tr>";
+            for (std::size_t i = 0; i < r.size(); ++i)
+                out << "<td" << (i < numeric.size() && numeric[i] ? " class=\"n\"" : "") << ">" << htmlEscape(r[i]) << "</td>";
+            out << "</tr>\n";
+        }
+        out << "</tbody></table>\n";
+    }
+};
+
+// A strip plot per procedure: every study a dot, the median a bar, the reference level a red line
+// and the suggested local DRL (75th percentile) a dashed line, on one shared axis.
+std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string& title) {
+    if (rows.empty()) return {};
+    double max = 0;
+    for (const auto* r : rows) {
+        if (!r->values.empty()) max = std::max(max, r->values.back());
+        if (r->statistics.level) max = std::max(max, *r->statistics.level);
+    }
+    if (max <= 0) max = 1;
+    // Axis to a round number: steps of 1, 2 or 5 times a power of ten, four or five of them.
+    const double raw = max / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = magnitude;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * magnitude >= raw) {
+            step = m * magnitude;
+            break;
+        }
+    const int ticks = static_cast<int>(std::ceil(max / step));
+    max = step * ticks;
+    const int left = 210, width = 760, plot = width - left - 20, rowH = 30, top = 34;
+    const int height = top + rowH * static_cast<int>(rows.size()) + 34;
+    auto x = [&](double v) { return left + v / max * plot; };
+    std::ostringstream s;
+    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\" aria-label=\"" << htmlEscape(title) << "\">\n";
+    s << "<text x=\"4\" y=\"18\" class=\"ct\">" << htmlEscape(title) << "</text>\n";
+    for (int i = 0; i <= ticks; ++i) {
+        const double v = step * i;
+        s << "<line x1=\"" << x(v) << "\" y1=\"" << top - 6 << "\" x2=\"" << x(v) << "\" y2=\"" << height - 26
+          << "\" class=\"grid\"/><text x=\"" << x(v) << "\" y=\"" << height - 10 << "\" class=\"ax\">" << num(v)
+          << "</text>\n";
+    }
+    int row = 0;
+    for (const auto* r : rows) {
+        const double y = top + rowH * row + rowH / 2.0;
+        std::string label = r->procedureId + " (n=" + std::to_string(r->statistics.n) + ")";
+        s << "<text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" class=\"lb\">" << htmlEscape(label) << "</text>\n";
+        for (double v : r->values) s << "<circle cx=\"" << x(v) << "\" cy=\"" << y << "\" r=\"3\" class=\"dot\"/>";
+        s << "\n<line x1=\"" << x(r->statistics.median) << "\" y1=\"" << y - 9 << "\" x2=\"" << x(r->statistics.median)
+          << "\" y2=\"" << y + 9 << "\" class=\"median\"><title>median " << num(r->statistics.median) << "</title></line>\n";
+        if (r->statistics.level)
+            s << "<line x1=\"" << x(*r->statistics.level) << "\" y1=\"" << y - 12 << "\" x2=\"" << x(*r->statistics.level)
+              << "\" y2=\"" << y + 12 << "\" class=\"level\"><title>reference level " << num(*r->statistics.level)
+              << "</title></line>\n";
+        if (r->statistics.suggestedDrl)
+            s << "<line x1=\"" << x(*r->statistics.suggestedDrl) << "\" y1=\"" << y - 12 << "\" x2=\""
+              << x(*r->statistics.suggestedDrl) << "\" y2=\"" << y + 12 << "\" class=\"drl\"><title>suggested local DRL "
+              << num(*r->statistics.suggestedDrl) << "</title></line>\n";
+        ++row;
+    }
+    s << "</svg>\n";
+    return s.str();
+}
+
+const char* kStyle = R"(body{font-family:"Noto Sans","Noto Sans CJK SC","DejaVu Sans",Arial,sans-serif;margin:24px;color:#222;max-width:1100px}
+h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc;padding-bottom:3px}
+table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}td.n,th.n{text-align:right}.muted{color:#666}.outcome{display:inline-block;padding:2px 8px;border-radius:3px;color:#fff}
+.ok{background:#2e7d32}.partial{background:#ef6c00}.failed{background:#c62828}.running{background:#666}
+.figures{display:flex;gap:12px;flex-wrap:wrap}.figure{border:1px solid #ccc;padding:8px 14px;min-width:110px}
+.figure b{display:block;font-size:22px}.errors li{color:#c62828}
+svg.chart text{font-size:11px;fill:#333}svg.chart .ct{font-size:13px;font-weight:bold}svg.chart .lb{text-anchor:end}
+svg.chart .ax{text-anchor:middle;fill:#666}svg.chart .grid{stroke:#e4e4e4}svg.chart .dot{fill:#1565c0;fill-opacity:.55}
+svg.chart .median{stroke:#000;stroke-width:2.5}svg.chart .level{stroke:#c62828;stroke-width:2.5}
+svg.chart .drl{stroke:#2e7d32;stroke-width:2;stroke-dasharray:4 3}
+.legend span{margin-right:16px;font-size:12px})";
+
+} // namespace
+
+std::string htmlEscape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string csvCell(const std::string& text) {
+    std::string t = text;
+    if (!t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@')) t = "'" + t;
+    if (t.find_first_of(",\"\r\n") == std::string::npos) return t;
+    std::string out = "\"";
+    for (char c : t) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string renderHtml(const AuditReportData& d) {
+    const auto& run = d.run;
+    const std::string period = run.periodFrom == run.periodTo ? run.periodFrom : run.periodFrom + " – " + run.periodTo;
+    Html h;
+    h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
+    h.text("fluoroaudit audit " + period);
+    h.raw("</title>\n<style>");
+    h.raw(kStyle);
+    h.raw("</style></head><body>\n<h1>");
+    h.text("Fluoroscopy dose audit: " + period);
+    h.raw("</h1>\n<p class=\"muted\">");
+    h.text("Run " + std::to_string(run.id) + " (" + run.trigger + "), started " + run.startedAt + ", report written " +
+           Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d %H:%M") + " local time; reference table version " +
+           std::to_string(d.tableVersion) + ". ");
+    h.raw("</p>\n<p>Outcome: <span class=\"outcome ");
+    h.text(run.outcome);
+    h.raw("\">");
+    h.text(run.outcome);
+    h.raw("</span></p>\n");
+
+    std::size_t stale = d.staleFlags.size();
+    int warnings = 0;
+    for (const auto& s : d.studies) warnings += static_cast<int>(s.warnings.size());
+    h.raw("<div class=\"figures\">");
+    auto figure = [&](const std::string& id, const std::string& label, std::size_t n) {
+        h.raw("<div class=\"figure\" id=\"fig-" + id + "\"><b>" + std::to_string(n) + "</b>");
+        h.text(label);
+        h.raw("</div>");
+    };
+    figure("studies", "studies", d.studies.size());
+    figure("new-flags", "new flags", d.newFlags.size());
+    figure("stale-flags", "unreviewed > " + std::to_string(d.unreviewedDays) + " days", stale);
+    figure("missing-dose", "missing dose data", static_cast<std::size_t>(run.missingDose));
+    figure("retrieved", "retrieved from PACS", static_cast<std::size_t>(run.retrieved));
+    figure("errors", "errors", run.errors.size());
+    h.raw("</div>\n");
+
+    if (!run.errors.empty()) {
+        h.h2("errors", "Errors of this run");
+        h.raw("<ul class=\"errors\">");
+        for (const auto& e : run.errors) {
+            h.raw("<li>");
+            h.text(e);
+            h.raw("</li>");
+        }
+        h.raw("</ul>\n");
+    }
+
+    h.h2("studies", "Studies per procedure and device");
+    std::map<std::pair<std::string, std::string>, int> perGroup;
+    for (const auto& s : d.studies) ++perGroup[{procedureOf(s), deviceLabel(s.device)}];
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& [key, n] : perGroup) rows.push_back({key.first, key.second.empty() ? "unknown" : key.second, std::to_string(n)});
+    if (rows.empty()) h.p("No studies dated in this period.", "muted");
+    else h.table({"Procedure", "Device", "Studies"}, rows, {false, false, true});
+
+    auto flagRows = [&](const std::vector<store::FlagRecord>& flags) {
+        std::vector<std::vector<std::string>> out;
+        for (const auto& f : flags)
+            out.push_back({f.studyDate, f.studyUid, f.procedureId, f.flag.kind, metricLabel(f.flag.metric), num(f.flag.value),
+                           num(f.flag.level), f.flag.reviewState, f.flag.raisedAt});
+        return out;
+    };
+    const std::vector<std::string> flagHead{"Study date", "Study UID", "Procedure", "Flag", "Metric", "Value", "Level",
+                                            "Review", "Raised"};
+    const std::vector<bool> flagNumeric{false, false, false, false, false, true, true, false, false};
+    h.h2("new-flags", "New flags");
+    h.p(d.newFlagsSince.empty() ? "Flags of the period's studies." : "Flags first raised since the previous audit run ended (" + d.newFlagsSince + ").",
+        "muted");
+    if (d.newFlags.empty()) h.p("None.", "muted");
+    else h.table(flagHead, flagRows(d.newFlags), flagNumeric);
+
+    h.h2("stale-flags", "Unreviewed flags older than " + std::to_string(d.unreviewedDays) + " days");
+    if (d.staleFlags.empty()) h.p("None.", "muted");
+    else h.table(flagHead, flagRows(d.staleFlags), flagNumeric);
+
+    h.h2("drl", "DRL audit (ICRP 135) of the period");
+    rows.clear();
+    std::string previousProcedure;
+    for (const auto& r : d.drl) {
+        const auto& st = r.statistics;
+        const bool first = r.procedureId != previousProcedure;
+        previousProcedure = r.procedureId;
+        rows.push_back({first ? r.procedureId : "", first ? r.procedureName : "", metricLabel(rules::metricName(r.metric)), std::to_string(st.n),
+                        num(st.median), num(st.p75), num(st.level), st.medianAboveLevel ? "yes" : "no",
+                        st.suggestedDrl ? num(*st.suggestedDrl) : "— (" + st.noSuggestionBecause + ")"});
+    }
+    if (rows.empty()) h.p("No study figures in this period.", "muted");
+    else {
+        h.table({"Procedure", "Name", "Metric", "n", "Median", "75th percentile", "Level", "Median > level", "Suggested local DRL"},
+                rows, {false, false, false, true, true, true, true, false, false});
+        h.raw("<p class=\"legend\"><span>● study</span><span>▮ median</span><span style=\"color:#c62828\">▮ reference level</span>"
+              "<span style=\"color:#2e7d32\">┆ suggested local DRL</span></p>\n");
+        for (Metric m : {Metric::Dap_Gycm2, Metric::Kar_mGy, Metric::FluoroTime_s, Metric::Shots}) {
+            std::vector<const DrlRow*> chartRows;
+            for (const auto& r : d.drl)
+                if (r.metric == m) chartRows.push_back(&r);
+            h.raw(stripChart(chartRows, metricLabel(rules::metricName(m))));
+        }
+    }
+
+    h.h2("missing-dose", "Missing dose data");
+    rows.clear();
+    for (const auto& f : d.findings)
+        if (f.kind == "missing-dose-data") rows.push_back({f.studyDate, f.studyUid, f.detail});
+    if (rows.empty()) h.p("None: every study of the period has a dose report.", "muted");
+    else h.table({"Study date", "Study UID", "Finding"}, rows);
+
+    h.h2("warnings", "Data-quality warnings");
+    rows.clear();
+    for (const auto& s : d.studies)
+        for (const auto& w : s.warnings)
+            rows.push_back({s.study.studyDate, s.study.studyUid, w.code, w.message, std::to_string(w.count)});
+    if (rows.empty()) h.p("None.", "muted");
+    else h.table({"Study date", "Study UID", "Warning", "Message", "Times"}, rows, {false, false, false, false, true});
+
+    h.h2("reconciliation", "Reconciliation with PACS");
+    if (run.pacs.empty()) h.p("No PACS configured: the store was audited as it is.", "muted");
+    else {
+        h.p("PACS " + run.pacs + ": " + std::to_string(run.pacsStudies) + " fluoroscopy studies and " +
+            std::to_string(run.pacsDoseObjects) + " dose objects in the period; " + std::to_string(run.retrieved) +
+            " retrieved, " + std::to_string(run.retrieveFailed) + " failed.");
+        rows.clear();
+        for (const auto& f : d.findings)
+            if (f.kind == "retrieved" || f.kind == "retrieve-failed" || f.kind == "no-dose-content")
+                rows.push_back({f.kind, f.studyDate, f.studyUid, f.detail});
+        if (!rows.empty()) h.table({"What", "Study date", "Study UID", "Object"}, rows);
+    }
+    h.raw("<p class=\"muted\">fluoroaudit</p>\n</body></html>\n");
+    return h.out.str();
+}
+
+std::string studiesCsv(const AuditReportData& d) {
+    std::set<std::string> missing;
+    for (const auto& f : d.findings)
+        if (f.kind == "missing-dose-data") missing.insert(f.studyUid);
+    std::ostringstream out;
+    out << "\xEF\xBB\xBF"
+        << "study_date,study_uid,accession_number,study_description,procedure_id,procedure_name,device,source,shots,"
+           "fluoro_time_s,exposure_time_s,dap_gycm2,kar_mgy,flags,missing_dose_data,warnings\r\n";
+    for (const auto& s : d.studies) {
+        const auto v = rules::metricsOf(s.summary);
+        std::string flags;
+        for (const auto& f : s.flags) flags += (flags.empty() ? "" : " ") + f.kind + ":" + f.metric;
+        out << csvCell(s.study.studyDate) << ',' << csvCell(s.study.studyUid) << ',' << csvCell(s.study.accessionNumber)
+            << ',' << csvCell(s.study.studyDescription) << ',' << csvCell(procedureOf(s)) << ','
+            << csvCell(s.procedureName) << ',' << csvCell(deviceLabel(s.device)) << ','
+            << (s.summary.source ? toString(*s.summary.source) : "") << ',' << num(v[0]) << ',' << num(v[1]) << ','
+            << num(v[2]) << ',' << num(v[3]) << ',' << num(v[4]) << ',' << csvCell(flags) << ','
+            << (missing.count(s.study.studyUid) ? "yes" : "no") << ',' << s.warnings.size() << "\r\n";
+    }
+    return out.str();
+}
+
+std::string drlCsv(const AuditReportData& d) {
+    std::ostringstream out;
+    out << "\xEF\xBB\xBF"
+        << "procedure_id,procedure_name,metric,n,median,p75,mean,max,level,median_above_level,suggested_drl,"
+           "no_suggestion_because\r\n";
+    for (const auto& r : d.drl) {
+        const auto& st = r.statistics;
+        out << csvCell(r.procedureId) << ',' << csvCell(r.procedureName) << ',' << rules::metricName(r.metric) << ','
+            << st.n << ',' << num(st.median) << ',' << num(st.p75) << ',' << num(st.mean) << ',' << num(st.max) << ','
+            << num(st.level) << ',' << (st.medianAboveLevel ? "yes" : "no") << ',' << num(st.suggestedDrl) << ','
+            << csvCell(st.suggestedDrl ? "" : st.noSuggestionBecause) << "\r\n";
+    }
+    return out.str();
+}
+
+} // namespace fa

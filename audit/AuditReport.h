@@ -1,0 +1,35 @@
+// The nightly audit's report: one self-contained HTML page (charts inline as SVG, no external
+// files) and CSV files of the period's studies and of the DRL audit table.
+#pragma once
+
+#include "present/DrlAudit.h"
+#include "store/StudyStore.h"
+
+#include <string>
+#include <vector>
+
+namespace fa {
+
+struct AuditReportData {
+    store::AuditRun run;
+    std::vector<store::AuditFinding> findings;
+    std::vector<store::StudyRecord> studies; // of the period
+    std::vector<store::FlagRecord> newFlags;
+    std::string newFlagsSince;               // ISO 8601 UTC, "" = the period's flags
+    std::vector<store::FlagRecord> staleFlags; // unreviewed, older than unreviewedDays
+    int unreviewedDays = 7;
+    std::vector<DrlRow> drl;
+    int tableVersion = 0;
+};
+
+std::string renderHtml(const AuditReportData& data);
+// UTF-8 with BOM (spreadsheets then read Chinese text right); RFC 4180 quoting; a text cell that
+// begins with = + - or @ is prefixed with ' so that no spreadsheet runs it as a formula.
+std::string studiesCsv(const AuditReportData& data);
+std::string drlCsv(const AuditReportData& data);
+
+// Text safe inside HTML element content and attribute values.
+std::string htmlEscape(const std::string& text);
+std::string csvCell(const std::string& text);
+
+} // namespace fa

@@ -1,0 +1,74 @@
+// The subcommands of the `fluoroaudit` binary. Each returns the process exit code.
+#pragma once
+
+#include "pipeline/Pipeline.h"
+#include "service/Service.h"
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace fa::cli {
+
+// Re-extracts every kept object (after an upgrade) and recomputes the studies.
+int reprocess(Pipeline& pipeline, bool progress, std::ostream& out, std::ostream& err);
+
+int ingest(Pipeline& pipeline, const std::vector<std::string>& paths, bool progress, std::ostream& out,
+           std::ostream& err);
+
+struct ListOptions {
+    std::string from, to; // YYYY-MM-DD
+    bool json = false;
+};
+int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out);
+int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostream& out, std::ostream& err);
+
+int serveCommand(const Settings& settings, const std::vector<AddonFactory>& addons = {});
+
+// Who the audit trail names for a change made on the command line: "(command line: USER)".
+std::string commandLineActor();
+
+// Local users of the web UI. `add` reads the password from standard input when it is not a
+// terminal, else asks twice without echo.
+int userAdd(Pipeline& pipeline, const std::string& name, const std::string& role, std::istream& in, std::ostream& out);
+int userPassword(Pipeline& pipeline, const std::string& name, std::istream& in, std::ostream& out);
+int userList(Pipeline& pipeline, std::ostream& out);
+int userSetRole(Pipeline& pipeline, const std::string& name, const std::string& role, std::ostream& out);
+int userDisable(Pipeline& pipeline, const std::string& name, bool disabled, std::ostream& out);
+// 0 when the service runs and answers C-ECHO, 3 otherwise.
+int status(const Settings& settings, std::ostream& out);
+int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);
+int checkConfig(const std::string& file, std::ostream& out);
+
+int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err);
+int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out); // "" = standard output
+int levelsHistory(Pipeline& pipeline, std::ostream& out);
+
+struct FlagOptions {
+    std::string from, to, kind;
+    bool json = false;
+};
+int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out);
+
+struct StatsOptions {
+    std::string from, to;
+    bool byDevice = false;
+    bool json = false;
+};
+int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out);
+int reevaluate(Pipeline& pipeline, std::ostream& out);
+
+struct AuditOptions {
+    std::string date, from, to; // YYYY-MM-DD; none = yesterday
+    bool noMail = false;
+};
+// Exit code 0 when the run is ok, 1 when partial, 2 when it failed.
+int auditNightly(const Settings& settings, const AuditOptions& options, std::ostream& out, std::ostream& err);
+int auditRuns(Pipeline& pipeline, std::size_t limit, bool json, std::ostream& out);
+int auditShow(Pipeline& pipeline, std::int64_t id, bool json, std::ostream& out, std::ostream& err);
+
+// Accepts YYYY-MM-DD or YYYYMMDD; throws fa::Error otherwise.
+std::string parseDateOption(const std::string& option, const std::string& value);
+
+} // namespace fa::cli

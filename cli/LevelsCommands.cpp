@@ -1,0 +1,144 @@
+#include "core/Error.h"
+#include "cli/Commands.h"
+#include "present/Display.h"
+#include "present/StudyJson.h"
+#include "present/DrlAudit.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <fstream>
+#include <map>
+#include <ostream>
+#include <sstream>
+
+namespace fa::cli {
+
+using namespace fa::present;
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Dynamic::Var;
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot read " + path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err) {
+    const auto problems = pipeline.activateReferenceTable(readFile(file), "imported from " + file);
+    if (!problems.empty()) {
+        err << file << " has " << problems.size() << " problem(s); the active table (version "
+            << pipeline.levels().tableVersion() << ") stays in use:\n";
+        for (const auto& p : problems) err << "  " << rules::describe(p) << "\n";
+        return 1;
+    }
+    pipeline.store().addTrail(commandLineActor(), "levels-replace",
+                              "version " + std::to_string(pipeline.levels().tableVersion()) + " (imported from " + file + ")",
+                              "");
+    out << "Activated " << file << " as reference table version " << pipeline.levels().tableVersion() << " ("
+        << pipeline.levels().table().rows().size() << " procedures); every study was re-evaluated.\n";
+    return 0;
+}
+
+int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out) {
+    const std::string csv = pipeline.levels().table().toCsv();
+    if (file.empty()) {
+        out << csv;
+        return 0;
+    }
+    std::ofstream f(file, std::ios::binary | std::ios::trunc);
+    if (!(f << csv)) throw Error("cannot write " + file);
+    out << "Wrote reference table version " << pipeline.levels().tableVersion() << " to " << file << "\n";
+    return 0;
+}
+
+int levelsHistory(Pipeline& pipeline, std::ostream& out) {
+    Table t({"Version", "Activated", "Source", "Procedures"});
+    for (const auto& v : pipeline.store().referenceTableHistory()) {
+        std::vector<rules::TableProblem> problems;
+        const auto table = rules::ReferenceTable::parse(v.csv, problems);
+        t.add({std::to_string(v.version), v.activatedAt, v.source, table ? std::to_string(table->rows().size()) : "?"});
+    }
+    out << t.render();
+    return 0;
+}
+
+int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
+    store::FlagFilter filter;
+    filter.fromDate = options.from;
+    filter.toDate = options.to;
+    filter.kind = options.kind;
+    const auto records = pipeline.store().flags(filter);
+    if (options.json) {
+        Array list;
+        for (const auto& r : records) {
+            Object::Ptr o = jsonObject();
+            o->set("study_uid", r.studyUid);
+            o->set("study_date", r.studyDate.empty() ? Var() : Var(r.studyDate));
+            o->set("procedure_id", r.procedureId.empty() ? Var() : Var(r.procedureId));
+            const auto f = flagsJson({r.flag})->getObject(0);
+            for (const auto& key : {"kind", "metric", "value", "level", "table_version", "studies", "review_state", "raised_at"})
+                o->set(key, f->get(key));
+            list.add(o);
+        }
+        printJson(out, list);
+        return 0;
+    }
+    Table t({"Date", "Study UID", "Procedure", "Flag", "Metric", "Value", "Level", "Review"});
+    for (const auto& r : records)
+        t.add({r.studyDate, r.studyUid, r.procedureId, r.flag.kind, r.flag.metric, figure(r.flag.value, 3),
+               figure(r.flag.level, 3), r.flag.reviewState});
+    out << t.render() << records.size() << " flag(s)\n";
+    return 0;
+}
+
+int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
+    Array list;
+    Table t({"Procedure", "Device", "Metric", "n", "Median", "P75", "Mean", "Max", "Level", "Median > level",
+             "Suggested DRL"});
+    for (const auto& row : drlAudit(pipeline.store(), pipeline.levels(), options.from, options.to, options.byDevice)) {
+        const auto& st = row.statistics;
+        const char* metric = rules::metricName(row.metric);
+        Object::Ptr o = jsonObject();
+        o->set("procedure_id", row.procedureId);
+        if (options.byDevice) o->set("device", row.device);
+        o->set("metric", metric);
+        o->set("n", static_cast<Poco::Int64>(st.n));
+        o->set("median", roundForDisplay(st.median));
+        o->set("p75", roundForDisplay(st.p75));
+        o->set("mean", roundForDisplay(st.mean));
+        o->set("max", roundForDisplay(st.max));
+        o->set("level", st.level ? Var(*st.level) : Var());
+        o->set("median_above_level", st.medianAboveLevel);
+        o->set("suggested_drl", st.suggestedDrl ? Var(roundForDisplay(*st.suggestedDrl)) : Var());
+        o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
+        list.add(o);
+        t.add({row.procedureId, row.device.empty() ? "all" : row.device, metric, std::to_string(st.n),
+               figure(st.median, 3), figure(st.p75, 3), figure(st.mean, 3), figure(st.max, 3), figure(st.level, 3),
+               st.medianAboveLevel ? "yes" : "no",
+               st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause + ")"});
+    }
+    if (options.json) {
+        printJson(out, list);
+    } else {
+        out << t.render();
+    }
+    return 0;
+}
+
+int reevaluate(Pipeline& pipeline, std::ostream& out) {
+    const std::size_t n = pipeline.store().reevaluateAll();
+    out << "Re-evaluated " << n << " stud" << (n == 1 ? "y" : "ies") << " against reference table version "
+        << pipeline.levels().tableVersion() << ".\n";
+    return 0;
+}
+
+} // namespace fa::cli

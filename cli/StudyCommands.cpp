@@ -1,0 +1,127 @@
+#include "core/Error.h"
+#include "cli/Commands.h"
+#include "present/Display.h"
+#include "present/StudyJson.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ostream>
+
+namespace fa::cli {
+
+using namespace fa::present;
+
+namespace {
+
+std::string deviceName(const DeviceInfo& d) {
+    std::string s = d.manufacturer;
+    if (!d.model.empty()) s += (s.empty() ? "" : " ") + d.model;
+    if (!d.station.empty()) s += " (" + d.station + ")";
+    return s.empty() ? "—" : s;
+}
+
+std::string gycm2(const std::optional<double>& gym2) {
+    return figure(gym2 ? std::optional<double>(*gym2 * 1e4) : std::nullopt, 4);
+}
+std::string mgy(const std::optional<double>& gy) {
+    return figure(gy ? std::optional<double>(*gy * 1e3) : std::nullopt, 3);
+}
+
+void printSummary(const store::StudyRecord& r, std::ostream& out) {
+    const auto& st = r.study;
+    const auto& s = r.summary;
+    auto row = [&](const char* label, const std::string& value) {
+        out << "  " << label << std::string(24 - displayWidth(label), ' ') << value << "\n";
+    };
+    out << "Study " << st.studyUid << "\n";
+    row("Date", st.studyDate.empty() ? "—" : st.studyDate + (st.studyTime.empty() ? "" : " " + st.studyTime));
+    row("Description", st.studyDescription.empty() ? "—" : st.studyDescription);
+    if (!st.requestedProcedure.empty()) row("Requested procedure", st.requestedProcedure);
+    if (!st.performedProcedure.empty()) row("Performed procedure", st.performedProcedure);
+    if (!st.protocolName.empty()) row("Protocol", st.protocolName);
+    if (!st.accessionNumber.empty()) row("Accession number", st.accessionNumber);
+    row("Device", deviceName(r.device) + (r.device.serial.empty() ? "" : ", serial " + r.device.serial));
+    row("Source", s.source ? toString(*s.source) : "—");
+    row("Shots", count(s.irradiationEvents) + " (fluoroscopy " + count(s.fluoroEvents) + ", acquisition " +
+                     count(s.acquisitionEvents) + ")");
+    row("Fluoroscopy time s", figure(s.fluoroTime_s, 3));
+    row("Acquisition time s", figure(s.acquisitionTime_s, 3));
+    row("Exposure time s", figure(s.exposureTime_s, 3));
+    row("DAP Gy·cm²", gycm2(s.dap_Gym2));
+    row("Ka,r mGy", mgy(s.doseRp_Gy));
+    row("Frames", figure(s.frames, 0));
+    row("Planes", s.planes ? std::to_string(*s.planes) : "—");
+    row("Objects", std::to_string(r.objectCount));
+}
+
+} // namespace
+
+std::string parseDateOption(const std::string& option, const std::string& value) {
+    std::string digits;
+    for (char c : value)
+        if (std::isdigit(static_cast<unsigned char>(c))) digits.push_back(c);
+        else if (c != '-') digits = "x";
+    if (digits.size() != 8)
+        throw Error(option + " '" + value + "' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22");
+    return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
+}
+
+int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
+    const auto records = pipeline.store().studies(store::StudyFilter::between(options.from, options.to));
+    if (options.json) {
+        Poco::JSON::Array list;
+        for (const auto& r : records) list.add(studyToJson(r));
+        printJson(out, list);
+        return 0;
+    }
+    Table t({"Date", "Study UID", "Description", "Device", "Shots", "Fluoro s", "Acq s", "DAP Gy·cm²", "Ka,r mGy",
+             "Source", "Warnings"});
+    for (const auto& r : records) {
+        const auto& s = r.summary;
+        t.add({r.study.studyDate.empty() ? "—" : r.study.studyDate, r.study.studyUid,
+               truncateToWidth(r.study.studyDescription.empty() ? "—" : r.study.studyDescription, 32),
+               truncateToWidth(deviceName(r.device), 28), count(s.irradiationEvents), figure(s.fluoroTime_s, 1),
+               figure(s.acquisitionTime_s, 1), gycm2(s.dap_Gym2), mgy(s.doseRp_Gy),
+               s.source ? toString(*s.source) : "—", std::to_string(r.warnings.size())});
+    }
+    out << t.render();
+    out << records.size() << " stud" << (records.size() == 1 ? "y" : "ies") << "\n";
+    return 0;
+}
+
+int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostream& out, std::ostream& err) {
+    const auto record = pipeline.store().study(studyUid);
+    if (!record) {
+        err << "No study " << studyUid << " in " << pipeline.settings().dataDir
+            << " (list them with: fluoroaudit studies)\n";
+        return 1;
+    }
+    const auto objects = pipeline.store().objectsOf(studyUid);
+    if (json) {
+        printJson(out, *studyDetailToJson(*record, objects));
+        return 0;
+    }
+    printSummary(*record, out);
+    const auto& counted = record->summary.countedObjects;
+    Table events({"#", "Type", "Plane", "Started", "Protocol", "DAP Gy·cm²", "Ka,r mGy", "kVp", "mA", "Duration s"});
+    int n = 0;
+    for (const auto& o : objects) {
+        if (std::find(counted.begin(), counted.end(), o.sopInstanceUid) == counted.end()) continue;
+        for (const auto& e : o.events)
+            events.add({std::to_string(++n), toString(e.type), toString(e.plane), e.startedAt.empty() ? "—" : e.startedAt,
+                        truncateToWidth(e.protocol.empty() ? "—" : e.protocol, 24), gycm2(e.dap_Gym2),
+                        mgy(e.doseRp_Gy), figure(e.kvp_kV, 1), figure(e.tubeCurrent_mA, 1),
+                        figure(e.duration_s(), 3)});
+    }
+    out << "\nEvents\n";
+    out << (events.empty() ? "  none listed\n" : events.render());
+    out << "\nWarnings\n";
+    if (record->warnings.empty()) out << "  none\n";
+    for (const auto& w : record->warnings)
+        out << "  [" << w.code << "] " << w.message << (w.count > 1 ? " (" + std::to_string(w.count) + "×)" : "") << "\n";
+    return 0;
+}
+
+} // namespace fa::cli

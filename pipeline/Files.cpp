@@ -1,0 +1,44 @@
+#include "pipeline/Files.h"
+
+#include "dicom/Spool.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace fa {
+
+namespace {
+void flushedCopy(const std::string& from, const std::string& to, std::error_code& ec) {
+    const std::string partial = to + ".partial";
+    fs::copy_file(from, partial, fs::copy_options::overwrite_existing, ec);
+    if (!ec && !dicom::syncPath(partial)) ec = std::error_code(errno, std::generic_category());
+    if (!ec) fs::rename(partial, to, ec);
+    if (!ec && !dicom::syncPath(fs::path(to).parent_path().string()))
+        ec = std::error_code(errno, std::generic_category());
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+    }
+}
+} // namespace
+
+void linkOrCopy(const std::string& from, const std::string& to, std::error_code& ec) {
+    fs::remove(to, ec); // an earlier attempt's name, stopped before its commit
+    ec.clear();
+    fs::create_hard_link(from, to, ec);
+    if (!ec) return;
+    if (ec != std::errc::cross_device_link && ec != std::errc::operation_not_permitted) return;
+    ec.clear();
+    flushedCopy(from, to, ec);
+}
+
+void moveFile(const std::string& from, const std::string& to, std::error_code& ec) {
+    fs::rename(from, to, ec);
+    if (ec != std::errc::cross_device_link) return;
+    ec.clear();
+    flushedCopy(from, to, ec);
+    if (!ec) fs::remove(from, ec);
+}
+
+} // namespace fa

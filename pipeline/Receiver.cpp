@@ -1,0 +1,179 @@
+#include "pipeline/Receiver.h"
+
+#include "core/Clock.h"
+#include "core/Error.h"
+#include "dicom/Echo.h"
+#include "dicom/Listener.h"
+#include "dicom/Spool.h"
+#include "pipeline/Pipeline.h"
+#include "pipeline/SpoolProcessor.h"
+
+#include "dcmtk/dcmdata/dcdatset.h"
+#include "dcmtk/dcmdata/dcuid.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/LocalDateTime.h>
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace fa {
+
+namespace {
+
+
+// Objects of these SOP classes may carry dose content; everything else is answered and dropped.
+bool keepsSopClass(const std::string& uid) {
+    return uid == UID_XRayRadiationDoseSRStorage || uid == UID_EnhancedXRayRadiationDoseSRStorage ||
+           uid == UID_EnhancedSRStorage || uid == UID_ComprehensiveSRStorage || uid == UID_Comprehensive3DSRStorage ||
+           uid == UID_ExtensibleSRStorage || uid == UID_XRayAngiographicImageStorage ||
+           uid == UID_EnhancedXAImageStorage || uid == UID_XRayRadiofluoroscopicImageStorage ||
+           uid == UID_EnhancedXRFImageStorage;
+}
+
+std::string admit(const ListenerSettings& l, const std::string& callingAe, const std::string& host) {
+    const Peer* peer = l.peerByAeTitle(callingAe);
+    if (!peer) return l.requireKnownPeers ? "calling AE title '" + callingAe + "' is not a known peer" : "";
+    if (!peer->host.empty() && peer->host != host)
+        return "peer " + peer->name + " must call from " + peer->host + ", not " + host;
+    return {};
+}
+
+} // namespace
+
+struct Receiver::State {
+    explicit State(const Settings& s)
+        : settings(s), log(Poco::Logger::get("service")), pipeline(settings, /*durable=*/true),
+          spool(settings.spoolDir()), processor(pipeline, spool, settings, Poco::Logger::get("processing")) {}
+
+    Settings settings;
+    Poco::Logger& log;
+    Pipeline pipeline;
+    dicom::Spool spool;
+    SpoolProcessor processor;
+    dicom::ListenerContext context;
+    std::unique_ptr<dicom::Listener> listener;
+    std::thread processing, network;
+    std::atomic<bool> listening{false};
+    std::atomic<long long> received{0};
+    mutable std::mutex mutex;
+    std::string lastAt, lastAe, listenError;
+    bool started = false, stopped = false;
+};
+
+Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(settings)) {
+    State& s = *state_;
+    for (const auto& notice : s.pipeline.notices()) s.log.warning(notice);
+    if (const auto n = s.spool.clearIncoming())
+        s.log.warning("removed %?d incomplete object(s) from %s/incoming left by a stop during receive (their "
+                      "senders were not told success and will send them again)",
+                      n, s.settings.spoolDir());
+    if (const auto n = s.spool.pending().size()) s.log.information("processing %?d object(s) left in the spool", n);
+
+    auto& c = s.context;
+    const ListenerSettings& l = s.settings.listener;
+    c.aeTitle = l.aeTitle;
+    c.maxAssociations = l.maxAssociations;
+    c.spoolMinFreeBytes = static_cast<unsigned long long>(l.spoolMinFree_mb) << 20;
+    c.spool = &s.spool;
+    c.log = &Poco::Logger::get("listener");
+    c.admit = [&s](const std::string& ae, const std::string& host) { return admit(s.settings.listener, ae, host); };
+    c.keeps = keepsSopClass;
+    c.offer = [&s](const std::string& path, std::unique_ptr<DcmDataset> dataset) {
+        s.processor.offer(path, std::move(dataset));
+    };
+    c.withdraw = [&s](const std::string& path) { s.processor.withdraw(path); };
+    c.onSpooled = [&s](const std::string&, const std::string& callingAe) {
+        ++s.received;
+        {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            s.lastAt = nowLocalIso();
+            s.lastAe = callingAe;
+        }
+        s.processor.notify();
+    };
+}
+
+Receiver::~Receiver() {
+    try {
+        stop();
+    } catch (...) {
+    }
+}
+
+void Receiver::start() {
+    State& s = *state_;
+    if (s.started) return;
+    s.started = true;
+    dicom::ListenerOptions options;
+    const ListenerSettings& l = s.settings.listener;
+    options.port = l.port;
+    options.acseTimeout_s = l.acseTimeout_s;
+    options.dimseTimeout_s = l.dimseTimeout_s;
+    options.maxPdu = l.maxPdu;
+    s.listener = std::make_unique<dicom::Listener>(s.context, options);
+    s.processing = std::thread([&s] { s.processor.runUntilStopped(); });
+    s.listening = true;
+    s.network = std::thread([&s] {
+        try {
+            s.listener->run();
+        } catch (const Error& e) {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            s.listenError = e.what();
+        }
+        s.listening = false;
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (s.listening && std::chrono::steady_clock::now() < deadline) {
+        if (dicom::echo("127.0.0.1", l.port, l.aeTitle, 2).answered) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!s.listening) {
+        const std::string why = listenError();
+        stop();
+        throw Error(why.empty() ? "the listener on port " + std::to_string(l.port) + " ended at once" : why);
+    }
+    s.log.information("listening as %s on port %?d (data in %s, at most %d associations)", l.aeTitle, l.port,
+                      s.settings.dataDir, l.maxAssociations);
+}
+
+void Receiver::stop() {
+    State& s = *state_;
+    if (!s.started || s.stopped) return;
+    s.stopped = true;
+    if (s.listener) s.listener->stop();
+    if (s.network.joinable()) s.network.join();
+    s.processor.stop();
+    if (s.processing.joinable()) s.processing.join();
+}
+
+bool Receiver::listening() const { return state_->listening; }
+
+std::string Receiver::listenError() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->listenError;
+}
+
+long long Receiver::received() const { return state_->received; }
+
+std::string Receiver::lastObjectAt() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->lastAt;
+}
+
+std::string Receiver::lastCallingAe() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->lastAe;
+}
+
+std::string Receiver::lastStudyUid() const { return state_->processor.lastObject(); }
+
+long long Receiver::processingFailures() const { return state_->processor.failures(); }
+
+std::size_t Receiver::pending() const { return state_->spool.pending().size(); }
+
+Pipeline& Receiver::pipeline() { return state_->pipeline; }
+
+} // namespace fa

@@ -1,0 +1,114 @@
+#include "pipeline/Settings.h"
+
+#include "core/Error.h"
+#include "pipeline/ConfigKeys.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/NumberFormatter.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+#include <Poco/Util/IniFileConfiguration.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+#include <vector>
+
+namespace fa {
+
+namespace {
+
+void collectKeys(Poco::Util::AbstractConfiguration& c, const std::string& prefix, std::vector<std::string>& out) {
+    Poco::Util::AbstractConfiguration::Keys keys;
+    c.keys(prefix, keys);
+    if (keys.empty() && !prefix.empty()) {
+        out.push_back(prefix);
+        return;
+    }
+    for (const auto& k : keys) collectKeys(c, prefix.empty() ? k : prefix + "." + k, out);
+}
+
+// "[section] key" for messages, from "section.key" (or "peer.NAME.key").
+std::string where(const std::string& key) {
+    const auto dot = key.rfind('.');
+    if (dot == std::string::npos) return key;
+    return "[" + key.substr(0, dot) + "] " + key.substr(dot + 1);
+}
+
+void apply(const std::string& key, const std::string& value, Settings& s, std::vector<std::string>& problems) {
+    std::string instance;
+    const ConfigKey* known = findConfigKey(key, instance);
+    if (!known) {
+        const std::string hint = didYouMean(key);
+        problems.push_back(where(key) + ": unknown key (" + (hint.empty() ? "see docs/configuration.md" : hint) + ")");
+        return;
+    }
+    if (auto why = known->set(s, instance, value); !why.empty()) problems.push_back(where(key) + ": " + why);
+}
+
+// What no single key can say: keys that only make sense together.
+void checkTogether(const Settings& s, std::vector<std::string>& problems) {
+    if (s.pacs.configured() && s.pacs.host.empty()) problems.push_back("[pacs] host: must be set with ae_title");
+    if (s.http.certificate.empty() != s.http.privateKey.empty())
+        problems.push_back("[http] certificate and private_key: HTTPS needs both");
+}
+
+} // namespace
+
+const Peer* ListenerSettings::peerByAeTitle(const std::string& callingAe) const {
+    for (const auto& p : peers)
+        if (p.aeTitle == callingAe) return &p;
+    return nullptr;
+}
+
+std::string checkAeTitle(const std::string& ae) {
+    if (ae.empty() || ae.size() > 16) return "an AE title has 1 to 16 characters, '" + ae + "' has " + std::to_string(ae.size());
+    for (char c : ae)
+        if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E)
+            return "an AE title is printable ASCII without backslash: '" + ae + "'";
+    if (ae.find_first_not_of(' ') == std::string::npos) return "an AE title must not be all spaces";
+    return {};
+}
+
+void parsePacsAddress(const std::string& text, PacsSettings& pacs) {
+    const auto at = text.find('@');
+    const auto colon = text.rfind(':');
+    const std::string form = "--pacs '" + text + "': expected AET@HOST:PORT, e.g. PACS@10.0.0.5:104";
+    if (at == std::string::npos || colon == std::string::npos || colon < at) throw Error(form);
+    const std::string ae = text.substr(0, at), host = text.substr(at + 1, colon - at - 1), port = text.substr(colon + 1);
+    if (auto why = checkAeTitle(ae); !why.empty()) throw Error(form + " (" + why + ")");
+    if (host.empty()) throw Error(form + " (no host)");
+    int n = 0;
+    if (!Poco::NumberParser::tryParse(port, n) || n < 1 || n > 65535) throw Error(form + " (port " + port + ")");
+    pacs.aeTitle = ae;
+    pacs.host = host;
+    pacs.port = static_cast<std::uint16_t>(n);
+}
+
+Settings loadSettings(const std::string& configFile) {
+    Settings s;
+    if (configFile.empty()) return s;
+    if (!std::filesystem::is_regular_file(configFile))
+        throw Error("configuration file " + configFile + " does not exist or is not a file");
+    Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini;
+    try {
+        ini = new Poco::Util::IniFileConfiguration(configFile);
+    } catch (const Poco::Exception& e) {
+        throw Error("cannot read configuration file " + configFile + ": " + e.displayText());
+    }
+    std::vector<std::string> problems, keys;
+    collectKeys(*ini, "", keys);
+    for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, problems);
+    checkTogether(s, problems);
+    if (!problems.empty()) {
+        std::string text = "configuration file " + configFile + " has " + std::to_string(problems.size()) +
+                           " problem(s):";
+        for (const auto& p : problems) text += "\n  " + p;
+        throw Error(text);
+    }
+    return s;
+}
+
+} // namespace fa

@@ -1,0 +1,83 @@
+// Works through the spool with the pipeline. An object that fails (or crashes the process) as
+// often as configured goes to the quarantine folder with its reason; `fluoroaudit quarantine`
+// lists those and can put one back.
+#pragma once
+
+#include "dicom/Spool.h"
+#include "pipeline/Pipeline.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace Poco {
+class Logger;
+}
+class DcmDataset;
+
+namespace fa {
+
+class SpoolProcessor {
+public:
+    SpoolProcessor(Pipeline& pipeline, dicom::Spool& spool, const Settings& settings, Poco::Logger& log);
+    ~SpoolProcessor();
+
+    // Processes every spooled object that is due; returns how many were finished (stored, skipped
+    // or quarantined).
+    std::size_t drain();
+    // Hands over the dataset of an object about to appear in the spool, so that it is not read
+    // from disk again (at most kMaxHeld are kept; beyond that the file is read).
+    void offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset);
+    void withdraw(const std::string& spooledPath);
+    // Wakes the loop of runUntilStopped().
+    void notify();
+    static constexpr std::size_t kMaxHeld = 256;
+    // Drains as objects arrive until stop() is called, then drains what is left once more.
+    void runUntilStopped();
+    void stop();
+
+    std::string lastObject() const;
+    long long failures() const { return failures_; } // failed processing attempts since start
+
+private:
+    bool process(const std::string& path);
+    int recordAttempt(const std::string& path);
+    void clearAttempts(const std::string& path);
+    void journal(const std::string& path);
+    void clearJournal();
+    void recoverJournal();
+    void quarantine(const std::string& path, const std::string& reason);
+
+    Pipeline& pipeline_;
+    dicom::Spool& spool_;
+    const Settings& settings_;
+    Poco::Logger& log_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    bool notified_ = false;
+    std::map<std::string, std::chrono::steady_clock::time_point> retryAt_;
+    std::map<std::string, int> attempts_;
+    int journalFd_ = -1;
+    std::mutex heldMutex_;
+    std::map<std::string, std::unique_ptr<DcmDataset>> held_;
+    mutable std::mutex lastMutex_;
+    std::string last_;
+    std::atomic<long long> failures_{0};
+};
+
+// Quarantined objects: file name, size in bytes and the recorded reason.
+struct QuarantinedObject {
+    std::string name;
+    std::uintmax_t size = 0;
+    std::string reason;
+};
+std::vector<QuarantinedObject> listQuarantine(const Settings& settings);
+// Moves a quarantined object back into the spool; throws fa::Error when there is no such object.
+void retryQuarantined(const Settings& settings, const std::string& name);
+
+} // namespace fa

@@ -1,0 +1,202 @@
+#include "present/StudyJson.h"
+
+#include "present/Display.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <ostream>
+
+namespace fa::present {
+
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Poco::Dynamic::Var;
+
+template <typename T> Var json(const std::optional<T>& v, double scale = 1.0) {
+    if (!v) return Var();
+    if constexpr (std::is_integral_v<T>) return Var(static_cast<Poco::Int64>(*v));
+    else return Var(roundForDisplay(*v * scale));
+}
+
+Var text(const std::string& s) { return s.empty() ? Var() : Var(s); }
+
+Array::Ptr warningsJson(const std::vector<Warning>& warnings) {
+    Array::Ptr out = new Array;
+    for (const auto& w : warnings) {
+        Object::Ptr o = jsonObject();
+        o->set("code", w.code);
+        o->set("message", w.message);
+        o->set("count", w.count);
+        out->add(o);
+    }
+    return out;
+}
+
+Object::Ptr deviceJson(const DeviceInfo& d) {
+    Object::Ptr o = jsonObject();
+    o->set("manufacturer", text(d.manufacturer));
+    o->set("model", text(d.model));
+    o->set("serial", text(d.serial));
+    o->set("station", text(d.station));
+    return o;
+}
+
+Object::Ptr eventJson(const IrradiationEvent& e) {
+    Object::Ptr o = jsonObject();
+    o->set("uid", text(e.uid));
+    o->set("type", toString(e.type));
+    o->set("plane", toString(e.plane));
+    o->set("started_at", text(e.startedAt));
+    o->set("protocol", text(e.protocol));
+    o->set("dap_gycm2", json(e.dap_Gym2, 1e4));
+    o->set("kar_mgy", json(e.doseRp_Gy, 1e3));
+    o->set("kvp_kv", json(e.kvp_kV));
+    o->set("tube_current_ma", json(e.tubeCurrent_mA));
+    o->set("pulses", json(e.pulses));
+    o->set("pulse_rate_per_s", json(e.pulseRate_per_s));
+    o->set("irradiation_duration_s", json(e.irradiationDuration_s));
+    o->set("exposure_time_s", json(e.exposureTime_s));
+    o->set("field_area_cm2", json(e.fieldArea_m2, 1e4));
+    o->set("primary_angle_deg", json(e.primaryAngle_deg));
+    o->set("secondary_angle_deg", json(e.secondaryAngle_deg));
+    o->set("frames", json(e.frames));
+    return o;
+}
+
+} // namespace
+
+void printJson(std::ostream& out, const Array& value) {
+    value.stringify(out, 2);
+    out << "\n";
+}
+
+void printJson(std::ostream& out, const Object& value) {
+    value.stringify(out, 2);
+    out << "\n";
+}
+
+Object::Ptr jsonObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
+
+Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
+    Array::Ptr out = new Array;
+    for (const auto& f : flags) {
+        Object::Ptr o = jsonObject();
+        o->set("kind", f.kind);
+        o->set("metric", f.metric);
+        o->set("value", roundForDisplay(f.value));
+        o->set("level", roundForDisplay(f.level));
+        o->set("table_version", f.tableVersion ? Var(*f.tableVersion) : Var());
+        Array::Ptr studies = new Array;
+        for (const auto& s : f.studies) studies->add(s);
+        o->set("studies", studies);
+        o->set("review_state", f.reviewState);
+        o->set("raised_at", f.raisedAt);
+        out->add(o);
+    }
+    return out;
+}
+
+Object::Ptr studyToJson(const store::StudyRecord& r) {
+    const StudyInfo& st = r.study;
+    const StudySummary& s = r.summary;
+    Object::Ptr o = jsonObject();
+    o->set("study_uid", st.studyUid);
+    o->set("study_date", text(st.studyDate));
+    o->set("study_time", text(st.studyTime));
+    o->set("accession_number", text(st.accessionNumber));
+    o->set("study_description", text(st.studyDescription));
+    o->set("requested_procedure", text(st.requestedProcedure));
+    o->set("performed_procedure", text(st.performedProcedure));
+    o->set("protocol_name", text(st.protocolName));
+    o->set("operators", text(st.operators));
+    Array::Ptr codes = new Array;
+    for (const auto& c : st.procedureCodes) codes->add(c);
+    o->set("procedure_codes", codes);
+    o->set("patient_key", text(r.patientKey));
+    o->set("patient_id", text(st.patientId));
+    o->set("patient_name", text(st.patientName));
+    o->set("patient_birth_date", text(st.patientBirthDate));
+    o->set("patient_sex", text(st.patientSex));
+    o->set("device", deviceJson(r.device));
+    o->set("procedure_id", text(r.procedureId));
+    o->set("procedure_name", text(r.procedureName));
+    o->set("irradiation_events", json(s.irradiationEvents));
+    o->set("fluoro_events", json(s.fluoroEvents));
+    o->set("acquisition_events", json(s.acquisitionEvents));
+    o->set("fluoro_time_s", json(s.fluoroTime_s));
+    o->set("acquisition_time_s", json(s.acquisitionTime_s));
+    o->set("exposure_time_s", json(s.exposureTime_s));
+    o->set("exposure_time_estimated", s.exposureTimeEstimated);
+    o->set("estimated_dose_usv", json(s.estimatedDose_uSv));
+    o->set("dap_total_gycm2", json(s.dap_Gym2, 1e4));
+    o->set("kar_total_mgy", json(s.doseRp_Gy, 1e3));
+    o->set("frames", json(s.frames));
+    o->set("planes", json(s.planes));
+    o->set("source", s.source ? Var(std::string(toString(*s.source))) : Var());
+    o->set("object_count", r.objectCount);
+    o->set("warnings", warningsJson(r.warnings));
+    o->set("flags", flagsJson(r.flags));
+    o->set("created_at", r.createdAt);
+    o->set("updated_at", r.updatedAt);
+    return o;
+}
+
+Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects) {
+    Object::Ptr o = studyToJson(r);
+    Array::Ptr events = new Array;
+    Array::Ptr sources = new Array;
+    const auto& counted = r.summary.countedObjects;
+    for (const auto& obj : objects) {
+        const bool isCounted = std::find(counted.begin(), counted.end(), obj.sopInstanceUid) != counted.end();
+        Object::Ptr src = jsonObject();
+        src->set("sop_instance_uid", obj.sopInstanceUid);
+        src->set("sop_class_uid", obj.sopClassUid);
+        src->set("kind", toString(obj.kind));
+        src->set("device", deviceJson(obj.device));
+        src->set("counted", isCounted);
+        src->set("event_count", static_cast<Poco::Int64>(obj.events.size()));
+        src->set("warnings", warningsJson(obj.warnings));
+        sources->add(src);
+        if (!isCounted) continue;
+        for (const auto& e : obj.events) {
+            Object::Ptr ej = eventJson(e);
+            ej->set("source_sop_instance_uid", obj.sopInstanceUid);
+            events->add(ej);
+        }
+    }
+    o->set("events", events);
+    o->set("objects", sources);
+    return o;
+}
+
+Poco::JSON::Object::Ptr auditRunToJson(const store::AuditRun& r) {
+    auto o = jsonObject();
+    o->set("id", static_cast<Poco::Int64>(r.id));
+    o->set("trigger", r.trigger);
+    o->set("period_from", r.periodFrom);
+    o->set("period_to", r.periodTo);
+    o->set("started_at", r.startedAt);
+    o->set("finished_at", r.finishedAt);
+    o->set("outcome", r.outcome);
+    o->set("pacs", r.pacs);
+    o->set("pacs_studies", r.pacsStudies);
+    o->set("pacs_dose_objects", r.pacsDoseObjects);
+    o->set("retrieved", r.retrieved);
+    o->set("retrieve_failed", r.retrieveFailed);
+    o->set("studies", r.studies);
+    o->set("missing_dose", r.missingDose);
+    o->set("new_flags", r.newFlags);
+    Poco::JSON::Array errors;
+    for (const auto& e : r.errors) errors.add(e);
+    o->set("errors", errors);
+    o->set("report_html", r.reportHtml);
+    o->set("report_csv", r.reportCsv);
+    o->set("mailed_to", r.mailedTo);
+    return o;
+}
+
+
+} // namespace fa::present

@@ -1,0 +1,73 @@
+#include "service/Service.h"
+
+#include "core/Clock.h"
+#include "core/Error.h"
+#include "pipeline/ReceiverStatus.h"
+#include "audit/AuditScheduler.h"
+#include "pipeline/Receiver.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace fa {
+
+namespace {
+
+std::atomic<int> stopSignal{0};
+extern "C" void onSignal(int signal) { stopSignal = signal; }
+
+
+} // namespace
+
+int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
+    Poco::Logger& log = Poco::Logger::get("service");
+    const std::string startedAt = nowLocalIso();
+
+    Receiver receiver(settings);
+    std::signal(SIGPIPE, SIG_IGN);
+    stopSignal = 0;
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    receiver.start();
+    std::vector<std::unique_ptr<ServiceAddon>> running;
+    try {
+        for (const auto& make : addons) running.push_back(make(receiver));
+    } catch (...) {
+        running.clear();
+        receiver.stop();
+        throw;
+    }
+    AuditScheduler scheduler(settings);
+    scheduler.start();
+
+    int tick = 0;
+    while (stopSignal == 0 && receiver.listening()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (++tick % 20 == 1) writeStatus(settings, "running", startedAt, receiver);
+    }
+    if (stopSignal) log.information("stopping (signal %d): no new associations; finishing open ones", stopSignal.load());
+    scheduler.stop();
+    while (!running.empty()) running.pop_back();
+    receiver.stop();
+    writeStatus(settings, "stopped", startedAt, receiver);
+    if (const auto why = receiver.listenError(); !why.empty()) throw Error(why);
+    log.information("stopped; %?d object(s) received, %?d left in the spool", static_cast<Poco::Int64>(receiver.received()),
+                    receiver.pending());
+    return 0;
+}
+
+} // namespace fa

@@ -1,0 +1,216 @@
+// The nightly audit without a PACS (through the real pipeline and store), its report and its
+// schedule arithmetic.
+#include "audit/AuditReport.h"
+#include "audit/AuditScheduler.h"
+#include "audit/NightlyAudit.h"
+#include "pipeline/Pipeline.h"
+#include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace fa {
+namespace {
+
+std::chrono::system_clock::time_point localTime(int y, int mo, int d, int h, int mi, int s = 0) {
+    std::tm t{};
+    t.tm_year = y - 1900;
+    t.tm_mon = mo - 1;
+    t.tm_mday = d;
+    t.tm_hour = h;
+    t.tm_min = mi;
+    t.tm_sec = s;
+    t.tm_isdst = -1;
+    return std::chrono::system_clock::from_time_t(std::mktime(&t));
+}
+
+class InTimeZone : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const char* tz = std::getenv("TZ");
+        saved_ = tz ? tz : "";
+        hadTz_ = tz != nullptr;
+        ::setenv("TZ", "Asia/Shanghai", 1);
+        ::tzset();
+    }
+    void TearDown() override {
+        if (hadTz_) ::setenv("TZ", saved_.c_str(), 1);
+        else ::unsetenv("TZ");
+        ::tzset();
+    }
+
+private:
+    std::string saved_;
+    bool hadTz_ = false;
+};
+
+TEST_F(InTimeZone, TheScheduleIsTheNextLocalTimeAndAuditsThePreviousDay) {
+    EXPECT_EQ(nextLocalTime(localTime(2026, 11, 22, 1, 59), 2, 0), localTime(2026, 11, 22, 2, 0));
+    EXPECT_EQ(nextLocalTime(localTime(2026, 11, 22, 2, 0), 2, 0), localTime(2026, 11, 22, 2, 0));
+    EXPECT_EQ(nextLocalTime(localTime(2026, 11, 22, 2, 0, 1), 2, 0), localTime(2026, 11, 23, 2, 0));
+    EXPECT_EQ(nextLocalTime(localTime(2026, 12, 31, 23, 0), 2, 30), localTime(2027, 1, 1, 2, 30));
+    EXPECT_EQ(previousLocalDay(localTime(2026, 3, 1, 2, 0)), "2026-02-28");
+    EXPECT_EQ(previousLocalDay(localTime(2028, 3, 1, 0, 5)), "2028-02-29");
+    EXPECT_EQ(previousLocalDay(localTime(2027, 1, 1, 2, 0)), "2026-12-31");
+}
+
+TEST(AuditReport, TextIsEscapedForHtmlAndCsvCellsCannotBecomeFormulas) {
+    EXPECT_EQ(htmlEscape("<script>alert('x')</script> & \"q\""),
+              "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+    EXPECT_EQ(csvCell("plain"), "plain");
+    EXPECT_EQ(csvCell("a,b"), "\"a,b\"");
+    EXPECT_EQ(csvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(csvCell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    EXPECT_EQ(csvCell("+1"), "'+1");
+    EXPECT_EQ(csvCell("@SUM(A1)"), "'@SUM(A1)");
+    EXPECT_EQ(csvCell("三叉神经"), "三叉神经");
+}
+
+TEST(AuditReport, TheHtmlHasTheFiguresTheDrlTableAndAChartOnARoundAxis) {
+    AuditReportData d;
+    d.run.id = 4;
+    d.run.periodFrom = d.run.periodTo = "2026-11-21";
+    d.run.outcome = "partial";
+    d.run.errors = {"reconciliation skipped: the PACS <PACS>@10.0.0.5:104 did not answer"};
+    d.tableVersion = 2;
+    DrlRow row;
+    row.procedureId = "root-prf";
+    row.procedureName = "脊神经根脉冲射频术 <b>RF</b>";
+    row.metric = rules::Metric::Dap_Gycm2;
+    row.values = {0.1, 0.2, 0.3, 0.9};
+    row.statistics = rules::statisticsOf(row.values, 1.0);
+    d.drl = {row};
+    store::AuditFinding missing{"missing-dose-data", "1.2.3", "2026-11-21", "images only, no dose report"};
+    d.findings = {missing};
+    const std::string html = renderHtml(d);
+    EXPECT_NE(html.find("<span class=\"outcome partial\">partial</span>"), std::string::npos);
+    EXPECT_NE(html.find("the PACS &lt;PACS&gt;@10.0.0.5:104 did not answer"), std::string::npos);
+    EXPECT_NE(html.find("脊神经根脉冲射频术 &lt;b&gt;RF&lt;/b&gt;"), std::string::npos);
+    EXPECT_EQ(html.find("<b>RF</b>"), std::string::npos);
+    // median 0.25, 75th percentile 0.45, level 1, 4 cases: no suggestion
+    EXPECT_NE(html.find("<td class=\"n\">0.25</td><td class=\"n\">0.45</td><td class=\"n\">1</td>"), std::string::npos)
+        << html;
+    EXPECT_NE(html.find("only 4 case(s)"), std::string::npos);
+    // Axis up to the level (1.0): steps of 0.5.
+    EXPECT_NE(html.find("class=\"ax\">0.5</text>"), std::string::npos);
+    EXPECT_NE(html.find("class=\"ax\">1</text>"), std::string::npos);
+    EXPECT_EQ(html.find("class=\"ax\">1.5</text>"), std::string::npos);
+    EXPECT_NE(html.find("<title>reference level 1</title>"), std::string::npos);
+    EXPECT_NE(html.find("id=\"fig-missing-dose\"><b>0</b>"), std::string::npos); // the run's count, not the list
+    EXPECT_NE(html.find("images only, no dose report"), std::string::npos);
+
+    const std::string csv = drlCsv(d);
+    EXPECT_EQ(csv.rfind("\xEF\xBB\xBF" "procedure_id,", 0), 0u);
+    EXPECT_NE(csv.find("root-prf,脊神经根脉冲射频术 <b>RF</b>,dap_gycm2,4,0.25,0.45,0.375,0.9,1,no,,only 4 case(s)"),
+              std::string::npos)
+        << csv;
+}
+
+synth::Report shotsReport(const std::string& date, int shots) {
+    synth::Report r;
+    r.studyDate = date;
+    r.studyDescription = "Spinal nerve root pulsed RF";
+    for (int i = 0; i < shots; ++i) {
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.duration_s = 0.75;
+        r.events.push_back(e);
+    }
+    return r;
+}
+
+TEST(NightlyAuditWithoutPacs, NewFlagsAreThoseRaisedSinceThePreviousRun) {
+    test::TempDir dir;
+    Settings settings;
+    settings.dataDir = dir.file("data");
+    {
+        Pipeline pipeline(settings);
+        synth::save(*synth::buildReport(shotsReport("20261121", 30)), dir.file("high.dcm")); // level 18 shots
+        synth::save(*synth::buildReport(shotsReport("20261121", 5)), dir.file("low.dcm"));
+        pipeline.ingestFile(dir.file("high.dcm"));
+        pipeline.ingestFile(dir.file("low.dcm"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // timestamps have whole seconds
+    AuditRequest request;
+    request.from = request.to = "2026-11-21";
+    std::vector<std::string> progress;
+    request.progress = [&](const std::string& line) { progress.push_back(line); };
+    const auto first = runNightlyAudit(settings, request);
+    EXPECT_EQ(first.outcome, "ok");
+    EXPECT_EQ(first.studies, 2);
+    EXPECT_EQ(first.newFlags, 3); // shots, fluoroscopy time, exposure time of the 30-shot study
+    EXPECT_EQ(first.missingDose, 0);
+    ASSERT_FALSE(progress.empty());
+    EXPECT_EQ(progress.front(), "audit run 1: studies dated 2026-11-21");
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // timestamps have whole seconds
+    const auto second = runNightlyAudit(settings, request);
+    EXPECT_EQ(second.newFlags, 0);
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    {
+        Pipeline pipeline(settings);
+        synth::save(*synth::buildReport(shotsReport("20261120", 25)), dir.file("late.dcm")); // an earlier day, late
+        synth::Image image;
+        image.studyDate = "20261121";
+        image.totalExposures = 4;
+        synth::save(*synth::buildImage(image), dir.file("image.dcm"));
+        pipeline.ingestFile(dir.file("late.dcm"));
+        pipeline.ingestFile(dir.file("image.dcm"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    const auto third = runNightlyAudit(settings, request);
+    EXPECT_EQ(third.newFlags, 3) << "the late report's flags are new although its study is from another day";
+    EXPECT_EQ(third.studies, 3);
+    EXPECT_EQ(third.missingDose, 1);
+
+    Pipeline pipeline(settings);
+    const auto runs = pipeline.store().auditRuns(10);
+    ASSERT_EQ(runs.size(), 3u);
+    EXPECT_EQ(runs[0].id, 3);
+    EXPECT_EQ(runs[2].id, 1);
+    const auto findings = pipeline.store().auditFindings(3);
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0].kind, "missing-dose-data");
+    EXPECT_EQ(findings[0].studyDate, "2026-11-21");
+    EXPECT_NE(findings[0].detail.find("images only, no dose report"), std::string::npos) << findings[0].detail;
+
+    std::ifstream csv(third.reportCsv);
+    std::stringstream text;
+    text << csv.rdbuf();
+    EXPECT_NE(text.str().find(",yes,"), std::string::npos); // the image-only study: missing dose data
+}
+
+TEST(NightlyAuditWithoutPacs, ARunLeftRunningByADeadProcessIsClosedAsFailed) {
+    test::TempDir dir;
+    Settings settings;
+    settings.dataDir = dir.file("data");
+    {
+        Pipeline pipeline(settings);
+        store::AuditRun left;
+        left.trigger = "schedule";
+        left.periodFrom = left.periodTo = "2026-11-20";
+        pipeline.store().beginAuditRun(left);
+        ASSERT_EQ(left.id, 1);
+    }
+    AuditRequest request;
+    request.from = request.to = "2026-11-21";
+    const auto run = runNightlyAudit(settings, request);
+    EXPECT_EQ(run.id, 2);
+    Pipeline pipeline(settings);
+    const auto abandoned = pipeline.store().auditRun(1);
+    ASSERT_TRUE(abandoned);
+    EXPECT_EQ(abandoned->outcome, "failed");
+    ASSERT_EQ(abandoned->errors.size(), 1u);
+    EXPECT_EQ(abandoned->errors[0], "the run stopped before it finished (its process ended)");
+    EXPECT_FALSE(abandoned->finishedAt.empty());
+}
+
+} // namespace
+} // namespace fa
