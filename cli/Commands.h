@@ -40,6 +40,8 @@ int userDisable(Pipeline& pipeline, const std::string& name, bool disabled, std:
 int status(const Settings& settings, std::ostream& out);
 int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);
 int checkConfig(const std::string& file, std::ostream& out);
+// Every configuration key with its type, default and meaning, as Markdown rows.
+int printConfigKeys(std::ostream& out);
 
 int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err);
 int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out); // "" = standard output

@@ -1,4 +1,5 @@
 #include "core/Error.h"
+#include "pipeline/ConfigKeys.h"
 #include "dicom/Echo.h"
 #include "dicom/Spool.h"
 #include "service/Logging.h"
@@ -68,6 +69,11 @@ int quarantine(const Settings& settings, const std::string& retry, std::ostream&
     Table t({"Object", "Bytes", "Reason"});
     for (const auto& q : items) t.add({q.name, std::to_string(q.size), q.reason});
     out << t.render() << items.size() << " quarantined; put one back with: fluoroaudit quarantine --retry NAME\n";
+    return 0;
+}
+
+int printConfigKeys(std::ostream& out) {
+    out << configKeysMarkdown();
     return 0;
 }
 

@@ -1,0 +1,83 @@
+#include "core/Error.h"
+#include "pipeline/ConfigKeys.h"
+#include "tests/support/TempDir.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace fa {
+namespace {
+
+std::string loadProblems(const std::string& ini) {
+    test::TempDir dir;
+    const std::string path = dir.file("f.ini");
+    std::ofstream(path) << ini;
+    try {
+        loadSettings(path);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(ConfigKeys, UnknownKeysGetTheClosestKnownOne) {
+    EXPECT_EQ(didYouMean("dicom.prot"), "did you mean [dicom] port?");
+    EXPECT_EQ(didYouMean("peer.ARCADIS.ae_tilte"), "did you mean [peer.NAME] ae_title?");
+    EXPECT_EQ(didYouMean("mail.tto"), "did you mean [mail] to?");
+    EXPECT_EQ(didYouMean("dicom.something_else_entirely"), "");
+    EXPECT_NE(loadProblems("[dicom]\nprot = 5\n").find("[dicom] prot: unknown key (did you mean [dicom] port?)"),
+              std::string::npos);
+}
+
+// A value Poco's log channel would reject must be refused by the same validation serve runs.
+TEST(ConfigKeys, LogRotateSizeIsValidatedBeforeTheLoggerSeesIt) {
+    EXPECT_NE(loadProblems("[log]\nrotate_size = 10 MB\n").find("[log] rotate_size: '10 MB' is not a size"),
+              std::string::npos);
+    EXPECT_EQ(loadProblems("[log]\nrotate_size = 10M\n"), "");
+    EXPECT_EQ(loadProblems("[log]\nrotate_size = 500 K\n"), "");
+}
+
+TEST(ConfigKeys, EveryKeyParsesItsDefaultBackToTheDefault) {
+    for (const auto& key : configKeys()) {
+        const std::string text = key.defaultText();
+        if (text.empty() || key.name == "*") continue;
+        Settings s;
+        const std::string instance = key.section.find(".NAME") != std::string::npos ? "X" : "";
+        EXPECT_EQ(key.set(s, instance, text), "") << key.section << " " << key.name << " = " << text;
+    }
+}
+
+TEST(ConfigKeys, ValuesAreTypedAndNamedSectionsCollectTheirKeys) {
+    test::TempDir dir;
+    const std::string path = dir.file("f.ini");
+    std::ofstream(path) << "[dicom]\nport = 104\n[peer.arcadis]\nae_title = ARC1\nhost = 10.0.0.7\n[audit]\ntime = 03:30\n"
+                           "[log]\nlevel = DEBUG\n[device_charsets]\nARCADIS Varic = GB18030\n";
+    const Settings s = loadSettings(path);
+    EXPECT_EQ(s.listener.port, 104);
+    ASSERT_EQ(s.listener.peers.size(), 1u);
+    EXPECT_EQ(s.listener.peers[0].aeTitle, "ARC1");
+    EXPECT_EQ(s.listener.peers[0].host, "10.0.0.7");
+    EXPECT_EQ(s.audit.hour, 3);
+    EXPECT_EQ(s.audit.minute, 30);
+    EXPECT_EQ(s.log.level, "debug");
+    EXPECT_EQ(s.extraction.deviceCharacterSets.at("ARCADIS Varic"), "GB18030");
+    EXPECT_NE(loadProblems("[audit]\ntime = 24:00\n").find("[audit] time: '24:00' is not a time of day"), std::string::npos);
+    EXPECT_NE(loadProblems("[dicom]\nport = 0\n").find("[dicom] port: '0' is not a whole number from 1 to 65535"),
+              std::string::npos);
+}
+
+// docs/configuration.md is what an operator reads: it must name every key the table knows.
+TEST(ConfigKeys, TheConfigurationDocumentNamesEveryKey) {
+    std::ifstream in(std::string(FA_SOURCE_DIR) + "/docs/configuration.md");
+    std::stringstream doc;
+    doc << in.rdbuf();
+    for (const auto& key : configKeys()) {
+        if (key.name == "*") continue;
+        EXPECT_NE(doc.str().find("`" + key.name + "`"), std::string::npos) << "[" << key.section << "] " << key.name;
+    }
+}
+
+} // namespace
+} // namespace fa
