@@ -79,6 +79,8 @@ int ingest(Pipeline& pipeline, const std::vector<std::string>& paths, bool progr
             case IngestOutcome::Duplicate: ++duplicates; break;
             case IngestOutcome::NoDoseContent: ++skipped; break;
             }
+        } catch (const store::DatabaseError&) {
+            throw; // no file is to blame: every further one would fail the same way
         } catch (const Error& e) {
             failures.push_back({files[i], e.what()});
         }
@@ -110,6 +112,8 @@ int reprocess(Pipeline& pipeline, bool progress, std::ostream& out, std::ostream
         bar.update(i + 1, kept[i].filePath);
         try {
             pipeline.reprocess(kept[i]);
+        } catch (const store::DatabaseError&) {
+            throw;
         } catch (const Error& e) {
             failures.push_back({kept[i].filePath, e.what()});
         }

@@ -124,6 +124,8 @@ IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& 
 IngestResult Pipeline::ingestDataset(DcmDataset& dataset, const std::string& path, const IngestOptions& options) {
     try {
         return store(dicom::extractDataset(dataset, extractOptions(options)), path, options);
+    } catch (const store::DatabaseError&) {
+        throw;
     } catch (const Error& e) {
         const std::string what = e.what();
         if (what.rfind(path, 0) == 0) throw;
@@ -180,6 +182,7 @@ IngestResult Pipeline::store(dicom::Extraction x, const std::string& path, const
     } catch (const Error& e) {
         std::error_code ec;
         if (o.kind != SourceKind::ImageHeaders) fs::remove(meta.filePath, ec);
+        if (dynamic_cast<const store::DatabaseError*>(&e)) throw;
         throw Error(path + ": " + e.what());
     }
     // Only now, with the object committed and archived, may the spooled file go: a stop at any

@@ -142,6 +142,8 @@ bool SpoolProcessor::process(const std::string& path) {
         std::lock_guard<std::mutex> lock(lastMutex_);
         last_ = r.studyUid;
         return true;
+    } catch (const store::DatabaseError&) {
+        throw; // the database failed, not this object: it is neither retried nor quarantined
     } catch (const Error& e) {
         ++failures_;
         if (attempt >= settings_.processingAttempts) {

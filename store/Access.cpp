@@ -1,4 +1,5 @@
 // Users, the audit trail and flag reviews (migration 5).
+#include "store/Guard.h"
 #include "core/Error.h"
 #include "store/Rows.h"
 #include "store/StudyStore.h"
@@ -33,128 +34,148 @@ std::vector<User> readUsers(Statement& select) {
 } // namespace
 
 std::optional<User> StudyStore::user(const std::string& username) {
-    Statement select(*session_);
-    std::string name = username;
-    select << "SELECT username, role, password_hash, created_at, disabled FROM users WHERE username = ?", use(name), now;
-    auto users = readUsers(select);
-    if (users.empty()) return std::nullopt;
-    return users.front();
+    return guarded([&]() -> std::optional<User> {
+        Statement select(*session_);
+        std::string name = username;
+        select << "SELECT username, role, password_hash, created_at, disabled FROM users WHERE username = ?", use(name), now;
+        auto users = readUsers(select);
+        if (users.empty()) return std::nullopt;
+        return users.front();
+    });
 }
 
 std::vector<User> StudyStore::users() {
-    Statement select(*session_);
-    select << "SELECT username, role, password_hash, created_at, disabled FROM users ORDER BY username", now;
-    return readUsers(select);
+    return guarded([&]() -> std::vector<User> {
+        Statement select(*session_);
+        select << "SELECT username, role, password_hash, created_at, disabled FROM users ORDER BY username", now;
+        return readUsers(select);
+    });
 }
 
 void StudyStore::addUser(const User& u) {
-    Poco::Data::Transaction tx(*session_);
-    int n = 0;
-    *session_ << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(n), now;
-    if (n) throw Error("a user named '" + u.username + "' exists already");
-    *session_ << "INSERT INTO users (username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)",
-        bind(u.username), bind(u.role), bind(u.passwordHash), bind(u.createdAt.empty() ? nowUtc() : u.createdAt),
-        bind(u.disabled ? 1 : 0), now;
-    tx.commit();
+    return guarded([&]() -> void {
+        Poco::Data::Transaction tx(*session_);
+        int n = 0;
+        *session_ << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(n), now;
+        if (n) throw Error("a user named '" + u.username + "' exists already");
+        *session_ << "INSERT INTO users (username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)",
+            bind(u.username), bind(u.role), bind(u.passwordHash), bind(u.createdAt.empty() ? nowUtc() : u.createdAt),
+            bind(u.disabled ? 1 : 0), now;
+        tx.commit();
+    });
 }
 
 void StudyStore::updateUser(const User& u) {
-    *session_ << "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE username = ?", bind(u.role),
-        bind(u.passwordHash), bind(u.disabled ? 1 : 0), bind(u.username), now;
+    return guarded([&]() -> void {
+        *session_ << "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE username = ?", bind(u.role),
+            bind(u.passwordHash), bind(u.disabled ? 1 : 0), bind(u.username), now;
+    });
 }
 
 void StudyStore::addTrail(const std::string& username, const std::string& action, const std::string& detail,
                           const std::string& remote) {
-    *session_ << "INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, ?)", bind(nowUtc()),
-        bind(username), bind(action), bind(detail), bind(remote), now;
+    return guarded([&]() -> void {
+        *session_ << "INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, ?)", bind(nowUtc()),
+            bind(username), bind(action), bind(detail), bind(remote), now;
+    });
 }
 
 std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset) {
-    Statement select(*session_);
-    select << "SELECT id, at, username, action, detail, remote FROM audit_trail ORDER BY id DESC LIMIT " +
-                  std::to_string(limit) + " OFFSET " + std::to_string(offset),
-        now;
-    RecordSet rs(select);
-    std::vector<TrailEntry> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.push_back({rs.value(0, r).convert<Poco::Int64>(), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r),
-                       text(rs, 4, r), text(rs, 5, r)});
-    return out;
+    return guarded([&]() -> std::vector<TrailEntry> {
+        Statement select(*session_);
+        select << "SELECT id, at, username, action, detail, remote FROM audit_trail ORDER BY id DESC LIMIT " +
+                      std::to_string(limit) + " OFFSET " + std::to_string(offset),
+            now;
+        RecordSet rs(select);
+        std::vector<TrailEntry> out;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r)
+            out.push_back({rs.value(0, r).convert<Poco::Int64>(), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r),
+                           text(rs, 4, r), text(rs, 5, r)});
+        return out;
+    });
 }
 
 bool StudyStore::reviewFlag(const FlagReview& review) {
-    try {
-        Poco::Data::Transaction tx(*session_);
-        int n = 0;
-        *session_ << "SELECT COUNT(*) FROM flags WHERE study_uid = ? AND kind = ? AND metric = ?", bind(review.studyUid),
-            bind(review.kind), bind(review.metric), into(n), now;
-        if (n == 0) return false;
-        const std::string at = review.at.empty() ? nowUtc() : review.at;
-        *session_ << "UPDATE flags SET review_state = ? WHERE study_uid = ? AND kind = ? AND metric = ?",
-            bind(review.state), bind(review.studyUid), bind(review.kind), bind(review.metric), now;
-        *session_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            bind(review.studyUid), bind(review.kind), bind(review.metric), bind(review.state), bind(review.comment),
-            bind(review.username), bind(at), now;
-        tx.commit();
-        return true;
-    } catch (const Poco::Exception& e) {
-        throw Error("cannot record the review: " + e.displayText());
-    }
+    return guarded([&]() -> bool {
+        try {
+            Poco::Data::Transaction tx(*session_);
+            int n = 0;
+            *session_ << "SELECT COUNT(*) FROM flags WHERE study_uid = ? AND kind = ? AND metric = ?", bind(review.studyUid),
+                bind(review.kind), bind(review.metric), into(n), now;
+            if (n == 0) return false;
+            const std::string at = review.at.empty() ? nowUtc() : review.at;
+            *session_ << "UPDATE flags SET review_state = ? WHERE study_uid = ? AND kind = ? AND metric = ?",
+                bind(review.state), bind(review.studyUid), bind(review.kind), bind(review.metric), now;
+            *session_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                bind(review.studyUid), bind(review.kind), bind(review.metric), bind(review.state), bind(review.comment),
+                bind(review.username), bind(at), now;
+            tx.commit();
+            return true;
+        } catch (...) {
+            failed("cannot record the review");
+        }
+    });
 }
 
 std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
-    Statement select(*session_);
-    std::string uid = studyUid;
-    select << "SELECT study_uid, kind, metric, state, comment, username, at FROM flag_reviews WHERE study_uid = ? "
-              "ORDER BY id",
-        use(uid), now;
-    RecordSet rs(select);
-    std::vector<FlagReview> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.push_back({text(rs, 0, r), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r), text(rs, 4, r), text(rs, 5, r),
-                       text(rs, 6, r)});
-    return out;
+    return guarded([&]() -> std::vector<FlagReview> {
+        Statement select(*session_);
+        std::string uid = studyUid;
+        select << "SELECT study_uid, kind, metric, state, comment, username, at FROM flag_reviews WHERE study_uid = ? "
+                  "ORDER BY id",
+            use(uid), now;
+        RecordSet rs(select);
+        std::vector<FlagReview> out;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r)
+            out.push_back({text(rs, 0, r), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r), text(rs, 4, r), text(rs, 5, r),
+                           text(rs, 6, r)});
+        return out;
+    });
 }
 
 std::vector<std::pair<std::string, std::size_t>> StudyStore::flagCounts() {
-    Statement select(*session_);
-    select << "SELECT kind, COUNT(*) FROM flags GROUP BY kind ORDER BY kind", now;
-    RecordSet rs(select);
-    std::vector<std::pair<std::string, std::size_t>> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.emplace_back(text(rs, 0, r), static_cast<std::size_t>(rs.value(1, r).convert<Poco::Int64>()));
-    return out;
+    return guarded([&]() -> std::vector<std::pair<std::string, std::size_t>> {
+        Statement select(*session_);
+        select << "SELECT kind, COUNT(*) FROM flags GROUP BY kind ORDER BY kind", now;
+        RecordSet rs(select);
+        std::vector<std::pair<std::string, std::size_t>> out;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r)
+            out.emplace_back(text(rs, 0, r), static_cast<std::size_t>(rs.value(1, r).convert<Poco::Int64>()));
+        return out;
+    });
 }
 
 std::vector<DeviceSummary> StudyStore::devices() {
-    Statement select(*session_);
-    select << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer), MAX(model), "
-              "MAX(received_at), COUNT(DISTINCT study_uid), COUNT(*) FROM source_objects GROUP BY device ORDER BY device",
-        now;
-    RecordSet rs(select);
-    std::vector<DeviceSummary> out;
-    std::map<std::string, std::size_t> index;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
-        DeviceSummary d;
-        d.device = text(rs, 0, r);
-        d.manufacturer = text(rs, 1, r);
-        d.model = text(rs, 2, r);
-        d.lastObjectAt = text(rs, 3, r);
-        d.studies = static_cast<std::size_t>(rs.value(4, r).convert<Poco::Int64>());
-        d.objects = static_cast<std::size_t>(rs.value(5, r).convert<Poco::Int64>());
-        index[d.device] = out.size();
-        out.push_back(d);
-    }
-    Statement missing(*session_);
-    missing << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) FROM studies "
-               "WHERE source = 'image-headers' GROUP BY device",
-        now;
-    RecordSet mr(missing);
-    for (std::size_t r = 0; r < mr.rowCount(); ++r)
-        if (auto it = index.find(text(mr, 0, r)); it != index.end())
-            out[it->second].missingDose = static_cast<std::size_t>(mr.value(1, r).convert<Poco::Int64>());
-    return out;
+    return guarded([&]() -> std::vector<DeviceSummary> {
+        Statement select(*session_);
+        select << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer), MAX(model), "
+                  "MAX(received_at), COUNT(DISTINCT study_uid), COUNT(*) FROM source_objects GROUP BY device ORDER BY device",
+            now;
+        RecordSet rs(select);
+        std::vector<DeviceSummary> out;
+        std::map<std::string, std::size_t> index;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+            DeviceSummary d;
+            d.device = text(rs, 0, r);
+            d.manufacturer = text(rs, 1, r);
+            d.model = text(rs, 2, r);
+            d.lastObjectAt = text(rs, 3, r);
+            d.studies = static_cast<std::size_t>(rs.value(4, r).convert<Poco::Int64>());
+            d.objects = static_cast<std::size_t>(rs.value(5, r).convert<Poco::Int64>());
+            index[d.device] = out.size();
+            out.push_back(d);
+        }
+        Statement missing(*session_);
+        missing << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) FROM studies "
+                   "WHERE source = 'image-headers' GROUP BY device",
+            now;
+        RecordSet mr(missing);
+        for (std::size_t r = 0; r < mr.rowCount(); ++r)
+            if (auto it = index.find(text(mr, 0, r)); it != index.end())
+                out[it->second].missingDose = static_cast<std::size_t>(mr.value(1, r).convert<Poco::Int64>());
+        return out;
+    });
 }
 
 } // namespace fa::store

@@ -1,5 +1,6 @@
 #include "store/StudyStore.h"
 
+#include "store/Guard.h"
 #include "core/Clock.h"
 #include "core/Error.h"
 #include "store/FlagRows.h"
@@ -33,7 +34,7 @@ std::once_flag registerOnce;
 
 } // namespace
 
-StudyStore::StudyStore(const std::string& path, Durability durability) {
+StudyStore::StudyStore(const std::string& path, Durability durability) : path_(path) {
     std::call_once(registerOnce, [] { Poco::Data::SQLite::Connector::registerConnector(); });
     try {
         session_ = std::make_unique<Poco::Data::Session>("SQLite", path);
@@ -42,187 +43,207 @@ StudyStore::StudyStore(const std::string& path, Durability durability) {
         *session_ << "PRAGMA foreign_keys=ON", now;
         *session_ << "PRAGMA busy_timeout=10000", now;
         migrate(*session_);
-    } catch (const Poco::Exception& e) {
-        throw Error("cannot open the study database " + path + ": " + e.displayText());
+    } catch (...) {
+        failed("cannot open the study database");
     }
 }
 
 StudyStore::~StudyStore() = default;
 
 bool StudyStore::hasObject(const std::string& studyUid, const std::string& sopInstanceUid) {
-    int n = 0;
-    *session_ << "SELECT COUNT(*) FROM source_objects WHERE study_uid = ? AND sop_instance_uid = ?", bind(studyUid),
-        bind(sopInstanceUid), into(n), now;
-    return n > 0;
+    return guarded([&]() -> bool {
+        int n = 0;
+        *session_ << "SELECT COUNT(*) FROM source_objects WHERE study_uid = ? AND sop_instance_uid = ?", bind(studyUid),
+            bind(sopInstanceUid), into(n), now;
+        return n > 0;
+    });
 }
 
 AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
-    try {
-        Poco::Data::Transaction tx(*session_);
-        if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
-        std::vector<std::string> otherStudies;
-        *session_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
-            into(otherStudies), now;
-        DoseObject object = o;
-        for (const auto& other : otherStudies)
-            object.warnings.push_back(Warning{"sop-instance-reused",
-                                              "the same SOP Instance UID was also received for study " + other +
-                                                  " (an edited or re-anonymised copy?)",
-                                              1});
-        int existing = 0;
-        *session_ << "SELECT COUNT(*) FROM studies WHERE study_uid = ?", bind(o.study.studyUid), into(existing), now;
-        if (existing == 0) insertStudyShell(*session_, object, meta);
-        else fillStudyBlanks(*session_, object, meta);
-        insertObject(*session_, object, meta);
+    return guarded([&]() -> AddOutcome {
+        try {
+            Poco::Data::Transaction tx(*session_);
+            if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
+            std::vector<std::string> otherStudies;
+            *session_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
+                into(otherStudies), now;
+            DoseObject object = o;
+            for (const auto& other : otherStudies)
+                object.warnings.push_back(Warning{"sop-instance-reused",
+                                                  "the same SOP Instance UID was also received for study " + other +
+                                                      " (an edited or re-anonymised copy?)",
+                                                  1});
+            int existing = 0;
+            *session_ << "SELECT COUNT(*) FROM studies WHERE study_uid = ?", bind(o.study.studyUid), into(existing), now;
+            if (existing == 0) insertStudyShell(*session_, object, meta);
+            else fillStudyBlanks(*session_, object, meta);
+            insertObject(*session_, object, meta);
 
-        std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
-        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
-        if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, meta.receivedAt);
-        tx.commit();
-        return existing ? AddOutcome::Updated : AddOutcome::Created;
-    } catch (const Poco::Exception& e) {
-        throw Error("cannot store object " + o.sopInstanceUid + ": " + e.displayText());
-    }
+            std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
+            writeSummary(*session_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
+            if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, meta.receivedAt);
+            tx.commit();
+            return existing ? AddOutcome::Updated : AddOutcome::Created;
+        } catch (...) {
+            failed("cannot store object " + o.sopInstanceUid);
+        }
+    });
 }
 
 std::size_t StudyStore::reevaluateAll() { return reevaluate({}); }
 
 std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
-    if (!evaluator_) return 0;
-    std::vector<std::string> uids;
-    if (filter.fromDate.empty() && filter.toDate.empty()) {
-        *session_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
-    } else {
-        std::string from = filter.fromDate.empty() ? std::string("0000") : filter.fromDate;
-        std::string to = filter.toDate.empty() ? std::string("9999") : filter.toDate;
-        *session_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
-                     "ORDER BY study_date, study_uid",
-            use(from), use(to), into(uids), now;
-    }
-    const std::string stamp = nowUtc();
-    try {
-        Poco::Data::Transaction tx(*session_);
-        // A study whose figures and procedure come out the same keeps its updated_at.
-        const std::string signature =
-            "SELECT updated_at, COALESCE(manufacturer, '') || '|' || COALESCE(model, '') || '|' || "
-            "COALESCE(serial_number, '') || '|' || COALESCE(station_name, '') || '|' || "
-            "COALESCE(CAST(irradiation_events AS TEXT), '') || '|' || COALESCE(CAST(fluoro_time_s AS TEXT), '') || '|' || "
-            "COALESCE(CAST(acquisition_time_s AS TEXT), '') || '|' || COALESCE(CAST(exposure_time_s AS TEXT), '') || '|' || "
-            "COALESCE(CAST(dap_gym2 AS TEXT), '') || '|' || COALESCE(CAST(dose_rp_gy AS TEXT), '') || '|' || "
-            "COALESCE(CAST(frames AS TEXT), '') || '|' || COALESCE(source, '') || '|' || "
-            "COALESCE(CAST(estimated_dose_usv AS TEXT), '') || '|' || COALESCE(procedure_id, '') || '|' || "
-            "COALESCE(procedure_name, '') FROM studies WHERE study_uid = ?";
-        for (const auto& uid : uids) {
-            std::string updatedBefore, before, updatedAfter, after;
-            *session_ << signature, bind(uid), into(updatedBefore), into(before), now;
-            const std::vector<DoseObject> objects = objectsOf(uid);
-            writeSummary(*session_, uid, objects, summarize(objects), stamp, evaluator_);
-            evaluateStudy(*session_, uid, *evaluator_, stamp);
-            *session_ << signature, bind(uid), into(updatedAfter), into(after), now;
-            if (before == after)
-                *session_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
+    return guarded([&]() -> std::size_t {
+        if (!evaluator_) return 0;
+        std::vector<std::string> uids;
+        if (filter.fromDate.empty() && filter.toDate.empty()) {
+            *session_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+        } else {
+            std::string from = filter.fromDate.empty() ? std::string("0000") : filter.fromDate;
+            std::string to = filter.toDate.empty() ? std::string("9999") : filter.toDate;
+            *session_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
+                         "ORDER BY study_date, study_uid",
+                use(from), use(to), into(uids), now;
         }
-        tx.commit();
-    } catch (const Poco::Exception& e) {
-        throw Error("cannot re-evaluate the studies: " + e.displayText());
-    }
-    return uids.size();
+        const std::string stamp = nowUtc();
+        try {
+            Poco::Data::Transaction tx(*session_);
+            // A study whose figures and procedure come out the same keeps its updated_at.
+            const std::string signature =
+                "SELECT updated_at, COALESCE(manufacturer, '') || '|' || COALESCE(model, '') || '|' || "
+                "COALESCE(serial_number, '') || '|' || COALESCE(station_name, '') || '|' || "
+                "COALESCE(CAST(irradiation_events AS TEXT), '') || '|' || COALESCE(CAST(fluoro_time_s AS TEXT), '') || '|' || "
+                "COALESCE(CAST(acquisition_time_s AS TEXT), '') || '|' || COALESCE(CAST(exposure_time_s AS TEXT), '') || '|' || "
+                "COALESCE(CAST(dap_gym2 AS TEXT), '') || '|' || COALESCE(CAST(dose_rp_gy AS TEXT), '') || '|' || "
+                "COALESCE(CAST(frames AS TEXT), '') || '|' || COALESCE(source, '') || '|' || "
+                "COALESCE(CAST(estimated_dose_usv AS TEXT), '') || '|' || COALESCE(procedure_id, '') || '|' || "
+                "COALESCE(procedure_name, '') FROM studies WHERE study_uid = ?";
+            for (const auto& uid : uids) {
+                std::string updatedBefore, before, updatedAfter, after;
+                *session_ << signature, bind(uid), into(updatedBefore), into(before), now;
+                const std::vector<DoseObject> objects = objectsOf(uid);
+                writeSummary(*session_, uid, objects, summarize(objects), stamp, evaluator_);
+                evaluateStudy(*session_, uid, *evaluator_, stamp);
+                *session_ << signature, bind(uid), into(updatedAfter), into(after), now;
+                if (before == after)
+                    *session_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
+            }
+            tx.commit();
+        } catch (...) {
+            failed("cannot re-evaluate the studies");
+        }
+        return uids.size();
+    });
 }
 
 std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
-    std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
-                      "f.table_version, f.studies, f.review_state, COALESCE(f.first_raised_at, f.raised_at) "
-                      "FROM flags f JOIN studies s ON s.study_uid = f.study_uid WHERE 1 = 1";
-    std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind, state = filter.reviewState;
-    std::string since = filter.raisedSince, before = filter.raisedBefore;
-    Statement select(*session_);
-    if (!from.empty()) sql += " AND s.study_date >= ?";
-    if (!to.empty()) sql += " AND s.study_date <= ?";
-    if (!kind.empty()) sql += " AND f.kind = ?";
-    if (!state.empty()) sql += " AND f.review_state = ?";
-    if (!since.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) >= ?";
-    if (!before.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) < ?";
-    sql += " ORDER BY s.study_date, f.study_uid, f.seq";
-    select << sql;
-    if (!from.empty()) select, use(from);
-    if (!to.empty()) select, use(to);
-    if (!kind.empty()) select, use(kind);
-    if (!state.empty()) select, use(state);
-    if (!since.empty()) select, use(since);
-    if (!before.empty()) select, use(before);
-    select.execute();
-    RecordSet rs(select);
-    std::vector<FlagRecord> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
-        FlagRecord x;
-        x.studyUid = rs.value(0, r).convert<std::string>();
-        x.studyDate = rs.isNull(1, r) ? std::string() : rs.value(1, r).convert<std::string>();
-        x.procedureId = rs.isNull(2, r) ? std::string() : rs.value(2, r).convert<std::string>();
-        x.flag = flagFromRow(rs, r, 3);
-        out.push_back(std::move(x));
-    }
-    return out;
+    return guarded([&]() -> std::vector<FlagRecord> {
+        std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
+                          "f.table_version, f.studies, f.review_state, COALESCE(f.first_raised_at, f.raised_at) "
+                          "FROM flags f JOIN studies s ON s.study_uid = f.study_uid WHERE 1 = 1";
+        std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind, state = filter.reviewState;
+        std::string since = filter.raisedSince, before = filter.raisedBefore;
+        Statement select(*session_);
+        if (!from.empty()) sql += " AND s.study_date >= ?";
+        if (!to.empty()) sql += " AND s.study_date <= ?";
+        if (!kind.empty()) sql += " AND f.kind = ?";
+        if (!state.empty()) sql += " AND f.review_state = ?";
+        if (!since.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) >= ?";
+        if (!before.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) < ?";
+        sql += " ORDER BY s.study_date, f.study_uid, f.seq";
+        select << sql;
+        if (!from.empty()) select, use(from);
+        if (!to.empty()) select, use(to);
+        if (!kind.empty()) select, use(kind);
+        if (!state.empty()) select, use(state);
+        if (!since.empty()) select, use(since);
+        if (!before.empty()) select, use(before);
+        select.execute();
+        RecordSet rs(select);
+        std::vector<FlagRecord> out;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+            FlagRecord x;
+            x.studyUid = rs.value(0, r).convert<std::string>();
+            x.studyDate = rs.isNull(1, r) ? std::string() : rs.value(1, r).convert<std::string>();
+            x.procedureId = rs.isNull(2, r) ? std::string() : rs.value(2, r).convert<std::string>();
+            x.flag = flagFromRow(rs, r, 3);
+            out.push_back(std::move(x));
+        }
+        return out;
+    });
 }
 
 int StudyStore::addReferenceTable(const std::string& csv, const std::string& source) {
-    int version = 0;
-    const std::string stamp = nowUtc();
-    Poco::Data::Transaction tx(*session_);
-    *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
-    *session_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
-        bind(stamp), bind(source), bind(csv), now;
-    tx.commit();
-    return version;
+    return guarded([&]() -> int {
+        int version = 0;
+        const std::string stamp = nowUtc();
+        Poco::Data::Transaction tx(*session_);
+        *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
+        *session_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
+            bind(stamp), bind(source), bind(csv), now;
+        tx.commit();
+        return version;
+    });
 }
 
 std::vector<ReferenceTableVersion> StudyStore::referenceTableHistory() {
-    Statement select(*session_);
-    select << "SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version", now;
-    RecordSet rs(select);
-    std::vector<ReferenceTableVersion> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.push_back({rs.value(0, r).convert<int>(), rs.value(1, r).convert<std::string>(),
-                       rs.value(2, r).convert<std::string>(), rs.value(3, r).convert<std::string>()});
-    return out;
+    return guarded([&]() -> std::vector<ReferenceTableVersion> {
+        Statement select(*session_);
+        select << "SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version", now;
+        RecordSet rs(select);
+        std::vector<ReferenceTableVersion> out;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r)
+            out.push_back({rs.value(0, r).convert<int>(), rs.value(1, r).convert<std::string>(),
+                           rs.value(2, r).convert<std::string>(), rs.value(3, r).convert<std::string>()});
+        return out;
+    });
 }
 
 std::optional<ReferenceTableVersion> StudyStore::activeReferenceTable() {
-    auto all = referenceTableHistory();
-    if (all.empty()) return std::nullopt;
-    return all.back();
+    return guarded([&]() -> std::optional<ReferenceTableVersion> {
+        auto all = referenceTableHistory();
+        if (all.empty()) return std::nullopt;
+        return all.back();
+    });
 }
 
 bool StudyStore::replace(const DoseObject& o) {
-    try {
-        Poco::Data::Transaction tx(*session_);
-        if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
-        replaceObjectContent(*session_, o);
-        const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
-        const std::string stamp = nowUtc();
-        writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
-        if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, stamp);
-        tx.commit();
-        return true;
-    } catch (const Poco::Exception& e) {
-        throw Error("cannot re-store object " + o.sopInstanceUid + ": " + e.displayText());
-    }
+    return guarded([&]() -> bool {
+        try {
+            Poco::Data::Transaction tx(*session_);
+            if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
+            replaceObjectContent(*session_, o);
+            const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
+            const std::string stamp = nowUtc();
+            writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
+            if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, stamp);
+            tx.commit();
+            return true;
+        } catch (...) {
+            failed("cannot re-store object " + o.sopInstanceUid);
+        }
+    });
 }
 
 std::vector<StudyStore::KeptFile> StudyStore::keptFiles() {
-    Statement select(*session_);
-    select << "SELECT study_uid, sop_instance_uid, file_path FROM source_objects "
-              "WHERE file_path IS NOT NULL AND file_path <> '' ORDER BY arrival",
-        now;
-    RecordSet rs(select);
-    std::vector<KeptFile> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.push_back({rs.value(0, r).convert<std::string>(), rs.value(1, r).convert<std::string>(),
-                       rs.value(2, r).convert<std::string>()});
-    return out;
+    return guarded([&]() -> std::vector<StudyStore::KeptFile> {
+        Statement select(*session_);
+        select << "SELECT study_uid, sop_instance_uid, file_path FROM source_objects "
+                  "WHERE file_path IS NOT NULL AND file_path <> '' ORDER BY arrival",
+            now;
+        RecordSet rs(select);
+        std::vector<KeptFile> out;
+        for (std::size_t r = 0; r < rs.rowCount(); ++r)
+            out.push_back({rs.value(0, r).convert<std::string>(), rs.value(1, r).convert<std::string>(),
+                           rs.value(2, r).convert<std::string>()});
+        return out;
+    });
 }
 
 std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {
-    return readObjects(*session_, studyUid);
+    return guarded([&]() -> std::vector<DoseObject> {
+        return readObjects(*session_, studyUid);
+    });
 }
 
 namespace {
@@ -284,75 +305,81 @@ struct StudyWhere {
 } // namespace
 
 std::size_t StudyStore::countStudies(const StudyFilter& filter) {
-    StudyWhere where(filter);
-    Statement select(*session_);
-    select << "SELECT COUNT(*) FROM studies s" + where.sql;
-    for (auto& v : where.values) select, use(v);
-    int n = 0;
-    select, into(n);
-    select.execute();
-    return static_cast<std::size_t>(n);
+    return guarded([&]() -> std::size_t {
+        StudyWhere where(filter);
+        Statement select(*session_);
+        select << "SELECT COUNT(*) FROM studies s" + where.sql;
+        for (auto& v : where.values) select, use(v);
+        int n = 0;
+        select, into(n);
+        select.execute();
+        return static_cast<std::size_t>(n);
+    });
 }
 
 std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
-    StudyWhere where(filter);
-    // The page's studies, and in one query each their warnings, counted objects and flags (a
-    // query per study would make a year's listing slow).
-    const std::string pageUids = where.page(filter).empty()
-                                     ? std::string("SELECT s.study_uid FROM studies s") + where.sql
-                                     : "SELECT s.study_uid FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
-                                           where.page(filter);
-    auto query = [&](const std::string& sql) {
-        Statement select(*session_);
-        select << sql;
-        for (auto& v : where.values) select, use(v);
-        select.execute();
-        return select;
-    };
-    Statement studies = query(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql +
-                              StudyWhere::orderBy(filter) + where.page(filter));
-    RecordSet rs(studies);
-    std::vector<StudyRecord> out;
-    std::map<std::string, std::size_t> index;
-    for (std::size_t row = 0; row < rs.rowCount(); ++row) {
-        out.push_back(readStudyRow(rs, row));
-        index[out.back().study.studyUid] = out.size() - 1;
-    }
-    const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
-    Statement warnings = query("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s "
-                               "ON s.study_uid = w.study_uid" + in + " ORDER BY w.study_uid, w.seq");
-    RecordSet wr(warnings);
-    for (std::size_t r = 0; r < wr.rowCount(); ++r)
-        out[index.at(wr.value(0, r).convert<std::string>())].warnings.push_back(
-            Warning{wr.value(1, r).convert<std::string>(), wr.value(2, r).convert<std::string>(),
-                    wr.value(3, r).convert<int>()});
-    Statement counted = query("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s "
-                              "ON s.study_uid = o.study_uid" + in + " AND o.counted = 1 ORDER BY o.arrival");
-    RecordSet cr(counted);
-    for (std::size_t r = 0; r < cr.rowCount(); ++r)
-        out[index.at(cr.value(0, r).convert<std::string>())].summary.countedObjects.push_back(
-            cr.value(1, r).convert<std::string>());
-    Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
-                            "f.review_state, COALESCE(f.first_raised_at, f.raised_at) FROM flags f JOIN studies s "
-                            "ON s.study_uid = f.study_uid" + in +
-                            " ORDER BY f.study_uid, f.seq");
-    RecordSet fr(flags);
-    for (std::size_t r = 0; r < fr.rowCount(); ++r)
-        out[index.at(fr.value(0, r).convert<std::string>())].flags.push_back(flagFromRow(fr, r, 1));
-    return out;
+    return guarded([&]() -> std::vector<StudyRecord> {
+        StudyWhere where(filter);
+        // The page's studies, and in one query each their warnings, counted objects and flags (a
+        // query per study would make a year's listing slow).
+        const std::string pageUids = where.page(filter).empty()
+                                         ? std::string("SELECT s.study_uid FROM studies s") + where.sql
+                                         : "SELECT s.study_uid FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
+                                               where.page(filter);
+        auto query = [&](const std::string& sql) {
+            Statement select(*session_);
+            select << sql;
+            for (auto& v : where.values) select, use(v);
+            select.execute();
+            return select;
+        };
+        Statement studies = query(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql +
+                                  StudyWhere::orderBy(filter) + where.page(filter));
+        RecordSet rs(studies);
+        std::vector<StudyRecord> out;
+        std::map<std::string, std::size_t> index;
+        for (std::size_t row = 0; row < rs.rowCount(); ++row) {
+            out.push_back(readStudyRow(rs, row));
+            index[out.back().study.studyUid] = out.size() - 1;
+        }
+        const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
+        Statement warnings = query("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s "
+                                   "ON s.study_uid = w.study_uid" + in + " ORDER BY w.study_uid, w.seq");
+        RecordSet wr(warnings);
+        for (std::size_t r = 0; r < wr.rowCount(); ++r)
+            out[index.at(wr.value(0, r).convert<std::string>())].warnings.push_back(
+                Warning{wr.value(1, r).convert<std::string>(), wr.value(2, r).convert<std::string>(),
+                        wr.value(3, r).convert<int>()});
+        Statement counted = query("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s "
+                                  "ON s.study_uid = o.study_uid" + in + " AND o.counted = 1 ORDER BY o.arrival");
+        RecordSet cr(counted);
+        for (std::size_t r = 0; r < cr.rowCount(); ++r)
+            out[index.at(cr.value(0, r).convert<std::string>())].summary.countedObjects.push_back(
+                cr.value(1, r).convert<std::string>());
+        Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
+                                "f.review_state, COALESCE(f.first_raised_at, f.raised_at) FROM flags f JOIN studies s "
+                                "ON s.study_uid = f.study_uid" + in +
+                                " ORDER BY f.study_uid, f.seq");
+        RecordSet fr(flags);
+        for (std::size_t r = 0; r < fr.rowCount(); ++r)
+            out[index.at(fr.value(0, r).convert<std::string>())].flags.push_back(flagFromRow(fr, r, 1));
+        return out;
+    });
 }
 
 std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
-    Statement select(*session_);
-    std::string uid = studyUid;
-    select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
-    RecordSet rs(select);
-    if (rs.rowCount() == 0) return std::nullopt;
-    StudyRecord r = readStudyRow(rs, 0);
-    r.warnings = readStudyWarnings(*session_, studyUid);
-    r.summary.countedObjects = readCountedObjects(*session_, studyUid);
-    r.flags = readFlags(*session_, studyUid);
-    return r;
+    return guarded([&]() -> std::optional<StudyRecord> {
+        Statement select(*session_);
+        std::string uid = studyUid;
+        select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
+        RecordSet rs(select);
+        if (rs.rowCount() == 0) return std::nullopt;
+        StudyRecord r = readStudyRow(rs, 0);
+        r.warnings = readStudyWarnings(*session_, studyUid);
+        r.summary.countedObjects = readCountedObjects(*session_, studyUid);
+        r.flags = readFlags(*session_, studyUid);
+        return r;
+    });
 }
 
 } // namespace fa::store
@@ -360,9 +387,11 @@ std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
 namespace fa::store {
 
 int StudyStore::activeReferenceTableVersion() {
-    int version = 0;
-    *session_ << "SELECT COALESCE(MAX(version), 0) FROM reference_tables", into(version), now;
-    return version;
+    return guarded([&]() -> int {
+        int version = 0;
+        *session_ << "SELECT COALESCE(MAX(version), 0) FROM reference_tables", into(version), now;
+        return version;
+    });
 }
 
 } // namespace fa::store

@@ -6,6 +6,7 @@
 #include "core/DoseObject.h"
 #include "core/Evaluation.h"
 #include "core/StudySummary.h"
+#include "store/DatabaseError.h"
 
 #include <cstdint>
 #include <memory>
@@ -214,6 +215,15 @@ public:
     std::vector<DoseObject> objectsOf(const std::string& studyUid);
 
 private:
+    // Runs `f`; an exception of the database library becomes a DatabaseError naming the file and
+    // what to do (store/Guard.h).
+    template <class F>
+    auto guarded(F&& f) -> decltype(f());
+    // Rethrows the exception being handled: fa::Error as it is, anything else as a DatabaseError
+    // that starts with `doing` (when given).
+    [[noreturn]] void failed(const std::string& doing) const;
+
+    std::string path_;
     std::unique_ptr<Poco::Data::Session> session_;
     const StudyEvaluator* evaluator_ = nullptr;
 };
