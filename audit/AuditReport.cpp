@@ -1,5 +1,7 @@
 #include "audit/AuditReport.h"
 
+#include "present/Csv.h"
+
 #include "rules/Metric.h"
 
 #include <Poco/DateTimeFormatter.h>
@@ -150,18 +152,6 @@ std::string htmlEscape(const std::string& text) {
     return out;
 }
 
-std::string csvCell(const std::string& text) {
-    std::string t = text;
-    if (!t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@')) t = "'" + t;
-    if (t.find_first_of(",\"\r\n") == std::string::npos) return t;
-    std::string out = "\"";
-    for (char c : t) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string renderHtml(const AuditReportData& d) {
     const auto& run = d.run;
     const std::string period = run.periodFrom == run.periodTo ? run.periodFrom : run.periodFrom + " – " + run.periodTo;
@@ -298,37 +288,11 @@ std::string studiesCsv(const AuditReportData& d) {
     std::set<std::string> missing;
     for (const auto& f : d.findings)
         if (f.kind == "missing-dose-data") missing.insert(f.studyUid);
-    std::ostringstream out;
-    out << "\xEF\xBB\xBF"
-        << "study_date,study_uid,accession_number,study_description,procedure_id,procedure_name,device,source,shots,"
-           "fluoro_time_s,exposure_time_s,dap_gycm2,kar_mgy,flags,missing_dose_data,warnings\r\n";
-    for (const auto& s : d.studies) {
-        const auto v = rules::metricsOf(s.summary);
-        std::string flags;
-        for (const auto& f : s.flags) flags += (flags.empty() ? "" : " ") + f.kind + ":" + f.metric;
-        out << csvCell(s.study.studyDate) << ',' << csvCell(s.study.studyUid) << ',' << csvCell(s.study.accessionNumber)
-            << ',' << csvCell(s.study.studyDescription) << ',' << csvCell(procedureOf(s)) << ','
-            << csvCell(s.procedureName) << ',' << csvCell(deviceLabel(s.device)) << ','
-            << (s.summary.source ? toString(*s.summary.source) : "") << ',' << num(v[0]) << ',' << num(v[1]) << ','
-            << num(v[2]) << ',' << num(v[3]) << ',' << num(v[4]) << ',' << csvCell(flags) << ','
-            << (missing.count(s.study.studyUid) ? "yes" : "no") << ',' << s.warnings.size() << "\r\n";
-    }
-    return out.str();
+    present::StudyCsvOptions options;
+    options.missingDoseData = &missing;
+    return present::studiesCsv(d.studies, options);
 }
 
-std::string drlCsv(const AuditReportData& d) {
-    std::ostringstream out;
-    out << "\xEF\xBB\xBF"
-        << "procedure_id,procedure_name,metric,n,median,p75,mean,max,level,median_above_level,suggested_drl,"
-           "no_suggestion_because\r\n";
-    for (const auto& r : d.drl) {
-        const auto& st = r.statistics;
-        out << csvCell(r.procedureId) << ',' << csvCell(r.procedureName) << ',' << rules::metricName(r.metric) << ','
-            << st.n << ',' << num(st.median) << ',' << num(st.p75) << ',' << num(st.mean) << ',' << num(st.max) << ','
-            << num(st.level) << ',' << (st.medianAboveLevel ? "yes" : "no") << ',' << num(st.suggestedDrl) << ','
-            << csvCell(st.suggestedDrl ? "" : st.noSuggestionBecause) << "\r\n";
-    }
-    return out.str();
-}
+std::string drlCsv(const AuditReportData& d) { return present::drlCsv(d.drl); }
 
 } // namespace fa

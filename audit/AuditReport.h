@@ -23,13 +23,11 @@ struct AuditReportData {
 };
 
 std::string renderHtml(const AuditReportData& data);
-// UTF-8 with BOM (spreadsheets then read Chinese text right); RFC 4180 quoting; a text cell that
-// begins with = + - or @ is prefixed with ' so that no spreadsheet runs it as a formula.
+// The CSV files beside the page (present/Csv.h): the period's studies and the DRL audit table.
 std::string studiesCsv(const AuditReportData& data);
 std::string drlCsv(const AuditReportData& data);
 
 // Text safe inside HTML element content and attribute values.
 std::string htmlEscape(const std::string& text);
-std::string csvCell(const std::string& text);
 
 } // namespace fa

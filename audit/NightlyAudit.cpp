@@ -2,6 +2,7 @@
 
 #include "core/Clock.h"
 #include "core/Error.h"
+#include "dicom/DoseSopClasses.h"
 #include "dicom/PacsClient.h"
 #include "dicom/Spool.h"
 #include "audit/AuditReport.h"
@@ -219,7 +220,7 @@ private:
         for (const auto& s : series) {
             if (s.modality != "SR") continue;
             for (const auto& instance : pacs.findInstances(study.studyUid, s.seriesUid)) {
-                if (!isDoseObjectSopClass(instance.sopClassUid)) continue;
+                if (!dicom::isDoseReportSopClass(instance.sopClassUid)) continue;
                 relevant = true;
                 if (store.hasObject(study.studyUid, instance.sopInstanceUid)) {
                     hasDose = true;
@@ -309,9 +310,7 @@ private:
     }
 
     dicom::MoveResult getInto(dicom::PacsClient& pacs, const Retrieval& r) {
-        const std::vector<std::string> classes{UID_XRayRadiationDoseSRStorage, UID_EnhancedXRayRadiationDoseSRStorage,
-                                               UID_EnhancedSRStorage, UID_ComprehensiveSRStorage,
-                                               UID_XRayAngiographicImageStorage, UID_XRayRadiofluoroscopicImageStorage};
+        const std::vector<std::string> classes = dicom::doseSopClassUids();
         const std::string folder = settings_.dataDir + "/retrieve";
         fs::create_directories(folder);
         return pacs.get(r.studyUid, r.seriesUid, r.sopInstanceUid, classes, [&](DcmDataset& dataset) -> std::string {
@@ -540,10 +539,6 @@ private:
 
 } // namespace
 
-bool isDoseObjectSopClass(const std::string& uid) {
-    return uid == UID_XRayRadiationDoseSRStorage || uid == UID_EnhancedXRayRadiationDoseSRStorage ||
-           uid == UID_EnhancedSRStorage || uid == UID_ComprehensiveSRStorage;
-}
 
 store::AuditRun runNightlyAudit(const Settings& settings, const AuditRequest& request) {
     Audit audit(settings, request);

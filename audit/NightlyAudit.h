@@ -31,7 +31,4 @@ struct AuditRequest {
 // (store unusable) or another audit of the same data folder is running.
 store::AuditRun runNightlyAudit(const Settings& settings, const AuditRequest& request);
 
-// The SOP classes whose instances reconciliation treats as dose objects.
-bool isDoseObjectSopClass(const std::string& sopClassUid);
-
 } // namespace fa

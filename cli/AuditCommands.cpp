@@ -4,7 +4,7 @@
 #include "audit/NightlyAudit.h"
 #include "cli/Commands.h"
 #include "present/Display.h"
-#include "present/StudyJson.h"
+#include "present/RecordJson.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -59,9 +59,7 @@ int auditNightly(const Settings& settings, const AuditOptions& options, std::ost
 int auditRuns(Pipeline& pipeline, std::size_t limit, bool json, std::ostream& out) {
     const auto runs = pipeline.store().auditRuns(limit);
     if (json) {
-        Poco::JSON::Array list;
-        for (const auto& r : runs) list.add(auditRunToJson(r));
-        printJson(out, list);
+        printJson(out, *auditRunsJson(runs));
         return 0;
     }
     Table t({"Run", "Trigger", "Period", "Started", "Finished", "Outcome", "Studies", "Retrieved", "Missing dose",
@@ -83,18 +81,7 @@ int auditShow(Pipeline& pipeline, std::int64_t id, bool json, std::ostream& out,
     }
     const auto findings = pipeline.store().auditFindings(id);
     if (json) {
-        auto o = auditRunToJson(*run);
-        Poco::JSON::Array list;
-        for (const auto& f : findings) {
-            auto fo = jsonObject();
-            fo->set("kind", f.kind);
-            fo->set("study_uid", f.studyUid);
-            fo->set("study_date", f.studyDate);
-            fo->set("detail", f.detail);
-            list.add(fo);
-        }
-        o->set("findings", list);
-        printJson(out, *o);
+        printJson(out, *auditRunDetailJson(*run, findings));
         return 0;
     }
     out << "Audit run " << run->id << " (" << run->trigger << ") of " << run->periodFrom

@@ -1,7 +1,7 @@
 #include "core/Error.h"
 #include "cli/Commands.h"
 #include "present/Display.h"
-#include "present/StudyJson.h"
+#include "present/RecordJson.h"
 #include "present/DrlAudit.h"
 
 #include <Poco/JSON/Array.h>
@@ -78,18 +78,7 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
     filter.kind = options.kind;
     const auto records = pipeline.store().flags(filter);
     if (options.json) {
-        Array list;
-        for (const auto& r : records) {
-            Object::Ptr o = jsonObject();
-            o->set("study_uid", r.studyUid);
-            o->set("study_date", r.studyDate.empty() ? Var() : Var(r.studyDate));
-            o->set("procedure_id", r.procedureId.empty() ? Var() : Var(r.procedureId));
-            const auto f = flagsJson({r.flag})->getObject(0);
-            for (const auto& key : {"kind", "metric", "value", "level", "table_version", "studies", "review_state", "raised_at"})
-                o->set(key, f->get(key));
-            list.add(o);
-        }
-        printJson(out, list);
+        printJson(out, *flagRecordsJson(records));
         return 0;
     }
     Table t({"Date", "Study UID", "Procedure", "Flag", "Metric", "Value", "Level", "Review"});
@@ -101,36 +90,22 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
 }
 
 int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
-    Array list;
+    const auto rows = drlAudit(pipeline.store(), pipeline.levels(), options.from, options.to, options.byDevice);
+    if (options.json) {
+        printJson(out, *drlRowsJson(rows, options.byDevice));
+        return 0;
+    }
     Table t({"Procedure", "Device", "Metric", "n", "Median", "P75", "Mean", "Max", "Level", "Median > level",
              "Suggested DRL"});
-    for (const auto& row : drlAudit(pipeline.store(), pipeline.levels(), options.from, options.to, options.byDevice)) {
+    for (const auto& row : rows) {
         const auto& st = row.statistics;
         const char* metric = rules::metricName(row.metric);
-        Object::Ptr o = jsonObject();
-        o->set("procedure_id", row.procedureId);
-        if (options.byDevice) o->set("device", row.device);
-        o->set("metric", metric);
-        o->set("n", static_cast<Poco::Int64>(st.n));
-        o->set("median", roundForDisplay(st.median));
-        o->set("p75", roundForDisplay(st.p75));
-        o->set("mean", roundForDisplay(st.mean));
-        o->set("max", roundForDisplay(st.max));
-        o->set("level", st.level ? Var(*st.level) : Var());
-        o->set("median_above_level", st.medianAboveLevel);
-        o->set("suggested_drl", st.suggestedDrl ? Var(roundForDisplay(*st.suggestedDrl)) : Var());
-        o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
-        list.add(o);
         t.add({row.procedureId, row.device.empty() ? "all" : row.device, metric, std::to_string(st.n),
                figure(st.median, 3), figure(st.p75, 3), figure(st.mean, 3), figure(st.max, 3), figure(st.level, 3),
                st.medianAboveLevel ? "yes" : "no",
                st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause + ")"});
     }
-    if (options.json) {
-        printJson(out, list);
-    } else {
-        out << t.render();
-    }
+    out << t.render();
     return 0;
 }
 

@@ -1,3 +1,4 @@
+#include "core/Units.h"
 #include "core/Error.h"
 #include "cli/Commands.h"
 #include "present/Display.h"
@@ -23,10 +24,10 @@ std::string deviceName(const DeviceInfo& d) {
 }
 
 std::string gycm2(const std::optional<double>& gym2) {
-    return figure(gym2 ? std::optional<double>(*gym2 * 1e4) : std::nullopt, 4);
+    return figure(units::toGycm2(gym2), 4);
 }
 std::string mgy(const std::optional<double>& gy) {
-    return figure(gy ? std::optional<double>(*gy * 1e3) : std::nullopt, 3);
+    return figure(units::toMilliGray(gy), 3);
 }
 
 void printSummary(const store::StudyRecord& r, std::ostream& out) {

@@ -34,10 +34,6 @@ std::optional<double> float64(DcmItem& ds, const DcmTagKey& tag) {
 
 } // namespace
 
-bool isXrayImageSopClass(const std::string& uid) {
-    return uid == UID_XRayAngiographicImageStorage || uid == UID_EnhancedXAImageStorage ||
-           uid == UID_XRayRadiofluoroscopicImageStorage || uid == UID_EnhancedXRFImageStorage;
-}
 
 void extractImageHeader(DcmItem& ds, DoseObject& out, WarningList& w) {
     IrradiationEvent e;

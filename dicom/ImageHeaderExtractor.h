@@ -9,7 +9,6 @@ class DcmItem;
 
 namespace fa::dicom {
 
-bool isXrayImageSopClass(const std::string& sopClassUid);
 void extractImageHeader(DcmItem& dataset, DoseObject& out, WarningList& warnings);
 
 } // namespace fa::dicom

@@ -3,6 +3,7 @@
 #include "core/Consistency.h"
 #include "core/Error.h"
 #include "dicom/DicomDateTime.h"
+#include "dicom/DoseSopClasses.h"
 #include "dicom/ImageHeaderExtractor.h"
 #include "dicom/RdsrExtractor.h"
 #include "dicom/SiemensRadiationSummary.h"
@@ -103,11 +104,6 @@ void readDevice(DcmItem& ds, TextDecoder& text, DeviceInfo& d) {
     d.station = text.decode(raw(ds, DCM_StationName));
 }
 
-bool isSrSopClass(const std::string& uid) {
-    return uid == UID_XRayRadiationDoseSRStorage || uid == UID_EnhancedXRayRadiationDoseSRStorage ||
-           uid == UID_EnhancedSRStorage || uid == UID_ComprehensiveSRStorage || uid == UID_Comprehensive3DSRStorage ||
-           uid == UID_BasicTextSRStorage || uid == UID_ExtensibleSRStorage;
-}
 
 std::string sopClassName(const std::string& uid) {
     const char* name = dcmFindNameOfUID(uid.c_str());
@@ -144,7 +140,7 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
     readStudy(ds, text, o.study);
     readDevice(ds, text, o.device);
 
-    if (isSrSopClass(o.sopClassUid)) {
+    if (isDoseReportSopClass(o.sopClassUid)) {
         SrItem document(ds);
         if (isSiemensRadiationSummary(document)) {
             o.kind = SourceKind::VendorSummary;

@@ -2,6 +2,7 @@
 
 #include "core/Clock.h"
 #include "core/Error.h"
+#include "dicom/DoseSopClasses.h"
 #include "dicom/Echo.h"
 #include "dicom/Listener.h"
 #include "dicom/Spool.h"
@@ -24,14 +25,6 @@ namespace fa {
 namespace {
 
 
-// Objects of these SOP classes may carry dose content; everything else is answered and dropped.
-bool keepsSopClass(const std::string& uid) {
-    return uid == UID_XRayRadiationDoseSRStorage || uid == UID_EnhancedXRayRadiationDoseSRStorage ||
-           uid == UID_EnhancedSRStorage || uid == UID_ComprehensiveSRStorage || uid == UID_Comprehensive3DSRStorage ||
-           uid == UID_ExtensibleSRStorage || uid == UID_XRayAngiographicImageStorage ||
-           uid == UID_EnhancedXAImageStorage || uid == UID_XRayRadiofluoroscopicImageStorage ||
-           uid == UID_EnhancedXRFImageStorage;
-}
 
 std::string admit(const ListenerSettings& l, const std::string& callingAe, const std::string& host) {
     const Peer* peer = l.peerByAeTitle(callingAe);
@@ -80,7 +73,7 @@ Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(se
     c.spool = &s.spool;
     c.log = &Poco::Logger::get("listener");
     c.admit = [&s](const std::string& ae, const std::string& host) { return admit(s.settings.listener, ae, host); };
-    c.keeps = keepsSopClass;
+    c.keeps = dicom::mayCarryDose;
     c.offer = [&s](const std::string& path, std::unique_ptr<DcmDataset> dataset) {
         s.processor.offer(path, std::move(dataset));
     };

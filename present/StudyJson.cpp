@@ -1,5 +1,6 @@
 #include "present/StudyJson.h"
 
+#include "core/Units.h"
 #include "present/Display.h"
 
 #include <Poco/JSON/Array.h>
@@ -15,13 +16,11 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using Poco::Dynamic::Var;
 
-template <typename T> Var json(const std::optional<T>& v, double scale = 1.0) {
+template <typename T> Var json(const std::optional<T>& v) {
     if (!v) return Var();
     if constexpr (std::is_integral_v<T>) return Var(static_cast<Poco::Int64>(*v));
-    else return Var(roundForDisplay(*v * scale));
+    else return number(v);
 }
-
-Var text(const std::string& s) { return s.empty() ? Var() : Var(s); }
 
 Array::Ptr warningsJson(const std::vector<Warning>& warnings) {
     Array::Ptr out = new Array;
@@ -51,15 +50,15 @@ Object::Ptr eventJson(const IrradiationEvent& e) {
     o->set("plane", toString(e.plane));
     o->set("started_at", text(e.startedAt));
     o->set("protocol", text(e.protocol));
-    o->set("dap_gycm2", json(e.dap_Gym2, 1e4));
-    o->set("kar_mgy", json(e.doseRp_Gy, 1e3));
+    o->set("dap_gycm2", number(units::toGycm2(e.dap_Gym2)));
+    o->set("kar_mgy", number(units::toMilliGray(e.doseRp_Gy)));
     o->set("kvp_kv", json(e.kvp_kV));
     o->set("tube_current_ma", json(e.tubeCurrent_mA));
     o->set("pulses", json(e.pulses));
     o->set("pulse_rate_per_s", json(e.pulseRate_per_s));
     o->set("irradiation_duration_s", json(e.irradiationDuration_s));
     o->set("exposure_time_s", json(e.exposureTime_s));
-    o->set("field_area_cm2", json(e.fieldArea_m2, 1e4));
+    o->set("field_area_cm2", number(units::toCm2(e.fieldArea_m2)));
     o->set("primary_angle_deg", json(e.primaryAngle_deg));
     o->set("secondary_angle_deg", json(e.secondaryAngle_deg));
     o->set("frames", json(e.frames));
@@ -68,17 +67,6 @@ Object::Ptr eventJson(const IrradiationEvent& e) {
 
 } // namespace
 
-void printJson(std::ostream& out, const Array& value) {
-    value.stringify(out, 2);
-    out << "\n";
-}
-
-void printJson(std::ostream& out, const Object& value) {
-    value.stringify(out, 2);
-    out << "\n";
-}
-
-Object::Ptr jsonObject() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
 Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
     Array::Ptr out = new Array;
@@ -86,8 +74,8 @@ Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
         Object::Ptr o = jsonObject();
         o->set("kind", f.kind);
         o->set("metric", f.metric);
-        o->set("value", roundForDisplay(f.value));
-        o->set("level", roundForDisplay(f.level));
+        o->set("value", number(f.value));
+        o->set("level", number(f.level));
         o->set("table_version", f.tableVersion ? Var(*f.tableVersion) : Var());
         Array::Ptr studies = new Array;
         for (const auto& s : f.studies) studies->add(s);
@@ -131,8 +119,8 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("exposure_time_s", json(s.exposureTime_s));
     o->set("exposure_time_estimated", s.exposureTimeEstimated);
     o->set("estimated_dose_usv", json(s.estimatedDose_uSv));
-    o->set("dap_total_gycm2", json(s.dap_Gym2, 1e4));
-    o->set("kar_total_mgy", json(s.doseRp_Gy, 1e3));
+    o->set("dap_total_gycm2", number(units::toGycm2(s.dap_Gym2)));
+    o->set("kar_total_mgy", number(units::toMilliGray(s.doseRp_Gy)));
     o->set("frames", json(s.frames));
     o->set("planes", json(s.planes));
     o->set("source", s.source ? Var(std::string(toString(*s.source))) : Var());
@@ -171,32 +159,5 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
     o->set("objects", sources);
     return o;
 }
-
-Poco::JSON::Object::Ptr auditRunToJson(const store::AuditRun& r) {
-    auto o = jsonObject();
-    o->set("id", static_cast<Poco::Int64>(r.id));
-    o->set("trigger", r.trigger);
-    o->set("period_from", r.periodFrom);
-    o->set("period_to", r.periodTo);
-    o->set("started_at", r.startedAt);
-    o->set("finished_at", r.finishedAt);
-    o->set("outcome", r.outcome);
-    o->set("pacs", r.pacs);
-    o->set("pacs_studies", r.pacsStudies);
-    o->set("pacs_dose_objects", r.pacsDoseObjects);
-    o->set("retrieved", r.retrieved);
-    o->set("retrieve_failed", r.retrieveFailed);
-    o->set("studies", r.studies);
-    o->set("missing_dose", r.missingDose);
-    o->set("new_flags", r.newFlags);
-    Poco::JSON::Array errors;
-    for (const auto& e : r.errors) errors.add(e);
-    o->set("errors", errors);
-    o->set("report_html", r.reportHtml);
-    o->set("report_csv", r.reportCsv);
-    o->set("mailed_to", r.mailedTo);
-    return o;
-}
-
 
 } // namespace fa::present

@@ -1,3 +1,4 @@
+#include "core/Units.h"
 #include "rules/LevelEvaluator.h"
 
 #include "rules/BuiltInTable.h"
@@ -50,8 +51,8 @@ bool LevelEvaluator::cumulativeCouldFlag(const std::vector<PatientStudyFigures>&
     if (studies.size() < 2) return false;
     double dap = 0, kar = 0;
     for (const auto& s : studies) {
-        dap += s.dap_Gym2.value_or(0.0) * 1e4;
-        kar += s.doseRp_Gy.value_or(0.0) * 1e3;
+        dap += units::toGycm2(s.dap_Gym2.value_or(0.0));
+        kar += units::toMilliGray(s.doseRp_Gy.value_or(0.0));
     }
     return dap > settings_.substantialDap_Gycm2 || kar > settings_.substantialKar_mGy;
 }
@@ -60,8 +61,8 @@ std::vector<StudyFlag> LevelEvaluator::cumulative(const PatientStudyFigures& stu
                                                   const std::vector<PatientStudyFigures>& patientStudies) const {
     auto convert = [](const PatientStudyFigures& p) {
         return PatientStudy{p.studyUid, p.studyDate,
-                            p.dap_Gym2 ? std::optional<double>(*p.dap_Gym2 * 1e4) : std::nullopt,
-                            p.doseRp_Gy ? std::optional<double>(*p.doseRp_Gy * 1e3) : std::nullopt};
+                            units::toGycm2(p.dap_Gym2),
+                            units::toMilliGray(p.doseRp_Gy)};
     };
     std::vector<PatientStudy> all;
     for (const auto& p : patientStudies) all.push_back(convert(p));

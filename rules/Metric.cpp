@@ -1,3 +1,4 @@
+#include "core/Units.h"
 #include "rules/Metric.h"
 
 namespace fa::rules {
@@ -24,8 +25,8 @@ MetricValues metricsOf(const StudySummary& s) {
     if (s.irradiationEvents) v[index(Metric::Shots)] = static_cast<double>(*s.irradiationEvents);
     v[index(Metric::FluoroTime_s)] = s.fluoroTime_s;
     v[index(Metric::ExposureTime_s)] = s.exposureTime_s;
-    if (s.dap_Gym2) v[index(Metric::Dap_Gycm2)] = *s.dap_Gym2 * 1e4;
-    if (s.doseRp_Gy) v[index(Metric::Kar_mGy)] = *s.doseRp_Gy * 1e3;
+    if (s.dap_Gym2) v[index(Metric::Dap_Gycm2)] = units::toGycm2(*s.dap_Gym2);
+    if (s.doseRp_Gy) v[index(Metric::Kar_mGy)] = units::toMilliGray(*s.doseRp_Gy);
     return v;
 }
 

@@ -1,6 +1,7 @@
 // The nightly audit without a PACS (through the real pipeline and store), its report and its
 // schedule arithmetic.
 #include "audit/AuditReport.h"
+#include "present/Csv.h"
 #include "audit/AuditScheduler.h"
 #include "audit/NightlyAudit.h"
 #include "pipeline/Pipeline.h"
@@ -63,13 +64,13 @@ TEST_F(InTimeZone, TheScheduleIsTheNextLocalTimeAndAuditsThePreviousDay) {
 TEST(AuditReport, TextIsEscapedForHtmlAndCsvCellsCannotBecomeFormulas) {
     EXPECT_EQ(htmlEscape("<script>alert('x')</script> & \"q\""),
               "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
-    EXPECT_EQ(csvCell("plain"), "plain");
-    EXPECT_EQ(csvCell("a,b"), "\"a,b\"");
-    EXPECT_EQ(csvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
-    EXPECT_EQ(csvCell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
-    EXPECT_EQ(csvCell("+1"), "'+1");
-    EXPECT_EQ(csvCell("@SUM(A1)"), "'@SUM(A1)");
-    EXPECT_EQ(csvCell("三叉神经"), "三叉神经");
+    EXPECT_EQ(present::csvCell("plain"), "plain");
+    EXPECT_EQ(present::csvCell("a,b"), "\"a,b\"");
+    EXPECT_EQ(present::csvCell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(present::csvCell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+    EXPECT_EQ(present::csvCell("+1"), "'+1");
+    EXPECT_EQ(present::csvCell("@SUM(A1)"), "'@SUM(A1)");
+    EXPECT_EQ(present::csvCell("三叉神经"), "三叉神经");
 }
 
 TEST(AuditReport, TheHtmlHasTheFiguresTheDrlTableAndAChartOnARoundAxis) {

@@ -1,0 +1,71 @@
+#include "api/AccessResource.h"
+
+#include "api/Http.h"
+#include "present/Json.h"
+
+#include <Poco/Logger.h>
+
+namespace fa::api {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using present::jsonObject;
+
+
+ApiResponse AccessResource::login() {
+    const auto body = parseBody(r_.body);
+    const std::string name = field(body, "username"), password = field(body, "password");
+    if (const int wait = c_.throttle.waitSeconds(name, r_.remote); wait > 0) {
+        auto resp = error(429, "too many failed logins: try again in " + std::to_string(wait) + " s");
+        resp.headers.emplace_back("Retry-After", std::to_string(wait));
+        return resp;
+    }
+    std::optional<store::User> user;
+    {
+        std::lock_guard<std::mutex> lock(c_.db);
+        user = c_.store().user(name);
+    }
+    const bool ok = user && !user->disabled && verifyPassword(password, user->passwordHash);
+    std::lock_guard<std::mutex> lock(c_.db);
+    if (!ok) {
+        c_.throttle.failed(name, r_.remote);
+        c_.store().addTrail(name, "login-failed", user && user->disabled ? "account disabled" : "wrong user name or password",
+                            r_.remote);
+        c_.log.warning("failed login for '%s' from %s", name, r_.remote);
+        return error(401, "wrong user name or password");
+    }
+    c_.throttle.succeeded(name, r_.remote);
+    session_ = c_.sessions.create(user->username, user->role);
+    c_.store().addTrail(user->username, "login", "role " + user->role, r_.remote);
+    auto resp = json(sessionJson(*session_));
+    resp.headers.emplace_back("Set-Cookie", "fa_session=" + session_->token + "; Path=/; HttpOnly; SameSite=Strict" +
+                                                (r_.secure ? "; Secure" : ""));
+    return resp;
+}
+ApiResponse AccessResource::logout() {
+    auto& s = require("viewer");
+    c_.sessions.end(s.token);
+    {
+        std::lock_guard<std::mutex> lock(c_.db);
+        trail("logout", "");
+    }
+    ApiResponse resp;
+    resp.status = 204;
+    resp.headers.emplace_back("Set-Cookie", "fa_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                                                std::string(r_.secure ? "; Secure" : ""));
+    return resp;
+}
+Object::Ptr AccessResource::sessionJson(const Session& s) {
+    Object::Ptr o = jsonObject();
+    o->set("username", s.username);
+    o->set("role", s.role);
+    o->set("csrf_token", s.csrf);
+    o->set("time_zone", c_.timeZone());
+    o->set("idle_minutes", c_.settings.http.sessionIdleMinutes);
+    return o;
+}
+
+ApiResponse AccessResource::session() { return json(sessionJson(require("viewer"))); }
+
+} // namespace fa::api

@@ -1,0 +1,94 @@
+#include "api/Http.h"
+
+#include "present/Json.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace fa::api {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Object;
+using present::jsonObject;
+
+ApiResponse json(const Var& v, int status) {
+    ApiResponse r;
+    r.status = status;
+    r.body = present::compactJson(v);
+    return r;
+}
+
+ApiResponse error(int status, const std::string& message) {
+    Object::Ptr o = jsonObject();
+    o->set("error", message);
+    return json(o, status);
+}
+
+Object::Ptr parseBody(const std::string& body) {
+    if (body.empty()) throw Refusal{400, "the request has no body: send a JSON object"};
+    try {
+        auto v = Poco::JSON::Parser().parse(body);
+        if (v.type() != typeid(Object::Ptr)) throw Refusal{400, "the body must be a JSON object"};
+        return v.extract<Object::Ptr>();
+    } catch (const Poco::Exception& e) {
+        throw Refusal{400, "the body is not valid JSON: " + e.message()};
+    }
+}
+
+std::string field(const Object::Ptr& o, const std::string& name, bool required) {
+    if (!o->has(name) || o->isNull(name)) {
+        if (required) throw Refusal{400, "'" + name + "' is missing"};
+        return {};
+    }
+    const Var v = o->get(name);
+    if (!v.isString()) throw Refusal{400, "'" + name + "' must be a string"};
+    return v.extract<std::string>();
+}
+
+std::string param(const ApiRequest& r, const std::string& name) {
+    auto it = r.query.find(name);
+    return it == r.query.end() ? std::string() : it->second;
+}
+
+std::string dateParam(const ApiRequest& r, const std::string& name) {
+    std::string v = param(r, name);
+    if (v.empty()) return v;
+    if (v.size() == 8 && v.find('-') == std::string::npos) v = v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
+    if (v.size() != 10 || v[4] != '-' || v[7] != '-' ||
+        !std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }))
+        throw Refusal{400, "'" + name + "' must be a date YYYY-MM-DD, not '" + param(r, name) + "'"};
+    return v;
+}
+
+std::size_t numberParam(const ApiRequest& r, const std::string& name, std::size_t fallback, std::size_t max) {
+    const std::string v = param(r, name);
+    if (v.empty()) return fallback;
+    unsigned n = 0;
+    if (!Poco::NumberParser::tryParseUnsigned(v, n) || n == 0 || n > max)
+        throw Refusal{400, "'" + name + "' must be a whole number from 1 to " + std::to_string(max)};
+    return n;
+}
+
+bool isReviewState(const std::string& s) { return s == "acknowledged" || s == "justified" || s == "action-required"; }
+
+ApiResponse csvResponse(const std::string& csv, const std::string& name) {
+    ApiResponse r;
+    r.contentType = "text/csv; charset=utf-8";
+    r.body = csv;
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    return r;
+}
+
+std::vector<std::string> splitPath(const std::string& path) {
+    std::vector<std::string> out;
+    std::string part;
+    std::istringstream in(path);
+    while (std::getline(in, part, '/'))
+        if (!part.empty()) out.push_back(part);
+    return out;
+}
+
+} // namespace fa::api

@@ -1,0 +1,109 @@
+#include "api/LevelsResource.h"
+
+#include "api/Http.h"
+#include "present/Json.h"
+
+namespace fa::api {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using present::jsonObject;
+
+
+ApiResponse LevelsResource::levels() {
+    require("viewer");
+    const auto active = c_.store().activeReferenceTable();
+    if (!active) throw Refusal{404, "no reference table is active"};
+    Object::Ptr o = jsonObject();
+    o->set("version", active->version);
+    o->set("activated_at", active->activatedAt);
+    o->set("source", active->source);
+    o->set("csv", active->csv);
+    Array::Ptr rows = new Array;
+    for (const auto& row : c_.pipeline->levels().table().rows()) {
+        Object::Ptr x = jsonObject();
+        x->set("procedure_id", row.procedureId);
+        x->set("name", row.name);
+        x->set("match", row.match);
+        x->set("device", row.device);
+        for (auto m : rules::kMetrics)
+            x->set(rules::metricName(m), row.levels[rules::index(m)] ? Var(*row.levels[rules::index(m)]) : Var());
+        rows->add(x);
+    }
+    o->set("rows", rows);
+    return json(o);
+}
+ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
+    const auto problems = c_.pipeline->activateReferenceTable(csv, source);
+    if (!problems.empty()) {
+        Object::Ptr o = jsonObject();
+        o->set("error", "the table has " + std::to_string(problems.size()) +
+                            " problem(s); the active table is unchanged");
+        Array::Ptr list = new Array;
+        for (const auto& p : problems) {
+            Object::Ptr x = jsonObject();
+            x->set("line", p.line);
+            x->set("column", p.column);
+            x->set("reason", p.reason);
+            x->set("message", rules::describe(p));
+            list->add(x);
+        }
+        o->set("problems", list);
+        return json(o, 422);
+    }
+    const int version = c_.pipeline->levels().tableVersion();
+    trail(action, "version " + std::to_string(version) + " (" + source + ")");
+    Object::Ptr o = jsonObject();
+    o->set("version", version);
+    return json(o);
+}
+ApiResponse LevelsResource::replaceLevels() {
+    auto& s = require("reviewer");
+    const auto body = parseBody(r_.body);
+    const std::string csv = field(body, "csv");
+    const std::string name = field(body, "file_name", false);
+    return activate(csv, (name.empty() ? "edited in the web UI" : "uploaded " + name) + " by " + s.username,
+                    "levels-replace");
+}
+ApiResponse LevelsResource::levelHistory() {
+    require("viewer");
+    Array::Ptr list = new Array;
+    for (const auto& v : c_.store().referenceTableHistory()) {
+        Object::Ptr x = jsonObject();
+        x->set("version", v.version);
+        x->set("activated_at", v.activatedAt);
+        x->set("source", v.source);
+        list->add(x);
+    }
+    return json(list);
+}
+std::optional<store::ReferenceTableVersion> LevelsResource::version(const std::string& text) {
+    int n = 0;
+    if (!Poco::NumberParser::tryParse(text, n)) throw Refusal{400, "a table version is a number, not '" + text + "'"};
+    for (auto& v : c_.store().referenceTableHistory())
+        if (v.version == n) return v;
+    return std::nullopt;
+}
+ApiResponse LevelsResource::levelVersion(const std::string& text) {
+    require("viewer");
+    const auto v = version(text);
+    if (!v) throw Refusal{404, "no reference table version " + text};
+    Object::Ptr o = jsonObject();
+    o->set("version", v->version);
+    o->set("activated_at", v->activatedAt);
+    o->set("source", v->source);
+    o->set("csv", v->csv);
+    return json(o);
+}
+ApiResponse LevelsResource::restoreLevels() {
+    auto& s = require("reviewer");
+    const auto body = parseBody(r_.body);
+    if (!body->has("version")) throw Refusal{400, "'version' is missing"};
+    const std::string text = body->get("version").toString();
+    const auto v = version(text);
+    if (!v) throw Refusal{404, "no reference table version " + text};
+    return activate(v->csv, "version " + text + " restored by " + s.username, "levels-restore");
+}
+
+} // namespace fa::api

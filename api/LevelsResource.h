@@ -1,0 +1,28 @@
+// The reference-level table: read, replace, history, restore.
+#pragma once
+
+#include "api/Context.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fa::api {
+
+class LevelsResource : public Call {
+public:
+    using Call::Call;
+    ApiResponse levels();
+    ApiResponse replaceLevels();
+    ApiResponse levelHistory();
+    ApiResponse levelVersion(const std::string& text);
+    ApiResponse restoreLevels();
+
+private:
+    ApiResponse activate(const std::string& csv, const std::string& source, const std::string& action);
+    std::optional<store::ReferenceTableVersion> version(const std::string& text);
+};
+
+} // namespace fa::api

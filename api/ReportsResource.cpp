@@ -1,0 +1,44 @@
+#include "api/ReportsResource.h"
+
+#include "api/Http.h"
+#include "present/DrlAudit.h"
+#include "present/RecordJson.h"
+
+#include <Poco/NumberParser.h>
+
+namespace fa::api {
+
+ApiResponse ReportsResource::stats() {
+    require("viewer");
+    const bool byDevice = param(r_, "by_device") == "true";
+    const auto rows =
+        drlAudit(c_.store(), c_.pipeline->levels(), dateParam(r_, "from"), dateParam(r_, "to"), byDevice);
+    return json(present::drlRowsJson(rows, byDevice));
+}
+
+ApiResponse ReportsResource::monthly() {
+    require("viewer");
+    const auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    return json(present::monthlyMediansJson(c_.store().studies(filter)));
+}
+
+ApiResponse ReportsResource::devices() {
+    require("viewer");
+    return json(present::devicesJson(c_.store().devices()));
+}
+
+ApiResponse ReportsResource::auditRuns() {
+    require("viewer");
+    return json(present::auditRunsJson(c_.store().auditRuns(numberParam(r_, "limit", 50, 1000))));
+}
+
+ApiResponse ReportsResource::auditRun(const std::string& text) {
+    require("viewer");
+    Poco::Int64 id = 0;
+    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, "a run is a number, not '" + text + "'"};
+    const auto run = c_.store().auditRun(id);
+    if (!run) throw Refusal{404, "no audit run " + text};
+    return json(present::auditRunDetailJson(*run, c_.store().auditFindings(id)));
+}
+
+} // namespace fa::api

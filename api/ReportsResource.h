@@ -1,0 +1,24 @@
+// DRL statistics, monthly medians, devices and the nightly audit's runs.
+#pragma once
+
+#include "api/Context.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fa::api {
+
+class ReportsResource : public Call {
+public:
+    using Call::Call;
+    ApiResponse stats();
+    ApiResponse monthly();
+    ApiResponse devices();
+    ApiResponse auditRuns();
+    ApiResponse auditRun(const std::string& text);
+};
+
+} // namespace fa::api

@@ -1,0 +1,140 @@
+#include "api/StudiesResource.h"
+
+#include "api/Http.h"
+#include "present/Csv.h"
+#include "present/Json.h"
+#include "present/RecordJson.h"
+#include "present/StudyJson.h"
+
+#include <set>
+
+namespace fa::api {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using present::jsonObject;
+
+namespace {
+// Patient name, ID and birth date are for reviewers and admins only.
+void hidePatient(Object::Ptr o) {
+    for (const char* key : {"patient_id", "patient_name", "patient_birth_date"})
+        if (o->has(key)) o->set(key, Var());
+}
+} // namespace
+
+
+store::StudyFilter StudiesResource::studyFilter() {
+    auto f = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    f.procedureId = param(r_, "procedure");
+    f.device = param(r_, "device");
+    f.operatorName = param(r_, "operator");
+    f.flagKind = param(r_, "flag_kind");
+    f.reviewState = param(r_, "review_state");
+    if (!f.reviewState.empty() && f.reviewState != "unreviewed" && !isReviewState(f.reviewState))
+        throw Refusal{400, "'review_state' is one of unreviewed, acknowledged, justified, action-required"};
+    f.flaggedOnly = param(r_, "flagged") == "true";
+    if (!param(r_, "sort").empty()) f.sort = param(r_, "sort");
+    static const std::set<std::string> sorts{"date", "procedure", "device", "shots", "fluoro_time_s",
+                                             "exposure_time_s", "dap_gycm2", "kar_mgy", "flags"};
+    if (!sorts.count(f.sort))
+        throw Refusal{400, "'sort' is one of date, procedure, device, shots, fluoro_time_s, exposure_time_s, "
+                           "dap_gycm2, kar_mgy, flags"};
+    f.descending = param(r_, "order") == "desc";
+    return f;
+}
+ApiResponse StudiesResource::studies() {
+    require("viewer");
+    auto f = studyFilter();
+    const std::size_t pageSize = numberParam(r_, "page_size", 50, 1000), page = numberParam(r_, "page", 1, 1000000);
+    f.limit = pageSize;
+    f.offset = (page - 1) * pageSize;
+    Array::Ptr list = new Array;
+    for (const auto& s : c_.store().studies(f)) {
+        auto o = present::studyToJson(s);
+        if (!seesPatients()) hidePatient(o);
+        list->add(o);
+    }
+    Object::Ptr o = jsonObject();
+    o->set("total", static_cast<Poco::UInt64>(c_.store().countStudies(f)));
+    o->set("page", static_cast<Poco::UInt64>(page));
+    o->set("page_size", static_cast<Poco::UInt64>(pageSize));
+    o->set("studies", list);
+    return json(o);
+}
+ApiResponse StudiesResource::study(const std::string& uid) {
+    require("viewer");
+    const auto s = c_.store().study(uid);
+    if (!s) throw Refusal{404, "no study " + uid};
+    auto o = present::studyDetailToJson(*s, c_.store().objectsOf(uid));
+    if (!seesPatients()) hidePatient(o);
+    Array::Ptr reviews = new Array;
+    for (const auto& rv : c_.store().reviews(uid)) {
+        Object::Ptr x = jsonObject();
+        x->set("kind", rv.kind);
+        x->set("metric", rv.metric);
+        x->set("state", rv.state);
+        x->set("comment", rv.comment);
+        x->set("username", rv.username);
+        x->set("at", rv.at);
+        reviews->add(x);
+    }
+    o->set("reviews", reviews);
+    return json(o);
+}
+ApiResponse StudiesResource::review(const std::string& uid) {
+    auto& s = require("reviewer");
+    const auto body = parseBody(r_.body);
+    store::FlagReview rv;
+    rv.studyUid = uid;
+    rv.kind = field(body, "kind");
+    rv.metric = field(body, "metric");
+    rv.state = field(body, "state");
+    rv.comment = field(body, "comment", false);
+    rv.username = s.username;
+    if (!isReviewState(rv.state)) throw Refusal{400, "'state' is one of acknowledged, justified, action-required"};
+    if (rv.state != "acknowledged" && rv.comment.empty())
+        throw Refusal{400, "a comment is needed to mark a flag " + rv.state};
+    if (!c_.store().study(uid)) throw Refusal{404, "no study " + uid};
+    if (!c_.store().reviewFlag(rv)) throw Refusal{404, "study " + uid + " has no " + rv.kind + " flag for " + rv.metric};
+    trail("review", uid + " " + rv.kind + " " + rv.metric + ": " + rv.state + (rv.comment.empty() ? "" : " — " + rv.comment));
+    Object::Ptr o = jsonObject();
+    o->set("study_uid", uid);
+    o->set("kind", rv.kind);
+    o->set("metric", rv.metric);
+    o->set("state", rv.state);
+    o->set("comment", rv.comment);
+    o->set("username", rv.username);
+    return json(o);
+}
+std::vector<store::FlagRecord> StudiesResource::flagRecords() {
+    store::FlagFilter f;
+    f.fromDate = dateParam(r_, "from");
+    f.toDate = dateParam(r_, "to");
+    f.kind = param(r_, "kind");
+    f.reviewState = param(r_, "review_state");
+    return c_.store().flags(f);
+}
+ApiResponse StudiesResource::flags() {
+    require("viewer");
+    return json(present::flagRecordsJson(flagRecords()));
+}
+
+ApiResponse StudiesResource::exportStudies() {
+    require("viewer");
+    present::StudyCsvOptions options;
+    options.patients = seesPatients();
+    const auto rows = c_.store().studies(studyFilter());
+    trail("export", "studies.csv: " + std::to_string(rows.size()) + " studies" +
+                        (options.patients ? " with patient data" : ""));
+    return csvResponse(present::studiesCsv(rows, options), "fluoroaudit-studies.csv");
+}
+
+ApiResponse StudiesResource::exportFlags() {
+    require("viewer");
+    const auto rows = flagRecords();
+    trail("export", "flags.csv: " + std::to_string(rows.size()) + " flags");
+    return csvResponse(present::flagsCsv(rows), "fluoroaudit-flags.csv");
+}
+
+} // namespace fa::api

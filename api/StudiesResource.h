@@ -1,0 +1,29 @@
+// Studies, their flags and reviews, and their CSV exports.
+#pragma once
+
+#include "api/Context.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fa::api {
+
+class StudiesResource : public Call {
+public:
+    using Call::Call;
+    ApiResponse studies();
+    ApiResponse study(const std::string& uid);
+    ApiResponse review(const std::string& uid);
+    ApiResponse flags();
+    ApiResponse exportStudies();
+    ApiResponse exportFlags();
+
+private:
+    store::StudyFilter studyFilter();
+    std::vector<store::FlagRecord> flagRecords();
+};
+
+} // namespace fa::api

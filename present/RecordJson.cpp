@@ -1,0 +1,166 @@
+#include "present/RecordJson.h"
+
+#include "present/StudyJson.h"
+#include "rules/LevelEvaluator.h"
+#include "rules/Metric.h"
+#include "rules/Statistics.h"
+
+#include <map>
+#include <tuple>
+
+namespace fa::present {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Object::Ptr flagRecordJson(const store::FlagRecord& r) {
+    Object::Ptr o = jsonObject();
+    o->set("study_uid", r.studyUid);
+    o->set("study_date", text(r.studyDate));
+    o->set("procedure_id", text(r.procedureId));
+    const auto flag = flagsJson({r.flag})->getObject(0);
+    for (const auto& key : {"kind", "metric", "value", "level", "table_version", "studies", "review_state", "raised_at"})
+        o->set(key, flag->get(key));
+    return o;
+}
+
+Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& records) {
+    Array::Ptr list = new Array;
+    for (const auto& r : records) list->add(flagRecordJson(r));
+    return list;
+}
+
+Object::Ptr drlRowJson(const DrlRow& row, bool byDevice) {
+    const auto& st = row.statistics;
+    Object::Ptr o = jsonObject();
+    o->set("procedure_id", row.procedureId);
+    o->set("procedure_name", text(row.procedureName));
+    if (byDevice) o->set("device", row.device);
+    o->set("metric", rules::metricName(row.metric));
+    o->set("n", integer(st.n));
+    o->set("median", number(st.median));
+    o->set("p75", number(st.p75));
+    o->set("mean", number(st.mean));
+    o->set("max", number(st.max));
+    o->set("level", number(st.level));
+    o->set("median_above_level", st.medianAboveLevel);
+    o->set("suggested_drl", number(st.suggestedDrl));
+    o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
+    Array::Ptr values = new Array;
+    for (double v : row.values) values->add(number(v));
+    o->set("values", values);
+    return o;
+}
+
+Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice) {
+    Array::Ptr list = new Array;
+    for (const auto& row : rows) list->add(drlRowJson(row, byDevice));
+    return list;
+}
+
+Array::Ptr monthlyMediansJson(const std::vector<store::StudyRecord>& studies) {
+    std::map<std::tuple<std::string, rules::Metric, std::string>, std::vector<double>> groups;
+    for (const auto& s : studies) {
+        if (s.study.studyDate.size() < 7) continue;
+        const auto values = rules::metricsOf(s.summary);
+        const std::string procedure = s.procedureId.empty() ? rules::kUnclassified : s.procedureId;
+        for (auto m : rules::kMetrics)
+            if (values[rules::index(m)])
+                groups[{procedure, m, s.study.studyDate.substr(0, 7)}].push_back(*values[rules::index(m)]);
+    }
+    Array::Ptr list = new Array;
+    for (auto& [key, values] : groups) {
+        Object::Ptr o = jsonObject();
+        o->set("procedure_id", std::get<0>(key));
+        o->set("metric", rules::metricName(std::get<1>(key)));
+        o->set("month", std::get<2>(key));
+        o->set("n", integer(values.size()));
+        o->set("median", number(rules::percentileInc(values, 0.5)));
+        list->add(o);
+    }
+    return list;
+}
+
+Object::Ptr auditRunJson(const store::AuditRun& r) {
+    Object::Ptr o = jsonObject();
+    o->set("id", static_cast<Poco::Int64>(r.id));
+    o->set("trigger", r.trigger);
+    o->set("period_from", r.periodFrom);
+    o->set("period_to", r.periodTo);
+    o->set("started_at", r.startedAt);
+    o->set("finished_at", r.finishedAt);
+    o->set("outcome", r.outcome);
+    o->set("pacs", r.pacs);
+    o->set("pacs_studies", r.pacsStudies);
+    o->set("pacs_dose_objects", r.pacsDoseObjects);
+    o->set("retrieved", r.retrieved);
+    o->set("retrieve_failed", r.retrieveFailed);
+    o->set("studies", r.studies);
+    o->set("missing_dose", r.missingDose);
+    o->set("new_flags", r.newFlags);
+    o->set("errors", texts(r.errors));
+    o->set("report_html", r.reportHtml);
+    o->set("report_csv", r.reportCsv);
+    o->set("mailed_to", r.mailedTo);
+    return o;
+}
+
+Array::Ptr auditRunsJson(const std::vector<store::AuditRun>& runs) {
+    Array::Ptr list = new Array;
+    for (const auto& run : runs) list->add(auditRunJson(run));
+    return list;
+}
+
+Object::Ptr auditRunDetailJson(const store::AuditRun& run, const std::vector<store::AuditFinding>& findings) {
+    Object::Ptr o = auditRunJson(run);
+    Array::Ptr list = new Array;
+    for (const auto& f : findings) {
+        Object::Ptr x = jsonObject();
+        x->set("kind", f.kind);
+        x->set("study_uid", f.studyUid);
+        x->set("study_date", f.studyDate);
+        x->set("detail", f.detail);
+        list->add(x);
+    }
+    o->set("findings", list);
+    return o;
+}
+
+Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices) {
+    Array::Ptr list = new Array;
+    for (const auto& d : devices) {
+        Object::Ptr o = jsonObject();
+        o->set("device", d.device);
+        o->set("manufacturer", d.manufacturer);
+        o->set("model", d.model);
+        o->set("last_object_at", d.lastObjectAt);
+        o->set("studies", integer(d.studies));
+        o->set("objects", integer(d.objects));
+        o->set("studies_without_dose_data", integer(d.missingDose));
+        list->add(o);
+    }
+    return list;
+}
+
+Object::Ptr userJson(const store::User& u) {
+    Object::Ptr o = jsonObject();
+    o->set("username", u.username);
+    o->set("role", u.role);
+    o->set("created_at", u.createdAt);
+    o->set("disabled", u.disabled);
+    return o;
+}
+
+Object::Ptr trailEntryJson(const store::TrailEntry& t) {
+    Object::Ptr o = jsonObject();
+    o->set("id", static_cast<Poco::Int64>(t.id));
+    o->set("at", t.at);
+    o->set("username", t.username);
+    o->set("action", t.action);
+    o->set("detail", t.detail);
+    o->set("remote", t.remote);
+    return o;
+}
+
+} // namespace fa::present

@@ -1,0 +1,30 @@
+// The JSON form (docs/json.md) of everything the store lists besides studies: flags, DRL
+// statistics, audit runs and their findings, devices, users and the audit trail. The command
+// line's --json and the REST API print exactly these.
+#pragma once
+
+#include "present/DrlAudit.h"
+#include "present/Json.h"
+#include "store/StudyStore.h"
+
+namespace fa::present {
+
+Poco::JSON::Object::Ptr flagRecordJson(const store::FlagRecord& record);
+Poco::JSON::Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& records);
+
+// One row of the DRL audit (`stats`); `device` only when the rows are by device.
+Poco::JSON::Object::Ptr drlRowJson(const DrlRow& row, bool byDevice);
+Poco::JSON::Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice);
+// Per procedure, metric and month (YYYY-MM) of the study date: n and median.
+Poco::JSON::Array::Ptr monthlyMediansJson(const std::vector<store::StudyRecord>& studies);
+
+Poco::JSON::Object::Ptr auditRunJson(const store::AuditRun& run);
+Poco::JSON::Array::Ptr auditRunsJson(const std::vector<store::AuditRun>& runs);
+// The run with its findings (`audit show RUN`).
+Poco::JSON::Object::Ptr auditRunDetailJson(const store::AuditRun& run, const std::vector<store::AuditFinding>& findings);
+
+Poco::JSON::Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices);
+Poco::JSON::Object::Ptr userJson(const store::User& user);
+Poco::JSON::Object::Ptr trailEntryJson(const store::TrailEntry& entry);
+
+} // namespace fa::present
