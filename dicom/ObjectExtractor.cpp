@@ -13,6 +13,7 @@
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
 #include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcistrmb.h"
 #include "dcmtk/dcmdata/dcuid.h"
 
 #include <algorithm>
@@ -189,6 +190,23 @@ Extraction extractFile(const std::string& path, const ExtractOptions& options) {
         return extractDataset(*file.getDataset(), options);
     } catch (const Error& e) {
         throw Error(path + ": " + e.what());
+    }
+}
+
+Extraction extractBuffer(const void* data, std::size_t size, const std::string& origin, const ExtractOptions& options) {
+    DcmInputBufferStream stream;
+    stream.setBuffer(data, static_cast<offile_off_t>(size));
+    stream.setEos();
+    DcmFileFormat file;
+    file.transferInit();
+    const OFCondition cond = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    file.transferEnd();
+    if (cond.bad() || !file.getDataset() || file.getDataset()->card() == 0)
+        throw Error(origin + ": not a readable DICOM object (" + std::string(cond.text()) + ")");
+    try {
+        return extractDataset(*file.getDataset(), options);
+    } catch (const Error& e) {
+        throw Error(origin + ": " + e.what());
     }
 }
 

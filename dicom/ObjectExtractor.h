@@ -33,4 +33,8 @@ Extraction extractDataset(DcmDataset& dataset, const ExtractOptions& options);
 // Throws fa::Error naming the file and the reason when it is not DICOM, truncated or unreadable.
 Extraction extractFile(const std::string& path, const ExtractOptions& options);
 
+// The same for an object in memory: a Part 10 file's bytes, or a bare dataset in explicit VR
+// little endian. `origin` names it in errors.
+Extraction extractBuffer(const void* data, std::size_t size, const std::string& origin, const ExtractOptions& options);
+
 } // namespace fa::dicom

@@ -3,11 +3,9 @@
 #include "core/Clock.h"
 #include "core/Error.h"
 #include "dicom/ObjectExtractor.h"
+#include "dicom/Spool.h"
 #include "pipeline/Files.h"
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 
 #include <filesystem>
 #include <fstream>
@@ -85,52 +83,92 @@ std::vector<rules::TableProblem> Pipeline::activateReferenceTable(const std::str
     return {};
 }
 
-std::string Pipeline::archive(const DoseObject& o, const std::string& path, bool move) {
-    // Dose reports are small and are what `reprocess` needs; image headers point at their source,
-    // and a consumed image is not kept at all (its pixel data is of no use here).
-    if (o.kind == SourceKind::ImageHeaders) return move ? std::string() : fs::absolute(path).string();
+namespace {
+
+// Writes `data` to `target` through a flushed partial file, so that `target` is whole or absent.
+void writeFlushed(const fs::path& target, const void* data, std::size_t size, std::error_code& ec) {
+    const fs::path partial = target.string() + ".partial";
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+        out.flush();
+        if (!out) ec = std::make_error_code(std::errc::io_error);
+    }
+    if (!ec && !dicom::syncPath(partial.string())) ec = std::error_code(errno, std::generic_category());
+    if (!ec) fs::rename(partial, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+    }
+}
+
+void copyFile(const std::string& from, const fs::path& target, std::error_code& ec) {
+    const fs::path partial = target.string() + ".partial";
+    fs::copy_file(from, partial, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(partial, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+    }
+}
+
+} // namespace
+
+std::string Pipeline::archive(const DoseObject& o, const Content& content, ArchivePolicy policy) {
+    // Dose reports are small and are what `reprocess` needs; image headers point at their source
+    // file, and a consumed image or a buffer is not kept at all (its pixel data is of no use here).
+    if (o.kind == SourceKind::ImageHeaders)
+        return policy == ArchivePolicy::CopyFile ? fs::absolute(content.path).string() : std::string();
     const std::string day = o.study.studyDate.empty() ? "undated" : o.study.studyDate;
     // One folder per day (a folder per study would cost a directory per object received).
     const fs::path dir = fs::path(settings_.dataDir) / "archive" / day;
-    const std::string name = o.study.studyUid + "_" + o.sopInstanceUid + ".dcm";
-    const fs::path target = dir / name;
-    const fs::path partial = dir / (name + ".partial");
+    const fs::path target = dir / (o.study.studyUid + "_" + o.sopInstanceUid + ".dcm");
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (move) { // the spool file is removed only after the commit: see store()
-        if (!ec) linkOrCopy(path, target.string(), ec);
-        if (ec) throw Error(path + ": cannot keep it in " + dir.string() + ": " + ec.message());
-        return target.string();
+    if (!ec) {
+        switch (policy) {
+        // The spool file is removed only after the commit: see store().
+        case ArchivePolicy::MoveFile: linkOrCopy(content.path, target.string(), ec); break;
+        case ArchivePolicy::CopyFile: copyFile(content.path, target, ec); break;
+        case ArchivePolicy::WriteBytes: writeFlushed(target, content.data, content.size, ec); break;
+        }
     }
-    if (!ec) fs::copy_file(path, partial, fs::copy_options::overwrite_existing, ec);
-    if (!ec) fs::rename(partial, target, ec);
-    if (ec) {
-        fs::remove(partial, ec);
-        throw Error(path + ": cannot keep a copy in " + dir.string() + ": " + ec.message());
-    }
+    if (ec) throw Error("cannot keep the object in " + dir.string() + ": " + ec.message());
     return target.string();
 }
 
-dicom::ExtractOptions Pipeline::extractOptions(const IngestOptions& options) const {
+dicom::ExtractOptions Pipeline::extractOptions(const ObjectSource& source) const {
     dicom::ExtractOptions extraction = settings_.extraction;
-    if (!options.defaultCharacterSet.empty()) extraction.defaultCharacterSet = options.defaultCharacterSet;
+    if (!source.characterSetHint.empty()) extraction.defaultCharacterSet = source.characterSetHint;
     return extraction;
 }
 
-IngestResult Pipeline::ingestFile(const std::string& path, const IngestOptions& options) {
-    return store(dicom::extractFile(path, extractOptions(options)), path, options);
+IngestResult Pipeline::ingestFile(const std::string& path, ObjectSource source) {
+    if (source.origin.empty()) source.origin = path;
+    Content content;
+    content.path = path;
+    return store(dicom::extractFile(path, extractOptions(source)), content, source);
 }
 
-IngestResult Pipeline::ingestDataset(DcmDataset& dataset, const std::string& path, const IngestOptions& options) {
+IngestResult Pipeline::ingestDataset(DcmDataset& dataset, const std::string& path, const ObjectSource& source) {
+    Content content;
+    content.path = path;
+    dicom::Extraction x;
     try {
-        return store(dicom::extractDataset(dataset, extractOptions(options)), path, options);
-    } catch (const store::DatabaseError&) {
-        throw;
+        x = dicom::extractDataset(dataset, extractOptions(source));
     } catch (const Error& e) {
-        const std::string what = e.what();
-        if (what.rfind(path, 0) == 0) throw;
-        throw Error(path + ": " + what);
+        throw Error(source.origin + ": " + e.what());
     }
+    return store(std::move(x), content, source);
+}
+
+IngestResult Pipeline::ingestBuffer(const void* data, std::size_t size, const ObjectSource& source) {
+    Content content;
+    content.data = data;
+    content.size = size;
+    ObjectSource bytes = source;
+    bytes.archive = ArchivePolicy::WriteBytes;
+    return store(dicom::extractBuffer(data, size, source.origin, extractOptions(source)), content, bytes);
 }
 
 void Pipeline::reprocess(const store::StudyStore::KeptFile& kept) {
@@ -149,13 +187,14 @@ void Pipeline::refreshReferenceTable() {
     if (auto active = store_.activeReferenceTable()) useTable(active->csv, active->version);
 }
 
-IngestResult Pipeline::store(dicom::Extraction x, const std::string& path, const IngestOptions& options) {
+IngestResult Pipeline::store(dicom::Extraction x, const Content& content, const ObjectSource& source) {
     refreshReferenceTable();
     IngestResult result;
     result.studyUid = x.object.study.studyUid;
+    // A consumed file goes once what it carries is committed (or there is nothing to keep).
     auto consumed = [&] {
         std::error_code ec;
-        if (options.consume) fs::remove(path, ec);
+        if (source.archive == ArchivePolicy::MoveFile) fs::remove(content.path, ec);
     };
     if (!x.hasDoseContent) {
         result.detail = x.whyNot;
@@ -168,27 +207,38 @@ IngestResult Pipeline::store(dicom::Extraction x, const std::string& path, const
         consumed();
         return result;
     }
+    try {
+        result.outcome = commit(o, content, source);
+    } catch (const store::DatabaseError&) {
+        throw;
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        throw Error(what.rfind(source.origin, 0) == 0 ? what : source.origin + ": " + what);
+    }
+    // Only now, with the object committed and archived, may a spooled file go: a stop at any
+    // earlier point leaves it in the spool to be stored again (or found a duplicate) at restart.
+    consumed();
+    return result;
+}
+
+IngestOutcome Pipeline::commit(const DoseObject& o, const Content& content, const ObjectSource& source) {
     store::ObjectMeta meta;
     meta.patientKey = keyer_.keyFor(o.study.patientId, o.study.issuerOfPatientId);
     meta.receivedAt = nowUtc();
     meta.keepPatientIdentifiers = settings_.storePatientIdentifiers;
-    meta.filePath = archive(o, path, options.consume);
+    meta.filePath = archive(o, content, source.archive);
     try {
         switch (store_.add(o, meta)) {
-        case store::AddOutcome::Created: result.outcome = IngestOutcome::Created; break;
-        case store::AddOutcome::Updated: result.outcome = IngestOutcome::Updated; break;
-        case store::AddOutcome::Duplicate: result.outcome = IngestOutcome::Duplicate; break;
+        case store::AddOutcome::Created: return IngestOutcome::Created;
+        case store::AddOutcome::Updated: return IngestOutcome::Updated;
+        case store::AddOutcome::Duplicate: return IngestOutcome::Duplicate;
         }
-    } catch (const Error& e) {
+        return IngestOutcome::Duplicate;
+    } catch (...) {
         std::error_code ec;
-        if (o.kind != SourceKind::ImageHeaders) fs::remove(meta.filePath, ec);
-        if (dynamic_cast<const store::DatabaseError*>(&e)) throw;
-        throw Error(path + ": " + e.what());
+        if (o.kind != SourceKind::ImageHeaders && !meta.filePath.empty()) fs::remove(meta.filePath, ec);
+        throw;
     }
-    // Only now, with the object committed and archived, may the spooled file go: a stop at any
-    // earlier point leaves it in the spool to be stored again (or found a duplicate) at restart.
-    consumed();
-    return result;
 }
 
 } // namespace fa

@@ -21,12 +21,20 @@ struct IngestResult {
     std::string detail; // why an object without dose content was skipped
 };
 
-struct IngestOptions {
-    // The file is the pipeline's to consume (a spooled object): a dose report is moved into the
-    // archive, anything else is deleted once stored. Otherwise dose reports are copied.
-    bool consume = false;
+// How a dose report is kept for re-processing (image headers are never kept: a file's path is
+// recorded, and nothing for a buffer).
+enum class ArchivePolicy {
+    CopyFile,   // the host's file stays where it is (ingest): a dose report is copied into the archive
+    MoveFile,   // the file is the pipeline's to consume (a spooled object): moved in, or deleted once stored
+    WriteBytes, // the object came as bytes (a plugin's host holds the original): they are written
+};
+
+// Where an object comes from: what every host tells the pipeline about it.
+struct ObjectSource {
+    std::string origin; // for messages: the file's path, or how the host names the object
     // Character set for objects that leave Specific Character Set empty (the sending peer's), or "".
-    std::string defaultCharacterSet;
+    std::string characterSetHint;
+    ArchivePolicy archive = ArchivePolicy::CopyFile;
 };
 
 class Pipeline {
@@ -35,10 +43,16 @@ public:
     // flushed to disk (for a host that deletes what it received once it is committed).
     explicit Pipeline(const Settings& settings, bool durable = false);
 
-    // Throws fa::Error naming the file and what is wrong with it; nothing is stored then.
-    IngestResult ingestFile(const std::string& path, const IngestOptions& options = {});
-    // The same for a dataset already read from `path` (the listener's, still in memory).
-    IngestResult ingestDataset(DcmDataset& dataset, const std::string& path, const IngestOptions& options = {});
+    // Extract, summarize, evaluate and store as one unit. Throws fa::Error naming the object and
+    // what is wrong with it; nothing is stored then (store::DatabaseError when the database itself
+    // failed: no object is to blame).
+    // A file; `source.origin` is its path, taken from `path` when empty.
+    IngestResult ingestFile(const std::string& path, ObjectSource source = {});
+    // A dataset already read from the file `path` (the listener's, still in memory).
+    IngestResult ingestDataset(DcmDataset& dataset, const std::string& path, const ObjectSource& source);
+    // A Part 10 object (or a bare dataset, explicit VR little endian) in memory, with no file on
+    // disk: how a PACS hands a plugin what it stores.
+    IngestResult ingestBuffer(const void* data, std::size_t size, const ObjectSource& source);
 
     // Extracts a kept file again (after an upgrade) and replaces what the store holds for it.
     // Throws fa::Error when the file is missing or no longer readable.
@@ -58,9 +72,16 @@ public:
     const Settings& settings() const { return settings_; }
 
 private:
-    std::string archive(const DoseObject& object, const std::string& path, bool move);
-    IngestResult store(dicom::Extraction extraction, const std::string& path, const IngestOptions& options);
-    dicom::ExtractOptions extractOptions(const IngestOptions& options) const;
+    // The object's bytes: a file, or a buffer.
+    struct Content {
+        std::string path;              // "" for a buffer
+        const void* data = nullptr;    // a buffer's bytes
+        std::size_t size = 0;
+    };
+    std::string archive(const DoseObject& object, const Content& content, ArchivePolicy policy);
+    IngestResult store(dicom::Extraction extraction, const Content& content, const ObjectSource& source);
+    IngestOutcome commit(const DoseObject& object, const Content& content, const ObjectSource& source);
+    dicom::ExtractOptions extractOptions(const ObjectSource& source) const;
 
     void loadReferenceTable();
     void useTable(const std::string& csv, int version);

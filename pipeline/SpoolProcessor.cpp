@@ -120,9 +120,10 @@ bool SpoolProcessor::process(const std::string& path) {
     }
     const std::string callingAe = dicom::Spool::callingAeOf(path);
     try {
-        IngestOptions options;
-        options.consume = true;
-        options.defaultCharacterSet = characterSetOf(settings_, callingAe);
+        ObjectSource options;
+        options.origin = path;
+        options.archive = ArchivePolicy::MoveFile;
+        options.characterSetHint = characterSetOf(settings_, callingAe);
         std::unique_ptr<DcmDataset> dataset;
         {
             std::lock_guard<std::mutex> lock(heldMutex_);

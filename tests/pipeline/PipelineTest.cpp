@@ -4,6 +4,10 @@
 #include "tests/support/TempDir.h"
 #include "tests/synth/Synth.h"
 
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcostrmb.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -82,6 +86,66 @@ TEST_F(PipelineResend, AFileThatFailsLeavesNothing) {
     std::filesystem::resize_file(path, 300);
     EXPECT_THROW(pipeline_->ingestFile(path), Error);
     EXPECT_FALSE(pipeline_->store().study(study_).has_value());
+    EXPECT_FALSE(std::filesystem::exists(data_.path() / "archive"));
+}
+
+// A report as bytes in memory, as a PACS hands its plugin what it stores: no file is ever written.
+std::string inMemory(DcmFileFormat& file) {
+    file.validateMetaInfo(EXS_LittleEndianExplicit);
+    std::string bytes(4 << 20, '\0');
+    DcmOutputBufferStream out(bytes.data(), static_cast<offile_off_t>(bytes.size()));
+    file.transferInit();
+    EXPECT_TRUE(file.write(out, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr).good());
+    file.transferEnd();
+    void* written = nullptr;
+    offile_off_t length = 0;
+    out.flushBuffer(written, length);
+    bytes.resize(static_cast<std::size_t>(length));
+    return bytes;
+}
+
+TEST_F(PipelineResend, ABufferIsIngestedWithNoFileOnDisk) {
+    synth::Report r;
+    r.studyUid = study_;
+    r.sopUid = "1.2.826.0.1.3680043.10.777.3";
+    for (const char* name : {"a", "b"}) {
+        synth::Event e;
+        e.uid = uids_.at(name);
+        e.duration_s = 0.75;
+        e.dap_Gym2 = 1e-5;
+        r.events.push_back(e);
+    }
+    const std::string bytes = inMemory(*synth::buildReport(r));
+    ObjectSource source;
+    source.origin = "instance 42 of the PACS";
+    const auto result = pipeline_->ingestBuffer(bytes.data(), bytes.size(), source);
+    EXPECT_EQ(result.outcome, IngestOutcome::Created);
+    EXPECT_EQ(result.studyUid, study_);
+    EXPECT_EQ(summary().irradiationEvents, 2);
+    EXPECT_DOUBLE_EQ(*summary().fluoroTime_s, 1.5);
+    EXPECT_NEAR(*summary().dap_Gym2, 2e-5, 1e-15);
+    // The bytes are what is kept for re-processing, and re-processing reads them back.
+    const auto kept = data_.path() / "archive" / "2026-03-01" / (study_ + "_" + r.sopUid + ".dcm");
+    ASSERT_TRUE(std::filesystem::exists(kept));
+    EXPECT_EQ(std::filesystem::file_size(kept), bytes.size());
+    const auto files = pipeline_->store().keptFiles();
+    ASSERT_EQ(files.size(), 1u);
+    EXPECT_EQ(files[0].filePath, kept.string());
+    pipeline_->reprocess(files[0]);
+    EXPECT_EQ(summary().irradiationEvents, 2);
+    EXPECT_EQ(pipeline_->ingestBuffer(bytes.data(), bytes.size(), source).outcome, IngestOutcome::Duplicate);
+}
+
+TEST_F(PipelineResend, ABufferThatIsNoDicomIsRefusedWithItsOrigin) {
+    const std::string garbage(1000, 'x');
+    ObjectSource source;
+    source.origin = "instance 43 of the PACS";
+    try {
+        pipeline_->ingestBuffer(garbage.data(), garbage.size(), source);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("instance 43 of the PACS: not a readable DICOM object", 0), 0u) << e.what();
+    }
     EXPECT_FALSE(std::filesystem::exists(data_.path() / "archive"));
 }
 
