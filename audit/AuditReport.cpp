@@ -152,10 +152,12 @@ std::string htmlEscape(const std::string& text) {
     return out;
 }
 
-std::string renderHtml(const AuditReportData& d) {
+namespace {
+
+// Title, the run and its outcome.
+void writeHead(Html& h, const AuditReportData& d) {
     const auto& run = d.run;
     const std::string period = run.periodFrom == run.periodTo ? run.periodFrom : run.periodFrom + " – " + run.periodTo;
-    Html h;
     h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
     h.text("fluoroaudit audit " + period);
     h.raw("</title>\n<style>");
@@ -172,6 +174,11 @@ std::string renderHtml(const AuditReportData& d) {
     h.text(run.outcome);
     h.raw("</span></p>\n");
 
+}
+
+// The headline counts.
+void writeFigures(Html& h, const AuditReportData& d) {
+    const auto& run = d.run;
     std::size_t stale = d.staleFlags.size();
     int warnings = 0;
     for (const auto& s : d.studies) warnings += static_cast<int>(s.warnings.size());
@@ -189,6 +196,11 @@ std::string renderHtml(const AuditReportData& d) {
     figure("errors", "errors", run.errors.size());
     h.raw("</div>\n");
 
+}
+
+// What failed in this run (the rest still ran).
+void writeErrors(Html& h, const AuditReportData& d) {
+    const auto& run = d.run;
     if (!run.errors.empty()) {
         h.h2("errors", "Errors of this run");
         h.raw("<ul class=\"errors\">");
@@ -200,6 +212,10 @@ std::string renderHtml(const AuditReportData& d) {
         h.raw("</ul>\n");
     }
 
+}
+
+// How many studies per procedure and device.
+void writeStudiesPerGroup(Html& h, const AuditReportData& d) {
     h.h2("studies", "Studies per procedure and device");
     std::map<std::pair<std::string, std::string>, int> perGroup;
     for (const auto& s : d.studies) ++perGroup[{procedureOf(s), deviceLabel(s.device)}];
@@ -208,6 +224,10 @@ std::string renderHtml(const AuditReportData& d) {
     if (rows.empty()) h.p("No studies dated in this period.", "muted");
     else h.table({"Procedure", "Device", "Studies"}, rows, {false, false, true});
 
+}
+
+// New flags, and unreviewed ones older than the configured days.
+void writeFlags(Html& h, const AuditReportData& d) {
     auto flagRows = [&](const std::vector<store::FlagRecord>& flags) {
         std::vector<std::vector<std::string>> out;
         for (const auto& f : flags)
@@ -228,8 +248,12 @@ std::string renderHtml(const AuditReportData& d) {
     if (d.staleFlags.empty()) h.p("None.", "muted");
     else h.table(flagHead, flagRows(d.staleFlags), flagNumeric);
 
+}
+
+// The DRL table of the period and its strip charts.
+void writeDrl(Html& h, const AuditReportData& d) {
+    std::vector<std::vector<std::string>> rows;
     h.h2("drl", "DRL audit (ICRP 135) of the period");
-    rows.clear();
     std::string previousProcedure;
     for (const auto& r : d.drl) {
         const auto& st = r.statistics;
@@ -253,33 +277,55 @@ std::string renderHtml(const AuditReportData& d) {
         }
     }
 
+}
+
+// Studies with images and no dose report.
+void writeMissingDose(Html& h, const AuditReportData& d) {
+    std::vector<std::vector<std::string>> rows;
     h.h2("missing-dose", "Missing dose data");
-    rows.clear();
     for (const auto& f : d.findings)
         if (f.kind == "missing-dose-data") rows.push_back({f.studyDate, f.studyUid, f.detail});
     if (rows.empty()) h.p("None: every study of the period has a dose report.", "muted");
     else h.table({"Study date", "Study UID", "Finding"}, rows);
 
+}
+
+// Data-quality warnings of the period's studies.
+void writeWarnings(Html& h, const AuditReportData& d) {
+    std::vector<std::vector<std::string>> rows;
     h.h2("warnings", "Data-quality warnings");
-    rows.clear();
     for (const auto& s : d.studies)
         for (const auto& w : s.warnings)
             rows.push_back({s.study.studyDate, s.study.studyUid, w.code, w.message, std::to_string(w.count)});
     if (rows.empty()) h.p("None.", "muted");
     else h.table({"Study date", "Study UID", "Warning", "Message", "Times"}, rows, {false, false, false, false, true});
 
+}
+
+// What reconciliation with the PACS found and retrieved.
+void writeReconciliation(Html& h, const AuditReportData& d) {
+    const auto& run = d.run;
+    std::vector<std::vector<std::string>> rows;
     h.h2("reconciliation", "Reconciliation with PACS");
     if (run.pacs.empty()) h.p("No PACS configured: the store was audited as it is.", "muted");
     else {
         h.p("PACS " + run.pacs + ": " + std::to_string(run.pacsStudies) + " fluoroscopy studies and " +
             std::to_string(run.pacsDoseObjects) + " dose objects in the period; " + std::to_string(run.retrieved) +
             " retrieved, " + std::to_string(run.retrieveFailed) + " failed.");
-        rows.clear();
-        for (const auto& f : d.findings)
+            for (const auto& f : d.findings)
             if (f.kind == "retrieved" || f.kind == "retrieve-failed" || f.kind == "no-dose-content")
                 rows.push_back({f.kind, f.studyDate, f.studyUid, f.detail});
         if (!rows.empty()) h.table({"What", "Study date", "Study UID", "Object"}, rows);
     }
+}
+
+} // namespace
+
+std::string renderHtml(const AuditReportData& d) {
+    Html h;
+    for (auto section : {writeHead, writeFigures, writeErrors, writeStudiesPerGroup, writeFlags, writeDrl, writeMissingDose,
+                         writeWarnings, writeReconciliation})
+        section(h, d);
     h.raw("<p class=\"muted\">fluoroaudit</p>\n</body></html>\n");
     return h.out.str();
 }

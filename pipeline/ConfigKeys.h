@@ -25,6 +25,8 @@ struct ConfigKey {
 };
 
 const std::vector<ConfigKey>& configKeys();
+// The table as built from its sections (pipeline/ConfigTable.cpp); configKeys() keeps one.
+std::vector<ConfigKey> buildConfigKeys();
 
 // The table entry for an INI key as Poco reads it ("dicom.port", "peer.ARCADIS.ae_title"), or
 // nullptr; `instance` receives the NAME of a named section.

@@ -1,0 +1,347 @@
+// The table itself: every key with its type, check and meaning (pipeline/ConfigKeys.h).
+#include "pipeline/ConfigKeys.h"
+
+#include <Poco/NumberParser.h>
+#include <Poco/RegularExpression.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <type_traits>
+
+namespace fa {
+
+namespace {
+
+std::string quoted(const std::string& v) { return "'" + v + "'"; }
+
+std::string decimalText(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+std::optional<bool> parseBool(const std::string& v) {
+    const std::string s = Poco::toLower(v);
+    if (s == "true" || s == "yes" || s == "on" || s == "1") return true;
+    if (s == "false" || s == "no" || s == "off" || s == "0") return false;
+    return std::nullopt;
+}
+
+ConfigKey base(const char* section, const char* name, std::string type, const char* help) {
+    ConfigKey k;
+    k.section = section;
+    k.name = name;
+    k.type = std::move(type);
+    k.help = help;
+    k.defaultText = [] { return std::string(); };
+    return k;
+}
+
+// Field: Settings& -> the member it sets (defaults are read from a default-constructed Settings).
+template <class Field>
+ConfigKey integer(const char* section, const char* name, long long min, long long max, const char* help, Field field) {
+    ConfigKey k = base(section, name, "whole number " + std::to_string(min) + "–" + std::to_string(max), help);
+    k.set = [=](Settings& s, const std::string&, const std::string& v) -> std::string {
+        Poco::Int64 n = 0;
+        if (!Poco::NumberParser::tryParse64(Poco::trim(v), n) || n < min || n > max)
+            return quoted(v) + " is not a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+        auto& target = field(s);
+        target = static_cast<std::remove_reference_t<decltype(target)>>(n);
+        return {};
+    };
+    k.defaultText = [=] {
+        Settings d;
+        return std::to_string(field(d));
+    };
+    return k;
+}
+
+template <class Field>
+ConfigKey decimal(const char* section, const char* name, double min, double max, const char* help, Field field) {
+    ConfigKey k = base(section, name, "number " + decimalText(min) + "–" + decimalText(max), help);
+    k.set = [=](Settings& s, const std::string&, const std::string& v) -> std::string {
+        double d = 0;
+        if (!Poco::NumberParser::tryParseFloat(Poco::trim(v), d) || !(d >= min && d <= max))
+            return quoted(v) + " is not a number from " + decimalText(min) + " to " + decimalText(max);
+        field(s) = d;
+        return {};
+    };
+    k.defaultText = [=] {
+        Settings d;
+        return decimalText(field(d));
+    };
+    return k;
+}
+
+template <class Field>
+ConfigKey boolean(const char* section, const char* name, const char* help, Field field) {
+    ConfigKey k = base(section, name, "true or false", help);
+    k.set = [=](Settings& s, const std::string&, const std::string& v) -> std::string {
+        const auto b = parseBool(v);
+        if (!b) return quoted(v) + " is not true or false";
+        field(s) = *b;
+        return {};
+    };
+    k.defaultText = [=] {
+        Settings d;
+        return std::string(field(d) ? "true" : "false");
+    };
+    return k;
+}
+
+using Check = std::string (*)(const std::string&);
+
+// A text value; `check` returns why a value is not valid ("" when it is).
+template <class Field>
+ConfigKey text(const char* section, const char* name, std::string type, const char* help, Field field,
+               Check check = nullptr) {
+    ConfigKey k = base(section, name, std::move(type), help);
+    k.set = [=](Settings& s, const std::string&, const std::string& v) -> std::string {
+        if (check)
+            if (auto why = check(v); !why.empty()) return why;
+        field(s) = v;
+        return {};
+    };
+    k.defaultText = [=] {
+        Settings d;
+        return std::string(field(d));
+    };
+    return k;
+}
+
+std::string notEmpty(const std::string& v) { return v.empty() ? "must not be empty" : ""; }
+std::string mailAddress(const std::string& v) { return v.find('@') == std::string::npos ? quoted(v) + " is not a mail address" : ""; }
+std::string oneOfMoveGet(const std::string& v) { return v == "move" || v == "get" ? "" : quoted(v) + " is not move or get"; }
+std::string logLevel(const std::string& v) {
+    if (v == "error" || v == "warning" || v == "information" || v == "debug") return {};
+    return quoted(v) + " is not one of error, warning, information, debug";
+}
+// What Poco's FileChannel accepts as a size: bytes, or K or M (a "10 MB" would abort the logger).
+std::string rotateSize(const std::string& v) {
+    static const Poco::RegularExpression form("^(never|[0-9]+ ?[KM]?)$");
+    return form.match(v) ? "" : quoted(v) + " is not a size such as 10M, 500K or 1000000 (or never)";
+}
+std::string timeOfDay(const std::string& v) {
+    static const Poco::RegularExpression form("^([01][0-9]|2[0-3]):[0-5][0-9]$");
+    return form.match(v) ? "" : quoted(v) + " is not a time of day HH:MM (24 hours)";
+}
+
+} // namespace
+
+namespace {
+
+#define FIELD(member) [](Settings& s) -> auto& { return s.member; }
+
+void dicomKeys(std::vector<ConfigKey>& t) {
+    t.push_back(text("data", "dir", "folder", "the data folder: database, site secret, spool, archive, quarantine",
+                     FIELD(dataDir), notEmpty));
+    t.push_back(text("dicom", "ae_title", "AE title", "this service's AE title", FIELD(listener.aeTitle), checkAeTitle));
+    t.push_back(integer("dicom", "port", 1, 65535, "DICOM port", FIELD(listener.port)));
+    t.push_back(integer("dicom", "max_associations", 1, 500, "associations served at once", FIELD(listener.maxAssociations)));
+    t.push_back(integer("dicom", "acse_timeout_s", 1, 3600, "wait for association requests and releases",
+                        FIELD(listener.acseTimeout_s)));
+    t.push_back(integer("dicom", "dimse_timeout_s", 1, 3600, "wait for the next message of an open association",
+                        FIELD(listener.dimseTimeout_s)));
+    t.push_back(integer("dicom", "max_pdu", 4096, 131072, "largest PDU received", FIELD(listener.maxPdu)));
+    t.push_back(integer("dicom", "spool_min_free_mb", 0, 1000000, "below this free space, objects are received in memory first",
+                        FIELD(listener.spoolMinFree_mb)));
+    t.push_back(boolean("dicom", "require_known_peers", "refuse callers not listed as [peer.NAME]",
+                        FIELD(listener.requireKnownPeers)));
+    t.push_back(integer("processing", "attempts", 1, 100, "failed attempts before an object goes to quarantine",
+                        FIELD(processingAttempts)));
+    t.push_back(boolean("privacy", "store_patient_identifiers", "also store patient ID, name and birth date",
+                        FIELD(storePatientIdentifiers)));
+    t.push_back(text("charset", "default", "DICOM character set", "assumed when Specific Character Set is empty",
+                     FIELD(extraction.defaultCharacterSet)));
+    ConfigKey device = base("device_charsets", "*", "DICOM character set", "per device (station, model or manufacturer)");
+    device.set = [](Settings& s, const std::string& instance, const std::string& v) -> std::string {
+        s.extraction.deviceCharacterSets[instance] = v;
+        return {};
+    };
+    t.push_back(device);
+}
+
+Peer& peerNamed(Settings& s, const std::string& name) {
+    auto& peers = s.listener.peers;
+    auto it = std::find_if(peers.begin(), peers.end(), [&](const Peer& p) { return p.name == name; });
+    return it != peers.end() ? *it : peers.emplace_back(Peer{name, name, "", ""});
+}
+
+rules::DeviceProfile& profileNamed(Settings& s, const std::string& name) {
+    auto& profiles = s.rules.deviceProfiles;
+    auto it = std::find_if(profiles.begin(), profiles.end(), [&](const rules::DeviceProfile& p) { return p.name == name; });
+    return it != profiles.end() ? *it : profiles.emplace_back(rules::DeviceProfile{name, name, 0, 0});
+}
+
+// Keys of sections a site names itself: the NAME is the instance.
+ConfigKey named(const char* section, const char* name, std::string type, const char* help,
+                std::function<std::string(Settings&, const std::string&, const std::string&)> set) {
+    ConfigKey k = base(section, name, std::move(type), help);
+    k.set = std::move(set);
+    return k;
+}
+
+std::string parseRange(const std::string& v, double min, double max, double& out) {
+    double d = 0;
+    if (!Poco::NumberParser::tryParseFloat(Poco::trim(v), d) || !(d >= min && d <= max))
+        return quoted(v) + " is not a number from " + decimalText(min) + " to " + decimalText(max);
+    out = d;
+    return {};
+}
+
+void namedSectionKeys(std::vector<ConfigKey>& t) {
+    t.push_back(named("peer.NAME", "ae_title", "AE title", "the peer's calling AE title (default NAME)",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          auto why = checkAeTitle(v);
+                          if (why.empty()) peerNamed(s, n).aeTitle = v;
+                          return why;
+                      }));
+    t.push_back(named("peer.NAME", "host", "host or address", "the only address it may call from",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          peerNamed(s, n).host = v;
+                          return std::string();
+                      }));
+    t.push_back(named("peer.NAME", "charset", "DICOM character set", "assumed for its objects without one",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          peerNamed(s, n).characterSet = v;
+                          return std::string();
+                      }));
+    t.push_back(named("device_profile.NAME", "device", "station, serial or model", "the device the profile is for",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          profileNamed(s, n).device = v;
+                          return std::string();
+                      }));
+    t.push_back(named("device_profile.NAME", "seconds_per_shot", "number 0.001–3600", "exposure time of one shot",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          return parseRange(v, 0.001, 3600, profileNamed(s, n).secondsPerShot);
+                      }));
+    t.push_back(named("device_profile.NAME", "dose_rate_usv_per_h", "number 0–1e9", "dose-equivalent rate at the table",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          return parseRange(v, 0, 1e9, profileNamed(s, n).doseRate_uSv_per_h);
+                      }));
+}
+
+void levelKeys(std::vector<ConfigKey>& t) {
+    t.push_back(text("levels", "file", "CSV file", "a reference-level table to activate when it differs", FIELD(levelsFile)));
+    t.push_back(decimal("levels", "investigation_multiplier", 1, 100, "investigation level = reference level × this",
+                        FIELD(rules.investigationMultiplier)));
+    t.push_back(decimal("levels", "substantial_kar_mgy", 0, 1e9, "NCRP 168 substantial Ka,r", FIELD(rules.substantialKar_mGy)));
+    t.push_back(decimal("levels", "substantial_dap_gycm2", 0, 1e9, "substantial DAP", FIELD(rules.substantialDap_Gycm2)));
+    t.push_back(decimal("levels", "substantial_fluoro_time_s", 0, 1e9, "substantial fluoroscopy time",
+                        FIELD(rules.substantialFluoroTime_s)));
+    t.push_back(integer("levels", "cumulative_window_days", 1, 3650, "window of the cumulative patient dose",
+                        FIELD(rules.cumulativeWindowDays)));
+}
+
+// A text value compared and stored in lower case.
+template <class Field>
+ConfigKey lowerCase(const char* section, const char* name, std::string type, const char* help, Field field, Check check) {
+    ConfigKey k = text(section, name, std::move(type), help, field, check);
+    k.set = [=](Settings& s, const std::string&, const std::string& v) -> std::string {
+        const std::string lower = Poco::toLower(v);
+        if (auto why = check(lower); !why.empty()) return why;
+        field(s) = lower;
+        return {};
+    };
+    return k;
+}
+
+void pacsKeys(std::vector<ConfigKey>& t) {
+    t.push_back(text("pacs", "ae_title", "AE title", "the PACS the nightly audit reconciles with", FIELD(pacs.aeTitle),
+                     checkAeTitle));
+    t.push_back(text("pacs", "host", "host or address", "where the PACS listens", FIELD(pacs.host)));
+    t.push_back(integer("pacs", "port", 1, 65535, "the PACS's port", FIELD(pacs.port)));
+    t.push_back(integer("pacs", "timeout_s", 1, 3600, "connect, association and message timeout", FIELD(pacs.timeout_s)));
+    t.push_back(lowerCase("pacs", "retrieve", "move or get", "C-MOVE to move_destination, or C-GET", FIELD(pacs.retrieve),
+                          oneOfMoveGet));
+    t.push_back(text("pacs", "move_destination", "AE title", "where the PACS sends moved objects (default [dicom] ae_title)",
+                     FIELD(pacs.moveDestination), checkAeTitle));
+    t.push_back(boolean("pacs", "retrieve_image_headers", "fetch the images of studies without a dose object",
+                        FIELD(pacs.retrieveImageHeaders)));
+    t.push_back(integer("pacs", "wait_for_retrieved_s", 1, 86400, "how long moved objects may take to be stored",
+                        FIELD(pacs.waitForRetrieved_s)));
+}
+
+void auditKeys(std::vector<ConfigKey>& t) {
+    t.push_back(boolean("audit", "schedule", "serve runs the nightly audit itself", FIELD(audit.scheduled)));
+    ConfigKey time = base("audit", "time", "HH:MM", "local time of the daily run");
+    time.set = [](Settings& s, const std::string&, const std::string& v) -> std::string {
+        if (auto why = timeOfDay(v); !why.empty()) return why;
+        s.audit.hour = std::stoi(v.substr(0, 2));
+        s.audit.minute = std::stoi(v.substr(3, 2));
+        return {};
+    };
+    time.defaultText = [] {
+        Settings d;
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "%02d:%02d", d.audit.hour % 100, d.audit.minute % 100);
+        return std::string(buffer);
+    };
+    t.push_back(time);
+    t.push_back(text("audit", "reports_dir", "folder", "where reports are written (default DATA/reports)",
+                     FIELD(audit.reportsDir)));
+    t.push_back(integer("audit", "unreviewed_days", 0, 3650, "unreviewed flags older than this are listed",
+                        FIELD(audit.unreviewedDays)));
+}
+
+void mailKeys(std::vector<ConfigKey>& t) {
+    ConfigKey to = base("mail", "to", "mail addresses, comma-separated", "recipients of the report; none = not mailed");
+    to.set = [](Settings& s, const std::string&, const std::string& v) -> std::string {
+        s.mail.to.clear();
+        std::istringstream in(v);
+        for (std::string one; std::getline(in, one, ',');) {
+            one = Poco::trim(one);
+            if (one.empty()) continue;
+            if (auto why = mailAddress(one); !why.empty()) return why;
+            s.mail.to.push_back(one);
+        }
+        return {};
+    };
+    t.push_back(to);
+    t.push_back(text("mail", "host", "host or address", "the SMTP server", FIELD(mail.host)));
+    t.push_back(integer("mail", "port", 1, 65535, "the SMTP port", FIELD(mail.port)));
+    t.push_back(boolean("mail", "starttls", "upgrade with STARTTLS before sending", FIELD(mail.starttls)));
+    t.push_back(boolean("mail", "verify_certificate", "verify the server's certificate", FIELD(mail.verifyCertificate)));
+    t.push_back(text("mail", "ca_file", "PEM file", "authority of the server's certificate", FIELD(mail.caFile)));
+    t.push_back(text("mail", "username", "text", "SMTP AUTH LOGIN user", FIELD(mail.username)));
+    t.push_back(text("mail", "password", "text", "SMTP AUTH LOGIN password", FIELD(mail.password)));
+    t.push_back(text("mail", "from", "mail address", "the sender address", FIELD(mail.from), mailAddress));
+    t.push_back(integer("mail", "timeout_s", 1, 3600, "SMTP timeout", FIELD(mail.timeout_s)));
+}
+
+void httpAndLogKeys(std::vector<ConfigKey>& t) {
+    t.push_back(integer("http", "port", 0, 65535, "web UI and REST API port; 0 = none", FIELD(http.port)));
+    t.push_back(text("http", "bind", "address", "the address to listen on", FIELD(http.bind)));
+    t.push_back(text("http", "certificate", "PEM file", "HTTPS certificate (with private_key)", FIELD(http.certificate)));
+    t.push_back(text("http", "private_key", "PEM file", "HTTPS private key (with certificate)", FIELD(http.privateKey)));
+    t.push_back(integer("http", "session_idle_minutes", 1, 1440, "a session unused this long ends",
+                        FIELD(http.sessionIdleMinutes)));
+    t.push_back(text("http", "web_dir", "folder", "the built front-end (default beside the binary)", FIELD(http.webDir)));
+    t.push_back(text("http", "time_zone", "IANA time zone", "for times shown in the web UI", FIELD(http.timeZone)));
+    t.push_back(text("log", "file", "file", "the log file (default DATA/logs/fluoroaudit.log)", FIELD(log.file)));
+    t.push_back(text("log", "rotate_size", "size (10M, 500K)", "size at which the log is rotated", FIELD(log.rotateSize),
+                     rotateSize));
+    t.push_back(integer("log", "keep", 1, 1000, "rotated log files kept", FIELD(log.keep)));
+    t.push_back(lowerCase("log", "level", "error, warning, information or debug", "what is logged", FIELD(log.level),
+                          logLevel));
+}
+
+#undef FIELD
+
+} // namespace
+
+std::vector<ConfigKey> buildConfigKeys() {
+    std::vector<ConfigKey> t;
+    dicomKeys(t);
+    namedSectionKeys(t);
+    levelKeys(t);
+    pacsKeys(t);
+    auditKeys(t);
+    mailKeys(t);
+    httpAndLogKeys(t);
+    return t;
+}
+
+} // namespace fa
