@@ -182,47 +182,56 @@ ObjectFigures figuresOf(const DoseObject& object) {
     return {};
 }
 
-StudySummary summarize(const std::vector<DoseObject>& objects) {
-    StudySummary s;
+namespace {
+
+// The dose reports by device (RDSRs and vendor summaries apart); image headers aside.
+struct Sorted {
     std::vector<const DoseObject*> images;
     std::map<std::string, std::vector<Candidate>> rdsrByDevice, vendorByDevice;
+};
+
+Sorted sortByKind(const std::vector<DoseObject>& objects) {
+    Sorted out;
     for (std::size_t i = 0; i < objects.size(); ++i) {
         const auto& o = objects[i];
         if (o.kind == SourceKind::ImageHeaders) {
-            images.push_back(&o);
+            out.images.push_back(&o);
             continue;
         }
         Candidate c{&o, i, {}};
         if (o.kind == SourceKind::Rdsr) {
             const auto keys = eventKeys(o);
             c.keys.insert(keys.begin(), keys.end());
-            rdsrByDevice[o.device.key()].push_back(std::move(c));
+            out.rdsrByDevice[o.device.key()].push_back(std::move(c));
         } else {
-            vendorByDevice[o.device.key()].push_back(std::move(c));
+            out.vendorByDevice[o.device.key()].push_back(std::move(c));
         }
     }
+    return out;
+}
 
-    if (rdsrByDevice.empty() && vendorByDevice.empty()) {
-        if (!images.empty()) summariseImages(images, s);
-        return s;
-    }
-
+// The reports whose figures count, in order of arrival: per device its RDSRs (re-sends and
+// supersets resolved), else its vendor summaries.
+std::vector<Candidate> countedReports(Sorted& sorted, std::vector<Warning>& warnings) {
     std::vector<Candidate> kept;
-    for (auto& [device, reports] : rdsrByDevice)
-        for (auto& c : keepRdsrs(std::move(reports), s.warnings)) kept.push_back(std::move(c));
-    for (auto& [device, reports] : vendorByDevice) {
-        if (rdsrByDevice.count(device)) continue; // the device's RDSR takes precedence
+    for (auto& [device, reports] : sorted.rdsrByDevice)
+        for (auto& c : keepRdsrs(std::move(reports), warnings)) kept.push_back(std::move(c));
+    for (auto& [device, reports] : sorted.vendorByDevice) {
+        if (sorted.rdsrByDevice.count(device)) continue; // the device's RDSR takes precedence
         for (auto& c : keepVendorSummaries(std::move(reports))) kept.push_back(std::move(c));
     }
     std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) { return a.arrival < b.arrival; });
+    return kept;
+}
 
-    std::set<std::string> allKeys, fluoroKeys, acqKeys;
+// Distinct events (by key) over the counted reports, and their totals.
+struct Tally {
+    std::set<std::string> all, fluoro, acquisition;
     std::optional<long long> vendorExposures;
     bool anyRdsr = false;
     ObjectFigures total;
-    for (const auto& c : kept) {
-        const DoseObject& o = *c.object;
-        s.countedObjects.push_back(o.sopInstanceUid);
+
+    void add(const DoseObject& o, StudySummary& s) {
         const ObjectFigures f = figuresOf(o);
         addKnown(total.fluoroTime_s, f.fluoroTime_s);
         addKnown(total.acquisitionTime_s, f.acquisitionTime_s);
@@ -234,33 +243,52 @@ StudySummary summarize(const std::vector<DoseObject>& objects) {
             if (!o.planes.empty()) s.planes = s.planes.value_or(0) + static_cast<int>(o.planes.size());
             const auto keys = eventKeys(o);
             for (std::size_t i = 0; i < keys.size(); ++i) {
-                if (!allKeys.insert(keys[i]).second) continue;
-                if (o.events[i].type == EventType::Fluoroscopy) fluoroKeys.insert(keys[i]);
-                if (isAcquisition(o.events[i].type)) acqKeys.insert(keys[i]);
+                if (!all.insert(keys[i]).second) continue;
+                if (o.events[i].type == EventType::Fluoroscopy) fluoro.insert(keys[i]);
+                if (isAcquisition(o.events[i].type)) acquisition.insert(keys[i]);
             }
         } else if (o.vendor && o.vendor->exposures) {
             vendorExposures = vendorExposures.value_or(0) + static_cast<long long>(*o.vendor->exposures);
         }
     }
 
-    if (anyRdsr) {
-        s.irradiationEvents = static_cast<long long>(allKeys.size());
-        s.fluoroEvents = static_cast<long long>(fluoroKeys.size());
-        s.acquisitionEvents = static_cast<long long>(acqKeys.size());
-        if (vendorExposures) *s.acquisitionEvents += *vendorExposures;
-        s.source = SourceKind::Rdsr;
-    } else {
-        // A vendor summary counts exposures but not fluoroscopy shots: the shot count is unknown.
-        s.acquisitionEvents = vendorExposures;
-        s.source = SourceKind::VendorSummary;
+    void writeTo(StudySummary& s) const {
+        if (anyRdsr) {
+            s.irradiationEvents = static_cast<long long>(all.size());
+            s.fluoroEvents = static_cast<long long>(fluoro.size());
+            s.acquisitionEvents = static_cast<long long>(acquisition.size());
+            if (vendorExposures) *s.acquisitionEvents += *vendorExposures;
+            s.source = SourceKind::Rdsr;
+        } else {
+            // A vendor summary counts exposures but not fluoroscopy shots: the shot count is unknown.
+            s.acquisitionEvents = vendorExposures;
+            s.source = SourceKind::VendorSummary;
+        }
+        s.fluoroTime_s = total.fluoroTime_s;
+        s.acquisitionTime_s = total.acquisitionTime_s;
+        s.dap_Gym2 = total.dap_Gym2;
+        s.doseRp_Gy = total.doseRp_Gy;
+        s.frames = total.frames;
+        if (s.fluoroTime_s || s.acquisitionTime_s)
+            s.exposureTime_s = s.fluoroTime_s.value_or(0.0) + s.acquisitionTime_s.value_or(0.0);
     }
-    s.fluoroTime_s = total.fluoroTime_s;
-    s.acquisitionTime_s = total.acquisitionTime_s;
-    s.dap_Gym2 = total.dap_Gym2;
-    s.doseRp_Gy = total.doseRp_Gy;
-    s.frames = total.frames;
-    if (s.fluoroTime_s || s.acquisitionTime_s)
-        s.exposureTime_s = s.fluoroTime_s.value_or(0.0) + s.acquisitionTime_s.value_or(0.0);
+};
+
+} // namespace
+
+StudySummary summarize(const std::vector<DoseObject>& objects) {
+    StudySummary s;
+    Sorted sorted = sortByKind(objects);
+    if (sorted.rdsrByDevice.empty() && sorted.vendorByDevice.empty()) {
+        if (!sorted.images.empty()) summariseImages(sorted.images, s);
+        return s;
+    }
+    Tally tally;
+    for (const auto& c : countedReports(sorted, s.warnings)) {
+        s.countedObjects.push_back(c.object->sopInstanceUid);
+        tally.add(*c.object, s);
+    }
+    tally.writeTo(s);
     return s;
 }
 

@@ -1,4 +1,5 @@
 // Users, the audit trail and flag reviews (migration 5).
+#include "store/Columns.h"
 #include "store/Guard.h"
 #include "core/Error.h"
 #include "store/Rows.h"
@@ -19,15 +20,13 @@ namespace fa::store {
 
 namespace {
 
-std::string text(RecordSet& rs, std::size_t c, std::size_t r) {
-    return rs.isNull(c, r) ? std::string() : rs.value(c, r).convert<std::string>();
-}
-
 std::vector<User> readUsers(Statement& select) {
     RecordSet rs(select);
+    const Columns c(rs);
     std::vector<User> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.push_back({text(rs, 0, r), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r), rs.value(4, r).convert<int>() != 0});
+    for (std::size_t r = 0; r < c.rows(); ++r)
+        out.push_back({c.text("username", r), c.text("role", r), c.text("password_hash", r), c.text("created_at", r),
+                       c.integer("disabled", r).value_or(0) != 0});
     return out;
 }
 
@@ -87,10 +86,11 @@ std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset)
                       std::to_string(limit) + " OFFSET " + std::to_string(offset),
             now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<TrailEntry> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r)
-            out.push_back({rs.value(0, r).convert<Poco::Int64>(), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r),
-                           text(rs, 4, r), text(rs, 5, r)});
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.push_back({c.integer("id", r).value_or(0), c.text("at", r), c.text("username", r), c.text("action", r),
+                           c.text("detail", r), c.text("remote", r)});
         return out;
     });
 }
@@ -126,10 +126,11 @@ std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
                   "ORDER BY id",
             use(uid), now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<FlagReview> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r)
-            out.push_back({text(rs, 0, r), text(rs, 1, r), text(rs, 2, r), text(rs, 3, r), text(rs, 4, r), text(rs, 5, r),
-                           text(rs, 6, r)});
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.push_back({c.text("study_uid", r), c.text("kind", r), c.text("metric", r), c.text("state", r),
+                           c.text("comment", r), c.text("username", r), c.text("at", r)});
         return out;
     });
 }
@@ -137,11 +138,12 @@ std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
 std::vector<std::pair<std::string, std::size_t>> StudyStore::flagCounts() {
     return guarded([&]() -> std::vector<std::pair<std::string, std::size_t>> {
         Statement select(*session_);
-        select << "SELECT kind, COUNT(*) FROM flags GROUP BY kind ORDER BY kind", now;
+        select << "SELECT kind, COUNT(*) AS n FROM flags GROUP BY kind ORDER BY kind", now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<std::pair<std::string, std::size_t>> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r)
-            out.emplace_back(text(rs, 0, r), static_cast<std::size_t>(rs.value(1, r).convert<Poco::Int64>()));
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.emplace_back(c.text("kind", r), static_cast<std::size_t>(c.integer("n", r).value_or(0)));
         return out;
     });
 }
@@ -149,31 +151,34 @@ std::vector<std::pair<std::string, std::size_t>> StudyStore::flagCounts() {
 std::vector<DeviceSummary> StudyStore::devices() {
     return guarded([&]() -> std::vector<DeviceSummary> {
         Statement select(*session_);
-        select << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer), MAX(model), "
-                  "MAX(received_at), COUNT(DISTINCT study_uid), COUNT(*) FROM source_objects GROUP BY device ORDER BY device",
+        select << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer) AS manufacturer, "
+                  "MAX(model) AS model, MAX(received_at) AS last_object_at, COUNT(DISTINCT study_uid) AS studies, "
+                  "COUNT(*) AS objects FROM source_objects GROUP BY device ORDER BY device",
             now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<DeviceSummary> out;
         std::map<std::string, std::size_t> index;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+        for (std::size_t r = 0; r < c.rows(); ++r) {
             DeviceSummary d;
-            d.device = text(rs, 0, r);
-            d.manufacturer = text(rs, 1, r);
-            d.model = text(rs, 2, r);
-            d.lastObjectAt = text(rs, 3, r);
-            d.studies = static_cast<std::size_t>(rs.value(4, r).convert<Poco::Int64>());
-            d.objects = static_cast<std::size_t>(rs.value(5, r).convert<Poco::Int64>());
+            d.device = c.text("device", r);
+            d.manufacturer = c.text("manufacturer", r);
+            d.model = c.text("model", r);
+            d.lastObjectAt = c.text("last_object_at", r);
+            d.studies = static_cast<std::size_t>(c.integer("studies", r).value_or(0));
+            d.objects = static_cast<std::size_t>(c.integer("objects", r).value_or(0));
             index[d.device] = out.size();
             out.push_back(d);
         }
         Statement missing(*session_);
-        missing << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) FROM studies "
+        missing << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) AS n FROM studies "
                    "WHERE source = 'image-headers' GROUP BY device",
             now;
         RecordSet mr(missing);
-        for (std::size_t r = 0; r < mr.rowCount(); ++r)
-            if (auto it = index.find(text(mr, 0, r)); it != index.end())
-                out[it->second].missingDose = static_cast<std::size_t>(mr.value(1, r).convert<Poco::Int64>());
+        const Columns m(mr);
+        for (std::size_t r = 0; r < m.rows(); ++r)
+            if (auto it = index.find(m.text("device", r)); it != index.end())
+                out[it->second].missingDose = static_cast<std::size_t>(m.integer("n", r).value_or(0));
         return out;
     });
 }

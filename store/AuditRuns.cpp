@@ -1,4 +1,5 @@
 // The audit_runs, audit_findings and reconcile_skipped tables (migration 4).
+#include "store/Columns.h"
 #include "store/Guard.h"
 #include "core/Error.h"
 #include "store/Rows.h"
@@ -48,31 +49,30 @@ constexpr const char* kRunColumns =
 
 std::vector<AuditRun> readRuns(Statement& select) {
     RecordSet rs(select);
+    const Columns c(rs);
     std::vector<AuditRun> out;
-    auto text = [&](std::size_t c, std::size_t r) {
-        return rs.isNull(c, r) ? std::string() : rs.value(c, r).convert<std::string>();
-    };
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+    auto count = [&](const char* name, std::size_t r) { return static_cast<int>(c.integer(name, r).value_or(0)); };
+    for (std::size_t r = 0; r < c.rows(); ++r) {
         AuditRun a;
-        a.id = rs.value(0, r).convert<Poco::Int64>();
-        a.trigger = text(1, r);
-        a.periodFrom = text(2, r);
-        a.periodTo = text(3, r);
-        a.startedAt = text(4, r);
-        a.finishedAt = text(5, r);
-        a.outcome = text(6, r);
-        a.pacs = text(7, r);
-        a.pacsStudies = rs.value(8, r).convert<int>();
-        a.pacsDoseObjects = rs.value(9, r).convert<int>();
-        a.retrieved = rs.value(10, r).convert<int>();
-        a.retrieveFailed = rs.value(11, r).convert<int>();
-        a.studies = rs.value(12, r).convert<int>();
-        a.missingDose = rs.value(13, r).convert<int>();
-        a.newFlags = rs.value(14, r).convert<int>();
-        a.errors = splitLines(text(15, r));
-        a.reportHtml = text(16, r);
-        a.reportCsv = text(17, r);
-        a.mailedTo = text(18, r);
+        a.id = c.integer("id", r).value_or(0);
+        a.trigger = c.text("trigger", r);
+        a.periodFrom = c.text("period_from", r);
+        a.periodTo = c.text("period_to", r);
+        a.startedAt = c.text("started_at", r);
+        a.finishedAt = c.text("finished_at", r);
+        a.outcome = c.text("outcome", r);
+        a.pacs = c.text("pacs", r);
+        a.pacsStudies = count("pacs_studies", r);
+        a.pacsDoseObjects = count("pacs_dose_objects", r);
+        a.retrieved = count("retrieved", r);
+        a.retrieveFailed = count("retrieve_failed", r);
+        a.studies = count("studies", r);
+        a.missingDose = count("missing_dose", r);
+        a.newFlags = count("new_flags", r);
+        a.errors = splitLines(c.text("errors", r));
+        a.reportHtml = c.text("report_html", r);
+        a.reportCsv = c.text("report_csv", r);
+        a.mailedTo = c.text("mailed_to", r);
         out.push_back(std::move(a));
     }
     return out;
@@ -149,11 +149,10 @@ std::vector<AuditFinding> StudyStore::auditFindings(std::int64_t runId) {
         select << "SELECT kind, study_uid, study_date, detail FROM audit_findings WHERE run_id = ? ORDER BY seq",
             use(runId), now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<AuditFinding> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
-            auto text = [&](std::size_t c) { return rs.isNull(c, r) ? std::string() : rs.value(c, r).convert<std::string>(); };
-            out.push_back({text(0), text(1), text(2), text(3)});
-        }
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.push_back({c.text("kind", r), c.text("study_uid", r), c.text("study_date", r), c.text("detail", r)});
         return out;
     });
 }

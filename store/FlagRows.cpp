@@ -75,13 +75,14 @@ std::vector<PatientStudyFigures> patientStudies(Poco::Data::Session& s, const st
               "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid",
         use(key), use(first), use(last), now;
     RecordSet rs(select);
+    const Columns c(rs);
     std::vector<PatientStudyFigures> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+    for (std::size_t r = 0; r < c.rows(); ++r) {
         PatientStudyFigures p;
-        p.studyUid = rs.value(0, r).convert<std::string>();
-        p.studyDate = rs.isNull(1, r) ? "" : rs.value(1, r).convert<std::string>();
-        if (!rs.isNull(2, r)) p.dap_Gym2 = rs.value(2, r).convert<double>();
-        if (!rs.isNull(3, r)) p.doseRp_Gy = rs.value(3, r).convert<double>();
+        p.studyUid = c.text("study_uid", r);
+        p.studyDate = c.text("study_date", r);
+        p.dap_Gym2 = c.real("dap_gym2", r);
+        p.doseRp_Gy = c.real("dose_rp_gy", r);
         out.push_back(p);
     }
     return out;
@@ -89,16 +90,16 @@ std::vector<PatientStudyFigures> patientStudies(Poco::Data::Session& s, const st
 
 } // namespace
 
-StudyFlag flagFromRow(RecordSet& rs, std::size_t r, std::size_t c) {
+StudyFlag flagFromRow(const Columns& c, std::size_t r) {
     StudyFlag f;
-    f.kind = rs.value(c, r).convert<std::string>();
-    f.metric = rs.value(c + 1, r).convert<std::string>();
-    f.value = rs.value(c + 2, r).convert<double>();
-    f.level = rs.value(c + 3, r).convert<double>();
-    if (!rs.isNull(c + 4, r)) f.tableVersion = rs.value(c + 4, r).convert<int>();
-    if (!rs.isNull(c + 5, r)) f.studies = splitList(rs.value(c + 5, r).convert<std::string>());
-    f.reviewState = rs.value(c + 6, r).convert<std::string>();
-    if (!rs.isNull(c + 7, r)) f.raisedAt = rs.value(c + 7, r).convert<std::string>();
+    f.kind = c.text("kind", r);
+    f.metric = c.text("metric", r);
+    f.value = c.real("value", r).value_or(0.0);
+    f.level = c.real("level", r).value_or(0.0);
+    if (const auto v = c.integer("table_version", r)) f.tableVersion = static_cast<int>(*v);
+    if (const std::string studies = c.text("studies", r); !studies.empty()) f.studies = splitList(studies);
+    f.reviewState = c.text("review_state", r);
+    f.raisedAt = c.text("raised_at", r);
     return f;
 }
 
@@ -106,12 +107,13 @@ std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& stud
     Statement select(s);
     std::string uid = studyUid;
     select << "SELECT kind, metric, value, level, table_version, studies, review_state, "
-              "COALESCE(first_raised_at, raised_at) FROM flags "
+              "COALESCE(first_raised_at, raised_at) AS raised_at FROM flags "
               "WHERE study_uid = ? ORDER BY seq",
         use(uid), now;
     RecordSet rs(select);
+    const Columns c(rs);
     std::vector<StudyFlag> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) out.push_back(flagFromRow(rs, r, 0));
+    for (std::size_t r = 0; r < c.rows(); ++r) out.push_back(flagFromRow(c, r));
     return out;
 }
 
@@ -122,7 +124,7 @@ void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const St
     select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
     RecordSet rs(select);
     if (rs.rowCount() == 0) return;
-    const StudyRecord record = readStudyRow(rs, 0);
+    const StudyRecord record = readStudyRow(Columns(rs), 0);
     const StudyEvaluation e = evaluator.evaluate(record.study, record.device, record.summary);
     if (e.procedureId != record.procedureId || e.procedureName != record.procedureName)
         s << "UPDATE studies SET procedure_id = ?, procedure_name = ? WHERE study_uid = ?", bind(e.procedureId),

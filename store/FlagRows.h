@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/Evaluation.h"
+#include "store/Columns.h"
 #include "store/StudyStore.h"
 
 namespace Poco::Data {
@@ -18,8 +19,8 @@ void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const St
 
 std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& studyUid);
 
-// The flag in columns first..first+6 of `rs` (kind, metric, value, level, table_version, studies,
-// review_state).
-StudyFlag flagFromRow(Poco::Data::RecordSet& rs, std::size_t row, std::size_t first);
+// The flag of a row with the columns kind, metric, value, level, table_version, studies,
+// review_state and raised_at.
+StudyFlag flagFromRow(const Columns& columns, std::size_t row);
 
 } // namespace fa::store

@@ -1,5 +1,7 @@
 #include "store/Rows.h"
 
+#include "store/Columns.h"
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -27,18 +29,6 @@ template <typename T> NInt ni(const std::optional<T>& v) {
     return v ? NInt(static_cast<Poco::Int64>(*v)) : NInt();
 }
 
-std::optional<double> optDouble(RecordSet& rs, std::size_t col, std::size_t row) {
-    if (rs.isNull(col, row)) return std::nullopt;
-    return rs.value(col, row).convert<double>();
-}
-template <typename T> std::optional<T> optInt(RecordSet& rs, std::size_t col, std::size_t row) {
-    if (rs.isNull(col, row)) return std::nullopt;
-    return static_cast<T>(rs.value(col, row).convert<Poco::Int64>());
-}
-std::string str(RecordSet& rs, std::size_t col, std::size_t row) {
-    if (rs.isNull(col, row)) return {};
-    return rs.value(col, row).convert<std::string>();
-}
 
 
 // Patient identifiers are stored only when the site opts in; the key always.
@@ -76,9 +66,10 @@ std::vector<Warning> readWarnings(Poco::Data::Session& s, const std::string& sql
     std::string k = key;
     select << sql, use(k), now;
     RecordSet rs(select);
+    const Columns c(rs);
     std::vector<Warning> out;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r)
-        out.push_back(Warning{str(rs, 0, r), str(rs, 1, r), optInt<int>(rs, 2, r).value_or(1)});
+    for (std::size_t r = 0; r < c.rows(); ++r)
+        out.push_back(Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
     return out;
 }
 
@@ -251,8 +242,11 @@ void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std
             bind(uid), now;
 }
 
-std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& studyUid) {
-    std::string uid = studyUid;
+namespace {
+
+using ObjectIndex = std::map<std::string, std::size_t>; // SOP Instance UID -> position
+
+std::vector<DoseObject> readObjectRows(Poco::Data::Session& s, std::string uid, ObjectIndex& index) {
     Statement objects(s);
     objects << "SELECT sop_instance_uid, sop_class_uid, series_uid, kind, manufacturer, model, serial_number, "
                "station_name, device_observer_uid, has_vendor_totals, vendor_exposures, vendor_fluoro_time_s, "
@@ -260,116 +254,147 @@ std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& s
                "FROM source_objects WHERE study_uid = ? ORDER BY arrival",
         use(uid), now;
     RecordSet rs(objects);
-    std::vector<DoseObject> out(rs.rowCount());
-    std::map<std::string, std::size_t> index;
-    for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+    const Columns c(rs);
+    std::vector<DoseObject> out(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
         DoseObject& o = out[r];
-        o.sopInstanceUid = str(rs, 0, r);
-        o.sopClassUid = str(rs, 1, r);
-        o.seriesUid = str(rs, 2, r);
-        o.kind = sourceKindFromString(str(rs, 3, r));
-        o.study.studyUid = studyUid;
-        o.device = DeviceInfo{str(rs, 4, r), str(rs, 5, r), str(rs, 6, r), str(rs, 7, r), str(rs, 8, r)};
-        if (optInt<int>(rs, 9, r).value_or(0))
-            o.vendor = VendorTotals{optDouble(rs, 10, r), optDouble(rs, 11, r), optDouble(rs, 12, r), optDouble(rs, 13, r)};
-        o.headerFluoroTime_s = optDouble(rs, 14, r);
-        o.headerExposures = optDouble(rs, 15, r);
+        o.sopInstanceUid = c.text("sop_instance_uid", r);
+        o.sopClassUid = c.text("sop_class_uid", r);
+        o.seriesUid = c.text("series_uid", r);
+        o.kind = sourceKindFromString(c.text("kind", r));
+        o.study.studyUid = uid;
+        o.device = DeviceInfo{c.text("manufacturer", r), c.text("model", r), c.text("serial_number", r),
+                              c.text("station_name", r), c.text("device_observer_uid", r)};
+        if (c.integer("has_vendor_totals", r).value_or(0))
+            o.vendor = VendorTotals{c.real("vendor_exposures", r), c.real("vendor_fluoro_time_s", r),
+                                    c.real("vendor_dap_gym2", r), c.real("vendor_dose_rp_gy", r)};
+        o.headerFluoroTime_s = c.real("header_fluoro_time_s", r);
+        o.headerExposures = c.real("header_exposures", r);
         index[o.sopInstanceUid] = r;
     }
+    return out;
+}
 
+void readPlanes(Poco::Data::Session& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
     Statement planes(s);
     planes << "SELECT sop_instance_uid, plane, dap_total_gym2, dose_rp_total_gy, fluoro_dap_total_gym2, "
               "fluoro_dose_rp_total_gy, acquisition_dap_total_gym2, acquisition_dose_rp_total_gy, "
               "fluoro_time_s, acquisition_time_s, frames FROM planes WHERE study_uid = ? ORDER BY sop_instance_uid, seq",
         use(uid), now;
-    RecordSet pr(planes);
-    for (std::size_t r = 0; r < pr.rowCount(); ++r) {
+    RecordSet rs(planes);
+    const Columns c(rs);
+    for (std::size_t r = 0; r < c.rows(); ++r) {
         PlaneTotals p;
-        p.plane = planeFromString(str(pr, 1, r));
-        p.dapTotal_Gym2 = optDouble(pr, 2, r);
-        p.doseRpTotal_Gy = optDouble(pr, 3, r);
-        p.fluoroDapTotal_Gym2 = optDouble(pr, 4, r);
-        p.fluoroDoseRpTotal_Gy = optDouble(pr, 5, r);
-        p.acquisitionDapTotal_Gym2 = optDouble(pr, 6, r);
-        p.acquisitionDoseRpTotal_Gy = optDouble(pr, 7, r);
-        p.fluoroTime_s = optDouble(pr, 8, r);
-        p.acquisitionTime_s = optDouble(pr, 9, r);
-        p.frames = optDouble(pr, 10, r);
-        out[index.at(str(pr, 0, r))].planes.push_back(p);
+        p.plane = planeFromString(c.text("plane", r));
+        p.dapTotal_Gym2 = c.real("dap_total_gym2", r);
+        p.doseRpTotal_Gy = c.real("dose_rp_total_gy", r);
+        p.fluoroDapTotal_Gym2 = c.real("fluoro_dap_total_gym2", r);
+        p.fluoroDoseRpTotal_Gy = c.real("fluoro_dose_rp_total_gy", r);
+        p.acquisitionDapTotal_Gym2 = c.real("acquisition_dap_total_gym2", r);
+        p.acquisitionDoseRpTotal_Gy = c.real("acquisition_dose_rp_total_gy", r);
+        p.fluoroTime_s = c.real("fluoro_time_s", r);
+        p.acquisitionTime_s = c.real("acquisition_time_s", r);
+        p.frames = c.real("frames", r);
+        out[index.at(c.text("sop_instance_uid", r))].planes.push_back(p);
     }
+}
 
+void readEvents(Poco::Data::Session& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
     Statement events(s);
     events << "SELECT sop_instance_uid, event_uid, event_type, plane, started_at, protocol, dap_gym2, dose_rp_gy, "
               "kvp_kv, tube_current_ma, pulses, pulse_rate_per_s, irradiation_duration_s, exposure_time_s, "
               "field_area_m2, primary_angle_deg, secondary_angle_deg, frames "
               "FROM events WHERE study_uid = ? ORDER BY sop_instance_uid, seq",
         use(uid), now;
-    RecordSet er(events);
-    for (std::size_t r = 0; r < er.rowCount(); ++r) {
+    RecordSet rs(events);
+    const Columns c(rs);
+    for (std::size_t r = 0; r < c.rows(); ++r) {
         IrradiationEvent e;
-        e.uid = str(er, 1, r);
-        e.type = eventTypeFromString(str(er, 2, r));
-        e.plane = planeFromString(str(er, 3, r));
-        e.startedAt = str(er, 4, r);
-        e.protocol = str(er, 5, r);
-        std::optional<double>* fields[] = {&e.dap_Gym2, &e.doseRp_Gy, &e.kvp_kV, &e.tubeCurrent_mA, &e.pulses,
-                                           &e.pulseRate_per_s, &e.irradiationDuration_s, &e.exposureTime_s,
-                                           &e.fieldArea_m2, &e.primaryAngle_deg, &e.secondaryAngle_deg, &e.frames};
-        for (std::size_t k = 0; k < std::size(fields); ++k) *fields[k] = optDouble(er, 6 + k, r);
-        out[index.at(str(er, 0, r))].events.push_back(std::move(e));
+        e.uid = c.text("event_uid", r);
+        e.type = eventTypeFromString(c.text("event_type", r));
+        e.plane = planeFromString(c.text("plane", r));
+        e.startedAt = c.text("started_at", r);
+        e.protocol = c.text("protocol", r);
+        const std::pair<const char*, std::optional<double>*> numbers[] = {
+            {"dap_gym2", &e.dap_Gym2}, {"dose_rp_gy", &e.doseRp_Gy}, {"kvp_kv", &e.kvp_kV},
+            {"tube_current_ma", &e.tubeCurrent_mA}, {"pulses", &e.pulses}, {"pulse_rate_per_s", &e.pulseRate_per_s},
+            {"irradiation_duration_s", &e.irradiationDuration_s}, {"exposure_time_s", &e.exposureTime_s},
+            {"field_area_m2", &e.fieldArea_m2}, {"primary_angle_deg", &e.primaryAngle_deg},
+            {"secondary_angle_deg", &e.secondaryAngle_deg}, {"frames", &e.frames}};
+        for (const auto& [name, field] : numbers) *field = c.real(name, r);
+        out[index.at(c.text("sop_instance_uid", r))].events.push_back(std::move(e));
     }
+}
 
+void readObjectWarnings(Poco::Data::Session& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
     Statement warnings(s);
     warnings << "SELECT sop_instance_uid, code, message, count FROM object_warnings WHERE study_uid = ? "
                 "ORDER BY sop_instance_uid, seq",
         use(uid), now;
-    RecordSet wr(warnings);
-    for (std::size_t r = 0; r < wr.rowCount(); ++r)
-        out[index.at(str(wr, 0, r))].warnings.push_back(
-            Warning{str(wr, 1, r), str(wr, 2, r), optInt<int>(wr, 3, r).value_or(1)});
+    RecordSet rs(warnings);
+    const Columns c(rs);
+    for (std::size_t r = 0; r < c.rows(); ++r)
+        out[index.at(c.text("sop_instance_uid", r))].warnings.push_back(
+            Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
+}
+
+} // namespace
+
+std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& studyUid) {
+    ObjectIndex index;
+    std::vector<DoseObject> out = readObjectRows(s, studyUid, index);
+    readPlanes(s, studyUid, index, out);
+    readEvents(s, studyUid, index, out);
+    readObjectWarnings(s, studyUid, index, out);
     return out;
 }
 
-StudyRecord readStudyRow(RecordSet& rs, std::size_t r) {
+StudyRecord readStudyRow(const Columns& c, std::size_t r) {
     StudyRecord x;
     StudyInfo& st = x.study;
-    st.studyUid = str(rs, 0, r);
-    x.patientKey = str(rs, 1, r);
-    st.patientId = str(rs, 2, r);
-    st.issuerOfPatientId = str(rs, 3, r);
-    st.patientName = str(rs, 4, r);
-    st.patientBirthDate = str(rs, 5, r);
-    st.patientSex = str(rs, 6, r);
-    st.studyDate = str(rs, 7, r);
-    st.studyTime = str(rs, 8, r);
-    st.accessionNumber = str(rs, 9, r);
-    st.studyDescription = str(rs, 10, r);
-    st.requestedProcedure = str(rs, 11, r);
-    st.performedProcedure = str(rs, 12, r);
-    st.protocolName = str(rs, 13, r);
-    st.procedureCodes = splitList(str(rs, 14, r));
-    x.device = DeviceInfo{str(rs, 15, r), str(rs, 16, r), str(rs, 17, r), str(rs, 18, r), ""};
-    StudySummary& s = x.summary;
-    s.irradiationEvents = optInt<long long>(rs, 19, r);
-    s.fluoroEvents = optInt<long long>(rs, 20, r);
-    s.acquisitionEvents = optInt<long long>(rs, 21, r);
-    s.fluoroTime_s = optDouble(rs, 22, r);
-    s.acquisitionTime_s = optDouble(rs, 23, r);
-    s.exposureTime_s = optDouble(rs, 24, r);
-    s.dap_Gym2 = optDouble(rs, 25, r);
-    s.doseRp_Gy = optDouble(rs, 26, r);
-    s.frames = optDouble(rs, 27, r);
-    s.planes = optInt<int>(rs, 28, r);
-    if (const std::string src = str(rs, 29, r); !src.empty()) s.source = sourceKindFromString(src);
-    x.objectCount = optInt<int>(rs, 30, r).value_or(0);
-    x.createdAt = str(rs, 31, r);
-    x.updatedAt = str(rs, 32, r);
-    x.procedureId = str(rs, 33, r);
-    x.procedureName = str(rs, 34, r);
-    s.exposureTimeEstimated = optInt<int>(rs, 35, r).value_or(0) != 0;
-    s.estimatedDose_uSv = optDouble(rs, 36, r);
-    st.operators = str(rs, 37, r);
+    st.studyUid = c.text("study_uid", r);
+    x.patientKey = c.text("patient_key", r);
+    st.patientId = c.text("patient_id", r);
+    st.issuerOfPatientId = c.text("issuer_of_patient_id", r);
+    st.patientName = c.text("patient_name", r);
+    st.patientBirthDate = c.text("patient_birth_date", r);
+    st.patientSex = c.text("patient_sex", r);
+    st.studyDate = c.text("study_date", r);
+    st.studyTime = c.text("study_time", r);
+    st.accessionNumber = c.text("accession_number", r);
+    st.studyDescription = c.text("study_description", r);
+    st.requestedProcedure = c.text("requested_procedure", r);
+    st.performedProcedure = c.text("performed_procedure", r);
+    st.protocolName = c.text("protocol_name", r);
+    st.procedureCodes = splitList(c.text("procedure_codes", r));
+    st.operators = c.text("operators", r);
+    x.device = DeviceInfo{c.text("manufacturer", r), c.text("model", r), c.text("serial_number", r),
+                          c.text("station_name", r), ""};
+    x.objectCount = static_cast<int>(c.integer("object_count", r).value_or(0));
+    x.createdAt = c.text("created_at", r);
+    x.updatedAt = c.text("updated_at", r);
+    x.procedureId = c.text("procedure_id", r);
+    x.procedureName = c.text("procedure_name", r);
+    x.summary = readSummary(c, r);
     return x;
+}
+
+StudySummary readSummary(const Columns& c, std::size_t r) {
+    StudySummary s;
+    s.irradiationEvents = c.integer("irradiation_events", r);
+    s.fluoroEvents = c.integer("fluoro_events", r);
+    s.acquisitionEvents = c.integer("acquisition_events", r);
+    s.fluoroTime_s = c.real("fluoro_time_s", r);
+    s.acquisitionTime_s = c.real("acquisition_time_s", r);
+    s.exposureTime_s = c.real("exposure_time_s", r);
+    s.dap_Gym2 = c.real("dap_gym2", r);
+    s.doseRp_Gy = c.real("dose_rp_gy", r);
+    s.frames = c.real("frames", r);
+    if (const auto planes = c.integer("planes", r)) s.planes = static_cast<int>(*planes);
+    if (const std::string src = c.text("source", r); !src.empty()) s.source = sourceKindFromString(src);
+    s.exposureTimeEstimated = c.integer("exposure_time_estimated", r).value_or(0) != 0;
+    s.estimatedDose_uSv = c.real("estimated_dose_usv", r);
+    return s;
 }
 
 std::vector<Warning> readStudyWarnings(Poco::Data::Session& s, const std::string& studyUid) {

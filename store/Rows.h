@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/Clock.h"
+#include "store/Columns.h"
 #include "store/StudyStore.h"
 
 namespace Poco::Data {
@@ -30,7 +31,9 @@ void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std
                   StudySummary summary, const std::string& updatedAt, const StudyEvaluator* evaluator);
 
 std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& studyUid);
-StudyRecord readStudyRow(Poco::Data::RecordSet& rs, std::size_t row);
+// One row of a SELECT of kStudyColumns.
+StudyRecord readStudyRow(const Columns& columns, std::size_t row);
+StudySummary readSummary(const Columns& columns, std::size_t row);
 std::vector<Warning> readStudyWarnings(Poco::Data::Session& s, const std::string& studyUid);
 std::vector<std::string> readCountedObjects(Poco::Data::Session& s, const std::string& studyUid);
 

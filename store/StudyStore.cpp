@@ -139,7 +139,7 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
 std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
     return guarded([&]() -> std::vector<FlagRecord> {
         std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
-                          "f.table_version, f.studies, f.review_state, COALESCE(f.first_raised_at, f.raised_at) "
+                          "f.table_version, f.studies, f.review_state, COALESCE(f.first_raised_at, f.raised_at) AS raised_at "
                           "FROM flags f JOIN studies s ON s.study_uid = f.study_uid WHERE 1 = 1";
         std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind, state = filter.reviewState;
         std::string since = filter.raisedSince, before = filter.raisedBefore;
@@ -160,13 +160,14 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
         if (!before.empty()) select, use(before);
         select.execute();
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<FlagRecord> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r) {
+        for (std::size_t r = 0; r < c.rows(); ++r) {
             FlagRecord x;
-            x.studyUid = rs.value(0, r).convert<std::string>();
-            x.studyDate = rs.isNull(1, r) ? std::string() : rs.value(1, r).convert<std::string>();
-            x.procedureId = rs.isNull(2, r) ? std::string() : rs.value(2, r).convert<std::string>();
-            x.flag = flagFromRow(rs, r, 3);
+            x.studyUid = c.text("study_uid", r);
+            x.studyDate = c.text("study_date", r);
+            x.procedureId = c.text("procedure_id", r);
+            x.flag = flagFromRow(c, r);
             out.push_back(std::move(x));
         }
         return out;
@@ -191,10 +192,11 @@ std::vector<ReferenceTableVersion> StudyStore::referenceTableHistory() {
         Statement select(*session_);
         select << "SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version", now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<ReferenceTableVersion> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r)
-            out.push_back({rs.value(0, r).convert<int>(), rs.value(1, r).convert<std::string>(),
-                           rs.value(2, r).convert<std::string>(), rs.value(3, r).convert<std::string>()});
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.push_back({static_cast<int>(c.integer("version", r).value_or(0)), c.text("activated_at", r),
+                           c.text("source", r), c.text("csv", r)});
         return out;
     });
 }
@@ -232,10 +234,10 @@ std::vector<StudyStore::KeptFile> StudyStore::keptFiles() {
                   "WHERE file_path IS NOT NULL AND file_path <> '' ORDER BY arrival",
             now;
         RecordSet rs(select);
+        const Columns c(rs);
         std::vector<KeptFile> out;
-        for (std::size_t r = 0; r < rs.rowCount(); ++r)
-            out.push_back({rs.value(0, r).convert<std::string>(), rs.value(1, r).convert<std::string>(),
-                           rs.value(2, r).convert<std::string>()});
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.push_back({c.text("study_uid", r), c.text("sop_instance_uid", r), c.text("file_path", r)});
         return out;
     });
 }
@@ -338,31 +340,33 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
         RecordSet rs(studies);
         std::vector<StudyRecord> out;
         std::map<std::string, std::size_t> index;
+        const Columns columns(rs);
         for (std::size_t row = 0; row < rs.rowCount(); ++row) {
-            out.push_back(readStudyRow(rs, row));
+            out.push_back(readStudyRow(columns, row));
             index[out.back().study.studyUid] = out.size() - 1;
         }
         const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
         Statement warnings = query("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s "
                                    "ON s.study_uid = w.study_uid" + in + " ORDER BY w.study_uid, w.seq");
         RecordSet wr(warnings);
-        for (std::size_t r = 0; r < wr.rowCount(); ++r)
-            out[index.at(wr.value(0, r).convert<std::string>())].warnings.push_back(
-                Warning{wr.value(1, r).convert<std::string>(), wr.value(2, r).convert<std::string>(),
-                        wr.value(3, r).convert<int>()});
+        const Columns wc(wr);
+        for (std::size_t r = 0; r < wc.rows(); ++r)
+            out[index.at(wc.text("study_uid", r))].warnings.push_back(
+                Warning{wc.text("code", r), wc.text("message", r), static_cast<int>(wc.integer("count", r).value_or(1))});
         Statement counted = query("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s "
                                   "ON s.study_uid = o.study_uid" + in + " AND o.counted = 1 ORDER BY o.arrival");
         RecordSet cr(counted);
-        for (std::size_t r = 0; r < cr.rowCount(); ++r)
-            out[index.at(cr.value(0, r).convert<std::string>())].summary.countedObjects.push_back(
-                cr.value(1, r).convert<std::string>());
+        const Columns cc(cr);
+        for (std::size_t r = 0; r < cc.rows(); ++r)
+            out[index.at(cc.text("study_uid", r))].summary.countedObjects.push_back(cc.text("sop_instance_uid", r));
         Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
-                                "f.review_state, COALESCE(f.first_raised_at, f.raised_at) FROM flags f JOIN studies s "
+                                "f.review_state, COALESCE(f.first_raised_at, f.raised_at) AS raised_at FROM flags f JOIN studies s "
                                 "ON s.study_uid = f.study_uid" + in +
                                 " ORDER BY f.study_uid, f.seq");
         RecordSet fr(flags);
-        for (std::size_t r = 0; r < fr.rowCount(); ++r)
-            out[index.at(fr.value(0, r).convert<std::string>())].flags.push_back(flagFromRow(fr, r, 1));
+        const Columns fc(fr);
+        for (std::size_t r = 0; r < fc.rows(); ++r)
+            out[index.at(fc.text("study_uid", r))].flags.push_back(flagFromRow(fc, r));
         return out;
     });
 }
@@ -374,7 +378,7 @@ std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
         select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
         RecordSet rs(select);
         if (rs.rowCount() == 0) return std::nullopt;
-        StudyRecord r = readStudyRow(rs, 0);
+        StudyRecord r = readStudyRow(Columns(rs), 0);
         r.warnings = readStudyWarnings(*session_, studyUid);
         r.summary.countedObjects = readCountedObjects(*session_, studyUid);
         r.flags = readFlags(*session_, studyUid);
