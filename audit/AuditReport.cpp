@@ -66,6 +66,52 @@ struct Html {
     }
 };
 
+// An axis from 0 to `max` in round steps: 1, 2 or 5 times a power of ten, four or five of them.
+struct Axis {
+    double step = 1, max = 1;
+    int ticks = 1;
+};
+
+Axis roundAxis(double max) {
+    if (!(max > 0) || !std::isfinite(max)) max = 1;
+    const double raw = max / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    Axis a;
+    a.step = magnitude;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * magnitude >= raw) {
+            a.step = m * magnitude;
+            break;
+        }
+    a.ticks = static_cast<int>(std::ceil(max / a.step));
+    a.max = a.step * a.ticks;
+    return a;
+}
+
+// The geometry of a strip chart: rows of dots on one shared horizontal axis.
+struct Strip {
+    static constexpr int left = 210, width = 760, plot = width - left - 20, rowH = 30, top = 34;
+    Axis axis;
+    int height;
+    double x(double v) const { return left + v / axis.max * plot; }
+};
+
+// A vertical mark of `half` height at `v` on the row at `y`, with a tooltip.
+void mark(std::ostringstream& s, const Strip& g, double v, double y, int half, const char* cls, const std::string& tip) {
+    s << "<line x1=\"" << g.x(v) << "\" y1=\"" << y - half << "\" x2=\"" << g.x(v) << "\" y2=\"" << y + half
+      << "\" class=\"" << cls << "\"><title>" << htmlEscape(tip) << "</title></line>\n";
+}
+
+void stripRow(std::ostringstream& s, const Strip& g, const DrlRow& r, double y) {
+    const auto& st = r.statistics;
+    const std::string label = r.procedureId + " (n=" + std::to_string(st.n) + ")";
+    s << "<text x=\"" << Strip::left - 8 << "\" y=\"" << y + 4 << "\" class=\"lb\">" << htmlEscape(label) << "</text>\n";
+    for (double v : r.values) s << "<circle cx=\"" << g.x(v) << "\" cy=\"" << y << "\" r=\"3\" class=\"dot\"/>";
+    s << "\n";
+    mark(s, g, st.median, y, 9, "median", "median " + num(st.median));
+    if (st.level) mark(s, g, *st.level, y, 12, "level", "reference level " + num(*st.level));
+    if (st.suggestedDrl) mark(s, g, *st.suggestedDrl, y, 12, "drl", "suggested local DRL " + num(*st.suggestedDrl));
+}
+
 // A strip plot per procedure: every study a dot, the median a bar, the reference level a red line
 // and the suggested local DRL (75th percentile) a dashed line, on one shared axis.
 std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string& title) {
@@ -75,48 +121,21 @@ std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string
         if (!r->values.empty()) max = std::max(max, r->values.back());
         if (r->statistics.level) max = std::max(max, *r->statistics.level);
     }
-    if (max <= 0) max = 1;
-    // Axis to a round number: steps of 1, 2 or 5 times a power of ten, four or five of them.
-    const double raw = max / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = magnitude;
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (m * magnitude >= raw) {
-            step = m * magnitude;
-            break;
-        }
-    const int ticks = static_cast<int>(std::ceil(max / step));
-    max = step * ticks;
-    const int left = 210, width = 760, plot = width - left - 20, rowH = 30, top = 34;
-    const int height = top + rowH * static_cast<int>(rows.size()) + 34;
-    auto x = [&](double v) { return left + v / max * plot; };
+    Strip g;
+    g.axis = roundAxis(max);
+    g.height = Strip::top + Strip::rowH * static_cast<int>(rows.size()) + 34;
     std::ostringstream s;
-    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" << width << "\" height=\"" << height
-      << "\" viewBox=\"0 0 " << width << " " << height << "\" role=\"img\" aria-label=\"" << htmlEscape(title) << "\">\n";
-    s << "<text x=\"4\" y=\"18\" class=\"ct\">" << htmlEscape(title) << "</text>\n";
-    for (int i = 0; i <= ticks; ++i) {
-        const double v = step * i;
-        s << "<line x1=\"" << x(v) << "\" y1=\"" << top - 6 << "\" x2=\"" << x(v) << "\" y2=\"" << height - 26
-          << "\" class=\"grid\"/><text x=\"" << x(v) << "\" y=\"" << height - 10 << "\" class=\"ax\">" << num(v)
+    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" << Strip::width << "\" height=\"" << g.height
+      << "\" viewBox=\"0 0 " << Strip::width << " " << g.height << "\" role=\"img\" aria-label=\"" << htmlEscape(title)
+      << "\">\n<text x=\"4\" y=\"18\" class=\"ct\">" << htmlEscape(title) << "</text>\n";
+    for (int i = 0; i <= g.axis.ticks; ++i) {
+        const double v = g.axis.step * i;
+        s << "<line x1=\"" << g.x(v) << "\" y1=\"" << Strip::top - 6 << "\" x2=\"" << g.x(v) << "\" y2=\"" << g.height - 26
+          << "\" class=\"grid\"/><text x=\"" << g.x(v) << "\" y=\"" << g.height - 10 << "\" class=\"ax\">" << num(v)
           << "</text>\n";
     }
-    int row = 0;
-    for (const auto* r : rows) {
-        const double y = top + rowH * row + rowH / 2.0;
-        std::string label = r->procedureId + " (n=" + std::to_string(r->statistics.n) + ")";
-        s << "<text x=\"" << left - 8 << "\" y=\"" << y + 4 << "\" class=\"lb\">" << htmlEscape(label) << "</text>\n";
-        for (double v : r->values) s << "<circle cx=\"" << x(v) << "\" cy=\"" << y << "\" r=\"3\" class=\"dot\"/>";
-        s << "\n<line x1=\"" << x(r->statistics.median) << "\" y1=\"" << y - 9 << "\" x2=\"" << x(r->statistics.median)
-          << "\" y2=\"" << y + 9 << "\" class=\"median\"><title>median " << num(r->statistics.median) << "</title></line>\n";
-        if (r->statistics.level)
-            s << "<line x1=\"" << x(*r->statistics.level) << "\" y1=\"" << y - 12 << "\" x2=\"" << x(*r->statistics.level)
-              << "\" y2=\"" << y + 12 << "\" class=\"level\"><title>reference level " << num(*r->statistics.level)
-              << "</title></line>\n";
-        if (r->statistics.suggestedDrl)
-            s << "<line x1=\"" << x(*r->statistics.suggestedDrl) << "\" y1=\"" << y - 12 << "\" x2=\""
-              << x(*r->statistics.suggestedDrl) << "\" y2=\"" << y + 12 << "\" class=\"drl\"><title>suggested local DRL "
-              << num(*r->statistics.suggestedDrl) << "</title></line>\n";
-        ++row;
-    }
+    for (std::size_t row = 0; row < rows.size(); ++row)
+        stripRow(s, g, *rows[row], Strip::top + Strip::rowH * static_cast<double>(row) + Strip::rowH / 2.0);
     s << "</svg>\n";
     return s.str();
 }

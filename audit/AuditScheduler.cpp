@@ -68,49 +68,51 @@ bool AuditScheduler::wait(std::chrono::system_clock::time_point until) {
     return !stop_;
 }
 
+void AuditScheduler::runFor(const std::string& day) {
+    AuditRequest request;
+    request.from = request.to = day;
+    request.trigger = "schedule";
+    request.insideService = true;
+    request.cancelled = [this] {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return stop_;
+    };
+    try {
+        runNightlyAudit(settings_, request);
+    } catch (const std::exception& e) {
+        Poco::Logger::get("audit").error("nightly audit of %s did not run: %s", day, std::string(e.what()));
+    }
+}
+
+// Today's scheduled time has passed and yesterday has no scheduled run yet: the day the service
+// was down at the scheduled time, or "" when there is nothing to make up.
+std::string AuditScheduler::missedDay() const {
+    const auto now = std::chrono::system_clock::now();
+    const auto todays = nextLocalTime(now - std::chrono::hours(24), settings_.audit.hour, settings_.audit.minute);
+    if (todays > now) return {};
+    const std::string day = previousLocalDay(now);
+    try {
+        store::StudyStore store(settings_.dataDir + "/fluoroaudit.db");
+        const auto runs = store.auditRuns(50);
+        if (runs.empty()) return {}; // a new installation has nothing to make up
+        for (const auto& r : runs)
+            if (r.trigger == "schedule" && r.periodFrom == day) return {};
+    } catch (const std::exception& e) {
+        Poco::Logger::get("audit").warning("cannot read earlier audit runs: %s", std::string(e.what()));
+        return {};
+    }
+    return day;
+}
+
 void AuditScheduler::loop() {
     Poco::Logger& log = Poco::Logger::get("audit");
     char at[8];
-    std::snprintf(at, sizeof at, "%02d:%02d", settings_.audit.hour, settings_.audit.minute);
+    std::snprintf(at, sizeof at, "%02d:%02d", settings_.audit.hour % 100, settings_.audit.minute % 100);
     log.information("nightly audit scheduled daily at %s local time ([audit] time)", std::string(at));
-    auto runFor = [&](const std::string& day) {
-        AuditRequest request;
-        request.from = request.to = day;
-        request.trigger = "schedule";
-        request.insideService = true;
-        request.cancelled = [this] {
-            std::lock_guard<std::mutex> lock(mutex_);
-            return stop_;
-        };
-        try {
-            runNightlyAudit(settings_, request);
-        } catch (const std::exception& e) {
-            log.error("nightly audit of %s did not run: %s", day, std::string(e.what()));
-        }
-    };
-    // Made up: today's scheduled time has passed and yesterday has no scheduled run yet.
-    {
-        const auto now = std::chrono::system_clock::now();
-        const auto todays = nextLocalTime(now - std::chrono::hours(24), settings_.audit.hour, settings_.audit.minute);
-        if (todays <= now) {
-            const std::string day = previousLocalDay(now);
-            bool done = false;
-            try {
-                store::StudyStore store(settings_.dataDir + "/fluoroaudit.db");
-                const auto runs = store.auditRuns(50);
-                done = runs.empty(); // a new installation has nothing to make up
-                for (const auto& r : runs)
-                    if (r.trigger == "schedule" && r.periodFrom == day) done = true;
-            } catch (const std::exception& e) {
-                log.warning("cannot read earlier audit runs: %s", std::string(e.what()));
-                done = true;
-            }
-            if (!done) {
-                log.information("the nightly audit of %s has not run (the service was down at %s): running it now", day,
-                                std::string(at));
-                runFor(day);
-            }
-        }
+    if (const std::string day = missedDay(); !day.empty()) {
+        log.information("the nightly audit of %s has not run (the service was down at %s): running it now", day,
+                        std::string(at));
+        runFor(day);
     }
     for (;;) {
         const auto next = nextLocalTime(std::chrono::system_clock::now() + std::chrono::seconds(1), settings_.audit.hour,

@@ -20,6 +20,8 @@ public:
 
 private:
     void loop();
+    void runFor(const std::string& day);
+    std::string missedDay() const;
     bool wait(std::chrono::system_clock::time_point until); // false when stopped
 
     Settings settings_;

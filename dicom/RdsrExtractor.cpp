@@ -76,57 +76,66 @@ PlaneTotals readAccumulated(const SrItem& container, WarningList& w) {
     return p;
 }
 
+// The numeric content items of an event (TID 10003) and where each goes.
+struct EventNumber {
+    NumericConcept concept;
+    std::optional<double> IrradiationEvent::*field;
+};
+const EventNumber kEventNumbers[] = {
+    {{&codes::DoseAreaProduct, Quantity::DoseAreaProduct, "Gy.m2", "event Dose Area Product"}, &IrradiationEvent::dap_Gym2},
+    {{&codes::DoseRp, Quantity::Dose, "Gy", "event Dose (RP)"}, &IrradiationEvent::doseRp_Gy},
+    {{&codes::KVP, Quantity::Voltage, "kV", "KVP"}, &IrradiationEvent::kvp_kV},
+    {{&codes::XRayTubeCurrent, Quantity::Current, "mA", "X-Ray Tube Current"}, &IrradiationEvent::tubeCurrent_mA},
+    {{&codes::AverageXRayTubeCurrent, Quantity::Current, "mA", "Average X-Ray Tube Current"}, &IrradiationEvent::tubeCurrent_mA},
+    {{&codes::NumberOfPulses, Quantity::Count, "1", "Number of Pulses"}, &IrradiationEvent::pulses},
+    {{&codes::PulseRate, Quantity::Rate, "{pulse}/s", "Pulse Rate"}, &IrradiationEvent::pulseRate_per_s},
+    {{&codes::IrradiationDuration, Quantity::Time, "s", "Irradiation Duration"}, &IrradiationEvent::irradiationDuration_s},
+    {{&codes::ExposureTime, Quantity::Time, "ms", "Exposure Time"}, &IrradiationEvent::exposureTime_s},
+    // Siemens and Philips Azurion still write the retired Exposure Time code 113735.
+    {{&codes::RetiredExposureTime, Quantity::Time, "ms", "Exposure Time"}, &IrradiationEvent::exposureTime_s},
+    {{&codes::CollimatedFieldArea, Quantity::Area, "m2", "Collimated Field Area"}, &IrradiationEvent::fieldArea_m2},
+    {{&codes::PositionerPrimaryAngle, Quantity::Angle, "deg", "Positioner Primary Angle"}, &IrradiationEvent::primaryAngle_deg},
+    {{&codes::PositionerSecondaryAngle, Quantity::Angle, "deg", "Positioner Secondary Angle"}, &IrradiationEvent::secondaryAngle_deg},
+};
+
+// The coded and text items of an event; false when `item` is none of them.
+bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& text, WarningList& w, bool& typeSeen) {
+    const CodeRef concept = item.concept();
+    if (matches(concept, codes::AcquisitionPlane)) {
+        e.plane = planeOf(item.codeValue());
+    } else if (matches(concept, codes::IrradiationEventUID) || matches(concept, codes::RetiredIrradiationEventUID)) {
+        if (e.uid.empty()) e.uid = std::string(item.textValue());
+    } else if (matches(concept, codes::DateTimeStarted)) {
+        e.startedAt = isoDateTime(item.textValue());
+    } else if (matches(concept, codes::IrradiationEventType)) {
+        typeSeen = true;
+        e.type = eventTypeOf(item.codeValue());
+        if (e.type == EventType::Unknown) {
+            const CodeRef c = item.codeValue();
+            w.add("event-type-unknown", "Irradiation Event Type (" + std::string(c.value) + ", " + std::string(c.scheme) +
+                                            ") is not one of CID 10002; event counted as a shot only");
+        }
+    } else if (matches(concept, codes::AcquisitionProtocol)) {
+        e.protocol = text.decode(item.textValue());
+    } else {
+        return false;
+    }
+    return true;
+}
+
 IrradiationEvent readEvent(const SrItem& container, TextDecoder& text, WarningList& w) {
     IrradiationEvent e;
-    const struct {
-        NumericConcept concept;
-        std::optional<double> IrradiationEvent::*field;
-    } rows[] = {
-        {{&codes::DoseAreaProduct, Quantity::DoseAreaProduct, "Gy.m2", "event Dose Area Product"}, &IrradiationEvent::dap_Gym2},
-        {{&codes::DoseRp, Quantity::Dose, "Gy", "event Dose (RP)"}, &IrradiationEvent::doseRp_Gy},
-        {{&codes::KVP, Quantity::Voltage, "kV", "KVP"}, &IrradiationEvent::kvp_kV},
-        {{&codes::XRayTubeCurrent, Quantity::Current, "mA", "X-Ray Tube Current"}, &IrradiationEvent::tubeCurrent_mA},
-        {{&codes::AverageXRayTubeCurrent, Quantity::Current, "mA", "Average X-Ray Tube Current"}, &IrradiationEvent::tubeCurrent_mA},
-        {{&codes::NumberOfPulses, Quantity::Count, "1", "Number of Pulses"}, &IrradiationEvent::pulses},
-        {{&codes::PulseRate, Quantity::Rate, "{pulse}/s", "Pulse Rate"}, &IrradiationEvent::pulseRate_per_s},
-        {{&codes::IrradiationDuration, Quantity::Time, "s", "Irradiation Duration"}, &IrradiationEvent::irradiationDuration_s},
-        {{&codes::ExposureTime, Quantity::Time, "ms", "Exposure Time"}, &IrradiationEvent::exposureTime_s},
-        // Siemens and Philips Azurion still write the retired Exposure Time code 113735.
-        {{&codes::RetiredExposureTime, Quantity::Time, "ms", "Exposure Time"}, &IrradiationEvent::exposureTime_s},
-        {{&codes::CollimatedFieldArea, Quantity::Area, "m2", "Collimated Field Area"}, &IrradiationEvent::fieldArea_m2},
-        {{&codes::PositionerPrimaryAngle, Quantity::Angle, "deg", "Positioner Primary Angle"}, &IrradiationEvent::primaryAngle_deg},
-        {{&codes::PositionerSecondaryAngle, Quantity::Angle, "deg", "Positioner Secondary Angle"}, &IrradiationEvent::secondaryAngle_deg},
-    };
     bool typeSeen = false;
     walk(container, [&](const SrItem& item) {
+        if (readEventAttribute(item, e, text, w, typeSeen)) return false;
         const CodeRef concept = item.concept();
-        if (matches(concept, codes::AcquisitionPlane)) {
-            e.plane = planeOf(item.codeValue());
-        } else if (matches(concept, codes::IrradiationEventUID) || matches(concept, codes::RetiredIrradiationEventUID)) {
-            if (e.uid.empty()) e.uid = std::string(item.textValue());
-        } else if (matches(concept, codes::DateTimeStarted)) {
-            e.startedAt = isoDateTime(item.textValue());
-        } else if (matches(concept, codes::IrradiationEventType)) {
-            typeSeen = true;
-            e.type = eventTypeOf(item.codeValue());
-            if (e.type == EventType::Unknown) {
-                const CodeRef c = item.codeValue();
-                w.add("event-type-unknown", "Irradiation Event Type (" + std::string(c.value) + ", " +
-                                                std::string(c.scheme) + ") is not one of CID 10002; event counted as a shot only");
-            }
-        } else if (matches(concept, codes::AcquisitionProtocol)) {
-            e.protocol = text.decode(item.textValue());
-        } else {
-            for (const auto& row : rows) {
-                if (!matches(concept, *row.concept.code)) continue;
-                if (!(e.*row.field))
-                    e.*row.field =
-                        readMeasurement(item, row.concept.quantity, row.concept.standardUnit, row.concept.what, w);
-                return false;
-            }
-            return item.valueType() == "CONTAINER";
+        for (const auto& row : kEventNumbers) {
+            if (!matches(concept, *row.concept.code)) continue;
+            if (!(e.*row.field))
+                e.*row.field = readMeasurement(item, row.concept.quantity, row.concept.standardUnit, row.concept.what, w);
+            return false;
         }
-        return false;
+        return item.valueType() == "CONTAINER";
     });
     if (!typeSeen) w.add("event-type-missing", "an irradiation event has no Irradiation Event Type");
     return e;

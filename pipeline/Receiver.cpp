@@ -96,6 +96,23 @@ Receiver::~Receiver() {
     }
 }
 
+namespace {
+void processUntilStopped(Receiver::State& s) {
+    try {
+        s.processor.runUntilStopped();
+    } catch (const store::DatabaseError& e) {
+        // No object is to blame: the service stops (its senders keep what it cannot store) and
+        // says why; what is spooled stays for the next start.
+        s.log.critical("stopping: %s", std::string(e.what()));
+        {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            s.listenError = e.what();
+        }
+        if (s.listener) s.listener->stop();
+    }
+}
+} // namespace
+
 void Receiver::start() {
     State& s = *state_;
     if (s.started) return;
@@ -107,20 +124,7 @@ void Receiver::start() {
     options.dimseTimeout_s = l.dimseTimeout_s;
     options.maxPdu = l.maxPdu;
     s.listener = std::make_unique<dicom::Listener>(s.context, options);
-    s.processing = std::thread([&s] {
-        try {
-            s.processor.runUntilStopped();
-        } catch (const store::DatabaseError& e) {
-            // No object is to blame: the service stops (its senders keep what it cannot store) and
-            // says why; what is spooled stays for the next start.
-            s.log.critical("stopping: %s", std::string(e.what()));
-            {
-                std::lock_guard<std::mutex> lock(s.mutex);
-                s.listenError = e.what();
-            }
-            if (s.listener) s.listener->stop();
-        }
-    });
+    s.processing = std::thread([&s] { processUntilStopped(s); });
     s.listening = true;
     s.network = std::thread([&s] {
         try {

@@ -105,6 +105,32 @@ void SpoolProcessor::quarantine(const std::string& path, const std::string& reas
     log_.error("quarantined %s: %s (list with: fluoroaudit quarantine)", target.filename().string(), reason);
 }
 
+std::unique_ptr<DcmDataset> SpoolProcessor::takeHeld(const std::string& path) {
+    std::lock_guard<std::mutex> lock(heldMutex_);
+    const auto it = held_.find(path);
+    if (it == held_.end()) return nullptr;
+    auto dataset = std::move(it->second);
+    held_.erase(it);
+    return dataset;
+}
+
+void SpoolProcessor::ingest(const std::string& path) {
+    const std::string callingAe = dicom::Spool::callingAeOf(path);
+    ObjectSource source;
+    source.origin = path;
+    source.archive = ArchivePolicy::MoveFile;
+    source.characterSetHint = characterSetOf(settings_, callingAe);
+    const auto dataset = takeHeld(path);
+    const IngestResult r = dataset ? pipeline_.ingestDataset(*dataset, path, source) : pipeline_.ingestFile(path, source);
+    const char* what = r.outcome == IngestOutcome::Created     ? "new study"
+                       : r.outcome == IngestOutcome::Updated   ? "study updated"
+                       : r.outcome == IngestOutcome::Duplicate ? "already stored, unchanged"
+                                                               : "no dose content, not kept";
+    log_.debug("processed object from %s: %s %s", callingAe, r.studyUid, std::string(what));
+    std::lock_guard<std::mutex> lock(lastMutex_);
+    last_ = r.studyUid;
+}
+
 bool SpoolProcessor::process(const std::string& path) {
     const auto due = retryAt_.find(path);
     if (due != retryAt_.end() && std::chrono::steady_clock::now() < due->second) return false;
@@ -118,30 +144,9 @@ bool SpoolProcessor::process(const std::string& path) {
         quarantine(path, "processing stopped the service " + std::to_string(attempt - 1) + " time(s)");
         return true;
     }
-    const std::string callingAe = dicom::Spool::callingAeOf(path);
     try {
-        ObjectSource options;
-        options.origin = path;
-        options.archive = ArchivePolicy::MoveFile;
-        options.characterSetHint = characterSetOf(settings_, callingAe);
-        std::unique_ptr<DcmDataset> dataset;
-        {
-            std::lock_guard<std::mutex> lock(heldMutex_);
-            if (auto it = held_.find(path); it != held_.end()) {
-                dataset = std::move(it->second);
-                held_.erase(it);
-            }
-        }
-        const IngestResult r =
-            dataset ? pipeline_.ingestDataset(*dataset, path, options) : pipeline_.ingestFile(path, options);
+        ingest(path);
         clearAttempts(path);
-        const char* what = r.outcome == IngestOutcome::Created   ? "new study"
-                           : r.outcome == IngestOutcome::Updated ? "study updated"
-                           : r.outcome == IngestOutcome::Duplicate ? "already stored, unchanged"
-                                                                    : "no dose content, not kept";
-        log_.debug("processed object from %s: %s %s", callingAe, r.studyUid, std::string(what));
-        std::lock_guard<std::mutex> lock(lastMutex_);
-        last_ = r.studyUid;
         return true;
     } catch (const store::DatabaseError&) {
         throw; // the database failed, not this object: it is neither retried nor quarantined

@@ -45,6 +45,9 @@ public:
 
 private:
     bool process(const std::string& path);
+    // Stores one spooled object (throws fa::Error when it cannot).
+    void ingest(const std::string& path);
+    std::unique_ptr<DcmDataset> takeHeld(const std::string& path);
     int recordAttempt(const std::string& path);
     void clearAttempts(const std::string& path);
     void journal(const std::string& path);

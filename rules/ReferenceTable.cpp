@@ -120,15 +120,18 @@ ReferenceTable::ReferenceTable(ReferenceTable&&) noexcept = default;
 ReferenceTable& ReferenceTable::operator=(ReferenceTable&&) noexcept = default;
 ReferenceTable::~ReferenceTable() = default;
 
-std::optional<ReferenceTable> ReferenceTable::parse(std::string_view csv, std::vector<TableProblem>& problems) {
-    const std::vector<Record> records = readCsv(csv, problems);
-    if (records.empty()) {
-        if (problems.empty()) problems.push_back({1, "", "the table is empty: it needs the header line"});
-        return std::nullopt;
-    }
-    // Columns by header name, so that a spreadsheet may reorder them.
-    std::vector<int> position(std::size(kColumns), -1);
-    const Record& header = records.front();
+namespace {
+
+using Positions = std::vector<int>; // of each of kColumns in the file, -1 when absent
+
+std::size_t columnIndex(const char* name) {
+    return static_cast<std::size_t>(std::find(std::begin(kColumns), std::end(kColumns), std::string(name)) -
+                                    std::begin(kColumns));
+}
+
+// Columns by header name, so that a spreadsheet may reorder them.
+Positions columnPositions(const Record& header, std::vector<TableProblem>& problems) {
+    Positions position(std::size(kColumns), -1);
     for (std::size_t c = 0; c < header.cells.size(); ++c) {
         const std::string name = Poco::toLower(Poco::trim(header.cells[c]));
         const auto it = std::find(std::begin(kColumns), std::end(kColumns), name);
@@ -141,45 +144,63 @@ std::optional<ReferenceTable> ReferenceTable::parse(std::string_view csv, std::v
             position[static_cast<std::size_t>(it - std::begin(kColumns))] = static_cast<int>(c);
     }
     for (const char* required : {"procedure_id", "match"})
-        if (position[static_cast<std::size_t>(std::find(std::begin(kColumns), std::end(kColumns), std::string(required)) -
-                                              std::begin(kColumns))] < 0)
-            problems.push_back({header.line, required, "the column is missing"});
+        if (position[columnIndex(required)] < 0) problems.push_back({header.line, required, "the column is missing"});
+    return position;
+}
 
+std::shared_ptr<Poco::RegularExpression> compileMatch(const ReferenceRow& row, std::vector<TableProblem>& problems) {
+    if (row.match.empty()) {
+        problems.push_back({row.line, "match", "empty: use .* for a row that matches every study"});
+        return nullptr;
+    }
+    try {
+        return std::make_shared<Poco::RegularExpression>(
+            row.match, Poco::RegularExpression::RE_CASELESS | Poco::RegularExpression::RE_UTF8);
+    } catch (const Poco::Exception& e) {
+        problems.push_back({row.line, "match", "'" + row.match + "' is not a valid regular expression: " + e.message()});
+        return nullptr;
+    }
+}
+
+ReferenceRow parseRow(const Record& rec, const Positions& position, std::size_t headerCells, std::set<std::string>& ids,
+                      std::vector<TableProblem>& problems) {
+    auto cell = [&](std::size_t column) -> std::string {
+        const int p = position[column];
+        return p >= 0 && static_cast<std::size_t>(p) < rec.cells.size() ? Poco::trim(rec.cells[static_cast<std::size_t>(p)])
+                                                                         : "";
+    };
+    ReferenceRow row;
+    row.line = rec.line;
+    row.procedureId = cell(0);
+    row.name = cell(1);
+    row.match = cell(2);
+    row.device = cell(3);
+    if (rec.cells.size() > headerCells)
+        problems.push_back({rec.line, "", "the row has " + std::to_string(rec.cells.size()) + " cells, the header " +
+                                              std::to_string(headerCells)});
+    if (row.procedureId.empty()) problems.push_back({rec.line, "procedure_id", "empty: every row needs an id"});
+    else if (!ids.insert(row.procedureId).second)
+        problems.push_back({rec.line, "procedure_id", "'" + row.procedureId + "' is used by an earlier row"});
+    for (Metric m : kMetrics) row.levels[index(m)] = parseLevel(cell(4 + index(m)), rec.line, metricName(m), problems);
+    return row;
+}
+
+} // namespace
+
+std::optional<ReferenceTable> ReferenceTable::parse(std::string_view csv, std::vector<TableProblem>& problems) {
+    const std::vector<Record> records = readCsv(csv, problems);
+    if (records.empty()) {
+        if (problems.empty()) problems.push_back({1, "", "the table is empty: it needs the header line"});
+        return std::nullopt;
+    }
+    const Record& header = records.front();
+    const Positions position = columnPositions(header, problems);
     ReferenceTable table;
     std::set<std::string> ids;
     for (std::size_t r = 1; r < records.size(); ++r) {
-        const Record& rec = records[r];
-        auto cell = [&](std::size_t column) -> std::string {
-            const int p = position[column];
-            return p >= 0 && static_cast<std::size_t>(p) < rec.cells.size() ? Poco::trim(rec.cells[static_cast<std::size_t>(p)]) : "";
-        };
-        ReferenceRow row;
-        row.line = rec.line;
-        row.procedureId = cell(0);
-        row.name = cell(1);
-        row.match = cell(2);
-        row.device = cell(3);
-        if (rec.cells.size() > header.cells.size())
-            problems.push_back({rec.line, "", "the row has " + std::to_string(rec.cells.size()) + " cells, the header " +
-                                                  std::to_string(header.cells.size())});
-        if (row.procedureId.empty()) problems.push_back({rec.line, "procedure_id", "empty: every row needs an id"});
-        else if (!ids.insert(row.procedureId).second)
-            problems.push_back({rec.line, "procedure_id", "'" + row.procedureId + "' is used by an earlier row"});
-        for (Metric m : kMetrics)
-            row.levels[index(m)] = parseLevel(cell(4 + index(m)), rec.line, metricName(m), problems);
-        std::shared_ptr<Poco::RegularExpression> pattern;
-        if (row.match.empty()) {
-            problems.push_back({rec.line, "match", "empty: use .* for a row that matches every study"});
-        } else {
-            try {
-                pattern = std::make_shared<Poco::RegularExpression>(
-                    row.match, Poco::RegularExpression::RE_CASELESS | Poco::RegularExpression::RE_UTF8);
-            } catch (const Poco::Exception& e) {
-                problems.push_back({rec.line, "match", "'" + row.match + "' is not a valid regular expression: " + e.message()});
-            }
-        }
+        ReferenceRow row = parseRow(records[r], position, header.cells.size(), ids, problems);
+        table.patterns_.push_back(compileMatch(row, problems));
         table.rows_.push_back(std::move(row));
-        table.patterns_.push_back(std::move(pattern));
     }
     if (!problems.empty()) return std::nullopt;
     return table;

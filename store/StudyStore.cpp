@@ -18,6 +18,7 @@
 #include <Poco/Exception.h>
 
 #include <map>
+#include <functional>
 #include <mutex>
 
 using namespace Poco::Data::Keywords;
@@ -319,6 +320,20 @@ std::size_t StudyStore::countStudies(const StudyFilter& filter) {
     });
 }
 
+namespace {
+// Calls `each` for every row of `sql` run with `values` bound in order.
+void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,
+             const std::function<void(const Columns&, std::size_t)>& each) {
+    Statement select(session);
+    select << sql;
+    for (auto& v : values) select, use(v);
+    select.execute();
+    RecordSet rs(select);
+    const Columns c(rs);
+    for (std::size_t r = 0; r < c.rows(); ++r) each(c, r);
+}
+} // namespace
+
 std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
     return guarded([&]() -> std::vector<StudyRecord> {
         StudyWhere where(filter);
@@ -328,45 +343,32 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
                                          ? std::string("SELECT s.study_uid FROM studies s") + where.sql
                                          : "SELECT s.study_uid FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
                                                where.page(filter);
-        auto query = [&](const std::string& sql) {
-            Statement select(*session_);
-            select << sql;
-            for (auto& v : where.values) select, use(v);
-            select.execute();
-            return select;
+        auto rows = [&](const std::string& sql, const std::function<void(const Columns&, std::size_t)>& each) {
+            eachRow(*session_, sql, where.values, each);
         };
-        Statement studies = query(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql +
-                                  StudyWhere::orderBy(filter) + where.page(filter));
-        RecordSet rs(studies);
         std::vector<StudyRecord> out;
         std::map<std::string, std::size_t> index;
-        const Columns columns(rs);
-        for (std::size_t row = 0; row < rs.rowCount(); ++row) {
-            out.push_back(readStudyRow(columns, row));
-            index[out.back().study.studyUid] = out.size() - 1;
-        }
+        rows(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
+                 where.page(filter),
+             [&](const Columns& c, std::size_t r) {
+                 out.push_back(readStudyRow(c, r));
+                 index[out.back().study.studyUid] = out.size() - 1;
+             });
+        auto of = [&](const Columns& c, std::size_t r) -> StudyRecord& { return out[index.at(c.text("study_uid", r))]; };
         const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
-        Statement warnings = query("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s "
-                                   "ON s.study_uid = w.study_uid" + in + " ORDER BY w.study_uid, w.seq");
-        RecordSet wr(warnings);
-        const Columns wc(wr);
-        for (std::size_t r = 0; r < wc.rows(); ++r)
-            out[index.at(wc.text("study_uid", r))].warnings.push_back(
-                Warning{wc.text("code", r), wc.text("message", r), static_cast<int>(wc.integer("count", r).value_or(1))});
-        Statement counted = query("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s "
-                                  "ON s.study_uid = o.study_uid" + in + " AND o.counted = 1 ORDER BY o.arrival");
-        RecordSet cr(counted);
-        const Columns cc(cr);
-        for (std::size_t r = 0; r < cc.rows(); ++r)
-            out[index.at(cc.text("study_uid", r))].summary.countedObjects.push_back(cc.text("sop_instance_uid", r));
-        Statement flags = query("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, "
-                                "f.review_state, COALESCE(f.first_raised_at, f.raised_at) AS raised_at FROM flags f JOIN studies s "
-                                "ON s.study_uid = f.study_uid" + in +
-                                " ORDER BY f.study_uid, f.seq");
-        RecordSet fr(flags);
-        const Columns fc(fr);
-        for (std::size_t r = 0; r < fc.rows(); ++r)
-            out[index.at(fc.text("study_uid", r))].flags.push_back(flagFromRow(fc, r));
+        rows("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s ON s.study_uid = "
+             "w.study_uid" + in + " ORDER BY w.study_uid, w.seq",
+             [&](const Columns& c, std::size_t r) {
+                 of(c, r).warnings.push_back(
+                     Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
+             });
+        rows("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s ON s.study_uid = o.study_uid" +
+                 in + " AND o.counted = 1 ORDER BY o.arrival",
+             [&](const Columns& c, std::size_t r) { of(c, r).summary.countedObjects.push_back(c.text("sop_instance_uid", r)); });
+        rows("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, f.review_state, "
+             "COALESCE(f.first_raised_at, f.raised_at) AS raised_at FROM flags f JOIN studies s ON s.study_uid = "
+             "f.study_uid" + in + " ORDER BY f.study_uid, f.seq",
+             [&](const Columns& c, std::size_t r) { of(c, r).flags.push_back(flagFromRow(c, r)); });
         return out;
     });
 }
