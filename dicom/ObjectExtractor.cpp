@@ -2,6 +2,7 @@
 
 #include "core/Consistency.h"
 #include "core/Error.h"
+#include "core/ValueBounds.h"
 #include "dicom/DicomDateTime.h"
 #include "dicom/DoseSopClasses.h"
 #include "dicom/ImageHeaderExtractor.h"
@@ -150,7 +151,6 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
             o.kind = SourceKind::Rdsr;
             if (&report->raw() == static_cast<DcmItem*>(&ds)) checkTemplate(ds, warnings);
             extractRdsr(*report, text, o, warnings);
-            checkTotals(o, warnings);
         } else {
             x.whyNot = sopClassName(o.sopClassUid) + " without X-Ray Radiation Dose Report content";
             return x;
@@ -164,6 +164,9 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
     }
     if (o.study.studyUid.empty())
         throw Error("dose object " + o.sopInstanceUid + " has no Study Instance UID (0020,000D): it cannot be filed");
+    // Values no equipment can measure are dropped before anything adds them up or compares them.
+    dropInvalidValues(o, warnings);
+    if (o.kind == SourceKind::Rdsr) checkTotals(o, warnings);
     o.warnings = warnings.release();
     x.hasDoseContent = true;
     return x;

@@ -449,3 +449,29 @@ TEST(CliAudit, NightlyOptionsAreCheckedAndTheDefaultIsYesterday) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// A report whose DAP overflows on unit conversion must not make the JSON of every study unreadable.
+TEST_F(Cli, AnOverflowingDapGivesValidJsonAndAWarning) {
+    synth::Report r = twoEventReport(synth::newUid(), "Spinal nerve root pulsed RF");
+    r.events[0].dap_Gym2 = 1e308;
+    r.planes[0].dapTotal_Gym2 = 1e308;
+    synth::save(*synth::buildReport(r), input_.file("overflow.dcm"));
+    ASSERT_EQ(run(fa("ingest " + quote(input_.file("overflow.dcm")))).exitCode, 0);
+    const auto out = run(fa("studies --json"));
+    ASSERT_EQ(out.exitCode, 0) << out.err;
+    EXPECT_EQ(out.out.find("inf"), std::string::npos) << out.out;
+    EXPECT_EQ(out.out.find("nan"), std::string::npos) << out.out;
+    const auto study = parse(out.out).extract<Poco::JSON::Array::Ptr>()->getObject(0);
+    EXPECT_DOUBLE_EQ(study->getValue<double>("dap_total_gycm2"), 0.02); // the other event's 2e-6 Gy.m2
+    const auto warnings = study->getArray("warnings");
+    bool named = false;
+    for (std::size_t i = 0; i < warnings->size(); ++i)
+        if (warnings->getObject(static_cast<unsigned>(i))->getValue<std::string>("code") == "value-invalid") named = true;
+    EXPECT_TRUE(named) << out.out;
+}
+
+} // namespace
+} // namespace fa
