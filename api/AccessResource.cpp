@@ -12,11 +12,16 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using present::jsonObject;
 
+namespace {
+constexpr std::size_t kMaxUserName = 64; // as AdminResource accepts them
+} // namespace
+
 
 ApiResponse AccessResource::login() {
     const auto body = parseBody(r_.body);
     const std::string name = field(body, "username"), password = field(body, "password");
-    if (const int wait = c_.throttle.waitSeconds(name, r_.remote); wait > 0) {
+    if (name.size() > kMaxUserName) return error(400, "a user name has at most 64 characters");
+    if (const int wait = c_.throttle.admit(name, r_.remote); wait > 0) {
         auto resp = error(429, "too many failed logins: try again in " + std::to_string(wait) + " s");
         resp.headers.emplace_back("Retry-After", std::to_string(wait));
         return resp;
@@ -26,10 +31,11 @@ ApiResponse AccessResource::login() {
         std::lock_guard<std::mutex> lock(c_.db);
         user = c_.store().user(name);
     }
-    const bool ok = user && !user->disabled && verifyPassword(password, user->passwordHash);
+    // The same PBKDF2 work whether or not the user exists: the answer's time tells nothing.
+    const bool passwordOk = user ? verifyPassword(password, user->passwordHash) : verifyAgainstNobody(password);
+    const bool ok = passwordOk && !user->disabled;
     std::lock_guard<std::mutex> lock(c_.db);
     if (!ok) {
-        c_.throttle.failed(name, r_.remote);
         c_.store().addTrail(name, "login-failed", user && user->disabled ? "account disabled" : "wrong user name or password",
                             r_.remote);
         c_.log.warning("failed login for '%s' from %s", name, r_.remote);

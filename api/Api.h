@@ -41,6 +41,10 @@ struct ServiceProbe {
     std::function<bool()> listening;
     std::function<long long()> received;
     std::function<long long()> processingFailures;
+    // C-STOREs answered 0xA700 since the last object kept (0: the spool takes objects).
+    std::function<long long()> refusedInARow;
+    // Why received objects cannot be stored now (e.g. the database's disk is full), "" when they can.
+    std::function<std::string()> processingStalled;
 };
 
 class Api {

@@ -78,6 +78,12 @@ bool verifyPassword(const std::string& password, const std::string& stored) {
     return CRYPTO_memcmp(key.data(), expected->data(), key.size()) == 0;
 }
 
+bool verifyAgainstNobody(const std::string& password) {
+    static const std::string nobody = hashPassword("no user has this password", kPbkdf2Iterations);
+    verifyPassword(password, nobody);
+    return false;
+}
+
 std::string passwordProblem(const std::string& password) {
     if (password.size() < 10) return "a password has at least 10 characters";
     if (password.size() > 1024) return "a password has at most 1024 characters";
@@ -162,23 +168,43 @@ void LoginThrottle::fail(Record& r, std::chrono::steady_clock::time_point now) {
     }
 }
 
-int LoginThrottle::waitSeconds(const std::string& username, const std::string& remote) {
+int LoginThrottle::admit(const std::string& username, const std::string& remote) {
     std::lock_guard<std::mutex> lock(mutex_);
     const auto now = std::chrono::steady_clock::now();
-    return std::max(wait(byName_[username], now), wait(byAddress_[remote], now));
-}
-
-void LoginThrottle::failed(const std::string& username, const std::string& remote) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    fail(byName_[username], now);
-    fail(byAddress_[remote], now);
+    const int waitFor = std::max(wait(byName_[username], now), wait(byAddress_[remote], now));
+    if (waitFor == 0) {
+        fail(byName_[username], now);
+        fail(byAddress_[remote], now);
+    }
+    prune(byName_, now);
+    prune(byAddress_, now);
+    return waitFor;
 }
 
 void LoginThrottle::succeeded(const std::string& username, const std::string& remote) {
     std::lock_guard<std::mutex> lock(mutex_);
     byName_.erase(username);
-    byAddress_[remote].failures.clear();
+    // The address's count starts again, but a wait it earned stays (one good account must not
+    // unblock an address that guessed at others).
+    if (const auto it = byAddress_.find(remote); it != byAddress_.end()) it->second.failures.clear();
+}
+
+std::size_t LoginThrottle::tracked() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return byName_.size() + byAddress_.size();
+}
+
+void LoginThrottle::prune(std::map<std::string, Record>& records, std::chrono::steady_clock::time_point now) {
+    if (records.size() <= kMaxTracked) return;
+    const auto window = std::chrono::minutes(15);
+    for (auto it = records.begin(); it != records.end();) {
+        const bool stale = it->second.blockedUntil <= now &&
+                           (it->second.failures.empty() || now - it->second.failures.back() > window);
+        it = stale ? records.erase(it) : std::next(it);
+    }
+    // Still too many (a flood of fresh names): forget the unblocked ones, newest last.
+    for (auto it = records.begin(); records.size() > kMaxTracked && it != records.end();)
+        it = it->second.blockedUntil <= now ? records.erase(it) : std::next(it);
 }
 
 } // namespace fa::api

@@ -17,6 +17,9 @@ constexpr int kPbkdf2Iterations = 600000;
 std::string hashPassword(const std::string& password, int iterations = kPbkdf2Iterations);
 // Constant-time comparison; false for a malformed stored hash.
 bool verifyPassword(const std::string& password, const std::string& stored);
+// The same work as verifyPassword for a user that does not exist (always false), so that the
+// time a login takes does not tell whether a user name exists.
+bool verifyAgainstNobody(const std::string& password);
 // What is wrong with a new password ("" when it is acceptable).
 std::string passwordProblem(const std::string& password);
 
@@ -49,13 +52,17 @@ private:
 };
 
 // After 5 failed logins for one name or one address within 15 minutes, that name or address
-// waits: 30 s, doubling with every further failure, at most 15 minutes.
+// waits: 30 s, doubling with every further failure, at most 15 minutes. An attempt counts as
+// failed from the moment it is admitted until it succeeds, so that parallel guesses cannot slip
+// past the limit while their passwords are being checked. At most kMaxTracked names and
+// addresses are remembered (the oldest unblocked ones go first), however many are tried.
 class LoginThrottle {
 public:
-    // Seconds to wait before the next attempt (0 = go ahead).
-    int waitSeconds(const std::string& username, const std::string& remote);
-    void failed(const std::string& username, const std::string& remote);
+    static constexpr std::size_t kMaxTracked = 10000;
+    // Seconds to wait before the next attempt; 0 = go ahead, and the attempt is counted.
+    int admit(const std::string& username, const std::string& remote);
     void succeeded(const std::string& username, const std::string& remote);
+    std::size_t tracked(); // names and addresses remembered
 
 private:
     struct Record {
@@ -64,6 +71,7 @@ private:
     };
     int wait(Record& r, std::chrono::steady_clock::time_point now);
     void fail(Record& r, std::chrono::steady_clock::time_point now);
+    void prune(std::map<std::string, Record>& records, std::chrono::steady_clock::time_point now);
     std::mutex mutex_;
     std::map<std::string, Record> byName_, byAddress_;
 };

@@ -29,10 +29,17 @@ ApiResponse ServiceResource::health() {
         dbError = e.what();
     }
     const bool listening = c_.probe.listening ? c_.probe.listening() : false;
-    o->set("status", dbOk && listening ? "ok" : "degraded");
+    const long long refused = c_.probe.refusedInARow ? c_.probe.refusedInARow() : 0;
+    const std::string stalled = c_.probe.processingStalled ? c_.probe.processingStalled() : "";
+    o->set("status", dbOk && listening && refused == 0 && stalled.empty() ? "ok" : "degraded");
+    o->set("processing", stalled.empty() ? std::string("ok") : stalled);
     o->set("database", dbOk ? "ok" : dbError);
     Object::Ptr l = jsonObject();
     l->set("listening", listening);
+    // Senders are told 0xA700 (they keep the objects and retry) while the spool cannot be written.
+    l->set("spool", refused == 0 ? std::string("ok")
+                                 : std::to_string(refused) + " object(s) refused since the last one kept: the spool "
+                                   "cannot be written (disk full or read-only? see the log)");
     l->set("ae_title", c_.settings.listener.aeTitle);
     l->set("port", static_cast<int>(c_.settings.listener.port));
     o->set("listener", l);
@@ -40,6 +47,7 @@ ApiResponse ServiceResource::health() {
     o->set("quarantine_objects", static_cast<Poco::UInt64>(listQuarantine(c_.settings).size()));
     return json(o, dbOk ? 200 : 503);
 }
+
 std::size_t ServiceResource::spooled() const {
     std::error_code ec;
     if (!std::filesystem::is_directory(c_.settings.spoolDir(), ec)) return 0;

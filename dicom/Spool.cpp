@@ -14,6 +14,7 @@
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcostrmb.h"
 
 namespace fs = std::filesystem;
 
@@ -99,16 +100,62 @@ std::string Spool::commit(const std::string& partial, const std::string& calling
 
 void Spool::discard(const std::string& partial) noexcept { ::unlink(partial.c_str()); }
 
+namespace {
+
+bool writeFully(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        const ssize_t n = ::write(fd, data, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = ENOSPC;
+            return false;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+// Part 10 bytes of `file` written to `fd` chunk by chunk, every write checked (DCMTK's own file
+// output does not report a file system that fills up, and would leave a truncated file behind).
+OFCondition writeChecked(DcmFileFormat& file, int fd, std::string& osError) {
+    std::vector<char> buffer(1 << 16);
+    DcmOutputBufferStream out(buffer.data(), static_cast<offile_off_t>(buffer.size()));
+    file.validateMetaInfo(EXS_LittleEndianExplicit);
+    file.transferInit();
+    OFCondition cond = EC_StreamNotifyClient;
+    while (cond == EC_StreamNotifyClient) {
+        cond = file.write(out, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
+        if (cond.good()) out.flush();
+        void* chunk = nullptr;
+        offile_off_t length = 0;
+        out.flushBuffer(chunk, length);
+        if (length > 0 && !writeFully(fd, static_cast<const char*>(chunk), static_cast<std::size_t>(length))) {
+            osError = std::strerror(errno);
+            cond = EC_InvalidStream;
+        }
+    }
+    file.transferEnd();
+    return cond;
+}
+
+} // namespace
+
 std::string Spool::writePartial(DcmDataset& dataset) {
     const std::string partial = reserve();
     DcmFileFormat file(&dataset, OFFalse);
-    const OFCondition cond = file.saveFile(partial.c_str(), EXS_LittleEndianExplicit);
+    std::string osError;
+    const int fd = ::open(partial.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    const OFCondition cond = fd < 0 ? EC_InvalidFilename : writeChecked(file, fd, osError);
+    if (fd < 0) osError = std::strerror(errno);
+    const bool closed = fd >= 0 && ::close(fd) == 0;
+    if (!closed && osError.empty()) osError = std::strerror(errno);
     file.getAndRemoveDataset(); // the caller keeps its dataset
-    if (cond.bad() || !syncPath(partial)) {
-        const std::string osReason = cond.bad() ? "" : std::strerror(errno);
+    if (cond.bad() || !closed || !syncPath(partial)) {
+        const std::string osReason = !osError.empty() ? osError : std::strerror(errno);
         discard(partial);
         struct statvfs fs {};
-        std::string detail = cond.bad() ? std::string(cond.text()) : osReason;
+        std::string detail = osReason.empty() ? std::string(cond.text()) : osReason;
         if (::statvfs(root_.c_str(), &fs) == 0)
             detail += ", " + std::to_string(static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize / 1024) +
                       " KiB free in " + root_;

@@ -15,6 +15,11 @@
 
 namespace fa::dicom {
 
+namespace {
+// Below this much free space a received file that cannot be read back was cut short by the disk.
+constexpr unsigned long long kShortOfSpace = 1ull << 20;
+} // namespace
+
 StoreScp::StoreScp(ListenerContext& context) : context_(context) {}
 
 std::string StoreScp::peer() const { return callingAe_ + "@" + host_; }
@@ -104,6 +109,7 @@ OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     ++failed_;
     context_.log->error("could not keep %s from %s, answered 0xA700 so that it is sent again: %s",
                         std::string(request.AffectedSOPInstanceUID), peer(), why);
+    ++context_.refusedInARow;
     return sendSTOREResponse(presId, request, STATUS_STORE_Refused_OutOfResources);
 }
 
@@ -132,6 +138,12 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
             std::unique_ptr<DcmDataset> dataset;
             if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good())
                 dataset.reset(file.getAndRemoveDataset());
+            else if (context_.spool->freeBytes() < kShortOfSpace) {
+                // Unreadable and the disk is (nearly) full: what was written is cut short, not what
+                // was sent. The sender keeps the object and sends it again.
+                context_.spool->discard(partial);
+                return refuseStore(request, presId, "the spool's disk filled up while " + partial + " was received");
+            }
             if (!syncPath(partial)) {
                 const std::string why = std::string("cannot flush ") + partial + ": " + std::strerror(errno);
                 context_.spool->discard(partial);
@@ -168,6 +180,7 @@ OFCondition StoreScp::keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationCo
         return refuseStore(request, presId, e.what());
     }
     ++stored_;
+    context_.refusedInARow = 0;
     if (context_.onSpooled) context_.onSpooled(spooled, callingAe_);
     return sendSTOREResponse(presId, request, STATUS_Success);
 }

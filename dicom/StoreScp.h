@@ -47,6 +47,9 @@ struct ListenerContext {
     std::vector<const char*> transferSyntaxes;
 
     std::atomic<int> activeAssociations{0};
+    // Objects answered 0xA700 since the last one kept (the spool cannot be written): health is
+    // degraded while this is above 0.
+    std::atomic<long long> refusedInARow{0};
 };
 
 class StoreScp : public DcmThreadSCP {

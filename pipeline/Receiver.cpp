@@ -182,6 +182,10 @@ std::string Receiver::lastStudyUid() const { return state_->processor.lastObject
 
 long long Receiver::processingFailures() const { return state_->processor.failures(); }
 
+long long Receiver::refusedInARow() const { return state_->context.refusedInARow; }
+
+std::string Receiver::processingStalled() const { return state_->processor.stalled(); }
+
 std::size_t Receiver::pending() const { return state_->spool.pending().size(); }
 
 Pipeline& Receiver::pipeline() { return state_->pipeline; }

@@ -35,6 +35,8 @@ public:
     std::string lastStudyUid() const;
     std::size_t pending() const; // objects in the spool, not yet processed
     long long processingFailures() const;
+    long long refusedInARow() const; // C-STOREs answered 0xA700 since the last one kept
+    std::string processingStalled() const; // why spooled objects cannot be stored now, or ""
 
     Pipeline& pipeline();
 

@@ -147,9 +147,15 @@ bool SpoolProcessor::process(const std::string& path) {
     try {
         ingest(path);
         clearAttempts(path);
+        setStalled("");
         return true;
-    } catch (const store::DatabaseError&) {
-        throw; // the database failed, not this object: it is neither retried nor quarantined
+    } catch (const store::DatabaseError& e) {
+        // The database failed, not this object: it is not counted against it, nor quarantined.
+        if (!e.transient()) throw; // damaged: the service stops and says so
+        --attempts_[path];
+        retryAt_[path] = std::chrono::steady_clock::now() + kRetryDelay;
+        setStalled(e.what());
+        return false;
     } catch (const Error& e) {
         ++failures_;
         if (attempt >= settings_.processingAttempts) {
@@ -161,6 +167,19 @@ bool SpoolProcessor::process(const std::string& path) {
         retryAt_[path] = std::chrono::steady_clock::now() + kRetryDelay * attempt;
         return false;
     }
+}
+
+void SpoolProcessor::setStalled(const std::string& why) {
+    std::lock_guard<std::mutex> lock(lastMutex_);
+    if (why == stalled_) return;
+    if (!why.empty()) log_.error("objects wait in the spool until the database can take them: %s", why);
+    else if (!stalled_.empty()) log_.information("the database takes objects again");
+    stalled_ = why;
+}
+
+std::string SpoolProcessor::stalled() const {
+    std::lock_guard<std::mutex> lock(lastMutex_);
+    return stalled_;
 }
 
 std::size_t SpoolProcessor::drain() {

@@ -42,6 +42,8 @@ public:
 
     std::string lastObject() const;
     long long failures() const { return failures_; } // failed processing attempts since start
+    // Why spooled objects cannot be stored now (a full disk under the database), "" when they can.
+    std::string stalled() const;
 
 private:
     bool process(const std::string& path);
@@ -54,6 +56,7 @@ private:
     void clearJournal();
     void recoverJournal();
     void quarantine(const std::string& path, const std::string& reason);
+    void setStalled(const std::string& why);
 
     Pipeline& pipeline_;
     dicom::Spool& spool_;
@@ -70,6 +73,7 @@ private:
     std::map<std::string, std::unique_ptr<DcmDataset>> held_;
     mutable std::mutex lastMutex_;
     std::string last_;
+    std::string stalled_;
     std::atomic<long long> failures_{0};
 };
 

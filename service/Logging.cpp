@@ -12,8 +12,51 @@
 
 #include <filesystem>
 #include <iostream>
+#include <mutex>
 
 namespace fa {
+
+namespace {
+
+// The log file, as long as it can be written. When it cannot (a full or read-only disk), the line
+// still reaches standard error (and the journal under systemd) through the console channel, one
+// notice says so, and every later line tries the file again: logging never stops the service.
+class SurvivingFileChannel : public Poco::Channel {
+public:
+    explicit SurvivingFileChannel(Poco::AutoPtr<Poco::FileChannel> file) : file_(std::move(file)) {}
+
+    void log(const Poco::Message& message) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        try {
+            file_->log(message);
+            if (failing_) std::cerr << "fluoroaudit: the log file is written again\n";
+            failing_ = false;
+        } catch (const Poco::Exception& e) {
+            if (!failing_)
+                std::cerr << "fluoroaudit: the log file " << file_->getProperty("path") << " cannot be written ("
+                          << e.displayText() << "): logging to standard error only until it can\n";
+            failing_ = true;
+            try {
+                file_->close(); // reopened by the next line, which may then find space again
+            } catch (const Poco::Exception&) {
+            }
+        }
+    }
+    void close() override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        try {
+            file_->close();
+        } catch (const Poco::Exception&) {
+        }
+    }
+
+private:
+    Poco::AutoPtr<Poco::FileChannel> file_;
+    std::mutex mutex_;
+    bool failing_ = false;
+};
+
+} // namespace
 
 void configureLogging(const Settings& settings) {
     using Poco::AutoPtr;
@@ -31,7 +74,7 @@ void configureLogging(const Settings& settings) {
     rotating->setProperty("flush", "true");
     AutoPtr<Poco::SplitterChannel> both(new Poco::SplitterChannel);
     both->addChannel(AutoPtr<Poco::Channel>(new Poco::ConsoleChannel(std::cerr)));
-    both->addChannel(rotating);
+    both->addChannel(AutoPtr<Poco::Channel>(new SurvivingFileChannel(rotating)));
     AutoPtr<Poco::FormattingChannel> formatted(new Poco::FormattingChannel(format, both));
     Poco::Logger::root().setChannel(formatted);
     Poco::Logger::root().setLevel(settings.log.level);

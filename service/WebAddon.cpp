@@ -19,6 +19,8 @@ std::vector<AddonFactory> webAddons(const Settings& settings) {
         probe.listening = [&receiver] { return receiver.listening(); };
         probe.received = [&receiver] { return receiver.received(); };
         probe.processingFailures = [&receiver] { return receiver.processingFailures(); };
+        probe.refusedInARow = [&receiver] { return receiver.refusedInARow(); };
+        probe.processingStalled = [&receiver] { return receiver.processingStalled(); };
         return std::make_unique<Web>(settings, std::move(probe));
     }};
 }

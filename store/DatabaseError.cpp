@@ -2,6 +2,7 @@
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 
 namespace fa::store {
@@ -15,21 +16,28 @@ const char* const kRestore = "stop fluoroaudit, keep a copy of the file and rest
 
 bool mentions(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
 
+struct Diagnosis {
+    std::string what, todo;
+    bool transient = false;
+};
+
 // What is wrong with the database and what the operator should do, for the library's exception
-// `e`; "" when it is not a problem of the database itself (e.g. a constraint of the schema).
-std::pair<std::string, std::string> diagnose(const Poco::Exception& e) {
+// `e`; what is "" when it is not a problem of the database itself (e.g. a constraint of the schema).
+Diagnosis diagnose(const Poco::Exception& e) {
     const std::string detail = e.displayText();
     if (dynamic_cast<const sql::CorruptImageException*>(&e) || mentions(detail, "malformed") ||
         mentions(detail, "not a database"))
         return {"is damaged or is not a fluoroaudit database (" + detail + ")", kRestore};
     if (dynamic_cast<const sql::DatabaseFullException*>(&e) || mentions(detail, "full"))
-        return {"cannot grow: its disk is full (" + detail + ")", "free space on that file system; nothing was lost"};
+        return {"cannot grow: its disk is full (" + detail + ")", "free space on that file system; nothing was lost",
+                true};
     if (dynamic_cast<const sql::IOErrorException*>(&e) || dynamic_cast<const sql::CantOpenDBFileException*>(&e) ||
         dynamic_cast<const sql::ReadOnlyException*>(&e) || dynamic_cast<const sql::DBAccessDeniedException*>(&e))
         return {"cannot be read or written (" + detail + ")",
                 "check that the file and its folder exist, belong to the service's user and that the disk is healthy"};
     if (dynamic_cast<const sql::DBLockedException*>(&e) || dynamic_cast<const sql::TableLockedException*>(&e))
-        return {"stayed locked by another process (" + detail + ")", "try again; if it persists, look for a stuck process"};
+        return {"stayed locked by another process (" + detail + ")", "try again; if it persists, look for a stuck process",
+                true};
     return {};
 }
 
@@ -37,14 +45,20 @@ std::pair<std::string, std::string> diagnose(const Poco::Exception& e) {
 
 void StudyStore::failed(const std::string& doing) const {
     const std::string prefix = doing.empty() ? "" : doing + ": ";
+    // A statement that failed inside a transaction (a full disk) can leave it open: the next
+    // object would then be refused with "transaction in progress" for a fault it does not have.
+    try {
+        if (session_ && session_->isTransaction()) session_->rollback();
+    } catch (const Poco::Exception&) {
+    }
     try {
         throw;
     } catch (const Error&) {
         throw;
     } catch (const Poco::Exception& e) {
-        const auto [what, todo] = diagnose(e);
-        if (what.empty()) throw Error(prefix + "the study database " + path_ + " refused it: " + e.displayText());
-        throw DatabaseError(prefix + "the study database " + path_ + " " + what + ": " + todo);
+        const Diagnosis d = diagnose(e);
+        if (d.what.empty()) throw Error(prefix + "the study database " + path_ + " refused it: " + e.displayText());
+        throw DatabaseError(prefix + "the study database " + path_ + " " + d.what + ": " + d.todo, d.transient);
     } catch (const std::exception& e) {
         throw Error(prefix + "the study database " + path_ + ": " + e.what());
     }

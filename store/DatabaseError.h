@@ -9,7 +9,13 @@ namespace fa::store {
 
 class DatabaseError : public Error {
 public:
-    using Error::Error;
+    DatabaseError(const std::string& what, bool transient) : Error(what), transient_(transient) {}
+    // A full disk or a lock held too long: the same write can succeed later without anyone
+    // repairing anything (what is spooled waits); otherwise the database needs its operator.
+    bool transient() const { return transient_; }
+
+private:
+    bool transient_;
 };
 
 } // namespace fa::store

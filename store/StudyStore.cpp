@@ -251,6 +251,16 @@ std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {
 
 namespace {
 
+// `text` matched literally by LIKE ... ESCAPE '\\': a name with % or _ finds only itself.
+std::string likeLiteral(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
 // WHERE clause and its values for a StudyFilter, over studies aliased s.
 struct StudyWhere {
     std::string sql = " WHERE 1 = 1";
@@ -268,7 +278,7 @@ struct StudyWhere {
             add(" AND (s.station_name = ? OR (COALESCE(s.station_name, '') = '' AND s.model = ?))", f.device);
             values.push_back(f.device);
         }
-        if (!f.operatorName.empty()) add(" AND s.operators LIKE ?", "%" + f.operatorName + "%");
+        if (!f.operatorName.empty()) add(" AND s.operators LIKE ? ESCAPE '\\'", "%" + likeLiteral(f.operatorName) + "%");
         if (!f.flagKind.empty())
             add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.kind = ?)", f.flagKind);
         if (!f.reviewState.empty())
