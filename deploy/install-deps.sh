@@ -8,7 +8,7 @@ packages=(
   libdcmtk-dev dcmtk
   libpoco-dev
   libsqlite3-dev libssl-dev
-  libcli11-dev libcsv-dev
+  libcli11-dev libcsv-dev libpcre3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev orthanc chromium fonts-noto-cjk openssl
 )
 

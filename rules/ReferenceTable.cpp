@@ -1,8 +1,10 @@
 #include "rules/ReferenceTable.h"
 
+#include "core/Error.h"
+#include "rules/Pattern.h"
+
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
-#include <Poco/RegularExpression.h>
 #include <Poco/String.h>
 #include <Poco/UTF8String.h>
 
@@ -148,18 +150,25 @@ Positions columnPositions(const Record& header, std::vector<TableProblem>& probl
     return position;
 }
 
-std::shared_ptr<Poco::RegularExpression> compileMatch(const ReferenceRow& row, std::vector<TableProblem>& problems) {
+std::shared_ptr<Pattern> compileMatch(const ReferenceRow& row, std::vector<TableProblem>& problems) {
     if (row.match.empty()) {
         problems.push_back({row.line, "match", "empty: use .* for a row that matches every study"});
         return nullptr;
     }
+    std::shared_ptr<Pattern> pattern;
     try {
-        return std::make_shared<Poco::RegularExpression>(
-            row.match, Poco::RegularExpression::RE_CASELESS | Poco::RegularExpression::RE_UTF8);
-    } catch (const Poco::Exception& e) {
-        problems.push_back({row.line, "match", "'" + row.match + "' is not a valid regular expression: " + e.message()});
+        pattern = std::make_shared<Pattern>(row.match);
+    } catch (const Error& e) {
+        problems.push_back({row.line, "match", "'" + row.match + "' is not a valid regular expression: " + e.what()});
         return nullptr;
     }
+    for (const auto& probe : Pattern::probes())
+        if (pattern->search(probe) == Pattern::Result::TooComplex) {
+            problems.push_back({row.line, "match", "'" + row.match + "' takes too much work on long descriptions "
+                                                   "(a repetition inside a repetition, such as (a+)+): write it without one"});
+            return nullptr;
+        }
+    return pattern;
 }
 
 ReferenceRow parseRow(const Record& rec, const Positions& position, std::size_t headerCells, std::set<std::string>& ids,
@@ -219,8 +228,8 @@ const ReferenceRow* ReferenceTable::classify(const StudyFacts& facts) const {
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         if (!deviceMatches(rows_[i].device, facts.device)) continue;
         for (const std::string* s : subjects) {
-            Poco::RegularExpression::Match found; // a search: the pattern may stand anywhere in the text
-            if (patterns_[i]->match(*s, 0, found) > 0) return &rows_[i];
+            // A search: the pattern may stand anywhere in the text. Too much work counts as no match.
+            if (patterns_[i]->search(*s) == Pattern::Result::Match) return &rows_[i];
         }
     }
     return nullptr;

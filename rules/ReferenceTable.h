@@ -14,11 +14,9 @@
 #include <string_view>
 #include <vector>
 
-namespace Poco {
-class RegularExpression;
-}
-
 namespace fa::rules {
+
+class Pattern;
 
 struct ReferenceRow {
     int line = 0;
@@ -60,7 +58,7 @@ public:
 private:
     ReferenceTable() = default;
     std::vector<ReferenceRow> rows_;
-    std::vector<std::shared_ptr<Poco::RegularExpression>> patterns_;
+    std::vector<std::shared_ptr<Pattern>> patterns_;
 };
 
 std::string describe(const TableProblem& p); // "line 4, column dap_gycm2: '-2' is negative"

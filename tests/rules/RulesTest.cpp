@@ -1,6 +1,7 @@
 // Reference levels: classification, flags at / below / above their levels, table errors and the
 // DRL statistics, against values worked out by hand.
 #include "rules/Evaluator.h"
+#include "rules/Pattern.h"
 #include "rules/ReferenceTable.h"
 #include "rules/Statistics.h"
 
@@ -245,6 +246,37 @@ TEST(Statistics, SuggestedDrlNeedsTwentyCases) {
     ASSERT_TRUE(s.suggestedDrl.has_value());
     EXPECT_DOUBLE_EQ(*s.suggestedDrl, 15.25); // rank 0.75 * 19 = 14.25 -> 15 + 0.25
     EXPECT_FALSE(s.medianAboveLevel);         // median 10.5
+}
+
+} // namespace
+} // namespace fa::rules
+
+namespace fa::rules {
+namespace {
+
+// (a+)+$ against a 40-character description used to take seconds per study and ended in an
+// exception that quarantined the object; such patterns are now refused when the table is read.
+TEST(ReferenceTable, APatternWithCatastrophicBacktrackingIsRefused) {
+    for (const char* match : {"(a+)+$", "(a|aa)+$", "(\\w+\\s?)+$", "(1|11)+$"}) {
+        std::vector<TableProblem> problems;
+        EXPECT_FALSE(ReferenceTable::parse(std::string("procedure_id,match\np1,") + match + "\n", problems)) << match;
+        ASSERT_EQ(problems.size(), 1u) << match;
+        EXPECT_EQ(describe(problems[0]), "line 2, column match: '" + std::string(match) +
+                                             "' takes too much work on long descriptions (a repetition inside a "
+                                             "repetition, such as (a+)+): write it without one");
+    }
+    std::vector<TableProblem> problems;
+    EXPECT_TRUE(ReferenceTable::parse("procedure_id,match\np1,脊神经.*射频|pulsed rf\n", problems)) << describe(problems[0]);
+}
+
+TEST(Pattern, OneSearchIsBoundedAndPlainOnesMatch) {
+    const Pattern bad("(a+)+$");
+    EXPECT_EQ(bad.search(std::string(40, 'a') + "!"), Pattern::Result::TooComplex);
+    const Pattern good("射频|pulsed rf");
+    EXPECT_EQ(good.search("脊神经根脉冲射频术"), Pattern::Result::Match);
+    EXPECT_EQ(good.search("Pulsed RF L4"), Pattern::Result::Match); // case-insensitive
+    EXPECT_EQ(good.search("Chest drain"), Pattern::Result::NoMatch);
+    EXPECT_EQ(good.search("\xff\xfe broken"), Pattern::Result::NoMatch); // not UTF-8: no match, no crash
 }
 
 } // namespace
