@@ -182,6 +182,8 @@ bool hasPart10Prefix(const std::string& path) {
 } // namespace
 
 Extraction extractFile(const std::string& path, const ExtractOptions& options) {
+    if (const std::string why = prescanFile(path, options.limits); !why.empty())
+        throw Error(path + ": refused without reading it: " + why);
     DcmFileFormat file;
     const OFCondition cond =
         file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, ERM_autoDetect);
@@ -197,6 +199,8 @@ Extraction extractFile(const std::string& path, const ExtractOptions& options) {
 }
 
 Extraction extractBuffer(const void* data, std::size_t size, const std::string& origin, const ExtractOptions& options) {
+    if (const std::string why = prescanBuffer(data, size, options.limits); !why.empty())
+        throw Error(origin + ": refused without reading it: " + why);
     DcmInputBufferStream stream;
     stream.setBuffer(data, static_cast<offile_off_t>(size));
     stream.setEos();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/DoseObject.h"
+#include "dicom/Prescan.h"
 
 #include <map>
 #include <string>
@@ -15,6 +16,8 @@ namespace fa::dicom {
 constexpr unsigned int kMaxLoadedValueLength = 64 * 1024;
 
 struct ExtractOptions {
+    // What an object may hold before it is even parsed (nesting depth, size).
+    PrescanLimits limits;
     // Character set assumed when an object leaves Specific Character Set empty ("" = ASCII).
     std::string defaultCharacterSet;
     // Per device: Station Name, Model or Manufacturer (compared case-insensitively) -> character set.

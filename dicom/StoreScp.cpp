@@ -113,6 +113,14 @@ OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     return sendSTOREResponse(presId, request, STATUS_STORE_Refused_OutOfResources);
 }
 
+OFCondition StoreScp::rejectStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
+                                  const std::string& why) {
+    ++failed_;
+    context_.log->error("refused %s from %s, answered 0xC000 (not to be sent again): %s",
+                        std::string(request.AffectedSOPInstanceUID), peer(), why);
+    return sendSTOREResponse(presId, request, STATUS_STORE_Error_CannotUnderstand);
+}
+
 // Objects that may carry dose content are written to the spool as received (no parsing, no
 // re-encoding) while the spool has room, then read once for processing. When free space runs low
 // they are received into memory first, their pixel data dropped, and only then written: a disk
@@ -133,6 +141,10 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
             if (cond.bad()) { // the association is gone: nothing was acknowledged
                 context_.spool->discard(partial);
                 return cond;
+            }
+            if (const std::string why = prescanFile(partial, context_.limits); !why.empty()) {
+                context_.spool->discard(partial);
+                return rejectStore(request, presId, why);
             }
             DcmFileFormat file;
             std::unique_ptr<DcmDataset> dataset;

@@ -4,6 +4,7 @@
 // dose content are answered with success and not kept.
 #pragma once
 
+#include "dicom/Prescan.h"
 #include "dicom/Spool.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -45,6 +46,8 @@ struct ListenerContext {
     // Storage SOP classes and transfer syntaxes accepted (private SOP classes are accepted too).
     std::vector<const char*> storageSopClasses;
     std::vector<const char*> transferSyntaxes;
+    // Objects beyond these are answered 0xC000 and not kept (dicom/Prescan.h).
+    PrescanLimits limits;
 
     std::atomic<int> activeAssociations{0};
     // Objects answered 0xA700 since the last one kept (the spool cannot be written): health is
@@ -74,6 +77,8 @@ private:
     OFCondition keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& partial,
                           std::unique_ptr<DcmDataset> dataset);
     OFCondition refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);
+    // Not to be sent again: the object itself is beyond what is accepted.
+    OFCondition rejectStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);
     std::string peer() const;
     void acceptPresentationContexts(T_ASC_Parameters& params);
 

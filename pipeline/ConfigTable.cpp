@@ -149,6 +149,19 @@ void dicomKeys(std::vector<ConfigKey>& t) {
                         FIELD(listener.spoolMinFree_mb)));
     t.push_back(boolean("dicom", "require_known_peers", "refuse callers not listed as [peer.NAME]",
                         FIELD(listener.requireKnownPeers)));
+    t.push_back(integer("limits", "nesting_depth", 8, 1000, "objects with sequences nested deeper are refused unread",
+                        FIELD(extraction.limits.maxDepth)));
+    ConfigKey content = base("limits", "content_mb", "whole number 1–4096",
+                             "objects holding more (MB, besides pixel data) are refused unread");
+    content.set = [](Settings& s, const std::string&, const std::string& v) -> std::string {
+        Poco::Int64 n = 0;
+        if (!Poco::NumberParser::tryParse64(Poco::trim(v), n) || n < 1 || n > 4096)
+            return quoted(v) + " is not a whole number from 1 to 4096";
+        s.extraction.limits.maxContentBytes = static_cast<std::uint64_t>(n) << 20;
+        return {};
+    };
+    content.defaultText = [] { return std::to_string(Settings().extraction.limits.maxContentBytes >> 20); };
+    t.push_back(content);
     t.push_back(integer("processing", "attempts", 1, 100, "failed attempts before an object goes to quarantine",
                         FIELD(processingAttempts)));
     t.push_back(boolean("privacy", "store_patient_identifiers", "also store patient ID, name and birth date",

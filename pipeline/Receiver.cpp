@@ -71,6 +71,7 @@ Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(se
     c.maxAssociations = l.maxAssociations;
     c.spoolMinFreeBytes = static_cast<unsigned long long>(l.spoolMinFree_mb) << 20;
     c.spool = &s.spool;
+    c.limits = s.settings.extraction.limits;
     c.log = &Poco::Logger::get("listener");
     c.admit = [&s](const std::string& ae, const std::string& host) { return admit(s.settings.listener, ae, host); };
     c.keeps = dicom::mayCarryDose;

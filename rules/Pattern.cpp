@@ -4,6 +4,8 @@
 
 #include <pcre.h>
 
+#include <cstring>
+
 namespace fa::rules {
 
 struct Pattern::Compiled {
@@ -22,12 +24,16 @@ Pattern::Pattern(const std::string& expression) : compiled_(std::make_unique<Com
     if (!compiled_->code)
         throw Error(std::string(error ? error : "invalid") + " (at offset " + std::to_string(offset) + ")");
     compiled_->extra = pcre_study(compiled_->code, 0, &error);
-    if (!compiled_->extra) compiled_->extra = static_cast<pcre_extra*>(pcre_malloc(sizeof(pcre_extra)));
-    if (!compiled_->extra) throw Error("out of memory compiling a pattern");
-    if (!(compiled_->extra->flags & PCRE_EXTRA_STUDY_DATA)) compiled_->extra->flags = 0;
+    if (!compiled_->extra) { // nothing to learn from studying this pattern: the limits need a block
+        compiled_->extra = static_cast<pcre_extra*>(pcre_malloc(sizeof(pcre_extra)));
+        if (!compiled_->extra) throw Error("out of memory compiling a pattern");
+        std::memset(compiled_->extra, 0, sizeof(pcre_extra));
+    }
     compiled_->extra->flags |= PCRE_EXTRA_MATCH_LIMIT | PCRE_EXTRA_MATCH_LIMIT_RECURSION;
     compiled_->extra->match_limit = kMatchLimit;
-    compiled_->extra->match_limit_recursion = kMatchLimit;
+    // Recursion uses the thread's stack (some hundred bytes a level): bounded well inside any
+    // thread's, and far above what a 64-character description needs.
+    compiled_->extra->match_limit_recursion = kRecursionLimit;
 }
 
 Pattern::~Pattern() = default;

@@ -16,6 +16,7 @@ class Pattern {
 public:
     // Steps of PCRE's matcher for one search: a real description needs a few hundred.
     static constexpr unsigned long kMatchLimit = 200000;
+    static constexpr unsigned long kRecursionLimit = 2000;
 
     // Throws fa::Error with PCRE's message and offset when `expression` is not valid.
     explicit Pattern(const std::string& expression);

@@ -7,6 +7,8 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerConnection.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -17,7 +19,12 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -30,6 +37,115 @@ namespace fa::api {
 namespace {
 
 constexpr std::size_t kMaxBody = 8 << 20; // a reference table or a review fits many times over
+// Connections one address may hold at once (a browser keeps about six per user; a reverse proxy
+// in front carries several users), and workers in all: the slow connections of one caller take at
+// most half of them.
+constexpr int kConnectionsPerAddress = 32;
+constexpr int kWorkers = 2 * kConnectionsPerAddress;
+
+// The body, read up to `limit` bytes whether or not a Content-Length announced it (a chunked
+// body is read as it comes); nullopt when it is longer.
+std::optional<std::string> readBody(std::istream& in, std::size_t limit) {
+    std::string body;
+    char buffer[8192];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (body.size() > limit) return std::nullopt;
+    }
+    return body;
+}
+
+// Connections being served, by address, and their sockets (to end them when the server stops).
+class ConnectionCount {
+public:
+    bool admit(const std::string& address) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return count_[address] < kConnectionsPerAddress;
+    }
+    void opened(const std::string& address, Poco::Net::StreamSocket socket) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++count_[address];
+        live_.push_back(std::move(socket));
+    }
+    void closed(const std::string& address, const Poco::Net::StreamSocket& socket) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (--count_[address] <= 0) count_.erase(address);
+        live_.erase(std::remove(live_.begin(), live_.end(), socket), live_.end());
+        changed_.notify_all();
+    }
+    // Ends every connection still served (a read waiting for a slow client returns at once) and
+    // waits for them to finish, `patience` at most.
+    void endAll(std::chrono::seconds patience) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        for (auto& socket : live_) {
+            try {
+                socket.shutdown();
+            } catch (const Poco::Exception&) {
+            }
+        }
+        changed_.wait_for(lock, patience, [this] { return live_.empty(); });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::string, int> count_;
+    std::vector<Poco::Net::StreamSocket> live_;
+};
+
+// Refuses at accept time a connection from an address that holds its share already.
+class PerAddressFilter : public Poco::Net::TCPServerConnectionFilter {
+public:
+    explicit PerAddressFilter(ConnectionCount& count) : count_(count) {}
+    bool accept(const Poco::Net::StreamSocket& socket) override {
+        try {
+            return count_.admit(socket.peerAddress().host().toString());
+        } catch (const Poco::Exception&) {
+            return false; // the peer is gone already
+        }
+    }
+
+private:
+    ConnectionCount& count_;
+};
+
+// An HTTP connection counted for its address while it is served.
+class CountedConnection : public Poco::Net::HTTPServerConnection {
+public:
+    CountedConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
+                      Poco::Net::HTTPRequestHandlerFactory::Ptr factory, ConnectionCount& count)
+        : HTTPServerConnection(socket, params, factory), count_(count), address_(peer(socket)), socket_(socket) {
+        count_.opened(address_, socket_);
+    }
+    ~CountedConnection() override { count_.closed(address_, socket_); }
+
+private:
+    static std::string peer(const Poco::Net::StreamSocket& socket) {
+        try {
+            return socket.peerAddress().host().toString();
+        } catch (const Poco::Exception&) {
+            return "?";
+        }
+    }
+    ConnectionCount& count_;
+    std::string address_;
+    Poco::Net::StreamSocket socket_;
+};
+
+class CountedConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+    CountedConnectionFactory(Poco::Net::HTTPServerParams::Ptr params, Poco::Net::HTTPRequestHandlerFactory::Ptr factory,
+                             ConnectionCount& count)
+        : params_(params), factory_(factory), count_(count) {}
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new CountedConnection(socket, params_, factory_, count_);
+    }
+
+private:
+    Poco::Net::HTTPServerParams::Ptr params_;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
+    ConnectionCount& count_;
+};
 
 const char* contentType(const std::string& ext) {
     if (ext == ".html") return "text/html; charset=utf-8";
@@ -75,9 +191,13 @@ private:
             return;
         }
         if (a.method != "GET") {
-            std::string body;
-            Poco::StreamCopier::copyToString(req.stream(), body, 8192);
-            a.body = std::move(body);
+            auto body = readBody(req.stream(), kMaxBody);
+            if (!body) {
+                resp.setKeepAlive(false); // the rest of the body is not read
+                send(resp, {413, "application/json", "{\"error\":\"the request body is larger than 8 MB\"}", {}});
+                return;
+            }
+            a.body = std::move(*body);
         }
         Poco::Net::NameValueCollection cookies;
         req.getCookies(cookies);
@@ -175,7 +295,8 @@ struct WebServer::State {
     Settings settings;
     Api api;
     std::string webDir;
-    std::unique_ptr<Poco::Net::HTTPServer> server;
+    ConnectionCount connections;
+    std::unique_ptr<Poco::Net::TCPServer> server;
     int port = 0;
 };
 
@@ -213,11 +334,15 @@ void WebServer::start() {
             socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
         }
         s.port = socket->address().port();
-        auto* params = new Poco::Net::HTTPServerParams;
-        params->setMaxThreads(8);
+        Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+        params->setMaxThreads(kWorkers);
         params->setMaxQueued(64);
-        params->setTimeout(Poco::Timespan(30, 0));
-        s.server = std::make_unique<Poco::Net::HTTPServer>(new Factory(s.api, s.webDir, secure), *socket, params);
+        params->setTimeout(Poco::Timespan(10, 0));          // each read of a request, headers included
+        params->setKeepAliveTimeout(Poco::Timespan(5, 0)); // an idle kept-alive connection
+        Poco::Net::HTTPRequestHandlerFactory::Ptr handlers = new Factory(s.api, s.webDir, secure);
+        s.server = std::make_unique<Poco::Net::TCPServer>(
+            new CountedConnectionFactory(params, handlers, s.connections), *socket, params);
+        s.server->setConnectionFilter(new PerAddressFilter(s.connections));
         s.server->start();
     } catch (const Poco::Exception& e) {
         throw Error("cannot serve the web UI on " + s.settings.http.bind + ":" + std::to_string(s.settings.http.port) +
@@ -230,7 +355,8 @@ void WebServer::start() {
 
 void WebServer::stop() {
     if (state_->server) {
-        state_->server->stopAll(true);
+        state_->server->stop();
+        state_->connections.endAll(std::chrono::seconds(5));
         state_->server.reset();
     }
 }

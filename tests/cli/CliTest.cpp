@@ -475,3 +475,26 @@ TEST_F(Cli, AnOverflowingDapGivesValidJsonAndAWarning) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// An SR nested 20,000 levels deep used to overflow the stack while loading: ingest died (139)
+// and lost the other files of the run. Now that file fails with its reason and the others are read.
+TEST_F(Cli, ADeeplyNestedReportFailsAloneAmongGoodFiles) {
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "a")), input_.file("1-good.dcm"));
+    std::ofstream(input_.file("2-deep.dcm"), std::ios::binary)
+        << synth::deeplyNestedReport(20000, synth::newUid(), synth::newUid());
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "b")), input_.file("3-good.dcm"));
+    const auto r = run(fa("ingest " + quote(input_.path().string())));
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_EQ(r.out, "Read 3 file(s): 2 studies created, 0 updated, 0 already stored (unchanged), 0 without dose "
+                     "content skipped, 1 failed.\n");
+    EXPECT_NE(r.err.find(input_.file("2-deep.dcm") + ": refused without reading it: sequences nested more than 64 "
+                                                     "levels deep"),
+              std::string::npos)
+        << r.err;
+}
+
+} // namespace
+} // namespace fa

@@ -224,6 +224,23 @@ TEST_F(Listener, FullOrReadOnlySpoolAnswersOutOfResourcesAndTheRetrySucceeds) {
     EXPECT_NE(service.log().find("answered 0xA700"), std::string::npos);
 }
 
+// Nested 200 levels deep (DCMTK's own stack ends near 5,600): refused before it is read, with a
+// status that tells the sender not to try again, and the service serves on.
+TEST_F(Listener, ADeeplyNestedObjectIsRefusedUnreadAndTheServiceServesOn) {
+    const std::string deep = dir_.file("deep.dcm");
+    std::ofstream(deep, std::ios::binary) << synth::deeplyNestedReport(200, synth::newUid(), synth::newUid());
+    const auto good = writeReports(dir_.path() / "good", 1, 1);
+    ServiceProcess service(FA_BINARY, data(), port_);
+    const auto refused = test::storescu(port_, quote(deep));
+    EXPECT_EQ(test::successes(refused.out), 0) << refused.out;
+    EXPECT_NE(refused.out.find("Error: CannotUnderstand"), std::string::npos) << refused.out;
+    EXPECT_EQ(test::successes(test::storescu(port_, join(good)).out), 1);
+    ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+    EXPECT_NE(service.log().find("sequences nested more than 64 levels deep"), std::string::npos) << service.log();
+    EXPECT_EQ(store::StudyStore(data() + "/fluoroaudit.db").studies({}).size(), 1u);
+}
+
 TEST_F(Listener, UnknownCallersAndWrongCalledAeTitlesAreRefused) {
     const auto files = writeReports(dir_.path() / "in", 1, 1);
     ServiceProcess service(FA_BINARY, data(), port_,

@@ -310,4 +310,72 @@ std::vector<DepartmentStudy> writeDepartment(const std::string& folder, int stud
     return out;
 }
 
+namespace {
+
+void le16(std::string& out, unsigned v) {
+    out += static_cast<char>(v & 0xFF);
+    out += static_cast<char>((v >> 8) & 0xFF);
+}
+void le32(std::string& out, unsigned long v) {
+    le16(out, static_cast<unsigned>(v & 0xFFFF));
+    le16(out, static_cast<unsigned>((v >> 16) & 0xFFFF));
+}
+// An explicit VR little endian element with a short (2-byte) length; UIDs padded with NUL.
+void shortElement(std::string& out, unsigned group, unsigned element, const char* vr, std::string value) {
+    if (value.size() % 2) value += '\0';
+    le16(out, group);
+    le16(out, element);
+    out += vr;
+    le16(out, static_cast<unsigned>(value.size()));
+    out += value;
+}
+void tagOnly(std::string& out, unsigned group, unsigned element, unsigned long length) {
+    le16(out, group);
+    le16(out, element);
+    le32(out, length);
+}
+
+} // namespace
+
+std::string deeplyNestedReport(int depth, const std::string& studyUid, const std::string& sopUid) {
+    const std::string sopClass = UID_XRayRadiationDoseSRStorage;
+    std::string meta;
+    std::string version;
+    version += '\0';
+    version += '\1';
+    le16(meta, 0x0002);
+    le16(meta, 0x0001);
+    meta += "OB";
+    le16(meta, 0);
+    le32(meta, 2);
+    meta += version;
+    shortElement(meta, 0x0002, 0x0002, "UI", sopClass);
+    shortElement(meta, 0x0002, 0x0003, "UI", sopUid);
+    shortElement(meta, 0x0002, 0x0010, "UI", UID_LittleEndianExplicitTransferSyntax);
+    std::string out(128, '\0');
+    out += "DICM";
+    le16(out, 0x0002);
+    le16(out, 0x0000);
+    out += "UL";
+    le16(out, 4);
+    le32(out, meta.size());
+    out += meta;
+    shortElement(out, 0x0008, 0x0016, "UI", sopClass);
+    shortElement(out, 0x0008, 0x0018, "UI", sopUid);
+    shortElement(out, 0x0020, 0x000D, "UI", studyUid);
+    for (int i = 0; i < depth; ++i) { // Content Sequence, undefined length, holding one item
+        le16(out, 0x0040);
+        le16(out, 0xA730);
+        out += "SQ";
+        le16(out, 0);
+        le32(out, 0xFFFFFFFF);
+        tagOnly(out, 0xFFFE, 0xE000, 0xFFFFFFFF);
+    }
+    for (int i = 0; i < depth; ++i) {
+        tagOnly(out, 0xFFFE, 0xE00D, 0);
+        tagOnly(out, 0xFFFE, 0xE0DD, 0);
+    }
+    return out;
+}
+
 } // namespace fa::synth

@@ -79,6 +79,10 @@ struct Image {
 
 std::unique_ptr<DcmFileFormat> buildImage(const Image& image);
 
+// The bytes of a Part 10 X-Ray Radiation Dose SR whose Content Sequence nests `depth` levels
+// deep, written by hand: DCMTK itself cannot write (or read) one deep enough to matter.
+std::string deeplyNestedReport(int depth, const std::string& studyUid, const std::string& sopUid);
+
 // Writes Part 10 (explicit VR little endian); throws std::runtime_error on failure.
 void save(DcmFileFormat& file, const std::string& path);
 

@@ -1,0 +1,248 @@
+#include "dicom/Prescan.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dctag.h"
+
+#include <zlib.h>
+
+#include <cstring>
+#include <fcntl.h>
+#include <limits>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace fa::dicom {
+
+namespace {
+
+constexpr std::uint32_t kUndefined = 0xFFFFFFFF;
+constexpr std::uint64_t kOpen = std::numeric_limits<std::uint64_t>::max();
+
+enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
+
+bool hasLongLength(const char* vr) {
+    static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
+    for (const char* l : kLong)
+        if (vr[0] == l[0] && vr[1] == l[1]) return true;
+    return false;
+}
+
+// The containers open at a point of the walk: sequences, their items, encapsulated pixel data.
+struct Frame {
+    enum Kind { Sequence, Item, Fragments } kind;
+    std::uint64_t end; // kOpen: closed by a delimiter
+};
+
+class Walker {
+public:
+    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits)
+        : p_(data), size_(size), syntax_(syntax), limits_(limits) {}
+
+    // "" or why the object is refused.
+    std::string walk(std::size_t start);
+
+private:
+    bool has(std::size_t n) const { return pos_ + n <= size_; }
+    std::uint16_t u16() {
+        const std::uint16_t v = syntax_ == Syntax::ExplicitBig ? static_cast<std::uint16_t>(p_[pos_] << 8 | p_[pos_ + 1])
+                                                               : static_cast<std::uint16_t>(p_[pos_ + 1] << 8 | p_[pos_]);
+        pos_ += 2;
+        return v;
+    }
+    std::uint32_t u32() {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) {
+            const int shift = syntax_ == Syntax::ExplicitBig ? 8 * (3 - i) : 8 * i;
+            v |= static_cast<std::uint32_t>(p_[pos_ + static_cast<std::size_t>(i)]) << shift;
+        }
+        pos_ += 4;
+        return v;
+    }
+    std::string delimiter(std::uint16_t element, std::uint32_t length);
+    // Ends the walk without a verdict.
+    std::string stop() {
+        pos_ = size_;
+        return {};
+    }
+    std::string element(std::uint16_t group, std::uint16_t element);
+    std::string open(Frame::Kind kind, std::uint32_t length);
+    int depth() const;
+
+    const std::uint8_t* p_;
+    std::size_t size_, pos_ = 0;
+    Syntax syntax_;
+    const PrescanLimits& limits_;
+    std::vector<Frame> frames_;
+    std::uint64_t content_ = 0;
+};
+
+int Walker::depth() const {
+    int n = 0;
+    for (const auto& f : frames_) n += f.kind == Frame::Sequence;
+    return n;
+}
+
+std::string Walker::open(Frame::Kind kind, std::uint32_t length) {
+    if (length != kUndefined && length > size_ - pos_) return stop();
+    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length});
+    if (kind == Frame::Sequence && depth() > limits_.maxDepth)
+        return "sequences nested more than " + std::to_string(limits_.maxDepth) + " levels deep";
+    return {};
+}
+
+std::string Walker::delimiter(std::uint16_t element, std::uint32_t length) {
+    if (element == 0xE000) { // an item: of a sequence, or a fragment of pixel data
+        if (!frames_.empty() && frames_.back().kind == Frame::Fragments) {
+            if (length != kUndefined) pos_ += length;
+            return {};
+        }
+        return open(Frame::Item, length);
+    }
+    if (!frames_.empty()) frames_.pop_back(); // item (E00D) or sequence (E0DD) delimiter
+    return {};
+}
+
+std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
+    char vr[3] = {0, 0, 0};
+    std::uint32_t length = 0;
+    if (syntax_ == Syntax::ImplicitLittle) {
+        if (!has(4)) return {};
+        length = u32();
+        const bool sequence = length == kUndefined || DcmTag(group, elem).getEVR() == EVR_SQ;
+        std::memcpy(vr, sequence ? "SQ" : "UN", 2);
+    } else {
+        if (!has(4)) return {};
+        vr[0] = static_cast<char>(p_[pos_]);
+        vr[1] = static_cast<char>(p_[pos_ + 1]);
+        pos_ += 2;
+        if (hasLongLength(vr)) {
+            if (!has(6)) return {};
+            pos_ += 2;
+            length = u32();
+        } else {
+            length = u16();
+        }
+    }
+    const bool pixels = group == 0x7FE0 && elem == 0x0010;
+    if (pixels && length == kUndefined) return open(Frame::Fragments, length);
+    if (std::strcmp(vr, "SQ") == 0 || (length == kUndefined && std::strcmp(vr, "UN") == 0))
+        return open(Frame::Sequence, length);
+    if (length == kUndefined) return {}; // malformed: the loader will say so
+    if (length > size_ - pos_) return stop(); // past the end: truncated or not DICOM, the loader says which
+    if (!pixels) content_ += length;
+    if (content_ > limits_.maxContentBytes)
+        return "more than " + std::to_string(limits_.maxContentBytes >> 20) + " MB of content besides pixel data";
+    pos_ += length;
+    return {};
+}
+
+std::string Walker::walk(std::size_t start) {
+    pos_ = start;
+    while (has(8)) {
+        while (!frames_.empty() && frames_.back().end != kOpen && pos_ >= frames_.back().end) frames_.pop_back();
+        const std::uint16_t group = u16(), elem = u16();
+        std::string why = group == 0xFFFE ? delimiter(elem, u32()) : element(group, elem);
+        if (!why.empty()) return why;
+    }
+    return {};
+}
+
+// Where the dataset starts and how it is encoded: after the Part 10 meta header, else a bare
+// dataset whose encoding is guessed as DCMTK guesses it.
+struct Layout {
+    std::size_t start = 0;
+    std::string transferSyntax;
+    bool valid = false;
+};
+
+Layout layoutOf(const std::uint8_t* p, std::size_t size) {
+    Layout l;
+    if (size >= 132 && std::memcmp(p + 128, "DICM", 4) == 0) {
+        std::size_t pos = 132;
+        while (pos + 8 <= size && (p[pos] | p[pos + 1] << 8) == 0x0002) {
+            const std::uint16_t elem = static_cast<std::uint16_t>(p[pos + 2] | p[pos + 3] << 8);
+            const char vr[2] = {static_cast<char>(p[pos + 4]), static_cast<char>(p[pos + 5])};
+            std::uint32_t length = 0;
+            std::size_t header = 8;
+            if (hasLongLength(vr)) {
+                if (pos + 12 > size) return l;
+                length = static_cast<std::uint32_t>(p[pos + 8] | p[pos + 9] << 8 | p[pos + 10] << 16) |
+                         static_cast<std::uint32_t>(p[pos + 11]) << 24;
+                header = 12;
+            } else {
+                length = static_cast<std::uint32_t>(p[pos + 6] | p[pos + 7] << 8);
+            }
+            if (pos + header + length > size) return l;
+            if (elem == 0x0010) l.transferSyntax.assign(reinterpret_cast<const char*>(p + pos + header), length);
+            pos += header + length;
+        }
+        while (!l.transferSyntax.empty() && (l.transferSyntax.back() == '\0' || l.transferSyntax.back() == ' '))
+            l.transferSyntax.pop_back();
+        l.start = pos;
+        l.valid = true;
+        return l;
+    }
+    if (size >= 8) {
+        const bool letters = p[4] >= 'A' && p[4] <= 'Z' && p[5] >= 'A' && p[5] <= 'Z';
+        l.transferSyntax = letters ? "1.2.840.10008.1.2.1" : "1.2.840.10008.1.2";
+        l.valid = true;
+    }
+    return l;
+}
+
+// A deflated dataset inflated, at most `limit` bytes (more is refused by its size anyway).
+std::vector<std::uint8_t> inflate(const std::uint8_t* p, std::size_t size, std::uint64_t limit) {
+    std::vector<std::uint8_t> out;
+    z_stream z{};
+    if (inflateInit2(&z, -15) != Z_OK) return out;
+    z.next_in = const_cast<Bytef*>(p);
+    z.avail_in = static_cast<uInt>(std::min<std::size_t>(size, std::numeric_limits<uInt>::max()));
+    std::uint8_t chunk[1 << 16];
+    int rc = Z_OK;
+    while (rc == Z_OK && out.size() <= limit) {
+        z.next_out = chunk;
+        z.avail_out = sizeof chunk;
+        rc = ::inflate(&z, Z_NO_FLUSH);
+        out.insert(out.end(), chunk, chunk + (sizeof chunk - z.avail_out));
+    }
+    inflateEnd(&z);
+    return out;
+}
+
+} // namespace
+
+std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits) {
+    const auto* p = static_cast<const std::uint8_t*>(data);
+    const Layout l = layoutOf(p, size);
+    if (!l.valid) return {};
+    if (l.transferSyntax == "1.2.840.10008.1.2.1.99") {
+        const auto inflated = inflate(p + l.start, size - l.start, limits.maxContentBytes + 1);
+        return Walker(inflated.data(), inflated.size(), Syntax::ExplicitLittle, limits).walk(0);
+    }
+    const Syntax syntax = l.transferSyntax == "1.2.840.10008.1.2"     ? Syntax::ImplicitLittle
+                          : l.transferSyntax == "1.2.840.10008.1.2.2" ? Syntax::ExplicitBig
+                                                                      : Syntax::ExplicitLittle;
+    return Walker(p, size, syntax, limits).walk(l.start);
+}
+
+std::string prescanFile(const std::string& path, const PrescanLimits& limits) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {}; // the loader says why
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || st.st_size == 0) {
+        ::close(fd);
+        return {};
+    }
+    const auto size = static_cast<std::size_t>(st.st_size);
+    // Mapped, not read: a cine run of several hundred MB is looked at without being copied.
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    ::close(fd);
+    if (map == MAP_FAILED) return {};
+    std::string why = prescanBuffer(map, size, limits);
+    ::munmap(map, size);
+    return why;
+}
+
+} // namespace fa::dicom

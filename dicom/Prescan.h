@@ -1,0 +1,24 @@
+// A look at an object's encoding before DCMTK builds it: how deeply its sequences nest and how
+// much it holds besides pixel data. DCMTK reads nested sequences recursively, so an object nested
+// a few thousand levels deep overflows the stack of whoever loads it; such objects, and objects
+// larger than any dose report, are refused here with a reason, before any parsing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace fa::dicom {
+
+struct PrescanLimits {
+    int maxDepth = 64;                        // sequences within sequences; real reports use under 10
+    std::uint64_t maxContentBytes = 64 << 20; // all but pixel data; a 10,000-event report is ~17 MB
+};
+
+// "" when the object is within the limits (or not DICOM at all: the loader says what is wrong
+// then); otherwise why it is refused, e.g. "sequences nested 20000 levels deep (at most 64)".
+std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits = {});
+// The same for a file (read in one piece; objects past the limit are refused by their size first).
+std::string prescanFile(const std::string& path, const PrescanLimits& limits = {});
+
+} // namespace fa::dicom
