@@ -1,5 +1,8 @@
 #include "api/Auth.h"
 
+#include <atomic>
+#include <cstdint>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -33,7 +36,10 @@ std::optional<std::string> unbase64(const std::string& s) {
     return out;
 }
 
+std::atomic<std::uint64_t> iterationsDone{0};
+
 std::string derive(const std::string& password, const std::string& salt, int iterations) {
+    iterationsDone += static_cast<std::uint64_t>(iterations);
     unsigned char key[32];
     if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
                           reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), iterations,
@@ -77,6 +83,8 @@ bool verifyPassword(const std::string& password, const std::string& stored) {
     const std::string key = derive(password, *salt, iterations);
     return CRYPTO_memcmp(key.data(), expected->data(), key.size()) == 0;
 }
+
+std::uint64_t pbkdf2IterationsDone() { return iterationsDone; }
 
 bool verifyAgainstNobody(const std::string& password) {
     static const std::string nobody = hashPassword("no user has this password", kPbkdf2Iterations);

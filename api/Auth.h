@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -20,6 +21,8 @@ bool verifyPassword(const std::string& password, const std::string& stored);
 // The same work as verifyPassword for a user that does not exist (always false), so that the
 // time a login takes does not tell whether a user name exists.
 bool verifyAgainstNobody(const std::string& password);
+// PBKDF2 iterations computed by this process so far: what a login costs, observable by tests.
+std::uint64_t pbkdf2IterationsDone();
 // What is wrong with a new password ("" when it is acceptable).
 std::string passwordProblem(const std::string& password);
 

@@ -136,33 +136,7 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
         } catch (const Error&) {
             partial.clear(); // fall through to the memory path, which answers 0xA700 if need be
         }
-        if (!partial.empty()) {
-            const OFCondition cond = receiveSTORERequest(request, presId, OFString(partial.c_str()));
-            if (cond.bad()) { // the association is gone: nothing was acknowledged
-                context_.spool->discard(partial);
-                return cond;
-            }
-            if (const std::string why = prescanFile(partial, context_.limits); !why.empty()) {
-                context_.spool->discard(partial);
-                return rejectStore(request, presId, why);
-            }
-            DcmFileFormat file;
-            std::unique_ptr<DcmDataset> dataset;
-            if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good())
-                dataset.reset(file.getAndRemoveDataset());
-            else if (context_.spool->freeBytes() < kShortOfSpace) {
-                // Unreadable and the disk is (nearly) full: what was written is cut short, not what
-                // was sent. The sender keeps the object and sends it again.
-                context_.spool->discard(partial);
-                return refuseStore(request, presId, "the spool's disk filled up while " + partial + " was received");
-            }
-            if (!syncPath(partial)) {
-                const std::string why = std::string("cannot flush ") + partial + ": " + std::strerror(errno);
-                context_.spool->discard(partial);
-                return refuseStore(request, presId, why);
-            }
-            return keepStore(request, presId, partial, std::move(dataset));
-        }
+        if (!partial.empty()) return receiveIntoSpool(request, presId, partial);
     }
     DcmDataset* received = nullptr;
     const OFCondition cond = receiveSTORERequest(request, presId, received);
@@ -175,6 +149,36 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
         partial = context_.spool->writePartial(*dataset);
     } catch (const Error& e) {
         return refuseStore(request, presId, e.what());
+    }
+    return keepStore(request, presId, partial, std::move(dataset));
+}
+
+// The object written to `partial` as it arrives (bit for bit), looked at, read once, flushed.
+OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
+                                       const std::string& partial) {
+    const OFCondition cond = receiveSTORERequest(request, presId, OFString(partial.c_str()));
+    if (cond.bad()) { // the association is gone: nothing was acknowledged
+        context_.spool->discard(partial);
+        return cond;
+    }
+    if (const std::string why = prescanFile(partial, context_.limits); !why.empty()) {
+        context_.spool->discard(partial);
+        return rejectStore(request, presId, why);
+    }
+    DcmFileFormat file;
+    std::unique_ptr<DcmDataset> dataset;
+    if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good()) {
+        dataset.reset(file.getAndRemoveDataset());
+    } else if (context_.spool->freeBytes() < kShortOfSpace) {
+        // Unreadable and the disk is (nearly) full: what was written is cut short, not what was
+        // sent. The sender keeps the object and sends it again.
+        context_.spool->discard(partial);
+        return refuseStore(request, presId, "the spool's disk filled up while " + partial + " was received");
+    }
+    if (!syncPath(partial)) {
+        const std::string why = std::string("cannot flush ") + partial + ": " + std::strerror(errno);
+        context_.spool->discard(partial);
+        return refuseStore(request, presId, why);
     }
     return keepStore(request, presId, partial, std::move(dataset));
 }

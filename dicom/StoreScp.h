@@ -74,6 +74,8 @@ protected:
 private:
     OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
     OFCondition dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
+    OFCondition receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
+                                 const std::string& partial);
     OFCondition keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& partial,
                           std::unique_ptr<DcmDataset> dataset);
     OFCondition refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);

@@ -49,6 +49,20 @@ ServiceProcess::~ServiceProcess() {
     }
 }
 
+namespace {
+// Whether something accepts TCP connections on 127.0.0.1:`port`.
+bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+}
+} // namespace
+
 void ServiceProcess::start() {
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -72,10 +86,14 @@ void ServiceProcess::start() {
             pid_ = -1;
             throw std::runtime_error("fluoroaudit serve exited at start:\n" + log());
         }
-        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "FLUOROAUDIT", 2).answered) return;
+        // Ready when every port it serves answers: the web port opens after the DICOM one.
+        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "FLUOROAUDIT", 2).answered &&
+            (httpPort_ <= 0 || accepts(httpPort_)))
+            return;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    throw std::runtime_error("fluoroaudit serve does not answer C-ECHO:\n" + log());
+    throw std::runtime_error("fluoroaudit serve does not answer C-ECHO" +
+                             std::string(httpPort_ > 0 ? " and HTTP" : "") + " within 20 s:\n" + log());
 }
 
 void ServiceProcess::restart() {

@@ -1,0 +1,171 @@
+// Listing and counting studies with a filter, and one study with what belongs to it.
+#include "store/StudyStore.h"
+
+#include "store/Columns.h"
+#include "store/FlagRows.h"
+#include "store/Guard.h"
+#include "store/Rows.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <functional>
+#include <map>
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+
+namespace fa::store {
+
+namespace {
+
+// `text` matched literally by LIKE ... ESCAPE '\\': a name with % or _ finds only itself.
+std::string likeLiteral(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+// WHERE clause and its values for a StudyFilter, over studies aliased s.
+struct StudyWhere {
+    std::string sql = " WHERE 1 = 1";
+    std::vector<std::string> values;
+
+    explicit StudyWhere(const StudyFilter& f) {
+        auto add = [&](const std::string& condition, const std::string& value) {
+            sql += condition;
+            values.push_back(value);
+        };
+        if (!f.fromDate.empty()) add(" AND s.study_date >= ?", f.fromDate);
+        if (!f.toDate.empty()) add(" AND s.study_date <= ?", f.toDate);
+        if (!f.procedureId.empty()) add(" AND COALESCE(s.procedure_id, 'unclassified') = ?", f.procedureId);
+        if (!f.device.empty()) {
+            add(" AND (s.station_name = ? OR (COALESCE(s.station_name, '') = '' AND s.model = ?))", f.device);
+            values.push_back(f.device);
+        }
+        if (!f.operatorName.empty()) add(" AND s.operators LIKE ? ESCAPE '\\'", "%" + likeLiteral(f.operatorName) + "%");
+        if (!f.flagKind.empty())
+            add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.kind = ?)", f.flagKind);
+        if (!f.reviewState.empty())
+            add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = ?)",
+                f.reviewState);
+        if (f.flaggedOnly) sql += " AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid)";
+    }
+
+    static std::string orderBy(const StudyFilter& f) {
+        // Each sort key is one or more expressions; the direction applies to every one of them.
+        static const std::map<std::string, std::vector<std::string>> columns{
+            {"date", {"s.study_date", "s.study_time"}},
+            {"procedure", {"s.procedure_id"}},
+            {"device", {"COALESCE(NULLIF(s.station_name, ''), s.model)"}},
+            {"shots", {"s.irradiation_events"}},
+            {"fluoro_time_s", {"s.fluoro_time_s"}},
+            {"exposure_time_s", {"s.exposure_time_s"}},
+            {"dap_gycm2", {"s.dap_gym2"}},
+            {"kar_mgy", {"s.dose_rp_gy"}},
+            // unreviewed first (most unreviewed flags first), then most flags
+            {"flags", {"-(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed')",
+                       "-(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid)", "s.study_date"}},
+        };
+        auto it = columns.find(f.sort);
+        const auto& keys = it == columns.end() ? columns.at("date") : it->second;
+        std::string sql = " ORDER BY ";
+        for (const auto& k : keys) sql += k + (f.descending ? " DESC" : "") + ", ";
+        return sql + "s.study_uid";
+    }
+
+    std::string page(const StudyFilter& f) const {
+        if (f.limit == 0) return {};
+        return " LIMIT " + std::to_string(f.limit) + " OFFSET " + std::to_string(f.offset);
+    }
+};
+
+} // namespace
+
+std::size_t StudyStore::countStudies(const StudyFilter& filter) {
+    return guarded([&]() -> std::size_t {
+        StudyWhere where(filter);
+        Statement select(*session_);
+        select << "SELECT COUNT(*) FROM studies s" + where.sql;
+        for (auto& v : where.values) select, use(v);
+        int n = 0;
+        select, into(n);
+        select.execute();
+        return static_cast<std::size_t>(n);
+    });
+}
+
+namespace {
+// Calls `each` for every row of `sql` run with `values` bound in order.
+void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,
+             const std::function<void(const Columns&, std::size_t)>& each) {
+    Statement select(session);
+    select << sql;
+    for (auto& v : values) select, use(v);
+    select.execute();
+    RecordSet rs(select);
+    const Columns c(rs);
+    for (std::size_t r = 0; r < c.rows(); ++r) each(c, r);
+}
+} // namespace
+
+std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
+    return guarded([&]() -> std::vector<StudyRecord> {
+        StudyWhere where(filter);
+        // The page's studies, and in one query each their warnings, counted objects and flags (a
+        // query per study would make a year's listing slow).
+        const std::string pageUids = where.page(filter).empty()
+                                         ? std::string("SELECT s.study_uid FROM studies s") + where.sql
+                                         : "SELECT s.study_uid FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
+                                               where.page(filter);
+        auto rows = [&](const std::string& sql, const std::function<void(const Columns&, std::size_t)>& each) {
+            eachRow(*session_, sql, where.values, each);
+        };
+        std::vector<StudyRecord> out;
+        std::map<std::string, std::size_t> index;
+        rows(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
+                 where.page(filter),
+             [&](const Columns& c, std::size_t r) {
+                 out.push_back(readStudyRow(c, r));
+                 index[out.back().study.studyUid] = out.size() - 1;
+             });
+        auto of = [&](const Columns& c, std::size_t r) -> StudyRecord& { return out[index.at(c.text("study_uid", r))]; };
+        const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
+        rows("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s ON s.study_uid = "
+             "w.study_uid" + in + " ORDER BY w.study_uid, w.seq",
+             [&](const Columns& c, std::size_t r) {
+                 of(c, r).warnings.push_back(
+                     Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
+             });
+        rows("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s ON s.study_uid = o.study_uid" +
+                 in + " AND o.counted = 1 ORDER BY o.arrival",
+             [&](const Columns& c, std::size_t r) { of(c, r).summary.countedObjects.push_back(c.text("sop_instance_uid", r)); });
+        rows("SELECT f.study_uid, f.kind, f.metric, f.value, f.level, f.table_version, f.studies, f.review_state, "
+             "COALESCE(f.first_raised_at, f.raised_at) AS raised_at FROM flags f JOIN studies s ON s.study_uid = "
+             "f.study_uid" + in + " ORDER BY f.study_uid, f.seq",
+             [&](const Columns& c, std::size_t r) { of(c, r).flags.push_back(flagFromRow(c, r)); });
+        return out;
+    });
+}
+
+std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
+    return guarded([&]() -> std::optional<StudyRecord> {
+        Statement select(*session_);
+        std::string uid = studyUid;
+        select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
+        RecordSet rs(select);
+        if (rs.rowCount() == 0) return std::nullopt;
+        StudyRecord r = readStudyRow(Columns(rs), 0);
+        r.warnings = readStudyWarnings(*session_, studyUid);
+        r.summary.countedObjects = readCountedObjects(*session_, studyUid);
+        r.flags = readFlags(*session_, studyUid);
+        return r;
+    });
+}
+
+} // namespace fa::store
