@@ -20,14 +20,24 @@ namespace fa {
 
 namespace {
 
-void collectKeys(Poco::Util::AbstractConfiguration& c, const std::string& prefix, std::vector<std::string>& out) {
+// Every "section.key" of the file. A name with an empty part ("[.]", "a..b") has no key Poco can
+// enumerate below it (it would answer the same prefix for ever): it is a problem of the file.
+void collectKeys(Poco::Util::AbstractConfiguration& c, const std::string& prefix, std::vector<std::string>& out,
+                 std::vector<std::string>& problems) {
     Poco::Util::AbstractConfiguration::Keys keys;
     c.keys(prefix, keys);
     if (keys.empty() && !prefix.empty()) {
         out.push_back(prefix);
         return;
     }
-    for (const auto& k : keys) collectKeys(c, prefix.empty() ? k : prefix + "." + k, out);
+    for (const auto& k : keys) {
+        if (k.empty()) {
+            problems.push_back("'" + (prefix.empty() ? std::string(".") : prefix + ".") +
+                               "': a section or key name is empty (check the brackets and dots)");
+            continue;
+        }
+        collectKeys(c, prefix.empty() ? k : prefix + "." + k, out, problems);
+    }
 }
 
 // "[section] key" for messages, from "section.key" (or "peer.NAME.key").
@@ -99,7 +109,7 @@ Settings loadSettings(const std::string& configFile) {
         throw Error("cannot read configuration file " + configFile + ": " + e.displayText());
     }
     std::vector<std::string> problems, keys;
-    collectKeys(*ini, "", keys);
+    collectKeys(*ini, "", keys, problems);
     for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, problems);
     checkTogether(s, problems);
     if (!problems.empty()) {

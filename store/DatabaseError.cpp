@@ -58,6 +58,7 @@ void StudyStore::failed(const std::string& doing) const {
     } catch (const Poco::Exception& e) {
         const Diagnosis d = diagnose(e);
         if (d.what.empty()) throw Error(prefix + "the study database " + path_ + " refused it: " + e.displayText());
+        if (d.transient) reopen_ = true;
         throw DatabaseError(prefix + "the study database " + path_ + " " + d.what + ": " + d.todo, d.transient);
     } catch (const std::exception& e) {
         throw Error(prefix + "the study database " + path_ + ": " + e.what());

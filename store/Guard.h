@@ -9,6 +9,7 @@ namespace fa::store {
 template <class F>
 auto StudyStore::guarded(F&& f) -> decltype(f()) {
     try {
+        recover();
         return f();
     } catch (...) {
         failed("");

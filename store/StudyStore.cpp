@@ -35,18 +35,30 @@ std::once_flag registerOnce;
 
 } // namespace
 
-StudyStore::StudyStore(const std::string& path, Durability durability) : path_(path) {
+StudyStore::StudyStore(const std::string& path, Durability durability) : path_(path), durability_(durability) {
     std::call_once(registerOnce, [] { Poco::Data::SQLite::Connector::registerConnector(); });
     try {
-        session_ = std::make_unique<Poco::Data::Session>("SQLite", path);
-        *session_ << "PRAGMA journal_mode=WAL", now;
-        *session_ << (durability == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
-        *session_ << "PRAGMA foreign_keys=ON", now;
-        *session_ << "PRAGMA busy_timeout=10000", now;
+        open();
         migrate(*session_);
     } catch (...) {
         failed("cannot open the study database");
     }
+}
+
+void StudyStore::open() {
+    session_ = std::make_unique<Poco::Data::Session>("SQLite", path_);
+    *session_ << "PRAGMA journal_mode=WAL", now;
+    *session_ << (durability_ == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
+    *session_ << "PRAGMA foreign_keys=ON", now;
+    *session_ << "PRAGMA busy_timeout=10000", now;
+}
+
+void StudyStore::recover() {
+    if (!reopen_) return;
+    // After a write failed for lack of space, SQLite may keep the connection's pager in its error
+    // state: a fresh connection sees the disk as it is now.
+    reopen_ = false;
+    open();
 }
 
 StudyStore::~StudyStore() = default;

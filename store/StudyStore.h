@@ -222,8 +222,13 @@ private:
     // Rethrows the exception being handled: fa::Error as it is, anything else as a DatabaseError
     // that starts with `doing` (when given).
     [[noreturn]] void failed(const std::string& doing) const;
+    void open();
+    // Opens the connection again when a transient failure (a full disk) may have left it unusable.
+    void recover();
 
     std::string path_;
+    Durability durability_;
+    mutable bool reopen_ = false;
     std::unique_ptr<Poco::Data::Session> session_;
     const StudyEvaluator* evaluator_ = nullptr;
 };

@@ -81,3 +81,23 @@ TEST(ConfigKeys, TheConfigurationDocumentNamesEveryKey) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// Found by bench/fuzz.sh: a section named "[.]" made the key walk recurse for ever (stack overflow).
+TEST(ConfigKeys, AnEmptySectionOrKeyNameIsAProblemNotAnEndlessWalk) {
+    EXPECT_NE(loadProblems("[.]\nacse_timeout_s = 3\n").find("a section or key name is empty"), std::string::npos);
+    std::string fuzzed;
+    {
+        std::ifstream in(std::string(FA_SOURCE_DIR) + "/tests/fuzz/config/empty-section-name.ini", std::ios::binary);
+        std::stringstream text;
+        text << in.rdbuf();
+        fuzzed = text.str();
+    }
+    ASSERT_FALSE(fuzzed.empty());
+    EXPECT_NE(loadProblems(fuzzed).find("a section or key name is empty"), std::string::npos);
+}
+
+} // namespace
+} // namespace fa

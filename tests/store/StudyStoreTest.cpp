@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
 
 namespace fa {
 namespace {
@@ -148,6 +151,53 @@ TEST(PatientKey, IsAKeyedHashWithASecretOnlyTheOwnerReads) {
     EXPECT_EQ(a.keyFor("", ""), "");
     test::TempDir other;
     EXPECT_NE(store::PatientKeyer(other.file("site-secret")).keyFor("P1", ""), k); // other site, other key
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+// A write that failed because the disk was full must succeed once space returns, on the same
+// StudyStore (the service keeps its store open): SQLite can keep a connection that hit a full disk
+// in its error state, so the store opens a fresh one.
+TEST(StudyStoreFullDisk, AWriteThatFailedForSpaceSucceedsWhenSpaceReturns) {
+    test::TempDir dir;
+    const std::string disk = dir.file("disk");
+    std::filesystem::create_directories(disk);
+    if (::geteuid() != 0 || std::system(("mount -t tmpfs -o size=2m tmpfs " + disk).c_str()) != 0)
+        GTEST_SKIP() << "cannot mount a 2 MB tmpfs (needs root)";
+    struct Unmount {
+        std::string path;
+        ~Unmount() { (void)std::system(("umount -l " + path).c_str()); }
+    } unmount{disk};
+    store::StudyStore store(disk + "/fluoroaudit.db", store::Durability::Full);
+    ASSERT_EQ(store.add(report("1.2.3", "1.2.3.1", {"e1"}), meta()), store::AddOutcome::Created);
+    const std::string filler = disk + "/filler";
+    {
+        FILE* out = std::fopen(filler.c_str(), "wb");
+        std::setvbuf(out, nullptr, _IONBF, 0);
+        for (std::size_t size : {65536u, 4096u, 1u}) {
+            const std::string block(size, 'x');
+            while (std::fwrite(block.data(), 1, block.size(), out) == block.size()) {
+            }
+        }
+        std::fclose(out);
+    }
+    std::vector<std::string> many;
+    for (int i = 0; i < 2000; ++i) many.push_back("e" + std::to_string(i));
+    try {
+        store.add(report("1.2.4", "1.2.4.1", many), meta());
+        FAIL() << "a full disk took the object";
+    } catch (const store::DatabaseError& e) {
+        EXPECT_TRUE(e.transient()) << e.what();
+        EXPECT_NE(std::string(e.what()).find("disk is full"), std::string::npos) << e.what();
+    }
+    std::filesystem::remove(filler);
+    EXPECT_EQ(store.add(report("1.2.4", "1.2.4.1", many), meta()), store::AddOutcome::Created);
+    EXPECT_EQ(store.study("1.2.4")->summary.irradiationEvents, 2000);
+    EXPECT_EQ(store.studies({}).size(), 2u);
 }
 
 } // namespace
