@@ -35,14 +35,20 @@ for h in "${harnesses[@]}"; do
   esac
   log="build/fuzz/$h.log"
   start=$(date +%s)
-  if build/fuzz/bin/fuzz_$h -runs="$runs" -max_len="$max" -rss_limit_mb=4096 \
-       -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1; then
-    outcome="0 crashes"
-  else
-    outcome="CRASH (input in $crashes/, log in $log)"
+  before=$(ls "$crashes" | wc -l)
+  build/fuzz/bin/fuzz_$h -runs="$runs" -max_len="$max" -rss_limit_mb=4096 \
+    -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1 || true
+  found=$(( $(ls "$crashes" | wc -l) - before ))
+  if [ "$found" -gt 0 ]; then
+    outcome="CRASH: $found input(s) in $crashes/, log in $log"
     status=1
+  elif grep -q "run interrupted" "$log"; then
+    outcome="0 crashes (interrupted)"
+  else
+    outcome="0 crashes"
   fi
-  done_runs=$(grep -o 'Done [0-9]* runs' "$log" | grep -o '[0-9]*' || echo "?")
+  # Executions: "Done N runs" at the end, else the last status line "#N ..." of an interrupted run.
+  done_runs=$(grep -o 'Done [0-9]* runs' "$log" | grep -o '[0-9]*' || grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
   printf '%-16s %10s executions in %5ss  %s\n' "$h" "$done_runs" "$(( $(date +%s) - start ))" "$outcome"
 done
 exit $status
