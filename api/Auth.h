@@ -57,8 +57,8 @@ private:
 // After 5 failed logins for one name or one address within 15 minutes, that name or address
 // waits: 30 s, doubling with every further failure, at most 15 minutes. An attempt counts as
 // failed from the moment it is admitted until it succeeds, so that parallel guesses cannot slip
-// past the limit while their passwords are being checked. At most kMaxTracked names and
-// addresses are remembered (the oldest unblocked ones go first), however many are tried.
+// past the limit while their passwords are being checked. At most twice kMaxTracked names and as
+// many addresses are remembered (unblocked ones are forgotten first), however many are tried.
 class LoginThrottle {
 public:
     static constexpr std::size_t kMaxTracked = 10000;
