@@ -7,15 +7,12 @@
 
 namespace fa::api {
 
-using Poco::Dynamic::Var;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 using present::jsonObject;
 
 namespace {
 constexpr std::size_t kMaxUserName = 64; // as AdminResource accepts them
 } // namespace
-
 
 ApiResponse AccessResource::login() {
     const auto body = parseBody(r_.body);
@@ -49,6 +46,7 @@ ApiResponse AccessResource::login() {
                                                 (r_.secure ? "; Secure" : ""));
     return resp;
 }
+
 ApiResponse AccessResource::logout() {
     auto& s = require("viewer");
     c_.sessions.end(s.token);
@@ -62,6 +60,7 @@ ApiResponse AccessResource::logout() {
                                                 std::string(r_.secure ? "; Secure" : ""));
     return resp;
 }
+
 Object::Ptr AccessResource::sessionJson(const Session& s) {
     Object::Ptr o = jsonObject();
     o->set("username", s.username);

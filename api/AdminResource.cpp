@@ -11,13 +11,13 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using present::jsonObject;
 
-
 ApiResponse AdminResource::users() {
     require("admin");
     Array::Ptr list = new Array;
     for (const auto& u : c_.store().users()) list->add(present::userJson(u));
     return json(list);
 }
+
 ApiResponse AdminResource::addUser() {
     require("admin");
     const auto body = parseBody(r_.body);
@@ -36,6 +36,7 @@ ApiResponse AdminResource::addUser() {
     trail("user-add", u.username + " as " + u.role);
     return json(present::userJson(*c_.store().user(u.username)), 201);
 }
+
 ApiResponse AdminResource::changeUser(const std::string& name) {
     auto& s = require("admin");
     const auto body = parseBody(r_.body);
@@ -71,6 +72,7 @@ ApiResponse AdminResource::changeUser(const std::string& name) {
     trail("user-change", detail);
     return json(present::userJson(*u));
 }
+
 ApiResponse AdminResource::auditTrail() {
     require("admin");
     const std::size_t pageSize = numberParam(r_, "page_size", 100, 1000), page = numberParam(r_, "page", 1, 1000000);

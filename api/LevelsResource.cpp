@@ -2,6 +2,7 @@
 
 #include "api/Http.h"
 #include "present/Json.h"
+#include "present/RecordJson.h"
 
 namespace fa::api {
 
@@ -10,16 +11,11 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using present::jsonObject;
 
-
 ApiResponse LevelsResource::levels() {
     require("viewer");
     const auto active = c_.store().activeReferenceTable();
     if (!active) throw Refusal{404, "no reference table is active"};
-    Object::Ptr o = jsonObject();
-    o->set("version", active->version);
-    o->set("activated_at", active->activatedAt);
-    o->set("source", active->source);
-    o->set("csv", active->csv);
+    Object::Ptr o = present::tableVersionJson(*active, true);
     Array::Ptr rows = new Array;
     for (const auto& row : c_.pipeline->levels().table().rows()) {
         Object::Ptr x = jsonObject();
@@ -34,6 +30,7 @@ ApiResponse LevelsResource::levels() {
     o->set("rows", rows);
     return json(o);
 }
+
 ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
     const auto problems = c_.pipeline->activateReferenceTable(csv, source);
     if (!problems.empty()) {
@@ -58,6 +55,7 @@ ApiResponse LevelsResource::activate(const std::string& csv, const std::string& 
     o->set("version", version);
     return json(o);
 }
+
 ApiResponse LevelsResource::replaceLevels() {
     auto& s = require("reviewer");
     const auto body = parseBody(r_.body);
@@ -66,18 +64,14 @@ ApiResponse LevelsResource::replaceLevels() {
     return activate(csv, (name.empty() ? "edited in the web UI" : "uploaded " + name) + " by " + s.username,
                     "levels-replace");
 }
+
 ApiResponse LevelsResource::levelHistory() {
     require("viewer");
     Array::Ptr list = new Array;
-    for (const auto& v : c_.store().referenceTableHistory()) {
-        Object::Ptr x = jsonObject();
-        x->set("version", v.version);
-        x->set("activated_at", v.activatedAt);
-        x->set("source", v.source);
-        list->add(x);
-    }
+    for (const auto& v : c_.store().referenceTableHistory()) list->add(present::tableVersionJson(v, false));
     return json(list);
 }
+
 std::optional<store::ReferenceTableVersion> LevelsResource::version(const std::string& text) {
     int n = 0;
     if (!Poco::NumberParser::tryParse(text, n)) throw Refusal{400, "a table version is a number, not '" + text + "'"};
@@ -85,17 +79,14 @@ std::optional<store::ReferenceTableVersion> LevelsResource::version(const std::s
         if (v.version == n) return v;
     return std::nullopt;
 }
+
 ApiResponse LevelsResource::levelVersion(const std::string& text) {
     require("viewer");
     const auto v = version(text);
     if (!v) throw Refusal{404, "no reference table version " + text};
-    Object::Ptr o = jsonObject();
-    o->set("version", v->version);
-    o->set("activated_at", v->activatedAt);
-    o->set("source", v->source);
-    o->set("csv", v->csv);
-    return json(o);
+    return json(present::tableVersionJson(*v, true));
 }
+
 ApiResponse LevelsResource::restoreLevels() {
     auto& s = require("reviewer");
     const auto body = parseBody(r_.body);

@@ -11,11 +11,8 @@
 
 namespace fa::api {
 
-using Poco::Dynamic::Var;
-using Poco::JSON::Array;
 using Poco::JSON::Object;
 using present::jsonObject;
-
 
 ApiResponse ServiceResource::health() {
     Object::Ptr o = jsonObject();
@@ -53,6 +50,7 @@ std::size_t ServiceResource::spooled() const {
     if (!std::filesystem::is_directory(c_.settings.spoolDir(), ec)) return 0;
     return dicom::Spool(c_.settings.spoolDir()).pending().size();
 }
+
 ApiResponse ServiceResource::metrics() {
     std::ostringstream m;
     auto metric = [&](const std::string& name, const std::string& help, const std::string& type, double value,

@@ -23,7 +23,6 @@ void hidePatient(Object::Ptr o) {
 }
 } // namespace
 
-
 store::StudyFilter StudiesResource::studyFilter() {
     auto f = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
     f.procedureId = param(r_, "procedure");
@@ -43,6 +42,7 @@ store::StudyFilter StudiesResource::studyFilter() {
     f.descending = param(r_, "order") == "desc";
     return f;
 }
+
 ApiResponse StudiesResource::studies() {
     require("viewer");
     auto f = studyFilter();
@@ -62,6 +62,7 @@ ApiResponse StudiesResource::studies() {
     o->set("studies", list);
     return json(o);
 }
+
 ApiResponse StudiesResource::study(const std::string& uid) {
     require("viewer");
     const auto s = c_.store().study(uid);
@@ -82,6 +83,7 @@ ApiResponse StudiesResource::study(const std::string& uid) {
     o->set("reviews", reviews);
     return json(o);
 }
+
 ApiResponse StudiesResource::review(const std::string& uid) {
     auto& s = require("reviewer");
     const auto body = parseBody(r_.body);
@@ -107,6 +109,7 @@ ApiResponse StudiesResource::review(const std::string& uid) {
     o->set("username", rv.username);
     return json(o);
 }
+
 std::vector<store::FlagRecord> StudiesResource::flagRecords() {
     store::FlagFilter f;
     f.fromDate = dateParam(r_, "from");
@@ -115,6 +118,7 @@ std::vector<store::FlagRecord> StudiesResource::flagRecords() {
     f.reviewState = param(r_, "review_state");
     return c_.store().flags(f);
 }
+
 ApiResponse StudiesResource::flags() {
     require("viewer");
     return json(present::flagRecordsJson(flagRecords()));

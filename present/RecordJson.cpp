@@ -127,6 +127,15 @@ Object::Ptr auditRunDetailJson(const store::AuditRun& run, const std::vector<sto
     return o;
 }
 
+Object::Ptr tableVersionJson(const store::ReferenceTableVersion& v, bool withCsv) {
+    Object::Ptr o = jsonObject();
+    o->set("version", v.version);
+    o->set("activated_at", v.activatedAt);
+    o->set("source", v.source);
+    if (withCsv) o->set("csv", v.csv);
+    return o;
+}
+
 Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices) {
     Array::Ptr list = new Array;
     for (const auto& d : devices) {

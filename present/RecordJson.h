@@ -23,6 +23,9 @@ Poco::JSON::Array::Ptr auditRunsJson(const std::vector<store::AuditRun>& runs);
 // The run with its findings (`audit show RUN`).
 Poco::JSON::Object::Ptr auditRunDetailJson(const store::AuditRun& run, const std::vector<store::AuditFinding>& findings);
 
+// A reference-table version: number, when and where from, and (withCsv) the table itself.
+Poco::JSON::Object::Ptr tableVersionJson(const store::ReferenceTableVersion& version, bool withCsv);
+
 Poco::JSON::Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices);
 Poco::JSON::Object::Ptr userJson(const store::User& user);
 Poco::JSON::Object::Ptr trailEntryJson(const store::TrailEntry& entry);

@@ -27,6 +27,7 @@ namespace fa {
 namespace {
 
 using test::quote;
+using test::waitFor;
 
 std::string health(int port) {
     try {
@@ -41,15 +42,6 @@ std::string health(int port) {
     } catch (const Poco::Exception& e) {
         return "no answer: " + e.displayText();
     }
-}
-
-bool waitFor(const std::function<bool()>& done, int seconds = 30) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return done();
 }
 
 // Fills the file system of `path` completely; returns the filler.

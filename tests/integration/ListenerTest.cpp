@@ -30,16 +30,8 @@ namespace fa {
 namespace {
 
 using test::quote;
+using test::waitFor;
 using test::ServiceProcess;
-
-bool waitFor(const std::function<bool()>& done, int seconds = 60) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return done();
-}
 
 std::size_t spooled(const std::string& data) {
     return fs::is_directory(data + "/spool") ? dicom::Spool(data + "/spool").pending().size() : 0;

@@ -2,10 +2,12 @@
 
 #include "tests/support/TempDir.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 
 namespace fa::test {
 
@@ -34,6 +36,15 @@ RunResult run(const std::string& command) {
     r.out = slurp(out);
     r.err = slurp(err);
     return r;
+}
+
+bool waitFor(const std::function<bool()>& done, int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return done();
 }
 
 } // namespace fa::test
