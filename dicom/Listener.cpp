@@ -1,11 +1,19 @@
 #include "dicom/Listener.h"
 
 #include "core/Error.h"
+#include "dicom/Acceptor.h"
 
 #include "dcmtk/dcmdata/dcuid.h"
-#include "dcmtk/dcmnet/scppool.h"
+#include "dcmtk/dcmnet/assoc.h"
+#include "dcmtk/dcmnet/dul.h"
+
+#include <Poco/Logger.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -16,6 +24,8 @@ namespace fa::dicom {
 namespace {
 
 constexpr int kAssociationNice = 4;
+// Workers beyond dicom.max_associations, which only refuse.
+constexpr int kRefusingWorkers = 8;
 
 // Accepted as received. Where a sender offers several in one presentation context, a compressed
 // one is preferred: it is how the sender holds the object (storescu, for one, offers the file's own
@@ -48,52 +58,55 @@ std::vector<std::string> acceptedStorageSopClasses() {
     return out;
 }
 
-// DCMTK's pool constructs its workers without arguments; this one hands each the shared context.
-class Listener::Pool : public DcmBaseSCPPool {
+namespace {
+
+// DCMTK takes an accepted connection only through a process-wide setting (meant for inetd), so
+// connections are handed to it one at a time. Each is there whole already (the Acceptor waited for
+// its association request), so the hand-over never waits on the network.
+std::mutex& adoptionMutex() {
+    static std::mutex m;
+    return m;
+}
+
+class Worker : public StoreScp {
 public:
-    explicit Pool(ListenerContext& context) : context_(context) {}
+    explicit Worker(ListenerContext& context) : StoreScp(context) {}
+    OFCondition serve(T_ASC_Association* assoc) {
+        ++context_.activeAssociations;
+        const OFCondition result = run(assoc);
+        --context_.activeAssociations;
+        return result;
+    }
+};
 
-protected:
-    DcmBaseSCPWorker* createSCPWorker() override { return new Worker(*this, context_); }
+} // namespace
 
-private:
-    class Worker : public DcmBaseSCPPool::DcmBaseSCPWorker, public StoreScp {
-    public:
-        Worker(DcmBaseSCPPool& pool, ListenerContext& context) : DcmBaseSCPWorker(pool), StoreScp(context) {}
-        OFCondition setSharedConfig(const DcmSharedSCPConfig& config) override {
-            return StoreScp::setSharedConfig(config);
-        }
-        OFBool busy() override { return StoreScp::isConnected(); }
+struct Listener::Workers {
+    T_ASC_Network* network = nullptr;
+    DcmSharedSCPConfig config;
+    std::unique_ptr<Acceptor> acceptor;
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<Acceptor::Connection> ready;
+    bool closed = false;
+    std::vector<std::thread> threads;
 
-    protected:
-        OFCondition workerListen(T_ASC_Association* const assoc) override {
-            // Receiving yields a little to processing, so that what is acknowledged is also stored
-            // promptly under load (per-thread nice on Linux; failure is harmless).
-            ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kAssociationNice);
-            ++context_.activeAssociations;
-            const OFCondition result = StoreScp::run(assoc);
-            --context_.activeAssociations;
-            return result;
-        }
-    };
-
-    ListenerContext& context_;
+    ~Workers() {
+        if (network) ASC_dropNetwork(&network);
+    }
 };
 
 Listener::Listener(ListenerContext& context, const ListenerOptions& options)
-    : pool_(std::make_unique<Pool>(context)), options_(options) {
+    : context_(context), options_(options), workers_(std::make_unique<Workers>()) {
     // Without TCP_NODELAY every small object waits ~100 ms for delayed ACKs (dcmtk-notes).
     ::setenv("TCP_NODELAY", "1", 0);
-    DcmSCPConfig& cfg = pool_->getConfig();
+    DcmSCPConfig cfg;
     cfg.setAETitle(context.aeTitle.c_str());
     cfg.setPort(options.port);
     cfg.setACSETimeout(static_cast<Uint32>(options.acseTimeout_s));
     cfg.setDIMSEBlockingMode(DIMSE_NONBLOCKING);
     cfg.setDIMSETimeout(static_cast<Uint32>(options.dimseTimeout_s));
     cfg.setMaxReceivePDULength(options.maxPdu);
-    // Accept in short rounds so that stop() takes effect within a second.
-    cfg.setConnectionBlockingMode(DUL_NOBLOCK);
-    cfg.setConnectionTimeout(1);
     cfg.setHostLookupEnabled(OFFalse);
     static const std::vector<std::string> storageClasses = acceptedStorageSopClasses();
     context.storageSopClasses.clear();
@@ -104,19 +117,113 @@ Listener::Listener(ListenerContext& context, const ListenerOptions& options)
     echoSyntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
     echoSyntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
     cfg.addPresentationContext(UID_VerificationSOPClass, echoSyntaxes, ASC_SC_ROLE_DEFAULT);
-    // Headroom above the configured limit: the extra workers only refuse, with a log line saying why.
-    pool_->setMaxThreads(static_cast<Uint16>(2 * context.maxAssociations + 8));
+    workers_->config = DcmSharedSCPConfig(cfg);
 }
 
-Listener::~Listener() = default;
+Listener::~Listener() {
+    stop();
+    for (auto& t : workers_->threads)
+        if (t.joinable()) t.join();
+}
+
+namespace {
+
+// DCMTK's association for a connection whose request has arrived; nullptr (and the connection
+// closed) when DCMTK cannot read it.
+T_ASC_Association* adopt(T_ASC_Network* network, const Acceptor::Connection& c, const ListenerOptions& options,
+                         Poco::Logger& log) {
+    T_ASC_Association* assoc = nullptr;
+    OFCondition cond;
+    {
+        std::lock_guard<std::mutex> lock(adoptionMutex());
+        dcmExternalSocketHandle.set(c.fd);
+        cond = ASC_receiveAssociation(network, &assoc, static_cast<long>(options.maxPdu), nullptr, nullptr, OFFalse,
+                                      DUL_NOBLOCK, options.acseTimeout_s);
+        dcmExternalSocketHandle.set(-1);
+    }
+    if (cond.good()) return assoc;
+    const bool dcmtkOwnsSocket = assoc && assoc->DULassociation;
+    log.warning("could not read the association request from %s: %s", c.address, std::string(cond.text()));
+    if (assoc) {
+        ASC_dropAssociation(assoc);
+        ASC_destroyAssociation(&assoc);
+    }
+    if (!dcmtkOwnsSocket) ::close(c.fd);
+    return nullptr;
+}
+
+} // namespace
 
 void Listener::run() {
-    const OFCondition cond = pool_->listen();
-    if (cond.bad())
-        throw Error("cannot listen on DICOM port " + std::to_string(options_.port) + ": " + cond.text() +
-                    " (is another service using it? choose another with --port)");
+    Workers& w = *workers_;
+    {
+        std::lock_guard<std::mutex> lock(w.mutex);
+        if (w.closed) return;
+        AcceptorLimits limits;
+        // Beyond the associations served, an address has room to be refused properly ("local limit
+        // exceeded", which senders retry) before its connections are simply closed.
+        limits.perAddress = context_.maxAssociations + kRefusingWorkers;
+        limits.requestTimeout_s = options_.acseTimeout_s;
+        w.acceptor = std::make_unique<Acceptor>(options_.port, limits, *context_.log);
+    }
+    {
+        // An accepting network without a port of its own: connections come from the Acceptor.
+        std::lock_guard<std::mutex> lock(adoptionMutex());
+        dcmExternalSocketHandle.set(STDIN_FILENO);
+        const OFCondition cond = ASC_initializeNetwork(NET_ACCEPTOR, 0, options_.acseTimeout_s, &w.network);
+        dcmExternalSocketHandle.set(-1);
+        if (cond.bad()) throw Error(std::string("cannot set up DICOM networking: ") + cond.text());
+    }
+    dcmDisableGethostbyaddr.set(OFTrue);
+    // Headroom above the configured limit: the extra workers only refuse, with a log line saying why.
+    const int count = 2 * context_.maxAssociations + kRefusingWorkers;
+    for (int i = 0; i < count; ++i) w.threads.emplace_back([this] { work(); });
+    w.acceptor->run([&w](Acceptor::Connection c) {
+        std::lock_guard<std::mutex> lock(w.mutex);
+        w.ready.push_back(std::move(c));
+        w.wake.notify_one();
+    });
+    {
+        std::lock_guard<std::mutex> lock(w.mutex);
+        w.closed = true;
+        w.wake.notify_all();
+    }
+    for (auto& t : w.threads) t.join();
+    w.threads.clear();
+    for (const auto& c : w.ready) ::close(c.fd);
+    w.ready.clear();
 }
 
-void Listener::stop() { pool_->stopAfterCurrentAssociations(); }
+// One worker: serves the associations handed to it, one at a time, until the listener stops.
+void Listener::work() {
+    // Receiving yields a little to processing, so that what is acknowledged is also stored promptly
+    // under load (per-thread nice on Linux; failure is harmless).
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kAssociationNice);
+    Workers& w = *workers_;
+    for (;;) {
+        Acceptor::Connection c;
+        {
+            std::unique_lock<std::mutex> lock(w.mutex);
+            w.wake.wait(lock, [&w] { return w.closed || !w.ready.empty(); });
+            if (w.ready.empty()) return;
+            c = std::move(w.ready.front());
+            w.ready.pop_front();
+        }
+        if (T_ASC_Association* assoc = adopt(w.network, c, options_, *context_.log)) {
+            // One SCP object per association: DcmSCP keeps a refused association until it is
+            // destroyed (its destructor drops it), and would take no other until then.
+            Worker scp(context_);
+            scp.setSharedConfig(w.config);
+            scp.serve(assoc);
+        }
+        w.acceptor->release(c.address);
+    }
+}
+
+void Listener::stop() {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->closed = true;
+    if (workers_->acceptor) workers_->acceptor->stop();
+}
 
 } // namespace fa::dicom

@@ -1,6 +1,9 @@
-// The DICOM listener: a pool of associations (one thread each) on one port, C-ECHO and C-STORE for
-// every storage SOP class, the usual uncompressed and compressed transfer syntaxes accepted as
-// received (pixel data is never decoded).
+// The DICOM listener: C-ECHO and C-STORE for every storage SOP class on one port, the usual
+// uncompressed and compressed transfer syntaxes accepted as received (pixel data is never decoded).
+// Connections wait in the Acceptor until their association request is there whole; a fixed set of
+// long-lived workers, started with the listener, then serves one association each at a time. No
+// thread is created or ended per association (DCMTK 3.6.7's DcmBaseSCPPool does, and a burst of
+// refused associations corrupts its heap), and no peer can keep another waiting.
 #pragma once
 
 #include "dicom/StoreScp.h"
@@ -29,11 +32,12 @@ public:
     // Stops accepting; open associations finish. Safe from another thread.
     void stop();
 
-    class Pool;
-
 private:
-    std::unique_ptr<Pool> pool_;
+    struct Workers;
+    void work();
+    ListenerContext& context_;
     ListenerOptions options_;
+    std::unique_ptr<Workers> workers_;
 };
 
 // SOP classes the listener negotiates (all storage classes DCMTK knows, plus Enhanced X-Ray

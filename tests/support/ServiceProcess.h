@@ -23,6 +23,7 @@ public:
     int stop(int signal);
     bool running() const { return pid_ > 0; }
     int port() const { return port_; }
+    pid_t pid() const { return pid_; }
     std::string log() const; // what it printed
     void restart();
 
