@@ -3,9 +3,11 @@
 #include "core/Consistency.h"
 #include "core/Error.h"
 #include "core/ValueBounds.h"
+#include "dicom/ContentItems.h"
 #include "dicom/DicomDateTime.h"
 #include "dicom/DoseSopClasses.h"
 #include "dicom/ImageHeaderExtractor.h"
+#include "dicom/MappedFile.h"
 #include "dicom/RdsrExtractor.h"
 #include "dicom/SiemensRadiationSummary.h"
 #include "dicom/SrItem.h"
@@ -20,6 +22,8 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <memory>
+#include <optional>
 
 namespace fa::dicom {
 
@@ -128,7 +132,11 @@ void checkTemplate(DcmItem& ds, WarningList& w) {
 
 } // namespace
 
-Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
+namespace {
+
+// With `pieces`, the report's content items are read one at a time from there; nullopt when the
+// object is not a plain TID 10001 report (the caller then loads it whole).
+std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options, ContentItems* pieces) {
     Extraction x;
     DoseObject& o = x.object;
     o.sopClassUid = raw(ds, DCM_SOPClassUID);
@@ -144,7 +152,12 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
 
     if (isDoseReportSopClass(o.sopClassUid)) {
         SrItem document(ds);
-        if (isSiemensRadiationSummary(document)) {
+        if (pieces) {
+            if (!document.is(codes::XRayRadiationDoseReport) || isSiemensRadiationSummary(document)) return std::nullopt;
+            o.kind = SourceKind::Rdsr;
+            checkTemplate(ds, warnings);
+            for (std::size_t i = 0; i < pieces->count(); ++i) extractRdsrItem(SrItem(pieces->item(i)), text, o, warnings);
+        } else if (isSiemensRadiationSummary(document)) {
             o.kind = SourceKind::VendorSummary;
             extractSiemensRadiationSummary(document, o, warnings);
         } else if (auto report = findDoseReportRoot(document)) {
@@ -155,6 +168,8 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
             x.whyNot = sopClassName(o.sopClassUid) + " without X-Ray Radiation Dose Report content";
             return x;
         }
+    } else if (pieces) {
+        return std::nullopt;
     } else if (isXrayImageSopClass(o.sopClassUid)) {
         o.kind = SourceKind::ImageHeaders;
         extractImageHeader(ds, o, warnings);
@@ -172,6 +187,31 @@ Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) {
     return x;
 }
 
+// A large report read one content item at a time; nullopt when it is better loaded whole.
+std::optional<Extraction> extractInPieces(const std::uint8_t* data, std::size_t size, const std::string& origin,
+                                          const ExtractOptions& options) {
+    ContentMap map;
+    if (const std::string why = prescanBuffer(data, size, options.limits, &map); !why.empty())
+        throw Error(origin + ": refused without reading it: " + why);
+    if (!map.found || size < options.readInPiecesAbove_bytes) return std::nullopt;
+    std::unique_ptr<ContentItems> pieces;
+    try {
+        pieces = std::make_unique<ContentItems>(data, size, map);
+    } catch (const Error&) {
+        return std::nullopt; // loaded whole, the loader says what is wrong
+    }
+    try {
+        if (auto x = extract(pieces->header(), options, pieces.get())) return x;
+        return extract(pieces->whole(), options, nullptr);
+    } catch (const Error& e) {
+        throw Error(origin + ": " + e.what());
+    }
+}
+
+} // namespace
+
+Extraction extractDataset(DcmDataset& ds, const ExtractOptions& options) { return *extract(ds, options, nullptr); }
+
 namespace {
 // Part 10 files carry "DICM" after a 128-byte preamble; without it DCMTK tries a bare dataset.
 bool hasPart10Prefix(const std::string& path) {
@@ -182,8 +222,10 @@ bool hasPart10Prefix(const std::string& path) {
 } // namespace
 
 Extraction extractFile(const std::string& path, const ExtractOptions& options) {
-    if (const std::string why = prescanFile(path, options.limits); !why.empty())
-        throw Error(path + ": refused without reading it: " + why);
+    {
+        const MappedFile mapped(path);
+        if (auto x = extractInPieces(mapped.data(), mapped.size(), path, options)) return std::move(*x);
+    }
     DcmFileFormat file;
     const OFCondition cond =
         file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength, ERM_autoDetect);
@@ -199,8 +241,7 @@ Extraction extractFile(const std::string& path, const ExtractOptions& options) {
 }
 
 Extraction extractBuffer(const void* data, std::size_t size, const std::string& origin, const ExtractOptions& options) {
-    if (const std::string why = prescanBuffer(data, size, options.limits); !why.empty())
-        throw Error(origin + ": refused without reading it: " + why);
+    if (auto x = extractInPieces(static_cast<const std::uint8_t*>(data), size, origin, options)) return std::move(*x);
     DcmInputBufferStream stream;
     stream.setBuffer(data, static_cast<offile_off_t>(size));
     stream.setEos();

@@ -18,6 +18,10 @@ constexpr unsigned int kMaxLoadedValueLength = 64 * 1024;
 struct ExtractOptions {
     // What an object may hold before it is even parsed (nesting depth, size).
     PrescanLimits limits;
+    // Dose reports at least this large are read one content item at a time (dicom/ContentItems.h),
+    // which keeps memory near the file's size; smaller ones are loaded whole (DCMTK's tree takes
+    // about 15 times the file). 0, the default: every report.
+    std::size_t readInPiecesAbove_bytes = 0;
     // Character set assumed when an object leaves Specific Character Set empty ("" = ASCII).
     std::string defaultCharacterSet;
     // Per device: Station Name, Model or Manufacturer (compared case-insensitively) -> character set.

@@ -1,16 +1,14 @@
 #include "dicom/Prescan.h"
 
+#include "dicom/MappedFile.h"
+
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dctag.h"
 
 #include <zlib.h>
 
 #include <cstring>
-#include <fcntl.h>
 #include <limits>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 namespace fa::dicom {
@@ -20,7 +18,7 @@ namespace {
 constexpr std::uint32_t kUndefined = 0xFFFFFFFF;
 constexpr std::uint64_t kOpen = std::numeric_limits<std::uint64_t>::max();
 
-enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
+using Syntax = ContentMap::Syntax;
 
 bool hasLongLength(const char* vr) {
     static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
@@ -33,12 +31,14 @@ bool hasLongLength(const char* vr) {
 struct Frame {
     enum Kind { Sequence, Item, Fragments } kind;
     std::uint64_t end; // kOpen: closed by a delimiter
+    enum Role { Other, ContentSequence, ContentItem } role = Other;
 };
 
 class Walker {
 public:
-    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits)
-        : p_(data), size_(size), syntax_(syntax), limits_(limits) {}
+    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits,
+           ContentMap* map = nullptr)
+        : p_(data), size_(size), syntax_(syntax), limits_(limits), map_(map) {}
 
     // "" or why the object is refused.
     std::string walk(std::size_t start);
@@ -67,7 +67,9 @@ private:
         return {};
     }
     std::string element(std::uint16_t group, std::uint16_t element);
-    std::string open(Frame::Kind kind, std::uint32_t length);
+    std::string open(Frame::Kind kind, std::uint32_t length, Frame::Role role = Frame::Other);
+    // Pops the innermost container, noting where the content sequence and its items end.
+    void close(std::size_t end);
     int depth() const;
 
     const std::uint8_t* p_;
@@ -76,6 +78,8 @@ private:
     const PrescanLimits& limits_;
     std::vector<Frame> frames_;
     std::uint64_t content_ = 0;
+    ContentMap* map_;
+    std::size_t headerStart_ = 0; // where the element or item being read starts
 };
 
 int Walker::depth() const {
@@ -84,9 +88,12 @@ int Walker::depth() const {
     return n;
 }
 
-std::string Walker::open(Frame::Kind kind, std::uint32_t length) {
+std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role role) {
     if (length != kUndefined && length > size_ - pos_) return stop();
-    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length});
+    if (kind == Frame::Item && !frames_.empty() && frames_.back().role == Frame::ContentSequence) role = Frame::ContentItem;
+    if (map_ && role == Frame::ContentSequence) map_->sequenceStart = headerStart_;
+    if (map_ && role == Frame::ContentItem) map_->items.emplace_back(headerStart_, 0);
+    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length, role});
     if (kind == Frame::Sequence && depth() > limits_.maxDepth)
         return "sequences nested more than " + std::to_string(limits_.maxDepth) + " levels deep";
     return {};
@@ -100,8 +107,16 @@ std::string Walker::delimiter(std::uint16_t element, std::uint32_t length) {
         }
         return open(Frame::Item, length);
     }
-    if (!frames_.empty()) frames_.pop_back(); // item (E00D) or sequence (E0DD) delimiter
+    if (!frames_.empty()) close(pos_); // item (E00D) or sequence (E0DD) delimiter
     return {};
+}
+
+void Walker::close(std::size_t end) {
+    const Frame::Role role = frames_.back().role;
+    frames_.pop_back();
+    if (!map_) return;
+    if (role == Frame::ContentItem && !map_->items.empty()) map_->items.back().second = end;
+    if (role == Frame::ContentSequence) map_->sequenceEnd = end;
 }
 
 std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
@@ -128,7 +143,8 @@ std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
     const bool pixels = group == 0x7FE0 && elem == 0x0010;
     if (pixels && length == kUndefined) return open(Frame::Fragments, length);
     if (std::strcmp(vr, "SQ") == 0 || (length == kUndefined && std::strcmp(vr, "UN") == 0))
-        return open(Frame::Sequence, length);
+        return open(Frame::Sequence, length,
+                    frames_.empty() && group == 0x0040 && elem == 0xA730 ? Frame::ContentSequence : Frame::Other);
     if (length == kUndefined) return {}; // malformed: the loader will say so
     if (length > size_ - pos_) return stop(); // past the end: truncated or not DICOM, the loader says which
     if (!pixels) content_ += length;
@@ -141,11 +157,13 @@ std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
 std::string Walker::walk(std::size_t start) {
     pos_ = start;
     while (has(8)) {
-        while (!frames_.empty() && frames_.back().end != kOpen && pos_ >= frames_.back().end) frames_.pop_back();
+        while (!frames_.empty() && frames_.back().end != kOpen && pos_ >= frames_.back().end) close(frames_.back().end);
+        headerStart_ = pos_;
         const std::uint16_t group = u16(), elem = u16();
         std::string why = group == 0xFFFE ? delimiter(elem, u32()) : element(group, elem);
         if (!why.empty()) return why;
     }
+    while (!frames_.empty() && frames_.back().end != kOpen && pos_ >= frames_.back().end) close(frames_.back().end);
     return {};
 }
 
@@ -211,38 +229,43 @@ std::vector<std::uint8_t> inflate(const std::uint8_t* p, std::size_t size, std::
     return out;
 }
 
+// Whether the walk found a content sequence whose items can be read one by one.
+bool complete(const ContentMap& m, std::size_t size) {
+    if (m.sequenceStart == 0 || m.sequenceEnd <= m.sequenceStart || m.sequenceEnd > size) return false;
+    std::size_t at = m.sequenceStart;
+    for (const auto& [start, end] : m.items) {
+        if (start <= at || end <= start || end > m.sequenceEnd) return false;
+        at = end - 1;
+    }
+    return true;
+}
+
 } // namespace
 
-std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits) {
+std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits, ContentMap* map) {
     const auto* p = static_cast<const std::uint8_t*>(data);
     const Layout l = layoutOf(p, size);
+    if (map) *map = ContentMap{};
     if (!l.valid) return {};
-    if (l.transferSyntax == "1.2.840.10008.1.2.1.99") {
+    if (l.transferSyntax == "1.2.840.10008.1.2.1.99") { // deflated: no map, the loader inflates it
         const auto inflated = inflate(p + l.start, size - l.start, limits.maxContentBytes + 1);
         return Walker(inflated.data(), inflated.size(), Syntax::ExplicitLittle, limits).walk(0);
     }
     const Syntax syntax = l.transferSyntax == "1.2.840.10008.1.2"     ? Syntax::ImplicitLittle
                           : l.transferSyntax == "1.2.840.10008.1.2.2" ? Syntax::ExplicitBig
                                                                       : Syntax::ExplicitLittle;
-    return Walker(p, size, syntax, limits).walk(l.start);
+    std::string why = Walker(p, size, syntax, limits, map).walk(l.start);
+    if (map) {
+        map->syntax = syntax;
+        map->found = why.empty() && complete(*map, size);
+    }
+    return why;
 }
 
 std::string prescanFile(const std::string& path, const PrescanLimits& limits) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {}; // the loader says why
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || st.st_size == 0) {
-        ::close(fd);
-        return {};
-    }
-    const auto size = static_cast<std::size_t>(st.st_size);
     // Mapped, not read: a cine run of several hundred MB is looked at without being copied.
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (map == MAP_FAILED) return {};
-    std::string why = prescanBuffer(map, size, limits);
-    ::munmap(map, size);
-    return why;
+    const MappedFile file(path);
+    return file.size() ? prescanBuffer(file.data(), file.size(), limits) : std::string();
 }
 
 } // namespace fa::dicom

@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fa::dicom {
 
@@ -15,9 +17,23 @@ struct PrescanLimits {
     std::uint64_t maxContentBytes = 64 << 20; // all but pixel data; a 10,000-event report is ~17 MB
 };
 
+// Where the dataset's own Content Sequence (0040,A730) and each of its items lie, so that a large
+// report can be read one content item at a time. Offsets are into the buffer looked at.
+struct ContentMap {
+    enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
+    Syntax syntax = Syntax::ExplicitLittle;
+    // A Content Sequence at the top level of a dataset that is not deflated, every item of it
+    // ending where its length or delimiter says.
+    bool found = false;
+    std::size_t sequenceStart = 0, sequenceEnd = 0;          // the whole element: tag to end
+    std::vector<std::pair<std::size_t, std::size_t>> items; // each item: tag to end, delimiter included
+};
+
 // "" when the object is within the limits (or not DICOM at all: the loader says what is wrong
 // then); otherwise why it is refused, e.g. "sequences nested 20000 levels deep (at most 64)".
-std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits = {});
+// With `map`, also where its content lies.
+std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits = {},
+                          ContentMap* map = nullptr);
 // The same for a file (read in one piece; objects past the limit are refused by their size first).
 std::string prescanFile(const std::string& path, const PrescanLimits& limits = {});
 

@@ -170,19 +170,21 @@ std::optional<SrItem> findDoseReportRoot(const SrItem& documentRoot) {
     return found;
 }
 
-void extractRdsr(const SrItem& report, TextDecoder& text, DoseObject& out, WarningList& warnings) {
-    for (const SrItem& item : report.children()) {
-        const CodeRef concept = item.concept();
-        if (matches(concept, codes::AccumulatedXRayDoseData)) {
-            out.planes.push_back(readAccumulated(item, warnings));
-        } else if (matches(concept, codes::IrradiationEventXRayData)) {
-            out.events.push_back(readEvent(item, text, warnings));
-        } else {
-            readObserverContext(item, out.device, text);
-        }
-        if (item.relationship().empty())
-            warnings.add("sr-structure", "content items without Relationship Type (a strict SR reader rejects this report)");
+void extractRdsrItem(const SrItem& item, TextDecoder& text, DoseObject& out, WarningList& warnings) {
+    const CodeRef concept = item.concept();
+    if (matches(concept, codes::AccumulatedXRayDoseData)) {
+        out.planes.push_back(readAccumulated(item, warnings));
+    } else if (matches(concept, codes::IrradiationEventXRayData)) {
+        out.events.push_back(readEvent(item, text, warnings));
+    } else {
+        readObserverContext(item, out.device, text);
     }
+    if (item.relationship().empty())
+        warnings.add("sr-structure", "content items without Relationship Type (a strict SR reader rejects this report)");
+}
+
+void extractRdsr(const SrItem& report, TextDecoder& text, DoseObject& out, WarningList& warnings) {
+    for (const SrItem& item : report.children()) extractRdsrItem(item, text, out, warnings);
 }
 
 } // namespace fa::dicom

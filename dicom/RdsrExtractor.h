@@ -16,5 +16,7 @@ std::optional<SrItem> findDoseReportRoot(const SrItem& documentRoot);
 
 // Fills out.planes, out.events and the device observer fields of out.device from `report`.
 void extractRdsr(const SrItem& report, TextDecoder& text, DoseObject& out, WarningList& warnings);
+// The same for one child of the report container (what extractRdsr does for each, in order).
+void extractRdsrItem(const SrItem& item, TextDecoder& text, DoseObject& out, WarningList& warnings);
 
 } // namespace fa::dicom

@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace fa::dicom {
 
@@ -150,7 +151,9 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     } catch (const Error& e) {
         return refuseStore(request, presId, e.what());
     }
-    return keepStore(request, presId, partial, std::move(dataset));
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(partial, ec);
+    return keepStore(request, presId, partial, std::move(dataset), ec ? SIZE_MAX : bytes);
 }
 
 // The object written to `partial` as it arrives (bit for bit), looked at, read once, flushed.
@@ -167,11 +170,14 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
     }
     DcmFileFormat file;
     std::unique_ptr<DcmDataset> dataset;
-    if (file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good()) {
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(partial, ec);
+    const bool small = !ec && bytes < context_.preloadBelowBytes;
+    if (small && file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good()) {
         dataset.reset(file.getAndRemoveDataset());
-    } else if (context_.spool->freeBytes() < kShortOfSpace) {
-        // Unreadable and the disk is (nearly) full: what was written is cut short, not what was
-        // sent. The sender keeps the object and sends it again.
+    } else if (ec || context_.spool->freeBytes() < kShortOfSpace) {
+        // Unreadable (or too large to read here) and the disk is (nearly) full: what was written
+        // may be cut short, not what was sent. The sender keeps the object and sends it again.
         context_.spool->discard(partial);
         return refuseStore(request, presId, "the spool's disk filled up while " + partial + " was received");
     }
@@ -180,14 +186,14 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
         context_.spool->discard(partial);
         return refuseStore(request, presId, why);
     }
-    return keepStore(request, presId, partial, std::move(dataset));
+    return keepStore(request, presId, partial, std::move(dataset), bytes);
 }
 
 // `partial` is flushed: make it visible in the spool, then answer.
 OFCondition StoreScp::keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
-                                const std::string& partial, std::unique_ptr<DcmDataset> dataset) {
+                                const std::string& partial, std::unique_ptr<DcmDataset> dataset, std::size_t bytes) {
     const std::string name = context_.spool->committedName(partial, callingAe_);
-    if (context_.offer && dataset) context_.offer(name, std::move(dataset));
+    if (context_.offer && dataset) context_.offer(name, std::move(dataset), bytes);
     std::string spooled;
     try {
         spooled = context_.spool->commit(partial, callingAe_);

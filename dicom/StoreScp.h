@@ -36,10 +36,13 @@ struct ListenerContext {
     std::function<std::string(const std::string& callingAe, const std::string& host)> admit;
     // Whether objects of a SOP class are kept for extraction.
     std::function<bool(const std::string& sopClassUid)> keeps;
-    // Receives the parsed dataset of an object under its final spool name just before the object
-    // becomes visible there (so that processing need not read the file again); `withdraw` takes
-    // it back if it never does.
-    std::function<void(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset)> offer;
+    // Receives the parsed dataset of an object (of `bytes` in the spool) under its final spool name
+    // just before the object becomes visible there, so that processing need not read the file
+    // again; `withdraw` takes it back if it never does. Only objects below preloadBelowBytes are
+    // parsed for this: DCMTK's tree takes ~15 times the object, larger ones are read in pieces
+    // when processed.
+    std::function<void(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset, std::size_t bytes)> offer;
+    std::size_t preloadBelowBytes = 256 << 10;
     std::function<void(const std::string& spooledPath)> withdraw;
     // Called after an object is durable in the spool.
     std::function<void(const std::string& spooledPath, const std::string& callingAe)> onSpooled;
@@ -77,7 +80,7 @@ private:
     OFCondition receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
                                  const std::string& partial);
     OFCondition keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& partial,
-                          std::unique_ptr<DcmDataset> dataset);
+                          std::unique_ptr<DcmDataset> dataset, std::size_t bytes);
     OFCondition refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);
     // Not to be sent again: the object itself is beyond what is accepted.
     OFCondition rejectStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId, const std::string& why);

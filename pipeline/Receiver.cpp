@@ -75,8 +75,8 @@ Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(se
     c.log = &Poco::Logger::get("listener");
     c.admit = [&s](const std::string& ae, const std::string& host) { return admit(s.settings.listener, ae, host); };
     c.keeps = dicom::mayCarryDose;
-    c.offer = [&s](const std::string& path, std::unique_ptr<DcmDataset> dataset) {
-        s.processor.offer(path, std::move(dataset));
+    c.offer = [&s](const std::string& path, std::unique_ptr<DcmDataset> dataset, std::size_t bytes) {
+        s.processor.offer(path, std::move(dataset), bytes);
     };
     c.withdraw = [&s](const std::string& path) { s.processor.withdraw(path); };
     c.onSpooled = [&s](const std::string&, const std::string& callingAe) {

@@ -109,7 +109,8 @@ std::unique_ptr<DcmDataset> SpoolProcessor::takeHeld(const std::string& path) {
     std::lock_guard<std::mutex> lock(heldMutex_);
     const auto it = held_.find(path);
     if (it == held_.end()) return nullptr;
-    auto dataset = std::move(it->second);
+    auto dataset = std::move(it->second.dataset);
+    heldBytes_ -= it->second.bytes;
     held_.erase(it);
     return dataset;
 }
@@ -189,14 +190,18 @@ std::size_t SpoolProcessor::drain() {
     return done;
 }
 
-void SpoolProcessor::offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset) {
+void SpoolProcessor::offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset, std::size_t bytes) {
     std::lock_guard<std::mutex> lock(heldMutex_);
-    if (held_.size() < kMaxHeld) held_[spooledPath] = std::move(dataset);
+    if (held_.size() >= kMaxHeld || heldBytes_ + bytes > kMaxHeldBytes || held_.count(spooledPath)) return;
+    held_[spooledPath] = Held{std::move(dataset), bytes};
+    heldBytes_ += bytes;
 }
 
-void SpoolProcessor::withdraw(const std::string& spooledPath) {
+void SpoolProcessor::withdraw(const std::string& spooledPath) { takeHeld(spooledPath); }
+
+std::size_t SpoolProcessor::heldBytes() const {
     std::lock_guard<std::mutex> lock(heldMutex_);
-    held_.erase(spooledPath);
+    return heldBytes_;
 }
 
 void SpoolProcessor::notify() {

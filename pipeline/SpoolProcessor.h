@@ -29,13 +29,16 @@ public:
     // Processes every spooled object that is due; returns how many were finished (stored, skipped
     // or quarantined).
     std::size_t drain();
-    // Hands over the dataset of an object about to appear in the spool, so that it is not read
-    // from disk again (at most kMaxHeld are kept; beyond that the file is read).
-    void offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset);
+    // Hands over the dataset of an object of `bytes` about to appear in the spool, so that it is
+    // not read from disk again. Held datasets are bounded over all associations (kMaxHeldBytes of
+    // objects, kMaxHeld of them); beyond that the file is read.
+    void offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset, std::size_t bytes);
     void withdraw(const std::string& spooledPath);
     // Wakes the loop of runUntilStopped().
     void notify();
     static constexpr std::size_t kMaxHeld = 256;
+    static constexpr std::size_t kMaxHeldBytes = 8 << 20; // DCMTK's trees of them take ~15 times this
+    std::size_t heldBytes() const;
     // Drains as objects arrive until stop() is called, then drains what is left once more.
     void runUntilStopped();
     void stop();
@@ -69,8 +72,13 @@ private:
     std::map<std::string, std::chrono::steady_clock::time_point> retryAt_;
     std::map<std::string, int> attempts_;
     int journalFd_ = -1;
-    std::mutex heldMutex_;
-    std::map<std::string, std::unique_ptr<DcmDataset>> held_;
+    mutable std::mutex heldMutex_;
+    struct Held {
+        std::unique_ptr<DcmDataset> dataset;
+        std::size_t bytes = 0;
+    };
+    std::map<std::string, Held> held_;
+    std::size_t heldBytes_ = 0;
     mutable std::mutex lastMutex_;
     std::string last_;
     std::string stalled_;
