@@ -6,19 +6,23 @@ namespace fa {
 
 namespace {
 
-std::size_t editDistance(const std::string& a, const std::string& b) {
+// The edit distance of `a` and `b`, or `limit` as soon as it cannot be below it.
+std::size_t editDistance(const std::string& a, const std::string& b, std::size_t limit) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         std::size_t diagonal = row[0];
         row[0] = i;
+        std::size_t least = row[0];
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t up = row[j];
             row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = up;
+            least = std::min(least, row[j]);
         }
+        if (least >= limit) return limit;
     }
-    return row[b.size()];
+    return std::min(row[b.size()], limit);
 }
 
 // "dicom.port" -> ("dicom", "port"); "peer.A.B.host" -> ("peer.A.B", "host").
@@ -64,7 +68,13 @@ std::string didYouMean(const std::string& dotted) {
     for (const auto& k : configKeys()) {
         if (k.name == "*") continue;
         const bool sameSection = k.section == section || (isNamed(k) && section.rfind(k.section.substr(0, k.section.size() - 4), 0) == 0);
-        const std::size_t d = sameSection ? editDistance(name, k.name) : editDistance(dotted, k.section + "." + k.name);
+        const std::string candidate = sameSection ? k.name : k.section + "." + k.name;
+        const std::string& written = sameSection ? name : dotted;
+        // Lengths three apart are three edits apart: no need to measure (a 16 KB key took seconds).
+        const std::size_t gap = written.size() > candidate.size() ? written.size() - candidate.size()
+                                                                  : candidate.size() - written.size();
+        if (gap >= bestDistance) continue;
+        const std::size_t d = editDistance(written, candidate, bestDistance);
         if (d < bestDistance) {
             bestDistance = d;
             best = &k;

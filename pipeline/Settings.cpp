@@ -40,6 +40,8 @@ void collectKeys(Poco::Util::AbstractConfiguration& c, const std::string& prefix
     }
 }
 
+constexpr std::size_t kShownProblems = 20;
+
 // "[section] key" for messages, from "section.key" (or "peer.NAME.key").
 std::string where(const std::string& key) {
     const auto dot = key.rfind('.');
@@ -51,7 +53,8 @@ void apply(const std::string& key, const std::string& value, Settings& s, std::v
     std::string instance;
     const ConfigKey* known = findConfigKey(key, instance);
     if (!known) {
-        const std::string hint = didYouMean(key);
+        // Suggestions for the problems shown only (a file of thousands of unknown keys took minutes).
+        const std::string hint = problems.size() < kShownProblems ? didYouMean(key) : "";
         problems.push_back(where(key) + ": unknown key (" + (hint.empty() ? "see docs/configuration.md" : hint) + ")");
         return;
     }
@@ -115,7 +118,9 @@ Settings loadSettings(const std::string& configFile) {
     if (!problems.empty()) {
         std::string text = "configuration file " + configFile + " has " + std::to_string(problems.size()) +
                            " problem(s):";
-        for (const auto& p : problems) text += "\n  " + p;
+        for (std::size_t i = 0; i < std::min(problems.size(), kShownProblems); ++i) text += "\n  " + problems[i];
+        if (problems.size() > kShownProblems)
+            text += "\n  ... and " + std::to_string(problems.size() - kShownProblems) + " more";
         throw Error(text);
     }
     return s;

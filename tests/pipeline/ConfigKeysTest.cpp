@@ -31,6 +31,19 @@ TEST(ConfigKeys, UnknownKeysGetTheClosestKnownOne) {
               std::string::npos);
 }
 
+// A file of thousands of unknown keys is answered at once with the first 20 problems: suggestions
+// are measured only for those, and only against keys of about the same length.
+TEST(ConfigKeys, ManyUnknownKeysGiveTheFirstTwentyAndHowManyMore) {
+    std::string ini = "[dicom]\nprot = 1\n";
+    for (int i = 0; i < 3000; ++i) ini += "unknown_key_" + std::to_string(i) + std::string(200, 'x') + " = 1\n";
+    const std::string problems = loadProblems(ini);
+    EXPECT_NE(problems.find("has 3001 problem(s):"), std::string::npos);
+    EXPECT_NE(problems.find("[dicom] prot: unknown key (did you mean [dicom] port?)"), std::string::npos);
+    EXPECT_NE(problems.find("... and 2981 more"), std::string::npos) << problems.substr(0, 300);
+    EXPECT_EQ(problems.find("unknown_key_20" + std::string(200, 'x')), std::string::npos);
+    EXPECT_EQ(didYouMean("dicom." + std::string(20000, 'p')), "");
+}
+
 // A value Poco's log channel would reject must be refused by the same validation serve runs.
 TEST(ConfigKeys, LogRotateSizeIsValidatedBeforeTheLoggerSeesIt) {
     EXPECT_NE(loadProblems("[log]\nrotate_size = 10 MB\n").find("[log] rotate_size: '10 MB' is not a size"),
