@@ -9,7 +9,7 @@ packages=(
   libpoco-dev
   libsqlite3-dev libssl-dev
   libcli11-dev libcsv-dev libpcre3-dev
-  libgtest-dev libgmock-dev googletest libbenchmark-dev clang orthanc chromium fonts-noto-cjk openssl
+  libgtest-dev libgmock-dev googletest libbenchmark-dev clang orthanc orthanc-dev chromium fonts-noto-cjk openssl
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -24,7 +25,7 @@ bool OrthancProcess::available() { return ::access(kOrthanc, X_OK) == 0; }
 
 OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int fluoroauditPort,
                                const OrthancOptions& options)
-    : port_(dicomPort) {
+    : port_(dicomPort), folder_(folder), httpPort_(freePort()) {
     std::filesystem::create_directories(folder);
     const std::string config = folder + "/orthanc.json";
     std::string lua;
@@ -42,7 +43,7 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"IndexDirectory\": \"" << folder << "/index\",\n"
                           << "  \"DicomAet\": \"ORTHANC\",\n"
                           << "  \"DicomPort\": " << dicomPort << ",\n"
-                          << "  \"HttpPort\": " << freePort() << ",\n"
+                          << "  \"HttpPort\": " << httpPort_ << ",\n"
                           << "  \"RemoteAccessAllowed\": false,\n"
                           << "  \"AuthenticationEnabled\": false,\n"
                           << "  \"DicomCheckCalledAet\": true,\n"
@@ -52,7 +53,9 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"LuaScripts\": [" << (lua.empty() ? "" : "\"" + lua + "\"") << "],\n"
                           << "  \"DicomModalities\": { \"fluoroaudit\": [\"FLUOROAUDIT\", \"127.0.0.1\", "
                           << fluoroauditPort << "] },\n"
-                          << "  \"Plugins\": []\n"
+                          << (options.fluoroAuditSection.empty() ? ""
+                                                                 : "  \"FluoroAudit\": " + options.fluoroAuditSection + ",\n")
+                          << "  \"Plugins\": [" << (options.plugin.empty() ? "" : "\"" + options.plugin + "\"") << "]\n"
                           << "}\n";
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -78,6 +81,18 @@ OrthancProcess::~OrthancProcess() {
         ::kill(pid_, SIGTERM);
         ::waitpid(pid_, nullptr, 0);
     }
+}
+
+void OrthancProcess::kill(int signal) {
+    if (pid_ <= 0) return;
+    ::kill(pid_, signal);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+}
+
+std::string OrthancProcess::log() const {
+    std::ifstream in(folder_ + "/orthanc.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 } // namespace fa::test

@@ -9,6 +9,8 @@ namespace fa::test {
 struct OrthancOptions {
     bool allowGet = false;                   // answer C-GET from any AE
     bool ignoreModalitiesInStudy = false;    // a Lua filter drops (0008,0061) from every C-FIND
+    std::string plugin;                      // a plugin to load (its .so), or none
+    std::string fluoroAuditSection;          // JSON of the "FluoroAudit" section, or none
 };
 
 class OrthancProcess {
@@ -19,10 +21,16 @@ public:
     ~OrthancProcess();
     static bool available(); // the orthanc package is installed
     int port() const { return port_; }
+    std::string log() const; // what Orthanc logged
+    int httpPort() const { return httpPort_; }
+    // Sends `signal` and waits for Orthanc to end (SIGKILL: as a crash would).
+    void kill(int signal);
 
 private:
     pid_t pid_ = -1;
     int port_;
+    std::string folder_;
+    int httpPort_ = 0;
 };
 
 } // namespace fa::test

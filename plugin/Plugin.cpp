@@ -1,0 +1,76 @@
+// fluoroaudit inside Orthanc: the entry points of Orthanc's plugin C ABI. Every one catches
+// everything: no exception ever reaches Orthanc. Bad configuration leaves the plugin inactive with
+// one line in Orthanc's log naming the key; Orthanc itself keeps running.
+#include "plugin/ChangeFollower.h"
+#include "plugin/OrthancLog.h"
+#include "plugin/PluginSettings.h"
+
+#include <orthanc/OrthancCPlugin.h>
+
+#include <memory>
+#include <string>
+
+namespace {
+
+OrthancPluginContext* context = nullptr;
+std::unique_ptr<fa::plugin::ChangeFollower> follower;
+
+OrthancPluginErrorCode onChange(OrthancPluginChangeType type, OrthancPluginResourceType, const char*) {
+    try {
+        if (!follower) return OrthancPluginErrorCode_Success;
+        // The REST API may be called only once Orthanc has started, and only from our own thread.
+        if (type == OrthancPluginChangeType_OrthancStarted) follower->start();
+        else if (type == OrthancPluginChangeType_NewInstance) follower->wake();
+        else if (type == OrthancPluginChangeType_OrthancStopped) follower->stop();
+    } catch (...) {
+    }
+    return OrthancPluginErrorCode_Success;
+}
+
+std::string orthancConfiguration() {
+    char* json = OrthancPluginGetConfiguration(context);
+    if (!json) return "{}";
+    std::string out(json);
+    OrthancPluginFreeString(context, json);
+    return out;
+}
+
+} // namespace
+
+extern "C" {
+
+ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
+    context = c;
+    try {
+        if (!OrthancPluginCheckVersion(c)) {
+            fa::plugin::logError(c, std::string("fluoroaudit: needs Orthanc ") +
+                                        std::to_string(ORTHANC_PLUGINS_MINIMAL_MAJOR_NUMBER) + "." +
+                                        std::to_string(ORTHANC_PLUGINS_MINIMAL_MINOR_NUMBER) + " or later, this is " +
+                                        c->orthancVersion + "; the plugin stays inactive");
+            return 0;
+        }
+        OrthancPluginSetDescription(c, "X-ray dose audit of fluoroscopy-guided procedures (fluoroaudit)");
+        follower = std::make_unique<fa::plugin::ChangeFollower>(c, fa::plugin::settingsFromOrthanc(orthancConfiguration()));
+        OrthancPluginRegisterOnChangeCallback(c, onChange);
+    } catch (const std::exception& e) {
+        follower.reset();
+        fa::plugin::logError(c, std::string("fluoroaudit: ") + e.what() + "; the plugin stays inactive");
+    } catch (...) {
+        follower.reset();
+        fa::plugin::logError(c, "fluoroaudit: could not start; the plugin stays inactive");
+    }
+    return 0;
+}
+
+ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
+    try {
+        follower.reset();
+    } catch (...) {
+    }
+}
+
+ORTHANC_PLUGINS_API const char* OrthancPluginGetName() { return "fluoroaudit"; }
+
+ORTHANC_PLUGINS_API const char* OrthancPluginGetVersion() { return FA_VERSION; }
+
+} // extern "C"

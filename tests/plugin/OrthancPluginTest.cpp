@@ -1,0 +1,176 @@
+// fluoroaudit inside a real Orthanc (Debian's package): what Orthanc stores ends up in the store
+// exactly as `fluoroaudit ingest` files it; an Orthanc that already holds studies is caught up on;
+// bad configuration leaves Orthanc running with one clear line.
+#include "tests/support/OrthancProcess.h"
+#include "tests/support/Run.h"
+#include "tests/support/ServiceProcess.h"
+#include "tests/support/SharedData.h"
+#include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace fa {
+namespace {
+
+using test::quote;
+
+// study UID -> the figures `studies --json` gives for it (what a quality manager sees).
+std::map<std::string, std::string> figures(const std::string& data) {
+    const auto r = test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies --json");
+    std::map<std::string, std::string> out;
+    if (r.exitCode != 0 || r.out.empty()) return out;
+    const auto studies = Poco::JSON::Parser().parse(r.out).extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < studies->size(); ++i) {
+        const auto s = studies->getObject(static_cast<unsigned>(i));
+        std::string line;
+        for (const char* key : {"irradiation_events", "fluoro_events", "acquisition_events", "fluoro_time_s",
+                                "acquisition_time_s", "exposure_time_s", "dap_total_gycm2", "kar_total_mgy", "frames",
+                                "planes", "source", "object_count", "procedure_name", "warnings"})
+        {
+            std::ostringstream value;
+            if (s->has(key)) Poco::JSON::Stringifier::stringify(s->get(key), value);
+            line += std::string(key) + "=" + value.str() + " ";
+        }
+        out[s->getValue<std::string>("study_uid")] = line;
+    }
+    return out;
+}
+
+std::string rdsrFiles(const std::string& shared) {
+    std::string files;
+    for (const auto& e : std::filesystem::directory_iterator(shared + "/rdsr")) files += quote(e.path().string()) + " ";
+    return files;
+}
+
+class OrthancPlugin : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!test::OrthancProcess::available()) GTEST_SKIP() << "Orthanc is not installed (apt install orthanc): skipping";
+    }
+    test::OrthancOptions withPlugin() const {
+        test::OrthancOptions o;
+        o.plugin = FA_PLUGIN;
+        o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\"}";
+        return o;
+    }
+    std::string data() const { return (dir_.path() / "fluoroaudit").string(); }
+    test::TempDir dir_;
+    int port_ = test::freePort();
+};
+
+TEST_F(OrthancPlugin, TheSharedReportsSentToOrthancAreFiledAsIngestFilesThem) {
+    FA_REQUIRE_SHARED_DICOM(shared);
+    const std::string reference = (dir_.path() / "reference").string();
+    ASSERT_EQ(test::run(quote(FA_BINARY) + " --data " + quote(reference) + " ingest " + rdsrFiles(shared)).exitCode, 0);
+    const auto expected = figures(reference);
+    ASSERT_GE(expected.size(), 8u);
+
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), withPlugin());
+    const auto sent = test::storescu(port_, rdsrFiles(shared), "CARM1", "ORTHANC");
+    EXPECT_EQ(test::successes(sent.out), 10) << sent.out;
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()) == expected; }, 60)) << orthanc.log();
+    EXPECT_NE(orthanc.log().find("fluoroaudit: at change"), std::string::npos);
+}
+
+TEST_F(OrthancPlugin, InstalledOnAnOrthancThatHoldsStudiesItCatchesUpOnThem) {
+    FA_REQUIRE_SHARED_DICOM(shared);
+    const std::string folder = (dir_.path() / "orthanc").string();
+    {
+        test::OrthancProcess bare(folder, port_, test::freePort());
+        EXPECT_EQ(test::successes(test::storescu(port_, rdsrFiles(shared), "CARM1", "ORTHANC").out), 10);
+    }
+    test::OrthancProcess orthanc(folder, port_, test::freePort(), withPlugin());
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() >= 8; }, 60)) << orthanc.log();
+    const std::string reference = (dir_.path() / "reference").string();
+    test::run(quote(FA_BINARY) + " --data " + quote(reference) + " ingest " + rdsrFiles(shared));
+    EXPECT_EQ(figures(data()), figures(reference));
+}
+
+// What Orthanc's REST API answers to GET `uri` on loopback.
+std::string orthancGet(int httpPort, const std::string& uri) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(httpPort));
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, uri);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::vector<std::string> writeReports(const std::filesystem::path& folder, int count) {
+    std::filesystem::create_directories(folder);
+    std::vector<std::string> files;
+    for (int i = 0; i < count; ++i) {
+        synth::Report r;
+        r.events = {synth::Event{}};
+        r.events[0].uid = synth::newUid();
+        files.push_back((folder / (std::to_string(i) + ".dcm")).string());
+        synth::save(*synth::buildReport(r), files.back());
+    }
+    return files;
+}
+
+// Orthanc killed with SIGKILL while three senders stream 300 reports: once restarted, every report
+// Orthanc kept is in the store (the plugin catches up on what it had not finished).
+TEST_F(OrthancPlugin, KillNineWhileThreeSendersStreamLosesNoReportOrthancKept) {
+    const std::string folder = (dir_.path() / "orthanc").string();
+    std::vector<std::string> batches;
+    for (int b = 0; b < 3; ++b) {
+        std::string files;
+        for (const auto& f : writeReports(dir_.path() / ("in" + std::to_string(b)), 100)) files += quote(f) + " ";
+        batches.push_back(files);
+    }
+    auto orthanc = std::make_unique<test::OrthancProcess>(folder, port_, test::freePort(), withPlugin());
+    std::vector<std::thread> senders;
+    for (const auto& files : batches)
+        senders.emplace_back([this, files] { test::storescu(port_, files, "CARM1", "ORTHANC"); });
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() >= 30; }, 120)) << orthanc->log();
+    orthanc->kill(SIGKILL);
+    for (auto& t : senders) t.join();
+    orthanc = std::make_unique<test::OrthancProcess>(folder, port_, test::freePort(), withPlugin());
+    const auto statistics = Poco::JSON::Parser().parse(orthancGet(orthanc->httpPort(), "/statistics"))
+                                .extract<Poco::JSON::Object::Ptr>();
+    const auto kept = static_cast<std::size_t>(statistics->getValue<int>("CountInstances"));
+    EXPECT_GE(kept, 30u);
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() == kept; }, 120))
+        << figures(data()).size() << " studies filed, " << kept << " reports kept by Orthanc\n" << orthanc->log();
+}
+
+TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) {
+    test::OrthancOptions o;
+    o.plugin = FA_PLUGIN;
+    o.fluoroAuditSection = "{\"DataDir\": \"" + data() + "\"}";
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    EXPECT_NE(orthanc.log().find("fluoroaudit: \"FluoroAudit\": unknown key \"DataDir\" (known: DataDirectory, "
+                                 "ConfigurationFile); the plugin stays inactive"),
+              std::string::npos) << orthanc.log();
+    EXPECT_FALSE(std::filesystem::exists(data()));
+}
+
+TEST_F(OrthancPlugin, AConfigurationFileWithProblemsIsNamedInOrthancsLog) {
+    const std::string ini = dir_.file("fluoroaudit.ini");
+    std::ofstream(ini) << "[dicom]\nprot = 5\n";
+    test::OrthancOptions o = withPlugin();
+    o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"ConfigurationFile\": \"" + ini + "\"}";
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    const std::string log = orthanc.log();
+    EXPECT_NE(log.find("configuration file " + ini + " has 1 problem(s):"), std::string::npos) << log;
+    EXPECT_NE(log.find("[dicom] prot: unknown key (did you mean [dicom] port?)"), std::string::npos) << log;
+}
+
+} // namespace
+} // namespace fa
