@@ -60,6 +60,7 @@ void ChangeFollower::run() {
             // Nothing is skipped: the same changes are tried again once the database can be written.
             logError(context_, "fluoroaudit: cannot store (tried again in 10 s): " + std::string(e.what()));
             std::unique_lock<std::mutex> lock(mutex_);
+            stalled_ = e.what();
             wake_.wait_for(lock, kDatabaseRetry, [this] { return stopping_.load(); });
             continue;
         } catch (const std::exception& e) {
@@ -85,9 +86,9 @@ bool ChangeFollower::followOnce() {
     }
     const bool done = root->getValue<bool>("Done");
     // Progress while catching up, and once caught up.
-    if (seq_ - loggedSeq_ >= kProgressEvery || (done && processed_ != loggedProcessed_)) {
+    if (seq_ - loggedSeq_ >= kProgressEvery || (done && processed_.load() != loggedProcessed_)) {
         logWarning(context_, "fluoroaudit: at change " + std::to_string(seq_) + " of " +
-                              std::to_string(root->getValue<long long>("Last")) + ", " + std::to_string(processed_) +
+                              std::to_string(root->getValue<long long>("Last")) + ", " + std::to_string(processed_.load()) +
                               " dose object(s) stored since start");
         loggedSeq_ = seq_;
         loggedProcessed_ = processed_;
@@ -119,6 +120,8 @@ void ChangeFollower::processInstance(const std::string& id) {
     try {
         pipeline_->ingestBuffer(bytes.data(), bytes.size(), source);
         ++processed_;
+        std::lock_guard<std::mutex> lock(mutex_);
+        stalled_.clear();
     } catch (const store::DatabaseError&) {
         throw;
     } catch (const Error& e) {
@@ -132,7 +135,13 @@ void ChangeFollower::quarantine(const std::string& id, const std::string& bytes,
     fs::create_directories(folder, ec);
     std::ofstream(folder / ("orthanc-" + id + ".dcm"), std::ios::binary) << bytes;
     std::ofstream(folder / ("orthanc-" + id + ".dcm.reason")) << reason << "\n";
+    ++quarantined_;
     logWarning(context_, "fluoroaudit: quarantined Orthanc instance " + id + ": " + reason);
+}
+
+std::string ChangeFollower::stalled() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stalled_;
 }
 
 std::string ChangeFollower::get(const std::string& uri) const {

@@ -28,6 +28,11 @@ public:
     void wake();
     void stop();
 
+    long long stored() const { return processed_; }
+    long long quarantined() const { return quarantined_; }
+    // Why objects cannot be stored now (the database), "" when they can.
+    std::string stalled() const;
+
 private:
     void run();
     // Processes the changes after `seq_`; false when there were none.
@@ -43,9 +48,10 @@ private:
     Settings settings_;
     std::unique_ptr<Pipeline> pipeline_;
     long long seq_ = 0;
-    long long processed_ = 0;
+    std::atomic<long long> processed_{0}, quarantined_{0};
     long long loggedSeq_ = 0, loggedProcessed_ = 0;
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
+    std::string stalled_;
     std::condition_variable wake_;
     bool woken_ = false;
     std::atomic<bool> stopping_{false};

@@ -4,6 +4,7 @@
 #include "plugin/ChangeFollower.h"
 #include "plugin/OrthancLog.h"
 #include "plugin/PluginSettings.h"
+#include "plugin/RestBridge.h"
 
 #include <orthanc/OrthancCPlugin.h>
 
@@ -50,7 +51,11 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
             return 0;
         }
         OrthancPluginSetDescription(c, "X-ray dose audit of fluoroscopy-guided procedures (fluoroaudit)");
-        follower = std::make_unique<fa::plugin::ChangeFollower>(c, fa::plugin::settingsFromOrthanc(orthancConfiguration()));
+        const fa::Settings settings = fa::plugin::settingsFromOrthanc(orthancConfiguration());
+        follower = std::make_unique<fa::plugin::ChangeFollower>(c, settings);
+        fa::plugin::ChangeFollower* f = follower.get();
+        fa::plugin::registerRestApi(c, settings,
+                                    {[f] { return f->stored(); }, [f] { return f->quarantined(); }, [f] { return f->stalled(); }});
         OrthancPluginRegisterOnChangeCallback(c, onChange);
     } catch (const std::exception& e) {
         follower.reset();
@@ -64,6 +69,7 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
 
 ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
     try {
+        fa::plugin::unregisterRestApi();
         follower.reset();
     } catch (...) {
     }

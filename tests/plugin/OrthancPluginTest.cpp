@@ -11,6 +11,8 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPCookie.h>
+#include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 
@@ -111,6 +113,36 @@ std::string orthancGet(int httpPort, const std::string& uri) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+struct Answer {
+    int status = 0;
+    std::string body, cookie;
+};
+
+// A request to Orthanc's web server on loopback.
+Answer orthancCall(int httpPort, const std::string& method, const std::string& uri, const std::string& body = "",
+                   const std::string& cookie = "") {
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(httpPort));
+    Poco::Net::HTTPRequest request(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (!cookie.empty()) {
+        Poco::Net::NameValueCollection cookies;
+        cookies.add("fa_session", cookie);
+        request.setCookies(cookies);
+    }
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    if (!body.empty()) request.setContentType("application/json");
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session.receiveResponse(response);
+    Answer a;
+    a.status = static_cast<int>(response.getStatus());
+    a.body.assign(std::istreambuf_iterator<char>(in), {});
+    std::vector<Poco::Net::HTTPCookie> cookies;
+    response.getCookies(cookies);
+    for (const auto& c : cookies)
+        if (c.getName() == "fa_session") a.cookie = c.getValue();
+    return a;
+}
+
 std::vector<std::string> writeReports(const std::filesystem::path& folder, int count) {
     std::filesystem::create_directories(folder);
     std::vector<std::string> files;
@@ -148,6 +180,34 @@ TEST_F(OrthancPlugin, KillNineWhileThreeSendersStreamLosesNoReportOrthancKept) {
     EXPECT_GE(kept, 30u);
     EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() == kept; }, 120))
         << figures(data()).size() << " studies filed, " << kept << " reports kept by Orthanc\n" << orthanc->log();
+}
+
+// The API of `serve` under Orthanc's port: anonymous callers get 401 though Orthanc's own
+// authentication is off; a user of the store logs in and sees the studies Orthanc received.
+TEST_F(OrthancPlugin, TheRestApiAnswersUnderOrthancsPortBehindItsOwnLogin) {
+    const std::string fa = quote(FA_BINARY) + " --data " + quote(data()) + " ";
+    ASSERT_EQ(test::run("echo qm-password-1 | " + fa + "user add qm --role reviewer").exitCode, 0);
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), withPlugin());
+    const auto files = writeReports(dir_.path() / "in", 2);
+    EXPECT_EQ(test::successes(test::storescu(port_, quote(files[0]) + " " + quote(files[1]), "CARM1", "ORTHANC").out), 2);
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() == 2; }, 60)) << orthanc.log();
+
+    EXPECT_EQ(orthancCall(orthanc.httpPort(), "GET", "/fluoroaudit/api/studies").status, 401);
+    EXPECT_EQ(orthancCall(orthanc.httpPort(), "POST", "/fluoroaudit/api/login",
+                          "{\"username\":\"qm\",\"password\":\"wrong\"}").status, 401);
+    const Answer login = orthancCall(orthanc.httpPort(), "POST", "/fluoroaudit/api/login",
+                                     "{\"username\":\"qm\",\"password\":\"qm-password-1\"}");
+    ASSERT_EQ(login.status, 200) << login.body;
+    ASSERT_FALSE(login.cookie.empty());
+    const Answer studies = orthancCall(orthanc.httpPort(), "GET", "/fluoroaudit/api/studies", "", login.cookie);
+    ASSERT_EQ(studies.status, 200) << studies.body;
+    const auto list = Poco::JSON::Parser().parse(studies.body).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(list->getValue<int>("total"), 2) << studies.body;
+    const Answer missing = orthancCall(orthanc.httpPort(), "GET", "/fluoroaudit/api/studies/1.2.3.4", "", login.cookie);
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_NE(missing.body.find("1.2.3.4"), std::string::npos) << missing.body;
+    const Answer session = orthancCall(orthanc.httpPort(), "GET", "/fluoroaudit/api/session", "", login.cookie);
+    EXPECT_NE(session.body.find("\"username\":\"qm\""), std::string::npos) << session.body;
 }
 
 TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) {
