@@ -44,16 +44,9 @@ void extract(benchmark::State& state, const std::string& path) {
 
 fa::synth::Report reportWith(int events, const std::string& study) {
     static int patient = 0;
-    fa::synth::Report r;
+    fa::synth::Report r = fa::synth::reportWithEvents(events);
     r.studyUid = study;
     r.patientId = "BENCH" + std::to_string(++patient); // one study per patient, as in a department
-    for (int i = 0; i < events; ++i) {
-        fa::synth::Event e;
-        e.uid = fa::synth::newUid();
-        e.type = i % 7 == 0 ? "stationary" : "fluoro";
-        e.duration_s = 0.75;
-        r.events.push_back(e);
-    }
     return r;
 }
 

@@ -35,18 +35,6 @@ long long statusBytes(const char* key) {
 // Resets the peak to what is resident now (Linux: writing 5 to clear_refs).
 void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
-fa::synth::Report reportWith(int events) {
-    fa::synth::Report r;
-    for (int i = 0; i < events; ++i) {
-        fa::synth::Event e;
-        e.uid = fa::synth::newUid();
-        e.type = i % 7 == 0 ? "stationary" : "fluoro";
-        e.duration_s = 0.75;
-        r.events.push_back(e);
-    }
-    return r;
-}
-
 int measure(const std::string& file) {
     fa::test::TempDir data;
     fa::Settings settings;
@@ -55,7 +43,7 @@ int measure(const std::string& file) {
     fa::Pipeline pipeline(settings);
     // Warm up: the store's schema, DCMTK's dictionary and the allocator's arenas exist before.
     const std::string small = data.file("small.dcm");
-    fa::synth::save(*fa::synth::buildReport(reportWith(3)), small);
+    fa::synth::save(*fa::synth::buildReport(fa::synth::reportWithEvents(3)), small);
     pipeline.ingestFile(small);
     const long long before = statusBytes("VmRSS:");
     resetPeak();
@@ -96,7 +84,7 @@ int main(int argc, char** argv) {
     bool met = true;
     for (int events : {300, 5000, 100000}) {
         const std::string file = work.file(std::to_string(events) + "-events.dcm");
-        fa::synth::save(*fa::synth::buildReport(reportWith(events)), file);
+        fa::synth::save(*fa::synth::buildReport(fa::synth::reportWithEvents(events)), file);
         const double size = static_cast<double>(std::filesystem::file_size(file));
         const Figures f = measureInChild(self, file);
         if (f.peak < 0) {

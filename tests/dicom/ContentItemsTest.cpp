@@ -21,9 +21,15 @@
 namespace fa {
 namespace {
 
-void put(std::ostringstream& out, const char* name, const std::optional<double>& v) {
-    out << ' ' << name << '=';
-    if (v) out << *v;
+template <typename T>
+using Fields = std::initializer_list<std::pair<const char*, std::optional<double> T::*>>;
+
+template <typename T> void put(std::ostringstream& out, const T& x, Fields<T> fields) {
+    for (const auto& [name, member] : fields) {
+        out << ' ' << name << '=';
+        if (x.*member) out << *(x.*member);
+    }
+    out << '\n';
 }
 
 // Everything extraction gives, as one text.
@@ -34,29 +40,19 @@ std::string describe(const DoseObject& o) {
         << o.study.studyDescription << ' ' << o.device.key() << ' ' << o.device.observerUid << '\n';
     for (const auto& p : o.planes) {
         out << "plane " << toString(p.plane);
-        put(out, "dap", p.dapTotal_Gym2);
-        put(out, "ka", p.doseRpTotal_Gy);
-        put(out, "fluoroDap", p.fluoroDapTotal_Gym2);
-        put(out, "acqDap", p.acquisitionDapTotal_Gym2);
-        put(out, "fluoro", p.fluoroTime_s);
-        put(out, "acq", p.acquisitionTime_s);
-        put(out, "frames", p.frames);
-        out << '\n';
+        put(out, p, {{"dap", &PlaneTotals::dapTotal_Gym2}, {"ka", &PlaneTotals::doseRpTotal_Gy},
+                     {"fluoroDap", &PlaneTotals::fluoroDapTotal_Gym2}, {"acqDap", &PlaneTotals::acquisitionDapTotal_Gym2},
+                     {"fluoro", &PlaneTotals::fluoroTime_s}, {"acq", &PlaneTotals::acquisitionTime_s},
+                     {"frames", &PlaneTotals::frames}});
     }
     for (const auto& e : o.events) {
         out << "event " << e.uid << ' ' << toString(e.type) << ' ' << toString(e.plane) << ' ' << e.startedAt << ' '
             << e.protocol;
-        put(out, "dap", e.dap_Gym2);
-        put(out, "ka", e.doseRp_Gy);
-        put(out, "kvp", e.kvp_kV);
-        put(out, "ma", e.tubeCurrent_mA);
-        put(out, "pulses", e.pulses);
-        put(out, "rate", e.pulseRate_per_s);
-        put(out, "duration", e.irradiationDuration_s);
-        put(out, "exposure", e.exposureTime_s);
-        put(out, "area", e.fieldArea_m2);
-        put(out, "frames", e.frames);
-        out << '\n';
+        put(out, e, {{"dap", &IrradiationEvent::dap_Gym2}, {"ka", &IrradiationEvent::doseRp_Gy},
+                     {"kvp", &IrradiationEvent::kvp_kV}, {"ma", &IrradiationEvent::tubeCurrent_mA},
+                     {"pulses", &IrradiationEvent::pulses}, {"rate", &IrradiationEvent::pulseRate_per_s},
+                     {"duration", &IrradiationEvent::irradiationDuration_s}, {"exposure", &IrradiationEvent::exposureTime_s},
+                     {"area", &IrradiationEvent::fieldArea_m2}, {"frames", &IrradiationEvent::frames}});
     }
     for (const auto& w : o.warnings) out << "warning " << w.code << ": " << w.message << '\n';
     return out.str();

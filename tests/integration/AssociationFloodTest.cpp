@@ -3,6 +3,7 @@
 #include "dicom/Echo.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
+#include "tests/support/ServiceTest.h"
 #include "tests/support/TempDir.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -84,17 +85,7 @@ bool requestAssociation(int port, const std::string& calledAe, bool* accepted) {
     return cond.good() || cond == DUL_ASSOCIATIONREJECTED;
 }
 
-class AssociationFlood : public ::testing::Test {
-protected:
-    std::string data() const { return (dir_.path() / "data").string(); }
-    std::string config(const std::string& text) const {
-        const std::string path = dir_.file("fluoroaudit.ini");
-        std::ofstream(path) << text;
-        return path;
-    }
-    test::TempDir dir_;
-    int port_ = test::freePort();
-};
+class AssociationFlood : public test::ServiceTest {};
 
 // DCMTK 3.6.7's thread pool corrupted its heap under exactly this: 50 refused associations at once,
 // eight times over (the service died with "malloc(): unsorted double linked list corrupted").

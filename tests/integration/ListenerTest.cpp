@@ -4,6 +4,7 @@
 #include "store/StudyStore.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
+#include "tests/support/ServiceTest.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/TempDir.h"
 #include "tests/synth/Synth.h"
@@ -67,17 +68,7 @@ std::string studiesJson(const std::string& data) {
     return test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies --json").out;
 }
 
-class Listener : public ::testing::Test {
-protected:
-    std::string data() const { return (dir_.path() / "data").string(); }
-    std::string config(const std::string& text) const {
-        const std::string path = dir_.file("fluoroaudit.ini");
-        std::ofstream(path) << text;
-        return path;
-    }
-    test::TempDir dir_;
-    int port_ = test::freePort();
-};
+class Listener : public test::ServiceTest {};
 
 TEST_F(Listener, RealFilesSentWithStorescuEndUpAsIngestGivesThem) {
     FA_REQUIRE_SHARED_DICOM(shared);

@@ -378,4 +378,16 @@ std::string deeplyNestedReport(int depth, const std::string& studyUid, const std
     return out;
 }
 
+Report reportWithEvents(int events) {
+    Report r;
+    for (int i = 0; i < events; ++i) {
+        Event e;
+        e.uid = newUid();
+        e.type = i % 7 == 0 ? "stationary" : "fluoro";
+        e.duration_s = 0.75;
+        r.events.push_back(e);
+    }
+    return r;
+}
+
 } // namespace fa::synth

@@ -58,6 +58,9 @@ struct Report {
 
 // Totals of `planes` are filled from the events where left empty.
 std::unique_ptr<DcmFileFormat> buildReport(Report report);
+// A report of `events` events, each with its own UID, 0.75 s long, one in seven a stationary
+// acquisition and the others fluoroscopy (for benchmarks of large reports).
+Report reportWithEvents(int events);
 
 struct Image {
     std::string studyUid = newUid();
