@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -191,8 +192,11 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
 std::optional<Extraction> extractInPieces(const std::uint8_t* data, std::size_t size, const std::string& origin,
                                           const ExtractOptions& options) {
     ContentMap map;
-    if (const std::string why = prescanBuffer(data, size, options.limits, &map); !why.empty())
+    if (const std::string why = prescanBuffer(data, size, options.limits, &map); !why.empty()) {
+        if (why.rfind(kTruncated, 0) == 0)
+            throw Error(origin + ": damaged or truncated DICOM file (" + why.substr(std::strlen(kTruncated)) + ")");
         throw Error(origin + ": refused without reading it: " + why);
+    }
     if (!map.found || size < options.readInPiecesAbove_bytes) return std::nullopt;
     std::unique_ptr<ContentItems> pieces;
     try {

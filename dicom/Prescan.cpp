@@ -36,9 +36,11 @@ struct Frame {
 
 class Walker {
 public:
-    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits,
+    // `part10`: the object has a Part 10 header, so bytes that end before a value does are a
+    // truncated object (else they may be no DICOM at all, which the loader says).
+    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits, bool part10,
            ContentMap* map = nullptr)
-        : p_(data), size_(size), syntax_(syntax), limits_(limits), map_(map) {}
+        : p_(data), size_(size), syntax_(syntax), limits_(limits), part10_(part10), map_(map) {}
 
     // "" or why the object is refused.
     std::string walk(std::size_t start);
@@ -66,6 +68,13 @@ private:
         pos_ = size_;
         return {};
     }
+    // A value or container longer than what is left: DCMTK would set aside its whole declared
+    // length (up to 4 GB) before finding out.
+    std::string pastTheEnd(std::uint32_t length) {
+        if (!part10_) return stop();
+        return kTruncated + std::to_string(length) + " bytes announced at byte " + std::to_string(headerStart_) +
+               ", " + std::to_string(size_ - pos_) + " left";
+    }
     std::string element(std::uint16_t group, std::uint16_t element);
     std::string open(Frame::Kind kind, std::uint32_t length, Frame::Role role = Frame::Other);
     // Pops the innermost container, noting where the content sequence and its items end.
@@ -76,6 +85,7 @@ private:
     std::size_t size_, pos_ = 0;
     Syntax syntax_;
     const PrescanLimits& limits_;
+    bool part10_;
     std::vector<Frame> frames_;
     std::uint64_t content_ = 0;
     ContentMap* map_;
@@ -89,7 +99,7 @@ int Walker::depth() const {
 }
 
 std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role role) {
-    if (length != kUndefined && length > size_ - pos_) return stop();
+    if (length != kUndefined && length > size_ - pos_) return pastTheEnd(length);
     if (kind == Frame::Item && !frames_.empty() && frames_.back().role == Frame::ContentSequence) role = Frame::ContentItem;
     if (map_ && role == Frame::ContentSequence) map_->sequenceStart = headerStart_;
     if (map_ && role == Frame::ContentItem) map_->items.emplace_back(headerStart_, 0);
@@ -146,7 +156,7 @@ std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
         return open(Frame::Sequence, length,
                     frames_.empty() && group == 0x0040 && elem == 0xA730 ? Frame::ContentSequence : Frame::Other);
     if (length == kUndefined) return {}; // malformed: the loader will say so
-    if (length > size_ - pos_) return stop(); // past the end: truncated or not DICOM, the loader says which
+    if (length > size_ - pos_) return pastTheEnd(length);
     if (!pixels) content_ += length;
     if (content_ > limits_.maxContentBytes)
         return "more than " + std::to_string(limits_.maxContentBytes >> 20) + " MB of content besides pixel data";
@@ -173,6 +183,7 @@ struct Layout {
     std::size_t start = 0;
     std::string transferSyntax;
     bool valid = false;
+    bool part10 = false;
 };
 
 Layout layoutOf(const std::uint8_t* p, std::size_t size) {
@@ -200,6 +211,7 @@ Layout layoutOf(const std::uint8_t* p, std::size_t size) {
             l.transferSyntax.pop_back();
         l.start = pos;
         l.valid = true;
+        l.part10 = true;
         return l;
     }
     if (size >= 8) {
@@ -249,12 +261,12 @@ std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimit
     if (!l.valid) return {};
     if (l.transferSyntax == "1.2.840.10008.1.2.1.99") { // deflated: no map, the loader inflates it
         const auto inflated = inflate(p + l.start, size - l.start, limits.maxContentBytes + 1);
-        return Walker(inflated.data(), inflated.size(), Syntax::ExplicitLittle, limits).walk(0);
+        return Walker(inflated.data(), inflated.size(), Syntax::ExplicitLittle, limits, false).walk(0);
     }
     const Syntax syntax = l.transferSyntax == "1.2.840.10008.1.2"     ? Syntax::ImplicitLittle
                           : l.transferSyntax == "1.2.840.10008.1.2.2" ? Syntax::ExplicitBig
                                                                       : Syntax::ExplicitLittle;
-    std::string why = Walker(p, size, syntax, limits, map).walk(l.start);
+    std::string why = Walker(p, size, syntax, limits, l.part10, map).walk(l.start);
     if (map) {
         map->syntax = syntax;
         map->found = why.empty() && complete(*map, size);

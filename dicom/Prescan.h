@@ -29,6 +29,10 @@ struct ContentMap {
     std::vector<std::pair<std::size_t, std::size_t>> items; // each item: tag to end, delimiter included
 };
 
+// How the reason for a Part 10 object that ends before one of its values does begins (e.g. a
+// file cut short by a full disk).
+constexpr const char* kTruncated = "truncated: ";
+
 // "" when the object is within the limits (or not DICOM at all: the loader says what is wrong
 // then); otherwise why it is refused, e.g. "sequences nested 20000 levels deep (at most 64)".
 // With `map`, also where its content lies.

@@ -166,6 +166,9 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
     }
     if (const std::string why = prescanFile(partial, context_.limits); !why.empty()) {
         context_.spool->discard(partial);
+        // Cut short by a disk that filled up while it was written: the sender sends it again.
+        if (why.rfind(kTruncated, 0) == 0 && context_.spool->freeBytes() < kShortOfSpace)
+            return refuseStore(request, presId, "the spool's disk filled up while " + partial + " was received");
         return rejectStore(request, presId, why);
     }
     DcmFileFormat file;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 
 namespace fa {
 namespace {
@@ -47,6 +48,32 @@ TEST(Prescan, ExtractionOfADeepFileFailsWithTheReasonInsteadOfCrashing) {
     } catch (const Error& e) {
         EXPECT_EQ(std::string(e.what()), path + ": refused without reading it: sequences nested more than 64 levels deep");
     }
+}
+
+// A Part 10 file whose last value announces 2 GB: refused before DCMTK sets aside the 2 GB, with
+// where the value starts; a bare dataset that does the same is left to the loader.
+TEST(Prescan, AValueAnnouncingMoreThanTheFileHoldsIsATruncatedObject) {
+    test::TempDir dir;
+    const std::string path = dir.file("r.dcm");
+    synth::save(*synth::buildReport(synth::Report{}), path);
+    std::string bytes = [&] {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }();
+    const std::size_t at = bytes.size();
+    bytes += std::string("\x09\x00\x10\x10OB\0\0\xf0\xff\xff\x7f", 12) + std::string(100, 'x');
+    EXPECT_EQ(dicom::prescanBuffer(bytes.data(), bytes.size()),
+              std::string(dicom::kTruncated) + "2147483632 bytes announced at byte " + std::to_string(at) + ", 100 left");
+    std::ofstream(path, std::ios::binary) << bytes;
+    try {
+        dicom::extractFile(path, {});
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), path + ": damaged or truncated DICOM file (2147483632 bytes announced at byte " +
+                                             std::to_string(at) + ", 100 left)");
+    }
+    const std::string bare = bytes.substr(132 + 200); // no Part 10 header: perhaps no DICOM at all
+    EXPECT_EQ(dicom::prescanBuffer(bare.data(), bare.size()), "");
 }
 
 } // namespace
