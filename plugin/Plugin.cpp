@@ -1,6 +1,7 @@
 // fluoroaudit inside Orthanc: the entry points of Orthanc's plugin C ABI. Every one catches
 // everything: no exception ever reaches Orthanc. Bad configuration leaves the plugin inactive with
 // one line in Orthanc's log naming the key; Orthanc itself keeps running.
+#include "api/WebFiles.h"
 #include "plugin/ChangeFollower.h"
 #include "plugin/OrthancLog.h"
 #include "plugin/PluginSettings.h"
@@ -8,6 +9,7 @@
 
 #include <orthanc/OrthancCPlugin.h>
 
+#include <dlfcn.h>
 #include <memory>
 #include <string>
 
@@ -26,6 +28,15 @@ OrthancPluginErrorCode onChange(OrthancPluginChangeType type, OrthancPluginResou
     } catch (...) {
     }
     return OrthancPluginErrorCode_Success;
+}
+
+// The built web UI: [http] web_dir of the INI, else beside this library (build tree: ../bin/web;
+// installed: ../share/fluoroaudit/web).
+std::string webFolder(const fa::Settings& settings) {
+    if (!settings.http.webDir.empty()) return settings.http.webDir;
+    Dl_info info{};
+    if (::dladdr(reinterpret_cast<void*>(&onChange), &info) == 0 || !info.dli_fname) return {};
+    return fa::api::WebFiles::besideBinary(info.dli_fname);
 }
 
 std::string orthancConfiguration() {
@@ -54,7 +65,9 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
         const fa::Settings settings = fa::plugin::settingsFromOrthanc(orthancConfiguration());
         follower = std::make_unique<fa::plugin::ChangeFollower>(c, settings);
         fa::plugin::ChangeFollower* f = follower.get();
-        fa::plugin::registerRestApi(c, settings,
+        const std::string web = webFolder(settings);
+        if (web.empty()) fa::plugin::logWarning(c, "fluoroaudit: the web UI is not built or not installed; the API answers without it");
+        fa::plugin::registerRestApi(c, settings, web,
                                     {[f] { return f->stored(); }, [f] { return f->quarantined(); }, [f] { return f->stalled(); }});
         OrthancPluginRegisterOnChangeCallback(c, onChange);
     } catch (const std::exception& e) {

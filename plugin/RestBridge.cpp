@@ -1,10 +1,12 @@
 #include "plugin/RestBridge.h"
 
 #include "api/Api.h"
+#include "api/WebFiles.h"
 
 #include <orthanc/OrthancCPlugin.h>
 
 #include <cctype>
+#include <cstring>
 #include <string>
 
 namespace fa::plugin {
@@ -13,11 +15,13 @@ namespace {
 
 OrthancPluginContext* context = nullptr;
 std::unique_ptr<api::Api> api;
+std::unique_ptr<api::WebFiles> web;
 // Orthanc gives the caller's address only to the request filter, which runs just before the REST
 // callback on the same thread; the login throttle needs it per address.
 thread_local std::string callerAddress;
 
 constexpr const char* kPrefix = "/fluoroaudit";
+constexpr const char* kUi = "/fluoroaudit/ui";
 
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -35,6 +39,12 @@ std::string cookie(const std::string& header, const std::string& name) {
         at = end + 1;
     }
     return {};
+}
+
+bool fromTheWebUi(const OrthancPluginHttpRequest* request) {
+    for (uint32_t i = 0; i < request->headersCount; ++i)
+        if (lower(request->headersKeys[i]) == "x-fa-ui") return true;
+    return false;
 }
 
 api::ApiRequest toApiRequest(const char* url, const OrthancPluginHttpRequest* request) {
@@ -57,8 +67,14 @@ api::ApiRequest toApiRequest(const char* url, const OrthancPluginHttpRequest* re
     return r;
 }
 
-void answer(OrthancPluginRestOutput* output, const api::ApiResponse& response) {
-    if (response.status == 401) {
+void answer(OrthancPluginRestOutput* output, api::ApiResponse response, bool webUi) {
+    if (response.status == 401 && webUi) {
+        // Orthanc sends every 401 with a Basic challenge, on which the browser asks for a password
+        // of its own: the web UI is told to log in with a 403 instead.
+        response.status = 403;
+        const auto brace = response.body.rfind('}');
+        if (brace != std::string::npos) response.body.insert(brace, ",\"login_required\":true");
+    } else if (response.status == 401) {
         OrthancPluginSendUnauthorized(context, output, "fluoroaudit");
         return;
     }
@@ -75,7 +91,27 @@ void answer(OrthancPluginRestOutput* output, const api::ApiResponse& response) {
 OrthancPluginErrorCode onRest(OrthancPluginRestOutput* output, const char* url, const OrthancPluginHttpRequest* request) {
     try {
         if (!api) return OrthancPluginErrorCode_UnknownResource;
-        answer(output, api->handle(toApiRequest(url, request)));
+        answer(output, api->handle(toApiRequest(url, request)), fromTheWebUi(request));
+        return OrthancPluginErrorCode_Success;
+    } catch (...) {
+        return OrthancPluginErrorCode_InternalError;
+    }
+}
+
+// GET /fluoroaudit/ui/... : the built web UI.
+OrthancPluginErrorCode onUi(OrthancPluginRestOutput* output, const char* url, const OrthancPluginHttpRequest* request) {
+    try {
+        const std::string path = std::string(url).substr(std::strlen(kUi));
+        if (request->method != OrthancPluginHttpMethod_Get) {
+            OrthancPluginSendMethodNotAllowed(context, output, "GET");
+            return OrthancPluginErrorCode_Success;
+        }
+        api::ApiResponse page = web->get(path.empty() ? "/" : path);
+        // Orthanc drops a trailing slash from URLs: the page's relative links need a base.
+        if (page.contentType.rfind("text/html", 0) == 0)
+            if (const auto head = page.body.find("<head>"); head != std::string::npos)
+                page.body.insert(head + 6, "\n<base href=\"/fluoroaudit/ui/\">");
+        answer(output, std::move(page), false);
         return OrthancPluginErrorCode_Success;
     } catch (...) {
         return OrthancPluginErrorCode_InternalError;
@@ -90,7 +126,7 @@ int32_t rememberCaller(OrthancPluginHttpMethod, const char*, const char* ip, uin
 
 } // namespace
 
-void registerRestApi(OrthancPluginContext* c, const Settings& settings, FollowerProbe probe) {
+void registerRestApi(OrthancPluginContext* c, const Settings& settings, const std::string& webFolder, FollowerProbe probe) {
     context = c;
     api::ServiceProbe p;
     p.listening = [] { return true; };
@@ -101,8 +137,18 @@ void registerRestApi(OrthancPluginContext* c, const Settings& settings, Follower
     api = std::make_unique<api::Api>(settings, p);
     OrthancPluginRegisterIncomingHttpRequestFilter2(c, rememberCaller);
     OrthancPluginRegisterRestCallbackNoLock(c, "/fluoroaudit/api(/.*)?", onRest);
+    web = std::make_unique<api::WebFiles>(webFolder);
+    OrthancPluginRegisterRestCallbackNoLock(c, "/fluoroaudit/ui(/.*)?", onUi);
+    // A button in Orthanc Explorer's top bar that opens the audit.
+    OrthancPluginExtendOrthancExplorer(
+        c, "$(document).ready(function() { $('<a>', { href: '/fluoroaudit/ui/', text: 'fluoroaudit', "
+           "'data-role': 'button', 'data-icon': 'info', 'data-inline': 'true', id: 'fluoroaudit' })"
+           ".appendTo($('#lookup').find('div[data-role=content]').first()); });");
 }
 
-void unregisterRestApi() { api.reset(); }
+void unregisterRestApi() {
+    api.reset();
+    web.reset();
+}
 
 } // namespace fa::plugin

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 struct _OrthancPluginContext_t;
 
@@ -20,8 +21,10 @@ struct FollowerProbe {
     std::function<std::string()> stalled;
 };
 
-// Registers the callbacks; the API lives until unregisterRestApi() (at Finalize).
-void registerRestApi(_OrthancPluginContext_t* context, const Settings& settings, FollowerProbe probe);
+// Registers the API under /fluoroaudit/api/, the web UI of `webFolder` under /fluoroaudit/ui/ and
+// a link to it in Orthanc Explorer; they live until unregisterRestApi() (at Finalize).
+void registerRestApi(_OrthancPluginContext_t* context, const Settings& settings, const std::string& webFolder,
+                     FollowerProbe probe);
 void unregisterRestApi();
 
 } // namespace fa::plugin

@@ -1,5 +1,7 @@
 #include "service/WebServer.h"
 
+#include "api/WebFiles.h"
+
 #include "core/Error.h"
 
 #include <Poco/Logger.h>
@@ -147,18 +149,6 @@ private:
     ConnectionCount& count_;
 };
 
-const char* contentType(const std::string& ext) {
-    if (ext == ".html") return "text/html; charset=utf-8";
-    if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
-    if (ext == ".css") return "text/css; charset=utf-8";
-    if (ext == ".json") return "application/json";
-    if (ext == ".svg") return "image/svg+xml";
-    if (ext == ".png") return "image/png";
-    if (ext == ".woff2") return "font/woff2";
-    if (ext == ".ico") return "image/x-icon";
-    return "application/octet-stream";
-}
-
 void securityHeaders(Poco::Net::HTTPServerResponse& resp) {
     // Everything the page uses comes from this service.
     resp.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -170,7 +160,7 @@ void securityHeaders(Poco::Net::HTTPServerResponse& resp) {
 
 class Handler : public Poco::Net::HTTPRequestHandler {
 public:
-    Handler(Api& api, const std::string& webDir, bool secure) : api_(api), webDir_(webDir), secure_(secure) {}
+    Handler(Api& api, const WebFiles& web, bool secure) : api_(api), web_(web), secure_(secure) {}
 
     void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
         Poco::URI uri(req.getURI());
@@ -236,65 +226,35 @@ private:
             send(resp, {405, "text/plain", "only GET here\n", {}});
             return;
         }
-        if (webDir_.empty()) {
-            send(resp, {503, "text/plain; charset=utf-8",
-                        "the web UI is not built: build with cmake (it runs npm) or set [http] web_dir\n", {}});
-            return;
-        }
-        // Only files inside the web folder; anything that is not a file is the single-page app.
-        fs::path target = fs::path(webDir_) / fs::path(path).relative_path();
-        std::error_code ec;
-        const fs::path canonical = fs::weakly_canonical(target, ec);
-        if (ec || canonical.string().rfind(webDir_ + "/", 0) != 0 || !fs::is_regular_file(canonical, ec))
-            target = fs::path(webDir_) / "index.html";
-        else
-            target = canonical;
-        std::ifstream in(target, std::ios::binary);
-        if (!in) {
-            send(resp, {404, "text/plain", "not found\n", {}});
-            return;
-        }
-        std::ostringstream content;
-        content << in.rdbuf();
-        const std::string ext = target.extension().string();
-        resp.set("Cache-Control", ext == ".html" ? "no-cache" : "max-age=3600");
-        send(resp, {200, contentType(ext), content.str(), {}});
+        send(resp, web_.get(path));
     }
 
     Api& api_;
-    const std::string& webDir_;
+    const WebFiles& web_;
     bool secure_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    Factory(Api& api, const std::string& webDir, bool secure) : api_(api), webDir_(webDir), secure_(secure) {}
+    Factory(Api& api, const WebFiles& web, bool secure) : api_(api), web_(web), secure_(secure) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(api_, webDir_, secure_);
+        return new Handler(api_, web_, secure_);
     }
 
 private:
     Api& api_;
-    const std::string& webDir_;
+    const WebFiles& web_;
     bool secure_;
 };
 
 } // namespace
 
 struct WebServer::State {
-    State(const Settings& s, ServiceProbe probe) : settings(s), api(s, std::move(probe)), webDir(canonicalWebDir(s)) {}
+    State(const Settings& s, ServiceProbe probe) : settings(s), api(s, std::move(probe)), web(findWebDir(s)) {}
 
-    // Resolved once: files are served only from below it.
-    static std::string canonicalWebDir(const Settings& s) {
-        const std::string dir = findWebDir(s);
-        if (dir.empty()) return dir;
-        std::error_code ec;
-        const auto canonical = fs::weakly_canonical(dir, ec);
-        return ec ? dir : canonical.string();
-    }
     Settings settings;
     Api api;
-    std::string webDir;
+    WebFiles web; // resolved once: files are served only from below it
     ConnectionCount connections;
     std::unique_ptr<Poco::Net::TCPServer> server;
     int port = 0;
@@ -309,10 +269,7 @@ std::string WebServer::findWebDir(const Settings& settings) {
     if (!settings.http.webDir.empty()) return settings.http.webDir;
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) return {};
-    for (const fs::path& candidate : {exe.parent_path() / "web", exe.parent_path().parent_path() / "share/fluoroaudit/web"})
-        if (fs::is_regular_file(candidate / "index.html", ec)) return candidate.string();
-    return {};
+    return ec ? std::string() : WebFiles::besideBinary(exe.string());
 }
 
 void WebServer::start() {
@@ -339,7 +296,7 @@ void WebServer::start() {
         params->setMaxQueued(64);
         params->setTimeout(Poco::Timespan(10, 0));          // each read of a request, headers included
         params->setKeepAliveTimeout(Poco::Timespan(5, 0)); // an idle kept-alive connection
-        Poco::Net::HTTPRequestHandlerFactory::Ptr handlers = new Factory(s.api, s.webDir, secure);
+        Poco::Net::HTTPRequestHandlerFactory::Ptr handlers = new Factory(s.api, s.web, secure);
         s.server = std::make_unique<Poco::Net::TCPServer>(
             new CountedConnectionFactory(params, handlers, s.connections), *socket, params);
         s.server->setConnectionFilter(new PerAddressFilter(s.connections));
@@ -350,7 +307,7 @@ void WebServer::start() {
     }
     log.information("web UI and API on %s://%s:%d/%s", std::string(secure ? "https" : "http"), s.settings.http.bind,
                     s.port,
-                    s.webDir.empty() ? std::string(" (front-end not built: API only)") : std::string());
+                    s.web.folder().empty() ? std::string(" (front-end not built: API only)") : std::string());
 }
 
 void WebServer::stop() {

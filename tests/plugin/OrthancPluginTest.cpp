@@ -120,9 +120,10 @@ struct Answer {
 
 // A request to Orthanc's web server on loopback.
 Answer orthancCall(int httpPort, const std::string& method, const std::string& uri, const std::string& body = "",
-                   const std::string& cookie = "") {
+                   const std::string& cookie = "", bool fromWebUi = false) {
     Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(httpPort));
     Poco::Net::HTTPRequest request(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
+    if (fromWebUi) request.set("X-FA-UI", "1");
     if (!cookie.empty()) {
         Poco::Net::NameValueCollection cookies;
         cookies.add("fa_session", cookie);
@@ -208,6 +209,28 @@ TEST_F(OrthancPlugin, TheRestApiAnswersUnderOrthancsPortBehindItsOwnLogin) {
     EXPECT_NE(missing.body.find("1.2.3.4"), std::string::npos) << missing.body;
     const Answer session = orthancCall(orthanc.httpPort(), "GET", "/fluoroaudit/api/session", "", login.cookie);
     EXPECT_NE(session.body.find("\"username\":\"qm\""), std::string::npos) << session.body;
+}
+
+// The web UI from Orthanc's port, a link to it in Orthanc Explorer, and the UI's own requests told
+// to log in with 403 (a 401 from Orthanc makes the browser ask for a password of its own).
+TEST_F(OrthancPlugin, TheWebUiIsServedUnderOrthancsPortAndLinkedFromOrthancExplorer) {
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), withPlugin());
+    const int http = orthanc.httpPort();
+    const Answer page = orthancCall(http, "GET", "/fluoroaudit/ui/");
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("<script src=\"app.js\"></script>"), std::string::npos) << page.body;
+    const Answer script = orthancCall(http, "GET", "/fluoroaudit/ui/app.js");
+    EXPECT_EQ(script.status, 200);
+    EXPECT_GT(script.body.size(), 10000u);
+    EXPECT_NE(page.body.find("<base href=\"/fluoroaudit/ui/\">"), std::string::npos);
+    EXPECT_EQ(orthancCall(http, "GET", "/fluoroaudit/ui").body, page.body);
+    for (const char* escape : {"/fluoroaudit/ui/../../../etc/passwd", "/fluoroaudit/ui/%2e%2e/%2e%2e/%2e%2e/etc/passwd"})
+        EXPECT_EQ(orthancCall(http, "GET", escape).body.find("root:"), std::string::npos) << escape;
+    const Answer anonymousUi = orthancCall(http, "GET", "/fluoroaudit/api/session", "", "", true);
+    EXPECT_EQ(anonymousUi.status, 403);
+    EXPECT_NE(anonymousUi.body.find("\"login_required\":true"), std::string::npos) << anonymousUi.body;
+    EXPECT_EQ(orthancCall(http, "GET", "/fluoroaudit/api/session").status, 401);
+    EXPECT_NE(orthancCall(http, "GET", "/plugins/explorer.js").body.find("/fluoroaudit/ui/"), std::string::npos);
 }
 
 TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) {

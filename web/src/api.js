@@ -11,6 +11,10 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrf = token || ''; }
 
+// On the service's own port the UI and API are at /; inside Orthanc (the plugin) under /fluoroaudit/.
+export const base = window.location.pathname.startsWith('/fluoroaudit/') ? '/fluoroaudit' : '';
+export const url = (path) => base + path;
+
 export async function api(method, path, body) {
   const options = { method, headers: {}, credentials: 'same-origin' };
   if (body !== undefined) {
@@ -18,12 +22,16 @@ export async function api(method, path, body) {
     options.body = JSON.stringify(body);
   }
   if (method !== 'GET') options.headers['X-CSRF-Token'] = csrf;
-  const response = await fetch(path, options);
+  // Inside Orthanc a 401 would carry Orthanc's Basic challenge and make the browser ask for a
+  // password; the plugin answers the UI's requests (marked so) with 403 and login_required instead.
+  options.headers['X-FA-UI'] = '1';
+  const response = await fetch(url(path), options);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await response.json() : await response.text();
   if (!response.ok) {
-    if (response.status === 401 && path !== '/api/login') window.dispatchEvent(new Event('fa-logged-out'));
+    const loggedOut = response.status === 401 || (response.status === 403 && data && data.login_required);
+    if (loggedOut && path !== '/api/login') window.dispatchEvent(new Event('fa-logged-out'));
     throw new ApiError(response.status, data);
   }
   return data;

@@ -5,7 +5,7 @@ import 'tabulator-tables/dist/css/tabulator_simple.min.css';
 import { Chart, registerables } from 'chart.js';
 import { BoxPlotController, BoxAndWiskers } from '@sgratzl/chartjs-chart-boxplot';
 import './style.css';
-import { api, get, query, setCsrf } from './api.js';
+import { api, get, query, setCsrf, url } from './api.js';
 import { h, clear, message, fmt } from './dom.js';
 import { initI18n, t, language, setLanguage } from './i18n.js';
 
@@ -187,7 +187,7 @@ async function worklist() {
     paginationMode: 'remote',
     sortMode: 'remote',
     paginationSize: 50,
-    ajaxURL: '/api/studies',
+    ajaxURL: url('/api/studies'),
     ajaxRequestFunc: async (url, config, params) => {
       const sorter = (params.sort || [])[0];
       // Unreviewed first unless the user sorts by a column.
@@ -223,12 +223,12 @@ async function worklist() {
     ],
   });
   function links() {
-    exportLink.href = `/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`;
-    exportFlags.href = `/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`;
+    exportLink.href = url(`/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`);
+    exportFlags.href = url(`/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`);
   }
   function load() {
     links();
-    grid.setData('/api/studies');
+    grid.setData(url('/api/studies'));
   }
   links();
 }
