@@ -62,6 +62,7 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
             return 0;
         }
         OrthancPluginSetDescription(c, "X-ray dose audit of fluoroscopy-guided procedures (fluoroaudit)");
+        fa::plugin::routePocoLoggingToOrthanc(c);
         const fa::Settings settings = fa::plugin::settingsFromOrthanc(orthancConfiguration());
         follower = std::make_unique<fa::plugin::ChangeFollower>(c, settings);
         fa::plugin::ChangeFollower* f = follower.get();

@@ -1,6 +1,8 @@
 // fluoroaudit inside a real Orthanc (Debian's package): what Orthanc stores ends up in the store
 // exactly as `fluoroaudit ingest` files it; an Orthanc that already holds studies is caught up on;
 // bad configuration leaves Orthanc running with one clear line.
+#include "dicom/Echo.h"
+#include "dicom/Prescan.h"
 #include "tests/support/OrthancProcess.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
@@ -209,6 +211,8 @@ TEST_F(OrthancPlugin, TheRestApiAnswersUnderOrthancsPortBehindItsOwnLogin) {
     EXPECT_NE(missing.body.find("1.2.3.4"), std::string::npos) << missing.body;
     const Answer session = orthancCall(orthanc.httpPort(), "GET", "/fluoroaudit/api/session", "", login.cookie);
     EXPECT_NE(session.body.find("\"username\":\"qm\""), std::string::npos) << session.body;
+    // The API's lines are in Orthanc's log, with the caller's address (the login throttle's key).
+    EXPECT_NE(orthanc.log().find("failed login for 'qm' from 127.0.0.1"), std::string::npos) << orthanc.log();
 }
 
 // The web UI from Orthanc's port, a link to it in Orthanc Explorer, and the UI's own requests told
@@ -231,6 +235,30 @@ TEST_F(OrthancPlugin, TheWebUiIsServedUnderOrthancsPortAndLinkedFromOrthancExplo
     EXPECT_NE(anonymousUi.body.find("\"login_required\":true"), std::string::npos) << anonymousUi.body;
     EXPECT_EQ(orthancCall(http, "GET", "/fluoroaudit/api/session").status, 401);
     EXPECT_NE(orthancCall(http, "GET", "/plugins/explorer.js").body.find("/fluoroaudit/ui/"), std::string::npos);
+}
+
+// An object Orthanc keeps but the plugin refuses (beyond its [limits] content_mb) is quarantined
+// with its reason; Orthanc and the plugin go on with the next one.
+TEST_F(OrthancPlugin, AnObjectThePluginRefusesIsQuarantinedAndTheNextIsFiled) {
+    const std::string ini = dir_.file("fluoroaudit.ini");
+    std::ofstream(ini) << "[limits]\ncontent_mb = 1\n";
+    test::OrthancOptions o = withPlugin();
+    o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"ConfigurationFile\": \"" + ini + "\"}";
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    const std::string large = dir_.file("large.dcm");
+    synth::save(*synth::buildReport(synth::reportWithEvents(3000)), large);
+    dicom::PrescanLimits oneMb;
+    oneMb.maxContentBytes = 1 << 20;
+    ASSERT_EQ(dicom::prescanFile(large, oneMb), "more than 1 MB of content besides pixel data");
+    const auto good = writeReports(dir_.path() / "in", 1);
+    EXPECT_EQ(test::successes(test::storescu(port_, quote(large) + " " + quote(good[0]), "CARM1", "ORTHANC").out), 2);
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() == 1; }, 60)) << orthanc.log();
+    EXPECT_TRUE(test::waitFor([&] {
+        return test::run(quote(FA_BINARY) + " --data " + quote(data()) + " quarantine").out.find(
+                   "more than 1 MB of content besides pixel data") != std::string::npos;
+    }, 30));
+    EXPECT_NE(orthanc.log().find("fluoroaudit: quarantined Orthanc instance"), std::string::npos);
+    EXPECT_TRUE(dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "ORTHANC", 5).echoed);
 }
 
 TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) {
