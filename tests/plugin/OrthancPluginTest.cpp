@@ -65,6 +65,9 @@ class OrthancPlugin : public ::testing::Test {
 protected:
     void SetUp() override {
         if (!test::OrthancProcess::available()) GTEST_SKIP() << "Orthanc is not installed (apt install orthanc): skipping";
+        if (FA_SANITIZED)
+            GTEST_SKIP() << "a plugin built with sanitizers needs their runtime preloaded into Orthanc, which then "
+                            "deadlocks in setlocale at start (Orthanc 1.10, GCC 12): skipping in this build";
     }
     test::OrthancOptions withPlugin() const {
         test::OrthancOptions o;
@@ -262,8 +265,7 @@ TEST_F(OrthancPlugin, AnObjectThePluginRefusesIsQuarantinedAndTheNextIsFiled) {
 }
 
 TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) {
-    test::OrthancOptions o;
-    o.plugin = FA_PLUGIN;
+    test::OrthancOptions o = withPlugin();
     o.fluoroAuditSection = "{\"DataDir\": \"" + data() + "\"}";
     test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
     EXPECT_NE(orthanc.log().find("fluoroaudit: \"FluoroAudit\": unknown key \"DataDir\" (known: DataDirectory, "
