@@ -53,7 +53,10 @@ ApiResponse WebFiles::get(const std::string& path) const {
 std::string WebFiles::besideBinary(const std::string& binary) {
     const fs::path at = fs::path(binary).parent_path();
     std::error_code ec;
-    for (const fs::path& candidate : {at / "web", at.parent_path() / "bin/web", at.parent_path() / "share/fluoroaudit/web"})
+    // Beside a binary; a library's build tree (lib/ -> bin/web); installed under a prefix
+    // (bin/ -> share/), and a plugin under /usr/lib/orthanc/ (-> /usr/share/).
+    for (const fs::path& candidate : {at / "web", at.parent_path() / "bin/web", at.parent_path() / "share/fluoroaudit/web",
+                                      at.parent_path().parent_path() / "share/fluoroaudit/web"})
         if (fs::is_regular_file(candidate / "index.html", ec)) return candidate.string();
     return {};
 }

@@ -17,7 +17,8 @@ public:
     ApiResponse get(const std::string& path) const;
     const std::string& folder() const { return folder_; }
 
-    // The built front-end of a binary at `binary`: beside it ("web/"), or in ../share/fluoroaudit/web.
+    // The built front-end of a binary (or library) at `binary`: beside it ("web/"), in ../bin/web,
+    // ../share/fluoroaudit/web or ../../share/fluoroaudit/web; "" when there is none.
     static std::string besideBinary(const std::string& binary);
 
 private:
