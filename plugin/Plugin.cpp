@@ -10,6 +10,7 @@
 #include <orthanc/OrthancCPlugin.h>
 
 #include <dlfcn.h>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -36,7 +37,10 @@ std::string webFolder(const fa::Settings& settings) {
     if (!settings.http.webDir.empty()) return settings.http.webDir;
     Dl_info info{};
     if (::dladdr(reinterpret_cast<void*>(&onChange), &info) == 0 || !info.dli_fname) return {};
-    return fa::api::WebFiles::besideBinary(info.dli_fname);
+    // Orthanc loads it through the link in its plugins folder: look beside the library itself.
+    std::error_code ec;
+    const std::filesystem::path library = std::filesystem::canonical(info.dli_fname, ec);
+    return fa::api::WebFiles::besideBinary(ec ? std::string(info.dli_fname) : library.string());
 }
 
 std::string orthancConfiguration() {
