@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace fa::dicom {
@@ -20,11 +21,15 @@ constexpr std::uint64_t kOpen = std::numeric_limits<std::uint64_t>::max();
 
 using Syntax = ContentMap::Syntax;
 
+// Whether an explicit VR has a 4-byte length, as DCMTK reads it: the standard VRs with a 2-byte
+// length have one; any other two capital letters are taken for a newer VR with a 4-byte length;
+// anything else (not letters) for a broken VR with a 2-byte length.
 bool hasLongLength(const char* vr) {
-    static const char* const kLong[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
-    for (const char* l : kLong)
-        if (vr[0] == l[0] && vr[1] == l[1]) return true;
-    return false;
+    static const char* const kShort[] = {"AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO",
+                                         "LT", "PN", "SH", "SL", "SS", "ST", "TM", "UI", "UL", "US"};
+    for (const char* s : kShort)
+        if (vr[0] == s[0] && vr[1] == s[1]) return false;
+    return vr[0] >= 'A' && vr[0] <= 'Z' && vr[1] >= 'A' && vr[1] <= 'Z';
 }
 
 // The containers open at a point of the walk: sequences, their items, encapsulated pixel data.
@@ -32,6 +37,7 @@ struct Frame {
     enum Kind { Sequence, Item, Fragments } kind;
     std::uint64_t end; // kOpen: closed by a delimiter
     enum Role { Other, ContentSequence, ContentItem } role = Other;
+    ContentMap::Syntax outer = ContentMap::Syntax::ExplicitLittle; // the encoding around it, back when it ends
 };
 
 class Walker {
@@ -76,7 +82,9 @@ private:
                ", " + std::to_string(size_ - pos_) + " left";
     }
     std::string element(std::uint16_t group, std::uint16_t element);
-    std::string open(Frame::Kind kind, std::uint32_t length, Frame::Role role = Frame::Other);
+    // `inner`: the encoding of what it holds, when it differs from the one around it.
+    std::string open(Frame::Kind kind, std::uint32_t length, Frame::Role role = Frame::Other,
+                     std::optional<Syntax> inner = std::nullopt);
     // Pops the innermost container, noting where the content sequence and its items end.
     void close(std::size_t end);
     int depth() const;
@@ -98,12 +106,13 @@ int Walker::depth() const {
     return n;
 }
 
-std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role role) {
+std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role role, std::optional<Syntax> inner) {
     if (length != kUndefined && length > size_ - pos_) return pastTheEnd(length);
     if (kind == Frame::Item && !frames_.empty() && frames_.back().role == Frame::ContentSequence) role = Frame::ContentItem;
     if (map_ && role == Frame::ContentSequence) map_->sequenceStart = headerStart_;
     if (map_ && role == Frame::ContentItem) map_->items.emplace_back(headerStart_, 0);
-    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length, role});
+    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length, role, syntax_});
+    if (inner) syntax_ = *inner;
     if (kind == Frame::Sequence && depth() > limits_.maxDepth)
         return "sequences nested more than " + std::to_string(limits_.maxDepth) + " levels deep";
     return {};
@@ -123,6 +132,7 @@ std::string Walker::delimiter(std::uint16_t element, std::uint32_t length) {
 
 void Walker::close(std::size_t end) {
     const Frame::Role role = frames_.back().role;
+    syntax_ = frames_.back().outer;
     frames_.pop_back();
     if (!map_) return;
     if (role == Frame::ContentItem && !map_->items.empty()) map_->items.back().second = end;
@@ -152,7 +162,11 @@ std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
     }
     const bool pixels = group == 0x7FE0 && elem == 0x0010;
     if (pixels && length == kUndefined) return open(Frame::Fragments, length);
-    if (std::strcmp(vr, "SQ") == 0 || (length == kUndefined && std::strcmp(vr, "UN") == 0))
+    // UN of undefined length holds a sequence in implicit VR little endian (PS3.5 6.2.2), as DCMTK
+    // reads it: read otherwise, its lengths are not the ones DCMTK sets aside memory for.
+    if (length == kUndefined && std::strcmp(vr, "UN") == 0)
+        return open(Frame::Sequence, length, Frame::Other, Syntax::ImplicitLittle);
+    if (std::strcmp(vr, "SQ") == 0)
         return open(Frame::Sequence, length,
                     frames_.empty() && group == 0x0040 && elem == 0xA730 ? Frame::ContentSequence : Frame::Other);
     if (length == kUndefined) return {}; // malformed: the loader will say so

@@ -76,5 +76,30 @@ TEST(Prescan, AValueAnnouncingMoreThanTheFileHoldsIsATruncatedObject) {
     EXPECT_EQ(dicom::prescanBuffer(bare.data(), bare.size()), "");
 }
 
+// The pre-scan reads lengths as DCMTK does, so that its verdict is about what DCMTK would load:
+// an unknown VR of two capital letters has a 4-byte length (found by the fuzzer: "IC" announcing
+// 1.4 GB, which DCMTK set aside), and a UN of undefined length holds implicit VR little endian.
+TEST(Prescan, LengthsAreReadAsDcmtkReadsThem) {
+    test::TempDir dir;
+    const std::string path = dir.file("r.dcm");
+    synth::save(*synth::buildReport(synth::Report{}), path);
+    const std::string report = [&] {
+        std::ifstream in(path, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    }();
+    std::string unknownVr = report + std::string("\x09\x00\x10\x10IC\0\0\x00\x00\x00\x55", 12) + std::string(64, 'x');
+    EXPECT_EQ(dicom::prescanBuffer(unknownVr.data(), unknownVr.size()),
+              std::string(dicom::kTruncated) + "1426063360 bytes announced at byte " + std::to_string(report.size()) +
+                  ", 64 left");
+    // UN, undefined length; one item; inside it (implicit VR) an element announcing 1 MB, which
+    // read as explicit VR would be a harmless 16-byte value.
+    const std::string un = report + std::string("\x09\x00\x20\x10UN\0\0\xff\xff\xff\xff", 12) +
+                           std::string("\xfe\xff\x00\xe0\xff\xff\xff\xff", 8) +
+                           std::string("\x09\x00\x21\x10\x00\x00\x10\x00", 8) + std::string(64, 'y');
+    EXPECT_EQ(dicom::prescanBuffer(un.data(), un.size()),
+              std::string(dicom::kTruncated) + "1048576 bytes announced at byte " + std::to_string(report.size() + 20) +
+                  ", 64 left");
+}
+
 } // namespace
 } // namespace fa
