@@ -135,6 +135,30 @@ void checkTemplate(DcmItem& ds, WarningList& w) {
 
 namespace {
 
+enum class Report { Read, None, NotInPieces };
+
+// The dose report of an SR object: TID 10001 (in pieces when `pieces` is given, which only a plain
+// TID 10001 root allows) or the Siemens summary.
+Report readReport(DcmDataset& ds, TextDecoder& text, DoseObject& o, WarningList& warnings, ContentItems* pieces) {
+    SrItem document(ds);
+    if (pieces) {
+        if (!document.is(codes::XRayRadiationDoseReport) || isSiemensRadiationSummary(document)) return Report::NotInPieces;
+        o.kind = SourceKind::Rdsr;
+        checkTemplate(ds, warnings);
+        for (std::size_t i = 0; i < pieces->count(); ++i) extractRdsrItem(SrItem(pieces->item(i)), text, o, warnings);
+    } else if (isSiemensRadiationSummary(document)) {
+        o.kind = SourceKind::VendorSummary;
+        extractSiemensRadiationSummary(document, o, warnings);
+    } else if (auto report = findDoseReportRoot(document)) {
+        o.kind = SourceKind::Rdsr;
+        if (&report->raw() == static_cast<DcmItem*>(&ds)) checkTemplate(ds, warnings);
+        extractRdsr(*report, text, o, warnings);
+    } else {
+        return Report::None;
+    }
+    return Report::Read;
+}
+
 // With `pieces`, the report's content items are read one at a time from there; nullopt when the
 // object is not a plain TID 10001 report (the caller then loads it whole).
 std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options, ContentItems* pieces) {
@@ -152,20 +176,9 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
     readDevice(ds, text, o.device);
 
     if (isDoseReportSopClass(o.sopClassUid)) {
-        SrItem document(ds);
-        if (pieces) {
-            if (!document.is(codes::XRayRadiationDoseReport) || isSiemensRadiationSummary(document)) return std::nullopt;
-            o.kind = SourceKind::Rdsr;
-            checkTemplate(ds, warnings);
-            for (std::size_t i = 0; i < pieces->count(); ++i) extractRdsrItem(SrItem(pieces->item(i)), text, o, warnings);
-        } else if (isSiemensRadiationSummary(document)) {
-            o.kind = SourceKind::VendorSummary;
-            extractSiemensRadiationSummary(document, o, warnings);
-        } else if (auto report = findDoseReportRoot(document)) {
-            o.kind = SourceKind::Rdsr;
-            if (&report->raw() == static_cast<DcmItem*>(&ds)) checkTemplate(ds, warnings);
-            extractRdsr(*report, text, o, warnings);
-        } else {
+        const Report found = readReport(ds, text, o, warnings, pieces);
+        if (found == Report::NotInPieces) return std::nullopt;
+        if (found == Report::None) {
             x.whyNot = sopClassName(o.sopClassUid) + " without X-Ray Radiation Dose Report content";
             return x;
         }
