@@ -23,19 +23,7 @@ echo "Writing $total synthetic dose reports..."
 "$bin/fa-synth" department "$work/reports" "$total" >/dev/null
 mapfile -t files < <(find "$work/reports" -name '*.dcm' | sort)
 
-now() { date +%s.%N; }
-send_all() { # port
-  local start end i
-  start=$(now)
-  for ((i = 0; i < senders; i++)); do
-    storescu -aet BENCH -aec "$2" 127.0.0.1 "$1" "${files[@]:i*per:per}" >/dev/null 2>&1 &
-    spids[i]=$!
-  done
-  for ((i = 0; i < senders; i++)); do wait "${spids[i]}" || { echo "a storescu failed" >&2; exit 1; }; done
-  end=$(now)
-  echo "$start $end"
-}
-rate() { awk -v n="$total" -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", n / (b - a) }'; }
+source "$(dirname "$0")/lib/senders.sh"
 port=$((20000 + RANDOM % 20000))
 
 mkdir -p "$work/storescp"

@@ -27,19 +27,7 @@ echo "Writing $total synthetic dose reports..."
 "$bin/fa-synth" department "$work/reports" "$total" >/dev/null
 mapfile -t files < <(find "$work/reports" -name '*.dcm' | sort)
 
-now() { date +%s.%N; }
-send_all() { # port
-  local start end i
-  start=$(now)
-  for ((i = 0; i < senders; i++)); do
-    storescu -aet BENCH -aec ORTHANC 127.0.0.1 "$1" "${files[@]:i*per:per}" >/dev/null 2>&1 &
-    spids[i]=$!
-  done
-  for ((i = 0; i < senders; i++)); do wait "${spids[i]}" || { echo "a storescu failed" >&2; exit 1; }; done
-  end=$(now)
-  echo "$start $end"
-}
-rate() { awk -v n="$total" -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", n / (b - a) }'; }
+source "$(dirname "$0")/lib/senders.sh"
 orthanc() { # name port plugins-json section-json
   mkdir -p "$work/$1"
   cat >"$work/$1/orthanc.json" <<JSON
@@ -55,13 +43,13 @@ JSON
 port=$((20000 + RANDOM % 20000))
 
 orthanc bare "$port" "" ""
-read -r s0 s1 < <(send_all "$port")
+read -r s0 s1 < <(send_all "$port" ORTHANC)
 bare=$(rate "$s0" "$s1")
 kill "${pids[-1]}"
 
 port=$((port + 2))
 orthanc plugin "$port" "\"$plugin\"" ", \"FluoroAudit\": { \"DataDirectory\": \"$work/fa\" }"
-read -r f0 f1 < <(send_all "$port")
+read -r f0 f1 < <(send_all "$port" ORTHANC)
 with=$(rate "$f0" "$f1")
 filed=""
 while :; do

@@ -7,8 +7,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { freePort, newPage } from './browser.mjs';
 
 const binary = process.env.FA_BINARY;
 const synth = process.env.FA_SYNTH;
@@ -19,11 +19,6 @@ const password = 'rita-reviewer-pass';
 
 let work, orthanc, base, browser;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
 
 const fa = (args, input) => execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8' });
 
@@ -66,13 +61,7 @@ after(async () => {
 });
 
 test('a reviewer logs in at /fluoroaudit/ui/ on Orthanc\'s port and reviews a flag', async () => {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss(); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`); });
-  page.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`loaded from elsewhere: ${r.url()}`); });
+  const { page, problems, context } = await newPage(browser, base);
   await page.goto(`${base}/fluoroaudit/ui/`);
   await page.fill('#username', 'rita');
   await page.fill('#password', password);

@@ -6,8 +6,8 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
 import { chromium } from 'playwright-core';
+import { freePort, newPage as pageWithChecks } from './browser.mjs';
 
 const binary = process.env.FA_BINARY;
 const synth = process.env.FA_SYNTH;
@@ -17,11 +17,6 @@ const passwords = { alice: 'alice-admin-pass', rita: 'rita-reviewer-pass', victo
 
 let work, service, base, browser;
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
 
 function fa(args, input) {
   return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8' });
@@ -61,17 +56,7 @@ after(async () => {
   if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
 });
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('dialog', (d) => { problems.push(`a dialog opened: ${d.message()}`); d.dismiss(); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // Refused requests (401, 422) are logged by Chromium as failed loads: expected, not a problem.
-  page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`); });
-  page.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`loaded from elsewhere: ${r.url()}`); });
-  return { page, problems };
-}
+const newPage = () => pageWithChecks(browser, base);
 
 async function login(page, user) {
   await page.goto(`${base}/`);
