@@ -140,7 +140,8 @@ bool Acceptor::admit(const std::string& address) {
 }
 
 bool Acceptor::examine(int fd, const std::function<void(Connection)>& ready) {
-    std::vector<unsigned char> head(kPduHeader + limits_.requestBytes);
+    std::vector<unsigned char>& head = peek_;
+    head.resize(kPduHeader + limits_.requestBytes);
     const ssize_t n = ::recv(fd, head.data(), head.size(), MSG_PEEK | MSG_DONTWAIT);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
     if (n <= 0) {

@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace Poco {
 class Logger;
@@ -68,6 +69,7 @@ private:
     int epollFd_ = -1;
     std::atomic<bool> stopping_{false};
     std::map<int, Waiting> waiting_;
+    std::vector<unsigned char> peek_; // what a connection has sent so far, looked at without reading it
     std::mutex countsMutex_;
     std::map<std::string, int> perAddress_;
     // Refusals are logged at most every ten seconds, with how many there were.

@@ -12,6 +12,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -22,11 +25,13 @@ constexpr int kBatch = 100;
 constexpr auto kIdle = std::chrono::seconds(1);
 constexpr auto kDatabaseRetry = std::chrono::seconds(10);
 constexpr long long kProgressEvery = 1000;
+constexpr int kFollowerNice = 4;
 } // namespace
 
 ChangeFollower::ChangeFollower(OrthancPluginContext* context, const Settings& settings)
     : context_(context), settings_(settings), pipeline_(std::make_unique<Pipeline>(settings)) {
     seq_ = savedSeq();
+    for (const Peer& p : settings_.listener.peers) peersHaveCharacterSets_ |= !p.characterSet.empty();
 }
 
 ChangeFollower::~ChangeFollower() { stop(); }
@@ -52,6 +57,9 @@ void ChangeFollower::stop() {
 }
 
 void ChangeFollower::run() {
+    // Filing yields a little to Orthanc's own receiving, so that a burst of objects is taken in
+    // at Orthanc's pace and filed right after (per-thread nice on Linux; failure is harmless).
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kFollowerNice);
     while (!stopping_) {
         bool more = false;
         try {
@@ -82,8 +90,10 @@ bool ChangeFollower::followOnce() {
         const auto change = changes->getObject(static_cast<unsigned>(i));
         if (change->getValue<std::string>("ChangeType") == "NewInstance") processInstance(change->getValue<std::string>("ID"));
         seq_ = change->getValue<long long>("Seq");
-        saveSeq(seq_);
     }
+    // Once per batch: after a crash the changes of a batch are read again, and what was already
+    // filed is recognised as a duplicate.
+    saveSeq(seq_);
     const bool done = root->getValue<bool>("Done");
     // Progress while catching up, and once caught up.
     if (seq_ - loggedSeq_ >= kProgressEvery || (done && processed_.load() != loggedProcessed_)) {
@@ -112,10 +122,12 @@ void ChangeFollower::processInstance(const std::string& id) {
     }
     ObjectSource source;
     source.origin = "Orthanc instance " + id;
-    try {
-        const Peer* peer = settings_.listener.peerByAeTitle(get("/instances/" + id + "/metadata/RemoteAET"));
-        if (peer) source.characterSetHint = peer->characterSet;
-    } catch (const Error&) {
+    if (peersHaveCharacterSets_) {
+        try {
+            const Peer* peer = settings_.listener.peerByAeTitle(get("/instances/" + id + "/metadata/RemoteAET"));
+            if (peer) source.characterSetHint = peer->characterSet;
+        } catch (const Error&) {
+        }
     }
     try {
         pipeline_->ingestBuffer(bytes.data(), bytes.size(), source);

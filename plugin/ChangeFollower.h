@@ -48,6 +48,8 @@ private:
     Settings settings_;
     std::unique_ptr<Pipeline> pipeline_;
     long long seq_ = 0;
+    // Only then is the sending AE title looked up (a character set for undeclared text).
+    bool peersHaveCharacterSets_ = false;
     std::atomic<long long> processed_{0}, quarantined_{0};
     long long loggedSeq_ = 0, loggedProcessed_ = 0;
     mutable std::mutex mutex_;

@@ -5,8 +5,11 @@
 
 #include <orthanc/OrthancCPlugin.h>
 
+#include <Poco/JSON/Parser.h>
+
 #include <cctype>
 #include <cstring>
+#include <sstream>
 #include <string>
 
 namespace fa::plugin {
@@ -72,8 +75,15 @@ void answer(OrthancPluginRestOutput* output, api::ApiResponse response, bool web
         // Orthanc sends every 401 with a Basic challenge, on which the browser asks for a password
         // of its own: the web UI is told to log in with a 403 instead.
         response.status = 403;
-        const auto brace = response.body.rfind('}');
-        if (brace != std::string::npos) response.body.insert(brace, ",\"login_required\":true");
+        try {
+            auto body = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+            body->set("login_required", true);
+            std::ostringstream out;
+            body->stringify(out);
+            response.body = out.str();
+        } catch (const Poco::Exception&) {
+            response.body = "{\"error\":\"log in first\",\"login_required\":true}";
+        }
     } else if (response.status == 401) {
         OrthancPluginSendUnauthorized(context, output, "fluoroaudit");
         return;

@@ -75,6 +75,14 @@ protected:
         o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\"}";
         return o;
     }
+    // The plugin with a fluoroaudit INI of `text`; returns the INI's path in `ini`.
+    test::OrthancOptions withConfigurationFile(const std::string& text, std::string& ini) const {
+        ini = dir_.file("fluoroaudit.ini");
+        std::ofstream(ini) << text;
+        test::OrthancOptions o = withPlugin();
+        o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"ConfigurationFile\": \"" + ini + "\"}";
+        return o;
+    }
     std::string data() const { return (dir_.path() / "fluoroaudit").string(); }
     test::TempDir dir_;
     int port_ = test::freePort();
@@ -243,10 +251,8 @@ TEST_F(OrthancPlugin, TheWebUiIsServedUnderOrthancsPortAndLinkedFromOrthancExplo
 // An object Orthanc keeps but the plugin refuses (beyond its [limits] content_mb) is quarantined
 // with its reason; Orthanc and the plugin go on with the next one.
 TEST_F(OrthancPlugin, AnObjectThePluginRefusesIsQuarantinedAndTheNextIsFiled) {
-    const std::string ini = dir_.file("fluoroaudit.ini");
-    std::ofstream(ini) << "[limits]\ncontent_mb = 1\n";
-    test::OrthancOptions o = withPlugin();
-    o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"ConfigurationFile\": \"" + ini + "\"}";
+    std::string ini;
+    const test::OrthancOptions o = withConfigurationFile("[limits]\ncontent_mb = 1\n", ini);
     test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
     const std::string large = dir_.file("large.dcm");
     synth::save(*synth::buildReport(synth::reportWithEvents(3000)), large);
@@ -275,10 +281,8 @@ TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) 
 }
 
 TEST_F(OrthancPlugin, AConfigurationFileWithProblemsIsNamedInOrthancsLog) {
-    const std::string ini = dir_.file("fluoroaudit.ini");
-    std::ofstream(ini) << "[dicom]\nprot = 5\n";
-    test::OrthancOptions o = withPlugin();
-    o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"ConfigurationFile\": \"" + ini + "\"}";
+    std::string ini;
+    const test::OrthancOptions o = withConfigurationFile("[dicom]\nprot = 5\n", ini);
     test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
     const std::string log = orthanc.log();
     EXPECT_NE(log.find("configuration file " + ini + " has 1 problem(s):"), std::string::npos) << log;
