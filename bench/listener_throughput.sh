@@ -51,9 +51,5 @@ n=$("$bin/fluoroaudit" --data "$work/fa" studies | tail -1 | awk '{print $1}')
 [ "$n" = "$total" ] || { echo "only $n of $total studies stored" >&2; exit 1; }
 lag=$(awk -v a="$stored" -v b="$f1" 'BEGIN { printf "%.2f", a - b }')
 
-echo
-echo "Listener throughput, $senders parallel storescu x $per reports ($total objects), TCP_NODELAY=1"
-printf "  %-34s %8s objects/s\n" "bare storescp --fork" "$bare"
-printf "  %-34s %8s objects/s\n" "fluoroaudit serve" "$service"
-awk -v a="$service" -v b="$bare" 'BEGIN { r = a / b; printf "  %-34s %8.2f  (target >= 0.80: %s)\n", "ratio", r, (r >= 0.8 ? "meets it" : "MISSES it") }'
-awk -v l="$lag" 'BEGIN { printf "  %-34s %8s s  (target <= 2 s: %s)\n", "all stored after the senders ended", l, (l <= 2 ? "meets it" : "MISSES it") }'
+print_figures "Listener throughput" "bare storescp --fork" "$bare" "fluoroaudit serve" "$service" 0.8 \
+  "all stored after the senders ended" "$lag"
