@@ -69,11 +69,17 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("Orthanc exited at start (" + folder + "/orthanc.log):\n" + log());
+        }
         if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "ORTHANC", 2).echoed) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
-    throw std::runtime_error("Orthanc did not answer C-ECHO on port " + std::to_string(port_) + " (see " + folder +
-                             "/orthanc.log)");
+    kill(SIGKILL); // the destructor does not run for a constructor that throws
+    throw std::runtime_error("Orthanc did not answer C-ECHO on port " + std::to_string(port_) + " within 30 s (" +
+                             folder + "/orthanc.log):\n" + log());
 }
 
 OrthancProcess::~OrthancProcess() {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <random>
 #include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
@@ -22,16 +23,23 @@
 namespace fa::test {
 
 int freePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    ::close(fd);
-    return ntohs(addr.sin_port);
+    // Below the kernel's ephemeral range (32768-60999 on Debian): a port taken there can be
+    // claimed a moment later as the local end of any outgoing connection (the flood tests open
+    // hundreds), and Orthanc or serve then fails to bind it.
+    static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+    std::uniform_int_distribution<int> pick(20000, 32000);
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+        const int port = pick(random);
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_ANY); // as Orthanc binds its DICOM port
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        ::close(fd);
+        if (free) return port;
+    }
+    throw std::runtime_error("no free TCP port between 20000 and 32000");
 }
 
 ServiceProcess::ServiceProcess(const std::string& binary, const std::string& dataDir, int port,

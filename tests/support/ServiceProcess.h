@@ -7,7 +7,7 @@
 
 namespace fa::test {
 
-// A TCP port on 127.0.0.1 that nothing listens on right now.
+// A TCP port that nothing uses right now, outside the range the kernel gives outgoing connections.
 int freePort();
 
 class ServiceProcess {

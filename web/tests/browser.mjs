@@ -2,10 +2,19 @@
 // (a dialog, a script error, a console error, anything loaded from elsewhere than `base`).
 import net from 'node:net';
 
-export function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
+// A port below the kernel's ephemeral range (32768-60999 on Debian): one taken there can be claimed
+// a moment later as the local end of an outgoing connection, and the service then fails to bind it.
+export async function freePort() {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free TCP port between 20000 and 32000');
 }
 
 export async function newPage(browser, base) {
