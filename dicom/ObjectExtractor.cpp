@@ -202,12 +202,18 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
 }
 
 // A large report read one content item at a time; nullopt when it is better loaded whole.
+// `unreadable`: what an object that is no DICOM, or a bare dataset cut short, is called; with
+// `detail`, followed by where a value overruns the end.
 std::optional<Extraction> extractInPieces(const std::uint8_t* data, std::size_t size, const std::string& origin,
-                                          const ExtractOptions& options) {
+                                          const ExtractOptions& options, const std::string& unreadable,
+                                          bool detail) {
     ContentMap map;
     if (const std::string why = prescanBuffer(data, size, options.limits, &map); !why.empty()) {
         if (why.rfind(kTruncated, 0) == 0)
             throw Error(origin + ": damaged or truncated DICOM file (" + why.substr(std::strlen(kTruncated)) + ")");
+        if (why.rfind(kUnreadable, 0) == 0)
+            throw Error(origin + ": " + unreadable +
+                        (detail ? " (" + why.substr(std::strlen(kUnreadable)) + ")" : std::string()));
         throw Error(origin + ": refused without reading it: " + why);
     }
     if (!map.found || size < options.readInPiecesAbove_bytes) return std::nullopt;
@@ -241,7 +247,7 @@ bool hasPart10Prefix(const std::string& path) {
 Extraction extractFile(const std::string& path, const ExtractOptions& options) {
     {
         const MappedFile mapped(path);
-        if (auto x = extractInPieces(mapped.data(), mapped.size(), path, options)) return std::move(*x);
+        if (auto x = extractInPieces(mapped.data(), mapped.size(), path, options, "not a DICOM file", false)) return std::move(*x);
     }
     DcmFileFormat file;
     const OFCondition cond =
@@ -258,7 +264,8 @@ Extraction extractFile(const std::string& path, const ExtractOptions& options) {
 }
 
 Extraction extractBuffer(const void* data, std::size_t size, const std::string& origin, const ExtractOptions& options) {
-    if (auto x = extractInPieces(static_cast<const std::uint8_t*>(data), size, origin, options)) return std::move(*x);
+    if (auto x = extractInPieces(static_cast<const std::uint8_t*>(data), size, origin, options, "not a readable DICOM object", true))
+        return std::move(*x);
     DcmInputBufferStream stream;
     stream.setBuffer(data, static_cast<offile_off_t>(size));
     stream.setEos();

@@ -42,11 +42,13 @@ struct Frame {
 
 class Walker {
 public:
-    // `part10`: the object has a Part 10 header, so bytes that end before a value does are a
-    // truncated object (else they may be no DICOM at all, which the loader says).
-    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits, bool part10,
+    // What a value or container longer than what is left makes of the object: truncated (it has
+    // a Part 10 header), unreadable (a bare dataset, or no DICOM at all), or nothing (an inflated
+    // dataset, which ends where inflating it stopped).
+    enum class Overrun { Truncated, Unreadable, Ignored };
+    Walker(const std::uint8_t* data, std::size_t size, Syntax syntax, const PrescanLimits& limits, Overrun overrun,
            ContentMap* map = nullptr)
-        : p_(data), size_(size), syntax_(syntax), limits_(limits), part10_(part10), map_(map) {}
+        : p_(data), size_(size), syntax_(syntax), limits_(limits), overrun_(overrun), map_(map) {}
 
     // "" or why the object is refused.
     std::string walk(std::size_t start);
@@ -77,8 +79,8 @@ private:
     // A value or container longer than what is left: DCMTK would set aside its whole declared
     // length (up to 4 GB) before finding out.
     std::string pastTheEnd(std::uint32_t length) {
-        if (!part10_) return stop();
-        return kTruncated + std::to_string(length) + " bytes announced at byte " + std::to_string(headerStart_) +
+        if (overrun_ == Overrun::Ignored) return stop();
+        return (overrun_ == Overrun::Truncated ? kTruncated : kUnreadable) + std::to_string(length) + " bytes announced at byte " + std::to_string(headerStart_) +
                ", " + std::to_string(size_ - pos_) + " left";
     }
     std::string element(std::uint16_t group, std::uint16_t element);
@@ -93,7 +95,7 @@ private:
     std::size_t size_, pos_ = 0;
     Syntax syntax_;
     const PrescanLimits& limits_;
-    bool part10_;
+    Overrun overrun_;
     std::vector<Frame> frames_;
     std::uint64_t content_ = 0;
     ContentMap* map_;
@@ -275,12 +277,12 @@ std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimit
     if (!l.valid) return {};
     if (l.transferSyntax == "1.2.840.10008.1.2.1.99") { // deflated: no map, the loader inflates it
         const auto inflated = inflate(p + l.start, size - l.start, limits.maxContentBytes + 1);
-        return Walker(inflated.data(), inflated.size(), Syntax::ExplicitLittle, limits, false).walk(0);
+        return Walker(inflated.data(), inflated.size(), Syntax::ExplicitLittle, limits, Walker::Overrun::Ignored).walk(0);
     }
     const Syntax syntax = l.transferSyntax == "1.2.840.10008.1.2"     ? Syntax::ImplicitLittle
                           : l.transferSyntax == "1.2.840.10008.1.2.2" ? Syntax::ExplicitBig
                                                                       : Syntax::ExplicitLittle;
-    std::string why = Walker(p, size, syntax, limits, l.part10, map).walk(l.start);
+    std::string why = Walker(p, size, syntax, limits, l.part10 ? Walker::Overrun::Truncated : Walker::Overrun::Unreadable, map).walk(l.start);
     if (map) {
         map->syntax = syntax;
         map->found = why.empty() && complete(*map, size);

@@ -32,9 +32,12 @@ struct ContentMap {
 // How the reason for a Part 10 object that ends before one of its values does begins (e.g. a
 // file cut short by a full disk).
 constexpr const char* kTruncated = "truncated: ";
+// How the reason begins for an object without a Part 10 header one of whose values announces more
+// than is left: a bare dataset cut short, or no DICOM at all (DCMTK would set the length aside first).
+constexpr const char* kUnreadable = "unreadable: ";
 
-// "" when the object is within the limits (or not DICOM at all: the loader says what is wrong
-// then); otherwise why it is refused, e.g. "sequences nested 20000 levels deep (at most 64)".
+// "" when the object is within the limits (or not DICOM at all in a way the loader finds out
+// cheaply); otherwise why it is refused, e.g. "sequences nested 20000 levels deep (at most 64)".
 // With `map`, also where its content lies.
 std::string prescanBuffer(const void* data, std::size_t size, const PrescanLimits& limits = {},
                           ContentMap* map = nullptr);
