@@ -1,6 +1,6 @@
 #include "audit/AuditScheduler.h"
 
-#include "audit/NightlyAudit.h"
+#include "audit/PacsGateway.h"
 #include "store/StudyStore.h"
 
 #include <Poco/Logger.h>
@@ -44,7 +44,8 @@ std::string previousLocalDay(std::chrono::system_clock::time_point t) {
     return buf;
 }
 
-AuditScheduler::AuditScheduler(const Settings& settings) : settings_(settings) {}
+AuditScheduler::AuditScheduler(const Settings& settings, std::function<std::unique_ptr<PacsGateway>()> pacs)
+    : settings_(settings), pacs_(std::move(pacs)) {}
 
 AuditScheduler::~AuditScheduler() { stop(); }
 
@@ -73,6 +74,7 @@ void AuditScheduler::runFor(const std::string& day) {
     request.from = request.to = day;
     request.trigger = "schedule";
     request.insideService = true;
+    request.pacs = pacs_;
     request.cancelled = [this] {
         std::lock_guard<std::mutex> lock(mutex_);
         return stop_;
@@ -110,7 +112,7 @@ void AuditScheduler::loop() {
     std::snprintf(at, sizeof at, "%02d:%02d", settings_.audit.hour % 100, settings_.audit.minute % 100);
     log.information("nightly audit scheduled daily at %s local time ([audit] time)", std::string(at));
     if (const std::string day = missedDay(); !day.empty()) {
-        log.information("the nightly audit of %s has not run (the service was down at %s): running it now", day,
+        log.information("the nightly audit of %s has not run (nothing ran at %s): running it now", day,
                         std::string(at));
         runFor(day);
     }

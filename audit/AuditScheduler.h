@@ -1,7 +1,8 @@
-// Runs the nightly audit inside `serve` at [audit] time (local), auditing the previous day; a run
-// missed while the service was down is made up when it starts.
+// Runs the nightly audit inside `serve` or the Orthanc plugin at [audit] time (local), auditing
+// the previous day; a run missed while the host was down is made up when it starts.
 #pragma once
 
+#include "audit/NightlyAudit.h"
 #include "pipeline/Settings.h"
 
 #include <condition_variable>
@@ -13,7 +14,8 @@ namespace fa {
 
 class AuditScheduler {
 public:
-    explicit AuditScheduler(const Settings& settings);
+    // `pacs`: the PACS of each run (AuditRequest::pacs); unset: [pacs] over DICOM.
+    explicit AuditScheduler(const Settings& settings, std::function<std::unique_ptr<PacsGateway>()> pacs = {});
     ~AuditScheduler();
     void start(); // does nothing when [audit] schedule = false
     void stop();  // waits for a run in progress to end
@@ -25,6 +27,7 @@ private:
     bool wait(std::chrono::system_clock::time_point until); // false when stopped
 
     Settings settings_;
+    std::function<std::unique_ptr<PacsGateway>()> pacs_;
     std::thread thread_;
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -1,6 +1,7 @@
 #include "audit/NightlyAudit.h"
 
 #include "audit/AuditReport.h"
+#include "audit/DicomPacs.h"
 #include "audit/Mailer.h"
 #include "audit/Reconciler.h"
 #include "audit/RunJournal.h"
@@ -78,6 +79,7 @@ private:
     const AuditRequest& request_;
     RunJournal journal_;
     std::unique_ptr<Pipeline> pipeline_;
+    std::unique_ptr<PacsGateway> pacs_;
 };
 
 store::AuditRun Audit::run() {
@@ -92,6 +94,8 @@ store::AuditRun Audit::run() {
     std::string since;
     if (!previous.empty())
         since = previous.front().finishedAt.empty() ? previous.front().startedAt : previous.front().finishedAt;
+    if (request_.pacs) pacs_ = request_.pacs();
+    else if (settings_.pacs.configured()) pacs_ = std::make_unique<DicomPacs>(settings_);
     begin();
     try {
         steps(since);
@@ -113,17 +117,22 @@ void Audit::begin() {
     run.trigger = request_.trigger;
     run.periodFrom = request_.from;
     run.periodTo = request_.to;
-    run.pacs = settings_.pacs.configured() ? pacsAddressOf(settings_).describe() : "";
+    run.pacs = pacs_ ? pacs_->describe() : "";
     pipeline_->store().beginAuditRun(run);
     journal_.say("audit run " + std::to_string(run.id) + ": studies dated " + journal_.period());
 }
 
 void Audit::steps(const std::string& newFlagsSince) {
-    Reconciler reconciler(settings_, request_, *pipeline_, journal_);
-    if (settings_.pacs.configured()) reconciler.reconcile();
-    else journal_.say("no PACS configured ([pacs] ae_title): reporting on what the store has");
-    reconciler.finish();
-    findMissingDoseInStore(reconciler.noDoseOnPacs());
+    std::map<std::string, std::string> noDoseOnPacs;
+    if (pacs_) {
+        Reconciler reconciler(settings_, request_, *pacs_, *pipeline_, journal_);
+        reconciler.reconcile();
+        reconciler.finish();
+        noDoseOnPacs = reconciler.noDoseOnPacs();
+    } else {
+        journal_.say("no PACS configured ([pacs] ae_title): reporting on what the store has");
+    }
+    findMissingDoseInStore(noDoseOnPacs);
     const auto n = pipeline_->store().reevaluate(store::StudyFilter::between(journal_.run.periodFrom, journal_.run.periodTo));
     journal_.say("re-evaluated " + std::to_string(n) + " stud" + (n == 1 ? "y" : "ies") + " of the period");
     report(newFlagsSince);

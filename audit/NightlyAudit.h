@@ -1,16 +1,19 @@
 // The nightly audit: reconciles the store with the PACS (query/retrieve of dose objects the store
 // lacks), finds studies without dose data, re-evaluates the period, writes the HTML and CSV
-// report, mails it, and records the run. Runs inside `serve` on its schedule and as
-// `fluoroaudit audit nightly`.
+// report, mails it, and records the run. Runs inside `serve` and the Orthanc plugin on its
+// schedule and as `fluoroaudit audit nightly`.
 #pragma once
 
 #include "pipeline/Settings.h"
 #include "store/StudyStore.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace fa {
+
+class PacsGateway;
 
 struct AuditRequest {
     std::string from, to;          // YYYY-MM-DD, inclusive
@@ -24,6 +27,9 @@ struct AuditRequest {
     // Run by the service itself: its own listener receives what is moved (no check of status.json,
     // which the service may not have written yet when it makes up a missed run at start).
     bool insideService = false;
+    // The PACS to reconcile with; unset: [pacs] over DICOM when it is configured. Inside Orthanc:
+    // Orthanc itself, or a modality of its DicomModalities through it.
+    std::function<std::unique_ptr<PacsGateway>()> pacs;
 };
 
 // Runs one audit. Failures of the PACS, a retrieve or the mail are recorded in the run (outcome

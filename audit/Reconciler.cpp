@@ -5,16 +5,9 @@
 #include "dicom/Spool.h"
 #include "pipeline/ReceiverStatus.h"
 
-#include "dcmtk/config/osconfig.h"
-#include "dcmtk/dcmdata/dcfilefo.h"
-
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <thread>
-#include <unistd.h>
-
-namespace fs = std::filesystem;
 
 namespace fa {
 
@@ -36,16 +29,6 @@ bool isImageModality(const std::string& m) { return m == "XA" || m == "RF"; }
 
 } // namespace
 
-dicom::PacsAddress pacsAddressOf(const Settings& settings) {
-    dicom::PacsAddress a;
-    a.aeTitle = settings.pacs.aeTitle;
-    a.host = settings.pacs.host;
-    a.port = settings.pacs.port;
-    a.callingAeTitle = settings.listener.aeTitle;
-    a.timeout_s = settings.pacs.timeout_s;
-    return a;
-}
-
 void Reconciler::finish() {
     if (!receiver_) return;
     receiver_->stop();
@@ -53,12 +36,11 @@ void Reconciler::finish() {
 }
 
 void Reconciler::reconcile() {
-    dicom::PacsClient pacs(pacsAddressOf(settings_));
     const std::string from = compact(journal_.run.periodFrom), to = compact(journal_.run.periodTo);
     std::vector<dicom::StudyHit> studies;
     try {
         journal_.say("querying " + journal_.run.pacs + " for studies with XA, RF or SR dated " + journal_.period());
-        studies = pacs.findStudies(from, to, {"XA", "RF", "SR"});
+        studies = pacs_.findStudies(from, to, {"XA", "RF", "SR"});
     } catch (const Error& e) {
         journal_.error(std::string("reconciliation skipped: ") + e.what());
         return;
@@ -81,7 +63,7 @@ void Reconciler::reconcile() {
         if (journal_.cancelled()) return;
         ++done;
         try {
-            examineStudy(pacs, study, wanted);
+            examineStudy(study, wanted);
         } catch (const Error& e) {
             journal_.error("study " + study.studyUid + ": " + e.what());
         }
@@ -92,12 +74,12 @@ void Reconciler::reconcile() {
     journal_.say(std::to_string(journal_.run.pacsStudies) + " fluoroscopy stud" + (journal_.run.pacsStudies == 1 ? "y" : "ies") + ", " +
         std::to_string(journal_.run.pacsDoseObjects) + " dose object(s) on the PACS; " + std::to_string(wanted.size()) +
         " to retrieve");
-    if (!wanted.empty()) retrieve(pacs, wanted);
-    if (!imageSeries_.empty()) retrieveImageHeaders(pacs);
+    if (!wanted.empty()) retrieve(wanted);
+    if (!imageSeries_.empty()) retrieveImageHeaders();
 }
 
-void Reconciler::examineStudy(dicom::PacsClient& pacs, const dicom::StudyHit& study, std::vector<Retrieval>& wanted) {
-    const auto series = pacs.findSeries(study.studyUid);
+void Reconciler::examineStudy(const dicom::StudyHit& study, std::vector<Retrieval>& wanted) {
+    const auto series = pacs_.findSeries(study.studyUid);
     bool hasImages = false, hasDose = false;
     std::vector<std::string> imageSeries;
     for (const auto& s : series) {
@@ -110,7 +92,7 @@ void Reconciler::examineStudy(dicom::PacsClient& pacs, const dicom::StudyHit& st
     auto& store = pipeline_.store();
     for (const auto& s : series) {
         if (s.modality != "SR") continue;
-        for (const auto& instance : pacs.findInstances(study.studyUid, s.seriesUid)) {
+        for (const auto& instance : pacs_.findInstances(study.studyUid, s.seriesUid)) {
             if (!dicom::isDoseReportSopClass(instance.sopClassUid)) continue;
             relevant = true;
             if (store.hasObject(study.studyUid, instance.sopInstanceUid)) {
@@ -164,9 +146,8 @@ std::string Reconciler::moveDestination() const {
     return settings_.pacs.moveDestination.empty() ? settings_.listener.aeTitle : settings_.pacs.moveDestination;
 }
 
-void Reconciler::retrieve(dicom::PacsClient& pacs, const std::vector<Retrieval>& wanted) {
-    const bool get = settings_.pacs.retrieve == "get";
-    if (!get) {
+void Reconciler::retrieve(const std::vector<Retrieval>& wanted) {
+    if (!pacs_.filesWhatItRetrieves()) {
         try {
             ensureReceiver();
         } catch (const Error& e) {
@@ -180,8 +161,7 @@ void Reconciler::retrieve(dicom::PacsClient& pacs, const std::vector<Retrieval>&
         if (journal_.cancelled()) break;
         ++n;
         try {
-            const auto result = get ? getInto(pacs, r) : pacs.moveInstance(r.studyUid, r.seriesUid, r.sopInstanceUid,
-                                                                            moveDestination());
+            const auto result = pacs_.retrieve(r, pipeline_);
             if (result.completed > 0) sent.push_back(r);
             else {
                 ++journal_.run.retrieveFailed;
@@ -200,32 +180,9 @@ void Reconciler::retrieve(dicom::PacsClient& pacs, const std::vector<Retrieval>&
     waitUntilStored(sent);
 }
 
-dicom::MoveResult Reconciler::getInto(dicom::PacsClient& pacs, const Retrieval& r) {
-    const std::vector<std::string> classes = dicom::doseSopClassUids();
-    const std::string folder = settings_.dataDir + "/retrieve";
-    fs::create_directories(folder);
-    return pacs.get(r.studyUid, r.seriesUid, r.sopInstanceUid, classes, [&](DcmDataset& dataset) -> std::string {
-        const std::string path = folder + "/" + std::to_string(::getpid()) + "-" + std::to_string(++received_) + ".dcm";
-        DcmFileFormat file(&dataset);
-        if (file.saveFile(path.c_str(), EXS_LittleEndianExplicit).bad()) return "cannot write " + path;
-        try {
-            ObjectSource options;
-            options.archive = ArchivePolicy::MoveFile;
-            pipeline_.ingestFile(path, options);
-        } catch (const Error& e) {
-            std::error_code ec;
-            fs::remove(path, ec);
-            return e.what();
-        }
-        std::error_code ec;
-        fs::remove(path, ec); // an object without dose content is left where it was written
-        return {};
-    });
-}
-
 // Moved objects reach the store through the receiving service's spool: wait until each is
 // stored, or our spool has nothing left to process (then what is missing had no dose content).
-// C-GET stored them before it returned.
+// A gateway that files what it retrieves (C-GET, Orthanc) stored them before it returned.
 void Reconciler::waitUntilStored(const std::vector<Retrieval>& sent) {
     auto& store = pipeline_.store();
     std::vector<Retrieval> missing = sent;
@@ -235,7 +192,7 @@ void Reconciler::waitUntilStored(const std::vector<Retrieval>& sent) {
                       missing.end());
     };
     dropStored();
-    if (settings_.pacs.retrieve != "get" && !missing.empty() && !waitForReceiver([&] {
+    if (!pacs_.filesWhatItRetrieves() && !missing.empty() && !waitForReceiver([&] {
             dropStored();
             return missing.empty();
         })) {
@@ -290,24 +247,21 @@ void Reconciler::countRetrieved(const std::vector<Retrieval>& sent, const std::v
     }
 }
 
-void Reconciler::retrieveImageHeaders(dicom::PacsClient& pacs) {
+void Reconciler::retrieveImageHeaders() {
     journal_.say("retrieving the images of " + std::to_string(imageSeries_.size()) +
         " series without dose object for their headers ([pacs] retrieve_image_headers)");
-    const bool get = settings_.pacs.retrieve == "get";
+    const bool files = pacs_.filesWhatItRetrieves();
     for (const auto& s : imageSeries_) {
         if (journal_.cancelled()) return;
         try {
-            if (get) getInto(pacs, s);
-            else {
-                ensureReceiver();
-                pacs.moveSeries(s.studyUid, s.seriesUid, moveDestination());
-            }
+            if (!files) ensureReceiver();
+            pacs_.retrieve(s, pipeline_);
         } catch (const Error& e) {
             journal_.error("retrieve of the images of study " + s.studyUid + " failed: " + e.what());
         }
     }
     // The receiving side works through them (how many there are, only the PACS knows).
-    if (!get && movesToUs() && !waitForReceiver([] { return false; }))
+    if (!files && movesToUs() && !waitForReceiver([] { return false; }))
         journal_.error("the retrieved images were not all processed " + std::to_string(settings_.pacs.waitForRetrieved_s) +
               " s after the retrieve");
 }

@@ -1,11 +1,12 @@
-// Reconciliation with the PACS (IHE REM Dose Information Consumer): a C-FIND walk of the period's
+// Reconciliation with the PACS (IHE REM Dose Information Consumer): a query of the period's
 // studies (series by series where the PACS ignores Modalities in Study), then the dose objects
-// the store lacks, retrieved by C-MOVE to a receiver of this data folder or by C-GET; with
-// [pacs] retrieve_image_headers, the images of studies that have no dose object anywhere.
+// the store lacks, retrieved (C-MOVE to a receiver of this data folder, C-GET, or through
+// Orthanc); with [pacs] retrieve_image_headers, the images of studies that have no dose object
+// anywhere. The PACS is reached through a PacsGateway.
 #pragma once
 
+#include "audit/PacsGateway.h"
 #include "audit/RunJournal.h"
-#include "dicom/PacsClient.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/Receiver.h"
 
@@ -17,12 +18,11 @@
 
 namespace fa {
 
-dicom::PacsAddress pacsAddressOf(const Settings& settings);
-
 class Reconciler {
 public:
-    Reconciler(const Settings& settings, const AuditRequest& request, Pipeline& pipeline, RunJournal& journal)
-        : settings_(settings), request_(request), pipeline_(pipeline), journal_(journal) {}
+    Reconciler(const Settings& settings, const AuditRequest& request, PacsGateway& pacs, Pipeline& pipeline,
+               RunJournal& journal)
+        : settings_(settings), request_(request), pacs_(pacs), pipeline_(pipeline), journal_(journal) {}
 
     void reconcile();
     // Stops the receiver the retrieve needed (if it started one).
@@ -31,30 +31,25 @@ public:
     const std::map<std::string, std::string>& noDoseOnPacs() const { return noDoseOnPacs_; }
 
 private:
-    struct Retrieval {
-        std::string studyUid, studyDate, seriesUid, sopInstanceUid;
-    };
-
-    void examineStudy(dicom::PacsClient& pacs, const dicom::StudyHit& study, std::vector<Retrieval>& wanted);
+    void examineStudy(const dicom::StudyHit& study, std::vector<Retrieval>& wanted);
     void ensureReceiver();
     std::string moveDestination() const;
-    void retrieve(dicom::PacsClient& pacs, const std::vector<Retrieval>& wanted);
-    dicom::MoveResult getInto(dicom::PacsClient& pacs, const Retrieval& r);
+    void retrieve(const std::vector<Retrieval>& wanted);
     void waitUntilStored(const std::vector<Retrieval>& sent);
     bool movesToUs() const;
     bool waitForReceiver(const std::function<bool()>& done);
     void countRetrieved(const std::vector<Retrieval>& sent, const std::vector<Retrieval>& missing);
-    void retrieveImageHeaders(dicom::PacsClient& pacs);
+    void retrieveImageHeaders();
 
     const Settings& settings_;
     const AuditRequest& request_;
+    PacsGateway& pacs_;
     Pipeline& pipeline_;
     RunJournal& journal_;
     std::unique_ptr<Receiver> receiver_;
     bool receiverChecked_ = false;
     std::map<std::string, std::string> noDoseOnPacs_;
     std::vector<Retrieval> imageSeries_;
-    int received_ = 0;
 };
 
 } // namespace fa

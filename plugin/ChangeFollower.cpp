@@ -3,6 +3,7 @@
 #include "core/Error.h"
 #include "dicom/DoseSopClasses.h"
 #include "plugin/OrthancLog.h"
+#include "plugin/OrthancRest.h"
 #include "store/DatabaseError.h"
 
 #include <orthanc/OrthancCPlugin.h>
@@ -156,15 +157,7 @@ std::string ChangeFollower::stalled() const {
     return stalled_;
 }
 
-std::string ChangeFollower::get(const std::string& uri) const {
-    OrthancPluginMemoryBuffer buffer{};
-    const OrthancPluginErrorCode code = OrthancPluginRestApiGet(context_, &buffer, uri.c_str());
-    if (code != OrthancPluginErrorCode_Success)
-        throw Error("GET " + uri + ": " + OrthancPluginGetErrorDescription(context_, code));
-    std::string out(static_cast<const char*>(buffer.data), buffer.size);
-    OrthancPluginFreeMemoryBuffer(context_, &buffer);
-    return out;
-}
+std::string ChangeFollower::get(const std::string& uri) const { return restGet(context_, uri); }
 
 long long ChangeFollower::savedSeq() const {
     std::ifstream in(settings_.dataDir + "/orthanc-changes");

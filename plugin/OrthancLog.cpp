@@ -17,7 +17,10 @@ public:
     void log(const Poco::Message& message) override {
         const std::string line = "fluoroaudit: " + message.getSource() + ": " + message.getText();
         if (message.getPriority() <= Poco::Message::PRIO_ERROR) OrthancPluginLogError(context_, line.c_str());
-        else if (message.getPriority() <= Poco::Message::PRIO_WARNING) OrthancPluginLogWarning(context_, line.c_str());
+        // Orthanc shows warnings by default: the nightly audit's few lines a night are among them.
+        else if (message.getPriority() <= Poco::Message::PRIO_WARNING ||
+                 (message.getSource() == "audit" && message.getPriority() <= Poco::Message::PRIO_INFORMATION))
+            OrthancPluginLogWarning(context_, line.c_str());
         else OrthancPluginLogInfo(context_, line.c_str());
     }
 

@@ -1,9 +1,12 @@
 // fluoroaudit inside Orthanc: the entry points of Orthanc's plugin C ABI. Every one catches
 // everything: no exception ever reaches Orthanc. Bad configuration leaves the plugin inactive with
-// one line in Orthanc's log naming the key; Orthanc itself keeps running.
+// one line in Orthanc's log naming the key; Orthanc itself keeps running. Once Orthanc has
+// started: the change follower files what Orthanc stores, the nightly audit runs on its schedule.
 #include "api/WebFiles.h"
+#include "audit/AuditScheduler.h"
 #include "plugin/ChangeFollower.h"
 #include "plugin/OrthancLog.h"
+#include "plugin/OrthancPacs.h"
 #include "plugin/PluginSettings.h"
 #include "plugin/RestBridge.h"
 
@@ -18,14 +21,25 @@ namespace {
 
 OrthancPluginContext* context = nullptr;
 std::unique_ptr<fa::plugin::ChangeFollower> follower;
+std::unique_ptr<fa::AuditScheduler> scheduler;
+
+void stopAll() {
+    if (scheduler) scheduler->stop(); // a run in progress ends early, recorded as partial
+    if (follower) follower->stop();
+}
 
 OrthancPluginErrorCode onChange(OrthancPluginChangeType type, OrthancPluginResourceType, const char*) {
     try {
         if (!follower) return OrthancPluginErrorCode_Success;
         // The REST API may be called only once Orthanc has started, and only from our own thread.
-        if (type == OrthancPluginChangeType_OrthancStarted) follower->start();
-        else if (type == OrthancPluginChangeType_NewInstance) follower->wake();
-        else if (type == OrthancPluginChangeType_OrthancStopped) follower->stop();
+        if (type == OrthancPluginChangeType_OrthancStarted) {
+            follower->start();
+            if (scheduler) scheduler->start();
+        } else if (type == OrthancPluginChangeType_NewInstance) {
+            follower->wake();
+        } else if (type == OrthancPluginChangeType_OrthancStopped) {
+            stopAll();
+        }
     } catch (...) {
     }
     return OrthancPluginErrorCode_Success;
@@ -67,8 +81,12 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
         }
         OrthancPluginSetDescription(c, "X-ray dose audit of fluoroscopy-guided procedures (fluoroaudit)");
         fa::plugin::routePocoLoggingToOrthanc(c);
-        const fa::Settings settings = fa::plugin::settingsFromOrthanc(orthancConfiguration());
+        const fa::plugin::PluginSettings plugin = fa::plugin::settingsFromOrthanc(orthancConfiguration());
+        const fa::Settings& settings = plugin.settings;
         follower = std::make_unique<fa::plugin::ChangeFollower>(c, settings);
+        const std::string modality = plugin.pacsModality;
+        scheduler = std::make_unique<fa::AuditScheduler>(
+            settings, [c, modality] { return std::make_unique<fa::plugin::OrthancPacs>(c, modality); });
         fa::plugin::ChangeFollower* f = follower.get();
         const std::string web = webFolder(settings);
         if (web.empty()) fa::plugin::logWarning(c, "fluoroaudit: the web UI is not built or not installed; the API answers without it");
@@ -76,9 +94,11 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
                                     {[f] { return f->stored(); }, [f] { return f->quarantined(); }, [f] { return f->stalled(); }});
         OrthancPluginRegisterOnChangeCallback(c, onChange);
     } catch (const std::exception& e) {
+        scheduler.reset();
         follower.reset();
         fa::plugin::logError(c, std::string("fluoroaudit: ") + e.what() + "; the plugin stays inactive");
     } catch (...) {
+        scheduler.reset();
         follower.reset();
         fa::plugin::logError(c, "fluoroaudit: could not start; the plugin stays inactive");
     }
@@ -87,7 +107,9 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
 
 ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
     try {
+        stopAll();
         fa::plugin::unregisterRestApi();
+        scheduler.reset();
         follower.reset();
     } catch (...) {
     }

@@ -21,9 +21,11 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -275,7 +277,7 @@ TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) 
     o.fluoroAuditSection = "{\"DataDir\": \"" + data() + "\"}";
     test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
     EXPECT_NE(orthanc.log().find("fluoroaudit: \"FluoroAudit\": unknown key \"DataDir\" (known: DataDirectory, "
-                                 "ConfigurationFile); the plugin stays inactive"),
+                                 "ConfigurationFile, PacsModality); the plugin stays inactive"),
               std::string::npos) << orthanc.log();
     EXPECT_FALSE(std::filesystem::exists(data()));
 }
@@ -287,6 +289,163 @@ TEST_F(OrthancPlugin, AConfigurationFileWithProblemsIsNamedInOrthancsLog) {
     const std::string log = orthanc.log();
     EXPECT_NE(log.find("configuration file " + ini + " has 1 problem(s):"), std::string::npos) << log;
     EXPECT_NE(log.find("[dicom] prot: unknown key (did you mean [dicom] port?)"), std::string::npos) << log;
+}
+
+// The local day before today, as YYYYMMDD and YYYY-MM-DD.
+std::pair<std::string, std::string> yesterday() {
+    const std::time_t t = std::time(nullptr) - 86400;
+    char compact[16], iso[16];
+    std::strftime(compact, sizeof compact, "%Y%m%d", std::localtime(&t));
+    std::strftime(iso, sizeof iso, "%Y-%m-%d", std::localtime(&t));
+    return {compact, iso};
+}
+
+// Yesterday's scheduled run of the store in `data` once it has ended (null if none within 60 s).
+Poco::JSON::Object::Ptr scheduledRun(const std::string& data, const std::string& day) {
+    Poco::JSON::Object::Ptr found;
+    test::waitFor([&] {
+        const auto r = test::run(quote(FA_BINARY) + " --data " + quote(data) + " audit runs --json");
+        if (r.exitCode != 0) return false;
+        const auto runs = Poco::JSON::Parser().parse(r.out).extract<Poco::JSON::Array::Ptr>();
+        for (std::size_t i = 0; i < runs->size(); ++i) {
+            const auto run = runs->getObject(static_cast<unsigned>(i));
+            if (run->getValue<std::string>("trigger") != "schedule" || run->getValue<std::string>("period_from") != day ||
+                run->getValue<std::string>("outcome") == "running")
+                continue;
+            const auto shown = test::run(quote(FA_BINARY) + " --data " + quote(data) + " audit show " +
+                                         std::to_string(run->getValue<int>("id")) + " --json");
+            found = Poco::JSON::Parser().parse(shown.out).extract<Poco::JSON::Object::Ptr>();
+            return true;
+        }
+        return false;
+    });
+    return found;
+}
+
+// kind -> the study UIDs of the run's findings of that kind.
+std::map<std::string, std::set<std::string>> findingStudies(const Poco::JSON::Object::Ptr& run) {
+    std::map<std::string, std::set<std::string>> out;
+    const auto list = run->getArray("findings");
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+        const auto f = list->getObject(static_cast<unsigned>(i));
+        out[f->getValue<std::string>("kind")].insert(f->getValue<std::string>("study_uid"));
+    }
+    return out;
+}
+
+// An XA image of a study without dose report (its headers give a shot and the DAP).
+std::string xaImage(const std::string& folder, const std::string& date, std::string& studyUid) {
+    synth::Image image;
+    image.sopClass = "xa";
+    image.studyDate = date;
+    image.dap_dGycm2 = 12.5;
+    image.exposureTime_ms = 100;
+    studyUid = image.studyUid;
+    const std::string path = folder + "/xa.dcm";
+    synth::save(*synth::buildImage(image), path);
+    return path;
+}
+
+class OrthancPluginAudit : public OrthancPlugin {
+protected:
+    // The plugin with the nightly audit scheduled at midnight, and a run of an earlier day in the
+    // store: started after midnight, it makes up yesterday's run at once.
+    test::OrthancOptions withScheduledAudit(const std::string& extraSection = "") {
+        const auto r = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " audit nightly --date 2020-01-01");
+        EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+        std::string ini;
+        test::OrthancOptions o = withConfigurationFile("[audit]\nschedule = true\ntime = 00:00\n", ini);
+        o.fluoroAuditSection.insert(o.fluoroAuditSection.size() - 1, extraSection);
+        return o;
+    }
+};
+
+// Inside Orthanc the nightly audit compares with what Orthanc holds: a study with XA images and
+// no dose report is missing dose data; a report Orthanc holds is in the store.
+TEST_F(OrthancPluginAudit, TheNightlyAuditComparesWithWhatOrthancHolds) {
+    const auto [day, isoDay] = yesterday();
+    std::string imagesOnly;
+    const std::string image = xaImage(dir_.path().string(), day, imagesOnly);
+    synth::Report report;
+    report.studyDate = day;
+    report.events = {synth::Event{}};
+    report.events[0].uid = synth::newUid();
+    synth::save(*synth::buildReport(report), dir_.file("report.dcm"));
+    const std::string folder = (dir_.path() / "orthanc").string();
+    {
+        test::OrthancProcess bare(folder, port_, test::freePort());
+        EXPECT_EQ(test::successes(test::storescu(port_, quote(image) + " " + quote(dir_.file("report.dcm")), "CARM1",
+                                                 "ORTHANC").out), 2);
+    }
+    test::OrthancProcess orthanc(folder, port_, test::freePort(), withScheduledAudit());
+    const auto run = scheduledRun(data(), isoDay);
+    ASSERT_TRUE(run) << orthanc.log();
+    EXPECT_EQ(run->getValue<std::string>("outcome"), "ok") << orthanc.log();
+    EXPECT_EQ(run->getValue<std::string>("pacs"), "Orthanc ORTHANC (this server)");
+    EXPECT_EQ(run->getValue<int>("pacs_studies"), 2);
+    EXPECT_EQ(run->getValue<int>("pacs_dose_objects"), 1);
+    EXPECT_EQ(run->getValue<int>("missing_dose"), 1);
+    const auto findings = findingStudies(run);
+    EXPECT_EQ(findings.count("missing-dose-data") ? findings.at("missing-dose-data") : std::set<std::string>{},
+              std::set<std::string>{imagesOnly});
+    EXPECT_TRUE(test::waitFor([&] { return figures(data()).count(report.studyUid) == 1; }, 30));
+}
+
+// With "PacsModality", the audit asks that modality of Orthanc's DicomModalities through Orthanc:
+// the report only the PACS has is moved into Orthanc and filed; a study with images only there is
+// missing dose data.
+TEST_F(OrthancPluginAudit, TheNightlyAuditAsksAModalityOfOrthancAndFilesWhatItMoves) {
+    const auto [day, isoDay] = yesterday();
+    std::string imagesOnly;
+    const std::string image = xaImage(dir_.path().string(), day, imagesOnly);
+    synth::Report report;
+    report.studyDate = day;
+    report.events = {synth::Event{}};
+    report.events[0].uid = synth::newUid();
+    synth::save(*synth::buildReport(report), dir_.file("report.dcm"));
+
+    const int pacsPort = test::freePort();
+    test::OrthancOptions pacsOptions;
+    pacsOptions.aeTitle = "PACS";
+    pacsOptions.moreModalities = "\"hospital\": [\"ORTHANC\", \"127.0.0.1\", " + std::to_string(port_) + "]";
+    test::OrthancProcess pacs((dir_.path() / "pacs").string(), pacsPort, test::freePort(), pacsOptions);
+    EXPECT_EQ(test::successes(test::storescu(pacsPort, quote(image) + " " + quote(dir_.file("report.dcm")), "CARM1",
+                                             "PACS").out), 2);
+
+    test::OrthancOptions o = withScheduledAudit(", \"PacsModality\": \"mainpacs\"");
+    o.moreModalities = "\"mainpacs\": [\"PACS\", \"127.0.0.1\", " + std::to_string(pacsPort) + "]";
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    const auto run = scheduledRun(data(), isoDay);
+    ASSERT_TRUE(run) << orthanc.log();
+    EXPECT_EQ(run->getValue<std::string>("outcome"), "ok") << orthanc.log();
+    EXPECT_EQ(run->getValue<std::string>("pacs"),
+              "PACS@127.0.0.1:" + std::to_string(pacsPort) + " (modality \"mainpacs\" of Orthanc ORTHANC)");
+    EXPECT_EQ(run->getValue<int>("pacs_studies"), 2);
+    EXPECT_EQ(run->getValue<int>("retrieved"), 1);
+    const auto findings = findingStudies(run);
+    EXPECT_EQ(findings.count("retrieved") ? findings.at("retrieved") : std::set<std::string>{},
+              std::set<std::string>{report.studyUid});
+    EXPECT_EQ(findings.count("missing-dose-data") ? findings.at("missing-dose-data") : std::set<std::string>{},
+              std::set<std::string>{imagesOnly});
+    EXPECT_EQ(figures(data()).count(report.studyUid), 1u);
+    // Moved into Orthanc: Orthanc holds the report now.
+    const auto statistics = Poco::JSON::Parser().parse(orthancGet(orthanc.httpPort(), "/statistics"))
+                                .extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(statistics->getValue<int>("CountInstances"), 1);
+    // What the operator reads in Orthanc's log (warnings: shown without --verbose).
+    const std::string log = orthanc.log();
+    EXPECT_NE(log.find("fluoroaudit: audit: the nightly audit of " + isoDay + " has not run"), std::string::npos) << log;
+    EXPECT_NE(log.find("fluoroaudit: audit: retrieved 1 of 1 object(s)"), std::string::npos) << log;
+    EXPECT_NE(log.find("fluoroaudit: audit: audit run 2: ok"), std::string::npos) << log;
+}
+
+TEST_F(OrthancPlugin, APacsModalityOrthancDoesNotKnowIsNamed) {
+    test::OrthancOptions o = withPlugin();
+    o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"PacsModality\": \"mainpacs\"}";
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    EXPECT_NE(orthanc.log().find("fluoroaudit: \"FluoroAudit\": \"PacsModality\": \"mainpacs\" is not in "
+                                 "\"DicomModalities\" (known: fluoroaudit); the plugin stays inactive"),
+              std::string::npos) << orthanc.log();
 }
 
 } // namespace

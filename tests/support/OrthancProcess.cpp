@@ -1,5 +1,6 @@
 #include "tests/support/OrthancProcess.h"
 
+#include "dicom/DcmtkLog.h"
 #include "dicom/Echo.h"
 #include "tests/support/ServiceProcess.h"
 
@@ -26,6 +27,7 @@ bool OrthancProcess::available() { return ::access(kOrthanc, X_OK) == 0; }
 OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int fluoroauditPort,
                                const OrthancOptions& options)
     : port_(dicomPort), folder_(folder), httpPort_(freePort()) {
+    dicom::quietDcmtkLog(); // the readiness checks' C-ECHOs are no news
     std::filesystem::create_directories(folder);
     const std::string config = folder + "/orthanc.json";
     std::string lua;
@@ -41,7 +43,7 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"Name\": \"fluoroaudit-test-pacs\",\n"
                           << "  \"StorageDirectory\": \"" << folder << "/storage\",\n"
                           << "  \"IndexDirectory\": \"" << folder << "/index\",\n"
-                          << "  \"DicomAet\": \"ORTHANC\",\n"
+                          << "  \"DicomAet\": \"" << options.aeTitle << "\",\n"
                           << "  \"DicomPort\": " << dicomPort << ",\n"
                           << "  \"HttpPort\": " << httpPort_ << ",\n"
                           << "  \"RemoteAccessAllowed\": false,\n"
@@ -52,7 +54,8 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"DicomAlwaysAllowGet\": " << (options.allowGet ? "true" : "false") << ",\n"
                           << "  \"LuaScripts\": [" << (lua.empty() ? "" : "\"" + lua + "\"") << "],\n"
                           << "  \"DicomModalities\": { \"fluoroaudit\": [\"FLUOROAUDIT\", \"127.0.0.1\", "
-                          << fluoroauditPort << "] },\n"
+                          << fluoroauditPort << "]"
+                          << (options.moreModalities.empty() ? "" : ", " + options.moreModalities) << " },\n"
                           << (options.fluoroAuditSection.empty() ? ""
                                                                  : "  \"FluoroAudit\": " + options.fluoroAuditSection + ",\n")
                           << "  \"Plugins\": [" << (options.plugin.empty() ? "" : "\"" + options.plugin + "\"") << "]\n"
@@ -74,7 +77,7 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
             pid_ = -1;
             throw std::runtime_error("Orthanc exited at start (" + folder + "/orthanc.log):\n" + log());
         }
-        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "ORTHANC", 2).echoed) return;
+        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), options.aeTitle, 2).echoed) return;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     kill(SIGKILL); // the destructor does not run for a constructor that throws

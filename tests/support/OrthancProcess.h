@@ -11,11 +11,13 @@ struct OrthancOptions {
     bool ignoreModalitiesInStudy = false;    // a Lua filter drops (0008,0061) from every C-FIND
     std::string plugin;                      // a plugin to load (its .so), or none
     std::string fluoroAuditSection;          // JSON of the "FluoroAudit" section, or none
+    std::string aeTitle = "ORTHANC";
+    std::string moreModalities;              // entries added to DicomModalities, e.g. "\"pacs\": [...]"
 };
 
 class OrthancProcess {
 public:
-    // Starts Orthanc (AE title ORTHANC) on `dicomPort` with its data in `folder`, knowing the
+    // Starts Orthanc (AE title ORTHANC unless options say) on `dicomPort` with its data in `folder`, knowing the
     // modality FLUOROAUDIT at 127.0.0.1:`fluoroauditPort`; waits until it answers C-ECHO.
     OrthancProcess(const std::string& folder, int dicomPort, int fluoroauditPort, const OrthancOptions& options = {});
     ~OrthancProcess();

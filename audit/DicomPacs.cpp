@@ -1,0 +1,60 @@
+#include "audit/DicomPacs.h"
+
+#include "core/Error.h"
+#include "dicom/DoseSopClasses.h"
+#include "pipeline/Pipeline.h"
+
+#include "dcmtk/config/osconfig.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
+
+#include <filesystem>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace fa {
+
+dicom::PacsAddress pacsAddressOf(const Settings& settings) {
+    dicom::PacsAddress a;
+    a.aeTitle = settings.pacs.aeTitle;
+    a.host = settings.pacs.host;
+    a.port = settings.pacs.port;
+    a.callingAeTitle = settings.listener.aeTitle;
+    a.timeout_s = settings.pacs.timeout_s;
+    return a;
+}
+
+std::string DicomPacs::moveDestination() const {
+    return settings_.pacs.moveDestination.empty() ? settings_.listener.aeTitle : settings_.pacs.moveDestination;
+}
+
+dicom::MoveResult DicomPacs::retrieve(const Retrieval& r, Pipeline& pipeline) {
+    if (filesWhatItRetrieves()) return getInto(r, pipeline);
+    return r.sopInstanceUid.empty() ? client_.moveSeries(r.studyUid, r.seriesUid, moveDestination())
+                                    : client_.moveInstance(r.studyUid, r.seriesUid, r.sopInstanceUid, moveDestination());
+}
+
+dicom::MoveResult DicomPacs::getInto(const Retrieval& r, Pipeline& pipeline) {
+    const std::vector<std::string> classes = dicom::doseSopClassUids();
+    const std::string folder = settings_.dataDir + "/retrieve";
+    fs::create_directories(folder);
+    return client_.get(r.studyUid, r.seriesUid, r.sopInstanceUid, classes, [&](DcmDataset& dataset) -> std::string {
+        const std::string path = folder + "/" + std::to_string(::getpid()) + "-" + std::to_string(++received_) + ".dcm";
+        DcmFileFormat file(&dataset);
+        if (file.saveFile(path.c_str(), EXS_LittleEndianExplicit).bad()) return "cannot write " + path;
+        try {
+            ObjectSource options;
+            options.archive = ArchivePolicy::MoveFile;
+            pipeline.ingestFile(path, options);
+        } catch (const Error& e) {
+            std::error_code ec;
+            fs::remove(path, ec);
+            return e.what();
+        }
+        std::error_code ec;
+        fs::remove(path, ec); // an object without dose content is left where it was written
+        return {};
+    });
+}
+
+} // namespace fa
