@@ -27,6 +27,8 @@ if [ ! -e /etc/orthanc/fluoroaudit.json ]; then
 {
   // fluoroaudit: the store (the same layout as `fluoroaudit serve --data`), and optionally a
   // fluoroaudit INI for reference levels, mail, audit, privacy: "ConfigurationFile": "/etc/fluoroaudit/fluoroaudit.ini"
+  // The nightly audit reconciles with what Orthanc holds, or with a PACS of "DicomModalities":
+  // "PacsModality": "mainpacs"
   "FluoroAudit": {
     "DataDirectory": "/var/lib/orthanc/fluoroaudit"
   }
