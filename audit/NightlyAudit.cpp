@@ -6,6 +6,7 @@
 #include "audit/Reconciler.h"
 #include "audit/RunJournal.h"
 #include "core/Clock.h"
+#include "core/FileLock.h"
 #include "core/Error.h"
 #include "present/DrlAudit.h"
 
@@ -29,26 +30,6 @@ namespace fs = std::filesystem;
 namespace fa {
 
 namespace {
-
-// One audit at a time per data folder: an exclusive lock held for the run.
-class RunLock {
-public:
-    explicit RunLock(const std::string& path) {
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) throw Error("cannot open " + path + ": " + std::strerror(errno));
-        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd_);
-            throw Error("another audit of this data folder is running (it holds " + path + "); try again when it ends");
-        }
-    }
-    ~RunLock() {
-        ::flock(fd_, LOCK_UN);
-        ::close(fd_);
-    }
-
-private:
-    int fd_ = -1;
-};
 
 void writeFile(const std::string& path, const std::string& content) {
     const std::string tmp = path + ".tmp";
@@ -84,7 +65,12 @@ private:
 
 store::AuditRun Audit::run() {
     fs::create_directories(settings_.dataDir);
-    RunLock lock(settings_.dataDir + "/audit.lock");
+    // One audit at a time per data folder.
+    const std::string lockFile = settings_.dataDir + "/audit.lock";
+    FileLock lock(lockFile, [&](int pid) {
+        return "another audit of this data folder is running" + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
+               "; try again when it ends (" + lockFile + ")";
+    });
     pipeline_ = std::make_unique<Pipeline>(settings_);
     auto& store = pipeline_->store();
     if (const auto n = store.closeAbandonedAuditRuns("the run stopped before it finished (its process ended)"))

@@ -42,7 +42,10 @@ int status(const Settings& settings, std::ostream& out) {
             out << "fluoroaudit is running on port " << s.port << " and refuses this check (" << echo.detail
                 << "): it admits known peers only\n";
         else if (s.running) out << "fluoroaudit is running (pid " << s.pid << ") but does not answer: " << echo.detail << "\n";
-        else out << "fluoroaudit is not running (last state: " << (s.state.empty() ? "unknown" : s.state) << ")\n";
+        else if (s.state == "running")
+            out << "fluoroaudit is not running: it ended without stopping (killed or crashed) after " << s.updatedAt
+                << "; see its log\n";
+        else out << "fluoroaudit is not running (stopped at " << s.updatedAt << ")\n";
         row("Process", std::to_string(s.pid));
         row("Started", s.startedAt);
         row("Status written", s.updatedAt);

@@ -1,6 +1,7 @@
 #include "pipeline/ReceiverStatus.h"
 
 #include "core/Clock.h"
+#include "core/FileLock.h"
 #include "pipeline/Receiver.h"
 
 #include <Poco/JSON/Object.h>
@@ -60,7 +61,9 @@ ServiceStatus readStatus(const Settings& settings) {
     } catch (const Poco::Exception&) {
         return s;
     }
-    s.running = s.state == "running" && s.pid > 0 && ::kill(s.pid, 0) == 0;
+    // Alive is what holds the data folder's lock: a PID can be reused after a kill -9.
+    const int holder = FileLock::holder(settings.serviceLockFile());
+    s.running = s.state == "running" && s.pid > 0 && (holder == s.pid || (holder < 0 && ::kill(s.pid, 0) == 0));
     return s;
 }
 

@@ -103,6 +103,7 @@ struct Settings {
     std::string quarantineDir() const { return dataDir + "/quarantine"; }
     std::string logFile() const { return log.file.empty() ? dataDir + "/logs/fluoroaudit.log" : log.file; }
     std::string statusFile() const { return dataDir + "/status.json"; }
+    std::string serviceLockFile() const { return dataDir + "/serve.lock"; } // held by the running serve
     std::string reportsDir() const { return audit.reportsDir.empty() ? dataDir + "/reports" : audit.reportsDir; }
 };
 

@@ -2,6 +2,7 @@
 
 #include "core/Clock.h"
 #include "core/Error.h"
+#include "core/FileLock.h"
 #include "pipeline/ReceiverStatus.h"
 #include "audit/AuditScheduler.h"
 #include "pipeline/Receiver.h"
@@ -37,6 +38,12 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     Poco::Logger& log = Poco::Logger::get("service");
     const std::string startedAt = nowLocalIso();
 
+    // One service per data folder: a second one would process the same spool and status.
+    fs::create_directories(settings.dataDir);
+    const FileLock lock(settings.serviceLockFile(), [&](int pid) {
+        return "another fluoroaudit serve" + (pid > 0 ? " (pid " + std::to_string(pid) + ")" : std::string()) +
+               " runs on the data folder " + settings.dataDir + ": stop it first, or give this one its own --data";
+    });
     Receiver receiver(settings);
     std::signal(SIGPIPE, SIG_IGN);
     stopSignal = 0;

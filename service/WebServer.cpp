@@ -279,6 +279,8 @@ void WebServer::start() {
     try {
         Poco::Net::SocketAddress address(s.settings.http.bind, static_cast<Poco::UInt16>(s.settings.http.port));
         std::unique_ptr<Poco::Net::ServerSocket> socket;
+        // Bound without SO_REUSEPORT (Poco's ServerSocket(address) sets it): a port another
+        // process listens on is an error here, not a second listener taking half the requests.
         if (secure) {
             Poco::Net::initializeSSL();
             Poco::Net::Context::Ptr context =
@@ -286,10 +288,12 @@ void WebServer::start() {
                                        s.settings.http.certificate, "", Poco::Net::Context::VERIFY_NONE);
             context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                                       Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
-            socket = std::make_unique<Poco::Net::SecureServerSocket>(address, 64, context);
+            socket = std::make_unique<Poco::Net::SecureServerSocket>(context);
         } else {
-            socket = std::make_unique<Poco::Net::ServerSocket>(address, 64);
+            socket = std::make_unique<Poco::Net::ServerSocket>();
         }
+        socket->bind(address, true, false);
+        socket->listen(64);
         s.port = socket->address().port();
         Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
         params->setMaxThreads(kWorkers);

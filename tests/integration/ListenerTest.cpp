@@ -339,7 +339,39 @@ TEST_F(Listener, StatusTellsWhetherItIsUp) {
     EXPECT_EQ(service.stop(SIGTERM), 0);
     const auto down = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
     EXPECT_EQ(down.exitCode, 3);
-    EXPECT_NE(down.out.find("is not running (last state: stopped)"), std::string::npos) << down.out;
+    EXPECT_NE(down.out.find("is not running (stopped at "), std::string::npos) << down.out;
+    // Killed: the status file still says running, the data folder's lock says otherwise.
+    service.restart();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    service.stop(SIGKILL);
+    const auto killed = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
+    EXPECT_EQ(killed.exitCode, 3);
+    EXPECT_NE(killed.out.find("is not running: it ended without stopping (killed or crashed) after "), std::string::npos)
+        << killed.out;
+}
+
+// One service per data folder; a port another service listens on is an error at start.
+TEST_F(Listener, ASecondServeOnTheSameDataFolderOrPortIsRefused) {
+    const int http = test::freePort();
+    ServiceProcess first(FA_BINARY, data(), port_, "", http);
+    const auto second = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " serve --port " +
+                                  std::to_string(test::freePort()) + " --http-port " + std::to_string(test::freePort()));
+    EXPECT_EQ(second.exitCode, 2) << second.out << second.err;
+    EXPECT_NE(second.err.find("another fluoroaudit serve (pid " + std::to_string(first.pid()) + ") runs on the data folder " +
+                              data() + ": stop it first, or give this one its own --data"),
+              std::string::npos)
+        << second.err;
+    const std::string other = (dir_.path() / "other").string();
+    const auto samePort = test::run(quote(FA_BINARY) + " --data " + quote(other) + " serve --port " +
+                                    std::to_string(test::freePort()) + " --http-port " + std::to_string(http));
+    EXPECT_EQ(samePort.exitCode, 2) << samePort.out << samePort.err;
+    EXPECT_NE(samePort.err.find("cannot serve the web UI on 0.0.0.0:" + std::to_string(http)), std::string::npos)
+        << samePort.err;
+    const auto sameDicomPort = test::run(quote(FA_BINARY) + " --data " + quote(other) + " serve --port " +
+                                         std::to_string(port_) + " --http-port " + std::to_string(test::freePort()));
+    EXPECT_EQ(sameDicomPort.exitCode, 2) << sameDicomPort.out << sameDicomPort.err;
+    EXPECT_NE(sameDicomPort.err.find("cannot listen on DICOM port " + std::to_string(port_)), std::string::npos)
+        << sameDicomPort.err;
 }
 
 // Compressed objects are accepted as received (never decoded) and their headers still counted.
