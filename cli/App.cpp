@@ -4,11 +4,16 @@
 #include "dicom/DcmtkLog.h"
 #include "service/WebAddon.h"
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <unistd.h>
 
 namespace fa::cli {
+
+namespace {
+constexpr const char* kInstalledConfig = "/etc/fluoroaudit/fluoroaudit.ini";
+}
 
 namespace {
 
@@ -29,8 +34,10 @@ bool progressShown() { return isatty(STDERR_FILENO) != 0; }
 App::App() {
     app_.require_subcommand(1);
     app_.fallthrough(); // --data and --config are accepted before or after the subcommand
-    app_.add_option("--data", dataDir_, "data folder (default ./fluoroaudit-data)");
-    app_.add_option("--config", configFile_, "configuration file (INI, see docs/configuration.md)");
+    app_.add_option("--data", dataDir_, "data folder (default: [data] dir of the configuration, else ./fluoroaudit-data)");
+    app_.add_option("--config", configFile_,
+                    "configuration file (INI, see docs/configuration.md); default $FLUOROAUDIT_CONFIG, else "
+                    "/etc/fluoroaudit/fluoroaudit.ini when installed and no --data is given");
     addServiceCommands();
     addUserCommands();
     addStoreCommands();
@@ -164,8 +171,18 @@ void App::addAuditCommands() {
     });
 }
 
+// The configuration file when --config is not given: $FLUOROAUDIT_CONFIG, else the installed one
+// (deploy/install-service.sh) when neither --data is given, so that `fluoroaudit status` on the
+// server looks at the service's data folder; else none.
+std::string App::configFile() const {
+    if (!configFile_.empty()) return configFile_;
+    if (const char* env = std::getenv("FLUOROAUDIT_CONFIG"); env && *env) return env;
+    if (dataDir_.empty() && ::access(kInstalledConfig, R_OK) == 0) return kInstalledConfig;
+    return {};
+}
+
 Settings App::settings() const {
-    Settings settings = loadSettings(configFile_);
+    Settings settings = loadSettings(configFile());
     if (!dataDir_.empty()) settings.dataDir = dataDir_;
     if (port_) settings.listener.port = static_cast<std::uint16_t>(port_);
     if (!aeTitle_.empty()) {

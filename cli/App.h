@@ -27,6 +27,7 @@ private:
     void addAuditCommands();
     int dispatch();
     Settings settings() const;
+    std::string configFile() const;
 
     // A subcommand and what it runs: with the settings only, or with an open pipeline.
     using WithSettings = std::function<int(Settings&)>;

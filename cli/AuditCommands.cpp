@@ -26,8 +26,11 @@ std::string joined(const std::vector<std::string>& items, const char* separator)
 
 } // namespace
 
-int auditNightly(const Settings& settings, const AuditOptions& options, std::ostream& out, std::ostream& err) {
+int auditNightly(const Settings& settings, AuditOptions options, std::ostream& out, std::ostream& err) {
     AuditRequest request;
+    for (auto [name, value] : {std::pair<const char*, std::string*>{"--date", &options.date}, {"--from", &options.from},
+                               {"--to", &options.to}})
+        if (!value->empty()) *value = parseDateOption(name, *value);
     if (!options.date.empty() && (!options.from.empty() || !options.to.empty()))
         throw Error("give either --date or --from/--to, not both");
     if (!options.date.empty()) request.from = request.to = options.date;

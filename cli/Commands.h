@@ -66,7 +66,7 @@ struct AuditOptions {
     bool noMail = false;
 };
 // Exit code 0 when the run is ok, 1 when partial, 2 when it failed.
-int auditNightly(const Settings& settings, const AuditOptions& options, std::ostream& out, std::ostream& err);
+int auditNightly(const Settings& settings, AuditOptions options, std::ostream& out, std::ostream& err);
 int auditRuns(Pipeline& pipeline, std::size_t limit, bool json, std::ostream& out);
 int auditShow(Pipeline& pipeline, std::int64_t id, bool json, std::ostream& out, std::ostream& err);
 

@@ -66,6 +66,11 @@ std::string parseDateOption(const std::string& option, const std::string& value)
         else if (c != '-') digits = "x";
     if (digits.size() != 8)
         throw Error(option + " '" + value + "' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22");
+    const int year = std::stoi(digits.substr(0, 4)), month = std::stoi(digits.substr(4, 2)), day = std::stoi(digits.substr(6, 2));
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year < 1900 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap))
+        throw Error(option + " '" + value + "' is not a day of the calendar (YYYY-MM-DD)");
     return digits.substr(0, 4) + "-" + digits.substr(4, 2) + "-" + digits.substr(6, 2);
 }
 

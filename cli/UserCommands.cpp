@@ -39,7 +39,10 @@ std::string newPassword(std::istream& in, std::ostream& out) {
     const std::string password = readLineNoEcho(in, out, "Password: ");
     if (password.empty() && !terminal) throw Error("no password on standard input");
     if (auto why = api::passwordProblem(password); !why.empty()) throw Error(why);
-    if (terminal && readLineNoEcho(in, out, "Again: ") != password) throw Error("the two passwords differ");
+    // Asked again at a terminal; from a pipe, a second line (when there is one) must repeat it.
+    if (terminal || in.peek() != std::char_traits<char>::eof()) {
+        if (readLineNoEcho(in, out, "Again: ") != password) throw Error("the two passwords differ");
+    }
     return password;
 }
 

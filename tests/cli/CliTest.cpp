@@ -262,6 +262,31 @@ TEST(CliConfig, StatusWithoutAServiceSaysSo) {
         << r.out;
 }
 
+// From a pipe, a second password line must repeat the first (one line alone is taken as is).
+TEST(CliConfig, UserAddFromAPipeChecksARepeatedPassword) {
+    test::TempDir dir;
+    const std::string fa = test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " user add ";
+    const auto differ = test::run("printf 'first-password-1\\nother-password-2\\n' | " + fa + "ana --role viewer");
+    EXPECT_EQ(differ.exitCode, 2);
+    EXPECT_EQ(differ.err, "fluoroaudit: the two passwords differ\n");
+    EXPECT_EQ(test::run("printf 'first-password-1\\nfirst-password-1\\n' | " + fa + "ana --role viewer").exitCode, 0);
+    EXPECT_EQ(test::run("printf 'first-password-1\\n' | " + fa + "ben --role viewer").exitCode, 0);
+    const auto users = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " user list");
+    EXPECT_NE(users.out.find("ana"), std::string::npos) << users.out;
+    EXPECT_NE(users.out.find("ben"), std::string::npos) << users.out;
+}
+
+// Without --config, $FLUOROAUDIT_CONFIG names the configuration (as the installed one would be
+// found): `status` looks at the service's data folder, not at ./fluoroaudit-data.
+TEST(CliConfig, TheConfigurationComesFromTheEnvironmentWithoutConfig) {
+    test::TempDir dir;
+    const std::string data = dir.file("service-data");
+    std::ofstream(dir.file("fa.ini")) << "[data]\ndir = " << data << "\n";
+    const auto r = test::run("FLUOROAUDIT_CONFIG=" + test::quote(dir.file("fa.ini")) + " " + test::quote(FA_BINARY) + " status");
+    EXPECT_EQ(r.exitCode, 3);
+    EXPECT_NE(r.out.find("it was never started with the data folder " + data + "\n"), std::string::npos) << r.out;
+}
+
 } // namespace
 } // namespace fa
 
@@ -429,6 +454,11 @@ TEST(CliAudit, NightlyOptionsAreCheckedAndTheDefaultIsYesterday) {
     const auto reversed = test::run(base + " --from 2026-11-21 --to 2026-11-01");
     EXPECT_EQ(reversed.exitCode, 2);
     EXPECT_NE(reversed.err.find("--from 2026-11-21 is after --to 2026-11-01"), std::string::npos) << reversed.err;
+    const auto noDay = test::run(base + " --date 2021-13-01");
+    EXPECT_EQ(noDay.exitCode, 2);
+    EXPECT_EQ(noDay.err, "fluoroaudit: --date '2021-13-01' is not a day of the calendar (YYYY-MM-DD)\n");
+    EXPECT_EQ(test::run(base + " --from 2023-02-29 --to 2023-03-01").err,
+              "fluoroaudit: --from '2023-02-29' is not a day of the calendar (YYYY-MM-DD)\n");
     const auto badPacs = test::run(base + " --pacs PACS-10.0.0.5");
     EXPECT_EQ(badPacs.exitCode, 2);
     EXPECT_NE(badPacs.err.find("--pacs 'PACS-10.0.0.5': expected AET@HOST:PORT"), std::string::npos) << badPacs.err;
