@@ -12,6 +12,7 @@ namespace {
 void flushedCopy(const std::string& from, const std::string& to, std::error_code& ec) {
     const std::string partial = to + ".partial";
     fs::copy_file(from, partial, fs::copy_options::overwrite_existing, ec);
+    if (!ec) restrictToOwner(partial, ec); // copy_file keeps the mode of the user's file
     if (!ec && !dicom::syncPath(partial)) ec = std::error_code(errno, std::generic_category());
     if (!ec) fs::rename(partial, to, ec);
     if (!ec && !dicom::syncPath(fs::path(to).parent_path().string()))
@@ -22,6 +23,10 @@ void flushedCopy(const std::string& from, const std::string& to, std::error_code
     }
 }
 } // namespace
+
+void restrictToOwner(const std::string& path, std::error_code& ec) {
+    fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+}
 
 void linkOrCopy(const std::string& from, const std::string& to, std::error_code& ec) {
     fs::remove(to, ec); // an earlier attempt's name, stopped before its commit

@@ -15,5 +15,7 @@ void moveFile(const std::string& from, const std::string& to, std::error_code& e
 // `from` stays. On failure `ec` says why. The new name is not flushed: a journaling file system
 // keeps it ahead of a later removal of `from`.
 void linkOrCopy(const std::string& from, const std::string& to, std::error_code& ec);
+// Makes `path` readable and writable by its owner only (it holds patient data).
+void restrictToOwner(const std::string& path, std::error_code& ec);
 
 } // namespace fa

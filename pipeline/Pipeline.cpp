@@ -21,7 +21,9 @@ namespace {
 
 const std::string& ensureDataDir(const std::string& dir) {
     std::error_code ec;
-    fs::create_directories(dir, ec);
+    // A new data folder is its owner's alone, whatever the host's umask (Orthanc's, for the plugin).
+    if (fs::create_directories(dir, ec))
+        fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
     if (ec || !fs::is_directory(dir))
         throw Error("cannot create the data folder " + dir + ": " + (ec ? ec.message() : "not a folder") +
                     " (choose another with --data DIR)");
@@ -95,6 +97,7 @@ void writeFlushed(const fs::path& target, const void* data, std::size_t size, st
         out.flush();
         if (!out) ec = std::make_error_code(std::errc::io_error);
     }
+    if (!ec) restrictToOwner(partial.string(), ec); // whatever the host's umask (Orthanc's)
     if (!ec && !dicom::syncPath(partial.string())) ec = std::error_code(errno, std::generic_category());
     if (!ec) fs::rename(partial, target, ec);
     if (ec) {
@@ -106,6 +109,7 @@ void writeFlushed(const fs::path& target, const void* data, std::size_t size, st
 void copyFile(const std::string& from, const fs::path& target, std::error_code& ec) {
     const fs::path partial = target.string() + ".partial";
     fs::copy_file(from, partial, fs::copy_options::overwrite_existing, ec);
+    if (!ec) restrictToOwner(partial.string(), ec); // copy_file keeps the mode of the user's file
     if (!ec) fs::rename(partial, target, ec);
     if (ec) {
         std::error_code ignored;

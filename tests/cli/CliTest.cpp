@@ -113,6 +113,24 @@ TEST_F(Cli, BrokenAndForeignFilesGiveOneLineEachAndANonZeroExit) {
     EXPECT_EQ(parse(list.out).extract<Poco::JSON::Array::Ptr>()->size(), 1u); // nothing partial stored
 }
 
+// Patient data on disk is this user's alone, whatever the umask the command was started with.
+TEST_F(Cli, FilesHoldingPatientDataAreReadableByTheOwnerOnly) {
+    synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "Pain block")), input_.file("a.dcm"));
+    const std::string data = (data_.path() / "store").string();
+    const auto r = run("umask 022 && " + quote(FA_BINARY) + " --data " + quote(data) + " ingest " + quote(input_.file("a.dcm")));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    std::size_t files = 0;
+    auto mode = [](const std::filesystem::path& p) {
+        return static_cast<unsigned>(std::filesystem::status(p).permissions() & std::filesystem::perms::all);
+    };
+    EXPECT_EQ(mode(data), 0700u);
+    for (const auto& e : std::filesystem::recursive_directory_iterator(data)) {
+        ++files;
+        EXPECT_EQ(mode(e.path()), e.is_directory() ? 0700u : 0600u) << e.path();
+    }
+    EXPECT_GE(files, 3u); // the database, the site secret, the archived report at least
+}
+
 TEST_F(Cli, ReingestingChangesNothing) {
     synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
     ASSERT_EQ(run(fa("ingest " + quote(input_.file("a.dcm")))).exitCode, 0);
