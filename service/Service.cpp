@@ -14,7 +14,10 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 
+#include <systemd/sd-daemon.h>
+
 #include <atomic>
+#include <cstdint>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -61,11 +64,27 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     AuditScheduler scheduler(settings);
     scheduler.start();
 
+    // Ready: the store is open and every port listens (the DICOM one answers C-ECHO, the web one
+    // accepts). systemd (Type=notify) and the tests wait for this; before it nothing is promised.
+    writeStatus(settings, "running", startedAt, receiver);
+    ::sd_notifyf(0, "READY=1\nSTATUS=receiving as %s on port %d\nMAINPID=%ld", settings.listener.aeTitle.c_str(),
+                 static_cast<int>(settings.listener.port), static_cast<long>(::getpid()));
+    log.information("ready");
+    std::uint64_t watchdog_us = 0;
+    const bool watchdog = ::sd_watchdog_enabled(0, &watchdog_us) > 0;
+    auto lastPing = std::chrono::steady_clock::now();
+
     int tick = 0;
     while (stopSignal == 0 && receiver.listening()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        if (++tick % 20 == 1) writeStatus(settings, "running", startedAt, receiver);
+        if (++tick % 20 == 0) writeStatus(settings, "running", startedAt, receiver);
+        // Alive while the main loop turns and the status is written (half the watchdog period).
+        if (watchdog && std::chrono::steady_clock::now() - lastPing > std::chrono::microseconds(watchdog_us / 2)) {
+            ::sd_notify(0, "WATCHDOG=1");
+            lastPing = std::chrono::steady_clock::now();
+        }
     }
+    ::sd_notify(0, "STOPPING=1");
     if (stopSignal) log.information("stopping (signal %d): no new associations; finishing open ones", stopSignal.load());
     scheduler.stop();
     while (!running.empty()) running.pop_back();

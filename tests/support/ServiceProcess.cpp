@@ -15,7 +15,12 @@
 #include <sstream>
 #include <stdexcept>
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <cstddef>
+#include <cstring>
+#include <utility>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -71,13 +76,32 @@ bool accepts(int port) {
 }
 } // namespace
 
+namespace {
+// A datagram socket in the abstract namespace, as systemd's NOTIFY_SOCKET: `serve` sends READY=1
+// there once it is ready. Returns the descriptor and the name to give in NOTIFY_SOCKET.
+std::pair<int, std::string> notifySocket() {
+    static int counter = 0;
+    const std::string name = "fa-test-notify-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+    const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::memcpy(a.sun_path + 1, name.data(), name.size()); // sun_path[0] = 0: abstract
+    const auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), length) != 0)
+        throw std::runtime_error("cannot make a notify socket: " + std::string(std::strerror(errno)));
+    return {fd, "@" + name};
+}
+} // namespace
+
 void ServiceProcess::start() {
+    const auto [notify, notifyName] = notifySocket();
     pid_ = ::fork();
     if (pid_ == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the test, even one that aborts
         const int out = ::open(logFile_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         ::dup2(out, 1);
         ::dup2(out, 2);
+        ::setenv("NOTIFY_SOCKET", notifyName.c_str(), 1);
         const std::string port = std::to_string(port_), http = std::to_string(httpPort_);
         if (config_.empty())
             ::execl(binary_.c_str(), binary_.c_str(), "--data", dataDir_.c_str(), "serve", "--port", port.c_str(),
@@ -87,21 +111,29 @@ void ServiceProcess::start() {
                     "serve", "--port", port.c_str(), "--http-port", http.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
+    // Waits for READY=1, as systemd does (no guess at a time, however busy the machine).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    bool ready = false;
+    while (!ready && std::chrono::steady_clock::now() < deadline) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            ::close(notify);
             pid_ = -1;
             throw std::runtime_error("fluoroaudit serve exited at start:\n" + log());
         }
-        // Ready when every port it serves answers: the web port opens after the DICOM one.
-        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "FLUOROAUDIT", 2).answered &&
-            (httpPort_ <= 0 || accepts(httpPort_)))
-            return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        pollfd p{notify, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        char buf[512];
+        const ssize_t n = ::recv(notify, buf, sizeof buf, 0);
+        if (n > 0) ready = std::string(buf, static_cast<std::size_t>(n)).find("READY=1") != std::string::npos;
     }
-    throw std::runtime_error("fluoroaudit serve does not answer C-ECHO" +
-                             std::string(httpPort_ > 0 ? " and HTTP" : "") + " within 20 s:\n" + log());
+    ::close(notify);
+    if (!ready) throw std::runtime_error("fluoroaudit serve did not say READY=1 within 60 s:\n" + log());
+    // Ready means every port it serves answers now, not in a moment.
+    if (!dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "FLUOROAUDIT", 5).answered)
+        throw std::runtime_error("fluoroaudit serve said READY=1 but does not answer C-ECHO:\n" + log());
+    if (httpPort_ > 0 && !accepts(httpPort_))
+        throw std::runtime_error("fluoroaudit serve said READY=1 but its web port does not accept:\n" + log());
 }
 
 void ServiceProcess::restart() {

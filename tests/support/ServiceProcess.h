@@ -12,8 +12,10 @@ int freePort();
 
 class ServiceProcess {
 public:
-    // Starts `binary serve` with --data and --port (and --config when given) and waits until it
-    // answers C-ECHO; throws std::runtime_error (with its log) if it does not within 20 s.
+    // Starts `binary serve` with --data and --port (and --config when given) and waits for its
+    // readiness as systemd does (READY=1 on NOTIFY_SOCKET), then checks that its ports answer;
+    // throws std::runtime_error (with its log) when it exits, is not ready within 60 s, or said
+    // ready too early.
     // httpPort 0: no web UI (the default, so that parallel tests do not compete for 8080).
     ServiceProcess(const std::string& binary, const std::string& dataDir, int port, const std::string& config = "",
                    int httpPort = 0);
