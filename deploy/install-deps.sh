@@ -8,7 +8,7 @@ packages=(
   libdcmtk-dev dcmtk
   libpoco-dev
   libsqlite3-dev libssl-dev
-  libcli11-dev libcsv-dev libpcre3-dev libsystemd-dev
+  libcli11-dev libcsv-dev libpcre3-dev libsystemd-dev tzdata
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang orthanc orthanc-dev chromium fonts-noto-cjk openssl
 )
 

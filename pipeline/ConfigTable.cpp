@@ -6,6 +6,9 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <cctype>
+#include <filesystem>
 #include <cstdio>
 #include <sstream>
 #include <type_traits>
@@ -128,6 +131,69 @@ std::string timeOfDay(const std::string& v) {
     return form.match(v) ? "" : quoted(v) + " is not a time of day HH:MM (24 hours)";
 }
 
+// A host name (RFC 1123) or an IPv4 / IPv6 address: "10.0.0.300" is neither.
+std::string hostOrAddress(const std::string& v) {
+    if (v.empty()) return "must not be empty";
+    unsigned char buffer[sizeof(in6_addr)];
+    if (::inet_pton(AF_INET, v.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, v.c_str(), buffer) == 1) return {};
+    static const Poco::RegularExpression label("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
+    static const Poco::RegularExpression dotted("^[0-9.]+$");
+    if (dotted.match(v)) return quoted(v) + " is not an IPv4 address (four numbers 0–255)";
+    std::istringstream in(v);
+    std::string one;
+    while (std::getline(in, one, '.'))
+        if (!label.match(one)) return quoted(v) + " is not a host name or address";
+    return v.size() > 253 || v.back() == '.' ? quoted(v) + " is not a host name or address" : "";
+}
+
+// A Specific Character Set value (PS3.3 C.12.1.1.2), one term or several separated by '\'.
+std::string characterSet(const std::string& v) {
+    static const char* const kTerms[] = {
+        "ISO_IR 6", "ISO_IR 100", "ISO_IR 101", "ISO_IR 109", "ISO_IR 110", "ISO_IR 144", "ISO_IR 127", "ISO_IR 126",
+        "ISO_IR 138", "ISO_IR 148", "ISO_IR 203", "ISO_IR 166", "ISO_IR 13", "ISO_IR 192", "GB18030", "GBK",
+        "ISO 2022 IR 6", "ISO 2022 IR 100", "ISO 2022 IR 101", "ISO 2022 IR 109", "ISO 2022 IR 110", "ISO 2022 IR 144",
+        "ISO 2022 IR 127", "ISO 2022 IR 126", "ISO 2022 IR 138", "ISO 2022 IR 148", "ISO 2022 IR 203",
+        "ISO 2022 IR 166", "ISO 2022 IR 13", "ISO 2022 IR 87", "ISO 2022 IR 159", "ISO 2022 IR 149", "ISO 2022 IR 58"};
+    auto squeezed = [](const std::string& t) {
+        std::string out;
+        for (char c : t)
+            if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        return out;
+    };
+    std::istringstream in(v);
+    for (std::string term; std::getline(in, term, '\\');) {
+        term = Poco::trim(term);
+        if (std::find(std::begin(kTerms), std::end(kTerms), term) != std::end(kTerms)) continue;
+        std::string hint;
+        if (squeezed(term) == "UTF8") hint = "ISO_IR 192";
+        for (const char* known : kTerms)
+            if (hint.empty() && squeezed(term) == squeezed(known)) hint = known;
+        return "'" + term + "' is not a DICOM character set" +
+               (hint.empty() ? std::string(" (e.g. ISO_IR 192 for UTF-8, GB18030, ISO_IR 100)") : " (did you mean " + hint + "?)");
+    }
+    return {};
+}
+
+// An IANA time zone this machine knows (its tz database: Debian's tzdata).
+std::string timeZone(const std::string& v) {
+    static const Poco::RegularExpression form("^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$");
+    std::error_code ec;
+    if (form.match(v) && std::filesystem::is_regular_file("/usr/share/zoneinfo/" + v, ec)) return {};
+    return quoted(v) + " is not an IANA time zone such as Asia/Shanghai or Europe/Berlin";
+}
+
+std::string existingFile(const std::string& v) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(v, ec)) return {};
+    return std::filesystem::exists(v, ec) ? quoted(v) + " is not a file" : quoted(v) + " does not exist";
+}
+
+std::string existingFolder(const std::string& v) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(v, ec)) return {};
+    return std::filesystem::exists(v, ec) ? quoted(v) + " is not a folder" : quoted(v) + " does not exist";
+}
+
 } // namespace
 
 namespace {
@@ -167,9 +233,10 @@ void dicomKeys(std::vector<ConfigKey>& t) {
     t.push_back(boolean("privacy", "store_patient_identifiers", "also store patient ID, name and birth date",
                         FIELD(storePatientIdentifiers)));
     t.push_back(text("charset", "default", "DICOM character set", "assumed when Specific Character Set is empty",
-                     FIELD(extraction.defaultCharacterSet)));
+                     FIELD(extraction.defaultCharacterSet), characterSet));
     ConfigKey device = base("device_charsets", "*", "DICOM character set", "per device (station, model or manufacturer)");
     device.set = [](Settings& s, const std::string& instance, const std::string& v) -> std::string {
+        if (auto why = characterSet(v); !why.empty()) return why;
         s.extraction.deviceCharacterSets[instance] = v;
         return {};
     };
@@ -213,13 +280,15 @@ void namedSectionKeys(std::vector<ConfigKey>& t) {
                       }));
     t.push_back(named("peer.NAME", "host", "host or address", "the only address it may call from",
                       [](Settings& s, const std::string& n, const std::string& v) {
-                          peerNamed(s, n).host = v;
-                          return std::string();
+                          auto why = hostOrAddress(v);
+                          if (why.empty()) peerNamed(s, n).host = v;
+                          return why;
                       }));
     t.push_back(named("peer.NAME", "charset", "DICOM character set", "assumed for its objects without one",
                       [](Settings& s, const std::string& n, const std::string& v) {
-                          peerNamed(s, n).characterSet = v;
-                          return std::string();
+                          auto why = characterSet(v);
+                          if (why.empty()) peerNamed(s, n).characterSet = v;
+                          return why;
                       }));
     t.push_back(named("device_profile.NAME", "device", "station, serial or model", "the device the profile is for",
                       [](Settings& s, const std::string& n, const std::string& v) {
@@ -237,7 +306,8 @@ void namedSectionKeys(std::vector<ConfigKey>& t) {
 }
 
 void levelKeys(std::vector<ConfigKey>& t) {
-    t.push_back(text("levels", "file", "CSV file", "a reference-level table to activate when it differs", FIELD(levelsFile)));
+    t.push_back(text("levels", "file", "CSV file", "a reference-level table to activate when it differs", FIELD(levelsFile),
+                     existingFile));
     t.push_back(decimal("levels", "investigation_multiplier", 1, 100, "investigation level = reference level × this",
                         FIELD(rules.investigationMultiplier)));
     t.push_back(decimal("levels", "substantial_kar_mgy", 0, 1e9, "NCRP 168 substantial Ka,r", FIELD(rules.substantialKar_mGy)));
@@ -264,7 +334,7 @@ ConfigKey lowerCase(const char* section, const char* name, std::string type, con
 void pacsKeys(std::vector<ConfigKey>& t) {
     t.push_back(text("pacs", "ae_title", "AE title", "the PACS the nightly audit reconciles with", FIELD(pacs.aeTitle),
                      checkAeTitle));
-    t.push_back(text("pacs", "host", "host or address", "where the PACS listens", FIELD(pacs.host)));
+    t.push_back(text("pacs", "host", "host or address", "where the PACS listens", FIELD(pacs.host), hostOrAddress));
     t.push_back(integer("pacs", "port", 1, 65535, "the PACS's port", FIELD(pacs.port)));
     t.push_back(integer("pacs", "timeout_s", 1, 3600, "connect, association and message timeout", FIELD(pacs.timeout_s)));
     t.push_back(lowerCase("pacs", "retrieve", "move or get", "C-MOVE to move_destination, or C-GET", FIELD(pacs.retrieve),
@@ -313,11 +383,11 @@ void mailKeys(std::vector<ConfigKey>& t) {
         return {};
     };
     t.push_back(to);
-    t.push_back(text("mail", "host", "host or address", "the SMTP server", FIELD(mail.host)));
+    t.push_back(text("mail", "host", "host or address", "the SMTP server", FIELD(mail.host), hostOrAddress));
     t.push_back(integer("mail", "port", 1, 65535, "the SMTP port", FIELD(mail.port)));
     t.push_back(boolean("mail", "starttls", "upgrade with STARTTLS before sending", FIELD(mail.starttls)));
     t.push_back(boolean("mail", "verify_certificate", "verify the server's certificate", FIELD(mail.verifyCertificate)));
-    t.push_back(text("mail", "ca_file", "PEM file", "authority of the server's certificate", FIELD(mail.caFile)));
+    t.push_back(text("mail", "ca_file", "PEM file", "authority of the server's certificate", FIELD(mail.caFile), existingFile));
     t.push_back(text("mail", "username", "text", "SMTP AUTH LOGIN user", FIELD(mail.username)));
     t.push_back(text("mail", "password", "text", "SMTP AUTH LOGIN password", FIELD(mail.password)));
     t.push_back(text("mail", "from", "mail address", "the sender address", FIELD(mail.from), mailAddress));
@@ -326,13 +396,17 @@ void mailKeys(std::vector<ConfigKey>& t) {
 
 void httpAndLogKeys(std::vector<ConfigKey>& t) {
     t.push_back(integer("http", "port", 0, 65535, "web UI and REST API port; 0 = none", FIELD(http.port)));
-    t.push_back(text("http", "bind", "address", "the address to listen on", FIELD(http.bind)));
-    t.push_back(text("http", "certificate", "PEM file", "HTTPS certificate (with private_key)", FIELD(http.certificate)));
-    t.push_back(text("http", "private_key", "PEM file", "HTTPS private key (with certificate)", FIELD(http.privateKey)));
+    t.push_back(text("http", "bind", "address", "the address to listen on", FIELD(http.bind), hostOrAddress));
+    t.push_back(text("http", "certificate", "PEM file", "HTTPS certificate (with private_key)", FIELD(http.certificate),
+                     existingFile));
+    t.push_back(text("http", "private_key", "PEM file", "HTTPS private key (with certificate)", FIELD(http.privateKey),
+                     existingFile));
     t.push_back(integer("http", "session_idle_minutes", 1, 1440, "a session unused this long ends",
                         FIELD(http.sessionIdleMinutes)));
-    t.push_back(text("http", "web_dir", "folder", "the built front-end (default beside the binary)", FIELD(http.webDir)));
-    t.push_back(text("http", "time_zone", "IANA time zone", "for times shown in the web UI", FIELD(http.timeZone)));
+    t.push_back(text("http", "web_dir", "folder", "the built front-end (default beside the binary)", FIELD(http.webDir),
+                     existingFolder));
+    t.push_back(text("http", "time_zone", "IANA time zone", "for times shown in the web UI", FIELD(http.timeZone),
+                     timeZone));
     t.push_back(text("log", "file", "file", "the log file (default DATA/logs/fluoroaudit.log)", FIELD(log.file)));
     t.push_back(text("log", "rotate_size", "size (10M, 500K)", "size at which the log is rotated", FIELD(log.rotateSize),
                      rotateSize));

@@ -1,6 +1,7 @@
 // The `fluoroaudit` binary as a person uses it: ingest, studies, show, their JSON and their errors.
 #include "tests/support/Run.h"
 #include "tests/support/SharedData.h"
+#include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
 #include "tests/synth/Synth.h"
 
@@ -246,6 +247,47 @@ TEST(CliConfig, CheckConfigReportsEveryProblemWithItsKey) {
     EXPECT_EQ(good.exitCode, 0) << good.err;
     EXPECT_NE(good.out.find("configuration is valid"), std::string::npos);
     EXPECT_NE(good.out.find("AE title FLUOROAUDIT, port 11112, at most 16 associations"), std::string::npos);
+}
+
+// Each broken value is refused by check-config with its key, and by serve the same way (exit 2,
+// never an abort: the systemd unit would restart it in a loop).
+TEST(CliConfig, BrokenValuesAreRefusedByCheckConfigAndServeAlike) {
+    struct Case {
+        const char* ini;
+        const char* problem;
+    };
+    const Case cases[] = {
+        {"[log]\nrotate_size = 10 MB\n", "[log] rotate_size: '10 MB' is not a size such as 10M"},
+        {"[pacs]\nae_title = PACS\nhost = 10.0.0.300\n", "[pacs] host: '10.0.0.300' is not an IPv4 address"},
+        {"[mail]\nhost = smtp..example\n", "[mail] host: 'smtp..example' is not a host name or address"},
+        {"[peer.CARM]\nhost = 10.0.0.300\n", "[peer.CARM] host: '10.0.0.300' is not an IPv4 address"},
+        {"[peer.CARM]\ncharset = GB-18030\n", "[peer.CARM] charset: 'GB-18030' is not a DICOM character set (did you mean GB18030?)"},
+        {"[charset]\ndefault = UTF8\n", "[charset] default: 'UTF8' is not a DICOM character set (did you mean ISO_IR 192?)"},
+        {"[device_charsets]\nCARM1 = latin1\n", "[device_charsets] CARM1: 'latin1' is not a DICOM character set"},
+        {"[http]\ntime_zone = Beijing\n", "[http] time_zone: 'Beijing' is not an IANA time zone"},
+        {"[levels]\nfile = /nonexistent/levels.csv\n", "[levels] file: '/nonexistent/levels.csv' does not exist"},
+        {"[http]\ncertificate = /nonexistent/cert.pem\n", "[http] certificate: '/nonexistent/cert.pem' does not exist"},
+        {"[http]\nweb_dir = /etc/hostname\n", "[http] web_dir: '/etc/hostname' is not a folder"},
+        {"[audit]\ntime = 25:00\n", "[audit] time: '25:00' is not a time of day"},
+        {"[dicom]\nprot = 104\n", "[dicom] prot: unknown key (did you mean [dicom] port?)"},
+    };
+    test::TempDir dir;
+    for (const auto& c : cases) {
+        const std::string ini = dir.file("bad.ini");
+        std::ofstream(ini) << c.ini;
+        const auto checked = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(ini));
+        EXPECT_EQ(checked.exitCode, 2) << c.ini;
+        EXPECT_NE(checked.err.find(c.problem), std::string::npos) << c.ini << checked.err;
+        const auto served = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " --config " +
+                                      test::quote(ini) + " serve --port " + std::to_string(test::freePort()) +
+                                      " --http-port 0");
+        EXPECT_EQ(served.exitCode, 2) << c.ini << served.err;
+        EXPECT_NE(served.err.find(c.problem), std::string::npos) << c.ini << served.err;
+    }
+    std::ofstream(dir.file("good.ini")) << "[charset]\ndefault = ISO 2022 IR 6\\ISO 2022 IR 58\n[http]\ntime_zone = "
+                                           "Asia/Shanghai\nbind = ::1\n[pacs]\nae_title = PACS\nhost = pacs-01.hospital.example\n";
+    const auto good = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(dir.file("good.ini")));
+    EXPECT_EQ(good.exitCode, 0) << good.err;
 }
 
 TEST(CliConfig, DeviceProfilesAndLevelSettingsAreRead) {
