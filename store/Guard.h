@@ -4,6 +4,8 @@
 
 #include "store/StudyStore.h"
 
+#include <Poco/Data/Session.h>
+
 namespace fa::store {
 
 template <class F>
@@ -13,6 +15,23 @@ auto StudyStore::guarded(F&& f) -> decltype(f()) {
         return f();
     } catch (...) {
         failed("");
+    }
+}
+
+template <class F>
+auto StudyStore::snapshot(F&& read) -> decltype(read()) {
+    if (session_->isTransaction()) return read();
+    session_->begin();
+    try {
+        auto result = read();
+        session_->commit();
+        return result;
+    } catch (...) {
+        try {
+            session_->rollback();
+        } catch (...) {
+        }
+        throw;
     }
 }
 

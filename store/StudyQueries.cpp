@@ -115,7 +115,7 @@ void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<s
 } // namespace
 
 std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
-    return guarded([&]() -> std::vector<StudyRecord> {
+    return guarded([&] { return snapshot([&]() -> std::vector<StudyRecord> {
         StudyWhere where(filter);
         // The page's studies, and in one query each their warnings, counted objects and flags (a
         // query per study would make a year's listing slow).
@@ -150,11 +150,11 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
              "f.study_uid" + in + " ORDER BY f.study_uid, f.seq",
              [&](const Columns& c, std::size_t r) { of(c, r).flags.push_back(flagFromRow(c, r)); });
         return out;
-    });
+    }); });
 }
 
 std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
-    return guarded([&]() -> std::optional<StudyRecord> {
+    return guarded([&] { return snapshot([&]() -> std::optional<StudyRecord> {
         Statement select(*session_);
         std::string uid = studyUid;
         select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
@@ -165,7 +165,7 @@ std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
         r.summary.countedObjects = readCountedObjects(*session_, studyUid);
         r.flags = readFlags(*session_, studyUid);
         return r;
-    });
+    }); });
 }
 
 } // namespace fa::store

@@ -256,9 +256,7 @@ std::vector<StudyStore::KeptFile> StudyStore::keptFiles() {
 }
 
 std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {
-    return guarded([&]() -> std::vector<DoseObject> {
-        return readObjects(*session_, studyUid);
-    });
+    return guarded([&] { return snapshot([&] { return readObjects(*session_, studyUid); }); });
 }
 
 } // namespace fa::store

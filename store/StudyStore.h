@@ -219,6 +219,10 @@ private:
     // what to do (store/Guard.h).
     template <class F>
     auto guarded(F&& f) -> decltype(f());
+    // Runs `read` in one snapshot of the database (a read transaction, unless one is open): a
+    // result made of several queries sees no commit of another process between them.
+    template <class F>
+    auto snapshot(F&& read) -> decltype(read());
     // Rethrows the exception being handled: fa::Error as it is, anything else as a DatabaseError
     // that starts with `doing` (when given).
     [[noreturn]] void failed(const std::string& doing) const;
