@@ -56,6 +56,13 @@ void App::addServiceCommands() {
     auto* quarantineCmd = app_.add_subcommand("quarantine", "list objects that could not be processed");
     quarantineCmd->add_option("--retry", retry_, "put the named object back into the spool");
     on(quarantineCmd, [this](Settings& s) { return quarantine(s, retry_, std::cout); });
+    auto* backupCmd = app_.add_subcommand("backup", "copy the store (while serve runs, too) into a new folder");
+    backupCmd->add_option("destination", backupDir_, "a new or empty folder")->required();
+    on(backupCmd, [this](Settings& s) { return backup(s, backupDir_, std::cout); });
+    auto* restoreCmd = app_.add_subcommand("restore", "put a backup back into the data folder (serve stopped)");
+    restoreCmd->add_option("source", backupDir_, "a folder written by backup")->required();
+    restoreCmd->add_flag("--replace", replaceStore_, "set the data folder's store aside and restore over it");
+    on(restoreCmd, [this](Settings& s) { return restore(s, backupDir_, replaceStore_, std::cout); });
     checkConfig_ = app_.add_subcommand("check-config", "report every problem of a configuration file");
     checkConfig_->add_option("file", checkFile_, "configuration file");
     checkConfig_->add_flag("--keys", listKeys_, "print every key with its type, default and meaning (Markdown)");

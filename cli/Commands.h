@@ -38,6 +38,10 @@ int userSetRole(Pipeline& pipeline, const std::string& name, const std::string& 
 int userDisable(Pipeline& pipeline, const std::string& name, bool disabled, std::ostream& out);
 // 0 when the service runs and answers C-ECHO, 3 otherwise.
 int status(const Settings& settings, std::ostream& out);
+// A consistent copy of the store into the new folder `destination`, while serve runs or not.
+int backup(const Settings& settings, const std::string& destination, std::ostream& out);
+// Puts a backup back into the data folder (serve stopped); `replace` sets an existing store aside.
+int restore(const Settings& settings, const std::string& source, bool replace, std::ostream& out);
 int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);
 int checkConfig(const std::string& file, std::ostream& out);
 // Every configuration key with its type, default and meaning, as Markdown rows.

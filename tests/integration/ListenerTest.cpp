@@ -13,6 +13,10 @@
 #include "dcmtk/dcmdata/dcuid.h"
 #include "dcmtk/dcmnet/scu.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -21,6 +25,7 @@
 #include <filesystem>
 #include <fstream>
 #include <netinet/in.h>
+#include <set>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -348,6 +353,124 @@ TEST_F(Listener, StatusTellsWhetherItIsUp) {
     EXPECT_EQ(killed.exitCode, 3);
     EXPECT_NE(killed.out.find("is not running: it ended without stopping (killed or crashed) after "), std::string::npos)
         << killed.out;
+}
+
+// study UIDs of `studies --json` of a data folder, and how many entries it listed.
+std::pair<std::set<std::string>, std::size_t> studyUids(const std::string& data) {
+    const auto listed = test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies --json");
+    if (listed.exitCode != 0) throw std::runtime_error("studies --json failed: " + listed.err);
+    const auto list = Poco::JSON::Parser().parse(listed.out).extract<Poco::JSON::Array::Ptr>();
+    std::set<std::string> uids;
+    for (std::size_t i = 0; i < list->size(); ++i) uids.insert(list->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_uid"));
+    return {uids, list->size()};
+}
+
+// A backup taken while senders stream objects in holds every object acknowledged before it began:
+// processed ones in its database, the others among its spooled objects, which a serve of the
+// restored folder then files. Nothing is duplicated.
+TEST_F(Listener, ABackupTakenDuringAStreamRestoresEveryAcknowledgedObject) {
+    std::vector<synth::Report> first, second;
+    const auto before = writeReports(dir_.path() / "a", 100, 100, &first);
+    const auto during = writeReports(dir_.path() / "b", 300, 300, &second);
+    ServiceProcess service(FA_BINARY, data(), port_);
+    ASSERT_EQ(test::successes(test::storescu(port_, join(before)).out), 100);
+    test::RunResult streamed;
+    std::thread sender([&] { streamed = test::storescu(port_, join(during)); });
+    struct Joined {
+        std::thread& t;
+        ~Joined() {
+            if (t.joinable()) t.join();
+        }
+    } joined{sender};
+    std::string why;
+    const bool streaming = waitFor([&] {
+        try {
+            return studyUids(data()).first.size() >= 120;
+        } catch (const std::exception& e) {
+            why = e.what();
+            return false;
+        }
+    });
+    ASSERT_TRUE(streaming) << why << streamed.out << service.log();
+    const std::size_t atStart = studyUids(data()).first.size() + spooled(data()); // acknowledged by now, at least
+    const std::string backupDir = (dir_.path() / "backup").string();
+    const auto backup = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " backup " + quote(backupDir));
+    sender.join();
+    EXPECT_EQ(backup.exitCode, 0) << backup.err;
+    EXPECT_NE(backup.out.find("and the site secret.\nThe site secret makes the patient keys"), std::string::npos) << backup.out;
+    EXPECT_EQ(test::successes(streamed.out), 300);
+    EXPECT_EQ(service.stop(SIGTERM), 0);
+
+    const std::string restored = (dir_.path() / "restored").string();
+    const auto restore = test::run(quote(FA_BINARY) + " --data " + quote(restored) + " restore " + quote(backupDir));
+    ASSERT_EQ(restore.exitCode, 0) << restore.err;
+    {
+        ServiceProcess again(FA_BINARY, restored, test::freePort()); // files what the backup had spooled
+        ASSERT_TRUE(waitFor([&] { return spooled(restored) == 0; }));
+        EXPECT_EQ(again.stop(SIGTERM), 0);
+    }
+    const auto [uids, entries] = studyUids(restored);
+    EXPECT_EQ(entries, uids.size()); // nothing twice
+    EXPECT_GE(uids.size(), atStart);
+    for (const auto& r : first) EXPECT_EQ(uids.count(r.studyUid), 1u) << r.studyUid;
+    std::set<std::string> sent;
+    for (const auto& r : first) sent.insert(r.studyUid);
+    for (const auto& r : second) sent.insert(r.studyUid);
+    for (const auto& u : uids) EXPECT_EQ(sent.count(u), 1u) << u;
+    // The same site secret: the same patient keys.
+    auto read = [](const fs::path& p) {
+        std::ifstream in(p, std::ios::binary);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    EXPECT_EQ(read(fs::path(restored) / "site-secret"), read(fs::path(data()) / "site-secret"));
+}
+
+// An object received but not yet processed is in the backup's spool and filed after a restore;
+// restore refuses to run beside serve or over a store without --replace.
+TEST_F(Listener, ASpooledObjectIsBackedUpAndRestoreProtectsAStore) {
+    std::vector<synth::Report> reports;
+    const auto files = writeReports(dir_.path() / "in", 2, 2, &reports);
+    {
+        ServiceProcess service(FA_BINARY, data(), port_);
+        ASSERT_EQ(test::successes(test::storescu(port_, join(files, 0, 1)).out), 1);
+        ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+        EXPECT_EQ(service.stop(SIGTERM), 0);
+    }
+    fs::copy_file(files[1], fs::path(data()) / "spool" / "00000000000000000009-00000001-1.CARM1.dcm");
+    const std::string backupDir = (dir_.path() / "backup").string();
+    const auto backup = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " backup " + quote(backupDir));
+    ASSERT_EQ(backup.exitCode, 0) << backup.err;
+    EXPECT_NE(backup.out.find("the database (1 study), 1 archived report, 1 object received and not yet processed"),
+              std::string::npos) << backup.out;
+    const auto again = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " backup " + quote(backupDir));
+    EXPECT_EQ(again.exitCode, 2);
+    EXPECT_NE(again.err.find("exists and is not an empty folder"), std::string::npos) << again.err;
+
+    {
+        ServiceProcess running(FA_BINARY, data(), port_);
+        const auto beside = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " restore " + quote(backupDir));
+        EXPECT_EQ(beside.exitCode, 2);
+        EXPECT_NE(beside.err.find("restore: fluoroaudit serve (pid " + std::to_string(running.pid()) + ") runs on " +
+                                  data() + ": stop it first"),
+                  std::string::npos)
+            << beside.err;
+        ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+        EXPECT_EQ(running.stop(SIGTERM), 0);
+    }
+    const auto over = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " restore " + quote(backupDir));
+    EXPECT_EQ(over.exitCode, 2);
+    EXPECT_NE(over.err.find("already holds a store (2 studies): give --replace"), std::string::npos) << over.err;
+    const auto replaced = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " restore --replace " + quote(backupDir));
+    ASSERT_EQ(replaced.exitCode, 0) << replaced.err;
+    EXPECT_NE(replaced.out.find("1 object to process (serve processes them when it starts); the store it replaced is in "),
+              std::string::npos) << replaced.out;
+    EXPECT_EQ(studyUids(data()).first, std::set<std::string>{reports[0].studyUid});
+    {
+        ServiceProcess service(FA_BINARY, data(), port_);
+        ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
+        EXPECT_EQ(service.stop(SIGTERM), 0);
+    }
+    EXPECT_EQ(studyUids(data()).first, (std::set<std::string>{reports[0].studyUid, reports[1].studyUid}));
 }
 
 // One service per data folder; a port another service listens on is an error at start.
