@@ -47,6 +47,7 @@ int status(const Settings& settings, std::ostream& out) {
                 << "; see its log\n";
         else out << "fluoroaudit is not running (stopped at " << s.updatedAt << ")\n";
         row("Process", std::to_string(s.pid));
+        if (!s.webUrl.empty()) row("Web UI", s.webUrl);
         row("Started", s.startedAt);
         row("Status written", s.updatedAt);
         row("Objects received", std::to_string(s.received));

@@ -25,6 +25,14 @@ void writeStatus(const Settings& s, const std::string& state, const std::string&
     o.set("updated_at", nowLocalIso());
     o.set("ae_title", s.listener.aeTitle);
     o.set("port", static_cast<int>(s.listener.port));
+    // Where the web UI answers ("" without one): what `status` shows an operator.
+    std::string web;
+    if (s.http.port > 0) {
+        const std::string host = s.http.bind == "0.0.0.0" || s.http.bind == "::" ? "localhost" : s.http.bind;
+        web = std::string(s.http.certificate.empty() ? "http" : "https") + "://" +
+              (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(s.http.port) + "/";
+    }
+    o.set("web_url", web);
     o.set("received", static_cast<Poco::Int64>(r.received()));
     o.set("last_object_at", r.lastObjectAt());
     o.set("last_calling_ae", r.lastCallingAe());
@@ -54,6 +62,7 @@ ServiceStatus readStatus(const Settings& settings) {
         s.updatedAt = o->optValue<std::string>("updated_at", "");
         s.aeTitle = o->optValue<std::string>("ae_title", "");
         s.port = o->optValue<int>("port", 0);
+        s.webUrl = o->optValue<std::string>("web_url", "");
         s.received = o->optValue<Poco::Int64>("received", 0);
         s.lastObjectAt = o->optValue<std::string>("last_object_at", "");
         s.lastCallingAe = o->optValue<std::string>("last_calling_ae", "");

@@ -19,6 +19,7 @@ struct ServiceStatus {
     std::string startedAt, updatedAt;
     std::string aeTitle;
     int port = 0;
+    std::string webUrl; // "" without a web UI
     long long received = 0;
     std::string lastObjectAt, lastCallingAe, lastStudyUid;
 };

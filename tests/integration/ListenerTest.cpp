@@ -332,7 +332,8 @@ TEST_F(Listener, LeftoversInTheSpoolAreProcessedAtStartAndBrokenOnesQuarantined)
 
 TEST_F(Listener, StatusTellsWhetherItIsUp) {
     const auto files = writeReports(dir_.path() / "in", 3, 1);
-    ServiceProcess service(FA_BINARY, data(), port_);
+    const int http = test::freePort();
+    ServiceProcess service(FA_BINARY, data(), port_, "", http);
     test::storescu(port_, join(files));
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(2200)); // the status file is written every 2 s
@@ -340,6 +341,7 @@ TEST_F(Listener, StatusTellsWhetherItIsUp) {
     EXPECT_EQ(up.exitCode, 0) << up.out;
     EXPECT_NE(up.out.find("is running and answers C-ECHO as FLUOROAUDIT on port " + std::to_string(port_)), std::string::npos) << up.out;
     EXPECT_NE(up.out.find("Objects received    3"), std::string::npos) << up.out;
+    EXPECT_NE(up.out.find("Web UI              http://localhost:" + std::to_string(http) + "/"), std::string::npos) << up.out;
     EXPECT_NE(up.out.find("from CARM1"), std::string::npos) << up.out;
     EXPECT_EQ(service.stop(SIGTERM), 0);
     const auto down = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
