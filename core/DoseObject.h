@@ -102,6 +102,17 @@ struct VendorTotals {
     std::optional<double> doseRp_Gy;
 };
 
+// Study totals a device writes into each of its images as the procedure goes on (GE's DL
+// platform: private group 0015): running totals, of which the latest (highest) count.
+struct RunningTotals {
+    std::optional<double> doseRp_Gy;
+    std::optional<double> dap_Gym2;
+    std::optional<double> fluoroDap_Gym2;
+    std::optional<double> fluoroTime_s;
+    std::optional<double> acquisitionDap_Gym2;
+    std::optional<double> acquisitionTime_s;
+};
+
 struct DoseObject {
     std::string sopInstanceUid;
     std::string sopClassUid;
@@ -116,6 +127,7 @@ struct DoseObject {
     // and Total Number of Exposures (0040,0301).
     std::optional<double> headerFluoroTime_s;
     std::optional<double> headerExposures;
+    std::optional<RunningTotals> runningTotals;
     std::vector<Warning> warnings;
 };
 

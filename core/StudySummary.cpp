@@ -3,6 +3,7 @@
 #include "core/Totals.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -119,9 +120,43 @@ std::vector<Candidate> keepVendorSummaries(std::vector<Candidate> reports) {
     return kept;
 }
 
+// Per device the highest of each running total its images carry (the latest), added over devices.
+std::optional<RunningTotals> latestRunningTotals(const std::vector<const DoseObject*>& images) {
+    std::map<std::string, RunningTotals> byDevice;
+    auto highest = [](std::optional<double>& into, const std::optional<double>& v) {
+        if (v && (!into || *v > *into)) into = v;
+    };
+    for (const auto* o : images) {
+        if (!o->runningTotals) continue;
+        RunningTotals& t = byDevice[o->device.key()];
+        const RunningTotals& r = *o->runningTotals;
+        highest(t.doseRp_Gy, r.doseRp_Gy);
+        highest(t.dap_Gym2, r.dap_Gym2);
+        highest(t.fluoroDap_Gym2, r.fluoroDap_Gym2);
+        highest(t.fluoroTime_s, r.fluoroTime_s);
+        highest(t.acquisitionDap_Gym2, r.acquisitionDap_Gym2);
+        highest(t.acquisitionTime_s, r.acquisitionTime_s);
+    }
+    if (byDevice.empty()) return std::nullopt;
+    RunningTotals sum;
+    for (const auto& [device, t] : byDevice) {
+        addKnown(sum.doseRp_Gy, t.doseRp_Gy);
+        addKnown(sum.dap_Gym2, t.dap_Gym2 ? t.dap_Gym2 : [&]() -> std::optional<double> {
+            if (!t.fluoroDap_Gym2 && !t.acquisitionDap_Gym2) return std::nullopt;
+            return t.fluoroDap_Gym2.value_or(0.0) + t.acquisitionDap_Gym2.value_or(0.0);
+        }());
+        addKnown(sum.fluoroTime_s, t.fluoroTime_s);
+        addKnown(sum.acquisitionTime_s, t.acquisitionTime_s);
+    }
+    return sum;
+}
+
+// Studies with images only: each image (run) is a shot, its header figures add up; running totals
+// the device wrote into its images (a vendor's study summary) take precedence over those sums.
 void summariseImages(const std::vector<const DoseObject*>& images, StudySummary& s) {
     ObjectFigures total;
     std::optional<double> headerExposures;
+    long long runs = 0;
     for (const auto* o : images) {
         const ObjectFigures f = imageFigures(*o);
         addKnown(total.acquisitionTime_s, f.acquisitionTime_s);
@@ -130,17 +165,35 @@ void summariseImages(const std::vector<const DoseObject*>& images, StudySummary&
         addKnown(total.frames, f.frames);
         if (o->headerFluoroTime_s) s.fluoroTime_s = std::max(s.fluoroTime_s.value_or(0.0), *o->headerFluoroTime_s);
         if (o->headerExposures) headerExposures = std::max(headerExposures.value_or(0.0), *o->headerExposures);
+        if (!o->events.empty()) ++runs; // a screen capture carrying totals is no shot
         s.countedObjects.push_back(o->sopInstanceUid);
     }
-    auto shots = static_cast<long long>(images.size());
+    long long shots = runs;
     if (headerExposures && *headerExposures > static_cast<double>(shots)) shots = static_cast<long long>(*headerExposures);
     s.irradiationEvents = shots;
-    s.acquisitionEvents = static_cast<long long>(images.size());
+    s.acquisitionEvents = runs;
     s.acquisitionTime_s = total.acquisitionTime_s;
     s.dap_Gym2 = total.dap_Gym2;
     s.doseRp_Gy = total.doseRp_Gy;
     s.frames = total.frames;
     s.source = SourceKind::ImageHeaders;
+    if (const auto t = latestRunningTotals(images)) {
+        if (t->dap_Gym2 && total.dap_Gym2 && *t->dap_Gym2 > 0 &&
+            std::abs(*total.dap_Gym2 - *t->dap_Gym2) > 0.2 * *t->dap_Gym2) {
+            char text[200];
+            std::snprintf(text, sizeof text,
+                          "the images received add up to %.4g Gy·cm² of the %.4g Gy·cm² the device totals: runs of "
+                          "the study are missing here; the device's totals are used",
+                          *total.dap_Gym2 * 1e4, *t->dap_Gym2 * 1e4);
+            s.warnings.push_back(Warning{"image-sums-differ", text, 1});
+        }
+        if (t->dap_Gym2) s.dap_Gym2 = t->dap_Gym2;
+        if (t->doseRp_Gy) s.doseRp_Gy = t->doseRp_Gy;
+        if (t->fluoroTime_s) s.fluoroTime_s = t->fluoroTime_s;
+        if (t->acquisitionTime_s) s.acquisitionTime_s = t->acquisitionTime_s;
+        if (runs == 0 && shots == 0) s.irradiationEvents.reset(); // a dose screen alone: shots unknown
+        s.source = SourceKind::VendorSummary;
+    }
     if (s.fluoroTime_s || s.acquisitionTime_s)
         s.exposureTime_s = s.fluoroTime_s.value_or(0.0) + s.acquisitionTime_s.value_or(0.0);
 }

@@ -19,6 +19,8 @@ const std::vector<DoseSopClass>& doseSopClasses() {
         {UID_EnhancedXAImageStorage, DoseRole::XrayImage},
         {UID_XRayRadiofluoroscopicImageStorage, DoseRole::XrayImage},
         {UID_EnhancedXRFImageStorage, DoseRole::XrayImage},
+        // A C-arm's dose screen (GE's, with the study's running totals in its private group).
+        {UID_SecondaryCaptureImageStorage, DoseRole::ScreenCapture},
     };
     return list;
 }
@@ -36,6 +38,11 @@ bool mayCarryDose(const std::string& uid) { return find(uid) != nullptr; }
 bool isDoseReportSopClass(const std::string& uid) {
     const auto* c = find(uid);
     return c && c->role == DoseRole::DoseReport;
+}
+
+bool isScreenCaptureSopClass(const std::string& uid) {
+    const auto* c = find(uid);
+    return c && c->role == DoseRole::ScreenCapture;
 }
 
 bool isXrayImageSopClass(const std::string& uid) {

@@ -10,6 +10,7 @@ namespace fa::dicom {
 enum class DoseRole {
     DoseReport, // an SR that holds (or may hold) TID 10001: X-Ray Radiation Dose SR and the SR containers
     XrayImage,  // XA, Enhanced XA, RF, Enhanced XRF: image headers
+    ScreenCapture, // Secondary Capture: a C-arm's dose screen, read when it carries device totals
 };
 
 struct DoseSopClass {
@@ -23,6 +24,7 @@ const std::vector<DoseSopClass>& doseSopClasses();
 bool mayCarryDose(const std::string& sopClassUid);
 bool isDoseReportSopClass(const std::string& sopClassUid);
 bool isXrayImageSopClass(const std::string& sopClassUid);
+bool isScreenCaptureSopClass(const std::string& sopClassUid);
 // Every UID of the list (what a C-GET negotiates).
 std::vector<std::string> doseSopClassUids();
 

@@ -6,6 +6,7 @@
 #include "dicom/ContentItems.h"
 #include "dicom/DicomDateTime.h"
 #include "dicom/DoseSopClasses.h"
+#include "dicom/GeDlStudyTotals.h"
 #include "dicom/ImageHeaderExtractor.h"
 #include "dicom/MappedFile.h"
 #include "dicom/RdsrExtractor.h"
@@ -187,6 +188,15 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
     } else if (isXrayImageSopClass(o.sopClassUid)) {
         o.kind = SourceKind::ImageHeaders;
         extractImageHeader(ds, o, warnings);
+        readGeDlStudyTotals(ds, o, warnings);
+    } else if (isScreenCaptureSopClass(o.sopClassUid)) {
+        // A dose screen of an XA/RF study counts only for the device totals it carries (no shot).
+        const std::string modality = raw(ds, DCM_Modality);
+        if ((modality != "XA" && modality != "RF") || !readGeDlStudyTotals(ds, o, warnings)) {
+            x.whyNot = sopClassName(o.sopClassUid) + " without a C-arm's dose totals";
+            return x;
+        }
+        o.kind = SourceKind::ImageHeaders;
     } else {
         x.whyNot = sopClassName(o.sopClassUid) + " carries no dose content";
         return x;

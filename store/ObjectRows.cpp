@@ -23,8 +23,9 @@ std::vector<DoseObject> readObjectRows(Poco::Data::Session& s, std::string uid, 
     Statement objects(s);
     objects << "SELECT sop_instance_uid, sop_class_uid, series_uid, kind, manufacturer, model, serial_number, "
                "station_name, device_observer_uid, has_vendor_totals, vendor_exposures, vendor_fluoro_time_s, "
-               "vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures "
-               "FROM source_objects WHERE study_uid = ? ORDER BY arrival",
+               "vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, has_running_totals, "
+               "rt_dose_rp_gy, rt_dap_gym2, rt_fluoro_dap_gym2, rt_fluoro_time_s, rt_acquisition_dap_gym2, "
+               "rt_acquisition_time_s FROM source_objects WHERE study_uid = ? ORDER BY arrival",
         use(uid), now;
     RecordSet rs(objects);
     const Columns c(rs);
@@ -43,6 +44,10 @@ std::vector<DoseObject> readObjectRows(Poco::Data::Session& s, std::string uid, 
                                     c.real("vendor_dap_gym2", r), c.real("vendor_dose_rp_gy", r)};
         o.headerFluoroTime_s = c.real("header_fluoro_time_s", r);
         o.headerExposures = c.real("header_exposures", r);
+        if (c.integer("has_running_totals", r).value_or(0))
+            o.runningTotals = RunningTotals{c.real("rt_dose_rp_gy", r),          c.real("rt_dap_gym2", r),
+                                            c.real("rt_fluoro_dap_gym2", r),     c.real("rt_fluoro_time_s", r),
+                                            c.real("rt_acquisition_dap_gym2", r), c.real("rt_acquisition_time_s", r)};
         index[o.sopInstanceUid] = r;
     }
     return out;

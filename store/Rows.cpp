@@ -175,6 +175,19 @@ void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMe
     }
 }
 
+namespace {
+// The running totals of an object (absent: none).
+void writeRunningTotals(Poco::Data::Session& s, const DoseObject& o) {
+    const RunningTotals t = o.runningTotals.value_or(RunningTotals{});
+    s << "UPDATE source_objects SET has_running_totals = ?, rt_dose_rp_gy = ?, rt_dap_gym2 = ?, rt_fluoro_dap_gym2 = ?, "
+         "rt_fluoro_time_s = ?, rt_acquisition_dap_gym2 = ?, rt_acquisition_time_s = ? "
+         "WHERE study_uid = ? AND sop_instance_uid = ?",
+        bind(o.runningTotals ? 1 : 0), bind(n(t.doseRp_Gy)), bind(n(t.dap_Gym2)), bind(n(t.fluoroDap_Gym2)),
+        bind(n(t.fluoroTime_s)), bind(n(t.acquisitionDap_Gym2)), bind(n(t.acquisitionTime_s)), bind(o.study.studyUid),
+        bind(o.sopInstanceUid), now;
+}
+} // namespace
+
 void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
     s << "INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
@@ -187,6 +200,7 @@ void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta&
         bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
         bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),
         bind(n(o.headerExposures)), bind(meta.receivedAt), bind(meta.filePath), now;
+    if (o.runningTotals) writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
     insertObjectWarnings(s, o);
@@ -205,6 +219,7 @@ void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o) {
         bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
         bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),
         bind(n(o.headerExposures)), bind(o.study.studyUid), bind(o.sopInstanceUid), now;
+    writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
     insertObjectWarnings(s, o);

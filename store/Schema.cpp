@@ -122,6 +122,16 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE INDEX flag_reviews_by_study ON flag_reviews (study_uid)",
         "ALTER TABLE studies ADD COLUMN operators TEXT",
     },
+    // 6: study totals a device writes into its images (GE DL private group 0015)
+    {
+        "ALTER TABLE source_objects ADD COLUMN has_running_totals INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE source_objects ADD COLUMN rt_dose_rp_gy REAL",
+        "ALTER TABLE source_objects ADD COLUMN rt_dap_gym2 REAL",
+        "ALTER TABLE source_objects ADD COLUMN rt_fluoro_dap_gym2 REAL",
+        "ALTER TABLE source_objects ADD COLUMN rt_fluoro_time_s REAL",
+        "ALTER TABLE source_objects ADD COLUMN rt_acquisition_dap_gym2 REAL",
+        "ALTER TABLE source_objects ADD COLUMN rt_acquisition_time_s REAL",
+    },
 };
 
 } // namespace

@@ -204,6 +204,7 @@ std::unique_ptr<DcmFileFormat> buildImage(const Image& im) {
     DcmDataset& ds = *file->getDataset();
     const char* sopClass = im.sopClass == "xa"            ? UID_XRayAngiographicImageStorage
                            : im.sopClass == "enhanced-xa" ? UID_EnhancedXAImageStorage
+                           : im.sopClass == "sc"          ? UID_SecondaryCaptureImageStorage
                                                           : UID_XRayRadiofluoroscopicImageStorage;
     ds.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 192");
     ds.putAndInsertString(DCM_SOPClassUID, sopClass);
@@ -234,6 +235,28 @@ std::unique_ptr<DcmFileFormat> buildImage(const Image& im) {
     put(DCM_RETIRED_TotalTimeOfFluoroscopy, im.totalFluoroTime_s);
     if (im.totalExposures)
         ds.putAndInsertUint16(DCM_RETIRED_TotalNumberOfExposures, static_cast<Uint16>(*im.totalExposures));
+    if (im.ge) {
+        const auto block = static_cast<Uint16>(im.ge->block);
+        ds.putAndInsertString(DcmTag(0x0015, block, EVR_LO), "GEMS_DL_STUDY_01");
+        const std::pair<Uint16, std::optional<double>> values[] = {
+            {0x80, im.ge->kar_mGy},       {0x81, im.ge->dap_cGycm2},       {0x82, im.ge->fluoroDap_cGycm2},
+            {0x83, im.ge->fluoroTime_s}, {0x84, im.ge->recordDap_cGycm2}, {0x85, im.ge->recordTime_s}};
+        for (const auto& [offset, v] : values) {
+            if (!v) continue;
+            const auto element = static_cast<Uint16>(block << 8 | offset);
+            if (im.ge->binary) {
+                DcmTag tag(0x0015, element, EVR_FL);
+                tag.setPrivateCreator("GEMS_DL_STUDY_01");
+                ds.putAndInsertFloat32(tag, static_cast<Float32>(*v));
+            } else {
+                DcmTag tag(0x0015, element, EVR_DS);
+                tag.setPrivateCreator("GEMS_DL_STUDY_01");
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.6g", *v);
+                ds.putAndInsertString(tag, buf);
+            }
+        }
+    }
     if (im.withPixelData) {
         const Uint16 size = 64;
         std::vector<Uint8> pixels(static_cast<std::size_t>(size) * size);

@@ -62,10 +62,17 @@ std::unique_ptr<DcmFileFormat> buildReport(Report report);
 // acquisition and the others fluoroscopy (for benchmarks of large reports).
 Report reportWithEvents(int events);
 
+// GE DL study running totals (private group 0015, creator GEMS_DL_STUDY_01) as the device writes them.
+struct GeTotals {
+    std::optional<double> kar_mGy, dap_cGycm2, fluoroDap_cGycm2, fluoroTime_s, recordDap_cGycm2, recordTime_s;
+    unsigned block = 0x10; // the private block the creator reserves
+    bool binary = false;   // FL values instead of decimal strings
+};
+
 struct Image {
     std::string studyUid = newUid();
     std::string sopUid = newUid();
-    std::string sopClass = "rf"; // rf, xa, enhanced-xa
+    std::string sopClass = "rf"; // rf, xa, enhanced-xa, sc (a dose screen: Secondary Capture, Modality XA)
     std::string studyDate = "20260301";
     std::string studyDescription = "Plasma ablation of the posterior ramus";
     std::string patientId = "P0002";
@@ -78,6 +85,7 @@ struct Image {
     std::optional<int> totalExposures;
     bool emptyDoseAttributes = false;     // present but empty, as on the Siemens RF image
     bool withPixelData = false;           // 64 x 64 8-bit MONOCHROME2 (for compression round trips)
+    std::optional<GeTotals> ge;
 };
 
 std::unique_ptr<DcmFileFormat> buildImage(const Image& image);
