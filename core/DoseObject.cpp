@@ -9,6 +9,7 @@ const char* toString(SourceKind kind) {
     case SourceKind::Rdsr: return "rdsr";
     case SourceKind::VendorSummary: return "vendor-summary";
     case SourceKind::ImageHeaders: return "image-headers";
+    case SourceKind::Mpps: return "mpps";
     }
     return "rdsr";
 }
@@ -36,7 +37,7 @@ const char* toString(Plane plane) {
 }
 
 SourceKind sourceKindFromString(const std::string& s) {
-    for (auto k : {SourceKind::Rdsr, SourceKind::VendorSummary, SourceKind::ImageHeaders})
+    for (auto k : {SourceKind::Rdsr, SourceKind::VendorSummary, SourceKind::ImageHeaders, SourceKind::Mpps})
         if (s == toString(k)) return k;
     throw Error("unknown source kind '" + s + "' in the store");
 }

@@ -10,11 +10,11 @@
 
 namespace fa {
 
-enum class SourceKind { Rdsr, VendorSummary, ImageHeaders };
+enum class SourceKind { Rdsr, VendorSummary, ImageHeaders, Mpps };
 enum class EventType { Unknown, Fluoroscopy, StationaryAcquisition, SteppingAcquisition, RotationalAcquisition };
 enum class Plane { Unknown, Single, A, B, All };
 
-const char* toString(SourceKind kind);  // "rdsr", "vendor-summary", "image-headers"
+const char* toString(SourceKind kind);  // "rdsr", "vendor-summary", "image-headers", "mpps"
 const char* toString(EventType type);   // "fluoroscopy", "stationary-acquisition", ...
 const char* toString(Plane plane);      // "single", "A", "B", "all", "unknown"
 SourceKind sourceKindFromString(const std::string& s);
@@ -94,7 +94,8 @@ struct PlaneTotals {
     std::optional<double> doseRp_Gy() const;  // likewise
 };
 
-// Totals of a vendor summary report that lists no events (Siemens ARCADIS).
+// Totals of a vendor summary report that lists no events (Siemens ARCADIS), or of a completed
+// Modality Performed Procedure Step's Radiation Dose module.
 struct VendorTotals {
     std::optional<double> exposures;     // radiographic exposures (acquisitions)
     std::optional<double> fluoroTime_s;

@@ -222,7 +222,8 @@ ObjectFigures figuresOf(const DoseObject& object) {
     switch (object.kind) {
     case SourceKind::Rdsr: return rdsrFigures(object);
     case SourceKind::ImageHeaders: return imageFigures(object);
-    case SourceKind::VendorSummary: {
+    case SourceKind::VendorSummary:
+    case SourceKind::Mpps: {
         ObjectFigures f;
         if (object.vendor) {
             f.fluoroTime_s = object.vendor->fluoroTime_s;
@@ -237,10 +238,12 @@ ObjectFigures figuresOf(const DoseObject& object) {
 
 namespace {
 
-// The dose reports by device (RDSRs and vendor summaries apart); image headers aside.
+// The dose reports by device (RDSRs and vendor summaries apart); image headers and procedure
+// steps aside.
 struct Sorted {
     std::vector<const DoseObject*> images;
     std::map<std::string, std::vector<Candidate>> rdsrByDevice, vendorByDevice;
+    std::vector<Candidate> steps; // completed MPPS with their Radiation Dose module
 };
 
 Sorted sortByKind(const std::vector<DoseObject>& objects) {
@@ -252,6 +255,10 @@ Sorted sortByKind(const std::vector<DoseObject>& objects) {
             continue;
         }
         Candidate c{&o, i, {}};
+        if (o.kind == SourceKind::Mpps) {
+            out.steps.push_back(std::move(c));
+            continue;
+        }
         if (o.kind == SourceKind::Rdsr) {
             const auto keys = eventKeys(o);
             c.keys.insert(keys.begin(), keys.end());
@@ -281,7 +288,7 @@ std::vector<Candidate> countedReports(Sorted& sorted, std::vector<Warning>& warn
 struct Tally {
     std::set<std::string> all, fluoro, acquisition;
     std::optional<long long> vendorExposures;
-    bool anyRdsr = false;
+    bool anyRdsr = false, anyVendor = false;
     ObjectFigures total;
 
     void add(const DoseObject& o, StudySummary& s) {
@@ -300,8 +307,10 @@ struct Tally {
                 if (o.events[i].type == EventType::Fluoroscopy) fluoro.insert(keys[i]);
                 if (isAcquisition(o.events[i].type)) acquisition.insert(keys[i]);
             }
-        } else if (o.vendor && o.vendor->exposures) {
-            vendorExposures = vendorExposures.value_or(0) + static_cast<long long>(*o.vendor->exposures);
+        } else {
+            anyVendor |= o.kind == SourceKind::VendorSummary;
+            if (o.vendor && o.vendor->exposures)
+                vendorExposures = vendorExposures.value_or(0) + static_cast<long long>(*o.vendor->exposures);
         }
     }
 
@@ -312,10 +321,14 @@ struct Tally {
             s.acquisitionEvents = static_cast<long long>(acquisition.size());
             if (vendorExposures) *s.acquisitionEvents += *vendorExposures;
             s.source = SourceKind::Rdsr;
-        } else {
+        } else if (anyVendor) {
             // A vendor summary counts exposures but not fluoroscopy shots: the shot count is unknown.
             s.acquisitionEvents = vendorExposures;
             s.source = SourceKind::VendorSummary;
+        } else {
+            // Procedure steps: Total Number of Exposures is the step's count of irradiations.
+            s.irradiationEvents = vendorExposures;
+            s.source = SourceKind::Mpps;
         }
         s.fluoroTime_s = total.fluoroTime_s;
         s.acquisitionTime_s = total.acquisitionTime_s;
@@ -332,12 +345,19 @@ struct Tally {
 StudySummary summarize(const std::vector<DoseObject>& objects) {
     StudySummary s;
     Sorted sorted = sortByKind(objects);
-    if (sorted.rdsrByDevice.empty() && sorted.vendorByDevice.empty()) {
+    // Precedence: RDSR, vendor summaries (a device's running totals in its images among them),
+    // completed procedure steps, then the images' own sums.
+    const bool reports = !sorted.rdsrByDevice.empty() || !sorted.vendorByDevice.empty();
+    const bool imageTotals = std::any_of(sorted.images.begin(), sorted.images.end(),
+                                         [](const DoseObject* o) { return o->runningTotals.has_value(); });
+    if (!reports && (sorted.steps.empty() || imageTotals)) {
         if (!sorted.images.empty()) summariseImages(sorted.images, s);
         return s;
     }
     Tally tally;
-    for (const auto& c : countedReports(sorted, s.warnings)) {
+    // A step counts only while the study has no dose report; each step once (its latest state).
+    std::vector<Candidate> counted = reports ? countedReports(sorted, s.warnings) : sorted.steps;
+    for (const auto& c : counted) {
         s.countedObjects.push_back(c.object->sopInstanceUid);
         tally.add(*c.object, s);
     }

@@ -8,6 +8,7 @@
 #include "dicom/DoseSopClasses.h"
 #include "dicom/GeDlStudyTotals.h"
 #include "dicom/ImageHeaderExtractor.h"
+#include "dicom/MppsExtractor.h"
 #include "dicom/MappedFile.h"
 #include "dicom/RdsrExtractor.h"
 #include "dicom/SiemensRadiationSummary.h"
@@ -189,6 +190,11 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
         o.kind = SourceKind::ImageHeaders;
         extractImageHeader(ds, o, warnings);
         readGeDlStudyTotals(ds, o, warnings);
+    } else if (o.sopClassUid == UID_ModalityPerformedProcedureStepSOPClass) {
+        if (std::string why = extractMpps(ds, o, warnings); !why.empty()) {
+            x.whyNot = why;
+            return x;
+        }
     } else if (isScreenCaptureSopClass(o.sopClassUid)) {
         // A dose screen of an XA/RF study counts only for the device totals it carries (no shot).
         const std::string modality = raw(ds, DCM_Modality);

@@ -58,6 +58,7 @@ void StoreScp::notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPAc
 void StoreScp::acceptPresentationContexts(T_ASC_Parameters& params) {
     std::vector<const char*> abstract = context_.storageSopClasses;
     abstract.push_back(UID_VerificationSOPClass);
+    if (context_.mpps) abstract.push_back(UID_ModalityPerformedProcedureStepSOPClass);
     std::vector<std::string> privateClasses;
     for (int i = 0; i < ASC_countPresentationContexts(&params); ++i) {
         T_ASC_PresentationContext pc;
@@ -102,7 +103,83 @@ OFCondition StoreScp::handleIncomingCommand(T_DIMSE_Message* message, const DcmP
     if (message->CommandField == DIMSE_C_STORE_RQ)
         return handleStore(message->msg.CStoreRQ, presInfo.presentationContextID);
     if (message->CommandField == DIMSE_C_ECHO_RQ) ++echoes_;
+    if (context_.mpps && message->CommandField == DIMSE_N_CREATE_RQ)
+        return handleNCreate(message->msg.NCreateRQ, presInfo.presentationContextID);
+    if (context_.mpps && message->CommandField == DIMSE_N_SET_RQ)
+        return handleNSet(message->msg.NSetRQ, presInfo.presentationContextID);
     return DcmThreadSCP::handleIncomingCommand(message, presInfo);
+}
+
+Uint16 StoreScp::conclude(const std::string& what, const std::string& uid, MppsOutcome& outcome) {
+    if (outcome.status != kMppsSuccess) {
+        ++failed_;
+        char status[8];
+        std::snprintf(status, sizeof status, "0x%04X", outcome.status);
+        context_.log->warning("%s of procedure step %s from %s answered %s: %s", what, uid, peer(), std::string(status),
+                              outcome.why);
+        return outcome.status;
+    }
+    if (!outcome.completed) return kMppsSuccess;
+    // Completed: on to the spool, processed as a dose object like a stored one.
+    try {
+        const std::string partial = context_.spool->writePartial(*outcome.completed);
+        const std::string spooled = context_.spool->commit(partial, callingAe_);
+        ++stored_;
+        context_.onSpooled(spooled, callingAe_);
+    } catch (const Error& e) {
+        ++failed_;
+        context_.log->error("procedure step %s from %s is kept but could not be queued for processing: %s", uid, peer(),
+                            std::string(e.what()));
+    }
+    return kMppsSuccess;
+}
+
+OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId) {
+    DcmDataset* received = nullptr;
+    T_ASC_PresentationContextID id = presId;
+    const OFCondition cond = receiveDIMSEDataset(&id, &received);
+    if (cond.bad()) return cond;
+    const std::unique_ptr<DcmDataset> attributes(received);
+    std::string uid;
+    if (request.opts & O_NCREATE_AFFECTEDSOPINSTANCEUID) {
+        uid = request.AffectedSOPInstanceUID;
+    } else { // the SCP assigns it (PS3.7 10.1.5)
+        char buffer[65];
+        uid = dcmGenerateUniqueIdentifier(buffer, SITE_INSTANCE_UID_ROOT);
+    }
+    MppsOutcome outcome = attributes ? context_.mpps->create(uid, *attributes)
+                                     : MppsOutcome{kMppsMissingAttribute, "no attributes", nullptr};
+    T_DIMSE_Message response{};
+    response.CommandField = DIMSE_N_CREATE_RSP;
+    T_DIMSE_N_CreateRSP& r = response.msg.NCreateRSP;
+    r.MessageIDBeingRespondedTo = request.MessageID;
+    OFStandard::strlcpy(r.AffectedSOPClassUID, request.AffectedSOPClassUID, sizeof r.AffectedSOPClassUID);
+    OFStandard::strlcpy(r.AffectedSOPInstanceUID, uid.c_str(), sizeof r.AffectedSOPInstanceUID);
+    r.DimseStatus = conclude("N-CREATE", uid, outcome);
+    r.DataSetType = DIMSE_DATASET_NULL;
+    r.opts = O_NCREATE_AFFECTEDSOPCLASSUID | O_NCREATE_AFFECTEDSOPINSTANCEUID;
+    return sendDIMSEMessage(presId, &response, nullptr);
+}
+
+OFCondition StoreScp::handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presId) {
+    DcmDataset* received = nullptr;
+    T_ASC_PresentationContextID id = presId;
+    const OFCondition cond = receiveDIMSEDataset(&id, &received);
+    if (cond.bad()) return cond;
+    const std::unique_ptr<DcmDataset> modifications(received);
+    const std::string uid = request.RequestedSOPInstanceUID;
+    MppsOutcome outcome = modifications ? context_.mpps->set(uid, *modifications)
+                                        : MppsOutcome{kMppsMissingAttribute, "no modification list", nullptr};
+    T_DIMSE_Message response{};
+    response.CommandField = DIMSE_N_SET_RSP;
+    T_DIMSE_N_SetRSP& r = response.msg.NSetRSP;
+    r.MessageIDBeingRespondedTo = request.MessageID;
+    OFStandard::strlcpy(r.AffectedSOPClassUID, request.RequestedSOPClassUID, sizeof r.AffectedSOPClassUID);
+    OFStandard::strlcpy(r.AffectedSOPInstanceUID, uid.c_str(), sizeof r.AffectedSOPInstanceUID);
+    r.DimseStatus = conclude("N-SET", uid, outcome);
+    r.DataSetType = DIMSE_DATASET_NULL;
+    r.opts = O_NSET_AFFECTEDSOPCLASSUID | O_NSET_AFFECTEDSOPINSTANCEUID;
+    return sendDIMSEMessage(presId, &response, nullptr);
 }
 
 OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,

@@ -4,6 +4,7 @@
 // dose content are answered with success and not kept.
 #pragma once
 
+#include "dicom/MppsInstances.h"
 #include "dicom/Prescan.h"
 #include "dicom/Spool.h"
 
@@ -51,6 +52,8 @@ struct ListenerContext {
     std::vector<const char*> transferSyntaxes;
     // Objects beyond these are answered 0xC000 and not kept (dicom/Prescan.h).
     PrescanLimits limits;
+    // Procedure steps received by N-CREATE / N-SET (null: MPPS is not offered).
+    MppsInstances* mpps = nullptr;
 
     std::atomic<int> activeAssociations{0};
     // Objects answered 0xA700 since the last one kept (the spool cannot be written): health is
@@ -76,6 +79,10 @@ protected:
 
 private:
     OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
+    OFCondition handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId);
+    OFCondition handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presId);
+    // Logs an MPPS outcome; a completed step goes to the spool like a received object.
+    Uint16 conclude(const std::string& what, const std::string& uid, MppsOutcome& outcome);
     OFCondition dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
     OFCondition receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
                                  const std::string& partial);

@@ -39,13 +39,15 @@ std::string admit(const ListenerSettings& l, const std::string& callingAe, const
 struct Receiver::State {
     explicit State(const Settings& s)
         : settings(s), log(Poco::Logger::get("service")), pipeline(settings, /*durable=*/true),
-          spool(settings.spoolDir()), processor(pipeline, spool, settings, Poco::Logger::get("processing")) {}
+          spool(settings.spoolDir()), processor(pipeline, spool, settings, Poco::Logger::get("processing")),
+          mpps(settings.dataDir + "/mpps") {}
 
     Settings settings;
     Poco::Logger& log;
     Pipeline pipeline;
     dicom::Spool spool;
     SpoolProcessor processor;
+    dicom::MppsInstances mpps; // procedure steps until completed
     dicom::ListenerContext context;
     std::unique_ptr<dicom::Listener> listener;
     std::thread processing, network;
@@ -71,6 +73,7 @@ Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(se
     c.maxAssociations = l.maxAssociations;
     c.spoolMinFreeBytes = static_cast<unsigned long long>(l.spoolMinFree_mb) << 20;
     c.spool = &s.spool;
+    c.mpps = &s.mpps;
     c.limits = s.settings.extraction.limits;
     c.log = &Poco::Logger::get("listener");
     c.admit = [&s](const std::string& ae, const std::string& host) { return admit(s.settings.listener, ae, host); };

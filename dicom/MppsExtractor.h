@@ -1,0 +1,21 @@
+// A completed Modality Performed Procedure Step with the (retired, still sent) Radiation Dose
+// module: Total Time of Fluoroscopy (0040,0300), Total Number of Exposures (0040,0301), Image
+// and Fluoroscopy Area Dose Product (0018,115E, dGy·cm²), Entrance Dose in mGy (0040,8302), and
+// one Exposure Dose Sequence (0040,030E) item per exposure. The study is that of the first
+// Scheduled Step Attributes item; its date the step's start.
+#pragma once
+
+#include "core/DoseObject.h"
+#include "core/Warning.h"
+
+#include <string>
+
+class DcmItem;
+
+namespace fa::dicom {
+
+// Fills `out` (kind Mpps); returns "" or why the step is no dose source (not completed, or no
+// Radiation Dose module).
+std::string extractMpps(DcmItem& dataset, DoseObject& out, WarningList& warnings);
+
+} // namespace fa::dicom
