@@ -129,7 +129,9 @@ std::string Pipeline::archive(const DoseObject& o, const Content& content, Archi
     const fs::path dir = fs::path(settings_.dataDir) / "archive" / day;
     const fs::path target = dir / (o.study.studyUid + "_" + o.sopInstanceUid + ".dcm");
     std::error_code ec;
-    fs::create_directories(dir, ec);
+    // The archive's folders are the owner's alone, like its files (restrictToOwner).
+    for (const fs::path& folder : {dir.parent_path(), dir})
+        if (!ec && fs::create_directories(folder, ec)) fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
     if (!ec) {
         switch (policy) {
         // The spool file is removed only after the commit: see store().

@@ -146,7 +146,10 @@ void ChangeFollower::quarantine(const std::string& id, const std::string& bytes,
     const fs::path folder = settings_.quarantineDir();
     std::error_code ec;
     fs::create_directories(folder, ec);
-    std::ofstream(folder / ("orthanc-" + id + ".dcm"), std::ios::binary) << bytes;
+    fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
+    const fs::path object = folder / ("orthanc-" + id + ".dcm");
+    std::ofstream(object, std::ios::binary) << bytes;
+    fs::permissions(object, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
     std::ofstream(folder / ("orthanc-" + id + ".dcm.reason")) << reason << "\n";
     ++quarantined_;
     logWarning(context_, "fluoroaudit: quarantined Orthanc instance " + id + ": " + reason);

@@ -12,6 +12,9 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
+
+#include <fcntl.h>
+#include <unistd.h>
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -46,6 +49,9 @@ StudyStore::StudyStore(const std::string& path, Durability durability) : path_(p
 }
 
 void StudyStore::open() {
+    // A new database is its owner's alone whatever the host's umask (Orthanc's, for the plugin);
+    // SQLite gives its -wal and -shm files the database file's mode.
+    if (const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
     session_ = std::make_unique<Poco::Data::Session>("SQLite", path_);
     *session_ << "PRAGMA journal_mode=WAL", now;
     *session_ << (durability_ == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;

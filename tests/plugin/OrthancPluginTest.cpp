@@ -270,6 +270,21 @@ TEST_F(OrthancPlugin, AnObjectThePluginRefusesIsQuarantinedAndTheNextIsFiled) {
     }, 30));
     EXPECT_NE(orthanc.log().find("fluoroaudit: quarantined Orthanc instance"), std::string::npos);
     EXPECT_TRUE(dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "ORTHANC", 5).echoed);
+    // Inside Orthanc (its umask, 022 here) patient data is the owner's alone all the same.
+    auto mode = [](const std::filesystem::path& p) {
+        return static_cast<unsigned>(std::filesystem::status(p).permissions() & std::filesystem::perms::all);
+    };
+    const std::filesystem::path d(data());
+    EXPECT_EQ(mode(d), 0700u);
+    EXPECT_EQ(mode(d / "fluoroaudit.db"), 0600u);
+    EXPECT_EQ(mode(d / "site-secret"), 0600u);
+    for (const char* folder : {"archive", "quarantine"}) {
+        EXPECT_EQ(mode(d / folder), 0700u) << folder;
+        for (const auto& e : std::filesystem::recursive_directory_iterator(d / folder)) {
+            if (e.path().extension() != ".dcm" && !e.is_directory()) continue;
+            EXPECT_EQ(mode(e.path()), e.is_directory() ? 0700u : 0600u) << e.path();
+        }
+    }
 }
 
 TEST_F(OrthancPlugin, BadConfigurationLeavesThePluginInactiveAndOrthancRunning) {
