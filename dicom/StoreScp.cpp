@@ -134,12 +134,17 @@ Uint16 StoreScp::conclude(const std::string& what, const std::string& uid, MppsO
     return kMppsSuccess;
 }
 
-OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId) {
+OFCondition StoreScp::receiveDataset(T_ASC_PresentationContextID presId, std::unique_ptr<DcmDataset>& dataset) {
     DcmDataset* received = nullptr;
     T_ASC_PresentationContextID id = presId;
     const OFCondition cond = receiveDIMSEDataset(&id, &received);
-    if (cond.bad()) return cond;
-    const std::unique_ptr<DcmDataset> attributes(received);
+    dataset.reset(received);
+    return cond;
+}
+
+OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId) {
+    std::unique_ptr<DcmDataset> attributes;
+    if (const OFCondition cond = receiveDataset(presId, attributes); cond.bad()) return cond;
     std::string uid;
     if (request.opts & O_NCREATE_AFFECTEDSOPINSTANCEUID) {
         uid = request.AffectedSOPInstanceUID;
@@ -162,11 +167,8 @@ OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_Presentat
 }
 
 OFCondition StoreScp::handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presId) {
-    DcmDataset* received = nullptr;
-    T_ASC_PresentationContextID id = presId;
-    const OFCondition cond = receiveDIMSEDataset(&id, &received);
-    if (cond.bad()) return cond;
-    const std::unique_ptr<DcmDataset> modifications(received);
+    std::unique_ptr<DcmDataset> modifications;
+    if (const OFCondition cond = receiveDataset(presId, modifications); cond.bad()) return cond;
     const std::string uid = request.RequestedSOPInstanceUID;
     MppsOutcome outcome = modifications ? context_.mpps->set(uid, *modifications)
                                         : MppsOutcome{kMppsMissingAttribute, "no modification list", nullptr};

@@ -79,6 +79,8 @@ protected:
 
 private:
     OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
+    // The dataset that follows an N-CREATE or N-SET request.
+    OFCondition receiveDataset(T_ASC_PresentationContextID presId, std::unique_ptr<DcmDataset>& dataset);
     OFCondition handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId);
     OFCondition handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presId);
     // Logs an MPPS outcome; a completed step goes to the spool like a received object.

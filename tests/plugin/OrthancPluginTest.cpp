@@ -363,6 +363,20 @@ std::string xaImage(const std::string& folder, const std::string& date, std::str
 
 class OrthancPluginAudit : public OrthancPlugin {
 protected:
+    // Two studies of `day`: an XA image of a study without dose report, and a report of another.
+    struct Yesterday {
+        std::string image, imagesOnlyStudy;
+        synth::Report report;
+    };
+    Yesterday yesterdaysStudies(const std::string& day) const {
+        Yesterday y;
+        y.image = xaImage(dir_.path().string(), day, y.imagesOnlyStudy);
+        y.report.studyDate = day;
+        y.report.events = {synth::Event{}};
+        y.report.events[0].uid = synth::newUid();
+        synth::save(*synth::buildReport(y.report), dir_.file("report.dcm"));
+        return y;
+    }
     // The plugin with the nightly audit scheduled at midnight, and a run of an earlier day in the
     // store: started after midnight, it makes up yesterday's run at once.
     test::OrthancOptions withScheduledAudit(const std::string& extraSection = "") {
@@ -379,13 +393,10 @@ protected:
 // no dose report is missing dose data; a report Orthanc holds is in the store.
 TEST_F(OrthancPluginAudit, TheNightlyAuditComparesWithWhatOrthancHolds) {
     const auto [day, isoDay] = yesterday();
-    std::string imagesOnly;
-    const std::string image = xaImage(dir_.path().string(), day, imagesOnly);
-    synth::Report report;
-    report.studyDate = day;
-    report.events = {synth::Event{}};
-    report.events[0].uid = synth::newUid();
-    synth::save(*synth::buildReport(report), dir_.file("report.dcm"));
+    const Yesterday y = yesterdaysStudies(day);
+    const std::string& image = y.image;
+    const std::string& imagesOnly = y.imagesOnlyStudy;
+    const synth::Report& report = y.report;
     const std::string folder = (dir_.path() / "orthanc").string();
     {
         test::OrthancProcess bare(folder, port_, test::freePort());
@@ -411,13 +422,10 @@ TEST_F(OrthancPluginAudit, TheNightlyAuditComparesWithWhatOrthancHolds) {
 // missing dose data.
 TEST_F(OrthancPluginAudit, TheNightlyAuditAsksAModalityOfOrthancAndFilesWhatItMoves) {
     const auto [day, isoDay] = yesterday();
-    std::string imagesOnly;
-    const std::string image = xaImage(dir_.path().string(), day, imagesOnly);
-    synth::Report report;
-    report.studyDate = day;
-    report.events = {synth::Event{}};
-    report.events[0].uid = synth::newUid();
-    synth::save(*synth::buildReport(report), dir_.file("report.dcm"));
+    const Yesterday y = yesterdaysStudies(day);
+    const std::string& image = y.image;
+    const std::string& imagesOnly = y.imagesOnlyStudy;
+    const synth::Report& report = y.report;
 
     const int pacsPort = test::freePort();
     test::OrthancOptions pacsOptions;
