@@ -32,7 +32,8 @@ ApiResponse LevelsResource::levels() {
 }
 
 ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
-    const auto problems = c_.pipeline->activateReferenceTable(csv, source);
+    const auto activation = c_.pipeline->activateReferenceTable(csv, source);
+    const auto& problems = activation.problems;
     if (!problems.empty()) {
         Object::Ptr o = jsonObject();
         o->set("error", "the table has " + std::to_string(problems.size()) +
@@ -49,10 +50,12 @@ ApiResponse LevelsResource::activate(const std::string& csv, const std::string& 
         o->set("problems", list);
         return json(o, 422);
     }
-    const int version = c_.pipeline->levels().tableVersion();
-    trail(action, "version " + std::to_string(version) + " (" + source + ")");
+    const int version = activation.version;
+    // The same table again is no new version, and no change for the audit trail.
+    if (!activation.unchanged) trail(action, "version " + std::to_string(version) + " (" + source + ")");
     Object::Ptr o = jsonObject();
     o->set("version", version);
+    o->set("unchanged", activation.unchanged);
     return json(o);
 }
 

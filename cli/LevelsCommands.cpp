@@ -33,12 +33,18 @@ std::string readFile(const std::string& path) {
 } // namespace
 
 int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err) {
-    const auto problems = pipeline.activateReferenceTable(readFile(file), "imported from " + file);
+    const auto activation = pipeline.activateReferenceTable(readFile(file), "imported from " + file);
+    const auto& problems = activation.problems;
     if (!problems.empty()) {
         err << file << " has " << problems.size() << " problem(s); the active table (version "
             << pipeline.levels().tableVersion() << ") stays in use:\n";
         for (const auto& p : problems) err << "  " << rules::describe(p) << "\n";
         return 1;
+    }
+    if (activation.unchanged) {
+        out << file << " is the active reference table (version " << activation.version
+            << ") already: nothing changed.\n";
+        return 0;
     }
     pipeline.store().addTrail(commandLineActor(), "levels-replace",
                               "version " + std::to_string(pipeline.levels().tableVersion()) + " (imported from " + file + ")",

@@ -65,8 +65,9 @@ void Pipeline::loadReferenceTable() {
     }
     std::stringstream text;
     text << in.rdbuf();
-    if (text.str() == active->csv) return;
-    const auto problems = activateReferenceTable(text.str(), "file " + settings_.levelsFile);
+    const auto activation = activateReferenceTable(text.str(), "file " + settings_.levelsFile);
+    if (activation.unchanged) return;
+    const auto& problems = activation.problems;
     if (problems.empty()) {
         notices_.push_back("activated " + settings_.levelsFile + " as reference table version " +
                            std::to_string(evaluator_->tableVersion()));
@@ -78,12 +79,31 @@ void Pipeline::loadReferenceTable() {
     notices_.push_back(why);
 }
 
-std::vector<rules::TableProblem> Pipeline::activateReferenceTable(const std::string& csv, const std::string& source) {
-    std::vector<rules::TableProblem> problems;
-    if (!rules::ReferenceTable::parse(csv, problems)) return problems;
+namespace {
+// A table's text as compared with the active one: LF line endings, no trailing blank lines.
+std::string comparable(const std::string& csv) {
+    std::string out;
+    out.reserve(csv.size());
+    for (char c : csv)
+        if (c != '\r') out += c;
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    return out;
+}
+} // namespace
+
+Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& csv, const std::string& source) {
+    TableActivation a;
+    refreshReferenceTable();
+    a.version = evaluator_->tableVersion();
+    if (!rules::ReferenceTable::parse(csv, a.problems)) return a;
+    if (const auto active = store_.activeReferenceTable(); active && comparable(active->csv) == comparable(csv)) {
+        a.unchanged = true;
+        return a;
+    }
     useTable(csv, store_.addReferenceTable(csv, source));
     store_.reevaluateAll();
-    return {};
+    a.version = evaluator_->tableVersion();
+    return a;
 }
 
 namespace {

@@ -59,8 +59,14 @@ public:
     void reprocess(const store::StudyStore::KeptFile& kept);
 
     // Validates `csv` and, when it has no problem, activates it as the newest table version and
-    // re-evaluates every study. Returns the problems (nothing changes then) or none.
-    std::vector<rules::TableProblem> activateReferenceTable(const std::string& csv, const std::string& source);
+    // re-evaluates every study. Nothing changes when it has problems, or when it is the active
+    // table again (line endings and trailing blank lines aside): no new version then.
+    struct TableActivation {
+        std::vector<rules::TableProblem> problems;
+        bool unchanged = false; // identical to the active version
+        int version = 0;        // the active version afterwards
+    };
+    TableActivation activateReferenceTable(const std::string& csv, const std::string& source);
     const rules::LevelEvaluator& levels() const { return *evaluator_; }
     // Takes up a table version another process (or another Pipeline) activated since; cheap when
     // there is none. Every ingest does this first.

@@ -123,6 +123,8 @@ protected:
             commands.push_back("echo " + name + "-password-1 | " + fa + "user add " + name + " --role " + role);
         commands.push_back(fa + "audit nightly --date 2026-11-21");
         commands.push_back(fa + "levels export --output " + quote(dir_->file("levels.csv")));
+        // One procedure more: the same table again would be no new version.
+        commands.push_back("echo 'vertebroplasty,Vertebroplasty,vertebroplast,,40,30,30,,' >> " + quote(dir_->file("levels.csv")));
         commands.push_back(fa + "levels import " + quote(dir_->file("levels.csv")));
         for (const auto& command : commands) {
             const auto r = test::run(command);
@@ -407,14 +409,22 @@ TEST_F(WebApi, TheReferenceTableIsValidatedReplacedAndRestoredWithWhoAndWhen) {
     EXPECT_EQ(problem->getValue<std::string>("column"), "shots");
     EXPECT_EQ(viewer_.get("/api/levels").object()->getValue<int>("version"), version);
 
-    Object good;
-    good.set("csv", csv);
+    Object good; // the active table with one procedure more
+    good.set("csv", csv + (csv.empty() || csv.back() == '\n' ? "" : "\n") +
+                        "kyphoplasty,Kyphoplasty,kyphoplast,,40,30,30,,\n");
     good.set("file_name", "department.csv");
     std::ostringstream goodBody;
     good.stringify(goodBody);
     const auto replaced = reviewer_.call("PUT", "/api/levels", goodBody.str());
     ASSERT_EQ(replaced.status, 200) << replaced.body;
     EXPECT_EQ(replaced.object()->getValue<int>("version"), version + 1);
+    EXPECT_FALSE(replaced.object()->getValue<bool>("unchanged"));
+    // Saved again as it is: no new version.
+    const auto same = reviewer_.call("PUT", "/api/levels", goodBody.str());
+    ASSERT_EQ(same.status, 200) << same.body;
+    EXPECT_EQ(same.object()->getValue<int>("version"), version + 1);
+    EXPECT_TRUE(same.object()->getValue<bool>("unchanged"));
+    EXPECT_EQ(viewer_.get("/api/levels/history").array()->size(), static_cast<std::size_t>(version + 1));
     const auto history = viewer_.get("/api/levels/history").array();
     ASSERT_GE(history->size(), 2u);
     bool who = false;

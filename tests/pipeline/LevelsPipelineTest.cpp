@@ -108,11 +108,20 @@ TEST(LevelsPipeline, ImportingATableReEvaluatesAndAnInvalidOneChangesNothing) {
     EXPECT_EQ(study->flags[0].tableVersion, 1);
 
     const auto bad = pipeline.activateReferenceTable("procedure_id,match,shots\nprf,脉冲射频,-1\n", "test");
-    ASSERT_EQ(bad.size(), 1u);
+    ASSERT_EQ(bad.problems.size(), 1u);
     EXPECT_EQ(pipeline.levels().tableVersion(), 1);
 
-    EXPECT_TRUE(pipeline.activateReferenceTable("procedure_id,name,match,shots\nprf,PRF,脉冲射频,9\n", "test").empty());
+    const auto activated = pipeline.activateReferenceTable("procedure_id,name,match,shots\nprf,PRF,脉冲射频,9\n", "test");
+    EXPECT_TRUE(activated.problems.empty());
+    EXPECT_FALSE(activated.unchanged);
+    EXPECT_EQ(activated.version, 2);
     EXPECT_EQ(pipeline.levels().tableVersion(), 2);
+    // The same table again (CRLF line endings, a trailing blank line) is no new version.
+    const auto again = pipeline.activateReferenceTable("procedure_id,name,match,shots\r\nprf,PRF,脉冲射频,9\r\n\r\n", "test");
+    EXPECT_TRUE(again.problems.empty());
+    EXPECT_TRUE(again.unchanged);
+    EXPECT_EQ(again.version, 2);
+    EXPECT_EQ(pipeline.store().referenceTableHistory().size(), 2u);
     study = pipeline.store().study(r.studyUid);
     EXPECT_EQ(study->procedureId, "prf");
     ASSERT_EQ(study->flags.size(), 1u);

@@ -385,7 +385,7 @@ async function levels() {
     clear(status);
     try {
       const r = await api('PUT', '/api/levels', { csv: editor.value, file_name: fileName || undefined });
-      status.append(message(t('levels.saved', { version: r.version })));
+      status.append(message(t(r.unchanged ? 'levels.unchanged' : 'levels.saved', { version: r.version })));
       setTimeout(route, 1500);
     } catch (err) {
       status.append(message(t('levels.problems', { message: err.message }), 'error'));
