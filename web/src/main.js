@@ -50,9 +50,11 @@ const pages = {
 };
 
 function renderShell() {
-  const top = document.getElementById('top');
-  top.hidden = !session;
+  // Before login the bar holds only the language choice (a Chinese reader chooses it at the door).
+  document.getElementById('top').hidden = false;
+  document.getElementById('language').value = language();
   const nav = clear(document.getElementById('nav'));
+  for (const id of ['who', 'logout']) document.getElementById(id).hidden = !session;
   if (!session) return;
   for (const [key, page] of Object.entries(pages)) {
     if (page.role && rank(session.role) < rank(page.role)) continue;
@@ -60,7 +62,6 @@ function renderShell() {
   }
   document.getElementById('who').textContent = `${session.username} (${session.role})`;
   document.getElementById('logout').textContent = t('login.logout');
-  document.getElementById('language').value = language();
 }
 
 async function route() {

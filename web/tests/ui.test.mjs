@@ -106,8 +106,16 @@ test('a reviewer reviews a flag from the worklist and sees it acknowledged; the 
   assert.deepEqual(problems, []);
 });
 
-test('the language switches to Simplified Chinese', async () => {
+test('the login page offers the language and nothing of a session; the language switches to Simplified Chinese', async () => {
   const { page, problems } = await newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('form.login');
+  assert.ok(await page.locator('#language').isVisible(), 'the language choice is on the login page');
+  assert.ok(!(await page.locator('#logout').isVisible()), 'no logout button before login');
+  assert.ok(!(await page.locator('#who').isVisible()), 'no user name before login');
+  await page.selectOption('#language', 'zh');
+  await page.waitForSelector('form.login button:has-text("登录")');
+  await page.selectOption('#language', 'en');
   await login(page, 'victor');
   await page.selectOption('#language', 'zh');
   await page.waitForSelector('#nav a:has-text("待审清单")');
