@@ -264,13 +264,17 @@ async function study(uid) {
     h('h1', {}, `${t('study.title')} ${s.study_description || s.study_uid}`), facts,
     section(t('study.summary'), summary, reviewButton));
 
-  const events = s.events || [];
+  // Events in time order (those without a start keep their place at the end, in arrival order).
+  const startOf = (e) => { const at = Date.parse(e.started_at); return Number.isNaN(at) ? Infinity : at; };
+  const events = (s.events || []).map((e, i) => ({ e, i }))
+    .sort((a, b) => (startOf(a.e) - startOf(b.e)) || (a.i - b.i)).map((x) => x.e);
   if (events.length) {
     const start = events.map((e) => Date.parse(e.started_at)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b)[0];
     let dap = 0, time = 0;
     const points = events.map((e, i) => {
       dap += e.dap_gycm2 || 0;
-      time += e.exposure_time_s ?? e.irradiation_duration_s ?? 0;
+      // The summary's definition: fluoroscopy and acquisition time add up irradiation durations.
+      time += e.irradiation_duration_s ?? e.exposure_time_s ?? 0;
       const at = Date.parse(e.started_at);
       return { x: Number.isNaN(at) || start === undefined ? i : (at - start) / 60000, dap, time };
     });
