@@ -1,6 +1,7 @@
 // fa-synth: writes synthetic dose reports, e.g. a sample department for a first look.
 #include "tests/synth/Synth.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -11,8 +12,9 @@ namespace {
 int usage() {
     std::cerr << "usage: fa-synth department FOLDER [STUDIES]\n"
                  "  writes STUDIES (default 140) synthetic RDSRs shaped like the pain-department study\n"
-                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD]\n"
-                 "  writes one RDSR of SHOTS single shots of 0.75 s with that study description\n";
+                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [latest-first]]\n"
+                 "  writes one RDSR of SHOTS single shots of 0.75 s with that study description, one a second\n"
+                 "  from 10:15:00 (latest-first: listed in the report from the last one back)\n";
     return 2;
 }
 
@@ -47,6 +49,7 @@ int run(int argc, char** argv) {
             e.startedAt = r.studyDate + "1015" + (i % 60 < 10 ? "0" : "") + std::to_string(i % 60);
             r.events.push_back(e);
         }
+        if (argc > 6 && std::string(argv[6]) == "latest-first") std::reverse(r.events.begin(), r.events.end());
         fa::synth::save(*fa::synth::buildReport(r), argv[2]);
         std::cout << "Wrote " << argv[2] << " (study " << r.studyUid << ")\n";
         return 0;

@@ -15,7 +15,7 @@ const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefa
 const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const passwords = { alice: 'alice-admin-pass', rita: 'rita-reviewer-pass', victor: 'victor-viewer-pass' };
 
-let work, service, base, browser;
+let work, service, base, browser, reversedStudy;
 
 
 function fa(args, input) {
@@ -38,6 +38,8 @@ before(async () => {
   execFileSync(synth, ['report', join(work, 'dept', 'markup.dcm'), '<script>alert(1)</script> Spinal nerve root pulsed RF <b>bold</b>', '30', '20210701']);
   execFileSync(synth, ['report', join(work, 'dept', 'high-1.dcm'), 'Spinal nerve root pulsed RF', '40', '20210702']);
   execFileSync(synth, ['report', join(work, 'dept', 'high-2.dcm'), 'Plasma ablation of the posterior ramus', '35', '20210703']);
+  reversedStudy = execFileSync(synth, ['report', join(work, 'dept', 'reversed.dcm'), 'Trigeminal ganglion RF', '3', '20210704', 'latest-first'],
+    { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   fa(['ingest', join(work, 'dept')]);
   fa(['user', 'add', 'alice', '--role', 'admin'], `${passwords.alice}\n`);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${passwords.rita}\n`);
@@ -172,5 +174,16 @@ test('a viewer sees no patient identifiers and no review button', async () => {
   await header.click();
   await page.waitForFunction(() => document.querySelector('#worklist-table .tabulator-row .tabulator-cell')?.textContent === '2021-07-03');
   assert.equal(await page.locator('#nav a[data-page=admin]').count(), 0);
+  assert.deepEqual(problems, []);
+});
+
+test('the study page lists events in time order', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.goto(`${base}/#/study/${reversedStudy}`);
+  await page.waitForSelector('#events-table .tabulator-row');
+  // The report lists them latest first; the page from the first.
+  const starts = await page.locator('#events-table .tabulator-row .tabulator-cell:first-child').allTextContents();
+  assert.deepEqual(starts.map((x) => x.trim()), ['2021-07-04T10:15:00', '2021-07-04T10:15:01', '2021-07-04T10:15:02']);
   assert.deepEqual(problems, []);
 });
