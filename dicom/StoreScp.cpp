@@ -110,6 +110,19 @@ OFCondition StoreScp::handleIncomingCommand(T_DIMSE_Message* message, const DcmP
     return DcmThreadSCP::handleIncomingCommand(message, presInfo);
 }
 
+namespace {
+// An N-CREATE or N-SET response (their fields are the same): no dataset follows it.
+template <class Response>
+void answer(Response& r, DIC_US messageId, const char* sopClass, const std::string& uid, Uint16 status, unsigned opts) {
+    r.MessageIDBeingRespondedTo = messageId;
+    OFStandard::strlcpy(r.AffectedSOPClassUID, sopClass, sizeof r.AffectedSOPClassUID);
+    OFStandard::strlcpy(r.AffectedSOPInstanceUID, uid.c_str(), sizeof r.AffectedSOPInstanceUID);
+    r.DimseStatus = status;
+    r.DataSetType = DIMSE_DATASET_NULL;
+    r.opts = opts;
+}
+} // namespace
+
 Uint16 StoreScp::conclude(const std::string& what, const std::string& uid, MppsOutcome& outcome) {
     if (outcome.status != kMppsSuccess) {
         ++failed_;
@@ -156,13 +169,8 @@ OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_Presentat
                                      : MppsOutcome{kMppsMissingAttribute, "no attributes", nullptr};
     T_DIMSE_Message response{};
     response.CommandField = DIMSE_N_CREATE_RSP;
-    T_DIMSE_N_CreateRSP& r = response.msg.NCreateRSP;
-    r.MessageIDBeingRespondedTo = request.MessageID;
-    OFStandard::strlcpy(r.AffectedSOPClassUID, request.AffectedSOPClassUID, sizeof r.AffectedSOPClassUID);
-    OFStandard::strlcpy(r.AffectedSOPInstanceUID, uid.c_str(), sizeof r.AffectedSOPInstanceUID);
-    r.DimseStatus = conclude("N-CREATE", uid, outcome);
-    r.DataSetType = DIMSE_DATASET_NULL;
-    r.opts = O_NCREATE_AFFECTEDSOPCLASSUID | O_NCREATE_AFFECTEDSOPINSTANCEUID;
+    answer(response.msg.NCreateRSP, request.MessageID, request.AffectedSOPClassUID, uid, conclude("N-CREATE", uid, outcome),
+           O_NCREATE_AFFECTEDSOPCLASSUID | O_NCREATE_AFFECTEDSOPINSTANCEUID);
     return sendDIMSEMessage(presId, &response, nullptr);
 }
 
@@ -174,13 +182,8 @@ OFCondition StoreScp::handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationCon
                                         : MppsOutcome{kMppsMissingAttribute, "no modification list", nullptr};
     T_DIMSE_Message response{};
     response.CommandField = DIMSE_N_SET_RSP;
-    T_DIMSE_N_SetRSP& r = response.msg.NSetRSP;
-    r.MessageIDBeingRespondedTo = request.MessageID;
-    OFStandard::strlcpy(r.AffectedSOPClassUID, request.RequestedSOPClassUID, sizeof r.AffectedSOPClassUID);
-    OFStandard::strlcpy(r.AffectedSOPInstanceUID, uid.c_str(), sizeof r.AffectedSOPInstanceUID);
-    r.DimseStatus = conclude("N-SET", uid, outcome);
-    r.DataSetType = DIMSE_DATASET_NULL;
-    r.opts = O_NSET_AFFECTEDSOPCLASSUID | O_NSET_AFFECTEDSOPINSTANCEUID;
+    answer(response.msg.NSetRSP, request.MessageID, request.RequestedSOPClassUID, uid, conclude("N-SET", uid, outcome),
+           O_NSET_AFFECTEDSOPCLASSUID | O_NSET_AFFECTEDSOPINSTANCEUID);
     return sendDIMSEMessage(presId, &response, nullptr);
 }
 
