@@ -24,14 +24,14 @@ dicom::PacsAddress pacsAddressOf(const Settings& settings) {
     return a;
 }
 
-std::string DicomPacs::moveDestination() const {
-    return settings_.pacs.moveDestination.empty() ? settings_.listener.aeTitle : settings_.pacs.moveDestination;
+std::string moveDestinationOf(const Settings& settings) {
+    return settings.pacs.moveDestination.empty() ? settings.listener.aeTitle : settings.pacs.moveDestination;
 }
 
 dicom::MoveResult DicomPacs::retrieve(const Retrieval& r, Pipeline& pipeline) {
     if (filesWhatItRetrieves()) return getInto(r, pipeline);
-    return r.sopInstanceUid.empty() ? client_.moveSeries(r.studyUid, r.seriesUid, moveDestination())
-                                    : client_.moveInstance(r.studyUid, r.seriesUid, r.sopInstanceUid, moveDestination());
+    return r.sopInstanceUid.empty() ? client_.moveSeries(r.studyUid, r.seriesUid, moveDestinationOf(settings_))
+                                    : client_.moveInstance(r.studyUid, r.seriesUid, r.sopInstanceUid, moveDestinationOf(settings_));
 }
 
 dicom::MoveResult DicomPacs::getInto(const Retrieval& r, Pipeline& pipeline) {

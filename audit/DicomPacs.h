@@ -8,6 +8,8 @@
 namespace fa {
 
 dicom::PacsAddress pacsAddressOf(const Settings& settings);
+// Where C-MOVE sends: [pacs] move_destination, else this data folder's own AE title.
+std::string moveDestinationOf(const Settings& settings);
 
 class DicomPacs : public PacsGateway {
 public:
@@ -24,9 +26,6 @@ public:
     }
     bool filesWhatItRetrieves() const override { return settings_.pacs.retrieve == "get"; }
     dicom::MoveResult retrieve(const Retrieval& r, Pipeline& pipeline) override;
-
-    // Where C-MOVE sends: [pacs] move_destination, else this data folder's own AE title.
-    std::string moveDestination() const;
 
 private:
     dicom::MoveResult getInto(const Retrieval& r, Pipeline& pipeline);

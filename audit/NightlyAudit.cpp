@@ -61,6 +61,7 @@ private:
     RunJournal journal_;
     std::unique_ptr<Pipeline> pipeline_;
     std::unique_ptr<PacsGateway> pacs_;
+    std::string pacsProblem_; // why the PACS could not be set up, or ""
 };
 
 store::AuditRun Audit::run() {
@@ -80,8 +81,14 @@ store::AuditRun Audit::run() {
     std::string since;
     if (!previous.empty())
         since = previous.front().finishedAt.empty() ? previous.front().startedAt : previous.front().finishedAt;
-    if (request_.pacs) pacs_ = request_.pacs();
-    else if (settings_.pacs.configured()) pacs_ = std::make_unique<DicomPacs>(settings_);
+    // A PACS that cannot even be set up (Orthanc's modality gone, say) skips the reconciliation
+    // only: the run still reports on what the store has, and records why.
+    try {
+        if (request_.pacs) pacs_ = request_.pacs();
+        else if (settings_.pacs.configured()) pacs_ = std::make_unique<DicomPacs>(settings_);
+    } catch (const Error& e) {
+        pacsProblem_ = e.what();
+    }
     begin();
     try {
         steps(since);
@@ -115,6 +122,8 @@ void Audit::steps(const std::string& newFlagsSince) {
         reconciler.reconcile();
         reconciler.finish();
         noDoseOnPacs = reconciler.noDoseOnPacs();
+    } else if (!pacsProblem_.empty()) {
+        journal_.error("reconciliation skipped: " + pacsProblem_);
     } else {
         journal_.say("no PACS configured ([pacs] ae_title): reporting on what the store has");
     }

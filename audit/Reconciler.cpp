@@ -1,5 +1,7 @@
 #include "audit/Reconciler.h"
 
+#include "audit/DicomPacs.h"
+
 #include "core/Error.h"
 #include "dicom/DoseSopClasses.h"
 #include "dicom/Spool.h"
@@ -142,10 +144,6 @@ void Reconciler::ensureReceiver() {
     receiver_->start();
 }
 
-std::string Reconciler::moveDestination() const {
-    return settings_.pacs.moveDestination.empty() ? settings_.listener.aeTitle : settings_.pacs.moveDestination;
-}
-
 void Reconciler::retrieve(const std::vector<Retrieval>& wanted) {
     if (!pacs_.filesWhatItRetrieves()) {
         try {
@@ -197,7 +195,7 @@ void Reconciler::waitUntilStored(const std::vector<Retrieval>& sent) {
             return missing.empty();
         })) {
         journal_.error(std::to_string(missing.size()) + " retrieved object(s) not stored " +
-              std::to_string(settings_.pacs.waitForRetrieved_s) + " s after the retrieve (is " + moveDestination() +
+              std::to_string(settings_.pacs.waitForRetrieved_s) + " s after the retrieve (is " + moveDestinationOf(settings_) +
               " processing? see its log)");
         for (const auto& r : missing)
             journal_.finding("retrieve-failed", r.studyUid, r.studyDate, r.sopInstanceUid + ": not stored in time");

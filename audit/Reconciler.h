@@ -33,7 +33,6 @@ public:
 private:
     void examineStudy(const dicom::StudyHit& study, std::vector<Retrieval>& wanted);
     void ensureReceiver();
-    std::string moveDestination() const;
     void retrieve(const std::vector<Retrieval>& wanted);
     void waitUntilStored(const std::vector<Retrieval>& sent);
     bool movesToUs() const;

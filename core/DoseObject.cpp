@@ -84,6 +84,10 @@ std::optional<double> PlaneTotals::dap_Gym2() const {
     return totalOrParts(dapTotal_Gym2, fluoroDapTotal_Gym2, acquisitionDapTotal_Gym2);
 }
 
+std::optional<double> RunningTotals::studyDap_Gym2() const {
+    return totalOrParts(dap_Gym2, fluoroDap_Gym2, acquisitionDap_Gym2);
+}
+
 std::optional<double> PlaneTotals::doseRp_Gy() const {
     return totalOrParts(doseRpTotal_Gy, fluoroDoseRpTotal_Gy, acquisitionDoseRpTotal_Gy);
 }

@@ -112,6 +112,8 @@ struct RunningTotals {
     std::optional<double> fluoroTime_s;
     std::optional<double> acquisitionDap_Gym2;
     std::optional<double> acquisitionTime_s;
+
+    std::optional<double> studyDap_Gym2() const; // the study DAP, else fluoroscopy + record DAP
 };
 
 struct DoseObject {

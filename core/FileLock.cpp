@@ -46,9 +46,13 @@ FileLock::~FileLock() {
 int FileLock::holder(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return 0;
-    int pid = 0;
-    if (::flock(fd, LOCK_SH | LOCK_NB) == 0) ::flock(fd, LOCK_UN);
-    else pid = pidIn(fd) > 0 ? pidIn(fd) : -1;
+    int pid = 0; // free
+    if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+        ::flock(fd, LOCK_UN);
+    } else {
+        pid = pidIn(fd);
+        if (pid <= 0) pid = -1; // held, its PID not written yet
+    }
     ::close(fd);
     return pid;
 }

@@ -141,10 +141,7 @@ std::optional<RunningTotals> latestRunningTotals(const std::vector<const DoseObj
     RunningTotals sum;
     for (const auto& [device, t] : byDevice) {
         addKnown(sum.doseRp_Gy, t.doseRp_Gy);
-        addKnown(sum.dap_Gym2, t.dap_Gym2 ? t.dap_Gym2 : [&]() -> std::optional<double> {
-            if (!t.fluoroDap_Gym2 && !t.acquisitionDap_Gym2) return std::nullopt;
-            return t.fluoroDap_Gym2.value_or(0.0) + t.acquisitionDap_Gym2.value_or(0.0);
-        }());
+        addKnown(sum.dap_Gym2, t.studyDap_Gym2());
         addKnown(sum.fluoroTime_s, t.fluoroTime_s);
         addKnown(sum.acquisitionTime_s, t.acquisitionTime_s);
     }

@@ -19,10 +19,14 @@ constexpr const char* kCreator = "GEMS_DL_STUDY_01";
 
 // The block (xx) reserved by the creator, 0 when the object has none.
 Uint16 creatorBlock(DcmItem& ds) {
-    for (Uint16 block = 0x10; block <= 0xFF; ++block) {
+    // One pass over the elements (every image goes through here), not a search per block.
+    for (DcmObject* object = ds.nextInContainer(nullptr); object; object = ds.nextInContainer(object)) {
+        auto* el = static_cast<DcmElement*>(object);
+        const DcmTagKey tag = el->getTag();
+        if (tag.getGroup() > kGroup) break; // elements are in tag order
+        if (tag.getGroup() != kGroup || tag.getElement() < 0x10 || tag.getElement() > 0xFF) continue;
         OFString creator;
-        if (ds.findAndGetOFString(DcmTagKey(kGroup, block), creator).good() && trimmed(creator.c_str()) == kCreator)
-            return block;
+        if (el->getOFString(creator, 0).good() && trimmed(creator.c_str()) == kCreator) return tag.getElement();
     }
     return 0;
 }

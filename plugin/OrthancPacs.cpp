@@ -15,7 +15,14 @@ namespace fa::plugin {
 
 namespace {
 
-Poco::Dynamic::Var parse(const std::string& json) { return Poco::JSON::Parser().parse(json); }
+// Orthanc's answer as JSON; an answer that is none is an fa::Error, like every failure here.
+Poco::Dynamic::Var parse(const std::string& json) {
+    try {
+        return Poco::JSON::Parser().parse(json);
+    } catch (const Poco::Exception& e) {
+        throw Error("Orthanc answered what is not JSON: " + e.displayText());
+    }
+}
 
 std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
     return o && o->has(key) && !o->get(key).isEmpty() ? o->get(key).convert<std::string>() : std::string();
@@ -118,8 +125,10 @@ std::vector<dicom::StudyHit> OrthancPacs::findStudies(const std::string& fromDat
         const auto s = studies->getObject(static_cast<unsigned>(i));
         const auto tags = s->getObject("MainDicomTags");
         dicom::StudyHit hit{text(tags, "StudyInstanceUID"), text(tags, "StudyDate"), {}, text(tags, "StudyDescription")};
-        // Orthanc's own index: the modalities of its series, matched here.
-        for (const auto& series : findSeries(hit.studyUid)) hit.modalities.push_back(series.modality);
+        // Orthanc's own index: the modalities of its series, matched here (the series are kept for
+        // findSeries, which the reconciliation asks next).
+        auto& series = series_[hit.studyUid] = seriesOfStudy(text(s, "ID"));
+        for (const auto& one : series) hit.modalities.push_back(one.modality);
         bool match = modalities.empty();
         for (const auto& m : hit.modalities)
             for (const auto& w : modalities) match |= m == w;
@@ -135,9 +144,14 @@ std::vector<dicom::SeriesHit> OrthancPacs::findSeries(const std::string& studyUi
             out.push_back({a["SeriesInstanceUID"], a["Modality"]});
         return out;
     }
+    if (const auto known = series_.find(studyUid); known != series_.end()) return known->second;
     const std::string study = lookup(studyUid, "Study");
-    if (study.empty()) return out;
-    const auto series = parse(get("/studies/" + study + "/series")).extract<Poco::JSON::Array::Ptr>();
+    return study.empty() ? out : seriesOfStudy(study);
+}
+
+std::vector<dicom::SeriesHit> OrthancPacs::seriesOfStudy(const std::string& orthancId) const {
+    std::vector<dicom::SeriesHit> out;
+    const auto series = parse(get("/studies/" + orthancId + "/series")).extract<Poco::JSON::Array::Ptr>();
     for (std::size_t i = 0; series && i < series->size(); ++i) {
         const auto tags = series->getObject(static_cast<unsigned>(i))->getObject("MainDicomTags");
         out.push_back({text(tags, "SeriesInstanceUID"), text(tags, "Modality")});

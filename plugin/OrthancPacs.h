@@ -33,6 +33,8 @@ private:
     // A C-FIND of the modality through Orthanc: the answers, each as tag name -> value.
     std::vector<std::map<std::string, std::string>> query(const std::string& level,
                                                           const std::map<std::string, std::string>& keys) const;
+    // The series of a study Orthanc holds (its Orthanc ID).
+    std::vector<dicom::SeriesHit> seriesOfStudy(const std::string& orthancId) const;
     // The Orthanc ID of the resource with that DICOM UID, "" when Orthanc does not hold it.
     std::string lookup(const std::string& uid, const std::string& type) const;
     // Files the instances of Orthanc (IDs) into the store.
@@ -42,6 +44,7 @@ private:
     std::string modality_;
     std::string ownAet_;
     std::string description_;
+    std::map<std::string, std::vector<dicom::SeriesHit>> series_; // Orthanc itself: by study UID, from findStudies
 };
 
 } // namespace fa::plugin

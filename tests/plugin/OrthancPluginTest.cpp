@@ -462,6 +462,25 @@ TEST_F(OrthancPluginAudit, TheNightlyAuditAsksAModalityOfOrthancAndFilesWhatItMo
     EXPECT_NE(log.find("fluoroaudit: audit: audit run 2: ok"), std::string::npos) << log;
 }
 
+// A modality that is gone when the audit runs (modalities kept in Orthanc's database, none added):
+// the reconciliation is skipped and said so, the rest of the run still reports.
+TEST_F(OrthancPluginAudit, AModalityGoneWhenTheAuditRunsSkipsTheReconciliationOnly) {
+    const auto [day, isoDay] = yesterday();
+    test::OrthancOptions o = withScheduledAudit(", \"PacsModality\": \"mainpacs\"");
+    o.modalitiesInDatabase = true;
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    const auto run = scheduledRun(data(), isoDay);
+    ASSERT_TRUE(run) << orthanc.log();
+    EXPECT_EQ(run->getValue<std::string>("outcome"), "partial") << orthanc.log();
+    EXPECT_EQ(run->getValue<std::string>("pacs"), "");
+    const auto errors = run->getArray("errors");
+    ASSERT_TRUE(errors && errors->size() == 1u) << orthanc.log();
+    EXPECT_EQ(errors->getElement<std::string>(0),
+              "reconciliation skipped: \"FluoroAudit\": \"PacsModality\": Orthanc knows no modality \"mainpacs\" "
+              "(its DicomModalities)");
+    EXPECT_FALSE(run->getValue<std::string>("report_html").empty());
+}
+
 TEST_F(OrthancPlugin, APacsModalityOrthancDoesNotKnowIsNamed) {
     test::OrthancOptions o = withPlugin();
     o.fluoroAuditSection = "{\"DataDirectory\": \"" + data() + "\", \"PacsModality\": \"mainpacs\"}";

@@ -56,6 +56,7 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"DicomModalities\": { \"fluoroaudit\": [\"FLUOROAUDIT\", \"127.0.0.1\", "
                           << fluoroauditPort << "]"
                           << (options.moreModalities.empty() ? "" : ", " + options.moreModalities) << " },\n"
+                          << "  \"DicomModalitiesInDatabase\": " << (options.modalitiesInDatabase ? "true" : "false") << ",\n"
                           << (options.fluoroAuditSection.empty() ? ""
                                                                  : "  \"FluoroAudit\": " + options.fluoroAuditSection + ",\n")
                           << "  \"Plugins\": [" << (options.plugin.empty() ? "" : "\"" + options.plugin + "\"") << "]\n"

@@ -13,6 +13,7 @@ struct OrthancOptions {
     std::string fluoroAuditSection;          // JSON of the "FluoroAudit" section, or none
     std::string aeTitle = "ORTHANC";
     std::string moreModalities;              // entries added to DicomModalities, e.g. "\"pacs\": [...]"
+    bool modalitiesInDatabase = false;       // DicomModalitiesInDatabase: modalities may be added by REST
 };
 
 class OrthancProcess {
