@@ -38,7 +38,15 @@ std::size_t linkTree(const fs::path& from, const fs::path& to) {
             check(ec, "cannot create " + target.string());
         } else if (it->is_regular_file() && it->path().extension() != ".partial") {
             fs::create_directories(target.parent_path(), ec);
+            check(ec, "cannot create " + target.parent_path().string());
             linkOrCopy(it->path().string(), target.string(), ec);
+            // Gone meanwhile: an object whose commit failed (stored already, or the database held by
+            // this backup past the writer's wait) has its archived copy removed and stays in the
+            // spool (taken above); the copied database never refers to such a file.
+            if (ec == std::errc::no_such_file_or_directory && !fs::exists(it->path())) {
+                ec.clear();
+                continue;
+            }
             check(ec, "cannot copy " + it->path().string() + " to " + target.string());
             ++n;
         }
