@@ -2,7 +2,10 @@
 
 #include "dicom/Spool.h"
 
+#include <atomic>
 #include <filesystem>
+#include <string>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -10,7 +13,7 @@ namespace fa {
 
 namespace {
 void flushedCopy(const std::string& from, const std::string& to, std::error_code& ec) {
-    const std::string partial = to + ".partial";
+    const std::string partial = partialName(to);
     fs::copy_file(from, partial, fs::copy_options::overwrite_existing, ec);
     if (!ec) restrictToOwner(partial, ec); // copy_file keeps the mode of the user's file
     if (!ec && !dicom::syncPath(partial)) ec = std::error_code(errno, std::generic_category());
@@ -23,6 +26,11 @@ void flushedCopy(const std::string& from, const std::string& to, std::error_code
     }
 }
 } // namespace
+
+std::string partialName(const std::string& target) {
+    static std::atomic<unsigned long> counter{0};
+    return target + "." + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".partial";
+}
 
 void restrictToOwner(const std::string& path, std::error_code& ec) {
     fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);

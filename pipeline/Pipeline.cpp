@@ -110,7 +110,7 @@ namespace {
 
 // Writes `data` to `target` through a flushed partial file, so that `target` is whole or absent.
 void writeFlushed(const fs::path& target, const void* data, std::size_t size, std::error_code& ec) {
-    const fs::path partial = target.string() + ".partial";
+    const fs::path partial = partialName(target.string());
     {
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
@@ -127,7 +127,7 @@ void writeFlushed(const fs::path& target, const void* data, std::size_t size, st
 }
 
 void copyFile(const std::string& from, const fs::path& target, std::error_code& ec) {
-    const fs::path partial = target.string() + ".partial";
+    const fs::path partial = partialName(target.string());
     fs::copy_file(from, partial, fs::copy_options::overwrite_existing, ec);
     if (!ec) restrictToOwner(partial.string(), ec); // copy_file keeps the mode of the user's file
     if (!ec) fs::rename(partial, target, ec);
@@ -277,8 +277,16 @@ IngestOutcome Pipeline::commit(const DoseObject& o, const Content& content, cons
         }
         return IngestOutcome::Duplicate;
     } catch (...) {
+        // The archived copy goes with the failed commit, unless another pipeline stored the same
+        // object meanwhile: its row refers to that file.
+        bool storedMeanwhile = false;
+        try {
+            storedMeanwhile = store_.hasObject(o.study.studyUid, o.sopInstanceUid);
+        } catch (...) {
+        }
         std::error_code ec;
-        if (o.kind != SourceKind::ImageHeaders && !meta.filePath.empty()) fs::remove(meta.filePath, ec);
+        if (o.kind != SourceKind::ImageHeaders && !meta.filePath.empty() && !storedMeanwhile) fs::remove(meta.filePath, ec);
+        if (storedMeanwhile) return IngestOutcome::Duplicate;
         throw;
     }
 }
