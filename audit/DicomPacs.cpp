@@ -21,6 +21,7 @@ dicom::PacsAddress pacsAddressOf(const Settings& settings) {
     a.port = settings.pacs.port;
     a.callingAeTitle = settings.listener.aeTitle;
     a.timeout_s = settings.pacs.timeout_s;
+    if (settings.pacs.tls) a.tls = tlsFiles(settings);
     return a;
 }
 

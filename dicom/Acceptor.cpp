@@ -20,6 +20,8 @@ namespace {
 
 constexpr unsigned char kAssociateRq = 0x01;
 constexpr std::size_t kPduHeader = 6;
+constexpr unsigned char kTlsHandshake = 0x16; // the content type of a TLS record holding a ClientHello
+constexpr std::size_t kTlsRecordHeader = 5;
 constexpr int kTick_ms = 250;
 // The kernel holds a whole association request for us to look at without reading it.
 constexpr int kReceiveBuffer = 256 * 1024;
@@ -149,18 +151,32 @@ bool Acceptor::examine(int fd, const std::function<void(Connection)>& ready) {
         return true;
     }
     const auto have = static_cast<std::size_t>(n);
-    if (head[0] != kAssociateRq) {
-        close(fd, "it sent something other than an association request");
+    if (limits_.tls && head[0] == kAssociateRq) {
+        close(fd, "it sent a plain (unencrypted) association request to the TLS port; plain DICOM goes to "
+                  "[dicom] port");
         return true;
     }
-    if (have < kPduHeader) return false;
-    const std::size_t length = (std::size_t(head[2]) << 24) | (std::size_t(head[3]) << 16) | (std::size_t(head[4]) << 8) | head[5];
+    if (!limits_.tls && head[0] == kTlsHandshake) {
+        close(fd, "it started TLS on the plain DICOM port; DICOM over TLS goes to [dicom] tls_port");
+        return true;
+    }
+    if (head[0] != (limits_.tls ? kTlsHandshake : kAssociateRq)) {
+        close(fd, limits_.tls ? "it sent something other than a TLS handshake"
+                              : "it sent something other than an association request");
+        return true;
+    }
+    // An association request: 6-byte header with a 32-bit length; a TLS record: 5 bytes, 16-bit length.
+    const std::size_t header = limits_.tls ? kTlsRecordHeader : kPduHeader;
+    if (have < header) return false;
+    const std::size_t length =
+        limits_.tls ? (std::size_t(head[3]) << 8) | head[4]
+                    : (std::size_t(head[2]) << 24) | (std::size_t(head[3]) << 16) | (std::size_t(head[4]) << 8) | head[5];
     if (length > limits_.requestBytes) {
         close(fd, "its association request of " + std::to_string(length) + " bytes is beyond the " +
                       std::to_string(limits_.requestBytes) + " accepted");
         return true;
     }
-    if (have < kPduHeader + length) return false;
+    if (have < header + length) return false;
     ::epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
     ready(Connection{fd, waiting_[fd].address});
     return true;

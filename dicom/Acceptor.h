@@ -1,6 +1,6 @@
 // The TCP side of the DICOM listener. Every connection is held here, on one thread and without a
-// worker, until its first PDU (the association request) has arrived whole; only then is it handed
-// on. A peer that connects and sends nothing, or sends slowly, therefore holds up nobody else and is
+// worker, until its first PDU (the association request, or on the TLS port the ClientHello) has
+// arrived whole; only then is it handed on. A peer that connects and sends nothing, or sends slowly, therefore holds up nobody else and is
 // closed after the ACSE timeout; connections are bounded per address and in total.
 #pragma once
 
@@ -28,6 +28,9 @@ struct AcceptorLimits {
     // An association request longer than this is not waited for (real ones are a few kilobytes).
     std::size_t requestBytes = 64 * 1024;
     int requestTimeout_s = 30;
+    // The port speaks TLS: a connection is handed on once its first TLS record (the ClientHello)
+    // is there whole, and plain DICOM is closed with a line saying where it belongs.
+    bool tls = false;
 };
 
 class Acceptor {

@@ -5,6 +5,7 @@
 
 #include "dcmtk/dcmdata/dcuid.h"
 #include "dcmtk/dcmnet/assoc.h"
+#include "dcmtk/dcmnet/dcmlayer.h"
 #include "dcmtk/dcmnet/dul.h"
 
 #include <Poco/Logger.h>
@@ -15,6 +16,8 @@
 #include <mutex>
 #include <thread>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <cstdlib>
@@ -68,10 +71,21 @@ std::mutex& adoptionMutex() {
     return m;
 }
 
+// The hand-over in progress on this thread. On the TLS port DCMTK has taken the connection once it
+// starts the handshake: the next hand-over need not wait for that (a peer may take its time).
+thread_local std::unique_lock<std::mutex>* tAdoption = nullptr;
+
+void endAdoption() {
+    if (!tAdoption || !tAdoption->owns_lock()) return;
+    dcmExternalSocketHandle.set(-1);
+    tAdoption->unlock();
+}
+
 class Worker : public StoreScp {
 public:
     explicit Worker(ListenerContext& context) : StoreScp(context) {}
-    OFCondition serve(T_ASC_Association* assoc) {
+    OFCondition serve(T_ASC_Association* assoc, const std::string& transport) {
+        setTransport(transport);
         ++context_.activeAssociations;
         const OFCondition result = run(assoc);
         --context_.activeAssociations;
@@ -82,6 +96,7 @@ public:
 } // namespace
 
 struct Listener::Workers {
+    std::unique_ptr<DcmTransportLayer> tls; // outlives the network (dropped below)
     T_ASC_Network* network = nullptr;
     DcmSharedSCPConfig config;
     std::unique_ptr<Acceptor> acceptor;
@@ -118,6 +133,7 @@ Listener::Listener(ListenerContext& context, const ListenerOptions& options)
     echoSyntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
     cfg.addPresentationContext(UID_VerificationSOPClass, echoSyntaxes, ASC_SC_ROLE_DEFAULT);
     workers_->config = DcmSharedSCPConfig(cfg);
+    if (options.tls) workers_->tls = makeTlsLayer(TlsRole::Acceptor, *options.tls, endAdoption);
 }
 
 Listener::~Listener() {
@@ -132,18 +148,31 @@ namespace {
 // closed) when DCMTK cannot read it.
 T_ASC_Association* adopt(T_ASC_Network* network, const Acceptor::Connection& c, const ListenerOptions& options,
                          Poco::Logger& log) {
+    const bool tls = options.tls.has_value();
+    if (tls) {
+        // The handshake reads with blocking calls: a peer that stops half-way is given up on.
+        timeval limit{std::max(options.acseTimeout_s, options.dimseTimeout_s), 0};
+        ::setsockopt(c.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    }
     T_ASC_Association* assoc = nullptr;
     OFCondition cond;
     {
-        std::lock_guard<std::mutex> lock(adoptionMutex());
+        std::unique_lock<std::mutex> lock(adoptionMutex());
         dcmExternalSocketHandle.set(c.fd);
-        cond = ASC_receiveAssociation(network, &assoc, static_cast<long>(options.maxPdu), nullptr, nullptr, OFFalse,
-                                      DUL_NOBLOCK, options.acseTimeout_s);
-        dcmExternalSocketHandle.set(-1);
+        tAdoption = &lock;
+        cond = ASC_receiveAssociation(network, &assoc, static_cast<long>(options.maxPdu), nullptr, nullptr,
+                                      tls ? OFTrue : OFFalse, DUL_NOBLOCK, options.acseTimeout_s);
+        endAdoption();
+        tAdoption = nullptr;
     }
     if (cond.good()) return assoc;
     const bool dcmtkOwnsSocket = assoc && assoc->DULassociation;
-    log.warning("could not read the association request from %s: %s", c.address, std::string(cond.text()));
+    if (tls)
+        log.warning("refused a TLS connection from %s: %s (a peer needs a certificate signed by [tls] ca_file and "
+                    "TLS 1.2 or newer)",
+                    c.address, std::string(cond.text()));
+    else
+        log.warning("could not read the association request from %s: %s", c.address, std::string(cond.text()));
     if (assoc) {
         ASC_dropAssociation(assoc);
         ASC_destroyAssociation(&assoc);
@@ -164,6 +193,7 @@ void Listener::run() {
         // exceeded", which senders retry) before its connections are simply closed.
         limits.perAddress = context_.maxAssociations + kRefusingWorkers;
         limits.requestTimeout_s = options_.acseTimeout_s;
+        limits.tls = options_.tls.has_value();
         w.acceptor = std::make_unique<Acceptor>(options_.port, limits, *context_.log);
     }
     {
@@ -173,16 +203,21 @@ void Listener::run() {
         const OFCondition cond = ASC_initializeNetwork(NET_ACCEPTOR, 0, options_.acseTimeout_s, &w.network);
         dcmExternalSocketHandle.set(-1);
         if (cond.bad()) throw Error(std::string("cannot set up DICOM networking: ") + cond.text());
+        if (w.tls)
+            if (const OFCondition c = ASC_setTransportLayer(w.network, w.tls.get(), 0); c.bad())
+                throw Error(std::string("cannot set up DICOM over TLS: ") + c.text());
     }
     dcmDisableGethostbyaddr.set(OFTrue);
     // Headroom above the configured limit: the extra workers only refuse, with a log line saying why.
     const int count = 2 * context_.maxAssociations + kRefusingWorkers;
     for (int i = 0; i < count; ++i) w.threads.emplace_back([this] { work(); });
+    accepting_ = true;
     w.acceptor->run([&w](Acceptor::Connection c) {
         std::lock_guard<std::mutex> lock(w.mutex);
         w.ready.push_back(std::move(c));
         w.wake.notify_one();
     });
+    accepting_ = false;
     {
         std::lock_guard<std::mutex> lock(w.mutex);
         w.closed = true;
@@ -214,7 +249,12 @@ void Listener::work() {
             // destroyed (its destructor drops it), and would take no other until then.
             Worker scp(context_);
             scp.setSharedConfig(w.config);
-            scp.serve(assoc);
+            std::string transport;
+            if (options_.tls) {
+                const std::string subject = peerCertificateSubject(assoc);
+                transport = "TLS, " + (subject.empty() ? std::string("no certificate") : "certificate " + subject);
+            }
+            scp.serve(assoc, transport);
         }
         w.acceptor->release(c.address);
     }

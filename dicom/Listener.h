@@ -7,9 +7,12 @@
 #pragma once
 
 #include "dicom/StoreScp.h"
+#include "dicom/Tls.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 namespace fa::dicom {
 
@@ -18,11 +21,14 @@ struct ListenerOptions {
     int acseTimeout_s = 30;
     int dimseTimeout_s = 60;
     std::uint32_t maxPdu = 116794;
+    // DICOM over TLS on this port (PS3.15 B.9); none: plain DICOM.
+    std::optional<TlsFiles> tls;
 };
 
 class Listener {
 public:
-    // `context` must outlive the listener.
+    // `context` must outlive the listener (and may be shared with another one, e.g. a TLS port
+    // beside the plain one). Throws fa::Error when the TLS files cannot be used.
     Listener(ListenerContext& context, const ListenerOptions& options);
     ~Listener();
 
@@ -31,6 +37,8 @@ public:
     void run();
     // Stops accepting; open associations finish. Safe from another thread.
     void stop();
+    // Whether the port is open and connections are taken (from another thread while run() runs).
+    bool accepting() const { return accepting_; }
 
 private:
     struct Workers;
@@ -38,6 +46,7 @@ private:
     ListenerContext& context_;
     ListenerOptions options_;
     std::unique_ptr<Workers> workers_;
+    std::atomic<bool> accepting_{false};
 };
 
 // SOP classes the listener negotiates (all storage classes DCMTK knows, plus Enhanced X-Ray

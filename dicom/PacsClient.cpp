@@ -5,6 +5,7 @@
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
 #include "dcmtk/dcmdata/dcuid.h"
+#include "dcmtk/dcmnet/dcmlayer.h"
 #include "dcmtk/dcmnet/scu.h"
 
 #include <cstdio>
@@ -18,6 +19,7 @@ namespace {
 // DcmSCU that hands objects received during a C-GET to a callback.
 class Scu : public DcmSCU {
 public:
+    using DcmSCU::useSecureConnection;
     std::function<std::string(DcmDataset&)> onObject;
     std::vector<std::string> receiveErrors;
 
@@ -59,12 +61,16 @@ public:
         syntaxes.push_back(UID_LittleEndianImplicitTransferSyntax);
         scu_.addPresentationContext(sopClass, syntaxes);
         for (const auto& storage : storageClasses) scu_.addPresentationContext(storage.c_str(), syntaxes, ASC_SC_ROLE_SCP);
+        if (pacs.tls) tls_ = makeTlsLayer(TlsRole::Requestor, *pacs.tls);
         OFCondition cond = scu_.initNetwork();
+        if (cond.good() && tls_) cond = scu_.useSecureConnection(tls_.get()); // on the network initNetwork made
         if (cond.good()) cond = scu_.negotiateAssociation();
         if (cond.bad())
             throw Error("the PACS " + pacs.describe() + " did not accept an association from " + pacs.callingAeTitle +
                         ": " + cond.text() + " (check its AE title, host, port and that it knows " +
-                        pacs.callingAeTitle + ")");
+                        pacs.callingAeTitle + (pacs.tls ? ", and over TLS that its certificate is signed by [tls] "
+                                                          "ca_file and ours by an authority it trusts" : std::string()) +
+                        ")");
         presId_ = scu_.findPresentationContextID(sopClass, "");
         if (presId_ == 0)
             throw Error("the PACS " + pacs.describe() + " does not offer study-root query/retrieve (" + sopClass + ")");
@@ -140,6 +146,7 @@ public:
 
 private:
     const PacsAddress& pacs_;
+    std::unique_ptr<DcmTransportLayer> tls_; // outlives the association's network (scu_)
     Scu scu_;
     T_ASC_PresentationContextID presId_ = 0;
 };
@@ -164,7 +171,9 @@ std::vector<std::string> split(const std::string& s) {
 
 } // namespace
 
-std::string PacsAddress::describe() const { return aeTitle + "@" + host + ":" + std::to_string(port); }
+std::string PacsAddress::describe() const {
+    return aeTitle + "@" + host + ":" + std::to_string(port) + (tls ? " (TLS)" : "");
+}
 
 PacsClient::PacsClient(PacsAddress pacs) : pacs_(std::move(pacs)) {}
 

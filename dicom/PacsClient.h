@@ -2,8 +2,11 @@
 // C-MOVE to an AE the PACS knows. For the nightly reconciliation (IHE REM: Dose Information Consumer).
 #pragma once
 
+#include "dicom/Tls.h"
+
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +20,9 @@ struct PacsAddress {
     std::uint16_t port = 104;
     std::string callingAeTitle = "FLUOROAUDIT";
     int timeout_s = 30;
+    std::optional<TlsFiles> tls; // DICOM over TLS, the PACS's certificate verified
 
-    std::string describe() const; // "PACS@10.0.0.5:104"
+    std::string describe() const; // "PACS@10.0.0.5:104", "PACS@10.0.0.5:2762 (TLS)"
 };
 
 struct StudyHit {

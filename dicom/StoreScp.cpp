@@ -91,7 +91,8 @@ void StoreScp::notifyDIMSEError(const OFCondition& cond) {
 
 void StoreScp::notifyAssociationTermination() {
     if (refusal_) return; // already logged
-    const std::string line = "association " + peer() + " -> " + calledAe_ + ": " + std::to_string(stored_) +
+    const std::string line = "association " + peer() + " -> " + calledAe_ +
+                             (transport_.empty() ? std::string() : " (" + transport_ + ")") + ": " + std::to_string(stored_) +
                              " stored, " + std::to_string(skipped_) + " without dose content, " +
                              std::to_string(failed_) + " refused" +
                              (echoes_ ? ", " + std::to_string(echoes_) + " echo" : std::string()) + "; " + ending_;

@@ -64,6 +64,8 @@ struct ListenerContext {
 class StoreScp : public DcmThreadSCP {
 public:
     explicit StoreScp(ListenerContext& context);
+    // How the association reached this service, for its log lines ("" plain TCP).
+    void setTransport(const std::string& transport) { transport_ = transport; }
 
 protected:
     OFCondition handleIncomingCommand(T_DIMSE_Message* message, const DcmPresentationContextInfo& presInfo) override;
@@ -100,6 +102,7 @@ private:
     std::optional<DcmRefuseReasonType> refusal_;
     int stored_ = 0, skipped_ = 0, failed_ = 0, echoes_ = 0;
     std::string ending_;
+    std::string transport_;
 };
 
 } // namespace fa::dicom

@@ -205,6 +205,8 @@ void dicomKeys(std::vector<ConfigKey>& t) {
                      FIELD(dataDir), notEmpty));
     t.push_back(text("dicom", "ae_title", "AE title", "this service's AE title", FIELD(listener.aeTitle), checkAeTitle));
     t.push_back(integer("dicom", "port", 1, 65535, "DICOM port", FIELD(listener.port)));
+    t.push_back(integer("dicom", "tls_port", 0, 65535, "DICOM over TLS port ([tls] files); 0 = none",
+                        FIELD(listener.tlsPort)));
     t.push_back(integer("dicom", "max_associations", 1, 500, "associations served at once", FIELD(listener.maxAssociations)));
     t.push_back(integer("dicom", "acse_timeout_s", 1, 3600, "wait for association requests and releases",
                         FIELD(listener.acseTimeout_s)));
@@ -341,10 +343,22 @@ void pacsKeys(std::vector<ConfigKey>& t) {
                           oneOfMoveGet));
     t.push_back(text("pacs", "move_destination", "AE title", "where the PACS sends moved objects (default [dicom] ae_title)",
                      FIELD(pacs.moveDestination), checkAeTitle));
+    t.push_back(boolean("pacs", "tls", "DICOM over TLS to the PACS, with the [tls] files", FIELD(pacs.tls)));
     t.push_back(boolean("pacs", "retrieve_image_headers", "fetch the images of studies without a dose object",
                         FIELD(pacs.retrieveImageHeaders)));
     t.push_back(integer("pacs", "wait_for_retrieved_s", 1, 86400, "how long moved objects may take to be stored",
                         FIELD(pacs.waitForRetrieved_s)));
+}
+
+void tlsKeys(std::vector<ConfigKey>& t) {
+    t.push_back(text("tls", "certificate", "PEM file", "this service's certificate for DICOM over TLS",
+                     FIELD(tls.certificate), existingFile));
+    t.push_back(text("tls", "private_key", "PEM file", "its private key (unencrypted, readable by the service only)",
+                     FIELD(tls.privateKey), existingFile));
+    t.push_back(text("tls", "ca_file", "PEM file", "the authorities that sign the certificates of trusted peers",
+                     FIELD(tls.caFile), existingFile));
+    t.push_back(boolean("tls", "require_peer_certificate", "refuse TLS peers without a trusted certificate",
+                        FIELD(tls.requirePeerCertificate)));
 }
 
 void auditKeys(std::vector<ConfigKey>& t) {
@@ -425,6 +439,7 @@ std::vector<ConfigKey> buildConfigKeys() {
     namedSectionKeys(t);
     levelKeys(t);
     pacsKeys(t);
+    tlsKeys(t);
     auditKeys(t);
     mailKeys(t);
     httpAndLogKeys(t);

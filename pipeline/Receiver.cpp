@@ -49,9 +49,9 @@ struct Receiver::State {
     SpoolProcessor processor;
     dicom::MppsInstances mpps; // procedure steps until completed
     dicom::ListenerContext context;
-    std::unique_ptr<dicom::Listener> listener;
-    std::thread processing, network;
-    std::atomic<bool> listening{false};
+    std::unique_ptr<dicom::Listener> listener, tlsListener; // the second on [dicom] tls_port
+    std::thread processing, network, tlsNetwork;
+    std::atomic<bool> listening{false}, tlsListening{false};
     std::atomic<long long> received{0};
     mutable std::mutex mutex;
     std::string lastAt, lastAe, listenError;
@@ -113,7 +113,25 @@ void processUntilStopped(Receiver::State& s) {
             s.listenError = e.what();
         }
         if (s.listener) s.listener->stop();
+        if (s.tlsListener) s.tlsListener->stop();
     }
+}
+
+// Runs `listener` until it stops; `running` is false from then on, and why it ended on its own is
+// kept (the other listener is then stopped too: the service ends as a whole).
+std::thread listen(Receiver::State& s, dicom::Listener& listener, std::atomic<bool>& running) {
+    running = true;
+    return std::thread([&s, &listener, &running] {
+        try {
+            listener.run();
+        } catch (const Error& e) {
+            std::lock_guard<std::mutex> lock(s.mutex);
+            if (s.listenError.empty()) s.listenError = e.what();
+        }
+        running = false;
+        if (s.listener) s.listener->stop();
+        if (s.tlsListener) s.tlsListener->stop();
+    });
 }
 } // namespace
 
@@ -128,29 +146,31 @@ void Receiver::start() {
     options.dimseTimeout_s = l.dimseTimeout_s;
     options.maxPdu = l.maxPdu;
     s.listener = std::make_unique<dicom::Listener>(s.context, options);
+    if (l.tlsPort != 0) {
+        dicom::ListenerOptions tls = options;
+        tls.port = l.tlsPort;
+        tls.tls = tlsFiles(s.settings);
+        s.tlsListener = std::make_unique<dicom::Listener>(s.context, tls); // throws when the files cannot be used
+    }
     s.processing = std::thread([&s] { processUntilStopped(s); });
-    s.listening = true;
-    s.network = std::thread([&s] {
-        try {
-            s.listener->run();
-        } catch (const Error& e) {
-            std::lock_guard<std::mutex> lock(s.mutex);
-            s.listenError = e.what();
-        }
-        s.listening = false;
-    });
+    s.network = listen(s, *s.listener, s.listening);
+    if (s.tlsListener) s.tlsNetwork = listen(s, *s.tlsListener, s.tlsListening);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (s.listening && std::chrono::steady_clock::now() < deadline) {
-        if (dicom::echo("127.0.0.1", l.port, l.aeTitle, 2).answered) break;
+    bool answered = false;
+    while (listening() && std::chrono::steady_clock::now() < deadline) {
+        // The TLS port: open and taking connections (a C-ECHO would need a certificate of ours).
+        if (!answered) answered = dicom::echo("127.0.0.1", l.port, l.aeTitle, 2).answered;
+        if (answered && (!s.tlsListener || s.tlsListener->accepting())) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (!s.listening) {
+    if (!listening()) {
         const std::string why = listenError();
         stop();
         throw Error(why.empty() ? "the listener on port " + std::to_string(l.port) + " ended at once" : why);
     }
-    s.log.information("listening as %s on port %?d (data in %s, at most %d associations)", l.aeTitle, l.port,
-                      s.settings.dataDir, l.maxAssociations);
+    s.log.information("listening as %s on port %?d%s (data in %s, at most %d associations)", l.aeTitle, l.port,
+                      s.tlsListener ? " and TLS port " + std::to_string(l.tlsPort) : std::string(), s.settings.dataDir,
+                      l.maxAssociations);
 }
 
 void Receiver::stop() {
@@ -158,12 +178,14 @@ void Receiver::stop() {
     if (!s.started || s.stopped) return;
     s.stopped = true;
     if (s.listener) s.listener->stop();
+    if (s.tlsListener) s.tlsListener->stop();
     if (s.network.joinable()) s.network.join();
+    if (s.tlsNetwork.joinable()) s.tlsNetwork.join();
     s.processor.stop();
     if (s.processing.joinable()) s.processing.join();
 }
 
-bool Receiver::listening() const { return state_->listening; }
+bool Receiver::listening() const { return state_->listening && (!state_->tlsListener || state_->tlsListening); }
 
 std::string Receiver::listenError() const {
     std::lock_guard<std::mutex> lock(state_->mutex);

@@ -1,6 +1,7 @@
 #include "pipeline/Settings.h"
 
 #include "core/Error.h"
+#include "dicom/Tls.h"
 #include "pipeline/ConfigKeys.h"
 
 #include <Poco/AutoPtr.h>
@@ -66,9 +67,22 @@ void checkTogether(const Settings& s, std::vector<std::string>& problems) {
     if (s.pacs.configured() && s.pacs.host.empty()) problems.push_back("[pacs] host: must be set with ae_title");
     if (s.http.certificate.empty() != s.http.privateKey.empty())
         problems.push_back("[http] certificate and private_key: HTTPS needs both");
+    if (s.listener.tlsPort != 0 && s.listener.tlsPort == s.listener.port)
+        problems.push_back("[dicom] tls_port: " + std::to_string(s.listener.tlsPort) + " is also [dicom] port");
+    // The files are loaded as serve will load them: nothing accepted here stops it at start.
+    if (s.listener.tlsPort != 0)
+        if (auto why = dicom::tlsProblem(dicom::TlsRole::Acceptor, tlsFiles(s)); !why.empty())
+            problems.push_back(why + " (for [dicom] tls_port)");
+    if (s.pacs.tls)
+        if (auto why = dicom::tlsProblem(dicom::TlsRole::Requestor, tlsFiles(s)); !why.empty())
+            problems.push_back(why + " (for [pacs] tls)");
 }
 
 } // namespace
+
+dicom::TlsFiles tlsFiles(const Settings& s) {
+    return dicom::TlsFiles{s.tls.certificate, s.tls.privateKey, s.tls.caFile, s.tls.requirePeerCertificate};
+}
 
 const Peer* ListenerSettings::peerByAeTitle(const std::string& callingAe) const {
     for (const auto& p : peers)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "dicom/ObjectExtractor.h"
+#include "dicom/Tls.h"
 #include "rules/Evaluator.h"
 
 #include <cstdint>
@@ -23,6 +24,7 @@ struct Peer {
 struct ListenerSettings {
     std::string aeTitle = "FLUOROAUDIT";
     std::uint16_t port = 11112;
+    std::uint16_t tlsPort = 0; // DICOM over TLS beside the plain port; 0 = none
     int maxAssociations = 16;
     int acseTimeout_s = 30;
     int dimseTimeout_s = 60;
@@ -41,6 +43,13 @@ struct LogSettings {
     std::string level = "information";
 };
 
+// DICOM over TLS, for the listener's TLS port and the PACS client: this service's certificate and
+// key, and the authority its peers' certificates must be signed by.
+struct TlsSettings {
+    std::string certificate, privateKey, caFile;
+    bool requirePeerCertificate = true;
+};
+
 // The PACS the nightly audit reconciles with (IHE REM Dose Information Consumer).
 struct PacsSettings {
     std::string aeTitle; // "" = no PACS: the audit reports on what the store has
@@ -51,6 +60,7 @@ struct PacsSettings {
     std::string moveDestination;     // "" = this service's AE title
     bool retrieveImageHeaders = false; // for studies without a dose object, fetch their XA/RF images
     int waitForRetrieved_s = 300;    // how long moved objects may take to be stored
+    bool tls = false;                // DICOM over TLS with [tls] (the PACS's certificate is verified)
 
     bool configured() const { return !aeTitle.empty(); }
 };
@@ -90,6 +100,7 @@ struct Settings {
     bool storePatientIdentifiers = false;
     dicom::ExtractOptions extraction;
     ListenerSettings listener;
+    TlsSettings tls;
     int processingAttempts = 3; // a spooled object failing this often goes to quarantine
     rules::RuleSettings rules;
     std::string levelsFile; // a reference-level CSV to activate when it differs from the active one
@@ -106,6 +117,9 @@ struct Settings {
     std::string serviceLockFile() const { return dataDir + "/serve.lock"; } // held by the running serve
     std::string reportsDir() const { return audit.reportsDir.empty() ? dataDir + "/reports" : audit.reportsDir; }
 };
+
+// The [tls] files as the DICOM side takes them.
+dicom::TlsFiles tlsFiles(const Settings& s);
 
 // Reads an INI file (see docs/configuration.md) over the defaults. Throws fa::Error listing every
 // problem with its key.

@@ -9,6 +9,7 @@
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestCa.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 namespace fa {
@@ -52,7 +54,7 @@ TEST(PacsClient, FindsStudiesSeriesAndInstancesAndMovesOneToTheService) {
                                      "MODALITY", "ORTHANC");
     ASSERT_EQ(test::successes(sent.out), 3) << sent.out;
 
-    dicom::PacsClient pacs({"ORTHANC", "127.0.0.1", static_cast<std::uint16_t>(pacsPort), "FLUOROAUDIT", 10});
+    dicom::PacsClient pacs({"ORTHANC", "127.0.0.1", static_cast<std::uint16_t>(pacsPort), "FLUOROAUDIT", 10, std::nullopt});
     const auto studies = pacs.findStudies("20260301", "20260302", {"XA", "RF", "SR"});
     std::vector<std::string> uids;
     for (const auto& s : studies) uids.push_back(s.studyUid);
@@ -93,8 +95,70 @@ TEST(PacsClient, FindsStudiesSeriesAndInstancesAndMovesOneToTheService) {
     }
 }
 
+// Both ways over TLS: the query and the move request to an Orthanc that speaks only TLS, and
+// Orthanc's C-STORE of the moved report to the service's TLS port, every certificate from one CA.
+TEST(PacsClient, QueriesAndMovesOverTlsWithCertificatesOfOneAuthority) {
+    if (!test::OrthancProcess::available()) GTEST_SKIP() << "Orthanc is not installed (deploy/install-deps.sh installs it)";
+    dicom::quietDcmtkLog();
+    test::TempDir dir;
+    const test::TestCa ca(dir.file("ca"));
+    const test::KeyPair orthancKeys = ca.issue("localhost"), ours = ca.issue("FLUOROAUDIT");
+    const int faPort = test::freePort(), faTlsPort = test::freePort(), pacsPort = test::freePort();
+    const std::string ini = dir.file("fa.ini");
+    std::ofstream(ini) << "[dicom]\ntls_port = " << faTlsPort << "\n[tls]\ncertificate = " << ours.certificate
+                       << "\nprivate_key = " << ours.privateKey << "\nca_file = " << ca.certificate() << "\n";
+    const std::string data = (dir.path() / "fa").string();
+    test::ServiceProcess service(FA_BINARY, data, faPort, ini);
+    test::OrthancOptions options;
+    options.tlsCertificate = orthancKeys.certificate;
+    options.tlsPrivateKey = orthancKeys.privateKey;
+    options.tlsTrusted = ca.certificate();
+    test::OrthancProcess orthanc((dir.path() / "orthanc").string(), pacsPort, faTlsPort, options);
+
+    synth::Report report;
+    report.studyDate = "20260301";
+    synth::Event e;
+    e.uid = synth::newUid();
+    report.events = {e};
+    synth::save(*synth::buildReport(report), dir.file("report.dcm"));
+    const std::string tlsArguments = "+tls " + quote(ours.privateKey) + " " + quote(ours.certificate) + " +cf " +
+                                     quote(ca.certificate());
+    ASSERT_EQ(test::successes(test::storescu(pacsPort, quote(dir.file("report.dcm")), "MODALITY", "ORTHANC", "-xf").out), 0)
+        << "Orthanc took plain DICOM on its TLS port";
+    const auto sent = test::storescu(pacsPort, quote(dir.file("report.dcm")), "MODALITY", "ORTHANC", tlsArguments);
+    ASSERT_EQ(test::successes(sent.out), 1) << sent.out << orthanc.log();
+
+    dicom::PacsAddress address{"ORTHANC", "127.0.0.1", static_cast<std::uint16_t>(pacsPort), "FLUOROAUDIT", 10,
+                               dicom::TlsFiles{ours.certificate, ours.privateKey, ca.certificate(), true}};
+    dicom::PacsClient pacs(address);
+    const auto studies = pacs.findStudies("20260301", "20260301", {"SR"});
+    ASSERT_EQ(studies.size(), 1u);
+    EXPECT_EQ(studies[0].studyUid, report.studyUid);
+    const auto series = pacs.findSeries(report.studyUid);
+    ASSERT_EQ(series.size(), 1u);
+    const auto moved = pacs.moveInstance(report.studyUid, series[0].seriesUid, report.sopUid, "FLUOROAUDIT");
+    EXPECT_EQ(moved.completed, 1) << orthanc.log();
+    EXPECT_TRUE(test::waitFor([&] { return store::StudyStore(data + "/fluoroaudit.db").hasObject(report.studyUid, report.sopUid); }, 20));
+    EXPECT_NE(service.log().find("ORTHANC@127.0.0.1 -> FLUOROAUDIT (TLS, certificate /CN=localhost): 1 stored"),
+              std::string::npos)
+        << service.log();
+
+    // A PACS whose certificate another authority signed is not trusted.
+    const test::TestCa stranger(dir.file("stranger"));
+    address.tls->caFile = stranger.certificate();
+    try {
+        dicom::PacsClient(address).findStudies("20260301", "20260301", {"SR"});
+        FAIL() << "a PACS with an untrusted certificate was queried";
+    } catch (const Error& err) {
+        const std::string what = err.what();
+        EXPECT_NE(what.find("ORTHANC@127.0.0.1:" + std::to_string(pacsPort) + " (TLS) did not accept"), std::string::npos)
+            << what;
+        EXPECT_NE(what.find("certificate verify failed"), std::string::npos) << what;
+    }
+}
+
 TEST(PacsClient, APacsThatIsDownGivesAClearError) {
-    dicom::PacsClient pacs({"PACS", "127.0.0.1", static_cast<std::uint16_t>(test::freePort()), "FLUOROAUDIT", 2});
+    dicom::PacsClient pacs({"PACS", "127.0.0.1", static_cast<std::uint16_t>(test::freePort()), "FLUOROAUDIT", 2, std::nullopt});
     try {
         pacs.findStudies("20260301", "20260301", {"XA"});
         FAIL() << "a query to a closed port succeeded";

@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <csignal>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -20,7 +23,18 @@ namespace fa::test {
 
 namespace {
 constexpr const char* kOrthanc = "/usr/sbin/Orthanc";
+
+bool accepts(int port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    ::close(fd);
+    return connected;
 }
+} // namespace
 
 bool OrthancProcess::available() { return ::access(kOrthanc, X_OK) == 0; }
 
@@ -39,6 +53,11 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                            << "  return query\n"
                            << "end\n";
     }
+    const bool tls = !options.tlsCertificate.empty();
+    const std::string fluoroaudit =
+        tls ? "{\"AET\": \"FLUOROAUDIT\", \"Host\": \"127.0.0.1\", \"Port\": " + std::to_string(fluoroauditPort) +
+                  ", \"UseDicomTls\": true}"
+            : "[\"FLUOROAUDIT\", \"127.0.0.1\", " + std::to_string(fluoroauditPort) + "]";
     std::ofstream(config) << "{\n"
                           << "  \"Name\": \"fluoroaudit-test-pacs\",\n"
                           << "  \"StorageDirectory\": \"" << folder << "/storage\",\n"
@@ -53,8 +72,12 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                           << "  \"DicomAlwaysAllowFind\": true,\n"
                           << "  \"DicomAlwaysAllowGet\": " << (options.allowGet ? "true" : "false") << ",\n"
                           << "  \"LuaScripts\": [" << (lua.empty() ? "" : "\"" + lua + "\"") << "],\n"
-                          << "  \"DicomModalities\": { \"fluoroaudit\": [\"FLUOROAUDIT\", \"127.0.0.1\", "
-                          << fluoroauditPort << "]"
+                          << (tls ? "  \"DicomTlsEnabled\": true,\n  \"DicomTlsCertificate\": \"" + options.tlsCertificate +
+                                        "\",\n  \"DicomTlsPrivateKey\": \"" + options.tlsPrivateKey +
+                                        "\",\n  \"DicomTlsTrustedCertificates\": \"" + options.tlsTrusted +
+                                        "\",\n  \"DicomTlsRemoteCertificateRequired\": true,\n"
+                                  : std::string())
+                          << "  \"DicomModalities\": { \"fluoroaudit\": " << fluoroaudit
                           << (options.moreModalities.empty() ? "" : ", " + options.moreModalities) << " },\n"
                           << "  \"DicomModalitiesInDatabase\": " << (options.modalitiesInDatabase ? "true" : "false") << ",\n"
                           << (options.fluoroAuditSection.empty() ? ""
@@ -78,7 +101,9 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
             pid_ = -1;
             throw std::runtime_error("Orthanc exited at start (" + folder + "/orthanc.log):\n" + log());
         }
-        if (dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), options.aeTitle, 2).echoed) return;
+        // Over TLS a plain C-ECHO is refused: the port taking connections is the sign there.
+        if (tls ? accepts(port_) : dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), options.aeTitle, 2).echoed)
+            return;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     kill(SIGKILL); // the destructor does not run for a constructor that throws

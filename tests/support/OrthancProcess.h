@@ -14,6 +14,8 @@ struct OrthancOptions {
     std::string aeTitle = "ORTHANC";
     std::string moreModalities;              // entries added to DicomModalities, e.g. "\"pacs\": [...]"
     bool modalitiesInDatabase = false;       // DicomModalitiesInDatabase: modalities may be added by REST
+    // DICOM over TLS only (Orthanc's DicomTls*), also towards the FLUOROAUDIT modality, when set.
+    std::string tlsCertificate, tlsPrivateKey, tlsTrusted;
 };
 
 class OrthancProcess {

@@ -1,0 +1,163 @@
+// DICOM over TLS: `serve` with [dicom] tls_port stores from a peer whose certificate the test CA
+// signed (storescu +tls) and refuses an anonymous TLS peer, an untrusted certificate, TLS below 1.2,
+// and plain DICOM on the TLS port, each with a log line; TLS files that cannot be used are refused
+// by check-config and serve alike.
+#include "tests/support/Run.h"
+#include "tests/support/ServiceTest.h"
+#include "tests/support/TestCa.h"
+#include "tests/synth/Synth.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <csignal>
+#include <iterator>
+#include <fstream>
+
+namespace fa {
+namespace {
+
+using test::quote;
+
+class DicomTls : public test::ServiceTest {
+protected:
+    void SetUp() override {
+        ca_ = std::make_unique<test::TestCa>(dir_.file("ca"));
+        server_ = ca_->issue("localhost");
+        client_ = ca_->issue("CARM1");
+        rogue_ = ca_->selfSigned("ROGUE");
+    }
+    std::string tlsConfig(const std::string& more = "") const {
+        return config("[dicom]\ntls_port = " + std::to_string(tlsPort_) + "\n[tls]\ncertificate = " + server_.certificate +
+                      "\nprivate_key = " + server_.privateKey + "\nca_file = " + ca_->certificate() + "\n" + more);
+    }
+    std::string report(const std::string& name) const {
+        synth::Report r;
+        synth::Event e;
+        e.uid = synth::newUid();
+        r.events = {e};
+        const std::string file = dir_.file(name);
+        synth::save(*synth::buildReport(r), file);
+        return file;
+    }
+
+    std::unique_ptr<test::TestCa> ca_;
+    test::KeyPair server_, client_, rogue_;
+    int tlsPort_ = test::freePort();
+};
+
+TEST_F(DicomTls, ATrustedPeerIsStoredAndEveryOtherPeerOnTheTlsPortIsRefused) {
+    test::ServiceProcess service(FA_BINARY, data(), port_, tlsConfig());
+    const std::string file = report("report.dcm");
+    const std::string trust = " +cf " + quote(ca_->certificate());
+
+    const auto trusted = test::storescu(tlsPort_, quote(file), "CARM1", "FLUOROAUDIT",
+                                        "+tls " + quote(client_.privateKey) + " " + quote(client_.certificate) + trust);
+    EXPECT_EQ(test::successes(trusted.out), 1) << trusted.out;
+    EXPECT_TRUE(test::waitFor([&] { return service.log().find("(TLS, certificate /CN=CARM1): 1 stored") != std::string::npos; }))
+        << service.log();
+
+    const auto anonymous = test::storescu(tlsPort_, quote(file), "CARM1", "FLUOROAUDIT", "+tla" + trust);
+    EXPECT_EQ(test::successes(anonymous.out), 0) << anonymous.out;
+    const auto untrusted = test::storescu(tlsPort_, quote(file), "CARM1", "FLUOROAUDIT",
+                                          "+tls " + quote(rogue_.privateKey) + " " + quote(rogue_.certificate) + trust);
+    EXPECT_EQ(test::successes(untrusted.out), 0) << untrusted.out;
+    const auto plainOnTls = test::storescu(tlsPort_, quote(file));
+    EXPECT_EQ(test::successes(plainOnTls.out), 0) << plainOnTls.out;
+    const auto tlsOnPlain = test::storescu(port_, quote(file), "CARM1", "FLUOROAUDIT",
+                                           "+tls " + quote(client_.privateKey) + " " + quote(client_.certificate) + trust);
+    EXPECT_EQ(test::successes(tlsOnPlain.out), 0) << tlsOnPlain.out;
+    // TLS 1.2 with a BCP 195 ciphersuite, the service's certificate verified against the test CA.
+    const auto current = test::run("openssl s_client -connect 127.0.0.1:" + std::to_string(tlsPort_) +
+                                   " -tls1_2 -verify_return_error -cert " + quote(client_.certificate) + " -key " +
+                                   quote(client_.privateKey) + " -CAfile " + quote(ca_->certificate()) +
+                                   " </dev/null 2>&1");
+    EXPECT_EQ(current.exitCode, 0) << current.out;
+    EXPECT_NE(current.out.find("Protocol  : TLSv1.2"), std::string::npos) << current.out;
+    const char* const bcp195[] = {"DHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256", "DHE-RSA-AES256-GCM-SHA384",
+                                  "ECDHE-RSA-AES256-GCM-SHA384"};
+    EXPECT_TRUE(std::any_of(std::begin(bcp195), std::end(bcp195), [&](const char* suite) {
+        return current.out.find("Cipher    : " + std::string(suite) + "\n") != std::string::npos;
+    })) << current.out;
+    EXPECT_NE(current.out.find("Verify return code: 0 (ok)"), std::string::npos) << current.out;
+    // TLS 1.1 with every ciphersuite OpenSSL has: the handshake fails (the profile is TLS 1.2 or newer).
+    const auto old = test::run("openssl s_client -connect 127.0.0.1:" + std::to_string(tlsPort_) +
+                               " -tls1_1 -cipher 'ALL:@SECLEVEL=0' -cert " + quote(client_.certificate) + " -key " +
+                               quote(client_.privateKey) + " -CAfile " + quote(ca_->certificate()) + " </dev/null 2>&1");
+    EXPECT_NE(old.exitCode, 0) << old.out;
+    EXPECT_NE(old.out.find("alert protocol version"), std::string::npos) << old.out;
+    EXPECT_NE(old.out.find("Cipher is (NONE)"), std::string::npos) << old.out;
+
+    ASSERT_TRUE(test::waitFor([&] {
+        const std::string log = service.log();
+        return log.find("plain (unencrypted) association request to the TLS port") != std::string::npos &&
+               log.find("started TLS on the plain DICOM port") != std::string::npos;
+    })) << service.log();
+    const std::string log = service.log();
+    // The anonymous peer, the self-signed certificate and TLS 1.1: three refusals naming the peer.
+    std::size_t refusals = 0;
+    for (std::size_t at = 0; (at = log.find("refused a TLS connection from 127.0.0.1", at)) != std::string::npos; ++at)
+        ++refusals;
+    EXPECT_EQ(refusals, 3u) << log;
+    EXPECT_NE(log.find("and TLS port " + std::to_string(tlsPort_)), std::string::npos) << log;
+    EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
+
+    const auto studies = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " studies");
+    EXPECT_NE(studies.out.find("1 study"), std::string::npos) << studies.out;
+}
+
+TEST_F(DicomTls, WithoutRequiredCertificatesAnAnonymousPeerIsServed) {
+    test::ServiceProcess service(FA_BINARY, data(), port_, tlsConfig("require_peer_certificate = false\n"));
+    const auto anonymous = test::storescu(tlsPort_, quote(report("report.dcm")), "CARM1", "FLUOROAUDIT",
+                                          "+tla +cf " + quote(ca_->certificate()));
+    EXPECT_EQ(test::successes(anonymous.out), 1) << anonymous.out;
+    EXPECT_TRUE(test::waitFor([&] { return service.log().find("(TLS, no certificate): 1 stored") != std::string::npos; }))
+        << service.log();
+}
+
+// What serve would fail on at start is refused by check-config first, with the key named.
+TEST_F(DicomTls, TlsFilesThatCannotBeUsedAreRefusedByCheckConfigAndServeAlike) {
+    const test::KeyPair other = ca_->issue("OTHER");
+    const std::string encrypted = dir_.file("encrypted.key");
+    ASSERT_EQ(test::run("openssl pkey -in " + quote(server_.privateKey) + " -aes256 -passout pass:secret -out " +
+                        quote(encrypted))
+                  .exitCode,
+              0);
+    const std::string port = "tls_port = " + std::to_string(tlsPort_) + "\n";
+    const std::string ca = "ca_file = " + ca_->certificate() + "\n";
+    struct Case {
+        std::string ini, problem;
+    };
+    const Case cases[] = {
+        {"[dicom]\n" + port, "[tls] ca_file: needed to verify the certificates of DICOM peers (for [dicom] tls_port)"},
+        {"[dicom]\n" + port + "[tls]\n" + ca,
+         "[tls] certificate and private_key: the TLS port needs this service's certificate and key"},
+        {"[dicom]\n" + port + "[tls]\n" + ca + "certificate = " + server_.certificate + "\n",
+         "[tls] certificate and private_key: set both or neither"},
+        {"[dicom]\n" + port + "[tls]\n" + ca + "certificate = /etc/hostname\nprivate_key = " + server_.privateKey + "\n",
+         "[tls] certificate: '/etc/hostname' is not a PEM certificate"},
+        {"[dicom]\n" + port + "[tls]\n" + ca + "certificate = " + server_.certificate + "\nprivate_key = " +
+             other.privateKey + "\n",
+         "[tls] private_key: '" + other.privateKey + "' is not the key of certificate"},
+        {"[dicom]\n" + port + "[tls]\n" + ca + "certificate = " + server_.certificate + "\nprivate_key = " + encrypted + "\n",
+         "[tls] private_key: '" + encrypted + "' is not an unencrypted PEM private key"},
+        {"[tls]\nca_file = /etc/hostname\n[pacs]\ntls = true\n",
+         "[tls] ca_file: '/etc/hostname' holds no PEM certificate that can be read"},
+        {"[pacs]\ntls = true\n", "[tls] ca_file: needed to verify the PACS's certificate (for [pacs] tls)"},
+        {"[dicom]\nport = 11112\ntls_port = 11112\n", "[dicom] tls_port: 11112 is also [dicom] port"},
+    };
+    for (const auto& c : cases) {
+        const std::string ini = config(c.ini);
+        // stdin closed: an encrypted key must never wait for a password on the terminal.
+        const auto checked = test::run(quote(FA_BINARY) + " check-config " + quote(ini) + " </dev/null");
+        EXPECT_EQ(checked.exitCode, 2) << c.ini << checked.out;
+        EXPECT_NE(checked.err.find(c.problem), std::string::npos) << c.ini << checked.err;
+        const auto served = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " --config " + quote(ini) +
+                                      " serve --port " + std::to_string(test::freePort()) + " --http-port 0 </dev/null");
+        EXPECT_EQ(served.exitCode, 2) << c.ini << served.err;
+        EXPECT_NE(served.err.find(c.problem), std::string::npos) << c.ini << served.err;
+    }
+}
+
+} // namespace
+} // namespace fa
