@@ -1,5 +1,7 @@
 #include "api/ServiceResource.h"
 
+#include "core/SecurityEvent.h"
+
 #include "api/Http.h"
 #include "dicom/Spool.h"
 #include "pipeline/SpoolProcessor.h"
@@ -67,6 +69,11 @@ ApiResponse ServiceResource::metrics() {
     metric("fluoroaudit_quarantine_objects", "objects that could not be processed", "gauge",
            static_cast<double>(listQuarantine(c_.settings).size()));
     metric("fluoroaudit_sessions", "open web sessions", "gauge", static_cast<double>(c_.sessions.count()));
+    metric("fluoroaudit_atna_messages_sent_total", "IHE ATNA audit messages sent to [atna] destination", "counter",
+           static_cast<double>(securityEventDelivery().sent.load()));
+    metric("fluoroaudit_atna_messages_dropped_total",
+           "IHE ATNA audit messages dropped: more were waiting than [atna] queue while the repository was unreachable",
+           "counter", static_cast<double>(securityEventDelivery().dropped.load()));
     std::vector<std::pair<std::string, std::size_t>> counts;
     {
         std::lock_guard<std::mutex> lock(c_.db);

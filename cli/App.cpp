@@ -1,8 +1,11 @@
 #include "cli/App.h"
 
+#include "audit/Atna.h"
 #include "core/Error.h"
 #include "dicom/DcmtkLog.h"
 #include "service/WebAddon.h"
+
+#include <Poco/Logger.h>
 
 #include <cstdlib>
 #include <exception>
@@ -207,6 +210,9 @@ int App::dispatch() {
         return checkConfig(checkFile_, std::cout);
     }
     Settings s = settings();
+    // With [atna] destination, what a command does to users and exports, and serve's own events,
+    // go to the audit repository (sent before the command ends).
+    const AtnaRecorder atna(s, Poco::Logger::get("atna"));
     for (const auto& [command, run] : settingsCommands_)
         if (command->parsed()) return run(s);
     Pipeline pipeline(s);

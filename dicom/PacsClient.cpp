@@ -1,14 +1,18 @@
 #include "dicom/PacsClient.h"
 
 #include "core/Error.h"
+#include "core/SecurityEvent.h"
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
+#include "dcmtk/dcmdata/dcostrmb.h"
 #include "dcmtk/dcmdata/dcuid.h"
 #include "dcmtk/dcmnet/dcmlayer.h"
 #include "dcmtk/dcmnet/scu.h"
 
 #include <cstdio>
+#include <map>
+#include <unistd.h>
 #include <functional>
 #include <memory>
 
@@ -41,6 +45,82 @@ protected:
         return EC_Normal;
     }
 };
+
+std::string thisHost() {
+    char buffer[256] = {};
+    ::gethostname(buffer, sizeof buffer - 1);
+    return buffer;
+}
+
+// This service asking the PACS (ATNA participants of a query or retrieval).
+std::vector<EventParticipant> usAndThePacs(const PacsAddress& pacs, bool weReceive) {
+    EventParticipant us, them;
+    us.userId = pacs.callingAeTitle;
+    us.alternativeUserId = std::to_string(::getpid());
+    us.requestor = true;
+    us.networkAddress = thisHost();
+    them.userId = pacs.aeTitle;
+    them.networkAddress = pacs.host;
+    us.role = weReceive ? codes::destinationRole() : codes::sourceRole();
+    them.role = weReceive ? codes::sourceRole() : codes::destinationRole();
+    return {us, them};
+}
+
+// The query's keys as the bytes of a dataset (Explicit VR Little Endian), for ParticipantObjectQuery.
+std::string bytesOf(DcmDataset& keys) {
+    const Uint32 length = keys.calcElementLength(EXS_LittleEndianExplicit, EET_ExplicitLength);
+    std::string bytes(length + 1024, '\0');
+    DcmOutputBufferStream out(bytes.data(), bytes.size());
+    keys.transferInit();
+    keys.write(out, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
+    keys.transferEnd();
+    void* written = nullptr;
+    offile_off_t size = 0;
+    out.flushBuffer(written, size);
+    bytes.resize(static_cast<std::size_t>(size));
+    return bytes;
+}
+
+// Query (ATNA): every C-FIND of the nightly audit, answered or not.
+void recordQuery(const PacsAddress& pacs, const char* sopClass, DcmDataset& keys, const std::string& failure) {
+    if (!securityEventsRecorded()) return;
+    SecurityEvent e;
+    e.id = codes::query();
+    e.outcome = failure.empty() ? 0 : 8;
+    e.outcomeDescription = failure;
+    e.participants = usAndThePacs(pacs, false);
+    EventObject query;
+    query.typeCode = 2;
+    query.roleCode = 3;
+    query.idType = codes::sopClassUid();
+    query.id = sopClass;
+    query.query = bytesOf(keys);
+    e.objects = {query};
+    recordSecurityEvent(e);
+}
+
+// DICOM Instances Transferred (ATNA) for a C-GET: from the PACS to this service.
+void recordRetrieval(const PacsAddress& pacs, const std::string& studyUid, const std::string& patientId,
+                     const std::map<std::string, int>& sopClasses, int failed) {
+    if (!securityEventsRecorded() || sopClasses.empty()) return;
+    SecurityEvent e;
+    e.id = codes::instancesTransferred();
+    e.action = 'C';
+    e.outcome = failed > 0 ? 4 : 0;
+    if (failed > 0) e.outcomeDescription = std::to_string(failed) + " object(s) not retrieved";
+    e.participants = usAndThePacs(pacs, true);
+    EventObject study;
+    study.idType = codes::studyUid();
+    study.id = studyUid;
+    for (const auto& [uid, n] : sopClasses) study.sopClasses.emplace_back(uid, n);
+    EventObject patient;
+    patient.typeCode = 1;
+    patient.roleCode = 1;
+    patient.idType = codes::patientNumber();
+    patient.id = patientId.empty() ? "(no Patient ID)" : patientId;
+    e.objects = {study, patient};
+    recordSecurityEvent(e);
+}
 
 // One association for one request, with the PACS named in every error.
 class Association {
@@ -78,6 +158,17 @@ public:
     ~Association() { scu_.releaseAssociation(); }
 
     std::vector<std::unique_ptr<DcmDataset>> find(DcmDataset& keys) {
+        try {
+            auto found = findOnce(keys);
+            recordQuery(pacs_, UID_FINDStudyRootQueryRetrieveInformationModel, keys, "");
+            return found;
+        } catch (const Error& e) {
+            recordQuery(pacs_, UID_FINDStudyRootQueryRetrieveInformationModel, keys, e.what());
+            throw;
+        }
+    }
+
+    std::vector<std::unique_ptr<DcmDataset>> findOnce(DcmDataset& keys) {
         OFList<QRResponse*> responses;
         const OFCondition cond = scu_.sendFINDRequest(presId_, &keys, &responses);
         std::vector<std::unique_ptr<DcmDataset>> out;
@@ -241,7 +332,18 @@ MoveResult PacsClient::get(const std::string& studyUid, const std::string& serie
     keys.putAndInsertString(DCM_StudyInstanceUID, studyUid.c_str());
     keys.putAndInsertString(DCM_SeriesInstanceUID, seriesUid.c_str());
     if (!sopInstanceUid.empty()) keys.putAndInsertString(DCM_SOPInstanceUID, sopInstanceUid.c_str());
-    return a.get(keys, onObject);
+    std::map<std::string, int> received;
+    std::string patientId;
+    const MoveResult result = a.get(keys, [&](DcmDataset& object) {
+        const std::string why = onObject(object);
+        if (why.empty()) {
+            ++received[valueOf(object, DCM_SOPClassUID)];
+            patientId = valueOf(object, DCM_PatientID);
+        }
+        return why;
+    });
+    recordRetrieval(pacs_, studyUid, patientId, received, result.failed);
+    return result;
 }
 
 MoveResult PacsClient::moveInstance(const std::string& studyUid, const std::string& seriesUid,

@@ -1,6 +1,7 @@
 #include "dicom/StoreScp.h"
 
 #include "core/Error.h"
+#include "core/SecurityEvent.h"
 #include "dicom/ObjectExtractor.h"
 
 #include "dcmtk/dcmdata/dcdatset.h"
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <unistd.h>
 
 namespace fa::dicom {
 
@@ -32,6 +34,7 @@ void StoreScp::notifyAssociationRequest(const T_ASC_Parameters& params, DcmSCPAc
     refusal_.reset();
     stored_ = skipped_ = failed_ = echoes_ = 0;
     ending_ = "ended";
+    received_.clear();
     std::string why;
     if (calledAe_ != context_.aeTitle) {
         refusal_ = DCMSCP_CALLED_AE_TITLE_NOT_RECOGNIZED;
@@ -91,6 +94,7 @@ void StoreScp::notifyDIMSEError(const OFCondition& cond) {
 
 void StoreScp::notifyAssociationTermination() {
     if (refusal_) return; // already logged
+    recordTransfers();
     const std::string line = "association " + peer() + " -> " + calledAe_ +
                              (transport_.empty() ? std::string() : " (" + transport_ + ")") + ": " + std::to_string(stored_) +
                              " stored, " + std::to_string(skipped_) + " without dose content, " +
@@ -139,6 +143,7 @@ Uint16 StoreScp::conclude(const std::string& what, const std::string& uid, MppsO
         const std::string partial = context_.spool->writePartial(*outcome.completed);
         const std::string spooled = context_.spool->commit(partial, callingAe_);
         ++stored_;
+        noteReceived(UID_ModalityPerformedProcedureStepSOPClass, outcome.completed.get(), "");
         context_.onSpooled(spooled, callingAe_);
     } catch (const Error& e) {
         ++failed_;
@@ -275,10 +280,72 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
     return keepStore(request, presId, partial, std::move(dataset), bytes);
 }
 
+namespace {
+std::string thisHost() {
+    static const std::string name = [] {
+        char buffer[256] = {};
+        ::gethostname(buffer, sizeof buffer - 1);
+        return std::string(buffer);
+    }();
+    return name;
+}
+} // namespace
+
+void StoreScp::noteReceived(const std::string& sopClass, DcmDataset* dataset, const std::string& file) {
+    if (!securityEventsRecorded()) return;
+    DcmFileFormat header;
+    if (!dataset && !file.empty() &&
+        header.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, 1024, ERM_autoDetect, DCM_SeriesInstanceUID).good())
+        dataset = header.getDataset();
+    OFString study, patient;
+    if (dataset) {
+        // At the top level; a procedure step has its study in Scheduled Step Attributes.
+        if (dataset->findAndGetOFString(DCM_StudyInstanceUID, study).bad())
+            dataset->findAndGetOFString(DCM_StudyInstanceUID, study, 0, OFTrue);
+        dataset->findAndGetOFString(DCM_PatientID, patient);
+    }
+    Received& r = received_[study.c_str()];
+    r.patientId = patient.c_str();
+    ++r.sopClasses[sopClass];
+}
+
+// DICOM Instances Transferred (ATNA): one message per study received, from the peer to this service.
+void StoreScp::recordTransfers() const {
+    for (const auto& [study, r] : received_) {
+        SecurityEvent e;
+        e.id = codes::instancesTransferred();
+        e.action = 'C';
+        e.outcome = failed_ > 0 ? 4 : 0;
+        if (failed_ > 0) e.outcomeDescription = std::to_string(failed_) + " object(s) of the association refused";
+        EventParticipant source, destination;
+        source.userId = callingAe_;
+        source.requestor = true;
+        source.role = codes::sourceRole();
+        source.networkAddress = host_;
+        destination.userId = calledAe_;
+        destination.alternativeUserId = std::to_string(::getpid());
+        destination.role = codes::destinationRole();
+        destination.networkAddress = thisHost();
+        e.participants = {source, destination};
+        EventObject studyObject;
+        studyObject.idType = codes::studyUid();
+        studyObject.id = study.empty() ? "(no Study Instance UID)" : study;
+        for (const auto& [sopClass, count] : r.sopClasses) studyObject.sopClasses.emplace_back(sopClass, count);
+        EventObject patient;
+        patient.typeCode = 1;
+        patient.roleCode = 1;
+        patient.idType = codes::patientNumber();
+        patient.id = r.patientId.empty() ? "(no Patient ID)" : r.patientId;
+        e.objects = {studyObject, patient};
+        recordSecurityEvent(e);
+    }
+}
+
 // `partial` is flushed: make it visible in the spool, then answer.
 OFCondition StoreScp::keepStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
                                 const std::string& partial, std::unique_ptr<DcmDataset> dataset, std::size_t bytes) {
     const std::string name = context_.spool->committedName(partial, callingAe_);
+    noteReceived(request.AffectedSOPClassUID, dataset.get(), partial);
     if (context_.offer && dataset) context_.offer(name, std::move(dataset), bytes);
     std::string spooled;
     try {

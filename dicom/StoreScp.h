@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,6 +104,14 @@ private:
     int stored_ = 0, skipped_ = 0, failed_ = 0, echoes_ = 0;
     std::string ending_;
     std::string transport_;
+    // What was stored, by study, for the association's ATNA messages (kept only when they are sent).
+    struct Received {
+        std::string patientId;
+        std::map<std::string, int> sopClasses;
+    };
+    std::map<std::string, Received> received_;
+    void noteReceived(const std::string& sopClass, DcmDataset* dataset, const std::string& file);
+    void recordTransfers() const;
 };
 
 } // namespace fa::dicom

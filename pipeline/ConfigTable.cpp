@@ -361,6 +361,21 @@ void tlsKeys(std::vector<ConfigKey>& t) {
                         FIELD(tls.requirePeerCertificate)));
 }
 
+std::string atnaDestination(const std::string& v) {
+    AtnaDestination d;
+    return parseAtnaDestination(v, d);
+}
+
+void atnaKeys(std::vector<ConfigKey>& t) {
+    t.push_back(text("atna", "destination", "udp://HOST:PORT or tls://HOST:PORT",
+                     "the audit record repository (syslog) for IHE ATNA messages; none = not sent", FIELD(atna.destination),
+                     atnaDestination));
+    t.push_back(text("atna", "source_id", "text", "AuditSourceID (default AE title @ host name)", FIELD(atna.sourceId)));
+    t.push_back(text("atna", "enterprise_site_id", "text", "AuditEnterpriseSiteID", FIELD(atna.enterpriseSiteId)));
+    t.push_back(integer("atna", "queue", 1, 1000000, "messages kept while the repository is unreachable",
+                        FIELD(atna.queue)));
+}
+
 void auditKeys(std::vector<ConfigKey>& t) {
     t.push_back(boolean("audit", "schedule", "serve runs the nightly audit itself", FIELD(audit.scheduled)));
     ConfigKey time = base("audit", "time", "HH:MM", "local time of the daily run");
@@ -440,6 +455,7 @@ std::vector<ConfigKey> buildConfigKeys() {
     levelKeys(t);
     pacsKeys(t);
     tlsKeys(t);
+    atnaKeys(t);
     auditKeys(t);
     mailKeys(t);
     httpAndLogKeys(t);

@@ -76,6 +76,10 @@ void checkTogether(const Settings& s, std::vector<std::string>& problems) {
     if (s.pacs.tls)
         if (auto why = dicom::tlsProblem(dicom::TlsRole::Requestor, tlsFiles(s)); !why.empty())
             problems.push_back(why + " (for [pacs] tls)");
+    AtnaDestination atna;
+    if (parseAtnaDestination(s.atna.destination, atna).empty() && atna.transport == AtnaDestination::Transport::Tls)
+        if (auto why = dicom::tlsProblem(dicom::TlsRole::Requestor, tlsFiles(s)); !why.empty())
+            problems.push_back(why + " (for [atna] destination)");
 }
 
 } // namespace
@@ -96,6 +100,23 @@ std::string checkAeTitle(const std::string& ae) {
         if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E)
             return "an AE title is printable ASCII without backslash: '" + ae + "'";
     if (ae.find_first_not_of(' ') == std::string::npos) return "an AE title must not be all spaces";
+    return {};
+}
+
+std::string parseAtnaDestination(const std::string& text, AtnaDestination& out) {
+    const std::string form = "'" + text + "' is not udp://HOST:PORT or tls://HOST:PORT";
+    const auto scheme = text.find("://");
+    const auto colon = text.rfind(':');
+    if (scheme == std::string::npos || colon == std::string::npos || colon <= scheme + 3) return form;
+    const std::string kind = text.substr(0, scheme), port = text.substr(colon + 1);
+    std::string host = text.substr(scheme + 3, colon - scheme - 3);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2); // [::1]
+    int n = 0;
+    if ((kind != "udp" && kind != "tls") || host.empty() || !Poco::NumberParser::tryParse(port, n) || n < 1 || n > 65535)
+        return form;
+    out.transport = kind == "tls" ? AtnaDestination::Transport::Tls : AtnaDestination::Transport::Udp;
+    out.host = host;
+    out.port = static_cast<std::uint16_t>(n);
     return {};
 }
 

@@ -50,6 +50,23 @@ struct TlsSettings {
     bool requirePeerCertificate = true;
 };
 
+// Where IHE ATNA audit messages go (audit/Atna.h).
+struct AtnaSettings {
+    std::string destination;      // udp://HOST:PORT or tls://HOST:PORT (RFC 5425, with [tls]); "" = none
+    std::string sourceId;         // AuditSourceID; "" = the AE title @ this host's name
+    std::string enterpriseSiteId; // AuditEnterpriseSiteID; "" = none
+    int queue = 10000;            // events waiting while the repository is unreachable; beyond: dropped
+};
+
+struct AtnaDestination {
+    enum class Transport { Udp, Tls } transport = Transport::Udp;
+    std::string host;
+    std::uint16_t port = 0;
+};
+
+// Reads "udp://HOST:PORT" or "tls://HOST:PORT" into `out`; "" when it is one, else why not.
+std::string parseAtnaDestination(const std::string& text, AtnaDestination& out);
+
 // The PACS the nightly audit reconciles with (IHE REM Dose Information Consumer).
 struct PacsSettings {
     std::string aeTitle; // "" = no PACS: the audit reports on what the store has
@@ -101,6 +118,7 @@ struct Settings {
     dicom::ExtractOptions extraction;
     ListenerSettings listener;
     TlsSettings tls;
+    AtnaSettings atna;
     int processingAttempts = 3; // a spooled object failing this often goes to quarantine
     rules::RuleSettings rules;
     std::string levelsFile; // a reference-level CSV to activate when it differs from the active one

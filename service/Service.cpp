@@ -3,6 +3,7 @@
 #include "core/Clock.h"
 #include "core/Error.h"
 #include "core/FileLock.h"
+#include "core/SecurityEvent.h"
 #include "pipeline/ReceiverStatus.h"
 #include "audit/AuditScheduler.h"
 #include "pipeline/Receiver.h"
@@ -21,6 +22,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <pwd.h>
 #include <sstream>
 #include <thread>
 #include <unistd.h>
@@ -33,6 +35,26 @@ namespace {
 
 std::atomic<int> stopSignal{0};
 extern "C" void onSignal(int signal) { stopSignal = signal; }
+
+// Application Activity (ATNA): this service started or stopped, and the account that runs it.
+void recordApplicationActivity(const Settings& settings, bool start) {
+    if (!securityEventsRecorded()) return;
+    SecurityEvent e;
+    e.id = codes::applicationActivity();
+    e.types = {start ? codes::applicationStart() : codes::applicationStop()};
+    EventParticipant application;
+    application.userId = settings.listener.aeTitle;
+    application.alternativeUserId = std::to_string(::getpid());
+    application.userName = "fluoroaudit serve";
+    application.role = codes::applicationRole();
+    EventParticipant launcher;
+    const passwd* account = ::getpwuid(::geteuid());
+    launcher.userId = account ? account->pw_name : std::to_string(::geteuid());
+    launcher.requestor = true;
+    launcher.role = codes::applicationLauncher();
+    e.participants = {application, launcher};
+    recordSecurityEvent(e);
+}
 
 
 } // namespace
@@ -70,6 +92,7 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     ::sd_notifyf(0, "READY=1\nSTATUS=receiving as %s on port %d\nMAINPID=%ld", settings.listener.aeTitle.c_str(),
                  static_cast<int>(settings.listener.port), static_cast<long>(::getpid()));
     log.information("ready");
+    recordApplicationActivity(settings, true);
     std::uint64_t watchdog_us = 0;
     const bool watchdog = ::sd_watchdog_enabled(0, &watchdog_us) > 0;
     auto lastPing = std::chrono::steady_clock::now();
@@ -90,6 +113,7 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     while (!running.empty()) running.pop_back();
     receiver.stop();
     writeStatus(settings, "stopped", startedAt, receiver);
+    recordApplicationActivity(settings, false);
     if (const auto why = receiver.listenError(); !why.empty()) throw Error(why);
     log.information("stopped; %?d object(s) received, %?d left in the spool", static_cast<Poco::Int64>(receiver.received()),
                     receiver.pending());

@@ -5,6 +5,8 @@
 #include "store/Rows.h"
 #include "store/StudyStore.h"
 
+#include "core/SecurityEvent.h"
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
@@ -73,10 +75,13 @@ void StudyStore::updateUser(const User& u) {
 
 void StudyStore::addTrail(const std::string& username, const std::string& action, const std::string& detail,
                           const std::string& remote) {
-    return guarded([&]() -> void {
+    guarded([&]() -> void {
         *session_ << "INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, ?)", bind(nowUtc()),
             bind(username), bind(action), bind(detail), bind(remote), now;
     });
+    // Logins, user changes and exports also go to the audit repository (IHE ATNA) when there is one.
+    if (SecurityEvent event; securityEventsRecorded() && securityEventOfTrail(username, action, detail, remote, event))
+        recordSecurityEvent(event);
 }
 
 std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset) {

@@ -1,5 +1,7 @@
 // Query/retrieve against a real Orthanc on loopback, with fluoroaudit serve as the move destination.
+#include "audit/Atna.h"
 #include "core/Error.h"
+#include "core/SecurityEvent.h"
 #include "dicom/DcmtkLog.h"
 #include "dicom/PacsClient.h"
 #include "dicom/Spool.h"
@@ -19,6 +21,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 namespace fa {
@@ -54,8 +57,35 @@ TEST(PacsClient, FindsStudiesSeriesAndInstancesAndMovesOneToTheService) {
                                      "MODALITY", "ORTHANC");
     ASSERT_EQ(test::successes(sent.out), 3) << sent.out;
 
+    // Each query is an ATNA Query event (110112) with its keys.
+    std::vector<SecurityEvent> recorded;
+    std::mutex recordedMutex;
+    setSecurityEventRecorder([&](const SecurityEvent& event) {
+        std::lock_guard<std::mutex> lock(recordedMutex);
+        recorded.push_back(event);
+    });
     dicom::PacsClient pacs({"ORTHANC", "127.0.0.1", static_cast<std::uint16_t>(pacsPort), "FLUOROAUDIT", 10, std::nullopt});
     const auto studies = pacs.findStudies("20260301", "20260302", {"XA", "RF", "SR"});
+    setSecurityEventRecorder({});
+    ASSERT_EQ(recorded.size(), 1u);
+    EXPECT_EQ(recorded[0].id.code, "110112");
+    ASSERT_EQ(recorded[0].participants.size(), 2u);
+    EXPECT_EQ(recorded[0].participants[0].userId, "FLUOROAUDIT");
+    EXPECT_TRUE(recorded[0].participants[0].requestor);
+    EXPECT_EQ(recorded[0].participants[1].userId, "ORTHANC");
+    EXPECT_EQ(recorded[0].participants[1].networkAddress, "127.0.0.1");
+    ASSERT_EQ(recorded[0].objects.size(), 1u);
+    EXPECT_EQ(recorded[0].objects[0].id, "1.2.840.10008.5.1.4.1.2.2.1"); // Study Root Query/Retrieve - FIND
+    EXPECT_NE(recorded[0].objects[0].query.find("20260301-20260302"), std::string::npos); // the Study Date key
+    {
+        const std::string xml = dir.file("query.xml");
+        std::ofstream(xml) << atnaXml(recorded[0], AtnaSource{"FLUOROAUDIT@test", "", "test", "fluoroaudit", 1});
+        const auto valid = test::run("xmllint --noout --relaxng " +
+                                     quote(std::string(FA_SOURCE_DIR) + "/tests/integration/data/audit-message.rng") + " " +
+                                     quote(xml) + " 2>&1");
+        EXPECT_EQ(valid.exitCode, 0) << valid.out;
+        EXPECT_NE(test::run("grep -c '<ParticipantObjectQuery>' " + quote(xml)).out, "0\n");
+    }
     std::vector<std::string> uids;
     for (const auto& s : studies) uids.push_back(s.studyUid);
     std::sort(uids.begin(), uids.end());
