@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -64,7 +66,22 @@ bool syncPath(const std::string& path) {
     return ok;
 }
 
-Spool::Spool(std::string root) : root_(std::move(root)) {
+struct Spool::Pending {
+    std::string partial, target;
+    bool done = false;
+    std::string error;
+};
+
+struct Spool::Group {
+    std::mutex mutex;
+    std::condition_variable flushed;
+    std::vector<Pending*> waiting;
+    bool flushing = false;
+};
+
+Spool::~Spool() = default;
+
+Spool::Spool(std::string root) : root_(std::move(root)), group_(std::make_unique<Group>()) {
     std::error_code ec;
     fs::create_directories(fs::path(root_) / "incoming", ec);
     if (ec) throw Error("cannot create the spool folder " + root_ + ": " + ec.message());
@@ -88,14 +105,55 @@ std::string Spool::committedName(const std::string& partial, const std::string& 
 }
 
 std::string Spool::commit(const std::string& partial, const std::string& callingAe) {
-    const std::string target = committedName(partial, callingAe);
-    if (::rename(partial.c_str(), target.c_str()) != 0) {
-        const std::string why = osError("cannot move the received object into", root_);
-        discard(partial);
-        throw Error(why);
+    Pending me{partial, committedName(partial, callingAe), false, {}};
+    std::unique_lock<std::mutex> lock(group_->mutex);
+    group_->waiting.push_back(&me);
+    while (!me.done) {
+        if (group_->flushing) { // someone flushes a group without this one: the next group then
+            group_->flushed.wait(lock);
+            continue;
+        }
+        std::vector<Pending*> batch;
+        batch.swap(group_->waiting);
+        group_->flushing = true;
+        lock.unlock();
+        flush(batch);
+        lock.lock();
+        group_->flushing = false;
+        for (Pending* p : batch) p->done = true;
+        group_->flushed.notify_all();
     }
-    if (!syncPath(root_)) throw Error(osError("cannot flush the spool folder", root_));
-    return target;
+    lock.unlock();
+    if (!me.error.empty()) {
+        discard(partial);
+        throw Error(me.error);
+    }
+    return me.target;
+}
+
+// One flush of the file system for the contents of every file in `batch` (syncfs), their renames,
+// one flush of the spool folder for the names.
+void Spool::flush(const std::vector<Pending*>& batch) {
+    const int folder = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (folder < 0 || ::syncfs(folder) != 0) {
+        const std::string why = osError("cannot flush received objects to the disk of", root_);
+        for (Pending* p : batch) p->error = why;
+        if (folder >= 0) ::close(folder);
+        return;
+    }
+    std::vector<Pending*> renamed;
+    for (Pending* p : batch) {
+        if (::rename(p->partial.c_str(), p->target.c_str()) == 0) renamed.push_back(p);
+        else p->error = osError("cannot move the received object into", root_);
+    }
+    if (!renamed.empty() && ::fsync(folder) != 0) {
+        const std::string why = osError("cannot flush the spool folder", root_);
+        for (Pending* p : renamed) {
+            p->error = why;
+            ::rename(p->target.c_str(), p->partial.c_str()); // not acknowledged: not to be processed either
+        }
+    }
+    ::close(folder);
 }
 
 void Spool::discard(const std::string& partial) noexcept { ::unlink(partial.c_str()); }
@@ -151,7 +209,7 @@ std::string Spool::writePartial(DcmDataset& dataset) {
     const bool closed = fd >= 0 && ::close(fd) == 0;
     if (!closed && osError.empty()) osError = std::strerror(errno);
     file.getAndRemoveDataset(); // the caller keeps its dataset
-    if (cond.bad() || !closed || !syncPath(partial)) {
+    if (cond.bad() || !closed) {
         const std::string osReason = !osError.empty() ? osError : std::strerror(errno);
         discard(partial);
         struct statvfs fs {};

@@ -244,7 +244,8 @@ OFCondition StoreScp::handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_Presentation
     return keepStore(request, presId, partial, std::move(dataset), ec ? SIZE_MAX : bytes);
 }
 
-// The object written to `partial` as it arrives (bit for bit), looked at, read once, flushed.
+// The object written to `partial` as it arrives (bit for bit), looked at, read once; flushed when
+// it is committed (with the objects other associations commit at the same time).
 OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
                                        const std::string& partial) {
     const OFCondition cond = receiveSTORERequest(request, presId, OFString(partial.c_str()));
@@ -271,11 +272,6 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
         // may be cut short, not what was sent. The sender keeps the object and sends it again.
         context_.spool->discard(partial);
         return refuseStore(request, presId, "the spool's disk filled up while " + partial + " was received");
-    }
-    if (!syncPath(partial)) {
-        const std::string why = std::string("cannot flush ") + partial + ": " + std::strerror(errno);
-        context_.spool->discard(partial);
-        return refuseStore(request, presId, why);
     }
     return keepStore(request, presId, partial, std::move(dataset), bytes);
 }

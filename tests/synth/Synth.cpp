@@ -301,7 +301,10 @@ std::vector<DepartmentStudy> writeDepartment(const std::string& folder, int stud
     std::vector<DepartmentStudy> out;
     int written = 0;
     for (const auto& p : procedures) {
-        const int n = std::max(1, static_cast<int>(std::lround(p.cases * studies / 140.0)));
+        // The last procedure takes what rounding left over: exactly `studies` are written.
+        const bool last = &p == &procedures[std::size(procedures) - 1];
+        const int n = last ? std::max(1, studies - written)
+                           : std::max(1, static_cast<int>(std::lround(p.cases * studies / 140.0)));
         const int total = static_cast<int>(std::lround(p.meanShots * n));
         std::uniform_real_distribution<double> spread(0.6, 1.4);
         std::vector<int> shots(static_cast<std::size_t>(n));
