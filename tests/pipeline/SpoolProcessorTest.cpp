@@ -12,6 +12,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 namespace fa {
 namespace {
 
@@ -35,6 +42,39 @@ TEST(SpoolProcessor, HeldDatasetsStayWithinTheirBudgetAndGiveItBackWhenTaken) {
     EXPECT_EQ(processor.heldBytes(), 3 * third);
     processor.offer("e.dcm", std::make_unique<DcmDataset>(), SpoolProcessor::kMaxHeldBytes + 1);
     EXPECT_EQ(processor.heldBytes(), 3 * third);
+}
+
+// Commits from many associations at once (made durable in shared flushes) each end up in the
+// spool whole, under their own name, with nothing left in incoming/.
+TEST(Spool, ConcurrentCommitsAreEachKeptWholeUnderTheirOwnName) {
+    test::TempDir dir;
+    dicom::Spool spool(dir.file("spool"));
+    constexpr int kThreads = 8, kEach = 40;
+    std::vector<std::thread> threads;
+    std::mutex mutex;
+    std::map<std::string, std::pair<std::string, std::string>> committed; // spooled name -> (content, AE)
+    for (int t = 0; t < kThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                const std::string partial = spool.reserve();
+                const std::string content = "object " + std::to_string(t) + "/" + std::to_string(i);
+                std::ofstream(partial) << content;
+                const std::string ae = "CARM-" + std::to_string(t);
+                const std::string spooled = spool.commit(partial, ae);
+                std::lock_guard<std::mutex> lock(mutex);
+                committed[spooled] = {content, ae};
+            }
+        });
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(committed.size(), static_cast<std::size_t>(kThreads * kEach));
+    EXPECT_EQ(spool.pending().size(), committed.size());
+    for (const auto& [spooled, written] : committed) {
+        std::ifstream in(spooled);
+        std::string read((std::istreambuf_iterator<char>(in)), {});
+        EXPECT_EQ(read, written.first) << spooled;
+        EXPECT_EQ(dicom::Spool::callingAeOf(spooled), written.second) << spooled;
+    }
+    EXPECT_EQ(spool.clearIncoming(), 0u);
 }
 
 } // namespace
