@@ -29,15 +29,6 @@ std::string num(double v) {
 
 std::string num(const std::optional<double>& v) { return v ? num(*v) : std::string(); }
 
-const char* metricLabel(const std::string& metric) {
-    if (metric == "shots") return "Shots";
-    if (metric == "fluoro_time_s") return "Fluoroscopy time (s)";
-    if (metric == "exposure_time_s") return "Exposure time (s)";
-    if (metric == "dap_gycm2") return "DAP (Gy·cm²)";
-    if (metric == "kar_mgy") return "Ka,r (mGy)";
-    return "";
-}
-
 std::string procedureOf(const store::StudyRecord& s) {
     return s.procedureId.empty() ? std::string("unclassified") : s.procedureId;
 }
@@ -154,6 +145,15 @@ svg.chart .drl{stroke:#2e7d32;stroke-width:2;stroke-dasharray:4 3}
 .legend span{margin-right:16px;font-size:12px})";
 
 } // namespace
+
+const char* metricLabel(const std::string& metric) {
+    if (metric == "shots") return "Shots";
+    if (metric == "fluoro_time_s") return "Fluoroscopy time (s)";
+    if (metric == "exposure_time_s") return "Exposure time (s)";
+    if (metric == "dap_gycm2") return "DAP (Gy·cm²)";
+    if (metric == "kar_mgy") return "Ka,r (mGy)";
+    return "";
+}
 
 std::string htmlEscape(const std::string& text) {
     std::string out;

@@ -27,6 +27,9 @@ std::string renderHtml(const AuditReportData& data);
 std::string studiesCsv(const AuditReportData& data);
 std::string drlCsv(const AuditReportData& data);
 
+// "Ka,r (mGy)" for "kar_mgy": a metric as the report and the alert mails name it.
+const char* metricLabel(const std::string& metric);
+
 // Text safe inside HTML element content and attribute values.
 std::string htmlEscape(const std::string& text);
 

@@ -398,19 +398,69 @@ void auditKeys(std::vector<ConfigKey>& t) {
                         FIELD(audit.unreviewedDays)));
 }
 
-void mailKeys(std::vector<ConfigKey>& t) {
-    ConfigKey to = base("mail", "to", "mail addresses, comma-separated", "recipients of the report; none = not mailed");
-    to.set = [](Settings& s, const std::string&, const std::string& v) -> std::string {
-        s.mail.to.clear();
+// "a@x, b@y" into `out`; why not when one is no address.
+std::string mailAddresses(const std::string& v, std::vector<std::string>& out) {
+    out.clear();
+    std::istringstream in(v);
+    for (std::string one; std::getline(in, one, ',');) {
+        one = Poco::trim(one);
+        if (one.empty()) continue;
+        if (auto why = mailAddress(one); !why.empty()) return why;
+        out.push_back(one);
+    }
+    return {};
+}
+
+AlertRule& alertRuleNamed(Settings& s, const std::string& name) {
+    auto& rules = s.alerts.rules;
+    auto it = std::find_if(rules.begin(), rules.end(), [&](const AlertRule& r) { return r.name == name; });
+    return it != rules.end() ? *it : rules.emplace_back(AlertRule{name, "", "", {}});
+}
+
+void alertKeys(std::vector<ConfigKey>& t) {
+    ConfigKey to = base("alerts", "to", "mail addresses, comma-separated",
+                        "recipients of every high-dose alert mail; none = only those of [alert.NAME]");
+    to.set = [](Settings& s, const std::string&, const std::string& v) { return mailAddresses(v, s.alerts.to); };
+    t.push_back(to);
+    ConfigKey kinds = base("alerts", "kinds", "flag kinds, comma-separated", "flags that send an alert at once");
+    kinds.set = [](Settings& s, const std::string&, const std::string& v) -> std::string {
+        std::vector<std::string> out;
         std::istringstream in(v);
         for (std::string one; std::getline(in, one, ',');) {
             one = Poco::trim(one);
             if (one.empty()) continue;
-            if (auto why = mailAddress(one); !why.empty()) return why;
-            s.mail.to.push_back(one);
+            if (one != "above-reference" && one != "investigation" && one != "substantial" && one != "cumulative")
+                return "'" + one + "' is not one of above-reference, investigation, substantial, cumulative";
+            out.push_back(one);
         }
+        s.alerts.kinds = out;
         return {};
     };
+    kinds.defaultText = [] { return std::string("investigation, substantial, cumulative"); };
+    t.push_back(kinds);
+    t.push_back(integer("alerts", "max_age_days", 0, 3650, "studies dated longer ago get no alert",
+                        [](Settings& s) -> auto& { return s.alerts.maxAgeDays; }));
+    t.push_back(integer("alerts", "check_seconds", 1, 3600, "how often new flags are looked for",
+                        [](Settings& s) -> auto& { return s.alerts.checkSeconds; }));
+    t.push_back(named("alert.NAME", "procedure", "procedure id", "alerts of this procedure only",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          alertRuleNamed(s, n).procedure = v;
+                          return std::string();
+                      }));
+    t.push_back(named("alert.NAME", "device", "station, serial or model", "alerts of this device only",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          alertRuleNamed(s, n).device = v;
+                          return std::string();
+                      }));
+    t.push_back(named("alert.NAME", "to", "mail addresses, comma-separated", "who gets these alerts",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          return mailAddresses(v, alertRuleNamed(s, n).to);
+                      }));
+}
+
+void mailKeys(std::vector<ConfigKey>& t) {
+    ConfigKey to = base("mail", "to", "mail addresses, comma-separated", "recipients of the report; none = not mailed");
+    to.set = [](Settings& s, const std::string&, const std::string& v) { return mailAddresses(v, s.mail.to); };
     t.push_back(to);
     t.push_back(text("mail", "host", "host or address", "the SMTP server", FIELD(mail.host), hostOrAddress));
     t.push_back(integer("mail", "port", 1, 65535, "the SMTP port", FIELD(mail.port)));
@@ -458,6 +508,7 @@ std::vector<ConfigKey> buildConfigKeys() {
     atnaKeys(t);
     auditKeys(t);
     mailKeys(t);
+    alertKeys(t);
     httpAndLogKeys(t);
     return t;
 }

@@ -88,6 +88,13 @@ dicom::TlsFiles tlsFiles(const Settings& s) {
     return dicom::TlsFiles{s.tls.certificate, s.tls.privateKey, s.tls.caFile, s.tls.requirePeerCertificate};
 }
 
+bool AlertSettings::configured() const {
+    if (!to.empty()) return true;
+    for (const auto& r : rules)
+        if (!r.to.empty()) return true;
+    return false;
+}
+
 const Peer* ListenerSettings::peerByAeTitle(const std::string& callingAe) const {
     for (const auto& p : peers)
         if (p.aeTitle == callingAe) return &p;

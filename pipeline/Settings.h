@@ -102,6 +102,25 @@ struct MailSettings {
     int timeout_s = 30;
 };
 
+// High-dose alert mails, sent by `serve` at once when a flag of `kinds` is raised (audit/AlertMailer.h),
+// through the [mail] server.
+struct AlertRule {
+    std::string name;
+    std::string procedure; // a procedure id of the reference table; "" = any
+    std::string device;    // a station name, serial number or model; "" = any
+    std::vector<std::string> to;
+};
+
+struct AlertSettings {
+    std::vector<std::string> to; // for every alert; none and no matching [alert.NAME]: not sent
+    std::vector<std::string> kinds{"investigation", "substantial", "cumulative"};
+    int maxAgeDays = 7;   // studies older than this (by study date) get no alert
+    int checkSeconds = 30;
+    std::vector<AlertRule> rules;
+
+    bool configured() const;
+};
+
 // The web UI and REST API, served by `serve`.
 struct HttpSettings {
     int port = 8080; // 0 = no web UI
@@ -126,6 +145,7 @@ struct Settings {
     PacsSettings pacs;
     AuditSettings audit;
     MailSettings mail;
+    AlertSettings alerts;
     HttpSettings http;
 
     std::string spoolDir() const { return dataDir + "/spool"; }

@@ -5,6 +5,7 @@
 #include "core/FileLock.h"
 #include "core/SecurityEvent.h"
 #include "pipeline/ReceiverStatus.h"
+#include "audit/AlertMailer.h"
 #include "audit/AuditScheduler.h"
 #include "pipeline/Receiver.h"
 
@@ -85,6 +86,8 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     }
     AuditScheduler scheduler(settings);
     scheduler.start();
+    AlertMailer alerts(settings, Poco::Logger::get("alerts"));
+    alerts.start();
 
     // Ready: the store is open and every port listens (the DICOM one answers C-ECHO, the web one
     // accepts). systemd (Type=notify) and the tests wait for this; before it nothing is promised.
@@ -110,6 +113,7 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     ::sd_notify(0, "STOPPING=1");
     if (stopSignal) log.information("stopping (signal %d): no new associations; finishing open ones", stopSignal.load());
     scheduler.stop();
+    alerts.stop();
     while (!running.empty()) running.pop_back();
     receiver.stop();
     writeStatus(settings, "stopped", startedAt, receiver);

@@ -132,6 +132,12 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "ALTER TABLE source_objects ADD COLUMN rt_acquisition_dap_gym2 REAL",
         "ALTER TABLE source_objects ADD COLUMN rt_acquisition_time_s REAL",
     },
+    // 7: high-dose alert mails, one per flag
+    {
+        R"(CREATE TABLE alert_mails (
+            study_uid TEXT NOT NULL, kind TEXT NOT NULL, metric TEXT NOT NULL, sent_at TEXT NOT NULL,
+            recipients TEXT NOT NULL, PRIMARY KEY (study_uid, kind, metric)))",
+    },
 };
 
 } // namespace

@@ -193,6 +193,57 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
     });
 }
 
+std::vector<FlagAlert> StudyStore::flagsWithoutAlert(const std::vector<std::string>& kinds, const std::string& fromDate,
+                                                     const std::string& raisedSince) {
+    return guarded([&]() -> std::vector<FlagAlert> {
+        std::string placeholders;
+        for (std::size_t i = 0; i < kinds.size(); ++i) placeholders += i ? ", ?" : "?";
+        if (kinds.empty()) return {};
+        Statement select(*session_);
+        select << "SELECT f.study_uid, s.study_date, s.procedure_id, s.procedure_name, s.study_description, "
+                  "s.accession_number, s.manufacturer, s.model, s.serial_number, s.station_name, f.kind, f.metric, "
+                  "f.value, f.level, f.table_version, f.studies, f.review_state, "
+                  "COALESCE(f.first_raised_at, f.raised_at) AS raised_at "
+                  "FROM flags f JOIN studies s ON s.study_uid = f.study_uid "
+                  "WHERE f.kind IN (" + placeholders + ") AND s.study_date >= ? "
+                  "AND COALESCE(f.first_raised_at, f.raised_at) >= ? AND NOT EXISTS (SELECT 1 FROM alert_mails a "
+                  "WHERE a.study_uid = f.study_uid AND a.kind = f.kind AND a.metric = f.metric) "
+                  "ORDER BY f.study_uid, f.seq";
+        std::vector<std::string> values = kinds;
+        values.push_back(fromDate);
+        values.push_back(raisedSince);
+        for (auto& v : values) select, use(v);
+        select.execute();
+        RecordSet rs(select);
+        const Columns c(rs);
+        std::vector<FlagAlert> out;
+        for (std::size_t r = 0; r < c.rows(); ++r) {
+            FlagAlert a;
+            a.record.studyUid = c.text("study_uid", r);
+            a.record.studyDate = c.text("study_date", r);
+            a.record.procedureId = c.text("procedure_id", r);
+            a.record.flag = flagFromRow(c, r);
+            a.procedureName = c.text("procedure_name", r);
+            a.studyDescription = c.text("study_description", r);
+            a.accessionNumber = c.text("accession_number", r);
+            a.device.manufacturer = c.text("manufacturer", r);
+            a.device.model = c.text("model", r);
+            a.device.serial = c.text("serial_number", r);
+            a.device.station = c.text("station_name", r);
+            out.push_back(std::move(a));
+        }
+        return out;
+    });
+}
+
+void StudyStore::recordAlertMail(const std::string& studyUid, const std::string& kind, const std::string& metric,
+                                 const std::string& recipients) {
+    guarded([&]() -> void {
+        *session_ << "INSERT OR IGNORE INTO alert_mails (study_uid, kind, metric, sent_at, recipients) VALUES (?, ?, ?, ?, ?)",
+            bind(studyUid), bind(kind), bind(metric), bind(nowUtc()), bind(recipients), now;
+    });
+}
+
 int StudyStore::addReferenceTable(const std::string& csv, const std::string& source) {
     return guarded([&]() -> int {
         int version = 0;

@@ -50,6 +50,13 @@ struct FlagRecord {
     StudyFlag flag;
 };
 
+// A flag that may call for an alert mail, with what the mail says of its study.
+struct FlagAlert {
+    FlagRecord record;
+    std::string procedureName, studyDescription, accessionNumber;
+    DeviceInfo device;
+};
+
 struct FlagFilter {
     std::string fromDate, toDate; // of the study, inclusive
     std::string kind;             // "" for all
@@ -157,6 +164,13 @@ public:
     std::size_t reevaluate(const StudyFilter& filter);
 
     std::vector<FlagRecord> flags(const FlagFilter& filter);
+    // Flags of `kinds` on studies dated from `fromDate` (YYYY-MM-DD), first raised at or after
+    // `raisedSince` (ISO 8601 UTC), for which no alert mail was sent yet.
+    std::vector<FlagAlert> flagsWithoutAlert(const std::vector<std::string>& kinds, const std::string& fromDate,
+                                             const std::string& raisedSince);
+    // The alert mail for a flag went to `recipients`: it is not sent again.
+    void recordAlertMail(const std::string& studyUid, const std::string& kind, const std::string& metric,
+                         const std::string& recipients);
 
     // Stores `csv` as the newest (active) version of the reference table; returns its number.
     int addReferenceTable(const std::string& csv, const std::string& source);
