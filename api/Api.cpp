@@ -56,6 +56,7 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "flags"}, Db::Shared, on<S>(&S::flags)},
         {"GET", {"api", "export", "studies.csv"}, Db::Shared, on<S>(&S::exportStudies)},
         {"GET", {"api", "export", "flags.csv"}, Db::Shared, on<S>(&S::exportFlags)},
+        {"GET", {"api", "export", "studies.xlsx"}, Db::Shared, on<S>(&S::exportStudiesXlsx)},
         {"GET", {"api", "levels"}, Db::Shared, on<L>(&L::levels)},
         {"PUT", {"api", "levels"}, Db::Shared, on<L>(&L::replaceLevels)},
         {"GET", {"api", "levels", "history"}, Db::Shared, on<L>(&L::levelHistory)},

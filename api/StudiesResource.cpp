@@ -2,6 +2,7 @@
 
 #include "api/Http.h"
 #include "present/Csv.h"
+#include "present/Xlsx.h"
 #include "present/Json.h"
 #include "present/RecordJson.h"
 #include "present/StudyJson.h"
@@ -132,6 +133,20 @@ ApiResponse StudiesResource::exportStudies() {
     trail("export", "studies.csv: " + std::to_string(rows.size()) + " studies" +
                         (options.patients ? " with patient data" : ""));
     return csvResponse(present::studiesCsv(rows, options), "fluoroaudit-studies.csv");
+}
+
+ApiResponse StudiesResource::exportStudiesXlsx() {
+    require("viewer");
+    present::StudyCsvOptions options;
+    options.patients = seesPatients();
+    const auto workbook = present::studiesWorkbook(c_.store(), c_.pipeline->levels(), studyFilter(), options);
+    trail("export", "studies.xlsx: " + std::to_string(workbook.studies) + " studies, " +
+                        std::to_string(workbook.events) + " events" + (options.patients ? " with patient data" : ""));
+    ApiResponse r;
+    r.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    r.body = workbook.bytes;
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"fluoroaudit-studies.xlsx\"");
+    return r;
 }
 
 ApiResponse StudiesResource::exportFlags() {

@@ -20,6 +20,7 @@ public:
     ApiResponse flags();
     ApiResponse exportStudies();
     ApiResponse exportFlags();
+    ApiResponse exportStudiesXlsx();
 
 private:
     store::StudyFilter studyFilter();

@@ -105,6 +105,7 @@ void App::addStoreCommands() {
     auto* studiesCmd = app_.add_subcommand("studies", "list stored studies");
     addDateRange(studiesCmd, list_.from, list_.to);
     studiesCmd->add_flag("--json", list_.json, "print JSON (docs/json.md)");
+    studiesCmd->add_option("--xlsx", list_.xlsx, "write an XLSX workbook: studies, their events, the DRL audit");
     onPipeline(studiesCmd, [this](Pipeline& p) {
         normaliseDate("--from", list_.from);
         normaliseDate("--to", list_.to);

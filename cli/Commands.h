@@ -20,6 +20,7 @@ int ingest(Pipeline& pipeline, const std::vector<std::string>& paths, bool progr
 struct ListOptions {
     std::string from, to; // YYYY-MM-DD
     bool json = false;
+    std::string xlsx; // write the workbook (studies, events, DRL audit) here instead
 };
 int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out);
 int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostream& out, std::ostream& err);

@@ -1,6 +1,7 @@
 #include "core/Units.h"
 #include "core/Error.h"
 #include "cli/Commands.h"
+#include "present/Xlsx.h"
 #include "present/Display.h"
 #include "present/StudyJson.h"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <ostream>
 
 namespace fa::cli {
@@ -75,6 +77,19 @@ std::string parseDateOption(const std::string& option, const std::string& value)
 }
 
 int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
+    if (!options.xlsx.empty()) {
+        const auto workbook = present::studiesWorkbook(pipeline.store(), pipeline.levels(),
+                                                       store::StudyFilter::between(options.from, options.to), {});
+        std::ofstream file(options.xlsx, std::ios::binary | std::ios::trunc);
+        if (!(file << workbook.bytes) || !file.flush()) throw Error("cannot write " + options.xlsx);
+        pipeline.store().addTrail(commandLineActor(), "export",
+                                  "studies.xlsx: " + std::to_string(workbook.studies) + " studies, " +
+                                      std::to_string(workbook.events) + " events to " + options.xlsx,
+                                  "");
+        out << "wrote " << workbook.studies << " studies and " << workbook.events << " events (and the DRL audit) to "
+            << options.xlsx << "\n";
+        return 0;
+    }
     const auto records = pipeline.store().studies(store::StudyFilter::between(options.from, options.to));
     if (options.json) {
         Poco::JSON::Array list;

@@ -65,10 +65,45 @@ std::string csvNumber(const std::optional<double>& v) {
     return s.str();
 }
 
-std::string studiesCsv(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {
-    std::string csv = kBom + csvLine(studyHeader(options));
-    for (const auto& s : studies) csv += csvLine(studyCells(s, options));
+std::string csvOf(const ExportTable& table) {
+    std::string csv = kBom + csvLine(table.header);
+    for (const auto& row : table.rows) csv += csvLine(row);
     return csv;
+}
+
+ExportTable studiesTable(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {
+    ExportTable t{"Studies", studyHeader(options),
+            {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "warnings"}, {}};
+    for (const auto& s : studies) t.rows.push_back(studyCells(s, options));
+    return t;
+}
+
+std::string studiesCsv(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {
+    return csvOf(studiesTable(studies, options));
+}
+
+ExportTable eventsTable(const std::vector<StudyEvents>& studies) {
+    ExportTable t{"Events",
+            {"study_date", "study_uid", "procedure_id", "sop_instance_uid", "event_uid", "type", "plane", "started_at",
+             "protocol", "dap_gycm2", "kar_mgy", "duration_s", "kvp", "tube_current_ma", "pulses", "pulse_rate",
+             "frames", "primary_angle_deg", "secondary_angle_deg"},
+            {"dap_gycm2", "kar_mgy", "duration_s", "kvp", "tube_current_ma", "pulses", "pulse_rate", "frames",
+             "primary_angle_deg", "secondary_angle_deg"},
+            {}};
+    auto scaled = [](const std::optional<double>& v, double factor) {
+        return v ? csvNumber(*v * factor) : std::string();
+    };
+    for (const auto& s : studies)
+        for (const auto& o : s.objects)
+            for (const auto& e : o.events)
+                t.rows.push_back({s.study->study.studyDate, s.study->study.studyUid,
+                                  s.study->procedureId.empty() ? rules::kUnclassified : s.study->procedureId,
+                                  o.sopInstanceUid, e.uid, toString(e.type), toString(e.plane), e.startedAt, e.protocol,
+                                  scaled(e.dap_Gym2, 1e4), scaled(e.doseRp_Gy, 1e3), csvNumber(e.duration_s()),
+                                  csvNumber(e.kvp_kV), csvNumber(e.tubeCurrent_mA), csvNumber(e.pulses),
+                                  csvNumber(e.pulseRate_per_s), csvNumber(e.frames), csvNumber(e.primaryAngle_deg),
+                                  csvNumber(e.secondaryAngle_deg)});
+    return t;
 }
 
 std::string flagsCsv(const std::vector<store::FlagRecord>& flags) {
@@ -81,17 +116,22 @@ std::string flagsCsv(const std::vector<store::FlagRecord>& flags) {
     return csv;
 }
 
-std::string drlCsv(const std::vector<DrlRow>& rows) {
-    std::string csv = kBom + csvLine({"procedure_id", "procedure_name", "metric", "n", "median", "p75", "mean", "max",
-                                      "level", "median_above_level", "suggested_drl", "no_suggestion_because"});
+ExportTable drlTable(const std::vector<DrlRow>& rows) {
+    ExportTable t{"DRL audit",
+            {"procedure_id", "procedure_name", "metric", "n", "median", "p75", "mean", "max", "level",
+             "median_above_level", "suggested_drl", "no_suggestion_because"},
+            {"n", "median", "p75", "mean", "max", "level", "suggested_drl"},
+            {}};
     for (const auto& r : rows) {
         const auto& st = r.statistics;
-        csv += csvLine({r.procedureId, r.procedureName, rules::metricName(r.metric), std::to_string(st.n),
-                        csvNumber(st.median), csvNumber(st.p75), csvNumber(st.mean), csvNumber(st.max),
-                        csvNumber(st.level), st.medianAboveLevel ? "yes" : "no", csvNumber(st.suggestedDrl),
-                        st.suggestedDrl ? "" : st.noSuggestionBecause});
+        t.rows.push_back({r.procedureId, r.procedureName, rules::metricName(r.metric), std::to_string(st.n),
+                          csvNumber(st.median), csvNumber(st.p75), csvNumber(st.mean), csvNumber(st.max),
+                          csvNumber(st.level), st.medianAboveLevel ? "yes" : "no", csvNumber(st.suggestedDrl),
+                          st.suggestedDrl ? "" : st.noSuggestionBecause});
     }
-    return csv;
+    return t;
 }
+
+std::string drlCsv(const std::vector<DrlRow>& rows) { return csvOf(drlTable(rows)); }
 
 } // namespace fa::present

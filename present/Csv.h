@@ -23,6 +23,23 @@ struct StudyCsvOptions {
     const std::set<std::string>* missingDoseData = nullptr;
 };
 std::string studiesCsv(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options);
+
+// A table as the exports give it: one CSV file, or one sheet of an XLSX workbook (present/Xlsx.h).
+struct ExportTable {
+    std::string name; // the sheet's name
+    std::vector<std::string> header;
+    std::set<std::string> numericColumns; // columns (by header) whose cells are numbers
+    std::vector<std::vector<std::string>> rows;
+};
+std::string csvOf(const ExportTable& table);
+ExportTable studiesTable(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options);
+// One row per irradiation event of the studies' counted objects, with its study.
+struct StudyEvents {
+    const store::StudyRecord* study = nullptr;
+    std::vector<DoseObject> objects;
+};
+ExportTable eventsTable(const std::vector<StudyEvents>& studies);
+ExportTable drlTable(const std::vector<DrlRow>& rows);
 std::string flagsCsv(const std::vector<store::FlagRecord>& flags);
 std::string drlCsv(const std::vector<DrlRow>& rows);
 

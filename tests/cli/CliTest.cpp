@@ -158,6 +158,36 @@ TEST_F(Cli, StudiesFilterByDateAndRejectBadDates) {
     EXPECT_EQ(bad.err, "fluoroaudit: --from 'yesterday' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-22\n");
 }
 
+// The rows of sheet N of an XLSX workbook (unzip from Debian's package reads the archive).
+int sheetRows(const std::string& workbook, int sheet) {
+    const auto xml = run("unzip -p " + quote(workbook) + " xl/worksheets/sheet" + std::to_string(sheet) + ".xml").out;
+    int rows = 0;
+    for (std::size_t at = 0; (at = xml.find("<row ", at)) != std::string::npos; ++at) ++rows;
+    return rows;
+}
+
+TEST_F(Cli, StudiesGoToAnXlsxWorkbookWithTheirEventsAndTheDrlAudit) {
+    for (const char* date : {"20260110", "20260301", "20260520"}) {
+        auto rep = twoEventReport(synth::newUid(), "Spinal nerve root pulsed RF");
+        rep.studyDate = date;
+        synth::save(*synth::buildReport(rep), input_.file(std::string(date) + ".dcm"));
+    }
+    ASSERT_EQ(run(fa("ingest " + quote(input_.path().string()))).exitCode, 0);
+    const std::string workbook = input_.file("studies.xlsx");
+    const auto r = run(fa("studies --from 2026-02-01 --xlsx " + quote(workbook)));
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.out, "wrote 2 studies and 4 events (and the DRL audit) to " + workbook + "\n");
+    const auto sheets = run("unzip -p " + quote(workbook) + " xl/workbook.xml").out;
+    EXPECT_NE(sheets.find("<sheet name=\"Studies\" sheetId=\"1\""), std::string::npos) << sheets;
+    EXPECT_NE(sheets.find("<sheet name=\"Events\" sheetId=\"2\""), std::string::npos) << sheets;
+    EXPECT_NE(sheets.find("<sheet name=\"DRL audit\" sheetId=\"3\""), std::string::npos) << sheets;
+    EXPECT_EQ(sheetRows(workbook, 1), 3); // the header and two studies
+    EXPECT_EQ(sheetRows(workbook, 2), 5); // the header and two events each
+    // Numbers are numbers: the events' DAP (0.02 Gy·cm² each) is a numeric cell.
+    EXPECT_NE(run("unzip -p " + quote(workbook) + " xl/worksheets/sheet2.xml").out.find("<v>0.02</v>"), std::string::npos);
+    EXPECT_NE(run(fa("studies")).out.find("3 studies"), std::string::npos);
+}
+
 TEST_F(Cli, DataFolderAcceptedAfterTheSubcommandToo) {
     synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
     const auto r = run(quote(FA_BINARY) + " ingest --data " + quote(data_.path().string()) + " " +

@@ -174,6 +174,37 @@ int WebApi::httpPort_ = 0;
 Client WebApi::admin_, WebApi::reviewer_, WebApi::viewer_;
 std::vector<std::string> WebApi::uids_;
 
+// The studies as an XLSX workbook: the page's filters, one row per study and per event, the DRL
+// audit; patient data only for roles that may see it.
+TEST_F(WebApi, StudiesExportAsAnXlsxWorkbookOfStudiesEventsAndTheDrlAudit) {
+    const auto book = admin_.get("/api/export/studies.xlsx?from=2026-11-20&to=2026-11-22");
+    ASSERT_EQ(book.status, 200) << book.body;
+    EXPECT_EQ(book.contentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    EXPECT_EQ(book.disposition, "attachment; filename=\"fluoroaudit-studies.xlsx\"");
+    const std::string file = dir_->file("studies.xlsx");
+    std::ofstream(file, std::ios::binary) << book.body;
+    auto part = [&](const std::string& name) { return test::run("unzip -p " + quote(file) + " " + name).out; };
+    auto rows = [&](const std::string& xml) {
+        int n = 0;
+        for (std::size_t at = 0; (at = xml.find("<row ", at)) != std::string::npos; ++at) ++n;
+        return n;
+    };
+    EXPECT_EQ(rows(part("xl/worksheets/sheet1.xml")), 1 + 3);           // three studies
+    EXPECT_EQ(rows(part("xl/worksheets/sheet2.xml")), 1 + 30 + 40 + 10); // their events
+    EXPECT_GT(rows(part("xl/worksheets/sheet3.xml")), 1);                // the DRL audit
+    EXPECT_NE(part("xl/sharedStrings.xml").find("Zhang^Wei"), std::string::npos);
+    const auto one = admin_.get("/api/export/studies.xlsx?from=2026-11-21&to=2026-11-21");
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << one.body;
+    EXPECT_EQ(rows(part("xl/worksheets/sheet1.xml")), 1 + 1);
+    EXPECT_EQ(rows(part("xl/worksheets/sheet2.xml")), 1 + 40);
+
+    const auto viewers = viewer_.get("/api/export/studies.xlsx");
+    ASSERT_EQ(viewers.status, 200);
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << viewers.body;
+    EXPECT_EQ(part("xl/sharedStrings.xml").find("Zhang"), std::string::npos);
+    EXPECT_EQ(part("xl/sharedStrings.xml").find("patient_name"), std::string::npos);
+}
+
 TEST_F(WebApi, HealthAndMetricsAnswerAnyoneEverythingElseRefusesAnAnonymousCaller) {
     const auto health = anonymous().get("/api/health");
     EXPECT_EQ(health.status, 200) << health.body;

@@ -174,10 +174,11 @@ async function worklist() {
   const holder = h('div', { id: 'worklist-table' });
   const count = h('p', { className: 'muted', id: 'worklist-count' });
   const exportLink = h('a', { className: 'button', id: 'export-studies' }, t('common.exportCsv'));
+  const exportXlsx = h('a', { className: 'button', id: 'export-studies-xlsx' }, t('common.exportXlsx'));
   const exportFlags = h('a', { className: 'button', id: 'export-flags' }, t('worklist.exportFlags'));
   app.append(h('h1', {}, t('worklist.title')),
     filterForm(fields, worklistFilter, (v) => { Object.assign(worklistFilter, v); load(); }), count, holder,
-    h('p', { className: 'buttons' }, exportLink, exportFlags));
+    h('p', { className: 'buttons' }, exportLink, exportXlsx, exportFlags));
   const canReview = rank(session.role) >= rank('reviewer');
   // Pages, sorting and filters are the server's: the worklist scales to any number of studies.
   const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags' };
@@ -225,6 +226,7 @@ async function worklist() {
   });
   function links() {
     exportLink.href = url(`/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`);
+    exportXlsx.href = url(`/api/export/studies.xlsx${query({ ...worklistFilter, flagged: 'true' })}`);
     exportFlags.href = url(`/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`);
   }
   function load() {

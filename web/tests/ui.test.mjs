@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -185,5 +185,19 @@ test('the study page lists events in time order', async () => {
   // The report lists them latest first; the page from the first.
   const starts = await page.locator('#events-table .tabulator-row .tabulator-cell:first-child').allTextContents();
   assert.deepEqual(starts.map((x) => x.trim()), ['2021-07-04T10:15:00', '2021-07-04T10:15:01', '2021-07-04T10:15:02']);
+  assert.deepEqual(problems, []);
+});
+
+test('the worklist exports what it shows as an XLSX workbook of studies, events and the DRL audit', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  const link = page.locator('#export-studies-xlsx');
+  assert.match(await link.getAttribute('href'), /\/api\/export\/studies\.xlsx\?.*flagged=true/);
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  assert.equal(download.suggestedFilename(), 'fluoroaudit-studies.xlsx');
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX file is a ZIP archive');
+  assert.ok(bytes.includes(Buffer.from('xl/worksheets/sheet3.xml')), 'three sheets: studies, events, DRL audit');
   assert.deepEqual(problems, []);
 });
