@@ -67,6 +67,7 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "devices"}, Db::Shared, on<R>(&R::devices)},
         {"GET", {"api", "audit-runs"}, Db::Shared, on<R>(&R::auditRuns)},
         {"GET", {"api", "audit-runs", ":id"}, Db::Shared, on<R>(&R::auditRun)},
+        {"GET", {"api", "audit-runs", ":id", "report"}, Db::Shared, on<R>(&R::auditRunReport)},
         {"GET", {"api", "users"}, Db::Shared, on<A>(&A::users)},
         {"POST", {"api", "users"}, Db::Shared, on<A>(&A::addUser)},
         {"PATCH", {"api", "users", ":name"}, Db::Shared, on<A>(&A::changeUser)},

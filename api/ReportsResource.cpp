@@ -1,5 +1,8 @@
 #include "api/ReportsResource.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "api/Http.h"
 #include "present/DrlAudit.h"
 #include "present/RecordJson.h"
@@ -39,6 +42,23 @@ ApiResponse ReportsResource::auditRun(const std::string& text) {
     const auto run = c_.store().auditRun(id);
     if (!run) throw Refusal{404, "no audit run " + text};
     return json(present::auditRunDetailJson(*run, c_.store().auditFindings(id)));
+}
+
+ApiResponse ReportsResource::auditRunReport(const std::string& text) {
+    require("viewer");
+    Poco::Int64 id = 0;
+    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, "a run is a number, not '" + text + "'"};
+    const auto run = c_.store().auditRun(id);
+    if (!run) throw Refusal{404, "no audit run " + text};
+    std::ifstream in(run->reportHtml, std::ios::binary);
+    if (run->reportHtml.empty() || !in)
+        throw Refusal{404, "audit run " + text + " has no report" +
+                               (run->reportHtml.empty() ? std::string(" (it ended before writing one)")
+                                                        : " any more: " + run->reportHtml + " was removed")};
+    ApiResponse r;
+    r.contentType = "text/html; charset=utf-8";
+    r.body.assign(std::istreambuf_iterator<char>(in), {});
+    return r;
 }
 
 } // namespace fa::api

@@ -19,6 +19,8 @@ public:
     ApiResponse devices();
     ApiResponse auditRuns();
     ApiResponse auditRun(const std::string& text);
+    // The run's HTML report as written (text/html), for the audit-runs page to open.
+    ApiResponse auditRunReport(const std::string& text);
 };
 
 } // namespace fa::api

@@ -45,7 +45,7 @@ const char* kindName(const std::string& kind) {
     return "";
 }
 
-MailMessageContent alertMail(const std::vector<store::FlagAlert>& flags) {
+MailMessageContent alertMail(const std::vector<store::FlagAlert>& flags, const std::string& web) {
     const store::FlagAlert& first = flags.front();
     const std::string procedure = first.procedureName.empty() ? first.record.procedureId : first.procedureName;
     std::string worst;
@@ -71,8 +71,11 @@ MailMessageContent alertMail(const std::vector<store::FlagAlert>& flags) {
              "</td></tr><tr><th>Device 设备</th><td>" + htmlEscape(device) +
              "</td></tr><tr><th>Study UID</th><td>" + htmlEscape(first.record.studyUid) + "</td></tr></table>"
              "<table><thead><tr><th>Flag 标记</th><th>Metric 指标</th><th>Value 数值</th><th>Level 水平</th></tr></thead>"
-             "<tbody>" + rows + "</tbody></table>"
-             "<p>Review it in fluoroaudit (Studies, this Study UID). 请在 fluoroaudit 中复核。</p></body></html>";
+             "<tbody>" + rows + "</tbody></table>" +
+             (web.empty() ? std::string("<p>Review it in fluoroaudit (Studies, this Study UID). 请在 fluoroaudit 中复核。</p>")
+                          : "<p><a href=\"" + htmlEscape(web + "#/study/" + first.record.studyUid) +
+                                "\">Review it in fluoroaudit 在 fluoroaudit 中复核</a></p>") +
+             "</body></html>";
     return m;
 }
 
@@ -148,7 +151,7 @@ int AlertMailer::checkOnce(store::StudyStore& store) {
         mail.to = to;
         const std::string recipients = Poco::cat(std::string(", "), to.begin(), to.end());
         try {
-            sendMail(mail, alertMail(studyFlags));
+            sendMail(mail, alertMail(studyFlags, webAddress(settings_)));
         } catch (const Error& e) {
             if (!failing_) log_.warning("high-dose alerts: cannot send (tried again every %d s): %s", a.checkSeconds,
                                         std::string(e.what()));

@@ -27,7 +27,6 @@ std::string num(double v) {
     return buf;
 }
 
-std::string num(const std::optional<double>& v) { return v ? num(*v) : std::string(); }
 
 std::string procedureOf(const store::StudyRecord& s) {
     return s.procedureId.empty() ? std::string("unclassified") : s.procedureId;
@@ -209,6 +208,7 @@ void writeFigures(Html& h, const AuditReportData& d) {
     };
     figure("studies", "studies", d.studies.size());
     figure("new-flags", "new flags", d.newFlags.size());
+    figure("open-flags", "open flags (unreviewed)", d.openFlags);
     figure("stale-flags", "unreviewed > " + std::to_string(d.unreviewedDays) + " days", stale);
     figure("missing-dose", "missing dose data", static_cast<std::size_t>(run.missingDose));
     figure("retrieved", "retrieved from PACS", static_cast<std::size_t>(run.retrieved));
@@ -247,25 +247,39 @@ void writeStudiesPerGroup(Html& h, const AuditReportData& d) {
 
 // New flags, and unreviewed ones older than the configured days.
 void writeFlags(Html& h, const AuditReportData& d) {
-    auto flagRows = [&](const std::vector<store::FlagRecord>& flags) {
-        std::vector<std::vector<std::string>> out;
-        for (const auto& f : flags)
-            out.push_back({f.studyDate, f.studyUid, f.procedureId, f.flag.kind, metricLabel(f.flag.metric), num(f.flag.value),
-                           num(f.flag.level), f.flag.reviewState, f.flag.raisedAt});
-        return out;
-    };
-    const std::vector<std::string> flagHead{"Study date", "Study UID", "Procedure", "Flag", "Metric", "Value", "Level",
+    const std::vector<std::string> flagHead{"Study date", "Study", "Procedure", "Flag", "Metric", "Value", "Level",
                                             "Review", "Raised"};
-    const std::vector<bool> flagNumeric{false, false, false, false, false, true, true, false, false};
+    auto flagTable = [&](const std::vector<store::FlagRecord>& flags) {
+        h.raw("<table><thead><tr>");
+        for (const auto& head : flagHead) h.raw("<th>" + htmlEscape(head) + "</th>");
+        h.raw("</tr></thead><tbody>\n");
+        for (const auto& f : flags) {
+            // The study's page in the web UI when its address is known; its UID shortened either way.
+            const std::string shortUid = f.studyUid.size() > 24 ? "…" + f.studyUid.substr(f.studyUid.size() - 20) : f.studyUid;
+            const std::string study = d.studyLinkBase.empty()
+                                          ? "<span title=\"" + htmlEscape(f.studyUid) + "\">" + htmlEscape(shortUid) + "</span>"
+                                          : "<a href=\"" + htmlEscape(d.studyLinkBase + "#/study/" + f.studyUid) + "\" title=\"" +
+                                                htmlEscape(f.studyUid) + "\">" + htmlEscape(shortUid) + "</a>";
+            h.raw("<tr><td>" + htmlEscape(f.studyDate) + "</td><td>" + study + "</td><td>" + htmlEscape(f.procedureId) +
+                  "</td><td>" + htmlEscape(f.flag.kind) + "</td><td>" + htmlEscape(metricLabel(f.flag.metric)) +
+                  "</td><td class=\"n\">" + num(f.flag.value) + "</td><td class=\"n\">" + num(f.flag.level) + "</td><td>" +
+                  htmlEscape(f.flag.reviewState) + "</td><td>" + htmlEscape(f.flag.raisedAt) + "</td></tr>\n");
+        }
+        h.raw("</tbody></table>\n");
+    };
+    std::size_t reviewed = 0;
+    for (const auto& f : d.newFlags) reviewed += f.flag.reviewState != "unreviewed";
     h.h2("new-flags", "New flags");
-    h.p(d.newFlagsSince.empty() ? "Flags of the period's studies." : "Flags first raised since the previous audit run ended (" + d.newFlagsSince + ").",
+    h.p((d.newFlagsSince.empty() ? "Flags of the period's studies"
+                                 : "Flags first raised since the previous audit run ended (" + d.newFlagsSince + ")") +
+            std::string(": ") + std::to_string(d.newFlags.size()) + ", of which " + std::to_string(reviewed) +
+            " reviewed already. Open flags in all: " + std::to_string(d.openFlags) + ".",
         "muted");
-    if (d.newFlags.empty()) h.p("None.", "muted");
-    else h.table(flagHead, flagRows(d.newFlags), flagNumeric);
+    if (!d.newFlags.empty()) flagTable(d.newFlags);
 
     h.h2("stale-flags", "Unreviewed flags older than " + std::to_string(d.unreviewedDays) + " days");
     if (d.staleFlags.empty()) h.p("None.", "muted");
-    else h.table(flagHead, flagRows(d.staleFlags), flagNumeric);
+    else flagTable(d.staleFlags);
 
 }
 
@@ -279,7 +293,8 @@ void writeDrl(Html& h, const AuditReportData& d) {
         const bool first = r.procedureId != previousProcedure;
         previousProcedure = r.procedureId;
         rows.push_back({first ? r.procedureId : "", first ? r.procedureName : "", metricLabel(rules::metricName(r.metric)), std::to_string(st.n),
-                        num(st.median), num(st.p75), num(st.level), st.medianAboveLevel ? "yes" : "no",
+                        num(st.median), num(st.p75), st.level ? num(*st.level) : "no level",
+                        !st.level ? "—" : st.medianAboveLevel ? "yes" : "no",
                         st.suggestedDrl ? num(*st.suggestedDrl) : "— (" + st.noSuggestionBecause + ")"});
     }
     if (rows.empty()) h.p("No study figures in this period.", "muted");
@@ -342,7 +357,8 @@ void writeReconciliation(Html& h, const AuditReportData& d) {
 
 std::string renderHtml(const AuditReportData& d) {
     Html h;
-    for (auto section : {writeHead, writeFigures, writeErrors, writeStudiesPerGroup, writeFlags, writeDrl, writeMissingDose,
+    // The DRL audit first: it is what the report is for; then the flags, then the details.
+    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeFlags, writeStudiesPerGroup, writeMissingDose,
                          writeWarnings, writeReconciliation})
         section(h, d);
     h.raw("<p class=\"muted\">fluoroaudit</p>\n</body></html>\n");

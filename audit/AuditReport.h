@@ -18,6 +18,8 @@ struct AuditReportData {
     std::string newFlagsSince;               // ISO 8601 UTC, "" = the period's flags
     std::vector<store::FlagRecord> staleFlags; // unreviewed, older than unreviewedDays
     int unreviewedDays = 7;
+    std::size_t openFlags = 0;   // every unreviewed flag of the store
+    std::string studyLinkBase;  // "http://host:8080/" to link each study to its page; "" = no links
     std::vector<DrlRow> drl;
     int tableVersion = 0;
 };

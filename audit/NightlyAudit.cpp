@@ -183,6 +183,10 @@ AuditReportData Audit::reportData(const std::string& newSince) {
         Poco::DateTime() - Poco::Timespan(settings_.audit.unreviewedDays, 0, 0, 0, 0), Poco::DateTimeFormat::ISO8601_FORMAT);
     data.staleFlags = store.flags(stale);
     data.unreviewedDays = settings_.audit.unreviewedDays;
+    store::FlagFilter open;
+    open.reviewState = "unreviewed";
+    data.openFlags = store.flags(open).size();
+    data.studyLinkBase = webAddress(settings_);
     data.drl = drlAudit(data.studies, pipeline_->levels(), false);
     data.tableVersion = pipeline_->levels().tableVersion();
     data.findings = journal_.findings;

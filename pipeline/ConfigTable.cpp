@@ -484,6 +484,12 @@ void httpAndLogKeys(std::vector<ConfigKey>& t) {
                         FIELD(http.sessionIdleMinutes)));
     t.push_back(text("http", "web_dir", "folder", "the built front-end (default beside the binary)", FIELD(http.webDir),
                      existingFolder));
+    t.push_back(text("http", "public_url", "URL", "how users reach the web UI, for links in reports and alert mails",
+                     FIELD(http.publicUrl), [](const std::string& v) -> std::string {
+                         return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
+                                    ? ""
+                                    : "'" + v + "' is not an http:// or https:// address";
+                     }));
     t.push_back(text("http", "time_zone", "IANA time zone", "for times shown in the web UI", FIELD(http.timeZone),
                      timeZone));
     t.push_back(text("log", "file", "file", "the log file (default DATA/logs/fluoroaudit.log)", FIELD(log.file)));

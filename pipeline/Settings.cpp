@@ -17,6 +17,8 @@
 #include <sstream>
 #include <vector>
 
+#include <unistd.h>
+
 namespace fa {
 
 namespace {
@@ -83,6 +85,15 @@ void checkTogether(const Settings& s, std::vector<std::string>& problems) {
 }
 
 } // namespace
+
+std::string webAddress(const Settings& s) {
+    if (!s.http.publicUrl.empty()) return s.http.publicUrl.back() == '/' ? s.http.publicUrl : s.http.publicUrl + "/";
+    if (s.http.port <= 0) return {};
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    const bool https = !s.http.certificate.empty();
+    return std::string(https ? "https://" : "http://") + host + ":" + std::to_string(s.http.port) + "/";
+}
 
 dicom::TlsFiles tlsFiles(const Settings& s) {
     return dicom::TlsFiles{s.tls.certificate, s.tls.privateKey, s.tls.caFile, s.tls.requirePeerCertificate};

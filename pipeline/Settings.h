@@ -129,6 +129,7 @@ struct HttpSettings {
     int sessionIdleMinutes = 30;
     std::string webDir;   // the built front-end; "" = beside the binary
     std::string timeZone; // IANA name for dates in the UI; "" = this machine's
+    std::string publicUrl; // how users reach the web UI (links in reports and mails); "" = http://HOST:PORT/
 };
 
 struct Settings {
@@ -155,6 +156,9 @@ struct Settings {
     std::string serviceLockFile() const { return dataDir + "/serve.lock"; } // held by the running serve
     std::string reportsDir() const { return audit.reportsDir.empty() ? dataDir + "/reports" : audit.reportsDir; }
 };
+
+// The web UI's address for links ("https://dose.hospital.example/"), ending in '/'; "" without a web UI.
+std::string webAddress(const Settings& s);
 
 // The [tls] files as the DICOM side takes them.
 dicom::TlsFiles tlsFiles(const Settings& s);

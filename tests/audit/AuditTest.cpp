@@ -106,11 +106,49 @@ TEST(AuditReport, TheHtmlHasTheFiguresTheDrlTableAndAChartOnARoundAxis) {
     EXPECT_NE(html.find("id=\"fig-missing-dose\"><b>0</b>"), std::string::npos); // the run's count, not the list
     EXPECT_NE(html.find("images only, no dose report"), std::string::npos);
 
+    // The DRL audit comes first; flags after it.
+    EXPECT_LT(html.find("<h2 id=\"drl\">"), html.find("<h2 id=\"new-flags\">"));
+
     const std::string csv = drlCsv(d);
     EXPECT_EQ(csv.rfind("\xEF\xBB\xBF" "procedure_id,", 0), 0u);
     EXPECT_NE(csv.find("root-prf,脊神经根脉冲射频术 <b>RF</b>,dap_gycm2,4,0.25,0.45,0.375,0.9,1,no,,only 4 case(s)"),
               std::string::npos)
         << csv;
+}
+
+// Where no level is set the table says so; new flags say how many are reviewed already, the open
+// flags are counted, and each study links to its page when the web UI's address is known.
+TEST(AuditReport, NoLevelIsSaidOpenFlagsAreCountedAndStudiesLinkToTheirPage) {
+    AuditReportData d;
+    d.run.id = 5;
+    d.run.periodFrom = d.run.periodTo = "2026-11-21";
+    DrlRow row;
+    row.procedureId = "root-prf";
+    row.metric = rules::Metric::Dap_Gycm2;
+    row.values = {0.1, 0.2};
+    row.statistics = rules::statisticsOf(row.values, std::nullopt);
+    d.drl = {row};
+    store::FlagRecord open, reviewed;
+    open.studyUid = "1.2.826.0.1.3680043.10.1234.2026112101";
+    open.studyDate = "2026-11-21";
+    open.flag.kind = "investigation";
+    open.flag.metric = "shots";
+    reviewed = open;
+    reviewed.studyUid = "1.2.3";
+    reviewed.flag.reviewState = "acknowledged";
+    d.newFlags = {open, reviewed};
+    d.openFlags = 7;
+    d.studyLinkBase = "https://dose.hospital.example/";
+    const std::string html = renderHtml(d);
+    EXPECT_NE(html.find("<td class=\"n\">no level</td><td>—</td>"), std::string::npos) << html;
+    EXPECT_NE(html.find("id=\"fig-open-flags\"><b>7</b>"), std::string::npos);
+    EXPECT_NE(html.find(": 2, of which 1 reviewed already. Open flags in all: 7."), std::string::npos);
+    EXPECT_NE(html.find("<a href=\"https://dose.hospital.example/#/study/1.2.826.0.1.3680043.10.1234.2026112101\" "
+                        "title=\"1.2.826.0.1.3680043.10.1234.2026112101\">…3.10.1234.2026112101</a>"),
+              std::string::npos)
+        << html;
+    d.studyLinkBase.clear();
+    EXPECT_EQ(renderHtml(d).find("<a href="), std::string::npos);
 }
 
 synth::Report shotsReport(const std::string& date, int shots) {

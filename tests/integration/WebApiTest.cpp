@@ -472,6 +472,19 @@ TEST_F(WebApi, TheReferenceTableIsValidatedReplacedAndRestoredWithWhoAndWhen) {
               std::string::npos);
 }
 
+TEST_F(WebApi, AnAuditRunsReportOpensFromTheApi) {
+    const auto runs = viewer_.get("/api/audit-runs");
+    ASSERT_EQ(runs.status, 200);
+    ASSERT_GT(runs.array()->size(), 0u);
+    const auto id = std::to_string(runs.array()->getObject(0)->getValue<int>("id"));
+    const auto report = viewer_.get("/api/audit-runs/" + id + "/report");
+    ASSERT_EQ(report.status, 200) << report.body;
+    EXPECT_EQ(report.contentType, "text/html; charset=utf-8");
+    EXPECT_NE(report.body.find("<h2 id=\"drl\">DRL audit (ICRP 135) of the period</h2>"), std::string::npos);
+    EXPECT_EQ(viewer_.get("/api/audit-runs/99999/report").status, 404);
+    EXPECT_EQ(anonymous().get("/api/audit-runs/" + id + "/report").status, 401);
+}
+
 TEST_F(WebApi, StatisticsDevicesAndAuditRuns) {
     const auto stats = viewer_.get("/api/stats").array();
     bool shots = false;

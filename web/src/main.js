@@ -436,6 +436,8 @@ async function auditRuns() {
   app.append(h('h1', {}, t('audit.title')), holder);
   table(holder, { data: list, columns: [
     { title: t('audit.run'), field: 'id', width: 70 }, { title: t('audit.trigger'), field: 'trigger' },
+    { title: t('audit.report'), field: 'id', headerSort: false, formatter: (c) =>
+      h('a', { href: url(`/api/audit-runs/${c.getValue()}/report`), target: '_blank', rel: 'noopener', className: 'run-report' }, t('audit.openReport')) },
     { title: t('audit.period'), field: 'period_from', formatter: (c) => { const r = c.getRow().getData(); return r.period_from === r.period_to ? r.period_from : `${r.period_from} – ${r.period_to}`; } },
     { title: t('common.at'), field: 'started_at', formatter: (c) => when(c.getValue()) },
     { title: t('audit.outcome'), field: 'outcome', formatter: (c) => h('span', { className: `badge ${c.getValue()}` }, c.getValue()) },
