@@ -60,6 +60,7 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "levels"}, Db::Shared, on<L>(&L::levels)},
         {"PUT", {"api", "levels"}, Db::Shared, on<L>(&L::replaceLevels)},
         {"GET", {"api", "levels", "history"}, Db::Shared, on<L>(&L::levelHistory)},
+        {"POST", {"api", "levels", "preview"}, Db::Shared, on<L>(&L::previewLevels)},
         {"GET", {"api", "levels", "history", ":version"}, Db::Shared, on<L>(&L::levelVersion)},
         {"POST", {"api", "levels", "restore"}, Db::Shared, on<L>(&L::restoreLevels)},
         {"GET", {"api", "stats"}, Db::Shared, on<R>(&R::stats)},

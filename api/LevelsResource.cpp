@@ -31,25 +31,27 @@ ApiResponse LevelsResource::levels() {
     return json(o);
 }
 
+namespace {
+ApiResponse problemsResponse(const std::vector<rules::TableProblem>& problems) {
+    Object::Ptr o = jsonObject();
+    o->set("error", "the table has " + std::to_string(problems.size()) + " problem(s); the active table is unchanged");
+    Array::Ptr list = new Array;
+    for (const auto& p : problems) {
+        Object::Ptr x = jsonObject();
+        x->set("line", p.line);
+        x->set("column", p.column);
+        x->set("reason", p.reason);
+        x->set("message", rules::describe(p));
+        list->add(x);
+    }
+    o->set("problems", list);
+    return json(o, 422);
+}
+} // namespace
+
 ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
     const auto activation = c_.pipeline->activateReferenceTable(csv, source);
-    const auto& problems = activation.problems;
-    if (!problems.empty()) {
-        Object::Ptr o = jsonObject();
-        o->set("error", "the table has " + std::to_string(problems.size()) +
-                            " problem(s); the active table is unchanged");
-        Array::Ptr list = new Array;
-        for (const auto& p : problems) {
-            Object::Ptr x = jsonObject();
-            x->set("line", p.line);
-            x->set("column", p.column);
-            x->set("reason", p.reason);
-            x->set("message", rules::describe(p));
-            list->add(x);
-        }
-        o->set("problems", list);
-        return json(o, 422);
-    }
+    if (!activation.problems.empty()) return problemsResponse(activation.problems);
     const int version = activation.version;
     // The same table again is no new version, and no change for the audit trail.
     if (!activation.unchanged) trail(action, "version " + std::to_string(version) + " (" + source + ")");
@@ -98,6 +100,29 @@ ApiResponse LevelsResource::restoreLevels() {
     const auto v = version(text);
     if (!v) throw Refusal{404, "no reference table version " + text};
     return activate(v->csv, "version " + text + " restored by " + s.username, "levels-restore");
+}
+
+ApiResponse LevelsResource::previewLevels() {
+    require("reviewer");
+    const auto body = parseBody(r_.body);
+    std::string csv;
+    if (body->has("version")) {
+        const std::string text = body->get("version").toString();
+        const auto v = version(text);
+        if (!v) throw Refusal{404, "no reference table version " + text};
+        csv = v->csv;
+    } else {
+        csv = field(body, "csv");
+    }
+    const auto preview = c_.pipeline->previewReferenceTable(csv);
+    if (!preview.problems.empty()) return problemsResponse(preview.problems);
+    Object::Ptr o = jsonObject();
+    o->set("unchanged", preview.unchanged);
+    o->set("studies", static_cast<Poco::UInt64>(preview.studies));
+    o->set("gain_flags", static_cast<Poco::UInt64>(preview.gainFlags));
+    o->set("lose_flags", static_cast<Poco::UInt64>(preview.loseFlags));
+    o->set("reclassified", static_cast<Poco::UInt64>(preview.reclassified));
+    return json(o);
 }
 
 } // namespace fa::api

@@ -19,6 +19,8 @@ public:
     ApiResponse levelHistory();
     ApiResponse levelVersion(const std::string& text);
     ApiResponse restoreLevels();
+    // What a table ({"csv"} or a stored {"version"}) would change if activated; nothing changes.
+    ApiResponse previewLevels();
 
 private:
     ApiResponse activate(const std::string& csv, const std::string& source, const std::string& action);

@@ -7,7 +7,9 @@
 #include "pipeline/Files.h"
 
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <malloc.h>
 #include <sstream>
@@ -104,6 +106,34 @@ Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& cs
     store_.reevaluateAll();
     a.version = evaluator_->tableVersion();
     return a;
+}
+
+Pipeline::TablePreview Pipeline::previewReferenceTable(const std::string& csv) {
+    TablePreview p;
+    refreshReferenceTable();
+    auto table = rules::ReferenceTable::parse(csv, p.problems);
+    if (!table) return p;
+    if (const auto active = store_.activeReferenceTable(); active && comparable(active->csv) == comparable(csv)) {
+        p.unchanged = true;
+        return p;
+    }
+    const rules::LevelEvaluator candidate(std::move(*table), evaluator_->tableVersion() + 1, settings_.rules);
+    // A study's own flags by kind and metric; cumulative ones do not depend on the table.
+    auto own = [](const std::vector<StudyFlag>& flags) {
+        std::set<std::pair<std::string, std::string>> out;
+        for (const auto& f : flags)
+            if (f.kind != "cumulative") out.insert({f.kind, f.metric});
+        return out;
+    };
+    for (const auto& s : store_.studies(store::StudyFilter{})) {
+        ++p.studies;
+        const StudyEvaluation next = candidate.evaluate(s.study, s.device, s.summary);
+        const auto before = own(s.flags), after = own(next.flags);
+        if (std::any_of(after.begin(), after.end(), [&](const auto& f) { return !before.count(f); })) ++p.gainFlags;
+        if (std::any_of(before.begin(), before.end(), [&](const auto& f) { return !after.count(f); })) ++p.loseFlags;
+        if (next.procedureId != (s.procedureId.empty() ? std::string(rules::kUnclassified) : s.procedureId)) ++p.reclassified;
+    }
+    return p;
 }
 
 namespace {

@@ -67,6 +67,14 @@ public:
         int version = 0;        // the active version afterwards
     };
     TableActivation activateReferenceTable(const std::string& csv, const std::string& source);
+    // What activating `csv` would do to the stored studies, without activating it: how many would
+    // gain a flag they do not have, lose one they have, or change procedure.
+    struct TablePreview {
+        std::vector<rules::TableProblem> problems;
+        bool unchanged = false; // identical to the active version
+        std::size_t studies = 0, gainFlags = 0, loseFlags = 0, reclassified = 0;
+    };
+    TablePreview previewReferenceTable(const std::string& csv);
     const rules::LevelEvaluator& levels() const { return *evaluator_; }
     // Takes up a table version another process (or another Pipeline) activated since; cheap when
     // there is none. Every ingest does this first.

@@ -423,6 +423,38 @@ TEST_F(WebApi, AReviewNeedsTheCsrfTokenAndIsKeptWithItsHistory) {
     EXPECT_TRUE(logged) << admin_.get("/api/audit-trail").body;
 }
 
+// Before a table is activated its effect is shown; nothing changes until it is.
+TEST_F(WebApi, ATablesEffectIsPreviewedWithoutActivatingIt) {
+    const auto active = reviewer_.get("/api/levels");
+    ASSERT_EQ(active.status, 200);
+    const int version = active.object()->getValue<int>("version");
+    std::string csv = active.object()->getValue<std::string>("csv");
+    const auto at = csv.find("root-prf,");
+    ASSERT_NE(at, std::string::npos) << csv;
+    // Shots level 100 instead of 18: the studies of 30 and 40 shots lose their flags.
+    csv.replace(at, csv.find('\n', at) - at,
+                "root-prf,Spinal nerve root pulsed RF,pulsed radio ?frequency|pulsed RF,,100,14,14,,");
+    Poco::JSON::Object body;
+    body.set("csv", csv);
+    std::ostringstream text;
+    body.stringify(text);
+    const auto preview = reviewer_.call("POST", "/api/levels/preview", text.str());
+    ASSERT_EQ(preview.status, 200) << preview.body;
+    EXPECT_EQ(preview.object()->getValue<int>("studies"), 3);
+    EXPECT_EQ(preview.object()->getValue<int>("lose_flags"), 2);
+    EXPECT_EQ(preview.object()->getValue<int>("gain_flags"), 0);
+    EXPECT_EQ(preview.object()->getValue<int>("reclassified"), 0);
+    EXPECT_FALSE(preview.object()->getValue<bool>("unchanged"));
+    EXPECT_EQ(reviewer_.get("/api/levels").object()->getValue<int>("version"), version); // nothing activated
+
+    const auto same = reviewer_.call("POST", "/api/levels/preview", "{\"version\":" + std::to_string(version) + "}");
+    ASSERT_EQ(same.status, 200) << same.body;
+    EXPECT_TRUE(same.object()->getValue<bool>("unchanged"));
+    const auto broken = reviewer_.call("POST", "/api/levels/preview", "{\"csv\":\"procedure_id,name\\nx\"}");
+    EXPECT_EQ(broken.status, 422);
+    EXPECT_EQ(viewer_.call("POST", "/api/levels/preview", text.str()).status, 403);
+}
+
 TEST_F(WebApi, TheReferenceTableIsValidatedReplacedAndRestoredWithWhoAndWhen) {
     const auto active = viewer_.get("/api/levels").object();
     const int version = active->getValue<int>("version");

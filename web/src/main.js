@@ -388,17 +388,39 @@ async function levels() {
     editor.value = await file.text();
     await save();
   } });
+  // A table is activated only after its effect was shown: "N studies gain flags, M lose them".
+  async function confirmThen(preview, activate) {
+    if (preview.unchanged) return activate();
+    const ok = h('button', { type: 'button', id: 'levels-confirm', className: 'primary', onclick: activate }, t('levels.activate'));
+    const cancel = h('button', { type: 'button', id: 'levels-cancel', onclick: () => clear(status) }, t('levels.cancel'));
+    clear(status).append(h('div', { id: 'levels-preview' },
+      h('p', {}, t('levels.preview', { gain: preview.gain_flags, lose: preview.lose_flags, reclassified: preview.reclassified, studies: preview.studies })),
+      h('p', { className: 'buttons' }, ok, cancel)));
+  }
+  function showProblems(err) {
+    clear(status).append(message(t('levels.problems', { message: err.message }), 'error'));
+    if (err.body && err.body.problems)
+      status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => h('li', {}, p.message))));
+  }
   async function save() {
     clear(status);
     try {
-      const r = await api('PUT', '/api/levels', { csv: editor.value, file_name: fileName || undefined });
-      status.append(message(t(r.unchanged ? 'levels.unchanged' : 'levels.saved', { version: r.version })));
-      setTimeout(route, 1500);
-    } catch (err) {
-      status.append(message(t('levels.problems', { message: err.message }), 'error'));
-      if (err.body && err.body.problems)
-        status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => h('li', {}, p.message))));
-    }
+      const csv = editor.value;
+      await confirmThen(await api('POST', '/api/levels/preview', { csv }), async () => {
+        try {
+          const r = await api('PUT', '/api/levels', { csv, file_name: fileName || undefined });
+          clear(status).append(message(t(r.unchanged ? 'levels.unchanged' : 'levels.saved', { version: r.version })));
+          setTimeout(route, 1500);
+        } catch (err) { showProblems(err); }
+      });
+    } catch (err) { showProblems(err); }
+  }
+  async function restore(version) {
+    try {
+      await confirmThen(await api('POST', '/api/levels/preview', { version }), async () => {
+        try { await api('POST', '/api/levels/restore', { version }); route(); } catch (err) { showProblems(err); }
+      });
+    } catch (err) { showProblems(err); }
   }
   app.append(h('h1', {}, t('levels.title')),
     h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at), source: active.source })),
@@ -411,9 +433,7 @@ async function levels() {
     { title: '#', field: 'version', width: 60 }, { title: t('common.at'), field: 'activated_at', formatter: (c) => when(c.getValue()) },
     { title: t('levels.source'), field: 'source' },
     ...(canEdit ? [{ title: '', field: 'version', headerSort: false, formatter: (c) => (c.getValue() === active.version ? '' :
-      h('button', { type: 'button', onclick: async () => {
-        try { await api('POST', '/api/levels/restore', { version: c.getValue() }); route(); } catch (err) { app.append(message(err.message, 'error')); }
-      } }, t('levels.restore'))) }] : []) ] });
+      h('button', { type: 'button', className: 'restore', onclick: () => restore(c.getValue()) }, t('levels.restore'))) }] : []) ] });
 }
 
 // -- devices, audit runs ----------------------------------------------------------------------------

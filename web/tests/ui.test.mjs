@@ -201,3 +201,31 @@ test('the worklist exports what it shows as an XLSX workbook of studies, events 
   assert.ok(bytes.includes(Buffer.from('xl/worksheets/sheet3.xml')), 'three sheets: studies, events, DRL audit');
   assert.deepEqual(problems, []);
 });
+
+test('a new table shows its effect on the studies before it is activated', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'alice');
+  await page.click('#nav a[data-page=levels]');
+  await page.waitForSelector('#levels-csv');
+  const before = await page.locator('p.muted').first().textContent();
+  const csv = await page.locator('#levels-csv').inputValue();
+  // Every shots level raised to 9999: flagged studies lose their flags.
+  await page.locator('#levels-csv').fill(csv.split('\n').map((line, i) => {
+    if (i === 0 || !line.trim()) return line;
+    const cells = line.split(',');
+    if (cells.length >= 9 && cells[4] !== '') cells[4] = '9999';
+    return cells.join(',');
+  }).join('\n'));
+  await page.click('#levels-save');
+  await page.waitForSelector('#levels-preview');
+  const text = await page.locator('#levels-preview p').first().textContent();
+  const m = text.match(/: (\d+) of (\d+) studies gain flags, (\d+) lose flags, (\d+) change procedure\./);
+  assert.ok(m, text);
+  assert.ok(Number(m[2]) > 0 && Number(m[3]) > 0, text);
+  await page.screenshot({ path: join(artefacts, 'ui-9-levels-preview.png'), fullPage: true });
+  assert.equal(await page.locator('p.muted').first().textContent(), before, 'nothing is activated before the confirmation');
+  await page.click('#levels-confirm');
+  await page.waitForSelector('#levels-status .message:not(.error)');
+  assert.match(await page.locator('#levels-status').textContent(), /is active/);
+  assert.deepEqual(problems, []);
+});
