@@ -53,6 +53,7 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "studies"}, Db::Shared, on<S>(&S::studies)},
         {"GET", {"api", "studies", ":uid"}, Db::Shared, on<S>(&S::study)},
         {"POST", {"api", "studies", ":uid", "reviews"}, Db::Shared, on<S>(&S::review)},
+        {"POST", {"api", "reviews"}, Db::Shared, on<S>(&S::reviewMany)},
         {"GET", {"api", "flags"}, Db::Shared, on<S>(&S::flags)},
         {"GET", {"api", "export", "studies.csv"}, Db::Shared, on<S>(&S::exportStudies)},
         {"GET", {"api", "export", "flags.csv"}, Db::Shared, on<S>(&S::exportFlags)},

@@ -111,6 +111,50 @@ ApiResponse StudiesResource::review(const std::string& uid) {
     return json(o);
 }
 
+ApiResponse StudiesResource::reviewMany() {
+    auto& s = require("reviewer");
+    constexpr std::size_t kMaxStudies = 1000;
+    const auto body = parseBody(r_.body);
+    const std::string state = field(body, "state"), comment = field(body, "comment", false);
+    if (!isReviewState(state)) throw Refusal{400, "'state' is one of acknowledged, justified, action-required"};
+    if (state != "acknowledged" && comment.empty()) throw Refusal{400, "a comment is needed to mark flags " + state};
+    Array::Ptr uids = body->has("study_uids") ? body->getArray("study_uids") : nullptr;
+    if (!uids || uids->size() == 0) throw Refusal{400, "'study_uids' lists the studies to review"};
+    if (uids->size() > kMaxStudies) throw Refusal{400, "at most 1000 studies at once"};
+    // Every study is checked before any review is recorded.
+    std::vector<store::StudyRecord> studies;
+    for (std::size_t i = 0; i < uids->size(); ++i) {
+        const std::string uid = uids->get(static_cast<unsigned>(i)).toString();
+        auto study = c_.store().study(uid);
+        if (!study) throw Refusal{404, "no study " + uid};
+        studies.push_back(std::move(*study));
+    }
+    std::size_t flags = 0;
+    for (const auto& study : studies) {
+        std::size_t reviewed = 0;
+        for (const auto& f : study.flags) {
+            if (f.reviewState != "unreviewed") continue;
+            store::FlagReview rv;
+            rv.studyUid = study.study.studyUid;
+            rv.kind = f.kind;
+            rv.metric = f.metric;
+            rv.state = state;
+            rv.comment = comment;
+            rv.username = s.username;
+            if (c_.store().reviewFlag(rv)) ++reviewed;
+        }
+        if (reviewed)
+            trail("review", study.study.studyUid + " all " + std::to_string(reviewed) + " open flag(s): " + state +
+                                (comment.empty() ? "" : " — " + comment));
+        flags += reviewed;
+    }
+    Object::Ptr o = jsonObject();
+    o->set("studies", static_cast<Poco::UInt64>(studies.size()));
+    o->set("flags", static_cast<Poco::UInt64>(flags));
+    o->set("state", state);
+    return json(o);
+}
+
 std::vector<store::FlagRecord> StudiesResource::flagRecords() {
     store::FlagFilter f;
     f.fromDate = dateParam(r_, "from");

@@ -21,6 +21,8 @@ public:
     ApiResponse exportStudies();
     ApiResponse exportFlags();
     ApiResponse exportStudiesXlsx();
+    // Every open flag of several studies (or of one) in one review: {study_uids, state, comment}.
+    ApiResponse reviewMany();
 
 private:
     store::StudyFilter studyFilter();

@@ -643,3 +643,35 @@ TEST(WebApiHttps, WithACertificateItServesHttpsAndTheCookieIsSecure) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// Several studies at once: every open flag of each, after every study was found.
+TEST_F(WebApi, EveryOpenFlagOfSeveralStudiesIsReviewedAtOnce) {
+    const std::string both = "[\"" + uids_[0] + "\",\"" + uids_[1] + "\"]";
+    const auto noComment = reviewer_.call("POST", "/api/reviews", "{\"study_uids\":" + both + ",\"state\":\"justified\"}");
+    EXPECT_EQ(noComment.status, 400);
+    EXPECT_EQ(noComment.error(), "a comment is needed to mark flags justified");
+    const auto unknown = reviewer_.call("POST", "/api/reviews",
+                                        "{\"study_uids\":[\"" + uids_[1] + "\",\"9.9.9\"],\"state\":\"acknowledged\"}");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(unknown.error(), "no study 9.9.9");
+    EXPECT_NE(reviewer_.get("/api/studies/" + uids_[1]).body.find("\"unreviewed\""), std::string::npos)
+        << "nothing was reviewed when one study was unknown";
+    EXPECT_EQ(viewer_.call("POST", "/api/reviews", "{\"study_uids\":" + both + ",\"state\":\"acknowledged\"}").status, 403);
+
+    const auto done = reviewer_.call("POST", "/api/reviews",
+                                     "{\"study_uids\":" + both + ",\"state\":\"justified\",\"comment\":\"complex cases\"}");
+    ASSERT_EQ(done.status, 200) << done.body;
+    EXPECT_EQ(done.object()->getValue<int>("studies"), 2);
+    EXPECT_GE(done.object()->getValue<int>("flags"), 2);
+    for (const auto& uid : {uids_[0], uids_[1]}) {
+        const auto study = reviewer_.get("/api/studies/" + uid).body;
+        EXPECT_EQ(study.find("\"unreviewed\""), std::string::npos) << study;
+        EXPECT_NE(study.find("complex cases"), std::string::npos) << study;
+    }
+}
+
+} // namespace
+} // namespace fa

@@ -109,27 +109,38 @@ function loginPage() {
 
 // -- worklist ---------------------------------------------------------------------------------------
 
+// Reviews one flag of a study, or all its open flags at once; or (studyUid an array) every open
+// flag of several studies.
 function reviewDialog(studyUid, label, flags, onDone) {
-  const flagSelect = h('select', { name: 'flag' }, flags.map((f, i) => h('option', { value: i }, flagText(f))));
+  const many = Array.isArray(studyUid);
+  const open = flags.filter((f) => f.review_state === 'unreviewed');
+  const flagSelect = h('select', { name: 'flag' }, flags.map((f, i) => h('option', { value: i }, flagText(f))),
+    open.length > 1 ? h('option', { value: 'all' }, t('worklist.allOpen', { count: open.length })) : null);
   const stateSelect = h('select', { name: 'state' }, STATES.map((s) => h('option', { value: s }, t(`state.${s}`))));
   const comment = h('textarea', { name: 'comment', rows: 3 });
   const status = h('div', {});
   const dialog = h('dialog', { className: 'review' },
     h('form', { method: 'dialog', onsubmit: async (e) => {
       e.preventDefault();
-      const f = flags[Number(flagSelect.value)];
       try {
-        await api('POST', `/api/studies/${encodeURIComponent(studyUid)}/reviews`,
-          { kind: f.kind, metric: f.metric, state: stateSelect.value, comment: comment.value });
+        if (many || flagSelect.value === 'all') {
+          const r = await api('POST', '/api/reviews',
+            { study_uids: many ? studyUid : [studyUid], state: stateSelect.value, comment: comment.value });
+          onDone(t('worklist.reviewedMany', { flags: r.flags, studies: r.studies }));
+        } else {
+          const f = flags[Number(flagSelect.value)];
+          await api('POST', `/api/studies/${encodeURIComponent(studyUid)}/reviews`,
+            { kind: f.kind, metric: f.metric, state: stateSelect.value, comment: comment.value });
+          onDone(t('worklist.reviewed'));
+        }
         dialog.close();
         dialog.remove();
-        onDone();
       } catch (err) {
         clear(status).append(message(err.message, 'error'));
       }
     } },
-    h('h3', {}, t('worklist.reviewTitle', { study: label || studyUid })),
-    h('label', {}, t('worklist.flag'), flagSelect),
+    h('h3', {}, many ? t('worklist.reviewManyTitle', { count: studyUid.length }) : t('worklist.reviewTitle', { study: label || studyUid })),
+    many ? null : h('label', {}, t('worklist.flag'), flagSelect),
     h('label', {}, t('common.state'), stateSelect),
     h('label', {}, t('common.comment'), comment), status,
     h('div', { className: 'buttons' },
@@ -180,6 +191,13 @@ async function worklist() {
     filterForm(fields, worklistFilter, (v) => { Object.assign(worklistFilter, v); load(); }), count, holder,
     h('p', { className: 'buttons' }, exportLink, exportXlsx, exportFlags));
   const canReview = rank(session.role) >= rank('reviewer');
+  if (canReview) {
+    holder.before(h('p', { className: 'buttons' }, h('button', { type: 'button', id: 'review-selected', onclick: () => {
+      const uids = grid.getSelectedData().map((r) => r.study_uid);
+      if (!uids.length) { app.append(message(t('worklist.selectFirst'), 'error')); return; }
+      reviewDialog(uids, '', [], (done) => { app.append(message(done)); load(); });
+    } }, t('worklist.reviewSelected'))));
+  }
   // Pages, sorting and filters are the server's: the worklist scales to any number of studies.
   const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags' };
   const grid = table(holder, {
@@ -189,6 +207,7 @@ async function worklist() {
     paginationMode: 'remote',
     sortMode: 'remote',
     paginationSize: 50,
+    ...(canReview ? { selectableRows: true } : {}),
     ajaxURL: url('/api/studies'),
     ajaxRequestFunc: async (url, config, params) => {
       const sorter = (params.sort || [])[0];
@@ -203,6 +222,8 @@ async function worklist() {
           unreviewed: s.flags.filter((f) => f.review_state === 'unreviewed').length })) };
     },
     columns: [
+      ...(canReview ? [{ formatter: 'rowSelection', titleFormatter: 'rowSelection', headerSort: false, width: 40, hozAlign: 'center',
+      }] : []),
       { title: t('common.date'), field: 'study_date', sorter: 'string', width: 110 },
       { title: t('common.description'), field: 'study_description', widthGrow: 2, headerSort: false, formatter: (cell) => {
         const row = cell.getRow().getData();
@@ -220,7 +241,7 @@ async function worklist() {
         h('button', { type: 'button', className: 'review-button', onclick: () => {
           const row = cell.getRow().getData();
           reviewDialog(row.study_uid, `${row.study_date} ${row.study_description || ''}`, row.flags,
-            () => { app.append(message(t('worklist.reviewed'))); load(); });
+            (done) => { app.append(message(done)); load(); });
         } }, t('worklist.review')) }] : []),
     ],
   });

@@ -202,6 +202,22 @@ test('the worklist exports what it shows as an XLSX workbook of studies, events 
   assert.deepEqual(problems, []);
 });
 
+test('a reviewer reviews every open flag of several studies at once', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'rita');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  const rows = page.locator('#worklist-table .tabulator-row');
+  await rows.nth(0).locator('input[type=checkbox]').check();
+  await rows.nth(1).locator('input[type=checkbox]').check();
+  await page.click('#review-selected');
+  await page.selectOption('dialog.review select[name=state]', 'acknowledged');
+  await page.screenshot({ path: join(artefacts, 'ui-8-bulk-review.png') });
+  await page.click('dialog.review button.primary');
+  const done = await page.waitForSelector('text=/flags of 2 studies reviewed/');
+  assert.match(await done.textContent(), /^[1-9][0-9]* flags of 2 studies reviewed$/);
+  assert.deepEqual(problems, []);
+});
+
 test('a new table shows its effect on the studies before it is activated', async () => {
   const { page, problems } = await newPage();
   await login(page, 'alice');
