@@ -34,6 +34,11 @@ store::StudyFilter StudiesResource::studyFilter() {
     if (!f.reviewState.empty() && f.reviewState != "unreviewed" && !isReviewState(f.reviewState))
         throw Refusal{400, "'review_state' is one of unreviewed, acknowledged, justified, action-required"};
     f.flaggedOnly = param(r_, "flagged") == "true";
+    f.search = param(r_, "q");
+    f.patientId = param(r_, "patient_id");
+    if (!f.patientId.empty() && !seesPatients())
+        throw Refusal{403, "searching by patient ID needs the reviewer role"};
+    if (!f.patientId.empty()) f.patientKey = c_.pipeline->patientKeyFor(f.patientId);
     if (!param(r_, "sort").empty()) f.sort = param(r_, "sort");
     static const std::set<std::string> sorts{"date", "procedure", "device", "shots", "fluoro_time_s",
                                              "exposure_time_s", "dap_gycm2", "kar_mgy", "flags"};

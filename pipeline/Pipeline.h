@@ -83,6 +83,8 @@ public:
     const std::vector<std::string>& notices() const { return notices_; }
 
     store::StudyStore& store() { return store_; }
+    // The pseudonymous key of a patient ID (without issuer), to find the patient's studies.
+    std::string patientKeyFor(const std::string& patientId) const { return keyer_.keyFor(patientId, ""); }
     const Settings& settings() const { return settings_; }
 
 private:

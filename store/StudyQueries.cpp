@@ -54,6 +54,14 @@ struct StudyWhere {
         if (!f.reviewState.empty())
             add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = ?)",
                 f.reviewState);
+        if (!f.search.empty()) {
+            add(" AND (s.accession_number = ? OR s.study_uid LIKE ? ESCAPE '\\')", f.search);
+            values.push_back(likeLiteral(f.search) + "%");
+        }
+        if (!f.patientId.empty()) {
+            add(" AND (s.patient_id = ? OR s.patient_key = ?)", f.patientId);
+            values.push_back(f.patientKey);
+        }
         if (f.flaggedOnly) sql += " AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid)";
     }
 

@@ -80,6 +80,9 @@ struct StudyFilter {
     std::string operatorName; // part of the operators, case-insensitive (ASCII)
     std::string flagKind;     // studies with a flag of this kind
     std::string reviewState;  // studies with a flag in this review state
+    std::string search;       // an accession number, or the beginning of a Study Instance UID
+    std::string patientId;    // exactly (for roles that may see patients), or its pseudonymous key:
+    std::string patientKey;   // the same patient when the store keeps keys only
     bool flaggedOnly = false;
     // date, procedure, device, shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy, flags
     std::string sort = "date";

@@ -675,3 +675,27 @@ TEST_F(WebApi, EveryOpenFlagOfSeveralStudiesIsReviewedAtOnce) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// A study is found by the beginning of its UID or its accession number, and by its patient for
+// roles that may see patients.
+TEST_F(WebApi, StudiesAreFoundByUidAccessionOrPatient) {
+    const auto byUid = viewer_.get("/api/studies?q=" + uids_[2]);
+    ASSERT_EQ(byUid.status, 200);
+    EXPECT_EQ(byUid.object()->getValue<int>("total"), 1);
+    EXPECT_EQ(byUid.object()->getArray("studies")->getObject(0)->getValue<std::string>("study_uid"), uids_[2]);
+    EXPECT_EQ(viewer_.get("/api/studies?q=9.9.9").object()->getValue<int>("total"), 0);
+    EXPECT_EQ(viewer_.get("/api/studies?q=%25").object()->getValue<int>("total"), 0); // % is no wildcard
+    const auto byPatient = reviewer_.get("/api/studies?patient_id=PID-1");
+    ASSERT_EQ(byPatient.status, 200);
+    EXPECT_EQ(byPatient.object()->getValue<int>("total"), 1);
+    EXPECT_EQ(byPatient.object()->getArray("studies")->getObject(0)->getValue<std::string>("study_uid"), uids_[1]);
+    const auto refused = viewer_.get("/api/studies?patient_id=PID-1");
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(refused.error(), "searching by patient ID needs the reviewer role");
+}
+
+} // namespace
+} // namespace fa

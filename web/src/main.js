@@ -170,7 +170,7 @@ function filterForm(fields, values, onApply) {
   return form;
 }
 
-const worklistFilter = { review_state: '' };
+const worklistFilter = { review_state: '', flagged: 'true' };
 
 async function worklist() {
   const [levelTable, deviceList] = await Promise.all([get('/api/levels'), get('/api/devices')]);
@@ -181,6 +181,9 @@ async function worklist() {
     { name: 'operator', label: t('common.operator') },
     { name: 'flag_kind', label: t('common.kind'), options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
     { name: 'review_state', label: t('common.state'), options: ['unreviewed', ...STATES].map((s) => [s, t(`state.${s}`)]) },
+    { name: 'flagged', label: t('worklist.studies'), options: [['true', t('worklist.onlyFlagged')]] },
+    { name: 'q', label: t('worklist.search') },
+    ...(rank(session.role) >= rank('reviewer') ? [{ name: 'patient_id', label: t('worklist.patientId') }] : []),
   ];
   const holder = h('div', { id: 'worklist-table' });
   const count = h('p', { className: 'muted', id: 'worklist-count' });
@@ -214,7 +217,7 @@ async function worklist() {
       // Unreviewed first unless the user sorts by a column.
       const sort = sorter ? sortFields[sorter.field] || 'date' : 'flags';
       const order = sorter ? sorter.dir : 'asc';
-      const data = await get(`/api/studies${query({ ...worklistFilter, flagged: 'true', sort, order,
+      const data = await get(`/api/studies${query({ ...worklistFilter, sort, order,
         page: params.page, page_size: params.size })}`);
       count.textContent = t('worklist.count', { count: data.total });
       return { last_page: Math.max(1, Math.ceil(data.total / params.size)),
@@ -246,8 +249,8 @@ async function worklist() {
     ],
   });
   function links() {
-    exportLink.href = url(`/api/export/studies.csv${query({ ...worklistFilter, flagged: 'true' })}`);
-    exportXlsx.href = url(`/api/export/studies.xlsx${query({ ...worklistFilter, flagged: 'true' })}`);
+    exportLink.href = url(`/api/export/studies.csv${query(worklistFilter)}`);
+    exportXlsx.href = url(`/api/export/studies.xlsx${query(worklistFilter)}`);
     exportFlags.href = url(`/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`);
   }
   function load() {

@@ -121,7 +121,7 @@ test('the login page offers the language and nothing of a session; the language 
   await login(page, 'victor');
   await page.selectOption('#language', 'zh');
   await page.waitForSelector('#nav a:has-text("待审清单")');
-  assert.equal(await page.locator('h1').first().textContent(), '已标记的检查');
+  assert.equal(await page.locator('h1').first().textContent(), '检查与标记');
   await page.click('#nav a[data-page=procedures]');
   await page.waitForSelector('#box-chart');
   await page.screenshot({ path: join(artefacts, 'ui-5-procedures-zh.png'), fullPage: true });
@@ -215,6 +215,22 @@ test('a reviewer reviews every open flag of several studies at once', async () =
   await page.click('dialog.review button.primary');
   const done = await page.waitForSelector('text=/flags of 2 studies reviewed/');
   assert.match(await done.textContent(), /^[1-9][0-9]* flags of 2 studies reviewed$/);
+  assert.deepEqual(problems, []);
+});
+
+test('every study can be listed, and one found by its Study UID', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  const flagged = Number((await page.locator('#worklist-count').textContent()).match(/\d+/)[0]);
+  await page.selectOption('form.filters select[name=flagged]', '');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction((n) => Number(document.querySelector('#worklist-count').textContent.match(/\d+/)[0]) > n, flagged);
+  await page.fill('form.filters input[name=q]', reversedStudy);
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#worklist-count').textContent.startsWith('1 '));
+  assert.match(await page.locator('#worklist-table .tabulator-row a').first().textContent(), /Trigeminal ganglion RF/);
+  assert.equal(await page.locator('form.filters input[name=patient_id]').count(), 0, 'a viewer cannot search by patient');
   assert.deepEqual(problems, []);
 });
 
