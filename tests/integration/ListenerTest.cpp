@@ -304,8 +304,13 @@ TEST_F(Listener, AssociationsBeyondTheLimitAreRefusedAndTheOthersComplete) {
     for (auto& scu : held) EXPECT_TRUE(scu->sendECHORequest(0).good()); // the accepted ones work
     for (auto& scu : held) scu->releaseAssociation();
     held.clear();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    EXPECT_EQ(holdAssociations(port_, 1, held), 1); // room again once they are released
+    // Room again once the service has ended the released associations (on a busy machine that
+    // takes a moment: asked until it is so).
+    EXPECT_TRUE(waitFor([&] {
+        for (auto& scu : held) scu->releaseAssociation();
+        held.clear();
+        return holdAssociations(port_, 1, held) == 1;
+    }, 30));
     for (auto& scu : held) scu->releaseAssociation();
     EXPECT_EQ(service.stop(SIGTERM), 0);
     EXPECT_NE(service.log().find("all 3 associations are busy"), std::string::npos) << service.log();
