@@ -3,12 +3,12 @@
 #include "audit/AuditReport.h"
 #include "audit/Mailer.h"
 #include "core/Error.h"
+#include "present/Display.h"
 
 #include <Poco/Logger.h>
 #include <Poco/String.h>
 
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <map>
 #include <set>
@@ -25,12 +25,6 @@ std::string daysAgo(int days, bool utc) {
     else ::localtime_r(&t, &parts);
     char buffer[32];
     std::strftime(buffer, sizeof buffer, utc ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%d", &parts);
-    return buffer;
-}
-
-std::string number(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.4g", v);
     return buffer;
 }
 
@@ -57,8 +51,8 @@ MailMessageContent alertMail(const std::vector<store::FlagAlert>& flags, const s
     std::string rows;
     for (const auto& f : flags)
         rows += "<tr><td>" + htmlEscape(kindName(f.record.flag.kind)) + "</td><td>" +
-                htmlEscape(metricLabel(f.record.flag.metric)) + "</td><td class=\"n\">" + number(f.record.flag.value) +
-                "</td><td class=\"n\">" + number(f.record.flag.level) + "</td></tr>";
+                htmlEscape(metricLabel(f.record.flag.metric)) + "</td><td class=\"n\">" + present::figure(f.record.flag.value) +
+                "</td><td class=\"n\">" + present::figure(f.record.flag.level) + "</td></tr>";
     const std::string device = first.device.station.empty() ? first.device.model : first.device.station;
     m.html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>td,th{padding:2px 8px;text-align:left}"
              "td.n{text-align:right}</style></head><body>"

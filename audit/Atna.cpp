@@ -2,6 +2,7 @@
 
 #include "audit/AuditReport.h"
 #include "core/Error.h"
+#include "core/HostName.h"
 
 #include <Poco/Base64Encoder.h>
 #include <Poco/DateTimeFormatter.h>
@@ -158,7 +159,7 @@ struct AtnaSender::Connection {
 };
 
 AtnaSender::AtnaSender(const AtnaSettings& settings, const TlsSettings& tls, AtnaSource source, Poco::Logger& log)
-    : settings_(settings), tls_(tls), source_(std::move(source)), log_(log), connection_(std::make_unique<Connection>()) {
+    : settings_(settings), source_(std::move(source)), log_(log), connection_(std::make_unique<Connection>()) {
     if (const auto why = parseAtnaDestination(settings.destination, destination_); !why.empty())
         throw Error("[atna] destination: " + why);
     if (destination_.transport == AtnaDestination::Transport::Tls) {
@@ -337,14 +338,6 @@ bool AtnaSender::send(const std::string& message) {
     reachable_ = false;
     return false;
 }
-
-namespace {
-std::string hostName() {
-    char name[256] = {};
-    ::gethostname(name, sizeof name - 1);
-    return name;
-}
-} // namespace
 
 AtnaRecorder::AtnaRecorder(const Settings& settings, Poco::Logger& log) {
     if (settings.atna.destination.empty()) return;

@@ -55,7 +55,6 @@ private:
     bool send(const std::string& message);
 
     AtnaSettings settings_;
-    TlsSettings tls_;
     AtnaDestination destination_;
     AtnaSource source_;
     Poco::Logger& log_;

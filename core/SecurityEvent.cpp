@@ -35,6 +35,23 @@ CodedValue userIdentifier() { return rfc3881("11", "User Identifier"); }
 CodedValue uri() { return rfc3881("12", "URI"); }
 } // namespace codes
 
+EventObject studyObject(const std::string& studyUid, const std::vector<std::pair<std::string, int>>& sopClasses) {
+    EventObject o;
+    o.idType = codes::studyUid();
+    o.id = studyUid.empty() ? "(no Study Instance UID)" : studyUid;
+    o.sopClasses = sopClasses;
+    return o;
+}
+
+EventObject patientObject(const std::string& patientId) {
+    EventObject o;
+    o.typeCode = 1;
+    o.roleCode = 1;
+    o.idType = codes::patientNumber();
+    o.id = patientId.empty() ? "(no Patient ID)" : patientId;
+    return o;
+}
+
 namespace {
 using Recorder = std::function<void(const SecurityEvent&)>;
 std::mutex recorderMutex;

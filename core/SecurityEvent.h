@@ -75,6 +75,11 @@ CodedValue userIdentifier();        // RFC-3881 11
 CodedValue uri();                   // RFC-3881 12
 } // namespace codes
 
+// The participant objects of a DICOM Instances Transferred event: the study with its SOP classes
+// and counts, and its patient (by the ID as received).
+EventObject studyObject(const std::string& studyUid, const std::vector<std::pair<std::string, int>>& sopClasses);
+EventObject patientObject(const std::string& patientId);
+
 // Hands `event` to the installed recorder (which must not block); nothing when there is none.
 void recordSecurityEvent(const SecurityEvent& event);
 // Whether a recorder is installed: lets a caller skip gathering what only an event would use.

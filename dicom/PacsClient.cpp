@@ -1,6 +1,7 @@
 #include "dicom/PacsClient.h"
 
 #include "core/Error.h"
+#include "core/HostName.h"
 #include "core/SecurityEvent.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -46,19 +47,13 @@ protected:
     }
 };
 
-std::string thisHost() {
-    char buffer[256] = {};
-    ::gethostname(buffer, sizeof buffer - 1);
-    return buffer;
-}
-
 // This service asking the PACS (ATNA participants of a query or retrieval).
 std::vector<EventParticipant> usAndThePacs(const PacsAddress& pacs, bool weReceive) {
     EventParticipant us, them;
     us.userId = pacs.callingAeTitle;
     us.alternativeUserId = std::to_string(::getpid());
     us.requestor = true;
-    us.networkAddress = thisHost();
+    us.networkAddress = hostName();
     them.userId = pacs.aeTitle;
     them.networkAddress = pacs.host;
     us.role = weReceive ? codes::destinationRole() : codes::sourceRole();
@@ -109,16 +104,7 @@ void recordRetrieval(const PacsAddress& pacs, const std::string& studyUid, const
     e.outcome = failed > 0 ? 4 : 0;
     if (failed > 0) e.outcomeDescription = std::to_string(failed) + " object(s) not retrieved";
     e.participants = usAndThePacs(pacs, true);
-    EventObject study;
-    study.idType = codes::studyUid();
-    study.id = studyUid;
-    for (const auto& [uid, n] : sopClasses) study.sopClasses.emplace_back(uid, n);
-    EventObject patient;
-    patient.typeCode = 1;
-    patient.roleCode = 1;
-    patient.idType = codes::patientNumber();
-    patient.id = patientId.empty() ? "(no Patient ID)" : patientId;
-    e.objects = {study, patient};
+    e.objects = {studyObject(studyUid, {sopClasses.begin(), sopClasses.end()}), patientObject(patientId)};
     recordSecurityEvent(e);
 }
 

@@ -1,6 +1,7 @@
 #include "dicom/StoreScp.h"
 
 #include "core/Error.h"
+#include "core/HostName.h"
 #include "core/SecurityEvent.h"
 #include "dicom/ObjectExtractor.h"
 
@@ -276,17 +277,6 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
     return keepStore(request, presId, partial, std::move(dataset), bytes);
 }
 
-namespace {
-std::string thisHost() {
-    static const std::string name = [] {
-        char buffer[256] = {};
-        ::gethostname(buffer, sizeof buffer - 1);
-        return std::string(buffer);
-    }();
-    return name;
-}
-} // namespace
-
 void StoreScp::noteReceived(const std::string& sopClass, DcmDataset* dataset, const std::string& file) {
     if (!securityEventsRecorded()) return;
     DcmFileFormat header;
@@ -321,18 +311,9 @@ void StoreScp::recordTransfers() const {
         destination.userId = calledAe_;
         destination.alternativeUserId = std::to_string(::getpid());
         destination.role = codes::destinationRole();
-        destination.networkAddress = thisHost();
+        destination.networkAddress = hostName();
         e.participants = {source, destination};
-        EventObject studyObject;
-        studyObject.idType = codes::studyUid();
-        studyObject.id = study.empty() ? "(no Study Instance UID)" : study;
-        for (const auto& [sopClass, count] : r.sopClasses) studyObject.sopClasses.emplace_back(sopClass, count);
-        EventObject patient;
-        patient.typeCode = 1;
-        patient.roleCode = 1;
-        patient.idType = codes::patientNumber();
-        patient.id = r.patientId.empty() ? "(no Patient ID)" : r.patientId;
-        e.objects = {studyObject, patient};
+        e.objects = {studyObject(study, {r.sopClasses.begin(), r.sopClasses.end()}), patientObject(r.patientId)};
         recordSecurityEvent(e);
     }
 }

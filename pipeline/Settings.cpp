@@ -1,6 +1,7 @@
 #include "pipeline/Settings.h"
 
 #include "core/Error.h"
+#include "core/HostName.h"
 #include "dicom/Tls.h"
 #include "pipeline/ConfigKeys.h"
 
@@ -16,8 +17,6 @@
 #include <functional>
 #include <sstream>
 #include <vector>
-
-#include <unistd.h>
 
 namespace fa {
 
@@ -89,10 +88,8 @@ void checkTogether(const Settings& s, std::vector<std::string>& problems) {
 std::string webAddress(const Settings& s) {
     if (!s.http.publicUrl.empty()) return s.http.publicUrl.back() == '/' ? s.http.publicUrl : s.http.publicUrl + "/";
     if (s.http.port <= 0) return {};
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
     const bool https = !s.http.certificate.empty();
-    return std::string(https ? "https://" : "http://") + host + ":" + std::to_string(s.http.port) + "/";
+    return std::string(https ? "https://" : "http://") + hostName() + ":" + std::to_string(s.http.port) + "/";
 }
 
 dicom::TlsFiles tlsFiles(const Settings& s) {

@@ -155,6 +155,18 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
     });
 }
 
+namespace {
+// A flag with its study's UID, date and procedure (columns study_uid, study_date, procedure_id).
+FlagRecord flagRecordFromRow(const Columns& c, std::size_t r) {
+    FlagRecord x;
+    x.studyUid = c.text("study_uid", r);
+    x.studyDate = c.text("study_date", r);
+    x.procedureId = c.text("procedure_id", r);
+    x.flag = flagFromRow(c, r);
+    return x;
+}
+} // namespace
+
 std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
     return guarded([&]() -> std::vector<FlagRecord> {
         std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
@@ -182,12 +194,7 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
         const Columns c(rs);
         std::vector<FlagRecord> out;
         for (std::size_t r = 0; r < c.rows(); ++r) {
-            FlagRecord x;
-            x.studyUid = c.text("study_uid", r);
-            x.studyDate = c.text("study_date", r);
-            x.procedureId = c.text("procedure_id", r);
-            x.flag = flagFromRow(c, r);
-            out.push_back(std::move(x));
+            out.push_back(flagRecordFromRow(c, r));
         }
         return out;
     });
@@ -219,10 +226,7 @@ std::vector<FlagAlert> StudyStore::flagsWithoutAlert(const std::vector<std::stri
         std::vector<FlagAlert> out;
         for (std::size_t r = 0; r < c.rows(); ++r) {
             FlagAlert a;
-            a.record.studyUid = c.text("study_uid", r);
-            a.record.studyDate = c.text("study_date", r);
-            a.record.procedureId = c.text("procedure_id", r);
-            a.record.flag = flagFromRow(c, r);
+            a.record = flagRecordFromRow(c, r);
             a.procedureName = c.text("procedure_name", r);
             a.studyDescription = c.text("study_description", r);
             a.accessionNumber = c.text("accession_number", r);
