@@ -17,9 +17,9 @@ constexpr std::size_t kMaxUserName = 64; // as AdminResource accepts them
 ApiResponse AccessResource::login() {
     const auto body = parseBody(r_.body);
     const std::string name = field(body, "username"), password = field(body, "password");
-    if (name.size() > kMaxUserName) return error(400, "a user name has at most 64 characters");
+    if (name.size() > kMaxUserName) return error(400, text("login.nameTooLong"), languageOf(r_.acceptLanguage));
     if (const int wait = c_.throttle.admit(name, r_.remote); wait > 0) {
-        auto resp = error(429, "too many failed logins: try again in " + std::to_string(wait) + " s");
+        auto resp = error(429, text("login.throttled", {{"seconds", std::to_string(wait)}}), languageOf(r_.acceptLanguage));
         resp.headers.emplace_back("Retry-After", std::to_string(wait));
         return resp;
     }
@@ -36,7 +36,7 @@ ApiResponse AccessResource::login() {
         c_.store().addTrail(name, "login-failed", user && user->disabled ? "account disabled" : "wrong user name or password",
                             r_.remote);
         c_.log.warning("failed login for '%s' from %s", name, r_.remote);
-        return error(401, "wrong user name or password");
+        return error(401, text("login.wrong"), languageOf(r_.acceptLanguage));
     }
     c_.throttle.succeeded(name, r_.remote);
     session_ = c_.sessions.create(user->username, user->role);

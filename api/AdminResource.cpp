@@ -27,10 +27,10 @@ ApiResponse AdminResource::addUser() {
     const std::string password = field(body, "password");
     if (u.username.empty() || u.username.size() > 64 ||
         u.username.find_first_of(" \t\r\n/\\") != std::string::npos)
-        throw Refusal{400, "a user name has 1 to 64 characters and no spaces or slashes"};
-    if (!isRole(u.role)) throw Refusal{400, "'role' is one of viewer, reviewer, admin"};
-    if (auto why = passwordProblem(password); !why.empty()) throw Refusal{400, why};
-    if (c_.store().user(u.username)) throw Refusal{409, "a user named '" + u.username + "' exists already"};
+        throw Refusal{400, text("user.badName")};
+    if (!isRole(u.role)) throw Refusal{400, text("request.oneOf", {{"name", "role"}, {"choices", "viewer, reviewer, admin"}})};
+    if (auto why = passwordProblem(password)) throw Refusal{400, *why};
+    if (c_.store().user(u.username)) throw Refusal{409, text("user.exists", {{"name", u.username}})};
     u.passwordHash = hashPassword(password);
     c_.store().addUser(u);
     trail("user-add", u.username + " as " + u.role);
@@ -41,29 +41,29 @@ ApiResponse AdminResource::changeUser(const std::string& name) {
     auto& s = require("admin");
     const auto body = parseBody(r_.body);
     auto u = c_.store().user(name);
-    if (!u) throw Refusal{404, "no user " + name};
+    if (!u) throw Refusal{404, text("user.unknown", {{"name", name}})};
     std::vector<std::string> changes;
     if (body->has("role")) {
         const std::string role = field(body, "role");
-        if (!isRole(role)) throw Refusal{400, "'role' is one of viewer, reviewer, admin"};
-        if (name == s.username && role != "admin") throw Refusal{400, "admins cannot take their own admin role"};
+        if (!isRole(role)) throw Refusal{400, text("request.oneOf", {{"name", "role"}, {"choices", "viewer, reviewer, admin"}})};
+        if (name == s.username && role != "admin") throw Refusal{400, text("user.ownAdmin")};
         u->role = role;
         changes.push_back("role " + role);
     }
     if (body->has("password")) {
         const std::string password = field(body, "password");
-        if (auto why = passwordProblem(password); !why.empty()) throw Refusal{400, why};
+        if (auto why = passwordProblem(password)) throw Refusal{400, *why};
         u->passwordHash = hashPassword(password);
         changes.push_back("password changed");
     }
     if (body->has("disabled")) {
         const Var v = body->get("disabled");
-        if (!v.isBoolean()) throw Refusal{400, "'disabled' must be true or false"};
+        if (!v.isBoolean()) throw Refusal{400, text("user.notBoolean")};
         u->disabled = v.extract<bool>();
-        if (name == s.username && u->disabled) throw Refusal{400, "admins cannot disable themselves"};
+        if (name == s.username && u->disabled) throw Refusal{400, text("user.ownDisable")};
         changes.push_back(u->disabled ? "disabled" : "enabled");
     }
-    if (changes.empty()) throw Refusal{400, "nothing to change: send role, password or disabled"};
+    if (changes.empty()) throw Refusal{400, text("user.nothingToChange")};
     c_.store().updateUser(*u);
     if (u->disabled || body->has("password")) c_.sessions.endUser(name);
     else c_.sessions.updateRole(name, u->role);

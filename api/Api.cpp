@@ -100,7 +100,7 @@ ApiResponse route(Api::Context& c, const ApiRequest& r) {
         c.pipeline->refreshReferenceTable();
         return route.handle(c, r, args);
     }
-    throw Refusal{404, "no such API route: " + r.method + " " + r.path + " (see docs/api.md)"};
+    throw Refusal{404, text("request.noRoute", {{"route", r.method + " " + r.path}})};
 }
 
 } // namespace
@@ -116,13 +116,13 @@ ApiResponse Api::handle(const ApiRequest& request) {
     try {
         return route(*context_, request);
     } catch (const Refusal& refusal) {
-        return error(refusal.status, refusal.message);
+        return error(refusal.status, refusal.message, languageOf(request.acceptLanguage));
     } catch (const Error& e) {
         context_->log.error("%s %s: %s", request.method, request.path, std::string(e.what()));
-        return error(500, e.what());
+        return error(500, text("request.internal", {{"reason", e.what()}}), languageOf(request.acceptLanguage));
     } catch (const std::exception& e) {
         context_->log.error("%s %s: %s", request.method, request.path, std::string(e.what()));
-        return error(500, std::string("internal error: ") + e.what() + " (see the service log)");
+        return error(500, text("request.internal", {{"reason", e.what()}}), languageOf(request.acceptLanguage));
     }
 }
 

@@ -26,6 +26,7 @@ struct ApiRequest {
     std::string sessionCookie; // value of the fa_session cookie, "" if none
     std::string csrfHeader;    // X-CSRF-Token
     std::string remote;        // the caller's address
+    std::string acceptLanguage; // Accept-Language: messages are answered in that language
     bool secure = false;       // arrived over HTTPS
 };
 

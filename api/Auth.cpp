@@ -92,10 +92,10 @@ bool verifyAgainstNobody(const std::string& password) {
     return false;
 }
 
-std::string passwordProblem(const std::string& password) {
-    if (password.size() < 10) return "a password has at least 10 characters";
-    if (password.size() > 1024) return "a password has at most 1024 characters";
-    return {};
+std::optional<Text> passwordProblem(const std::string& password) {
+    if (password.size() < 10) return text("password.short");
+    if (password.size() > 1024) return text("password.long");
+    return std::nullopt;
 }
 
 bool isRole(const std::string& role) { return roleRank(role) > 0; }

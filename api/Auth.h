@@ -2,6 +2,8 @@
 // login throttling. Sessions live in memory: a restart asks everybody to log in again.
 #pragma once
 
+#include "core/Text.h"
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -24,7 +26,7 @@ bool verifyAgainstNobody(const std::string& password);
 // PBKDF2 iterations computed by this process so far: what a login costs, observable by tests.
 std::uint64_t pbkdf2IterationsDone();
 // What is wrong with a new password ("" when it is acceptable).
-std::string passwordProblem(const std::string& password);
+std::optional<Text> passwordProblem(const std::string& password);
 
 bool isRole(const std::string& role);                            // viewer, reviewer, admin
 int roleRank(const std::string& role);                           // viewer 1, reviewer 2, admin 3, else 0

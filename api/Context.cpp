@@ -33,14 +33,14 @@ Api::Context::Context(const Settings& s, ServiceProbe p)
 
 Session& Call::require(const std::string& role) {
     if (!session_) {
-        if (r_.sessionCookie.empty()) throw Refusal{401, "log in first (POST /api/login)"};
+        if (r_.sessionCookie.empty()) throw Refusal{401, text("session.logIn")};
         session_ = c_.sessions.find(r_.sessionCookie);
-        if (!session_) throw Refusal{401, "the session has ended (logged out or idle too long): log in again"};
+        if (!session_) throw Refusal{401, text("session.ended")};
     }
     if (roleRank(session_->role) < roleRank(role))
-        throw Refusal{403, "this needs the " + role + " role; " + session_->username + " is " + session_->role};
+        throw Refusal{403, text("session.needsRole", {{"role", term("role." + role)}, {"user", session_->username}, {"has", term("role." + session_->role)}})};
     if (r_.method != "GET" && r_.csrfHeader != session_->csrf)
-        throw Refusal{403, "missing or wrong X-CSRF-Token header (reload the page)"};
+        throw Refusal{403, text("session.csrf")};
     return *session_;
 }
 

@@ -21,30 +21,31 @@ ApiResponse json(const Var& v, int status) {
     return r;
 }
 
-ApiResponse error(int status, const std::string& message) {
+ApiResponse error(int status, const Text& message, Language language) {
     Object::Ptr o = jsonObject();
-    o->set("error", message);
+    o->set("error", message.in(language));
+    o->set("code", message.id);
     return json(o, status);
 }
 
 Object::Ptr parseBody(const std::string& body) {
-    if (body.empty()) throw Refusal{400, "the request has no body: send a JSON object"};
+    if (body.empty()) throw Refusal{400, text("request.noBody")};
     try {
         auto v = Poco::JSON::Parser().parse(body);
-        if (v.type() != typeid(Object::Ptr)) throw Refusal{400, "the body must be a JSON object"};
+        if (v.type() != typeid(Object::Ptr)) throw Refusal{400, text("request.notObject")};
         return v.extract<Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        throw Refusal{400, "the body is not valid JSON: " + e.message()};
+        throw Refusal{400, text("request.badJson", {{"reason", e.message()}})};
     }
 }
 
 std::string field(const Object::Ptr& o, const std::string& name, bool required) {
     if (!o->has(name) || o->isNull(name)) {
-        if (required) throw Refusal{400, "'" + name + "' is missing"};
+        if (required) throw Refusal{400, text("request.missing", {{"name", name}})};
         return {};
     }
     const Var v = o->get(name);
-    if (!v.isString()) throw Refusal{400, "'" + name + "' must be a string"};
+    if (!v.isString()) throw Refusal{400, text("request.notString", {{"name", name}})};
     return v.extract<std::string>();
 }
 
@@ -59,7 +60,7 @@ std::string dateParam(const ApiRequest& r, const std::string& name) {
     if (v.size() == 8 && v.find('-') == std::string::npos) v = v.substr(0, 4) + "-" + v.substr(4, 2) + "-" + v.substr(6, 2);
     if (v.size() != 10 || v[4] != '-' || v[7] != '-' ||
         !std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; }))
-        throw Refusal{400, "'" + name + "' must be a date YYYY-MM-DD, not '" + param(r, name) + "'"};
+        throw Refusal{400, text("request.notDate", {{"name", name}, {"value", param(r, name)}})};
     return v;
 }
 
@@ -68,7 +69,7 @@ std::size_t numberParam(const ApiRequest& r, const std::string& name, std::size_
     if (v.empty()) return fallback;
     unsigned n = 0;
     if (!Poco::NumberParser::tryParseUnsigned(v, n) || n == 0 || n > max)
-        throw Refusal{400, "'" + name + "' must be a whole number from 1 to " + std::to_string(max)};
+        throw Refusal{400, text("request.notCount", {{"name", name}, {"max", std::to_string(max)}})};
     return n;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "api/Api.h"
+#include "core/Text.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
@@ -15,11 +16,12 @@ namespace fa::api {
 // A refusal with the status to answer and a message a person can act on.
 struct Refusal {
     int status;
-    std::string message;
+    Text message;
 };
 
 ApiResponse json(const Poco::Dynamic::Var& value, int status = 200);
-ApiResponse error(int status, const std::string& message);
+// {"error": the message in the caller's language, "code": its catalog id}.
+ApiResponse error(int status, const Text& message, Language language);
 ApiResponse csvResponse(const std::string& csv, const std::string& fileName);
 
 // The body as a JSON object; refuses (400) anything else.

@@ -14,7 +14,7 @@ using present::jsonObject;
 ApiResponse LevelsResource::levels() {
     require("viewer");
     const auto active = c_.store().activeReferenceTable();
-    if (!active) throw Refusal{404, "no reference table is active"};
+    if (!active) throw Refusal{404, text("levels.noneActive")};
     Object::Ptr o = present::tableVersionJson(*active, true);
     Array::Ptr rows = new Array;
     for (const auto& row : c_.pipeline->levels().table().rows()) {
@@ -32,16 +32,18 @@ ApiResponse LevelsResource::levels() {
 }
 
 namespace {
-ApiResponse problemsResponse(const std::vector<rules::TableProblem>& problems) {
+ApiResponse problemsResponse(const std::vector<rules::TableProblem>& problems, Language language) {
     Object::Ptr o = jsonObject();
-    o->set("error", "the table has " + std::to_string(problems.size()) + " problem(s); the active table is unchanged");
+    o->set("error", text("levels.problems", {{"count", std::to_string(problems.size())}}).in(language));
+    o->set("code", "levels.problems");
     Array::Ptr list = new Array;
     for (const auto& p : problems) {
         Object::Ptr x = jsonObject();
         x->set("line", p.line);
         x->set("column", p.column);
-        x->set("reason", p.reason);
-        x->set("message", rules::describe(p));
+        x->set("reason", p.reason.in(language));
+        x->set("code", p.reason.id);
+        x->set("message", rules::problemText(p).in(language));
         list->add(x);
     }
     o->set("problems", list);
@@ -51,7 +53,7 @@ ApiResponse problemsResponse(const std::vector<rules::TableProblem>& problems) {
 
 ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
     const auto activation = c_.pipeline->activateReferenceTable(csv, source);
-    if (!activation.problems.empty()) return problemsResponse(activation.problems);
+    if (!activation.problems.empty()) return problemsResponse(activation.problems, languageOf(r_.acceptLanguage));
     const int version = activation.version;
     // The same table again is no new version, and no change for the audit trail.
     if (!activation.unchanged) trail(action, "version " + std::to_string(version) + " (" + source + ")");
@@ -79,7 +81,7 @@ ApiResponse LevelsResource::levelHistory() {
 
 std::optional<store::ReferenceTableVersion> LevelsResource::version(const std::string& text) {
     int n = 0;
-    if (!Poco::NumberParser::tryParse(text, n)) throw Refusal{400, "a table version is a number, not '" + text + "'"};
+    if (!Poco::NumberParser::tryParse(text, n)) throw Refusal{400, fa::text("levels.badVersion", {{"value", text}})};
     for (auto& v : c_.store().referenceTableHistory())
         if (v.version == n) return v;
     return std::nullopt;
@@ -88,17 +90,17 @@ std::optional<store::ReferenceTableVersion> LevelsResource::version(const std::s
 ApiResponse LevelsResource::levelVersion(const std::string& text) {
     require("viewer");
     const auto v = version(text);
-    if (!v) throw Refusal{404, "no reference table version " + text};
+    if (!v) throw Refusal{404, fa::text("levels.unknownVersion", {{"version", text}})};
     return json(present::tableVersionJson(*v, true));
 }
 
 ApiResponse LevelsResource::restoreLevels() {
     auto& s = require("reviewer");
     const auto body = parseBody(r_.body);
-    if (!body->has("version")) throw Refusal{400, "'version' is missing"};
+    if (!body->has("version")) throw Refusal{400, fa::text("request.missing", {{"name", "version"}})};
     const std::string text = body->get("version").toString();
     const auto v = version(text);
-    if (!v) throw Refusal{404, "no reference table version " + text};
+    if (!v) throw Refusal{404, fa::text("levels.unknownVersion", {{"version", text}})};
     return activate(v->csv, "version " + text + " restored by " + s.username, "levels-restore");
 }
 
@@ -109,13 +111,13 @@ ApiResponse LevelsResource::previewLevels() {
     if (body->has("version")) {
         const std::string text = body->get("version").toString();
         const auto v = version(text);
-        if (!v) throw Refusal{404, "no reference table version " + text};
+        if (!v) throw Refusal{404, fa::text("levels.unknownVersion", {{"version", text}})};
         csv = v->csv;
     } else {
         csv = field(body, "csv");
     }
     const auto preview = c_.pipeline->previewReferenceTable(csv);
-    if (!preview.problems.empty()) return problemsResponse(preview.problems);
+    if (!preview.problems.empty()) return problemsResponse(preview.problems, languageOf(r_.acceptLanguage));
     Object::Ptr o = jsonObject();
     o->set("unchanged", preview.unchanged);
     o->set("studies", static_cast<Poco::UInt64>(preview.studies));

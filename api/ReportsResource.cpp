@@ -38,23 +38,22 @@ ApiResponse ReportsResource::auditRuns() {
 ApiResponse ReportsResource::auditRun(const std::string& text) {
     require("viewer");
     Poco::Int64 id = 0;
-    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, "a run is a number, not '" + text + "'"};
+    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, fa::text("run.badId", {{"value", text}})};
     const auto run = c_.store().auditRun(id);
-    if (!run) throw Refusal{404, "no audit run " + text};
+    if (!run) throw Refusal{404, fa::text("run.unknown", {{"run", text}})};
     return json(present::auditRunDetailJson(*run, c_.store().auditFindings(id)));
 }
 
 ApiResponse ReportsResource::auditRunReport(const std::string& text) {
     require("viewer");
     Poco::Int64 id = 0;
-    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, "a run is a number, not '" + text + "'"};
+    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, fa::text("run.badId", {{"value", text}})};
     const auto run = c_.store().auditRun(id);
-    if (!run) throw Refusal{404, "no audit run " + text};
+    if (!run) throw Refusal{404, fa::text("run.unknown", {{"run", text}})};
     std::ifstream in(run->reportHtml, std::ios::binary);
     if (run->reportHtml.empty() || !in)
-        throw Refusal{404, "audit run " + text + " has no report" +
-                               (run->reportHtml.empty() ? std::string(" (it ended before writing one)")
-                                                        : " any more: " + run->reportHtml + " was removed")};
+        throw Refusal{404, run->reportHtml.empty() ? fa::text("run.noReport", {{"run", text}})
+                                                   : fa::text("run.reportGone", {{"run", text}, {"file", run->reportHtml}})};
     ApiResponse r;
     r.contentType = "text/html; charset=utf-8";
     r.body.assign(std::istreambuf_iterator<char>(in), {});

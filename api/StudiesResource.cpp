@@ -32,19 +32,20 @@ store::StudyFilter StudiesResource::studyFilter() {
     f.flagKind = param(r_, "flag_kind");
     f.reviewState = param(r_, "review_state");
     if (!f.reviewState.empty() && f.reviewState != "unreviewed" && !isReviewState(f.reviewState))
-        throw Refusal{400, "'review_state' is one of unreviewed, acknowledged, justified, action-required"};
+        throw Refusal{400, text("request.oneOf", {{"name", "review_state"}, {"choices", "unreviewed, acknowledged, justified, action-required"}})};
     f.flaggedOnly = param(r_, "flagged") == "true";
     f.search = param(r_, "q");
     f.patientId = param(r_, "patient_id");
     if (!f.patientId.empty() && !seesPatients())
-        throw Refusal{403, "searching by patient ID needs the reviewer role"};
+        throw Refusal{403, text("study.patientSearch")};
     if (!f.patientId.empty()) f.patientKey = c_.pipeline->patientKeyFor(f.patientId);
     if (!param(r_, "sort").empty()) f.sort = param(r_, "sort");
     static const std::set<std::string> sorts{"date", "procedure", "device", "shots", "fluoro_time_s",
                                              "exposure_time_s", "dap_gycm2", "kar_mgy", "flags"};
     if (!sorts.count(f.sort))
-        throw Refusal{400, "'sort' is one of date, procedure, device, shots, fluoro_time_s, exposure_time_s, "
-                           "dap_gycm2, kar_mgy, flags"};
+        throw Refusal{400, text("request.oneOf", {{"name", "sort"},
+                                              {"choices", "date, procedure, device, shots, fluoro_time_s, exposure_time_s, "
+                                                          "dap_gycm2, kar_mgy, flags"}})};
     f.descending = param(r_, "order") == "desc";
     return f;
 }
@@ -72,7 +73,7 @@ ApiResponse StudiesResource::studies() {
 ApiResponse StudiesResource::study(const std::string& uid) {
     require("viewer");
     const auto s = c_.store().study(uid);
-    if (!s) throw Refusal{404, "no study " + uid};
+    if (!s) throw Refusal{404, text("study.unknown", {{"uid", uid}})};
     auto o = present::studyDetailToJson(*s, c_.store().objectsOf(uid));
     if (!seesPatients()) hidePatient(o);
     Array::Ptr reviews = new Array;
@@ -100,11 +101,11 @@ ApiResponse StudiesResource::review(const std::string& uid) {
     rv.state = field(body, "state");
     rv.comment = field(body, "comment", false);
     rv.username = s.username;
-    if (!isReviewState(rv.state)) throw Refusal{400, "'state' is one of acknowledged, justified, action-required"};
+    if (!isReviewState(rv.state)) throw Refusal{400, text("request.oneOf", {{"name", "state"}, {"choices", "acknowledged, justified, action-required"}})};
     if (rv.state != "acknowledged" && rv.comment.empty())
-        throw Refusal{400, "a comment is needed to mark a flag " + rv.state};
-    if (!c_.store().study(uid)) throw Refusal{404, "no study " + uid};
-    if (!c_.store().reviewFlag(rv)) throw Refusal{404, "study " + uid + " has no " + rv.kind + " flag for " + rv.metric};
+        throw Refusal{400, text("review.needsComment", {{"state", term("state." + rv.state)}})};
+    if (!c_.store().study(uid)) throw Refusal{404, text("study.unknown", {{"uid", uid}})};
+    if (!c_.store().reviewFlag(rv)) throw Refusal{404, text("study.noSuchFlag", {{"uid", uid}, {"kind", term("kind." + rv.kind)}, {"metric", term("metric." + rv.metric)}})};
     trail("review", uid + " " + rv.kind + " " + rv.metric + ": " + rv.state + (rv.comment.empty() ? "" : " — " + rv.comment));
     Object::Ptr o = jsonObject();
     o->set("study_uid", uid);
@@ -121,17 +122,17 @@ ApiResponse StudiesResource::reviewMany() {
     constexpr std::size_t kMaxStudies = 1000;
     const auto body = parseBody(r_.body);
     const std::string state = field(body, "state"), comment = field(body, "comment", false);
-    if (!isReviewState(state)) throw Refusal{400, "'state' is one of acknowledged, justified, action-required"};
-    if (state != "acknowledged" && comment.empty()) throw Refusal{400, "a comment is needed to mark flags " + state};
+    if (!isReviewState(state)) throw Refusal{400, text("request.oneOf", {{"name", "state"}, {"choices", "acknowledged, justified, action-required"}})};
+    if (state != "acknowledged" && comment.empty()) throw Refusal{400, text("review.needsCommentMany", {{"state", term("state." + state)}})};
     Array::Ptr uids = body->has("study_uids") ? body->getArray("study_uids") : nullptr;
-    if (!uids || uids->size() == 0) throw Refusal{400, "'study_uids' lists the studies to review"};
-    if (uids->size() > kMaxStudies) throw Refusal{400, "at most 1000 studies at once"};
+    if (!uids || uids->size() == 0) throw Refusal{400, text("review.noStudies")};
+    if (uids->size() > kMaxStudies) throw Refusal{400, text("review.tooMany", {{"max", std::to_string(kMaxStudies)}})};
     // Every study is checked before any review is recorded.
     std::vector<store::StudyRecord> studies;
     for (std::size_t i = 0; i < uids->size(); ++i) {
         const std::string uid = uids->get(static_cast<unsigned>(i)).toString();
         auto study = c_.store().study(uid);
-        if (!study) throw Refusal{404, "no study " + uid};
+        if (!study) throw Refusal{404, text("study.unknown", {{"uid", uid}})};
         studies.push_back(std::move(*study));
     }
     std::size_t flags = 0;

@@ -38,7 +38,7 @@ std::string newPassword(std::istream& in, std::ostream& out) {
     const bool terminal = &in == &std::cin && ::isatty(STDIN_FILENO);
     const std::string password = readLineNoEcho(in, out, "Password: ");
     if (password.empty() && !terminal) throw Error("no password on standard input");
-    if (auto why = api::passwordProblem(password); !why.empty()) throw Error(why);
+    if (auto why = api::passwordProblem(password)) throw Error(why->english());
     // Asked again at a terminal; from a pipe, a second line (when there is one) must repeat it.
     if (terminal || in.peek() != std::char_traits<char>::eof()) {
         if (readLineNoEcho(in, out, "Again: ") != password) throw Error("the two passwords differ");

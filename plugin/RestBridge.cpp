@@ -65,6 +65,7 @@ api::ApiRequest toApiRequest(const char* url, const OrthancPluginHttpRequest* re
         const std::string key = lower(request->headersKeys[i]);
         if (key == "cookie") r.sessionCookie = cookie(request->headersValues[i], "fa_session");
         else if (key == "x-csrf-token") r.csrfHeader = request->headersValues[i];
+        else if (key == "accept-language") r.acceptLanguage = request->headersValues[i];
     }
     r.remote = callerAddress.empty() ? "orthanc" : callerAddress;
     return r;

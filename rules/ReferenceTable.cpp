@@ -53,7 +53,7 @@ std::vector<Record> readCsv(std::string_view text, std::vector<TableProblem>& pr
         const std::string_view piece = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start + 1);
         ++reader.line;
         if (csv_parse(&parser, piece.data(), piece.size(), Reader::onField, Reader::onRow, &reader) != piece.size()) {
-            problems.push_back({reader.line, "", std::string("not readable as CSV: ") + csv_strerror(csv_error(&parser))});
+            problems.push_back({reader.line, "", fa::text("table.notCsv", {{"reason", csv_strerror(csv_error(&parser))}})});
             break;
         }
         if (end == std::string_view::npos) break;
@@ -79,11 +79,11 @@ std::optional<double> parseLevel(const std::string& cell, int line, const char* 
     double d = 0;
     // A comma could be a decimal comma or a thousands separator: ask for a decimal point instead.
     if (v.find(',') != std::string::npos || !Poco::NumberParser::tryParseFloat(v, d) || !std::isfinite(d)) {
-        problems.push_back({line, column, "'" + v + "' is not a number (use a decimal point, e.g. 12.5)"});
+        problems.push_back({line, column, text("table.notNumber", {{"value", v}})});
         return std::nullopt;
     }
     if (d < 0) {
-        problems.push_back({line, column, "'" + v + "' is negative"});
+        problems.push_back({line, column, text("table.negative", {{"value", v}})});
         return std::nullopt;
     }
     return d;
@@ -114,9 +114,14 @@ std::string formatLevel(const std::optional<double>& v) {
 
 } // namespace
 
-std::string describe(const TableProblem& p) {
-    return "line " + std::to_string(p.line) + (p.column.empty() ? "" : ", column " + p.column) + ": " + p.reason;
+Text problemText(const TableProblem& p) {
+    // The reason is a sentence of its own, put in whole in the same language.
+    return (p.column.empty() ? text("table.at", {{"line", std::to_string(p.line)}})
+                             : text("table.atColumn", {{"line", std::to_string(p.line)}, {"column", p.column}}))
+        .with("reason", p.reason);
 }
+
+std::string describe(const TableProblem& p) { return problemText(p).english(); }
 
 ReferenceTable::ReferenceTable(ReferenceTable&&) noexcept = default;
 ReferenceTable& ReferenceTable::operator=(ReferenceTable&&) noexcept = default;
@@ -138,34 +143,32 @@ Positions columnPositions(const Record& header, std::vector<TableProblem>& probl
         const std::string name = Poco::toLower(Poco::trim(header.cells[c]));
         const auto it = std::find(std::begin(kColumns), std::end(kColumns), name);
         if (it == std::end(kColumns))
-            problems.push_back({header.line, name, "unknown column (the columns are procedure_id, name, match, device, "
-                                                   "shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy)"});
+            problems.push_back({header.line, name, text("table.unknownColumn")});
         else if (position[static_cast<std::size_t>(it - std::begin(kColumns))] >= 0)
-            problems.push_back({header.line, name, "the column appears twice"});
+            problems.push_back({header.line, name, text("table.twice")});
         else
             position[static_cast<std::size_t>(it - std::begin(kColumns))] = static_cast<int>(c);
     }
     for (const char* required : {"procedure_id", "match"})
-        if (position[columnIndex(required)] < 0) problems.push_back({header.line, required, "the column is missing"});
+        if (position[columnIndex(required)] < 0) problems.push_back({header.line, required, text("table.columnMissing")});
     return position;
 }
 
 std::shared_ptr<Pattern> compileMatch(const ReferenceRow& row, std::vector<TableProblem>& problems) {
     if (row.match.empty()) {
-        problems.push_back({row.line, "match", "empty: use .* for a row that matches every study"});
+        problems.push_back({row.line, "match", text("table.emptyMatch")});
         return nullptr;
     }
     std::shared_ptr<Pattern> pattern;
     try {
         pattern = std::make_shared<Pattern>(row.match);
     } catch (const Error& e) {
-        problems.push_back({row.line, "match", "'" + row.match + "' is not a valid regular expression: " + e.what()});
+        problems.push_back({row.line, "match", text("table.badPattern", {{"value", row.match}, {"reason", e.what()}})});
         return nullptr;
     }
     for (const auto& probe : Pattern::probes())
         if (pattern->search(probe) == Pattern::Result::TooComplex) {
-            problems.push_back({row.line, "match", "'" + row.match + "' takes too much work on long descriptions "
-                                                   "(a repetition inside a repetition, such as (a+)+): write it without one"});
+            problems.push_back({row.line, "match", text("table.slowPattern", {{"value", row.match}})});
             return nullptr;
         }
     return pattern;
@@ -185,11 +188,10 @@ ReferenceRow parseRow(const Record& rec, const Positions& position, std::size_t 
     row.match = cell(2);
     row.device = cell(3);
     if (rec.cells.size() > headerCells)
-        problems.push_back({rec.line, "", "the row has " + std::to_string(rec.cells.size()) + " cells, the header " +
-                                              std::to_string(headerCells)});
-    if (row.procedureId.empty()) problems.push_back({rec.line, "procedure_id", "empty: every row needs an id"});
+        problems.push_back({rec.line, "", text("table.cells", {{"cells", std::to_string(rec.cells.size())}, {"header", std::to_string(headerCells)}})});
+    if (row.procedureId.empty()) problems.push_back({rec.line, "procedure_id", text("table.emptyId")});
     else if (!ids.insert(row.procedureId).second)
-        problems.push_back({rec.line, "procedure_id", "'" + row.procedureId + "' is used by an earlier row"});
+        problems.push_back({rec.line, "procedure_id", text("table.duplicateId", {{"value", row.procedureId}})});
     for (Metric m : kMetrics) row.levels[index(m)] = parseLevel(cell(4 + index(m)), rec.line, metricName(m), problems);
     return row;
 }
@@ -199,7 +201,7 @@ ReferenceRow parseRow(const Record& rec, const Positions& position, std::size_t 
 std::optional<ReferenceTable> ReferenceTable::parse(std::string_view csv, std::vector<TableProblem>& problems) {
     const std::vector<Record> records = readCsv(csv, problems);
     if (records.empty()) {
-        if (problems.empty()) problems.push_back({1, "", "the table is empty: it needs the header line"});
+        if (problems.empty()) problems.push_back({1, "", text("table.empty")});
         return std::nullopt;
     }
     const Record& header = records.front();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/DoseObject.h"
+#include "core/Text.h"
 #include "rules/Metric.h"
 
 #include <memory>
@@ -30,7 +31,7 @@ struct ReferenceRow {
 struct TableProblem {
     int line = 0;        // 1 = the header
     std::string column;  // "" when the problem is the whole row
-    std::string reason;
+    Text reason;
 };
 
 // What a study offers for classification.
@@ -61,6 +62,8 @@ private:
     std::vector<std::shared_ptr<Pattern>> patterns_;
 };
 
-std::string describe(const TableProblem& p); // "line 4, column dap_gycm2: '-2' is negative"
+// "line 4, column dap_gycm2: '-2' is negative", in a reader's language or (describe) in English.
+Text problemText(const TableProblem& p);
+std::string describe(const TableProblem& p);
 
 } // namespace fa::rules

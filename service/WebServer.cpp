@@ -193,6 +193,7 @@ private:
         req.getCookies(cookies);
         a.sessionCookie = cookies.get("fa_session", "");
         a.csrfHeader = req.get("X-CSRF-Token", "");
+        a.acceptLanguage = req.get("Accept-Language", "");
         a.remote = req.clientAddress().host().toString();
         a.secure = secure_;
         ApiResponse r = api_.handle(a);

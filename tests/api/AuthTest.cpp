@@ -22,8 +22,10 @@ TEST(Passwords, ArePbkdf2Sha256WithAFreshSaltAnd600000Iterations) {
     EXPECT_FALSE(verifyPassword("correct horse battery staple", tampered));
     EXPECT_FALSE(verifyPassword("x", "plain-text"));
     EXPECT_FALSE(verifyPassword("x", "pbkdf2-sha256$abc$$"));
-    EXPECT_EQ(passwordProblem("short"), "a password has at least 10 characters");
-    EXPECT_EQ(passwordProblem("long enough"), "");
+    ASSERT_TRUE(passwordProblem("short"));
+    EXPECT_EQ(passwordProblem("short")->english(), "a password has at least 10 characters");
+    EXPECT_EQ(passwordProblem("short")->in(Language::Chinese), "密码至少 10 个字符");
+    EXPECT_FALSE(passwordProblem("long enough"));
 }
 
 TEST(Sessions, EndAfterTheIdleTimeAndOnLogout) {

@@ -44,11 +44,13 @@ struct Reply {
     Object::Ptr object() const { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
     Array::Ptr array() const { return Poco::JSON::Parser().parse(body).extract<Array::Ptr>(); }
     std::string error() const { return object()->getValue<std::string>("error"); }
+    std::string code() const { return object()->getValue<std::string>("code"); }
 };
 
 struct Client {
     int port = 0;
     std::string cookie, csrf;
+    std::string language; // Accept-Language, none when empty
 
     Reply call(const std::string& method, const std::string& path, const std::string& body = "",
                bool withCsrf = true) const {
@@ -57,6 +59,7 @@ struct Client {
         Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
         if (!cookie.empty()) req.set("Cookie", "fa_session=" + cookie);
         if (withCsrf && !csrf.empty()) req.set("X-CSRF-Token", csrf);
+        if (!language.empty()) req.set("Accept-Language", language);
         if (!body.empty()) {
             req.setContentType("application/json");
             req.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -388,7 +391,7 @@ TEST_F(WebApi, AReviewNeedsTheCsrfTokenAndIsKeptWithItsHistory) {
     EXPECT_EQ(noComment.error(), "a comment is needed to mark a flag justified");
     const auto noFlag = reviewer_.call("POST", path, "{\"kind\":\"substantial\",\"metric\":\"kar_mgy\",\"state\":\"acknowledged\"}");
     EXPECT_EQ(noFlag.status, 404);
-    EXPECT_EQ(noFlag.error(), "study " + uids_[0] + " has no substantial flag for kar_mgy");
+    EXPECT_EQ(noFlag.error(), "study " + uids_[0] + " has no substantial dose flag for Ka,r");
 
     const auto ok = reviewer_.call("POST", path, body);
     ASSERT_EQ(ok.status, 200) << ok.body;
@@ -695,6 +698,47 @@ TEST_F(WebApi, StudiesAreFoundByUidAccessionOrPatient) {
     const auto refused = viewer_.get("/api/studies?patient_id=PID-1");
     EXPECT_EQ(refused.status, 403);
     EXPECT_EQ(refused.error(), "searching by patient ID needs the reviewer role");
+}
+
+
+TEST_F(WebApi, ServerMessagesFollowTheCallersLanguage) {
+    Client anon = anonymous();
+    anon.language = "zh-CN,zh;q=0.9,en;q=0.8";
+    const auto wrong = anon.call("POST", "/api/login", "{\"username\":\"olga\",\"password\":\"not-her-password\"}");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(wrong.error(), "用户名或密码错误");
+    EXPECT_EQ(wrong.code(), "login.wrong");
+    EXPECT_EQ(anon.get("/api/studies").error(), "请先登录（POST /api/login）");
+    anon.language = "en-GB,en;q=0.9";
+    EXPECT_EQ(anon.get("/api/studies").error(), "log in first (POST /api/login)");
+
+    Client rita = reviewer_, victor = viewer_;
+    rita.language = victor.language = "zh";
+    const auto refused = rita.call("PUT", "/api/levels", "{\"csv\":\"procedure_id,name,match,device,shots\\nroot-prf,Root,nerve root,,-3\\n\"}");
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    EXPECT_EQ(refused.error(), "该表有 1 处问题；生效的表未改变");
+    const auto problem = refused.object()->getArray("problems")->getObject(0);
+    EXPECT_EQ(problem->getValue<std::string>("message"), "第 2 行，“shots”列：“-3”是负数");
+    EXPECT_EQ(problem->getValue<std::string>("code"), "table.negative");
+    const auto preview = rita.call("POST", "/api/levels/preview", "{\"csv\":\"procedure_id,match\\np1,(a+)+$\\n\"}");
+    ASSERT_EQ(preview.status, 422) << preview.body;
+    EXPECT_EQ(preview.object()->getArray("problems")->getObject(0)->getValue<std::string>("message"),
+              "第 2 行，“match”列：“(a+)+$”在较长的描述上计算量过大（重复中套重复，如 (a+)+）：请改写为不含这种结构的表达式");
+
+    const std::string path = "/api/studies/" + uids_[1] + "/reviews";
+    const std::string before = viewer_.get("/api/studies/" + uids_[1]).body;
+    const auto noComment = rita.call("POST", path, "{\"kind\":\"above-reference\",\"metric\":\"shots\",\"state\":\"justified\"}");
+    EXPECT_EQ(noComment.status, 400);
+    EXPECT_EQ(noComment.error(), "将标记设为“合理”需要填写说明");
+    const auto noFlag = rita.call("POST", path, "{\"kind\":\"substantial\",\"metric\":\"kar_mgy\",\"state\":\"acknowledged\"}");
+    EXPECT_EQ(noFlag.status, 404);
+    EXPECT_EQ(noFlag.error(), "检查 " + uids_[1] + " 没有 Ka,r 的“大剂量”标记");
+    EXPECT_EQ(rita.get("/api/studies/1.2.3").error(), "没有检查 1.2.3");
+    EXPECT_EQ(rita.get("/api/studies?from=2026-13").error(), "“from”必须是 YYYY-MM-DD 格式的日期，而不是“2026-13”");
+    const auto notAllowed = victor.call("PUT", "/api/levels", "{\"csv\":\"x\"}");
+    EXPECT_EQ(notAllowed.status, 403);
+    EXPECT_EQ(notAllowed.error(), "此操作需要“审核员”角色；victor 的角色是“查看者”");
+    EXPECT_EQ(viewer_.get("/api/studies/" + uids_[1]).body, before) << "a refusal changed nothing";
 }
 
 } // namespace

@@ -129,7 +129,7 @@ TEST_F(WebHardening, AnOverlongUserNameIsRefusedBeforeAnythingIsKept) {
     std::string answer;
     Poco::StreamCopier::copyToString(session.receiveResponse(resp), answer);
     EXPECT_EQ(resp.getStatus(), 400);
-    EXPECT_EQ(answer, "{\"error\":\"a user name has at most 64 characters\"}");
+    EXPECT_EQ(answer, "{\"error\":\"a user name has at most 64 characters\",\"code\":\"login.nameTooLong\"}");
 }
 
 } // namespace

@@ -25,6 +25,8 @@ export async function api(method, path, body) {
   // Inside Orthanc a 401 would carry Orthanc's Basic challenge and make the browser ask for a
   // password; the plugin answers the UI's requests (marked so) with 403 and login_required instead.
   options.headers['X-FA-UI'] = '1';
+  // Messages from the server come in the language the UI is shown in.
+  options.headers['Accept-Language'] = document.documentElement.lang || 'en';
   const response = await fetch(url(path), options);
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';

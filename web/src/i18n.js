@@ -10,13 +10,29 @@ const en = {
     loading: 'Loading…', error: 'Error: {{message}}', exportCsv: 'Export CSV', exportXlsx: 'Export XLSX (studies, events, DRL audit)', date: 'Date', study: 'Study',
     procedure: 'Procedure', device: 'Device', operator: 'Operator', description: 'Description', value: 'Value',
     level: 'Level', metric: 'Metric', comment: 'Comment', state: 'Review', kind: 'Flag', user: 'User', at: 'When',
-    back: 'Back to the worklist', yes: 'yes', no: 'no' },
+    back: 'Back to the worklist', yes: 'yes', no: 'no', unclassified: 'unclassified' },
   metric: { shots: 'Shots', fluoro_time_s: 'Fluoroscopy time (s)', exposure_time_s: 'Exposure time (s)',
     dap_gycm2: 'DAP (Gy·cm²)', kar_mgy: 'Ka,r (mGy)' },
   kind: { 'above-reference': 'above reference level', investigation: 'above investigation level',
     substantial: 'substantial dose', cumulative: 'cumulative patient dose' },
   state: { unreviewed: 'unreviewed', acknowledged: 'acknowledged', justified: 'justified',
     'action-required': 'action required' },
+  eventType: { fluoroscopy: 'fluoroscopy', 'stationary-acquisition': 'stationary acquisition',
+    'stepping-acquisition': 'stepping acquisition', 'rotational-acquisition': 'rotational acquisition', unknown: 'unknown' },
+  plane: { single: 'single plane', A: 'plane A', B: 'plane B', all: 'all planes', unknown: 'unknown' },
+  source: { rdsr: 'radiation dose structured report', 'vendor-summary': 'vendor dose summary', mpps: 'MPPS',
+    'image-headers': 'image headers' },
+  role: { viewer: 'viewer', reviewer: 'reviewer', admin: 'admin' },
+  action: { login: 'logged in', 'login-failed': 'failed login', logout: 'logged out', review: 'review',
+    'levels-replace': 'reference levels replaced', 'levels-restore': 'reference levels restored', export: 'export',
+    'user-add': 'user added', 'user-change': 'user changed', 'alert-mail': 'alert mail' },
+  trigger: { schedule: 'scheduled', command: 'command' },
+  outcome: { running: 'running', ok: 'ok', partial: 'partial', failed: 'failed' },
+  tableSource: { builtIn: 'built-in example table', file: 'file {{file}}', imported: 'imported from {{file}}', edited: 'edited in the web UI by {{user}}',
+    uploaded: 'uploaded {{file}} by {{user}}', restored: 'version {{version}} restored by {{user}}' },
+  unit: { min: 'min' },
+  pager: { first: 'First', prev: 'Prev', next: 'Next', last: 'Last', size: 'Page size', all: 'All',
+    showing: 'Showing', of: 'of', rows: 'rows', pages: 'pages' },
   worklist: { title: 'Studies and flags', flags: 'Flags', review: 'Review', reviewTitle: 'Review a flag of {{study}}',
     flag: 'Flag', reviewed: 'Review saved', empty: 'No flagged studies match.', count: '{{count}} studies',
     allReviewed: 'reviewed', exportFlags: 'Export flags (CSV)', allOpen: 'All {{count}} open flags of this study',
@@ -32,7 +48,7 @@ const en = {
     trend: 'Monthly median', legendLevel: 'reference level', legendDrl: 'suggested local DRL (75th percentile)',
     median: 'Median', p75: '75th percentile', n: 'Studies', suggested: 'Suggested local DRL',
     fewCases: 'only {{n}} studies: a local DRL needs at least 20' },
-  levels: { title: 'Reference levels', version: 'Active version {{version}}, {{when}} ({{source}})',
+  levels: { title: 'Reference levels', version: 'Active version {{version}}, {{when}}',
     edit: 'Edit the table (CSV)', upload: 'or upload a CSV file', save: 'Validate and activate',
     preview: 'If this table is activated: {{gain}} of {{studies}} studies gain flags, {{lose}} lose flags, {{reclassified}} change procedure.',
     activate: 'Activate it', cancel: 'Cancel',
@@ -55,17 +71,31 @@ const zh = {
   common: { from: '起始日期', to: '截止日期', apply: '应用', all: '全部', none: '无', save: '保存', cancel: '取消',
     loading: '加载中…', error: '错误：{{message}}', exportCsv: '导出 CSV', exportXlsx: '导出 XLSX（检查、曝光事件、DRL 审核）', date: '日期', study: '检查', procedure: '手术类型',
     device: '设备', operator: '操作者', description: '描述', value: '数值', level: '水平', metric: '指标', comment: '备注',
-    state: '审核', kind: '标记', user: '用户', at: '时间', back: '返回待审清单', yes: '是', no: '否' },
+    state: '审核', kind: '标记', user: '用户', at: '时间', back: '返回待审清单', yes: '是', no: '否', unclassified: '未分类' },
   metric: { shots: '曝光次数', fluoro_time_s: '透视时间（秒）', exposure_time_s: '曝光时间（秒）', dap_gycm2: 'DAP（Gy·cm²）',
     kar_mgy: 'Ka,r（mGy）' },
   kind: { 'above-reference': '超过参考水平', investigation: '超过调查水平', substantial: '大剂量', cumulative: '患者累积剂量' },
   state: { unreviewed: '未审核', acknowledged: '已知悉', justified: '合理', 'action-required': '需采取措施' },
+  eventType: { fluoroscopy: '透视', 'stationary-acquisition': '静态采集', 'stepping-acquisition': '步进采集',
+    'rotational-acquisition': '旋转采集', unknown: '未知' },
+  plane: { single: '单平面', A: 'A 平面', B: 'B 平面', all: '全部平面', unknown: '未知' },
+  source: { rdsr: '辐射剂量结构化报告', 'vendor-summary': '厂商剂量汇总', mpps: 'MPPS', 'image-headers': '图像头信息' },
+  role: { viewer: '查看者', reviewer: '审核员', admin: '管理员' },
+  action: { login: '登录', 'login-failed': '登录失败', logout: '退出登录', review: '审核', 'levels-replace': '替换参考水平',
+    'levels-restore': '恢复参考水平', export: '导出', 'user-add': '添加用户', 'user-change': '修改用户', 'alert-mail': '警报邮件' },
+  trigger: { schedule: '定时', command: '命令' },
+  outcome: { running: '进行中', ok: '成功', partial: '部分完成', failed: '失败' },
+  tableSource: { builtIn: '内置示例表', file: '文件 {{file}}', imported: '从 {{file}} 导入', edited: '由 {{user}} 在网页中编辑',
+    uploaded: '由 {{user}} 上传 {{file}}', restored: '由 {{user}} 恢复第 {{version}} 版' },
+  unit: { min: '分钟' },
+  pager: { first: '首页', prev: '上一页', next: '下一页', last: '末页', size: '每页行数', all: '全部',
+    showing: '显示', of: '/', rows: '行', pages: '页' },
   worklist: { title: '检查与标记', flags: '标记', review: '审核', reviewTitle: '审核 {{study}} 的标记', flag: '标记',
     reviewed: '审核已保存', empty: '没有符合条件的已标记检查。', count: '{{count}} 项检查', allReviewed: '已审核',
     exportFlags: '导出标记（CSV）', allOpen: '本检查全部 {{count}} 个未审核标记',
     reviewSelected: '审核所选检查', reviewManyTitle: '审核 {{count}} 项检查的全部未审核标记',
     reviewedMany: '已审核 {{studies}} 项检查的 {{flags}} 个标记', selectFirst: '请先在列表中选择检查。',
-    studies: '检查范围', onlyFlagged: '仅已标记', search: '检查号或 Study UID', patientId: '患者 ID' },
+    studies: '检查范围', onlyFlagged: '仅已标记', search: '检查号或检查 UID', patientId: '患者 ID' },
   study: { title: '检查', summary: '与参考水平对比', chart: '照射事件时间线', cumulativeDap: '累积 DAP（Gy·cm²）',
     cumulativeTime: '累积曝光时间（秒）', events: '照射事件', warnings: '数据质量警告', history: '审核记录', flags: '标记',
     type: '类型', plane: '平面', start: '开始', protocol: '协议', duration: '时长（秒）', source: '来源', accession: '检查号',
@@ -73,7 +103,7 @@ const zh = {
   procedures: { title: '手术类型', metric: '指标', distribution: '各手术类型的分布', trend: '月度中位数', legendLevel: '参考水平',
     legendDrl: '建议的本地 DRL（第 75 百分位数）', median: '中位数', p75: '第 75 百分位数', n: '检查数', suggested: '建议的本地 DRL',
     fewCases: '仅 {{n}} 例：本地 DRL 至少需要 20 例' },
-  levels: { title: '参考水平', version: '当前版本 {{version}}，{{when}}（{{source}}）', edit: '编辑表格（CSV）', upload: '或上传 CSV 文件',
+  levels: { title: '参考水平', version: '当前版本 {{version}}，{{when}}', edit: '编辑表格（CSV）', upload: '或上传 CSV 文件',
     save: '校验并启用', saved: '版本 {{version}} 已启用，所有检查已重新评估。',
     preview: '若启用此表：{{studies}} 项检查中，{{gain}} 项新增标记，{{lose}} 项移除标记，{{reclassified}} 项手术分类改变。',
     activate: '确认启用', cancel: '取消', unchanged: '该表已是当前启用的版本（版本 {{version}}），未作任何更改。', problems: '未启用：{{message}}', history: '历史版本',
@@ -101,3 +131,37 @@ export async function setLanguage(lng) {
   await i18next.changeLanguage(lng);
   document.documentElement.lang = lng === 'zh' ? 'zh-CN' : 'en';
 }
+
+// A procedure name may hold both languages, Chinese first ("脊神经根脉冲射频术 Spinal nerve root
+// pulsed RF", as the reference table writes them): the part of the reader's language; a name in
+// one language is shown as it is.
+export function localName(name) {
+  const m = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+([A-Za-z].*)$/.exec(name || '');
+  if (!m) return name || '';
+  return i18next.language === 'zh' ? m[1].trim() : m[2].trim();
+}
+
+// Where a reference table came from, as the server records it, in the reader's language: a list of
+// pieces, each {text} or {data} (a user or file name, shown as it is).
+export function tableSource(source) {
+  const forms = [[/^built-in example table$/, () => ({ key: 'builtIn' })],
+    [/^file (.+)$/, (m) => ({ key: 'file', file: m[1] })],
+    [/^imported from (.+)$/, (m) => ({ key: 'imported', file: m[1] })],
+    [/^edited in the web UI by (.+)$/, (m) => ({ key: 'edited', user: m[1] })],
+    [/^uploaded (.+) by (.+)$/, (m) => ({ key: 'uploaded', file: m[1], user: m[2] })],
+    [/^version (\d+) restored by (.+)$/, (m) => ({ key: 'restored', version: m[1], user: m[2] })]];
+  for (const [re, f] of forms) {
+    const m = re.exec(source || '');
+    if (!m) continue;
+    const v = f(m);
+    const marked = {};
+    for (const k of ['file', 'user', 'version']) if (v[k] !== undefined) marked[k] = `\u0001${k}\u0001`;
+    return i18next.t(`tableSource.${v.key}`, marked).split('\u0001')
+      .map((piece, i) => (i % 2 ? { data: v[piece] } : { text: piece })).filter((p) => p.text !== '');
+  }
+  return [{ data: source || '' }];
+}
+
+// A recorded value (event type, role, outcome...) in the reader's language; an unknown one as it is.
+export const term = (group, value) => (value === null || value === undefined || value === ''
+  ? '' : i18next.t(`${group}.${value}`, { defaultValue: String(value) }));

@@ -7,7 +7,7 @@ import { BoxPlotController, BoxAndWiskers } from '@sgratzl/chartjs-chart-boxplot
 import './style.css';
 import { api, get, query, setCsrf, url } from './api.js';
 import { h, clear, message, fmt } from './dom.js';
-import { initI18n, t, language, setLanguage } from './i18n.js';
+import { initI18n, t, language, setLanguage, localName, tableSource, term } from './i18n.js';
 
 Chart.register(...registerables, BoxPlotController, BoxAndWiskers);
 
@@ -27,9 +27,29 @@ function when(iso) {
     timeZone: session ? session.time_zone : undefined, dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
+// The pager and messages of every table in the UI's language.
+function tableLocale() {
+  const p = (k) => t(`pager.${k}`);
+  return { pagination: { first: p('first'), first_title: p('first'), last: p('last'), last_title: p('last'),
+    prev: p('prev'), prev_title: p('prev'), next: p('next'), next_title: p('next'), page_size: p('size'), all: p('all'),
+    counter: { showing: p('showing'), of: p('of'), rows: p('rows'), pages: p('pages') } },
+  data: { loading: t('common.loading'), error: t('common.error', { message: '' }) } };
+}
+
 function table(el, options) {
   return new Tabulator(el, { layout: 'fitDataStretch', pagination: true, paginationSize: 25,
-    placeholder: t('common.none'), ...options });
+    placeholder: t('common.none'), locale: 'ui', langs: { ui: tableLocale() }, ...options });
+}
+
+// A table's source as text with its user and file names marked as data.
+const sourceNode = (source) => h('span', {}, tableSource(source).map((p) =>
+  (p.data !== undefined ? h('span', { className: 'data' }, p.data) : p.text)));
+
+// Names of the procedures of the active table, in the UI's language.
+function procedureNames(levelTable) {
+  const names = { unclassified: t('common.unclassified') };
+  for (const r of levelTable.rows) names[r.procedure_id] = localName(r.name) || r.procedure_id;
+  return (id) => (id ? names[id] || id : t('common.unclassified'));
 }
 
 function flagText(f) {
@@ -60,7 +80,7 @@ function renderShell() {
     if (page.role && rank(session.role) < rank(page.role)) continue;
     nav.append(h('a', { href: `#/${page.path}`, 'data-page': key }, t(`nav.${key}`)));
   }
-  document.getElementById('who').textContent = `${session.username} (${session.role})`;
+  clear(document.getElementById('who')).append(h('span', { className: 'data' }, session.username), ` (${term('role', session.role)})`);
   document.getElementById('logout').textContent = t('login.logout');
 }
 
@@ -161,7 +181,7 @@ function filterForm(fields, values, onApply) {
   for (const f of fields) {
     const el = f.options
       ? h('select', { name: f.name }, h('option', { value: '' }, t('common.all')),
-        f.options.map(([value, label]) => h('option', { value, selected: values[f.name] === value }, label)))
+        f.options.map(([value, label]) => h('option', { value, selected: values[f.name] === value, className: f.data ? 'data' : '' }, label)))
       : h('input', { name: f.name, type: f.type || 'text', value: values[f.name] || '' });
     inputs[f.name] = el;
     form.append(h('label', {}, f.label, el));
@@ -174,10 +194,11 @@ const worklistFilter = { review_state: '', flagged: 'true' };
 
 async function worklist() {
   const [levelTable, deviceList] = await Promise.all([get('/api/levels'), get('/api/devices')]);
+  const procedureName = procedureNames(levelTable);
   const fields = [
     { name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
-    { name: 'procedure', label: t('common.procedure'), options: levelTable.rows.map((r) => [r.procedure_id, r.procedure_id]).concat([['unclassified', 'unclassified']]) },
-    { name: 'device', label: t('common.device'), options: deviceList.map((d) => [d.device, d.device]) },
+    { name: 'procedure', label: t('common.procedure'), options: levelTable.rows.map((r) => [r.procedure_id, procedureName(r.procedure_id)]).concat([['unclassified', t('common.unclassified')]]) },
+    { name: 'device', label: t('common.device'), options: deviceList.map((d) => [d.device, d.device]), data: true },
     { name: 'operator', label: t('common.operator') },
     { name: 'flag_kind', label: t('common.kind'), options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
     { name: 'review_state', label: t('common.state'), options: ['unreviewed', ...STATES].map((s) => [s, t(`state.${s}`)]) },
@@ -228,12 +249,12 @@ async function worklist() {
       ...(canReview ? [{ formatter: 'rowSelection', titleFormatter: 'rowSelection', headerSort: false, width: 40, hozAlign: 'center',
       }] : []),
       { title: t('common.date'), field: 'study_date', sorter: 'string', width: 110 },
-      { title: t('common.description'), field: 'study_description', widthGrow: 2, headerSort: false, formatter: (cell) => {
+      { title: t('common.description'), field: 'study_description', widthGrow: 2, headerSort: false, cssClass: 'data', formatter: (cell) => {
         const row = cell.getRow().getData();
         return h('a', { href: `#/study/${encodeURIComponent(row.study_uid)}` }, row.study_description || row.study_uid);
       } },
-      { title: t('common.procedure'), field: 'procedure_id' },
-      { title: t('common.device'), field: 'device_label' },
+      { title: t('common.procedure'), field: 'procedure_id', formatter: (cell) => procedureName(cell.getValue()) },
+      { title: t('common.device'), field: 'device_label', cssClass: 'data' },
       { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, formatter: (cell) =>
         h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
       { title: t('common.state'), field: 'unreviewed', sorter: 'number', formatter: (cell) => {
@@ -265,6 +286,8 @@ async function worklist() {
 async function study(uid) {
   const [s, levelTable] = await Promise.all([get(`/api/studies/${encodeURIComponent(uid)}`), get('/api/levels')]);
   const row = levelTable.rows.find((r) => r.procedure_id === s.procedure_id);
+  const procedureName = procedureNames(levelTable);
+  const data = (text) => h('dd', { className: 'data' }, text || '');
   const values = { shots: s.irradiation_events, fluoro_time_s: s.fluoro_time_s, exposure_time_s: s.exposure_time_s,
     dap_gycm2: s.dap_total_gycm2, kar_mgy: s.kar_total_mgy };
   const summary = h('table', { className: 'summary' },
@@ -276,18 +299,18 @@ async function study(uid) {
     })));
   const facts = h('dl', { className: 'facts' },
     h('dt', {}, t('common.date')), h('dd', {}, `${s.study_date || ''} ${s.study_time || ''}`),
-    h('dt', {}, t('common.description')), h('dd', {}, s.study_description || ''),
-    h('dt', {}, t('common.procedure')), h('dd', {}, `${s.procedure_id || ''} ${s.procedure_name || ''}`),
-    h('dt', {}, t('common.device')), h('dd', {}, [s.device.manufacturer, s.device.model, s.device.station].filter(Boolean).join(' ')),
-    h('dt', {}, t('common.operator')), h('dd', {}, s.operators || ''),
-    h('dt', {}, t('study.accession')), h('dd', {}, s.accession_number || ''),
-    h('dt', {}, t('study.source')), h('dd', {}, s.source || ''),
-    ...(s.patient_name || s.patient_id ? [h('dt', {}, t('study.patient')), h('dd', {}, [s.patient_name, s.patient_id].filter(Boolean).join(', '))] : []));
+    h('dt', {}, t('common.description')), data(s.study_description),
+    h('dt', {}, t('common.procedure')), h('dd', {}, procedureName(s.procedure_id)),
+    h('dt', {}, t('common.device')), data([s.device.manufacturer, s.device.model, s.device.station].filter(Boolean).join(' ')),
+    h('dt', {}, t('common.operator')), data(s.operators),
+    h('dt', {}, t('study.accession')), data(s.accession_number),
+    h('dt', {}, t('study.source')), h('dd', {}, term('source', s.source)),
+    ...(s.patient_name || s.patient_id ? [h('dt', {}, t('study.patient')), data([s.patient_name, s.patient_id].filter(Boolean).join(', '))] : []));
   const reviewButton = rank(session.role) >= rank('reviewer') && s.flags.length
     ? h('button', { type: 'button', className: 'review-button', onclick: () => reviewDialog(s.study_uid, `${s.study_date} ${s.study_description || ''}`, s.flags, () => route()) }, t('worklist.review'))
     : null;
   app.append(h('p', {}, h('a', { href: '#/' }, t('common.back'))),
-    h('h1', {}, `${t('study.title')} ${s.study_description || s.study_uid}`), facts,
+    h('h1', {}, `${t('study.title')} `, h('span', { className: 'data' }, s.study_description || s.study_uid)), facts,
     section(t('study.summary'), summary, reviewButton));
 
   // Events in time order (those without a start keep their place at the end, in arrival order).
@@ -310,14 +333,14 @@ async function study(uid) {
       { label: t('study.cumulativeDap'), data: points.map((p) => ({ x: p.x, y: p.dap })), yAxisID: 'dap', stepped: true, borderColor: '#1565c0' },
       { label: t('study.cumulativeTime'), data: points.map((p) => ({ x: p.x, y: p.time })), yAxisID: 'time', stepped: true, borderColor: '#ef6c00' },
     ] }, options: { animation: false, parsing: false, scales: {
-      x: { type: 'linear', title: { display: true, text: 'min' } },
+      x: { type: 'linear', title: { display: true, text: t('unit.min') } },
       dap: { position: 'left', title: { display: true, text: 'Gy·cm²' } },
       time: { position: 'right', title: { display: true, text: 's' }, grid: { drawOnChartArea: false } } } } }));
     const eventsHolder = h('div', { id: 'events-table' });
     app.append(section(t('study.events'), eventsHolder));
     table(eventsHolder, { data: events, columns: [
-      { title: t('study.start'), field: 'started_at' }, { title: t('study.type'), field: 'type' },
-      { title: t('study.plane'), field: 'plane' }, { title: t('study.protocol'), field: 'protocol' },
+      { title: t('study.start'), field: 'started_at', formatter: (c) => (c.getValue() || '').replace('T', ' ') }, { title: t('study.type'), field: 'type', formatter: (c) => term('eventType', c.getValue()) },
+      { title: t('study.plane'), field: 'plane', formatter: (c) => term('plane', c.getValue()) }, { title: t('study.protocol'), field: 'protocol', cssClass: 'data' },
       { title: t('metric.dap_gycm2'), field: 'dap_gycm2', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
       { title: t('metric.kar_mgy'), field: 'kar_mgy', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
       { title: t('study.duration'), field: 'irradiation_duration_s', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
@@ -326,12 +349,12 @@ async function study(uid) {
     app.append(section(t('study.events'), message(t('study.noEvents'))));
   }
   app.append(section(t('study.warnings'), s.warnings.length
-    ? h('ul', {}, s.warnings.map((w) => h('li', {}, `${w.message}${w.count > 1 ? ` (×${w.count})` : ''}`)))
+    ? h('ul', {}, s.warnings.map((w) => h('li', { className: 'data' }, `${w.message}${w.count > 1 ? ` (×${w.count})` : ''}`)))
     : h('p', { className: 'muted' }, t('common.none'))));
   app.append(section(t('study.history'), s.reviews.length
     ? h('table', { className: 'history' }, h('tbody', {}, s.reviews.map((r) => h('tr', {},
-      h('td', {}, when(r.at)), h('td', {}, r.username), h('td', {}, `${t(`kind.${r.kind}`)} · ${t(`metric.${r.metric}`)}`),
-      h('td', {}, t(`state.${r.state}`)), h('td', {}, r.comment)))))
+      h('td', {}, when(r.at)), h('td', { className: 'data' }, r.username), h('td', {}, `${t(`kind.${r.kind}`)} · ${t(`metric.${r.metric}`)}`),
+      h('td', {}, t(`state.${r.state}`)), h('td', { className: 'data' }, r.comment)))))
     : h('p', { className: 'muted' }, t('common.none'))));
 }
 
@@ -365,7 +388,8 @@ const levelMarks = {
 let procedureMetric = 'dap_gycm2';
 
 async function procedures() {
-  const [stats, monthly] = await Promise.all([get('/api/stats'), get('/api/stats/monthly')]);
+  const [stats, monthly, levelTable] = await Promise.all([get('/api/stats'), get('/api/stats/monthly'), get('/api/levels')]);
+  const procedureName = procedureNames(levelTable);
   const select = h('select', { id: 'metric', onchange: (e) => { procedureMetric = e.target.value; route(); } },
     METRICS.map((m) => h('option', { value: m, selected: m === procedureMetric }, t(`metric.${m}`))));
   const rows = stats.filter((r) => r.metric === procedureMetric);
@@ -375,7 +399,7 @@ async function procedures() {
     section(t('procedures.distribution'), h('p', { className: 'legend' },
       h('span', { className: 'level' }, t('procedures.legendLevel')), h('span', { className: 'drl' }, t('procedures.legendDrl'))),
     h('div', { className: 'chart' }, box)));
-  charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map((r) => `${r.procedure_id} (n=${r.n})`), datasets: [{
+  charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map((r) => `${procedureName(r.procedure_id)} (n=${r.n})`), datasets: [{
     label: t(`metric.${procedureMetric}`), data: rows.map((r) => r.values), backgroundColor: 'rgba(21,101,192,0.25)',
     borderColor: '#1565c0', outlierBackgroundColor: '#1565c0', itemRadius: 2, itemStyle: 'circle', itemBackgroundColor: 'rgba(21,101,192,0.5)' }] },
   options: { animation: false, plugins: { levelMarks: { marks: rows.map((r) => ({ level: r.level, drl: r.suggested_drl })) } } },
@@ -383,7 +407,7 @@ async function procedures() {
   const statsTable = h('div', { id: 'stats-table' });
   app.append(statsTable);
   table(statsTable, { data: rows, pagination: false, columns: [
-    { title: t('common.procedure'), field: 'procedure_id' }, { title: t('procedures.n'), field: 'n', hozAlign: 'right' },
+    { title: t('common.procedure'), field: 'procedure_id', formatter: (c) => procedureName(c.getValue()) }, { title: t('procedures.n'), field: 'n', hozAlign: 'right' },
     { title: t('procedures.median'), field: 'median', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
     { title: t('procedures.p75'), field: 'p75', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
     { title: t('common.level'), field: 'level', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
@@ -394,7 +418,7 @@ async function procedures() {
   for (const m of monthly.filter((x) => x.metric === procedureMetric)) (byProcedure[m.procedure_id] ||= {})[m.month] = m.median;
   app.append(section(t('procedures.trend'), h('div', { className: 'chart' }, trend)));
   charts.push(new Chart(trend, { type: 'line', data: { labels: months, datasets: Object.entries(byProcedure).map(([p, v]) => ({
-    label: p, data: months.map((m) => v[m] ?? null), spanGaps: true })) }, options: { animation: false } }));
+    label: procedureName(p), data: months.map((m) => v[m] ?? null), spanGaps: true })) }, options: { animation: false } }));
 }
 
 // -- reference levels -------------------------------------------------------------------------------
@@ -402,7 +426,7 @@ async function procedures() {
 async function levels() {
   const [active, history] = await Promise.all([get('/api/levels'), get('/api/levels/history')]);
   const canEdit = rank(session.role) >= rank('reviewer');
-  const editor = h('textarea', { id: 'levels-csv', rows: 14, spellcheck: 'false', readonly: !canEdit }, active.csv);
+  const editor = h('textarea', { className: 'data', id: 'levels-csv', rows: 14, spellcheck: 'false', readonly: !canEdit }, active.csv);
   const status = h('div', { id: 'levels-status' });
   let fileName = '';
   const upload = h('input', { type: 'file', id: 'levels-file', accept: '.csv,text/csv', onchange: async (e) => {
@@ -424,7 +448,12 @@ async function levels() {
   function showProblems(err) {
     clear(status).append(message(t('levels.problems', { message: err.message }), 'error'));
     if (err.body && err.body.problems)
-      status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => h('li', {}, p.message))));
+      status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => {
+        // The column as the CSV header spells it, marked as such.
+        const at = p.column ? p.message.indexOf(p.column) : -1;
+        return h('li', {}, at < 0 ? p.message
+          : [p.message.slice(0, at), h('code', {}, p.column), p.message.slice(at + p.column.length)]);
+      })));
   }
   async function save() {
     clear(status);
@@ -447,7 +476,8 @@ async function levels() {
     } catch (err) { showProblems(err); }
   }
   app.append(h('h1', {}, t('levels.title')),
-    h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at), source: active.source })),
+    h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at) }), ' — ',
+      sourceNode(active.source)),
     section(t('levels.edit'), editor, canEdit ? h('div', { className: 'buttons' },
       h('button', { type: 'button', id: 'levels-save', className: 'primary', onclick: () => { fileName = ''; save(); } }, t('levels.save')),
       h('label', {}, t('levels.upload'), upload)) : null, status));
@@ -455,7 +485,7 @@ async function levels() {
   app.append(section(t('levels.history'), historyHolder));
   table(historyHolder, { data: history, columns: [
     { title: '#', field: 'version', width: 60 }, { title: t('common.at'), field: 'activated_at', formatter: (c) => when(c.getValue()) },
-    { title: t('levels.source'), field: 'source' },
+    { title: t('levels.source'), field: 'source', formatter: (c) => sourceNode(c.getValue()) },
     ...(canEdit ? [{ title: '', field: 'version', headerSort: false, formatter: (c) => (c.getValue() === active.version ? '' :
       h('button', { type: 'button', className: 'restore', onclick: () => restore(c.getValue()) }, t('levels.restore'))) }] : []) ] });
 }
@@ -467,8 +497,8 @@ async function devices() {
   const holder = h('div', { id: 'devices-table' });
   app.append(h('h1', {}, t('devices.title')), holder);
   table(holder, { data: list, columns: [
-    { title: t('common.device'), field: 'device' }, { title: t('devices.manufacturer'), field: 'manufacturer' },
-    { title: t('devices.model'), field: 'model' },
+    { title: t('common.device'), field: 'device', cssClass: 'data' }, { title: t('devices.manufacturer'), field: 'manufacturer', cssClass: 'data' },
+    { title: t('devices.model'), field: 'model', cssClass: 'data' },
     { title: t('devices.lastObject'), field: 'last_object_at', formatter: (c) => when(c.getValue()) },
     { title: t('devices.studies'), field: 'studies', hozAlign: 'right' }, { title: t('devices.objects'), field: 'objects', hozAlign: 'right' },
     { title: t('devices.missing'), field: 'studies_without_dose_data', hozAlign: 'right' } ] });
@@ -479,15 +509,15 @@ async function auditRuns() {
   const holder = h('div', { id: 'audit-table' });
   app.append(h('h1', {}, t('audit.title')), holder);
   table(holder, { data: list, columns: [
-    { title: t('audit.run'), field: 'id', width: 70 }, { title: t('audit.trigger'), field: 'trigger' },
+    { title: t('audit.run'), field: 'id', width: 70 }, { title: t('audit.trigger'), field: 'trigger', formatter: (c) => term('trigger', c.getValue()) },
     { title: t('audit.report'), field: 'id', headerSort: false, formatter: (c) =>
       h('a', { href: url(`/api/audit-runs/${c.getValue()}/report`), target: '_blank', rel: 'noopener', className: 'run-report' }, t('audit.openReport')) },
     { title: t('audit.period'), field: 'period_from', formatter: (c) => { const r = c.getRow().getData(); return r.period_from === r.period_to ? r.period_from : `${r.period_from} – ${r.period_to}`; } },
     { title: t('common.at'), field: 'started_at', formatter: (c) => when(c.getValue()) },
-    { title: t('audit.outcome'), field: 'outcome', formatter: (c) => h('span', { className: `badge ${c.getValue()}` }, c.getValue()) },
+    { title: t('audit.outcome'), field: 'outcome', formatter: (c) => h('span', { className: `badge ${c.getValue()}` }, term('outcome', c.getValue())) },
     { title: t('audit.studies'), field: 'studies', hozAlign: 'right' }, { title: t('audit.retrieved'), field: 'retrieved', hozAlign: 'right' },
     { title: t('audit.missing'), field: 'missing_dose', hozAlign: 'right' }, { title: t('audit.newFlags'), field: 'new_flags', hozAlign: 'right' },
-    { title: t('audit.errors'), field: 'errors', formatter: (c) => c.getValue().join('; ') } ] });
+    { title: t('audit.errors'), field: 'errors', cssClass: 'data', formatter: (c) => c.getValue().join('; ') } ] });
 }
 
 // -- administration ---------------------------------------------------------------------------------
@@ -497,7 +527,7 @@ async function admin() {
   const usersHolder = h('div', { id: 'users-table' });
   const status = h('div', {});
   const name = h('input', { name: 'new-username', required: true });
-  const role = h('select', { name: 'new-role' }, ['viewer', 'reviewer', 'admin'].map((r) => h('option', { value: r }, r)));
+  const role = h('select', { name: 'new-role' }, ['viewer', 'reviewer', 'admin'].map((r) => h('option', { value: r }, term('role', r))));
   const password = h('input', { name: 'new-password', type: 'password', autocomplete: 'new-password', required: true });
   const form = h('form', { className: 'filters', onsubmit: async (e) => {
     e.preventDefault();
@@ -509,11 +539,11 @@ async function admin() {
   h('label', {}, t('login.password'), password), h('button', { type: 'submit' }, t('admin.add')));
   app.append(h('h1', {}, t('nav.admin')), section(t('admin.users'), usersHolder, h('h3', {}, t('admin.add')), form, status));
   table(usersHolder, { data: users, columns: [
-    { title: t('common.user'), field: 'username' },
+    { title: t('common.user'), field: 'username', cssClass: 'data' },
     { title: t('admin.role'), field: 'role', formatter: (c) => {
       const u = c.getRow().getData();
       return h('select', { onchange: async (e) => { try { await api('PATCH', `/api/users/${encodeURIComponent(u.username)}`, { role: e.target.value }); } catch (err) { clear(status).append(message(err.message, 'error')); } } },
-        ['viewer', 'reviewer', 'admin'].map((r) => h('option', { value: r, selected: r === u.role }, r)));
+        ['viewer', 'reviewer', 'admin'].map((r) => h('option', { value: r, selected: r === u.role }, term('role', r))));
     } },
     { title: t('admin.created'), field: 'created_at', formatter: (c) => when(c.getValue()) },
     { title: t('admin.disabled'), field: 'disabled', formatter: (c) => {
@@ -525,10 +555,14 @@ async function admin() {
   const trailHolder = h('div', { id: 'trail-table' });
   app.append(section(t('admin.trail'), trailHolder));
   table(trailHolder, { data: trail, columns: [
-    { title: t('common.at'), field: 'at', formatter: (c) => when(c.getValue()) }, { title: t('common.user'), field: 'username' },
-    { title: t('admin.action'), field: 'action' }, { title: t('admin.detail'), field: 'detail' }, { title: t('admin.remote'), field: 'remote' } ] });
+    { title: t('common.at'), field: 'at', formatter: (c) => when(c.getValue()) }, { title: t('common.user'), field: 'username', cssClass: 'data' },
+    { title: t('admin.action'), field: 'action', formatter: (c) => term('action', c.getValue()) },
+    { title: t('admin.detail'), field: 'detail', cssClass: 'data' }, { title: t('admin.remote'), field: 'remote', cssClass: 'data' } ] });
   app.append(section(t('admin.settings'), h('dl', { className: 'facts' },
-    Object.entries(settings).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, Array.isArray(v) ? v.join(', ') : String(v))]))));
+    // Keys as the configuration file spells them (docs/configuration.md); values as set.
+    Object.entries(settings).flatMap(([k, v]) => [h('dt', {}, h('code', {}, k)),
+      h('dd', { className: typeof v === 'boolean' ? '' : 'data' }, typeof v === 'boolean' ? t(v ? 'common.yes' : 'common.no')
+        : Array.isArray(v) ? v.join(', ') : String(v))]))));
 }
 
 // -- start ------------------------------------------------------------------------------------------

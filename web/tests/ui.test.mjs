@@ -41,6 +41,7 @@ before(async () => {
   reversedStudy = execFileSync(synth, ['report', join(work, 'dept', 'reversed.dcm'), 'Trigeminal ganglion RF', '3', '20210704', 'latest-first'],
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   fa(['ingest', join(work, 'dept')]);
+  fa(['audit', 'nightly', '--date', '2021-07-02']);
   fa(['user', 'add', 'alice', '--role', 'admin'], `${passwords.alice}\n`);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${passwords.rita}\n`);
   fa(['user', 'add', 'victor', '--role', 'viewer'], `${passwords.victor}\n`);
@@ -184,7 +185,7 @@ test('the study page lists events in time order', async () => {
   await page.waitForSelector('#events-table .tabulator-row');
   // The report lists them latest first; the page from the first.
   const starts = await page.locator('#events-table .tabulator-row .tabulator-cell:first-child').allTextContents();
-  assert.deepEqual(starts.map((x) => x.trim()), ['2021-07-04T10:15:00', '2021-07-04T10:15:01', '2021-07-04T10:15:02']);
+  assert.deepEqual(starts.map((x) => x.trim()), ['2021-07-04 10:15:00', '2021-07-04 10:15:01', '2021-07-04 10:15:02']);
   assert.deepEqual(problems, []);
 });
 
@@ -259,5 +260,71 @@ test('a new table shows its effect on the studies before it is activated', async
   await page.click('#levels-confirm');
   await page.waitForSelector('#levels-status .message:not(.error)');
   assert.match(await page.locator('#levels-status').textContent(), /is active/);
+  assert.deepEqual(problems, []);
+});
+
+// Every page in Chinese: no English word outside data (descriptions, names, devices, file names,
+// configuration keys: marked .data or <code>), units and acronyms.
+const allowedWords = new Set(['fluoroaudit', 'DAP', 'Ka', 'r', 'DRL', 'UID', 'CSV', 'XLSX', 'MPPS', 'ID', 'JSON',
+  'kV', 'mA', 'mGy', 'Gy', 'cm', 's']);
+
+async function englishWords(page) {
+  return page.evaluate((allowed) => {
+    const words = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('.data, code, script, style, #language, [hidden]') || el.offsetParent === null) continue;
+      for (const w of n.textContent.match(/[A-Za-z]+/g) || []) if (!allowed.includes(w)) words.push(`${w} (in "${n.textContent.trim().slice(0, 60)}")`);
+    }
+    return words;
+  }, [...allowedWords]);
+}
+
+test('every page in Chinese shows no English outside data, units and acronyms', async () => {
+  const { page, problems } = await newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('form.login');
+  await page.selectOption('#language', 'zh');
+  await page.waitForSelector('form.login button:has-text("登录")');
+  await page.fill('#username', 'alice');
+  await page.fill('#password', 'wrong-password-here');
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('form.login .message.error');
+  assert.match(await page.locator('form.login .message.error').textContent(), /用户名或密码错误/);
+  const found = {};
+  found.login = await englishWords(page);
+  await page.fill('#password', passwords.alice);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#nav a');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  found.worklist = await englishWords(page);
+  await page.selectOption('form.filters select[name=flagged]', '');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForSelector('#worklist-table .tabulator-paginator button');
+  found.allStudies = await englishWords(page);
+  await page.screenshot({ path: join(artefacts, 'ui-zh-1-studies.png'), fullPage: true });
+  await page.goto(`${base}/#/study/${reversedStudy}`);
+  await page.waitForSelector('#events-table .tabulator-row');
+  found.study = await englishWords(page);
+  await page.screenshot({ path: join(artefacts, 'ui-zh-2-study.png'), fullPage: true });
+  for (const [key, ready] of [['procedures', '#stats-table .tabulator-row'], ['levels', '#levels-history .tabulator-row'],
+    ['devices', '#devices-table .tabulator-row'], ['audit', '#audit-table .tabulator-row'], ['admin', '#trail-table .tabulator-row']]) {
+    await page.click(`#nav a[data-page=${key}]`);
+    await page.waitForSelector(ready);
+    found[key] = await englishWords(page);
+    await page.screenshot({ path: join(artefacts, `ui-zh-${key}.png`), fullPage: true });
+  }
+  // A server message in the UI's language.
+  await page.click('#nav a[data-page=levels]');
+  await page.waitForSelector('#levels-csv');
+  await page.locator('#levels-csv').fill('procedure_id,name,match,device,shots\nroot-prf,x,nerve root,,-3\n');
+  await page.click('#levels-save');
+  await page.waitForSelector('ul.problems li');
+  assert.equal(await page.locator('ul.problems li').first().textContent(), '第 2 行，“shots”列：“-3”是负数');
+  assert.match(await page.locator('#levels-status .message.error').textContent(), /该表有 1 处问题/);
+  found.levelsError = await englishWords(page);
+  for (const [key, words] of Object.entries(found)) assert.deepEqual(words, [], `English on the ${key} page`);
+  await page.selectOption('#language', 'en');
   assert.deepEqual(problems, []);
 });

@@ -1,0 +1,185 @@
+#include "core/Text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+namespace fa {
+
+namespace {
+
+// One row per message: id, English, Simplified Chinese. {name} marks a value.
+const std::vector<CatalogEntry> kCatalog = {
+    // Requests
+    {"request.noRoute", "no such API route: {route} (see docs/api.md)", "没有这个 API 路径：{route}（见 docs/api.md）"},
+    {"request.noBody", "the request has no body: send a JSON object", "请求没有内容：请发送一个 JSON 对象"},
+    {"request.notObject", "the body must be a JSON object", "请求内容必须是一个 JSON 对象"},
+    {"request.badJson", "the body is not valid JSON: {reason}", "请求内容不是有效的 JSON：{reason}"},
+    {"request.missing", "'{name}' is missing", "缺少“{name}”"},
+    {"request.notString", "'{name}' must be a string", "“{name}”必须是字符串"},
+    {"request.notDate", "'{name}' must be a date YYYY-MM-DD, not '{value}'", "“{name}”必须是 YYYY-MM-DD 格式的日期，而不是“{value}”"},
+    {"request.notCount", "'{name}' must be a whole number from 1 to {max}", "“{name}”必须是 1 到 {max} 之间的整数"},
+    {"request.oneOf", "'{name}' is one of {choices}", "“{name}”只能是以下之一：{choices}"},
+    {"request.internal", "internal error: {reason} (see the service log)", "内部错误：{reason}（见服务日志）"},
+    // Sessions and roles
+    {"session.logIn", "log in first (POST /api/login)", "请先登录（POST /api/login）"},
+    {"session.ended", "the session has ended (logged out or idle too long): log in again",
+     "会话已结束（已退出或闲置过久）：请重新登录"},
+    {"session.needsRole", "this needs the {role} role; {user} is {has}", "此操作需要“{role}”角色；{user} 的角色是“{has}”"},
+    {"session.csrf", "missing or wrong X-CSRF-Token header (reload the page)", "X-CSRF-Token 请求头缺失或错误（请重新加载页面）"},
+    {"login.nameTooLong", "a user name has at most 64 characters", "用户名最多 64 个字符"},
+    {"login.wrong", "wrong user name or password", "用户名或密码错误"},
+    {"login.throttled", "too many failed logins: try again in {seconds} s", "登录失败次数过多：请在 {seconds} 秒后重试"},
+    // Users
+    {"user.badName", "a user name has 1 to 64 characters and no spaces or slashes", "用户名为 1 到 64 个字符，不含空格或斜杠"},
+    {"user.exists", "a user named '{name}' exists already", "用户“{name}”已存在"},
+    {"user.unknown", "no user {name}", "没有用户 {name}"},
+    {"user.ownAdmin", "admins cannot take their own admin role", "管理员不能取消自己的管理员角色"},
+    {"user.ownDisable", "admins cannot disable themselves", "管理员不能停用自己"},
+    {"user.notBoolean", "'disabled' must be true or false", "“disabled”必须是 true 或 false"},
+    {"user.nothingToChange", "nothing to change: send role, password or disabled", "没有要修改的内容：请发送 role、password 或 disabled"},
+    {"password.short", "a password has at least 10 characters", "密码至少 10 个字符"},
+    {"password.long", "a password has at most 1024 characters", "密码最多 1024 个字符"},
+    // Studies and reviews
+    {"study.unknown", "no study {uid}", "没有检查 {uid}"},
+    {"study.noSuchFlag", "study {uid} has no {kind} flag for {metric}", "检查 {uid} 没有 {metric} 的“{kind}”标记"},
+    {"study.patientSearch", "searching by patient ID needs the reviewer role", "按患者 ID 查找需要“审核员”角色"},
+    {"review.needsComment", "a comment is needed to mark a flag {state}", "将标记设为“{state}”需要填写说明"},
+    {"review.needsCommentMany", "a comment is needed to mark flags {state}", "将标记设为“{state}”需要填写说明"},
+    {"review.noStudies", "'study_uids' lists the studies to review", "“study_uids”应列出要审核的检查"},
+    {"review.tooMany", "at most {max} studies at once", "一次最多 {max} 个检查"},
+    // Reference levels
+    {"levels.noneActive", "no reference table is active", "没有生效的参考水平表"},
+    {"levels.badVersion", "a table version is a number, not '{value}'", "参考水平表的版本是数字，而不是“{value}”"},
+    {"levels.unknownVersion", "no reference table version {version}", "没有第 {version} 版参考水平表"},
+    {"levels.problems", "the table has {count} problem(s); the active table is unchanged", "该表有 {count} 处问题；生效的表未改变"},
+    {"table.at", "line {line}: {reason}", "第 {line} 行：{reason}"},
+    {"table.atColumn", "line {line}, column {column}: {reason}", "第 {line} 行，“{column}”列：{reason}"},
+    {"table.notCsv", "not readable as CSV: {reason}", "无法按 CSV 读取：{reason}"},
+    {"table.notNumber", "'{value}' is not a number (use a decimal point, e.g. 12.5)", "“{value}”不是数字（请使用小数点，例如 12.5）"},
+    {"table.negative", "'{value}' is negative", "“{value}”是负数"},
+    {"table.unknownColumn",
+     "unknown column (the columns are procedure_id, name, match, device, shots, fluoro_time_s, exposure_time_s, "
+     "dap_gycm2, kar_mgy)",
+     "未知的列（可用的列：procedure_id、name、match、device、shots、fluoro_time_s、exposure_time_s、dap_gycm2、kar_mgy）"},
+    {"table.twice", "the column appears twice", "该列出现了两次"},
+    {"table.columnMissing", "the column is missing", "缺少该列"},
+    {"table.emptyMatch", "empty: use .* for a row that matches every study", "为空：匹配所有检查的行请用 .*"},
+    {"table.badPattern", "'{value}' is not a valid regular expression: {reason}", "“{value}”不是有效的正则表达式：{reason}"},
+    {"table.slowPattern",
+     "'{value}' takes too much work on long descriptions (a repetition inside a repetition, such as (a+)+): write it "
+     "without one",
+     "“{value}”在较长的描述上计算量过大（重复中套重复，如 (a+)+）：请改写为不含这种结构的表达式"},
+    {"table.cells", "the row has {cells} cells, the header {header}", "该行有 {cells} 个单元格，表头有 {header} 个"},
+    {"table.emptyId", "empty: every row needs an id", "为空：每一行都需要一个编号"},
+    {"table.duplicateId", "'{value}' is used by an earlier row", "“{value}”已被前面的行使用"},
+    {"table.empty", "the table is empty: it needs the header line", "表为空：至少需要表头行"},
+    // Terms put into other messages
+    {"state.unreviewed", "unreviewed", "未审核"},
+    {"state.acknowledged", "acknowledged", "已知悉"},
+    {"state.justified", "justified", "合理"},
+    {"state.action-required", "action required", "需采取措施"},
+    {"role.viewer", "viewer", "查看者"},
+    {"role.reviewer", "reviewer", "审核员"},
+    {"role.admin", "admin", "管理员"},
+    {"kind.above-reference", "above reference level", "超过参考水平"},
+    {"kind.investigation", "above investigation level", "超过调查水平"},
+    {"kind.substantial", "substantial dose", "大剂量"},
+    {"kind.cumulative", "cumulative patient dose", "患者累积剂量"},
+    {"metric.shots", "shots", "曝光次数"},
+    {"metric.fluoro_time_s", "fluoroscopy time", "透视时间"},
+    {"metric.exposure_time_s", "exposure time", "曝光时间"},
+    {"metric.dap_gycm2", "DAP", "DAP"},
+    {"metric.kar_mgy", "Ka,r", "Ka,r"},
+    // Audit runs
+    {"run.badId", "a run is a number, not '{value}'", "审计运行的编号是数字，而不是“{value}”"},
+    {"run.unknown", "no audit run {run}", "没有审计运行 {run}"},
+    {"run.noReport", "audit run {run} has no report (it ended before writing one)", "审计运行 {run} 没有报告（它在写报告之前就结束了）"},
+    {"run.reportGone", "audit run {run} has no report any more: {file} was removed", "审计运行 {run} 的报告已不存在：{file} 已被删除"},
+};
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+} // namespace
+
+Language languageOf(const std::string& preference) {
+    // The first language named wins; q-values are rarely other than descending.
+    std::size_t start = 0;
+    const std::string p = lower(preference);
+    while (start < p.size()) {
+        std::size_t end = p.find(',', start);
+        if (end == std::string::npos) end = p.size();
+        std::string item = p.substr(start, end - start);
+        item.erase(0, item.find_first_not_of(" \t"));
+        if (item.rfind("zh", 0) == 0) return Language::Chinese;
+        if (item.rfind("en", 0) == 0) return Language::English;
+        start = end + 1;
+    }
+    return Language::English;
+}
+
+const char* languageCode(Language language) { return language == Language::Chinese ? "zh" : "en"; }
+
+const std::vector<CatalogEntry>& catalog() { return kCatalog; }
+
+namespace {
+
+constexpr char kTerm = '\x1f'; // starts a value that is a catalog id (never in data: a control character)
+
+const CatalogEntry* entry(const std::string& id) {
+    static const std::unordered_map<std::string, const CatalogEntry*> byId = [] {
+        std::unordered_map<std::string, const CatalogEntry*> m;
+        for (const auto& e : kCatalog) m.emplace(e.id, &e);
+        return m;
+    }();
+    const auto it = byId.find(id);
+    return it == byId.end() ? nullptr : it->second;
+}
+
+std::string valueIn(const std::string& value, Language language) {
+    if (value.empty() || value[0] != kTerm) return value;
+    const std::string id = value.substr(1);
+    if (const CatalogEntry* e = entry(id)) return language == Language::Chinese ? e->chinese : e->english;
+    return id.substr(id.find('.') + 1);
+}
+
+} // namespace
+
+std::string term(const std::string& id) { return kTerm + id; }
+
+std::string Text::in(Language language) const {
+    const CatalogEntry* e = entry(id);
+    if (!e) {
+        std::string s = id;
+        for (const auto& [name, value] : values) s += " " + name + "=" + valueIn(value, language);
+        for (const auto& [name, part] : parts) s += " " + name + "=" + part->in(language);
+        return s;
+    }
+    std::string s = language == Language::Chinese ? e->chinese : e->english;
+    auto put = [&s](const std::string& name, const std::string& value) {
+        const std::string mark = "{" + name + "}";
+        for (std::size_t at = s.find(mark); at != std::string::npos; at = s.find(mark, at + value.size()))
+            s.replace(at, mark.size(), value);
+    };
+    for (const auto& [name, raw] : values) put(name, valueIn(raw, language));
+    for (const auto& [name, part] : parts) put(name, part->in(language));
+    return s;
+}
+
+Text Text::with(const std::string& name, const Text& part) const {
+    Text t = *this;
+    t.parts.emplace_back(name, std::make_shared<const Text>(part));
+    return t;
+}
+
+Text text(std::string id, std::vector<std::pair<std::string, std::string>> values) {
+    Text t;
+    t.id = std::move(id);
+    t.values = std::move(values);
+    return t;
+}
+
+} // namespace fa
