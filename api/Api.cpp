@@ -67,6 +67,7 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "stats"}, Db::Shared, on<R>(&R::stats)},
         {"GET", {"api", "stats", "monthly"}, Db::Shared, on<R>(&R::monthly)},
         {"GET", {"api", "devices"}, Db::Shared, on<R>(&R::devices)},
+        {"GET", {"api", "overview"}, Db::Shared, on<R>(&R::overview)},
         {"GET", {"api", "audit-runs"}, Db::Shared, on<R>(&R::auditRuns)},
         {"GET", {"api", "audit-runs", ":id"}, Db::Shared, on<R>(&R::auditRun)},
         {"GET", {"api", "audit-runs", ":id", "report"}, Db::Shared, on<R>(&R::auditRunReport)},

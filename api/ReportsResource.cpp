@@ -30,6 +30,11 @@ ApiResponse ReportsResource::devices() {
     return json(present::devicesJson(c_.store().devices()));
 }
 
+ApiResponse ReportsResource::overview() {
+    require("viewer");
+    return json(present::overviewJson(c_.store().overview(store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to")))));
+}
+
 ApiResponse ReportsResource::auditRuns() {
     require("viewer");
     return json(present::auditRunsJson(c_.store().auditRuns(numberParam(r_, "limit", 50, 1000))));

@@ -17,6 +17,7 @@ public:
     ApiResponse stats();
     ApiResponse monthly();
     ApiResponse devices();
+    ApiResponse overview(); // studies and open flags per device and procedure of a period
     ApiResponse auditRuns();
     ApiResponse auditRun(const std::string& text);
     // The run's HTML report as written (text/html), for the audit-runs page to open.

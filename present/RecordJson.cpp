@@ -152,6 +152,20 @@ Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices) {
     return list;
 }
 
+Array::Ptr overviewJson(const std::vector<store::OverviewRow>& rows) {
+    Array::Ptr list = new Array;
+    for (const auto& r : rows) {
+        Object::Ptr o = jsonObject();
+        o->set("device", r.device);
+        o->set("procedure_id", r.procedureId);
+        o->set("studies", integer(r.studies));
+        o->set("studies_with_open_flags", integer(r.studiesWithOpenFlags));
+        o->set("open_flags", integer(r.openFlags));
+        list->add(o);
+    }
+    return list;
+}
+
 Object::Ptr userJson(const store::User& u) {
     Object::Ptr o = jsonObject();
     o->set("username", u.username);

@@ -27,6 +27,8 @@ Poco::JSON::Object::Ptr auditRunDetailJson(const store::AuditRun& run, const std
 Poco::JSON::Object::Ptr tableVersionJson(const store::ReferenceTableVersion& version, bool withCsv);
 
 Poco::JSON::Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices);
+// [{device, procedure_id, studies, studies_with_open_flags, open_flags}]
+Poco::JSON::Array::Ptr overviewJson(const std::vector<store::OverviewRow>& rows);
 Poco::JSON::Object::Ptr userJson(const store::User& user);
 Poco::JSON::Object::Ptr trailEntryJson(const store::TrailEntry& entry);
 

@@ -108,6 +108,34 @@ std::size_t StudyStore::countStudies(const StudyFilter& filter) {
     });
 }
 
+std::vector<OverviewRow> StudyStore::overview(const StudyFilter& filter) {
+    return guarded([&]() -> std::vector<OverviewRow> {
+        StudyWhere where(filter);
+        Statement select(*session_);
+        select << "SELECT device, procedure_id, COUNT(*) AS studies, SUM(open > 0) AS studies_open, SUM(open) AS open_flags "
+                  "FROM (SELECT COALESCE(NULLIF(s.station_name, ''), s.model, '') AS device, "
+                  "COALESCE(s.procedure_id, 'unclassified') AS procedure_id, "
+                  "(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed') AS open "
+                  "FROM studies s" +
+                      where.sql + ") GROUP BY device, procedure_id ORDER BY device, procedure_id";
+        for (auto& v : where.values) select, use(v);
+        select.execute();
+        RecordSet rs(select);
+        const Columns c(rs);
+        std::vector<OverviewRow> out;
+        for (std::size_t r = 0; r < c.rows(); ++r) {
+            OverviewRow o;
+            o.device = c.text("device", r);
+            o.procedureId = c.text("procedure_id", r);
+            o.studies = static_cast<std::size_t>(c.integer("studies", r).value_or(0));
+            o.studiesWithOpenFlags = static_cast<std::size_t>(c.integer("studies_open", r).value_or(0));
+            o.openFlags = static_cast<std::size_t>(c.integer("open_flags", r).value_or(0));
+            out.push_back(o);
+        }
+        return out;
+    });
+}
+
 namespace {
 // Calls `each` for every row of `sql` run with `values` bound in order.
 void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,

@@ -118,6 +118,13 @@ struct DeviceSummary {
     std::size_t studies = 0, objects = 0, missingDose = 0;
 };
 
+// Studies of one device and procedure in a period, and their open (unreviewed) flags.
+struct OverviewRow {
+    std::string device;    // station name, else model
+    std::string procedureId; // "unclassified" when none
+    std::size_t studies = 0, studiesWithOpenFlags = 0, openFlags = 0;
+};
+
 struct FlagReview {
     std::string studyUid, kind, metric, state, comment, username, at;
 };
@@ -227,6 +234,8 @@ public:
 
     std::vector<StudyRecord> studies(const StudyFilter& filter);
     std::size_t countStudies(const StudyFilter& filter); // ignoring limit and offset
+    // Per device and procedure, the studies of the filter and their open flags (one grouped query).
+    std::vector<OverviewRow> overview(const StudyFilter& filter);
     std::optional<StudyRecord> study(const std::string& studyUid);
     // The study's objects in order of arrival, with their events, planes and warnings.
     std::vector<DoseObject> objectsOf(const std::string& studyUid);

@@ -22,6 +22,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -739,6 +740,30 @@ TEST_F(WebApi, ServerMessagesFollowTheCallersLanguage) {
     EXPECT_EQ(notAllowed.status, 403);
     EXPECT_EQ(notAllowed.error(), "此操作需要“审核员”角色；victor 的角色是“查看者”");
     EXPECT_EQ(viewer_.get("/api/studies/" + uids_[1]).body, before) << "a refusal changed nothing";
+}
+
+
+TEST_F(WebApi, TheOverviewCountsStudiesAndOpenFlagsPerDeviceAndProcedure) {
+    const auto all = viewer_.get("/api/overview");
+    ASSERT_EQ(all.status, 200) << all.body;
+    ASSERT_EQ(all.array()->size(), 1u) << all.body;
+    const auto row = all.array()->getObject(0);
+    EXPECT_EQ(row->getValue<std::string>("device"), "CARM1");
+    EXPECT_EQ(row->getValue<std::string>("procedure_id"), "root-prf");
+    EXPECT_EQ(row->getValue<int>("studies"), 3);
+    // The same open flags as the flag list says, whatever earlier tests reviewed.
+    const auto open = viewer_.get("/api/flags?review_state=unreviewed").array();
+    std::set<std::string> studies;
+    for (std::size_t i = 0; i < open->size(); ++i) studies.insert(open->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_uid"));
+    EXPECT_EQ(row->getValue<std::size_t>("open_flags"), open->size());
+    EXPECT_EQ(row->getValue<std::size_t>("studies_with_open_flags"), studies.size());
+    // The period: studies of 2026-11-21 and later (two of three).
+    const auto period = viewer_.get("/api/overview?from=2026-11-21").array();
+    ASSERT_EQ(period->size(), 1u);
+    EXPECT_EQ(period->getObject(0)->getValue<int>("studies"), 2);
+    EXPECT_EQ(viewer_.get("/api/overview?from=2027-01-01").array()->size(), 0u);
+    EXPECT_EQ(viewer_.get("/api/overview?from=yesterday").status, 400);
+    EXPECT_EQ(anonymous().get("/api/overview").status, 401);
 }
 
 } // namespace

@@ -2,7 +2,7 @@
 import i18next from 'i18next';
 
 const en = {
-  nav: { worklist: 'Worklist', procedures: 'Procedures', levels: 'Reference levels', devices: 'Devices',
+  nav: { home: 'Overview', worklist: 'Studies', procedures: 'Procedures', levels: 'Reference levels', devices: 'Devices',
     audit: 'Audit runs', admin: 'Users & settings' },
   login: { title: 'Log in to fluoroaudit', username: 'User name', password: 'Password', submit: 'Log in',
     logout: 'Log out', failed: 'Login failed: {{message}}' },
@@ -10,7 +10,7 @@ const en = {
     loading: 'Loading…', error: 'Error: {{message}}', exportCsv: 'Export CSV', exportXlsx: 'Export XLSX (studies, events, DRL audit)', date: 'Date', study: 'Study',
     procedure: 'Procedure', device: 'Device', operator: 'Operator', description: 'Description', value: 'Value',
     level: 'Level', metric: 'Metric', comment: 'Comment', state: 'Review', kind: 'Flag', user: 'User', at: 'When',
-    back: 'Back to the worklist', yes: 'yes', no: 'no', unclassified: 'unclassified' },
+    back: 'Back to the studies', yes: 'yes', no: 'no', unclassified: 'unclassified' },
   metric: { shots: 'Shots', fluoro_time_s: 'Fluoroscopy time (s)', exposure_time_s: 'Exposure time (s)',
     dap_gycm2: 'DAP (Gy·cm²)', kar_mgy: 'Ka,r (mGy)' },
   kind: { 'above-reference': 'above reference level', investigation: 'above investigation level',
@@ -33,6 +33,10 @@ const en = {
   unit: { min: 'min' },
   pager: { first: 'First', prev: 'Prev', next: 'Next', last: 'Last', size: 'Page size', all: 'All',
     showing: 'Showing', of: 'of', rows: 'rows', pages: 'pages' },
+  home: { title: 'Overview', period: 'Period:', preset: { 30: '30 days', 90: '90 days', 365: '12 months', all: 'all' },
+    totals: '{{studies}} studies, {{open}} open flags in the period', byDevice: 'Per device', byProcedure: 'Per procedure',
+    studies: 'Studies', studiesOpen: 'With open flags', openFlags: 'Open flags', devices: 'Last object from each device',
+    silent: 'nothing for {{days}} days', highest: 'Highest DAP in the period' },
   worklist: { title: 'Studies and flags', flags: 'Flags', review: 'Review', reviewTitle: 'Review a flag of {{study}}',
     flag: 'Flag', reviewed: 'Review saved', empty: 'No flagged studies match.', count: '{{count}} studies',
     allReviewed: 'reviewed', exportFlags: 'Export flags (CSV)', allOpen: 'All {{count}} open flags of this study',
@@ -65,13 +69,13 @@ const en = {
 };
 
 const zh = {
-  nav: { worklist: '待审清单', procedures: '手术类型', levels: '参考水平', devices: '设备', audit: '夜间审计', admin: '用户与设置' },
+  nav: { home: '概览', worklist: '检查', procedures: '手术类型', levels: '参考水平', devices: '设备', audit: '夜间审计', admin: '用户与设置' },
   login: { title: '登录 fluoroaudit', username: '用户名', password: '密码', submit: '登录', logout: '退出登录',
     failed: '登录失败：{{message}}' },
   common: { from: '起始日期', to: '截止日期', apply: '应用', all: '全部', none: '无', save: '保存', cancel: '取消',
     loading: '加载中…', error: '错误：{{message}}', exportCsv: '导出 CSV', exportXlsx: '导出 XLSX（检查、曝光事件、DRL 审核）', date: '日期', study: '检查', procedure: '手术类型',
     device: '设备', operator: '操作者', description: '描述', value: '数值', level: '水平', metric: '指标', comment: '备注',
-    state: '审核', kind: '标记', user: '用户', at: '时间', back: '返回待审清单', yes: '是', no: '否', unclassified: '未分类' },
+    state: '审核', kind: '标记', user: '用户', at: '时间', back: '返回检查列表', yes: '是', no: '否', unclassified: '未分类' },
   metric: { shots: '曝光次数', fluoro_time_s: '透视时间（秒）', exposure_time_s: '曝光时间（秒）', dap_gycm2: 'DAP（Gy·cm²）',
     kar_mgy: 'Ka,r（mGy）' },
   kind: { 'above-reference': '超过参考水平', investigation: '超过调查水平', substantial: '大剂量', cumulative: '患者累积剂量' },
@@ -90,6 +94,10 @@ const zh = {
   unit: { min: '分钟' },
   pager: { first: '首页', prev: '上一页', next: '下一页', last: '末页', size: '每页行数', all: '全部',
     showing: '显示', of: '/', rows: '行', pages: '页' },
+  home: { title: '概览', period: '期间：', preset: { 30: '30 天', 90: '90 天', 365: '12 个月', all: '全部' },
+    totals: '本期间共 {{studies}} 项检查，{{open}} 个未审核标记', byDevice: '按设备', byProcedure: '按手术类型',
+    studies: '检查数', studiesOpen: '有未审核标记', openFlags: '未审核标记', devices: '各设备最近接收',
+    silent: '已 {{days}} 天未收到', highest: '本期间 DAP 最高的检查' },
   worklist: { title: '检查与标记', flags: '标记', review: '审核', reviewTitle: '审核 {{study}} 的标记', flag: '标记',
     reviewed: '审核已保存', empty: '没有符合条件的已标记检查。', count: '{{count}} 项检查', allReviewed: '已审核',
     exportFlags: '导出标记（CSV）', allOpen: '本检查全部 {{count}} 个未审核标记',

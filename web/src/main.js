@@ -61,7 +61,8 @@ function section(title, ...content) { return h('section', {}, h('h2', {}, title)
 // -- shell ------------------------------------------------------------------------------------------
 
 const pages = {
-  worklist: { path: '', render: worklist },
+  home: { path: '', render: home },
+  worklist: { path: 'studies', render: worklist },
   procedures: { path: 'procedures', render: procedures },
   levels: { path: 'levels', render: levels },
   devices: { path: 'devices', render: devices },
@@ -94,7 +95,7 @@ async function route() {
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${first}`);
   try {
     if (first === 'study' && rest.length) return await study(decodeURIComponent(rest.join('/')));
-    const page = Object.values(pages).find((p) => p.path === first) || pages.worklist;
+    const page = Object.values(pages).find((p) => p.path === first) || pages.home;
     await page.render();
   } catch (e) {
     app.append(message(t('common.error', { message: e.message }), 'error'));
@@ -125,6 +126,79 @@ function loginPage() {
     h('option', { value: 'zh', selected: language() === 'zh' }, '简体中文')));
   app.append(form);
   user.focus();
+}
+
+// -- home -------------------------------------------------------------------------------------------
+
+const DAY = 86400000;
+const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+const homePeriod = { from: isoDate(Date.now() - 90 * DAY), to: '' };
+const SILENT_DAYS = 7; // a device that sent nothing for this long stands out
+
+// Studies and open flags per device and procedure of a period, when each device last sent
+// something, and the period's highest doses.
+async function home() {
+  const [rows, deviceList, levelTable, highest] = await Promise.all([
+    get(`/api/overview${query(homePeriod)}`), get('/api/devices'), get('/api/levels'),
+    get(`/api/studies${query({ ...homePeriod, sort: 'dap_gycm2', order: 'desc', page_size: 10 })}`)]);
+  const procedureName = procedureNames(levelTable);
+  const presets = [['30', 30], ['90', 90], ['365', 365], ['all', 0]];
+  const period = h('p', { className: 'buttons', id: 'home-period' }, t('home.period'), ' ',
+    presets.map(([key, days]) => h('button', { type: 'button', 'data-days': key, onclick: () => {
+      homePeriod.from = days ? isoDate(Date.now() - days * DAY) : '';
+      homePeriod.to = '';
+      route();
+    } }, t(`home.preset.${key}`))),
+    filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' }],
+      homePeriod, (v) => { Object.assign(homePeriod, v); route(); }));
+  // Links open the studies page with the same period and the group's filter.
+  const studiesLink = (filter, text) => h('a', { href: '#/studies', onclick: () => {
+    for (const k of Object.keys(worklistFilter)) delete worklistFilter[k];
+    Object.assign(worklistFilter, { from: homePeriod.from, to: homePeriod.to }, filter);
+  } }, String(text));
+  function grouped(key) {
+    const m = new Map();
+    for (const r of rows) {
+      const g = m.get(r[key]) || { key: r[key], studies: 0, studies_with_open_flags: 0, open_flags: 0 };
+      g.studies += r.studies; g.studies_with_open_flags += r.studies_with_open_flags; g.open_flags += r.open_flags;
+      m.set(r[key], g);
+    }
+    return [...m.values()].sort((a, b) => b.open_flags - a.open_flags || b.studies - a.studies);
+  }
+  const summary = (id, key, label, filterOf) => h('table', { className: 'summary', id },
+    h('thead', {}, h('tr', {}, h('th', {}, label), h('th', {}, t('home.studies')), h('th', {}, t('home.studiesOpen')), h('th', {}, t('home.openFlags')))),
+    h('tbody', {}, grouped(key).map((g) => h('tr', { className: g.open_flags ? 'above' : '' },
+      h('td', { className: key === 'device' ? 'data' : '' }, key === 'device' ? g.key || '?' : procedureName(g.key)),
+      h('td', { className: 'n' }, studiesLink({ ...filterOf(g.key), flagged: '' }, g.studies)),
+      h('td', { className: 'n' }, g.studies_with_open_flags ? studiesLink({ ...filterOf(g.key), review_state: 'unreviewed', flagged: 'true' }, g.studies_with_open_flags) : '0'),
+      h('td', { className: 'n' }, String(g.open_flags))))));
+  const total = rows.reduce((n, r) => n + r.studies, 0), open = rows.reduce((n, r) => n + r.open_flags, 0);
+  const now = Date.now();
+  const devicesTable = h('table', { className: 'summary', id: 'home-devices' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('common.device')), h('th', {}, t('devices.lastObject')), h('th', {}, ''))),
+    h('tbody', {}, deviceList.map((d) => {
+      const at = Date.parse(d.last_object_at);
+      const days = Number.isNaN(at) ? null : Math.floor((now - at) / DAY);
+      const silent = days !== null && days >= SILENT_DAYS;
+      return h('tr', { className: silent ? 'above silent' : '' }, h('td', { className: 'data' }, d.device || '?'),
+        h('td', {}, when(d.last_object_at)),
+        h('td', {}, silent ? h('span', { className: 'badge unreviewed' }, t('home.silent', { days })) : ''));
+    })));
+  const highestTable = h('table', { className: 'summary', id: 'home-highest' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('common.date')), h('th', {}, t('common.description')), h('th', {}, t('common.procedure')),
+      h('th', {}, t('metric.dap_gycm2')), h('th', {}, t('metric.kar_mgy')), h('th', {}, t('metric.fluoro_time_s')))),
+    h('tbody', {}, highest.studies.filter((x) => x.dap_total_gycm2 !== null).map((x) => h('tr', {},
+      h('td', {}, x.study_date || ''),
+      h('td', { className: 'data' }, h('a', { href: `#/study/${encodeURIComponent(x.study_uid)}` }, x.study_description || x.study_uid)),
+      h('td', {}, procedureName(x.procedure_id)), h('td', { className: 'n' }, fmt(x.dap_total_gycm2)),
+      h('td', { className: 'n' }, fmt(x.kar_total_mgy)), h('td', { className: 'n' }, fmt(x.fluoro_time_s))))));
+  app.append(h('h1', {}, t('home.title')), period,
+    h('p', { id: 'home-totals' }, t('home.totals', { studies: total, open })),
+    h('div', { className: 'columns' },
+      section(t('home.byDevice'), summary('home-by-device', 'device', t('common.device'), (k) => ({ device: k }))),
+      section(t('home.byProcedure'), summary('home-by-procedure', 'procedure_id', t('common.procedure'), (k) => ({ procedure: k })))),
+    section(t('home.devices'), devicesTable),
+    section(t('home.highest'), highestTable));
 }
 
 // -- worklist ---------------------------------------------------------------------------------------
@@ -309,7 +383,7 @@ async function study(uid) {
   const reviewButton = rank(session.role) >= rank('reviewer') && s.flags.length
     ? h('button', { type: 'button', className: 'review-button', onclick: () => reviewDialog(s.study_uid, `${s.study_date} ${s.study_description || ''}`, s.flags, () => route()) }, t('worklist.review'))
     : null;
-  app.append(h('p', {}, h('a', { href: '#/' }, t('common.back'))),
+  app.append(h('p', {}, h('a', { href: '#/studies' }, t('common.back'))),
     h('h1', {}, `${t('study.title')} `, h('span', { className: 'data' }, s.study_description || s.study_uid)), facts,
     section(t('study.summary'), summary, reviewButton));
 

@@ -66,6 +66,8 @@ test('a reviewer logs in at /fluoroaudit/ui/ on Orthanc\'s port and reviews a fl
   await page.fill('#username', 'rita');
   await page.fill('#password', password);
   await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#home-totals');
+  await page.click('#nav a[data-page=worklist]');
   await page.waitForSelector('#worklist-table .tabulator-row');
   await page.screenshot({ path: join(artefacts, 'orthanc-ui-1-worklist.png'), fullPage: true });
   const firstRow = page.locator('#worklist-table .tabulator-row').first();

@@ -42,6 +42,9 @@ before(async () => {
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   fa(['ingest', join(work, 'dept')]);
   fa(['audit', 'nightly', '--date', '2021-07-02']);
+  // The C-arm last sent something 20 days ago: the overview shows it as silent.
+  execFileSync('sqlite3', [join(work, 'data', 'fluoroaudit.db'),
+    `UPDATE source_objects SET received_at = '${new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 19)}Z'`]);
   fa(['user', 'add', 'alice', '--role', 'admin'], `${passwords.alice}\n`);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${passwords.rita}\n`);
   fa(['user', 'add', 'victor', '--role', 'viewer'], `${passwords.victor}\n`);
@@ -67,6 +70,8 @@ async function login(page, user) {
   await page.fill('#password', passwords[user]);
   await page.click('form.login button[type=submit]');
   await page.waitForSelector('#nav a');
+  await page.waitForSelector('#home-totals');
+  await page.click('#nav a[data-page=worklist]');
 }
 
 test('a reviewer reviews a flag from the worklist and sees it acknowledged; the admin sees it in the audit trail', async () => {
@@ -121,7 +126,7 @@ test('the login page offers the language and nothing of a session; the language 
   await page.selectOption('#language', 'en');
   await login(page, 'victor');
   await page.selectOption('#language', 'zh');
-  await page.waitForSelector('#nav a:has-text("待审清单")');
+  await page.waitForSelector('#nav a:has-text("概览")');
   assert.equal(await page.locator('h1').first().textContent(), '检查与标记');
   await page.click('#nav a[data-page=procedures]');
   await page.waitForSelector('#box-chart');
@@ -296,7 +301,12 @@ test('every page in Chinese shows no English outside data, units and acronyms', 
   found.login = await englishWords(page);
   await page.fill('#password', passwords.alice);
   await page.click('form.login button[type=submit]');
-  await page.waitForSelector('#nav a');
+  await page.waitForSelector('#home-totals');
+  await page.click('#home-period button[data-days=all]');
+  await page.waitForSelector('#home-by-device tbody tr');
+  found.home = await englishWords(page);
+  await page.screenshot({ path: join(artefacts, 'ui-zh-0-home.png'), fullPage: true });
+  await page.click('#nav a[data-page=worklist]');
   await page.waitForSelector('#worklist-table .tabulator-row');
   found.worklist = await englishWords(page);
   await page.selectOption('form.filters select[name=flagged]', '');
@@ -326,5 +336,37 @@ test('every page in Chinese shows no English outside data, units and acronyms', 
   found.levelsError = await englishWords(page);
   for (const [key, words] of Object.entries(found)) assert.deepEqual(words, [], `English on the ${key} page`);
   await page.selectOption('#language', 'en');
+  assert.deepEqual(problems, []);
+});
+
+test('the overview shows studies and open flags per device and procedure, a silent C-arm and the highest doses', async () => {
+  const { page, problems } = await newPage();
+  await page.goto(`${base}/`);
+  await page.fill('#username', 'victor');
+  await page.fill('#password', passwords.victor);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#home-totals');
+  // The generated department is from earlier years: the whole period shows it.
+  await page.click('#home-period button[data-days=all]');
+  await page.waitForSelector('#home-by-device tbody tr');
+  const api = await page.evaluate(async () => (await fetch('/api/overview')).json());
+  const studies = api.reduce((n, r) => n + r.studies, 0), open = api.reduce((n, r) => n + r.open_flags, 0);
+  assert.ok(studies >= 44 && open > 0, JSON.stringify(api));
+  assert.equal(await page.locator('#home-totals').textContent(), `${studies} studies, ${open} open flags in the period`);
+  const device = await page.locator('#home-by-device tbody tr').first().locator('td').allTextContents();
+  assert.deepEqual(device, ['CARM1', String(studies), String(api.reduce((n, r) => n + r.studies_with_open_flags, 0)), String(open)]);
+  const procedures = await page.locator('#home-by-procedure tbody tr').count();
+  assert.equal(procedures, new Set(api.map((r) => r.procedure_id)).size);
+  assert.match(await page.locator('#home-by-procedure').textContent(), /Spinal nerve root pulsed RF/);
+  assert.match(await page.locator('#home-devices tr.silent').textContent(), /CARM1.*nothing for 20 days/);
+  const doses = (await page.locator('#home-highest tbody tr td:nth-child(4)').allTextContents()).map(Number);
+  assert.equal(doses.length, 10);
+  assert.deepEqual(doses, [...doses].sort((a, b) => b - a), 'highest DAP first');
+  await page.screenshot({ path: join(artefacts, 'ui-10-overview.png'), fullPage: true });
+  // A count opens the studies page with that group.
+  await page.locator('#home-by-device tbody tr').first().locator('td:nth-child(3) a').click();
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  await page.waitForFunction((n) => document.querySelector('#worklist-count').textContent === `${n} studies`,
+    api.reduce((n, r) => n + r.studies_with_open_flags, 0));
   assert.deepEqual(problems, []);
 });
