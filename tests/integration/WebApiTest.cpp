@@ -22,11 +22,11 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <set>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 #include <thread>
 
