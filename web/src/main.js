@@ -459,40 +459,73 @@ const levelMarks = {
   },
 };
 
-let procedureMetric = 'dap_gycm2';
+// The procedures page's choices, kept while the UI is open.
+const procedureView = { metric: '', from: '', to: '', log: true, byDevice: false };
+const monthIndex = (month) => { const [y, m] = month.split('-').map(Number); return y * 12 + (m - 1); };
+const monthLabel = (i) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
 async function procedures() {
-  const [stats, monthly, levelTable] = await Promise.all([get('/api/stats'), get('/api/stats/monthly'), get('/api/levels')]);
+  const period = { from: procedureView.from, to: procedureView.to };
+  const [stats, monthly, levelTable] = await Promise.all([
+    get(`/api/stats${query({ ...period, by_device: procedureView.byDevice ? 'true' : '' })}`),
+    get(`/api/stats/monthly${query(period)}`), get('/api/levels')]);
   const procedureName = procedureNames(levelTable);
-  const select = h('select', { id: 'metric', onchange: (e) => { procedureMetric = e.target.value; route(); } },
-    METRICS.map((m) => h('option', { value: m, selected: m === procedureMetric }, t(`metric.${m}`))));
-  const rows = stats.filter((r) => r.metric === procedureMetric);
+  // By default a metric that has a level in the active table, so that the level is drawn.
+  if (!procedureView.metric)
+    procedureView.metric = METRICS.find((m) => levelTable.rows.some((r) => r[m] !== null && r[m] !== undefined)) || 'dap_gycm2';
+  const metric = procedureView.metric;
+  const select = h('select', { id: 'metric', onchange: (e) => { procedureView.metric = e.target.value; route(); } },
+    METRICS.map((m) => h('option', { value: m, selected: m === metric }, t(`metric.${m}`))));
+  const log = h('input', { type: 'checkbox', id: 'log-scale', checked: procedureView.log,
+    onchange: (e) => { procedureView.log = e.target.checked; route(); } });
+  const split = h('input', { type: 'checkbox', id: 'by-device', checked: procedureView.byDevice,
+    onchange: (e) => { procedureView.byDevice = e.target.checked; route(); } });
+  const rows = stats.filter((r) => r.metric === metric && r.n > 0);
+  const label = (r) => `${procedureName(r.procedure_id)}${r.device !== undefined ? ` · ${r.device || '?'}` : ''} (n=${r.n})`;
   const box = h('canvas', { id: 'box-chart', height: 120 });
   const trend = h('canvas', { id: 'trend-chart', height: 90 });
-  app.append(h('h1', {}, t('procedures.title')), h('label', {}, t('procedures.metric'), select),
+  app.append(h('h1', {}, t('procedures.title')),
+    filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' }],
+      period, (v) => { Object.assign(procedureView, v); route(); }),
+    h('p', { className: 'buttons' }, h('label', {}, t('procedures.metric'), select),
+      h('label', { className: 'check' }, log, t('procedures.logScale')), h('label', { className: 'check' }, split, t('procedures.byDevice'))),
     section(t('procedures.distribution'), h('p', { className: 'legend' },
       h('span', { className: 'level' }, t('procedures.legendLevel')), h('span', { className: 'drl' }, t('procedures.legendDrl'))),
     h('div', { className: 'chart' }, box)));
-  charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map((r) => `${procedureName(r.procedure_id)} (n=${r.n})`), datasets: [{
-    label: t(`metric.${procedureMetric}`), data: rows.map((r) => r.values), backgroundColor: 'rgba(21,101,192,0.25)',
+  // A log axis keeps every box readable beside an outlier; values of 0 cannot be drawn on it.
+  const positive = (v) => (procedureView.log ? v.filter((x) => x > 0) : v);
+  const unit = t(`metric.${metric}`);
+  charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map(label), datasets: [{
+    label: unit, data: rows.map((r) => positive(r.values)), backgroundColor: 'rgba(21,101,192,0.25)',
     borderColor: '#1565c0', outlierBackgroundColor: '#1565c0', itemRadius: 2, itemStyle: 'circle', itemBackgroundColor: 'rgba(21,101,192,0.5)' }] },
-  options: { animation: false, plugins: { levelMarks: { marks: rows.map((r) => ({ level: r.level, drl: r.suggested_drl })) } } },
+  options: { animation: false, scales: { y: { type: procedureView.log ? 'logarithmic' : 'linear', title: { display: true, text: unit } } },
+    plugins: { levelMarks: { marks: rows.map((r) => ({ level: r.level, drl: r.suggested_drl })) } } },
   plugins: [levelMarks] }));
   const statsTable = h('div', { id: 'stats-table' });
   app.append(statsTable);
   table(statsTable, { data: rows, pagination: false, columns: [
-    { title: t('common.procedure'), field: 'procedure_id', formatter: (c) => procedureName(c.getValue()) }, { title: t('procedures.n'), field: 'n', hozAlign: 'right' },
+    { title: t('common.procedure'), field: 'procedure_id', formatter: (c) => procedureName(c.getValue()) },
+    ...(procedureView.byDevice ? [{ title: t('common.device'), field: 'device', cssClass: 'data' }] : []),
+    { title: t('procedures.n'), field: 'n', hozAlign: 'right' },
     { title: t('procedures.median'), field: 'median', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
     { title: t('procedures.p75'), field: 'p75', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
-    { title: t('common.level'), field: 'level', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+    { title: t('common.level'), field: 'level', hozAlign: 'right', formatter: (c) => (c.getValue() === null ? t('procedures.noLevel') : fmt(c.getValue())) },
     { title: t('procedures.suggested'), field: 'suggested_drl', hozAlign: 'right',
       formatter: (c) => (c.getValue() === null ? t('procedures.fewCases', { n: c.getRow().getData().n }) : fmt(c.getValue())) } ] });
-  const months = [...new Set(monthly.map((m) => m.month))].sort();
+  // Monthly medians on a time axis (months where they fall, not evenly spaced), n with each point.
   const byProcedure = {};
-  for (const m of monthly.filter((x) => x.metric === procedureMetric)) (byProcedure[m.procedure_id] ||= {})[m.month] = m.median;
+  for (const m of monthly.filter((x) => x.metric === metric))
+    (byProcedure[m.procedure_id] ||= []).push({ x: monthIndex(m.month), y: m.median, n: m.n });
   app.append(section(t('procedures.trend'), h('div', { className: 'chart' }, trend)));
-  charts.push(new Chart(trend, { type: 'line', data: { labels: months, datasets: Object.entries(byProcedure).map(([p, v]) => ({
-    label: procedureName(p), data: months.map((m) => v[m] ?? null), spanGaps: true })) }, options: { animation: false } }));
+  charts.push(new Chart(trend, { type: 'line', data: { datasets: Object.entries(byProcedure).map(([p, points]) => ({
+    label: procedureName(p), data: points.sort((a, b) => a.x - b.x), pointRadius: points.map((q) => Math.min(9, 2 + Math.sqrt(q.n))) })) },
+  options: { animation: false, parsing: { xAxisKey: 'x', yAxisKey: 'y' },
+    scales: { x: { type: 'linear', ticks: { precision: 0, callback: (v) => (Number.isInteger(v) ? monthLabel(v) : '') } },
+      y: { type: procedureView.log ? 'logarithmic' : 'linear', title: { display: true, text: unit } } },
+    plugins: { tooltip: { callbacks: {
+      title: (items) => monthLabel(items[0].raw.x),
+      label: (item) => `${item.dataset.label}: ${fmt(item.raw.y)} (n=${item.raw.n})` } } } } }));
+  app.append(h('p', { className: 'muted', id: 'trend-n' }, t('procedures.trendN')));
 }
 
 // -- reference levels -------------------------------------------------------------------------------

@@ -270,7 +270,7 @@ test('a new table shows its effect on the studies before it is activated', async
 
 // Every page in Chinese: no English word outside data (descriptions, names, devices, file names,
 // configuration keys: marked .data or <code>), units and acronyms.
-const allowedWords = new Set(['fluoroaudit', 'DAP', 'Ka', 'r', 'DRL', 'UID', 'CSV', 'XLSX', 'MPPS', 'ID', 'JSON',
+const allowedWords = new Set(['fluoroaudit', 'DAP', 'Ka', 'r', 'n', 'DRL', 'UID', 'CSV', 'XLSX', 'MPPS', 'ID', 'JSON',
   'kV', 'mA', 'mGy', 'Gy', 'cm', 's']);
 
 async function englishWords(page) {
@@ -368,5 +368,46 @@ test('the overview shows studies and open flags per device and procedure, a sile
   await page.waitForSelector('#worklist-table .tabulator-row');
   await page.waitForFunction((n) => document.querySelector('#worklist-count').textContent === `${n} studies`,
     api.reduce((n, r) => n + r.studies_with_open_flags, 0));
+  assert.deepEqual(problems, []);
+});
+
+test('the procedures page: a metric with a level by default, a date range, per device, a log scale', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.click('#nav a[data-page=procedures]');
+  await page.waitForSelector('#stats-table .tabulator-row');
+  // The shipped table has shot and time levels, no DAP level: shots are shown first, with their level.
+  assert.equal(await page.locator('#metric').inputValue(), 'shots');
+  assert.ok(await page.locator('#log-scale').isChecked(), 'a log scale by default');
+  const cells = async (field) => (await page.locator(`#stats-table .tabulator-cell[tabulator-field=${field}]`).allTextContents()).map((x) => x.trim());
+  const all = (await cells('n')).map(Number);
+  // The active table's shot levels (an earlier test may have raised them), each beside its procedure.
+  const stats = await page.evaluate(async () => (await fetch('/api/stats')).json());
+  const expected = stats.filter((r) => r.metric === 'shots' && r.n > 0).map((r) => (r.level === null ? '未设水平' : String(r.level)));
+  assert.ok(expected.some((l) => /^[0-9]+$/.test(l)), JSON.stringify(expected));
+  assert.deepEqual((await cells('level')).map((l) => (l === 'no level' ? '未设水平' : l)), expected);
+  await page.screenshot({ path: join(artefacts, 'ui-11-procedures.png'), fullPage: true });
+  // Per device: one more column, the same counts (one C-arm).
+  await page.check('#by-device');
+  await page.waitForSelector('#stats-table .tabulator-cell[tabulator-field=device]');
+  assert.deepEqual([...new Set(await cells('device'))], ['CARM1']);
+  assert.deepEqual((await cells('n')).map(Number), all);
+  await page.uncheck('#by-device');
+  await page.waitForFunction(() => !document.querySelector('#stats-table .tabulator-cell[tabulator-field=device]'));
+  // A date range: the studies of July 2021 only (the four reports added to the department).
+  await page.fill('form.filters input[name=from]', '2021-07-01');
+  await page.fill('form.filters input[name=to]', '2021-07-04');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction((n) => {
+    const cells = [...document.querySelectorAll('#stats-table .tabulator-cell[tabulator-field=n]')];
+    return cells.length && cells.reduce((s, c) => s + Number(c.textContent), 0) < n;
+  }, all.reduce((a, b) => a + b, 0));
+  const inJuly = (await cells('n')).map(Number).reduce((a, b) => a + b, 0);
+  const api = await page.evaluate(async () => (await fetch('/api/stats?from=2021-07-01&to=2021-07-04')).json());
+  assert.equal(inJuly, api.filter((r) => r.metric === 'shots').reduce((n, r) => n + r.n, 0));
+  assert.ok(inJuly >= 4, `July's studies (${inJuly})`);
+  await page.uncheck('#log-scale');
+  await page.waitForSelector('#log-scale:not(:checked)');
+  await page.screenshot({ path: join(artefacts, 'ui-12-procedures-linear.png'), fullPage: true });
   assert.deepEqual(problems, []);
 });
