@@ -12,9 +12,10 @@ namespace {
 int usage() {
     std::cerr << "usage: fa-synth department FOLDER [STUDIES]\n"
                  "  writes STUDIES (default 140) synthetic RDSRs shaped like the pain-department study\n"
-                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [latest-first]]\n"
+                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [latest-first | biplane]]\n"
                  "  writes one RDSR of SHOTS single shots of 0.75 s with that study description, one a second\n"
-                 "  from 10:15:00 (latest-first: listed in the report from the last one back)\n";
+                 "  from 10:15:00 (latest-first: listed in the report from the last one back; biplane: shots\n"
+                 "  alternate between planes A and B, those of plane B with twice the DAP)\n";
     return 2;
 }
 
@@ -49,7 +50,20 @@ int run(int argc, char** argv) {
             e.startedAt = r.studyDate + "1015" + (i % 60 < 10 ? "0" : "") + std::to_string(i % 60);
             r.events.push_back(e);
         }
-        if (argc > 6 && std::string(argv[6]) == "latest-first") std::reverse(r.events.begin(), r.events.end());
+        const std::string option = argc > 6 ? argv[6] : "";
+        if (option == "latest-first") std::reverse(r.events.begin(), r.events.end());
+        if (option == "biplane") {
+            r.planes = {fa::synth::PlaneTotals{}, fa::synth::PlaneTotals{}};
+            r.planes[0].plane = "A";
+            r.planes[1].plane = "B";
+            for (std::size_t i = 0; i < r.events.size(); ++i)
+                if (i % 2) {
+                    r.events[i].plane = "B";
+                    r.events[i].dap_Gym2 *= 2;
+                } else {
+                    r.events[i].plane = "A";
+                }
+        }
         fa::synth::save(*fa::synth::buildReport(r), argv[2]);
         std::cout << "Wrote " << argv[2] << " (study " << r.studyUid << ")\n";
         return 0;

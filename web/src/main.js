@@ -392,24 +392,34 @@ async function study(uid) {
   const events = (s.events || []).map((e, i) => ({ e, i }))
     .sort((a, b) => (startOf(a.e) - startOf(b.e)) || (a.i - b.i)).map((x) => x.e);
   if (events.length) {
+    // Per plane: the cumulative DAP of its events over the procedure, and what its events add up to.
+    // Times are the summary's alone (above): event durations are not added up into a second one.
     const start = events.map((e) => Date.parse(e.started_at)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b)[0];
-    let dap = 0, time = 0;
-    const points = events.map((e, i) => {
-      dap += e.dap_gycm2 || 0;
-      // The summary's definition: fluoroscopy and acquisition time add up irradiation durations.
-      time += e.irradiation_duration_s ?? e.exposure_time_s ?? 0;
-      const at = Date.parse(e.started_at);
-      return { x: Number.isNaN(at) || start === undefined ? i : (at - start) / 60000, dap, time };
+    const planes = [...new Set(events.map((e) => e.plane || 'unknown'))];
+    const colors = ['#1565c0', '#ef6c00', '#2e7d32', '#6a1b9a'];
+    const perPlane = planes.map((p, i) => {
+      let dap = 0, kar = 0, n = 0, fluoro = 0;
+      const points = [];
+      events.forEach((e, k) => {
+        if ((e.plane || 'unknown') !== p) return;
+        dap += e.dap_gycm2 || 0; kar += e.kar_mgy || 0; n += 1; if (e.type === 'fluoroscopy') fluoro += 1;
+        const at = Date.parse(e.started_at);
+        points.push({ x: Number.isNaN(at) || start === undefined ? k : (at - start) / 60000, y: dap });
+      });
+      return { plane: p, color: colors[i % colors.length], points, dap, kar, n, fluoro };
     });
     const canvas = h('canvas', { id: 'events-chart', height: 110 });
-    app.append(section(t('study.chart'), h('div', { className: 'chart' }, canvas)));
-    charts.push(new Chart(canvas, { type: 'line', data: { datasets: [
-      { label: t('study.cumulativeDap'), data: points.map((p) => ({ x: p.x, y: p.dap })), yAxisID: 'dap', stepped: true, borderColor: '#1565c0' },
-      { label: t('study.cumulativeTime'), data: points.map((p) => ({ x: p.x, y: p.time })), yAxisID: 'time', stepped: true, borderColor: '#ef6c00' },
-    ] }, options: { animation: false, parsing: false, scales: {
+    const planeTable = h('table', { className: 'summary', id: 'planes' },
+      h('thead', {}, h('tr', {}, h('th', {}, t('study.plane')), h('th', {}, t('study.events')), h('th', {}, t('study.fluoroEvents')),
+        h('th', {}, t('study.eventsDap')), h('th', {}, t('study.eventsKar')))),
+      h('tbody', {}, perPlane.map((p) => h('tr', {}, h('td', {}, term('plane', p.plane)), h('td', { className: 'n' }, String(p.n)),
+        h('td', { className: 'n' }, String(p.fluoro)), h('td', { className: 'n' }, fmt(p.dap)), h('td', { className: 'n' }, fmt(p.kar))))));
+    app.append(section(t('study.chart'), h('div', { className: 'chart' }, canvas), planeTable));
+    charts.push(new Chart(canvas, { type: 'line', data: { datasets: perPlane.map((p) => ({
+      label: `${term('plane', p.plane)}: ${t('study.cumulativeDap')}`, data: p.points, stepped: true, borderColor: p.color })) },
+    options: { animation: false, parsing: false, scales: {
       x: { type: 'linear', title: { display: true, text: t('unit.min') } },
-      dap: { position: 'left', title: { display: true, text: 'Gy·cm²' } },
-      time: { position: 'right', title: { display: true, text: 's' }, grid: { drawOnChartArea: false } } } } }));
+      y: { title: { display: true, text: 'Gy·cm²' } } } } }));
     const eventsHolder = h('div', { id: 'events-table' });
     app.append(section(t('study.events'), eventsHolder));
     table(eventsHolder, { data: events, columns: [

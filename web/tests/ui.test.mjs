@@ -15,7 +15,7 @@ const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefa
 const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const passwords = { alice: 'alice-admin-pass', rita: 'rita-reviewer-pass', victor: 'victor-viewer-pass' };
 
-let work, service, base, browser, reversedStudy;
+let work, service, base, browser, reversedStudy, biplaneStudy;
 
 
 function fa(args, input) {
@@ -39,6 +39,8 @@ before(async () => {
   execFileSync(synth, ['report', join(work, 'dept', 'high-1.dcm'), 'Spinal nerve root pulsed RF', '40', '20210702']);
   execFileSync(synth, ['report', join(work, 'dept', 'high-2.dcm'), 'Plasma ablation of the posterior ramus', '35', '20210703']);
   reversedStudy = execFileSync(synth, ['report', join(work, 'dept', 'reversed.dcm'), 'Trigeminal ganglion RF', '3', '20210704', 'latest-first'],
+    { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
+  biplaneStudy = execFileSync(synth, ['report', join(work, 'dept', 'biplane.dcm'), 'Spinal cord stimulator trial', '4', '20210705', 'biplane'],
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   fa(['ingest', join(work, 'dept')]);
   fa(['audit', 'nightly', '--date', '2021-07-02']);
@@ -409,5 +411,21 @@ test('the procedures page: a metric with a level by default, a date range, per d
   await page.uncheck('#log-scale');
   await page.waitForSelector('#log-scale:not(:checked)');
   await page.screenshot({ path: join(artefacts, 'ui-12-procedures-linear.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('the study page shows a biplane procedure per plane, with the summary\'s one exposure time', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.goto(`${base}/#/study/${biplaneStudy}`);
+  await page.waitForSelector('#planes tbody tr');
+  const rows = await page.locator('#planes tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  // Four shots of 0.1 Gy·cm² and 0.1 mGy alternating A, B; those of plane B with twice the DAP.
+  assert.deepEqual(rows, [['plane A', '2', '2', '0.2', '0.2'], ['plane B', '2', '2', '0.4', '0.2']]);
+  const summary = await page.locator('table.summary').first().locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]));
+  assert.deepEqual(summary.find(([m]) => m === 'Exposure time (s)'), ['Exposure time (s)', '3']);
+  assert.deepEqual(summary.find(([m]) => m === 'DAP (Gy·cm²)'), ['DAP (Gy·cm²)', '0.6']);
+  assert.equal(await page.locator('text=Cumulative exposure time').count(), 0, 'no second exposure time');
+  await page.screenshot({ path: join(artefacts, 'ui-13-study-biplane.png'), fullPage: true });
   assert.deepEqual(problems, []);
 });
