@@ -3,6 +3,7 @@
 #include "present/Csv.h"
 
 #include "rules/Metric.h"
+#include "rules/Statistics.h"
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/LocalDateTime.h>
@@ -30,6 +31,17 @@ std::string num(double v) {
 
 std::string procedureOf(const store::StudyRecord& s) {
     return s.procedureId.empty() ? std::string("unclassified") : s.procedureId;
+}
+
+// A sentence of the catalog in the report's language.
+std::string tr(const AuditReportData& d, const std::string& id, std::vector<std::pair<std::string, std::string>> values = {}) {
+    return text(id, std::move(values)).in(d.language);
+}
+
+std::string procedureName(const AuditReportData& d, const std::string& id) {
+    if (id == "unclassified" || id.empty()) return tr(d, "report.unclassified");
+    const auto it = d.procedureNames.find(id);
+    return it == d.procedureNames.end() || it->second.empty() ? id : localName(it->second, d.language);
 }
 
 struct Html {
@@ -91,20 +103,20 @@ void mark(std::ostringstream& s, const Strip& g, double v, double y, int half, c
       << "\" class=\"" << cls << "\"><title>" << htmlEscape(tip) << "</title></line>\n";
 }
 
-void stripRow(std::ostringstream& s, const Strip& g, const DrlRow& r, double y) {
+void stripRow(std::ostringstream& s, const Strip& g, const DrlRow& r, double y, const AuditReportData& d) {
     const auto& st = r.statistics;
-    const std::string label = r.procedureId + " (n=" + std::to_string(st.n) + ")";
+    const std::string label = procedureName(d, r.procedureId) + " (n=" + std::to_string(st.n) + ")";
     s << "<text x=\"" << Strip::left - 8 << "\" y=\"" << y + 4 << "\" class=\"lb\">" << htmlEscape(label) << "</text>\n";
     for (double v : r.values) s << "<circle cx=\"" << g.x(v) << "\" cy=\"" << y << "\" r=\"3\" class=\"dot\"/>";
     s << "\n";
-    mark(s, g, st.median, y, 9, "median", "median " + num(st.median));
-    if (st.level) mark(s, g, *st.level, y, 12, "level", "reference level " + num(*st.level));
-    if (st.suggestedDrl) mark(s, g, *st.suggestedDrl, y, 12, "drl", "suggested local DRL " + num(*st.suggestedDrl));
+    mark(s, g, st.median, y, 9, "median", tr(d, "report.legend.median") + " " + num(st.median));
+    if (st.level) mark(s, g, *st.level, y, 12, "level", tr(d, "report.legend.level") + " " + num(*st.level));
+    if (st.suggestedDrl) mark(s, g, *st.suggestedDrl, y, 12, "drl", tr(d, "report.legend.drl") + " " + num(*st.suggestedDrl));
 }
 
 // A strip plot per procedure: every study a dot, the median a bar, the reference level a red line
 // and the suggested local DRL (75th percentile) a dashed line, on one shared axis.
-std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string& title) {
+std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string& title, const AuditReportData& d) {
     if (rows.empty()) return {};
     double max = 0;
     for (const auto* r : rows) {
@@ -125,7 +137,7 @@ std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string
           << "</text>\n";
     }
     for (std::size_t row = 0; row < rows.size(); ++row)
-        stripRow(s, g, *rows[row], Strip::top + Strip::rowH * static_cast<double>(row) + Strip::rowH / 2.0);
+        stripRow(s, g, *rows[row], Strip::top + Strip::rowH * static_cast<double>(row) + Strip::rowH / 2.0, d);
     s << "</svg>\n";
     return s.str();
 }
@@ -144,6 +156,10 @@ svg.chart .drl{stroke:#2e7d32;stroke-width:2;stroke-dasharray:4 3}
 .legend span{margin-right:16px;font-size:12px})";
 
 } // namespace
+
+std::string metricLabel(const std::string& metric, Language language) {
+    return text("metricUnit." + metric).in(language);
+}
 
 const char* metricLabel(const std::string& metric) {
     if (metric == "shots") return "Shots";
@@ -176,20 +192,24 @@ namespace {
 void writeHead(Html& h, const AuditReportData& d) {
     const auto& run = d.run;
     const std::string period = run.periodFrom == run.periodTo ? run.periodFrom : run.periodFrom + " – " + run.periodTo;
-    h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>");
-    h.text("fluoroaudit audit " + period);
+    h.raw(std::string("<!DOCTYPE html>\n<html lang=\"") + (d.language == Language::Chinese ? "zh-CN" : "en") +
+          "\"><head><meta charset=\"utf-8\">\n<title>");
+    h.text(tr(d, "report.title", {{"period", period}}));
     h.raw("</title>\n<style>");
     h.raw(kStyle);
     h.raw("</style></head><body>\n<h1>");
-    h.text("Fluoroscopy dose audit: " + period);
+    h.text(tr(d, "report.heading", {{"period", period}}));
     h.raw("</h1>\n<p class=\"muted\">");
-    h.text("Run " + std::to_string(run.id) + " (" + run.trigger + "), started " + run.startedAt + ", report written " +
-           Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d %H:%M") + " local time; reference table version " +
-           std::to_string(d.tableVersion) + ". ");
-    h.raw("</p>\n<p>Outcome: <span class=\"outcome ");
+    h.text(tr(d, "report.run",
+              {{"run", std::to_string(run.id)}, {"trigger", term("trigger." + run.trigger)}, {"started", run.startedAt},
+               {"written", Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d %H:%M")},
+               {"version", std::to_string(d.tableVersion)}}) + " ");
+    h.raw("</p>\n<p>");
+    h.text(tr(d, "report.outcome"));
+    h.raw(" <span class=\"outcome ");
     h.text(run.outcome);
     h.raw("\">");
-    h.text(run.outcome);
+    h.text(tr(d, "outcome." + run.outcome));
     h.raw("</span></p>\n");
 
 }
@@ -206,13 +226,13 @@ void writeFigures(Html& h, const AuditReportData& d) {
         h.text(label);
         h.raw("</div>");
     };
-    figure("studies", "studies", d.studies.size());
-    figure("new-flags", "new flags", d.newFlags.size());
-    figure("open-flags", "open flags (unreviewed)", d.openFlags);
-    figure("stale-flags", "unreviewed > " + std::to_string(d.unreviewedDays) + " days", stale);
-    figure("missing-dose", "missing dose data", static_cast<std::size_t>(run.missingDose));
-    figure("retrieved", "retrieved from PACS", static_cast<std::size_t>(run.retrieved));
-    figure("errors", "errors", run.errors.size());
+    figure("studies", tr(d, "report.fig.studies"), d.studies.size());
+    figure("new-flags", tr(d, "report.fig.newFlags"), d.newFlags.size());
+    figure("open-flags", tr(d, "report.fig.openFlags"), d.openFlags);
+    figure("stale-flags", tr(d, "report.fig.stale", {{"days", std::to_string(d.unreviewedDays)}}), stale);
+    figure("missing-dose", tr(d, "report.fig.missing"), static_cast<std::size_t>(run.missingDose));
+    figure("retrieved", tr(d, "report.fig.retrieved"), static_cast<std::size_t>(run.retrieved));
+    figure("errors", tr(d, "report.fig.errors"), run.errors.size());
     h.raw("</div>\n");
 
 }
@@ -221,7 +241,7 @@ void writeFigures(Html& h, const AuditReportData& d) {
 void writeErrors(Html& h, const AuditReportData& d) {
     const auto& run = d.run;
     if (!run.errors.empty()) {
-        h.h2("errors", "Errors of this run");
+        h.h2("errors", tr(d, "report.errors"));
         h.raw("<ul class=\"errors\">");
         for (const auto& e : run.errors) {
             h.raw("<li>");
@@ -235,20 +255,22 @@ void writeErrors(Html& h, const AuditReportData& d) {
 
 // How many studies per procedure and device.
 void writeStudiesPerGroup(Html& h, const AuditReportData& d) {
-    h.h2("studies", "Studies per procedure and device");
+    h.h2("studies", tr(d, "report.perGroup"));
     std::map<std::pair<std::string, std::string>, int> perGroup;
     for (const auto& s : d.studies) ++perGroup[{procedureOf(s), deviceLabel(s.device)}];
     std::vector<std::vector<std::string>> rows;
-    for (const auto& [key, n] : perGroup) rows.push_back({key.first, key.second.empty() ? "unknown" : key.second, std::to_string(n)});
-    if (rows.empty()) h.p("No studies dated in this period.", "muted");
-    else h.table({"Procedure", "Device", "Studies"}, rows, {false, false, true});
+    for (const auto& [key, n] : perGroup)
+        rows.push_back({procedureName(d, key.first), key.second.empty() ? tr(d, "report.unknown") : key.second, std::to_string(n)});
+    if (rows.empty()) h.p(tr(d, "report.noStudies"), "muted");
+    else h.table({tr(d, "report.col.procedure"), tr(d, "report.col.device"), tr(d, "report.col.studies")}, rows, {false, false, true});
 
 }
 
 // New flags, and unreviewed ones older than the configured days.
 void writeFlags(Html& h, const AuditReportData& d) {
-    const std::vector<std::string> flagHead{"Study date", "Study", "Procedure", "Flag", "Metric", "Value", "Level",
-                                            "Review", "Raised"};
+    std::vector<std::string> flagHead;
+    for (const char* c : {"studyDate", "study", "procedure", "flag", "metric", "value", "level", "review", "raised"})
+        flagHead.push_back(tr(d, std::string("report.col.") + c));
     auto flagTable = [&](const std::vector<store::FlagRecord>& flags) {
         h.raw("<table><thead><tr>");
         for (const auto& head : flagHead) h.raw("<th>" + htmlEscape(head) + "</th>");
@@ -260,25 +282,25 @@ void writeFlags(Html& h, const AuditReportData& d) {
                                           ? "<span title=\"" + htmlEscape(f.studyUid) + "\">" + htmlEscape(shortUid) + "</span>"
                                           : "<a href=\"" + htmlEscape(d.studyLinkBase + "#/study/" + f.studyUid) + "\" title=\"" +
                                                 htmlEscape(f.studyUid) + "\">" + htmlEscape(shortUid) + "</a>";
-            h.raw("<tr><td>" + htmlEscape(f.studyDate) + "</td><td>" + study + "</td><td>" + htmlEscape(f.procedureId) +
-                  "</td><td>" + htmlEscape(f.flag.kind) + "</td><td>" + htmlEscape(metricLabel(f.flag.metric)) +
-                  "</td><td class=\"n\">" + num(f.flag.value) + "</td><td class=\"n\">" + num(f.flag.level) + "</td><td>" +
-                  htmlEscape(f.flag.reviewState) + "</td><td>" + htmlEscape(f.flag.raisedAt) + "</td></tr>\n");
+            h.raw("<tr><td>" + htmlEscape(f.studyDate) + "</td><td>" + study + "</td><td>" +
+                  htmlEscape(procedureName(d, f.procedureId)) + "</td><td>" + htmlEscape(tr(d, "kind." + f.flag.kind)) +
+                  "</td><td>" + htmlEscape(metricLabel(f.flag.metric, d.language)) + "</td><td class=\"n\">" +
+                  num(f.flag.value) + "</td><td class=\"n\">" + num(f.flag.level) + "</td><td>" +
+                  htmlEscape(tr(d, "state." + f.flag.reviewState)) + "</td><td>" + htmlEscape(f.flag.raisedAt) + "</td></tr>\n");
         }
         h.raw("</tbody></table>\n");
     };
     std::size_t reviewed = 0;
     for (const auto& f : d.newFlags) reviewed += f.flag.reviewState != "unreviewed";
-    h.h2("new-flags", "New flags");
-    h.p((d.newFlagsSince.empty() ? "Flags of the period's studies"
-                                 : "Flags first raised since the previous audit run ended (" + d.newFlagsSince + ")") +
-            std::string(": ") + std::to_string(d.newFlags.size()) + ", of which " + std::to_string(reviewed) +
-            " reviewed already. Open flags in all: " + std::to_string(d.openFlags) + ".",
+    h.h2("new-flags", tr(d, "report.newFlags"));
+    h.p(tr(d, d.newFlagsSince.empty() ? "report.newOfPeriod" : "report.newSince",
+           {{"since", d.newFlagsSince}, {"count", std::to_string(d.newFlags.size())},
+            {"reviewed", std::to_string(reviewed)}, {"open", std::to_string(d.openFlags)}}),
         "muted");
     if (!d.newFlags.empty()) flagTable(d.newFlags);
 
-    h.h2("stale-flags", "Unreviewed flags older than " + std::to_string(d.unreviewedDays) + " days");
-    if (d.staleFlags.empty()) h.p("None.", "muted");
+    h.h2("stale-flags", tr(d, "report.stale", {{"days", std::to_string(d.unreviewedDays)}}));
+    if (d.staleFlags.empty()) h.p(tr(d, "report.none"), "muted");
     else flagTable(d.staleFlags);
 
 }
@@ -286,28 +308,36 @@ void writeFlags(Html& h, const AuditReportData& d) {
 // The DRL table of the period and its strip charts.
 void writeDrl(Html& h, const AuditReportData& d) {
     std::vector<std::vector<std::string>> rows;
-    h.h2("drl", "DRL audit (ICRP 135) of the period");
+    h.h2("drl", tr(d, "report.drl"));
     std::string previousProcedure;
     for (const auto& r : d.drl) {
         const auto& st = r.statistics;
         const bool first = r.procedureId != previousProcedure;
         previousProcedure = r.procedureId;
-        rows.push_back({first ? r.procedureId : "", first ? r.procedureName : "", metricLabel(rules::metricName(r.metric)), std::to_string(st.n),
-                        num(st.median), num(st.p75), st.level ? num(*st.level) : "no level",
-                        !st.level ? "—" : st.medianAboveLevel ? "yes" : "no",
-                        st.suggestedDrl ? num(*st.suggestedDrl) : "— (" + st.noSuggestionBecause + ")"});
+        const std::string name = r.procedureName.empty() ? procedureName(d, r.procedureId) : localName(r.procedureName, d.language);
+        rows.push_back({first ? r.procedureId : "", first ? name : "",
+                        metricLabel(rules::metricName(r.metric), d.language), std::to_string(st.n), num(st.median),
+                        num(st.p75), st.level ? num(*st.level) : tr(d, "report.noLevel"),
+                        !st.level ? "—" : tr(d, st.medianAboveLevel ? "report.yes" : "report.no"),
+                        st.suggestedDrl ? num(*st.suggestedDrl)
+                                        : "— (" + tr(d, "report.fewCases", {{"n", std::to_string(st.n)},
+                                                                            {"min", std::to_string(rules::kMinCasesForDrl)}}) + ")"});
     }
-    if (rows.empty()) h.p("No study figures in this period.", "muted");
+    if (rows.empty()) h.p(tr(d, "report.noFigures"), "muted");
     else {
-        h.table({"Procedure", "Name", "Metric", "n", "Median", "75th percentile", "Level", "Median > level", "Suggested local DRL"},
+        h.table({tr(d, "report.col.procedure"), tr(d, "report.col.name"), tr(d, "report.col.metric"), "n",
+                 tr(d, "report.col.median"), tr(d, "report.col.p75"), tr(d, "report.col.level"), tr(d, "report.col.aboveLevel"),
+                 tr(d, "report.col.suggested")},
                 rows, {false, false, false, true, true, true, true, false, false});
-        h.raw("<p class=\"legend\"><span>● study</span><span>▮ median</span><span style=\"color:#c62828\">▮ reference level</span>"
-              "<span style=\"color:#2e7d32\">┆ suggested local DRL</span></p>\n");
+        h.raw("<p class=\"legend\"><span>● " + htmlEscape(tr(d, "report.legend.study")) + "</span><span>▮ " +
+              htmlEscape(tr(d, "report.legend.median")) + "</span><span style=\"color:#c62828\">▮ " +
+              htmlEscape(tr(d, "report.legend.level")) + "</span><span style=\"color:#2e7d32\">┆ " +
+              htmlEscape(tr(d, "report.legend.drl")) + "</span></p>\n");
         for (Metric m : {Metric::Dap_Gycm2, Metric::Kar_mGy, Metric::FluoroTime_s, Metric::Shots}) {
             std::vector<const DrlRow*> chartRows;
             for (const auto& r : d.drl)
                 if (r.metric == m) chartRows.push_back(&r);
-            h.raw(stripChart(chartRows, metricLabel(rules::metricName(m))));
+            h.raw(stripChart(chartRows, metricLabel(rules::metricName(m), d.language), d));
         }
     }
 
@@ -316,23 +346,26 @@ void writeDrl(Html& h, const AuditReportData& d) {
 // Studies with images and no dose report.
 void writeMissingDose(Html& h, const AuditReportData& d) {
     std::vector<std::vector<std::string>> rows;
-    h.h2("missing-dose", "Missing dose data");
+    h.h2("missing-dose", tr(d, "report.missing"));
     for (const auto& f : d.findings)
         if (f.kind == "missing-dose-data") rows.push_back({f.studyDate, f.studyUid, f.detail});
-    if (rows.empty()) h.p("None: every study of the period has a dose report.", "muted");
-    else h.table({"Study date", "Study UID", "Finding"}, rows);
+    if (rows.empty()) h.p(tr(d, "report.noMissing"), "muted");
+    else h.table({tr(d, "report.col.studyDate"), tr(d, "report.col.studyUid"), tr(d, "report.col.finding")}, rows);
 
 }
 
 // Data-quality warnings of the period's studies.
 void writeWarnings(Html& h, const AuditReportData& d) {
     std::vector<std::vector<std::string>> rows;
-    h.h2("warnings", "Data-quality warnings");
+    h.h2("warnings", tr(d, "report.warnings"));
     for (const auto& s : d.studies)
         for (const auto& w : s.warnings)
             rows.push_back({s.study.studyDate, s.study.studyUid, w.code, w.message, std::to_string(w.count)});
-    if (rows.empty()) h.p("None.", "muted");
-    else h.table({"Study date", "Study UID", "Warning", "Message", "Times"}, rows, {false, false, false, false, true});
+    if (rows.empty()) h.p(tr(d, "report.none"), "muted");
+    else
+        h.table({tr(d, "report.col.studyDate"), tr(d, "report.col.studyUid"), tr(d, "report.col.warning"),
+                 tr(d, "report.col.message"), tr(d, "report.col.times")},
+                rows, {false, false, false, false, true});
 
 }
 
@@ -340,16 +373,19 @@ void writeWarnings(Html& h, const AuditReportData& d) {
 void writeReconciliation(Html& h, const AuditReportData& d) {
     const auto& run = d.run;
     std::vector<std::vector<std::string>> rows;
-    h.h2("reconciliation", "Reconciliation with PACS");
-    if (run.pacs.empty()) h.p("No PACS configured: the store was audited as it is.", "muted");
+    h.h2("reconciliation", tr(d, "report.reconciliation"));
+    if (run.pacs.empty()) h.p(tr(d, "report.noPacs"), "muted");
     else {
-        h.p("PACS " + run.pacs + ": " + std::to_string(run.pacsStudies) + " fluoroscopy studies and " +
-            std::to_string(run.pacsDoseObjects) + " dose objects in the period; " + std::to_string(run.retrieved) +
-            " retrieved, " + std::to_string(run.retrieveFailed) + " failed.");
+        h.p(tr(d, "report.pacs",
+               {{"pacs", run.pacs}, {"studies", std::to_string(run.pacsStudies)}, {"objects", std::to_string(run.pacsDoseObjects)},
+                {"retrieved", std::to_string(run.retrieved)}, {"failed", std::to_string(run.retrieveFailed)}}));
             for (const auto& f : d.findings)
             if (f.kind == "retrieved" || f.kind == "retrieve-failed" || f.kind == "no-dose-content")
                 rows.push_back({f.kind, f.studyDate, f.studyUid, f.detail});
-        if (!rows.empty()) h.table({"What", "Study date", "Study UID", "Object"}, rows);
+        if (!rows.empty())
+            h.table({tr(d, "report.col.what"), tr(d, "report.col.studyDate"), tr(d, "report.col.studyUid"),
+                     tr(d, "report.col.object")},
+                    rows);
     }
 }
 

@@ -2,9 +2,11 @@
 // files) and CSV files of the period's studies and of the DRL audit table.
 #pragma once
 
+#include "core/Text.h"
 #include "present/DrlAudit.h"
 #include "store/StudyStore.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,9 @@ struct AuditReportData {
     std::string studyLinkBase;  // "http://host:8080/" to link each study to its page; "" = no links
     std::vector<DrlRow> drl;
     int tableVersion = 0;
+    Language language = Language::English; // [report] language
+    // Procedure names by id, from the reference table (a name may hold both languages).
+    std::map<std::string, std::string> procedureNames;
 };
 
 std::string renderHtml(const AuditReportData& data);
@@ -31,6 +36,7 @@ std::string drlCsv(const AuditReportData& data);
 
 // "Ka,r (mGy)" for "kar_mgy": a metric as the report and the alert mails name it.
 const char* metricLabel(const std::string& metric);
+std::string metricLabel(const std::string& metric, Language language);
 
 // Text safe inside HTML element content and attribute values.
 std::string htmlEscape(const std::string& text);

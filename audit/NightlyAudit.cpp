@@ -189,6 +189,8 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.studyLinkBase = webAddress(settings_);
     data.drl = drlAudit(data.studies, pipeline_->levels(), false);
     data.tableVersion = pipeline_->levels().tableVersion();
+    data.language = languageOf(settings_.audit.language);
+    for (const auto& row : pipeline_->levels().table().rows()) data.procedureNames[row.procedureId] = row.name;
     data.findings = journal_.findings;
     return data;
 }

@@ -91,6 +91,84 @@ const std::vector<CatalogEntry> kCatalog = {
     {"metric.exposure_time_s", "exposure time", "曝光时间"},
     {"metric.dap_gycm2", "DAP", "DAP"},
     {"metric.kar_mgy", "Ka,r", "Ka,r"},
+    // The nightly report
+    {"report.title", "fluoroaudit audit {period}", "fluoroaudit 审计 {period}"},
+    {"report.heading", "Fluoroscopy dose audit: {period}", "透视剂量审计：{period}"},
+    {"report.run", "Run {run} ({trigger}), started {started}, report written {written} local time; reference table version {version}.",
+     "第 {run} 次运行（{trigger}），开始于 {started}，报告生成于 {written}（本地时间）；参考水平表版本 {version}。"},
+    {"report.outcome", "Outcome:", "结果："},
+    {"trigger.schedule", "scheduled", "定时"},
+    {"trigger.command", "command", "命令"},
+    {"outcome.running", "running", "进行中"},
+    {"outcome.ok", "ok", "成功"},
+    {"outcome.partial", "partial", "部分完成"},
+    {"outcome.failed", "failed", "失败"},
+    {"report.fig.studies", "studies", "项检查"},
+    {"report.fig.newFlags", "new flags", "个新标记"},
+    {"report.fig.openFlags", "open flags (unreviewed)", "个未审核标记"},
+    {"report.fig.stale", "unreviewed > {days} days", "个超过 {days} 天未审核"},
+    {"report.fig.missing", "missing dose data", "项缺少剂量数据"},
+    {"report.fig.retrieved", "retrieved from PACS", "项从 PACS 取回"},
+    {"report.fig.errors", "errors", "个错误"},
+    {"report.errors", "Errors of this run", "本次运行的错误"},
+    {"report.perGroup", "Studies per procedure and device", "各手术类型和设备的检查数"},
+    {"report.noStudies", "No studies dated in this period.", "本期间没有检查。"},
+    {"report.col.procedure", "Procedure", "手术类型"},
+    {"report.col.device", "Device", "设备"},
+    {"report.col.studies", "Studies", "检查数"},
+    {"report.col.studyDate", "Study date", "检查日期"},
+    {"report.col.study", "Study", "检查"},
+    {"report.col.flag", "Flag", "标记"},
+    {"report.col.metric", "Metric", "指标"},
+    {"report.col.value", "Value", "数值"},
+    {"report.col.level", "Level", "水平"},
+    {"report.col.review", "Review", "审核"},
+    {"report.col.raised", "Raised", "产生时间"},
+    {"report.col.name", "Name", "名称"},
+    {"report.col.median", "Median", "中位数"},
+    {"report.col.p75", "75th percentile", "第 75 百分位数"},
+    {"report.col.aboveLevel", "Median > level", "中位数 > 水平"},
+    {"report.col.suggested", "Suggested local DRL", "建议的本地 DRL"},
+    {"report.col.studyUid", "Study UID", "检查 UID"},
+    {"report.col.finding", "Finding", "发现"},
+    {"report.col.warning", "Warning", "警告"},
+    {"report.col.message", "Message", "说明"},
+    {"report.col.times", "Times", "次数"},
+    {"report.col.what", "What", "内容"},
+    {"report.col.object", "Object", "对象"},
+    {"report.unknown", "unknown", "未知"},
+    {"report.unclassified", "unclassified", "未分类"},
+    {"report.newFlags", "New flags", "新标记"},
+    {"report.newOfPeriod", "Flags of the period's studies: {count}, of which {reviewed} reviewed already. Open flags in all: {open}.",
+     "本期间检查的标记：{count} 个，其中 {reviewed} 个已审核。全部未审核标记：{open} 个。"},
+    {"report.newSince",
+     "Flags first raised since the previous audit run ended ({since}): {count}, of which {reviewed} reviewed already. Open flags in all: {open}.",
+     "自上次审计运行结束（{since}）以来新产生的标记：{count} 个，其中 {reviewed} 个已审核。全部未审核标记：{open} 个。"},
+    {"report.stale", "Unreviewed flags older than {days} days", "超过 {days} 天未审核的标记"},
+    {"report.none", "None.", "无。"},
+    {"report.drl", "DRL audit (ICRP 135) of the period", "本期间的 DRL 审核（ICRP 135）"},
+    {"report.noLevel", "no level", "未设水平"},
+    {"report.yes", "yes", "是"},
+    {"report.no", "no", "否"},
+    {"report.fewCases", "only {n} case(s); a local DRL needs at least {min}", "仅 {n} 例；本地 DRL 至少需要 {min} 例"},
+    {"report.noFigures", "No study figures in this period.", "本期间没有检查数据。"},
+    {"report.legend.study", "study", "检查"},
+    {"report.legend.median", "median", "中位数"},
+    {"report.legend.level", "reference level", "参考水平"},
+    {"report.legend.drl", "suggested local DRL", "建议的本地 DRL"},
+    {"report.missing", "Missing dose data", "缺少剂量数据"},
+    {"report.noMissing", "None: every study of the period has a dose report.", "无：本期间每项检查都有剂量报告。"},
+    {"report.warnings", "Data-quality warnings", "数据质量警告"},
+    {"report.reconciliation", "Reconciliation with PACS", "与 PACS 核对"},
+    {"report.noPacs", "No PACS configured: the store was audited as it is.", "未配置 PACS：按现有数据审计。"},
+    {"report.pacs",
+     "PACS {pacs}: {studies} fluoroscopy studies and {objects} dose objects in the period; {retrieved} retrieved, {failed} failed.",
+     "PACS {pacs}：本期间 {studies} 项透视检查、{objects} 个剂量对象；取回 {retrieved} 个，失败 {failed} 个。"},
+    {"metricUnit.shots", "Shots", "曝光次数"},
+    {"metricUnit.fluoro_time_s", "Fluoroscopy time (s)", "透视时间（秒）"},
+    {"metricUnit.exposure_time_s", "Exposure time (s)", "曝光时间（秒）"},
+    {"metricUnit.dap_gycm2", "DAP (Gy·cm²)", "DAP（Gy·cm²）"},
+    {"metricUnit.kar_mgy", "Ka,r (mGy)", "Ka,r（mGy）"},
     // Audit runs
     {"run.badId", "a run is a number, not '{value}'", "审计运行的编号是数字，而不是“{value}”"},
     {"run.unknown", "no audit run {run}", "没有审计运行 {run}"},
@@ -119,6 +197,23 @@ Language languageOf(const std::string& preference) {
         start = end + 1;
     }
     return Language::English;
+}
+
+std::string localName(const std::string& name, Language language) {
+    // Where the Latin part begins: the first ASCII letter after a space that follows a non-ASCII character.
+    bool sawCjk = false;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        if (c >= 0x80) sawCjk = true;
+        else if (std::isalpha(c)) {
+            if (!sawCjk) return name; // Latin first: one language
+            std::size_t cut = i;
+            while (cut > 0 && name[cut - 1] == ' ') --cut;
+            if (cut == i) return name; // no space between the two
+            return language == Language::Chinese ? name.substr(0, cut) : name.substr(i);
+        }
+    }
+    return name;
 }
 
 const char* languageCode(Language language) { return language == Language::Chinese ? "zh" : "en"; }

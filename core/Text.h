@@ -36,6 +36,10 @@ Text text(std::string id, std::vector<std::pair<std::string, std::string>> value
 // reader's language too. Unknown ids show as the id after "state.", "role." and so on.
 std::string term(const std::string& id);
 
+// The part of a name in the reader's language when it holds both, Chinese first ("脊神经根脉冲射频术
+// Spinal nerve root pulsed RF", as the reference table writes them); a name in one language as it is.
+std::string localName(const std::string& name, Language language);
+
 // Every id of the catalog with its English and Chinese sentences (for the catalog's test).
 struct CatalogEntry {
     const char* id;

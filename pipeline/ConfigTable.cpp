@@ -116,6 +116,9 @@ ConfigKey text(const char* section, const char* name, std::string type, const ch
 
 std::string notEmpty(const std::string& v) { return v.empty() ? "must not be empty" : ""; }
 std::string mailAddress(const std::string& v) { return v.find('@') == std::string::npos ? quoted(v) + " is not a mail address" : ""; }
+std::string reportLanguage(const std::string& v) {
+    return v == "en" || v == "zh" ? "" : quoted(v) + " is not en (English) or zh (Simplified Chinese)";
+}
 std::string oneOfMoveGet(const std::string& v) { return v == "move" || v == "get" ? "" : quoted(v) + " is not move or get"; }
 std::string logLevel(const std::string& v) {
     if (v == "error" || v == "warning" || v == "information" || v == "debug") return {};
@@ -396,6 +399,8 @@ void auditKeys(std::vector<ConfigKey>& t) {
                      FIELD(audit.reportsDir)));
     t.push_back(integer("audit", "unreviewed_days", 0, 3650, "unreviewed flags older than this are listed",
                         FIELD(audit.unreviewedDays)));
+    t.push_back(lowerCase("report", "language", "en or zh", "the language of the nightly report", FIELD(audit.language),
+                          reportLanguage));
 }
 
 // "a@x, b@y" into `out`; why not when one is no address.

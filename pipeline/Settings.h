@@ -87,6 +87,7 @@ struct AuditSettings {
     int hour = 2, minute = 0;
     std::string reportsDir;  // "" = DATA/reports
     int unreviewedDays = 7;  // unreviewed flags older than this are listed
+    std::string language = "en"; // [report] language: en or zh, the nightly report's language
 };
 
 // Where the report is mailed; no recipients = not mailed.

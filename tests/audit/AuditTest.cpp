@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -149,6 +151,62 @@ TEST(AuditReport, NoLevelIsSaidOpenFlagsAreCountedAndStudiesLinkToTheirPage) {
         << html;
     d.studyLinkBase.clear();
     EXPECT_EQ(renderHtml(d).find("<a href="), std::string::npos);
+}
+
+// [report] language = zh: every heading, label, flag kind, review state, metric and procedure name
+// in Simplified Chinese; nothing English is left outside data, units and acronyms.
+TEST(AuditReport, InChineseTheWholeReportIsChinese) {
+    AuditReportData d;
+    d.language = Language::Chinese;
+    d.run.id = 6;
+    d.run.trigger = "schedule";
+    d.run.outcome = "ok";
+    d.run.pacs = "PACS@10.0.0.5:104";
+    d.run.periodFrom = d.run.periodTo = "2026-11-21";
+    d.procedureNames = {{"root-prf", "脊神经根脉冲射频术 Spinal nerve root pulsed RF"}};
+    DrlRow dap, shots;
+    dap.procedureId = shots.procedureId = "root-prf";
+    dap.procedureName = shots.procedureName = "脊神经根脉冲射频术 Spinal nerve root pulsed RF";
+    dap.metric = rules::Metric::Dap_Gycm2;
+    dap.values = {0.1, 0.2};
+    dap.statistics = rules::statisticsOf(dap.values, std::nullopt);
+    shots.metric = rules::Metric::Shots;
+    shots.values = {10, 30};
+    shots.statistics = rules::statisticsOf(shots.values, 18.0);
+    d.drl = {dap, shots};
+    store::FlagRecord flag;
+    flag.studyUid = "1.2.3";
+    flag.studyDate = "2026-11-21";
+    flag.procedureId = "root-prf";
+    flag.flag.kind = "above-reference";
+    flag.flag.metric = "shots";
+    flag.flag.value = 30;
+    flag.flag.level = 18;
+    d.newFlags = d.staleFlags = {flag};
+    d.openFlags = 1;
+    const std::string html = renderHtml(d);
+    EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+    EXPECT_NE(html.find("<h1>透视剂量审计：2026-11-21</h1>"), std::string::npos) << html;
+    EXPECT_NE(html.find("<h2 id=\"drl\">本期间的 DRL 审核（ICRP 135）</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"outcome ok\">成功</span>"), std::string::npos);
+    EXPECT_NE(html.find("<td>root-prf</td><td>脊神经根脉冲射频术</td><td>DAP（Gy·cm²）</td>"), std::string::npos) << html;
+    EXPECT_NE(html.find("<td class=\"n\">未设水平</td><td>—</td><td>— (仅 2 例；本地 DRL 至少需要 20 例)</td>"), std::string::npos);
+    EXPECT_NE(html.find("<td class=\"n\">18</td><td>是</td>"), std::string::npos);
+    EXPECT_NE(html.find("<td>脊神经根脉冲射频术</td><td>超过参考水平</td><td>曝光次数</td>"), std::string::npos);
+    EXPECT_NE(html.find("<td>未审核</td>"), std::string::npos);
+    EXPECT_NE(html.find("本期间检查的标记：1 个，其中 0 个已审核。全部未审核标记：1 个。"), std::string::npos);
+    EXPECT_NE(html.find("第 6 次运行（定时）"), std::string::npos);
+    // The text a reader sees (tags, the style sheet and the run's own data taken out): no English.
+    std::string visible = html.substr(html.find("<body>"));
+    visible = std::regex_replace(visible, std::regex("<[^>]*>|&[a-z]+;|&#[0-9]+;"), " ");
+    for (const char* data : {"PACS@10.0.0.5:104", "root-prf", "1.2.3", "fluoroaudit"})
+        for (std::size_t at; (at = visible.find(data)) != std::string::npos;) visible.erase(at, std::string(data).size());
+    static const std::set<std::string> allowed{"DRL", "ICRP", "DAP", "Ka", "r", "n", "Gy", "cm", "mGy", "PACS", "UID"};
+    static const std::regex word("[A-Za-z]+");
+    std::vector<std::string> english;
+    for (auto it = std::sregex_iterator(visible.begin(), visible.end(), word); it != std::sregex_iterator(); ++it)
+        if (!allowed.count(it->str())) english.push_back(it->str());
+    EXPECT_TRUE(english.empty()) << ::testing::PrintToString(english);
 }
 
 synth::Report shotsReport(const std::string& date, int shots) {

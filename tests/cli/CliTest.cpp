@@ -288,6 +288,7 @@ TEST(CliConfig, BrokenValuesAreRefusedByCheckConfigAndServeAlike) {
     };
     const Case cases[] = {
         {"[log]\nrotate_size = 10 MB\n", "[log] rotate_size: '10 MB' is not a size such as 10M"},
+        {"[report]\nlanguage = chinese\n", "[report] language: 'chinese' is not en (English) or zh (Simplified Chinese)"},
         {"[pacs]\nae_title = PACS\nhost = 10.0.0.300\n", "[pacs] host: '10.0.0.300' is not an IPv4 address"},
         {"[mail]\nhost = smtp..example\n", "[mail] host: 'smtp..example' is not a host name or address"},
         {"[peer.CARM]\nhost = 10.0.0.300\n", "[peer.CARM] host: '10.0.0.300' is not an IPv4 address"},
