@@ -62,6 +62,8 @@ const std::vector<Route>& routes() {
         {"PUT", {"api", "levels"}, Db::Shared, on<L>(&L::replaceLevels)},
         {"GET", {"api", "levels", "history"}, Db::Shared, on<L>(&L::levelHistory)},
         {"POST", {"api", "levels", "preview"}, Db::Shared, on<L>(&L::previewLevels)},
+        {"POST", {"api", "levels", "test-match"}, Db::Shared, on<L>(&L::testMatch)},
+        {"GET", {"api", "levels", "descriptions"}, Db::Shared, on<L>(&L::descriptions)},
         {"GET", {"api", "levels", "history", ":version"}, Db::Shared, on<L>(&L::levelVersion)},
         {"POST", {"api", "levels", "restore"}, Db::Shared, on<L>(&L::restoreLevels)},
         {"GET", {"api", "stats"}, Db::Shared, on<R>(&R::stats)},

@@ -9,6 +9,7 @@ namespace fa::api {
 using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
+using present::integer;
 using present::jsonObject;
 
 ApiResponse LevelsResource::levels() {
@@ -125,6 +126,64 @@ ApiResponse LevelsResource::previewLevels() {
     o->set("lose_flags", static_cast<Poco::UInt64>(preview.loseFlags));
     o->set("reclassified", static_cast<Poco::UInt64>(preview.reclassified));
     return json(o);
+}
+
+namespace {
+// A CSV cell exactly as written (quoted when it holds a comma, quote or line break).
+std::string cell(const std::string& v) {
+    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+    std::string out = "\"";
+    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+constexpr std::size_t kTestedStudies = 1000, kShownMatches = 100;
+} // namespace
+
+ApiResponse LevelsResource::testMatch() {
+    require("viewer");
+    const auto body = parseBody(r_.body);
+    const std::string match = field(body, "match"), device = field(body, "device", false);
+    // A table of one row, read and matched as the real table is: the same checks, the same result.
+    std::vector<rules::TableProblem> problems;
+    const auto table = rules::ReferenceTable::parse("procedure_id,match,device\ntested," + cell(match) + "," + cell(device) + "\n",
+                                                    problems);
+    if (!table) return problemsResponse(problems, languageOf(r_.acceptLanguage));
+    store::StudyFilter recent;
+    recent.sort = "date";
+    recent.descending = true;
+    recent.limit = kTestedStudies;
+    const auto studies = c_.store().studies(recent);
+    Array::Ptr list = new Array;
+    std::size_t matched = 0;
+    for (const auto& s : studies) {
+        if (!table->classify({&s.study, &s.device})) continue;
+        if (++matched > kShownMatches) continue;
+        Object::Ptr x = jsonObject();
+        x->set("study_uid", s.study.studyUid);
+        x->set("study_date", s.study.studyDate);
+        x->set("study_description", s.study.studyDescription);
+        x->set("procedure_id", s.procedureId.empty() ? Var() : Var(s.procedureId));
+        list->add(x);
+    }
+    Object::Ptr o = jsonObject();
+    o->set("tested", integer(studies.size()));
+    o->set("matched", integer(matched));
+    o->set("studies", list);
+    return json(o);
+}
+
+ApiResponse LevelsResource::descriptions() {
+    require("viewer");
+    const std::string procedure = param(r_, "procedure").empty() ? std::string("unclassified") : param(r_, "procedure");
+    Array::Ptr list = new Array;
+    for (const auto& d : c_.store().descriptionsOf(procedure, numberParam(r_, "limit", 50, 1000))) {
+        Object::Ptr x = jsonObject();
+        x->set("description", d.description);
+        x->set("studies", integer(d.studies));
+        x->set("latest_date", d.latestDate);
+        list->add(x);
+    }
+    return json(list);
 }
 
 } // namespace fa::api

@@ -21,6 +21,10 @@ public:
     ApiResponse restoreLevels();
     // What a table ({"csv"} or a stored {"version"}) would change if activated; nothing changes.
     ApiResponse previewLevels();
+    // Which recent studies a match expression (and device) would catch, as the table would match it.
+    ApiResponse testMatch();
+    // What the studies of a procedure (default: the unclassified ones) are called, ready to map.
+    ApiResponse descriptions();
 
 private:
     ApiResponse activate(const std::string& csv, const std::string& source, const std::string& action);

@@ -136,6 +136,25 @@ std::vector<OverviewRow> StudyStore::overview(const StudyFilter& filter) {
     });
 }
 
+std::vector<DescriptionCount> StudyStore::descriptionsOf(const std::string& procedureId, std::size_t limit) {
+    return guarded([&]() -> std::vector<DescriptionCount> {
+        Statement select(*session_);
+        select << "SELECT COALESCE(NULLIF(study_description, ''), NULLIF(requested_procedure, ''), "
+                  "NULLIF(performed_procedure, ''), protocol_name, '') AS description, COUNT(*) AS n, "
+                  "MAX(study_date) AS latest FROM studies WHERE COALESCE(NULLIF(procedure_id, ''), 'unclassified') = ? "
+                  "GROUP BY description ORDER BY n DESC, latest DESC LIMIT " +
+                      std::to_string(limit),
+            useRef(procedureId), now;
+        RecordSet rs(select);
+        const Columns c(rs);
+        std::vector<DescriptionCount> out;
+        for (std::size_t r = 0; r < c.rows(); ++r)
+            out.push_back({c.text("description", r), static_cast<std::size_t>(c.integer("n", r).value_or(0)),
+                           c.text("latest", r)});
+        return out;
+    });
+}
+
 namespace {
 // Calls `each` for every row of `sql` run with `values` bound in order.
 void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,

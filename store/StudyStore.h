@@ -125,6 +125,13 @@ struct OverviewRow {
     std::size_t studies = 0, studiesWithOpenFlags = 0, openFlags = 0;
 };
 
+// What the studies of one procedure are called, and how often.
+struct DescriptionCount {
+    std::string description; // the study description, else the requested or performed procedure, else the protocol
+    std::size_t studies = 0;
+    std::string latestDate;
+};
+
 struct FlagReview {
     std::string studyUid, kind, metric, state, comment, username, at;
 };
@@ -236,6 +243,8 @@ public:
     std::size_t countStudies(const StudyFilter& filter); // ignoring limit and offset
     // Per device and procedure, the studies of the filter and their open flags (one grouped query).
     std::vector<OverviewRow> overview(const StudyFilter& filter);
+    // What the studies of a procedure ("unclassified": of none) are called, most frequent first.
+    std::vector<DescriptionCount> descriptionsOf(const std::string& procedureId, std::size_t limit);
     std::optional<StudyRecord> study(const std::string& studyUid);
     // The study's objects in order of arrival, with their events, planes and warnings.
     std::vector<DoseObject> objectsOf(const std::string& studyUid);

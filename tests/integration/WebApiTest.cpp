@@ -766,5 +766,30 @@ TEST_F(WebApi, TheOverviewCountsStudiesAndOpenFlagsPerDeviceAndProcedure) {
     EXPECT_EQ(anonymous().get("/api/overview").status, 401);
 }
 
+
+TEST_F(WebApi, APatternIsTestedOnRecentStudiesAsTheTableWouldMatchIt) {
+    const auto caught = viewer_.call("POST", "/api/levels/test-match", "{\"match\":\"NERVE\\\\s+root\"}");
+    ASSERT_EQ(caught.status, 200) << caught.body;
+    EXPECT_EQ(caught.object()->getValue<int>("tested"), 3);
+    EXPECT_EQ(caught.object()->getValue<int>("matched"), 3); // case-insensitive, as the table
+    const auto first = caught.object()->getArray("studies")->getObject(0);
+    EXPECT_EQ(first->getValue<std::string>("study_description"), "Spinal nerve root pulsed RF");
+    EXPECT_EQ(first->getValue<std::string>("procedure_id"), "root-prf");
+    const auto otherDevice = viewer_.call("POST", "/api/levels/test-match", "{\"match\":\"nerve root\",\"device\":\"CARM2\"}");
+    EXPECT_EQ(otherDevice.object()->getValue<int>("matched"), 0);
+    EXPECT_EQ(viewer_.call("POST", "/api/levels/test-match", "{\"match\":\"kyphoplasty|discectomy\"}").object()->getValue<int>("matched"), 0);
+    const auto broken = viewer_.call("POST", "/api/levels/test-match", "{\"match\":\"nerve (root\"}");
+    ASSERT_EQ(broken.status, 422) << broken.body;
+    EXPECT_EQ(broken.object()->getArray("problems")->getObject(0)->getValue<std::string>("column"), "match");
+
+    const auto named = viewer_.get("/api/levels/descriptions?procedure=root-prf").array();
+    ASSERT_EQ(named->size(), 1u);
+    EXPECT_EQ(named->getObject(0)->getValue<std::string>("description"), "Spinal nerve root pulsed RF");
+    EXPECT_EQ(named->getObject(0)->getValue<int>("studies"), 3);
+    EXPECT_EQ(named->getObject(0)->getValue<std::string>("latest_date"), "2026-11-22");
+    EXPECT_EQ(viewer_.get("/api/levels/descriptions").array()->size(), 0u); // none unclassified
+    EXPECT_EQ(anonymous().call("POST", "/api/levels/test-match", "{\"match\":\"x\"}").status, 401);
+}
+
 } // namespace
 } // namespace fa

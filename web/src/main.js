@@ -572,10 +572,18 @@ async function levels() {
           : [p.message.slice(0, at), h('code', {}, p.column), p.message.slice(at + p.column.length)]);
       })));
   }
-  async function save() {
+  async function save(fromGrid) {
     clear(status);
+    if (fromGrid) {
+      const invalid = grid.validate();
+      if (invalid !== true) {
+        clear(status).append(message(t('levels.gridInvalid', { count: invalid.length }), 'error'));
+        return;
+      }
+      fileName = '';
+    }
     try {
-      const csv = editor.value;
+      const csv = fromGrid ? gridCsv() : editor.value;
       await confirmThen(await api('POST', '/api/levels/preview', { csv }), async () => {
         try {
           const r = await api('PUT', '/api/levels', { csv, file_name: fileName || undefined });
@@ -592,12 +600,100 @@ async function levels() {
       });
     } catch (err) { showProblems(err); }
   }
+  // The table as a grid: one row per procedure (rows are tried in order), units in the headers,
+  // Chinese and English names, cells checked as they are typed.
+  const gridHolder = h('div', { id: 'levels-grid' });
+  const nameParts = (name) => {
+    const m = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+([A-Za-z].*)$/.exec(name || '');
+    if (m) return [m[1].trim(), m[2].trim()];
+    return /[\u3400-\u9fff]/.test(name || '') ? [name, ''] : ['', name || ''];
+  };
+  const gridRows = active.rows.map((r) => {
+    const [zh, en] = nameParts(r.name);
+    return { ...r, name_zh: zh, name_en: en };
+  });
+  const ids = () => grid.getData().map((r) => r.procedure_id);
+  const unique = { type: (cell, value) => !value || ids().filter((x) => x === value).length === 1 };
+  const level = ['numeric', 'min:0'];
+  const moveButton = (label, cls, delta) => (cell) => h('button', { type: 'button', className: cls, title: label, onclick: () => {
+    const row = cell.getRow(), other = delta < 0 ? row.getPrevRow() : row.getNextRow();
+    if (other) row.move(other, delta < 0); // above the previous row, below the next one
+  } }, delta < 0 ? '↑' : '↓');
+  const grid = table(gridHolder, { data: gridRows, pagination: false, layout: 'fitColumns', movableRows: false,
+    validationMode: 'highlight', index: 'procedure_id', columns: [
+      ...(canEdit ? [{ title: '', headerSort: false, width: 84, formatter: (cell) => h('span', { className: 'move' },
+        moveButton(t('levels.up'), 'row-up', -1)(cell), moveButton(t('levels.down'), 'row-down', 1)(cell)) }] : []),
+      { title: t('levels.col.id'), field: 'procedure_id', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: ['required', unique], widthGrow: 2 },
+      { title: t('levels.col.nameZh'), field: 'name_zh', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
+      { title: t('levels.col.nameEn'), field: 'name_en', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
+      { title: t('levels.col.match'), field: 'match', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: 'required', widthGrow: 3 },
+      { title: t('levels.col.device'), field: 'device', headerSort: false, cssClass: 'data', editor: canEdit && 'input' },
+      ...METRICS.map((m) => ({ title: t(`metric.${m}`), field: m, headerSort: false, hozAlign: 'right', editor: canEdit && 'number',
+        editorParams: { min: 0 }, validator: level, formatter: (c) => fmt(c.getValue()) })),
+      ...(canEdit ? [{ title: '', headerSort: false, width: 150, formatter: (cell) => h('span', {},
+        h('button', { type: 'button', className: 'row-test', onclick: () => { const r = cell.getRow().getData(); tryMatch(r.match, r.device); } }, t('levels.test')),
+        ' ', h('button', { type: 'button', className: 'row-delete', onclick: () => cell.getRow().delete() }, t('levels.delete'))) }] : []),
+    ] });
+  function gridCsv() {
+    const cellText = (v) => {
+      const text = v === null || v === undefined ? '' : String(v);
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    };
+    const lines = [['procedure_id', 'name', 'match', 'device', ...METRICS].join(',')];
+    for (const r of grid.getRows().map((row) => row.getData())) // in the order shown
+      lines.push([r.procedure_id, [r.name_zh, r.name_en].filter((x) => x && x.trim()).map((x) => x.trim()).join(' '), r.match, r.device,
+        ...METRICS.map((m) => r[m])].map(cellText).join(','));
+    return `${lines.join('\n')}\n`;
+  }
+  const download = h('a', { className: 'button', id: 'levels-download', download: 'reference-levels.csv',
+    href: URL.createObjectURL(new Blob([active.csv], { type: 'text/csv' })) }, t('levels.download'));
+
+  // The pattern tester: which of the recent studies a match expression catches, as the table would.
+  const testMatch = h('input', { id: 'test-match', className: 'data', size: 40 });
+  const testDevice = h('input', { id: 'test-device', className: 'data', size: 12 });
+  const testResult = h('div', { id: 'test-result' });
+  async function tryMatch(match, device) {
+    testMatch.value = match || '';
+    testDevice.value = device || '';
+    clear(testResult);
+    try {
+      const r = await api('POST', '/api/levels/test-match', { match: testMatch.value, device: testDevice.value });
+      testResult.append(h('p', {}, t('levels.testResult', { matched: r.matched, tested: r.tested })),
+        h('ul', { className: 'matches' }, r.studies.map((x) => h('li', {}, `${x.study_date || ''} `,
+          h('a', { className: 'data', href: `#/study/${encodeURIComponent(x.study_uid)}` }, x.study_description || x.study_uid),
+          ` (${procedureNames(active)(x.procedure_id)})`))));
+    } catch (err) {
+      testResult.append(message(err.body && err.body.problems ? err.body.problems[0].message : err.message, 'error'));
+    }
+  }
+  const tester = h('form', { className: 'filters', id: 'tester', onsubmit: (e) => { e.preventDefault(); tryMatch(testMatch.value, testDevice.value); } },
+    h('label', {}, t('levels.col.match'), testMatch), h('label', {}, t('levels.col.device'), testDevice),
+    h('button', { type: 'submit' }, t('levels.test')));
+
+  // What the unclassified studies, and those only a catch-all row (.*) takes, are called: ready to map.
+  const catchAll = active.rows.filter((r) => r.match.trim() === '.*').map((r) => r.procedure_id);
+  const unmapped = (await Promise.all(['unclassified', ...catchAll].map((p) =>
+    get(`/api/levels/descriptions${query({ procedure: p })}`).then((list) => list.map((d) => ({ ...d, procedure: p }))))))
+    .flat().sort((a, b) => b.studies - a.studies);
+  const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const unmappedTable = h('table', { className: 'summary', id: 'unmapped' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('common.description')), h('th', {}, t('common.procedure')), h('th', {}, t('home.studies')),
+      h('th', {}, t('levels.latest')), h('th', {}, ''))),
+    h('tbody', {}, unmapped.map((d) => h('tr', {}, h('td', { className: 'data' }, d.description), h('td', {}, procedureNames(active)(d.procedure)),
+      h('td', { className: 'n' }, String(d.studies)), h('td', {}, d.latest_date),
+      h('td', {}, h('button', { type: 'button', className: 'use-description', onclick: () => tryMatch(escapeRegex(d.description), '') }, t('levels.useInTester')))))));
+
   app.append(h('h1', {}, t('levels.title')),
     h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at) }), ' — ',
       sourceNode(active.source)),
-    section(t('levels.edit'), editor, canEdit ? h('div', { className: 'buttons' },
-      h('button', { type: 'button', id: 'levels-save', className: 'primary', onclick: () => { fileName = ''; save(); } }, t('levels.save')),
-      h('label', {}, t('levels.upload'), upload)) : null, status));
+    section(t('levels.grid'), h('p', { className: 'muted' }, t('levels.gridHelp')), gridHolder, canEdit ? h('div', { className: 'buttons' },
+      h('button', { type: 'button', id: 'levels-add', onclick: () => grid.addRow({ procedure_id: '', match: '' }) }, t('levels.add')),
+      h('button', { type: 'button', id: 'levels-grid-save', className: 'primary', onclick: () => save(true) }, t('levels.save'))) : null, status),
+    section(t('levels.tester'), h('p', { className: 'muted' }, t('levels.testerHelp')), tester, testResult),
+    section(t('levels.unmapped'), unmapped.length ? unmappedTable : h('p', { className: 'muted' }, t('common.none'))),
+    section(t('levels.edit'), editor, h('div', { className: 'buttons' }, download, canEdit ? [
+      h('button', { type: 'button', id: 'levels-save', onclick: () => { fileName = ''; save(); } }, t('levels.save')),
+      h('label', {}, t('levels.upload'), upload)] : null)));
   const historyHolder = h('div', { id: 'levels-history' });
   app.append(section(t('levels.history'), historyHolder));
   table(historyHolder, { data: history, columns: [

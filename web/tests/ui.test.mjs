@@ -40,6 +40,8 @@ before(async () => {
   execFileSync(synth, ['report', join(work, 'dept', 'high-2.dcm'), 'Plasma ablation of the posterior ramus', '35', '20210703']);
   reversedStudy = execFileSync(synth, ['report', join(work, 'dept', 'reversed.dcm'), 'Trigeminal ganglion RF', '3', '20210704', 'latest-first'],
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
+  // Only the catch-all row takes it: a description to map.
+  execFileSync(synth, ['report', join(work, 'dept', 'vertebroplasty.dcm'), 'Vertebroplasty L2', '12', '20210706']);
   biplaneStudy = execFileSync(synth, ['report', join(work, 'dept', 'biplane.dcm'), 'Spinal cord stimulator trial', '4', '20210705', 'biplane'],
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   fa(['ingest', join(work, 'dept')]);
@@ -427,5 +429,77 @@ test('the study page shows a biplane procedure per plane, with the summary\'s on
   assert.deepEqual(summary.find(([m]) => m === 'DAP (Gy·cm²)'), ['DAP (Gy·cm²)', '0.6']);
   assert.equal(await page.locator('text=Cumulative exposure time').count(), 0, 'no second exposure time');
   await page.screenshot({ path: join(artefacts, 'ui-13-study-biplane.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('the reference levels as a grid: inline checks, a pattern tester, descriptions to map, a new row activated', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'alice');
+  await page.click('#nav a[data-page=levels]');
+  await page.waitForSelector('#levels-grid .tabulator-row');
+  const active = await page.evaluate(async () => (await fetch('/api/levels')).json());
+  assert.equal(await page.locator('#levels-grid .tabulator-row').count(), active.rows.length);
+  // Names of both languages in their own columns.
+  const first = page.locator('#levels-grid .tabulator-row').first();
+  assert.equal(await first.locator('[tabulator-field=name_zh]').textContent(), '三叉神经节射频消融/球囊压迫术');
+  assert.equal(await first.locator('[tabulator-field=name_en]').textContent(), 'Trigeminal ganglion RF ablation / balloon compression');
+  // A negative level is marked at once and nothing is sent.
+  await first.locator('[tabulator-field=shots]').click();
+  await first.locator('[tabulator-field=shots] input').fill('-5');
+  await first.locator('[tabulator-field=shots] input').press('Enter');
+  await page.click('#levels-grid-save');
+  await page.waitForSelector('#levels-status .message.error');
+  assert.match(await page.locator('#levels-status').textContent(), /1 cell\(s\) are not valid/);
+  assert.equal(await page.locator('#levels-grid .tabulator-validation-fail').count(), 1);
+  await first.locator('[tabulator-field=shots]').click();
+  await first.locator('[tabulator-field=shots] input').fill('30');
+  await first.locator('[tabulator-field=shots] input').press('Enter');
+
+  // The tester catches what the table would: the same count as the API gives.
+  await page.fill('#test-match', 'nerve\\s+root');
+  await page.click('#tester button[type=submit]');
+  await page.waitForSelector('#test-result p');
+  const tested = await page.evaluate(async () => {
+    const { csrf_token: csrf } = await (await fetch('/api/session')).json();
+    return (await fetch('/api/levels/test-match', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ match: 'nerve\\s+root' }) })).json();
+  });
+  assert.ok(tested.matched > 0, JSON.stringify(tested));
+  assert.equal(await page.locator('#test-result p').textContent(), `${tested.matched} of ${tested.tested} recent studies match.`);
+  assert.equal(await page.locator('#test-result li').count(), Math.min(100, tested.matched));
+  await page.fill('#test-match', 'nerve (root');
+  await page.click('#tester button[type=submit]');
+  await page.waitForSelector('#test-result .message.error');
+  assert.match(await page.locator('#test-result').textContent(), /line 2, column match: 'nerve \(root' is not a valid regular expression/);
+
+  // Descriptions to map: those that only the catch-all row takes, most frequent first.
+  const other = await page.evaluate(async () => (await fetch('/api/levels/descriptions?procedure=other')).json());
+  assert.deepEqual(other.map((d) => [d.description, d.studies]), [['Vertebroplasty L2', 1]]);
+  assert.deepEqual(await page.locator('#unmapped tbody tr').first().locator('td').evaluateAll((tds) => tds.slice(0, 4).map((td) => td.textContent)),
+    ['Vertebroplasty L2', 'Other fluoroscopy-guided procedures', '1', '2021-07-06']);
+  await page.locator('#unmapped button.use-description').first().click();
+  await page.waitForFunction(() => /^1 of /.test(document.querySelector('#test-result p')?.textContent || ''));
+  assert.equal(await page.locator('#test-match').inputValue(), 'Vertebroplasty L2');
+  await page.screenshot({ path: join(artefacts, 'ui-14-levels-grid.png'), fullPage: true });
+
+  // A new row, with both names, activated after the preview.
+  await page.click('#levels-add');
+  const added = page.locator('#levels-grid .tabulator-row').last();
+  for (const [field, value] of [['procedure_id', 'kyphoplasty'], ['name_zh', '椎体后凸成形术'], ['name_en', 'Kyphoplasty'], ['match', 'kyphoplast|椎体后凸'], ['shots', '40']]) {
+    await added.locator(`[tabulator-field=${field}]`).click();
+    await added.locator(`[tabulator-field=${field}] input`).fill(value);
+    await added.locator(`[tabulator-field=${field}] input`).press('Enter');
+  }
+  // Above the catch-all row, which would take every study before it.
+  await added.locator('button.row-up').click();
+  await page.click('#levels-grid-save');
+  await page.waitForSelector('#levels-confirm');
+  await page.click('#levels-confirm');
+  await page.waitForSelector('#levels-status .message:not(.error)');
+  const now = await page.evaluate(async () => (await fetch('/api/levels')).json());
+  const row = now.rows.find((r) => r.procedure_id === 'kyphoplasty');
+  assert.deepEqual([row.name, row.match, row.shots, row.dap_gycm2], ['椎体后凸成形术 Kyphoplasty', 'kyphoplast|椎体后凸', 40, null]);
+  assert.equal(now.rows[now.rows.length - 1].procedure_id, 'other', 'the catch-all stays last');
+  assert.equal(now.rows[0].shots, 30);
   assert.deepEqual(problems, []);
 });
