@@ -22,7 +22,7 @@ ApiResponse ReportsResource::stats() {
 ApiResponse ReportsResource::monthly() {
     require("viewer");
     const auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
-    return json(present::monthlyMediansJson(c_.store().studies(filter)));
+    return json(present::monthlyMediansJson(c_.store().figures(filter)));
 }
 
 ApiResponse ReportsResource::devices() {

@@ -52,7 +52,7 @@ std::vector<DrlRow> drlAudit(const std::vector<store::StudyRecord>& studies, con
 
 std::vector<DrlRow> drlAudit(store::StudyStore& store, const rules::LevelEvaluator& levels, const std::string& from,
                              const std::string& to, bool byDevice) {
-    return drlAudit(store.studies(store::StudyFilter::between(from, to)), levels, byDevice);
+    return drlAudit(store.figures(store::StudyFilter::between(from, to)), levels, byDevice);
 }
 
 } // namespace fa

@@ -208,6 +208,30 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
     }); });
 }
 
+std::vector<StudyRecord> StudyStore::figures(const StudyFilter& filter) {
+    return guarded([&]() -> std::vector<StudyRecord> {
+        StudyWhere where(filter);
+        std::vector<StudyRecord> out;
+        eachRow(*session_,
+                "SELECT s.study_uid, s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
+                "s.procedure_name, s.irradiation_events, s.fluoro_events, s.acquisition_events, s.fluoro_time_s, "
+                "s.acquisition_time_s, s.exposure_time_s, s.dap_gym2, s.dose_rp_gy, s.frames, s.planes, s.source, "
+                "s.exposure_time_estimated, s.estimated_dose_usv FROM studies s" +
+                    where.sql + StudyWhere::orderBy(filter) + where.page(filter),
+                where.values, [&](const Columns& c, std::size_t r) {
+                    StudyRecord x;
+                    x.study.studyUid = c.text("study_uid", r);
+                    x.study.studyDate = c.text("study_date", r);
+                    x.device = DeviceInfo{c.text("manufacturer", r), c.text("model", r), "", c.text("station_name", r), ""};
+                    x.procedureId = c.text("procedure_id", r);
+                    x.procedureName = c.text("procedure_name", r);
+                    x.summary = readSummary(c, r);
+                    out.push_back(std::move(x));
+                });
+        return out;
+    });
+}
+
 std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
     return guarded([&] { return snapshot([&]() -> std::optional<StudyRecord> {
         Statement select(*session_);

@@ -240,6 +240,9 @@ public:
     std::vector<KeptFile> keptFiles();
 
     std::vector<StudyRecord> studies(const StudyFilter& filter);
+    // The same studies with only what statistics need: date, device, procedure and the summary
+    // (no patient, warnings, objects or flags), from one query.
+    std::vector<StudyRecord> figures(const StudyFilter& filter);
     std::size_t countStudies(const StudyFilter& filter); // ignoring limit and offset
     // Per device and procedure, the studies of the filter and their open flags (one grouped query).
     std::vector<OverviewRow> overview(const StudyFilter& filter);

@@ -37,6 +37,12 @@ const en = {
     totals: '{{studies}} studies, {{open}} open flags in the period', byDevice: 'Per device', byProcedure: 'Per procedure',
     studies: 'Studies', studiesOpen: 'With open flags', openFlags: 'Open flags', devices: 'Last object from each device',
     silent: 'nothing for {{days}} days', highest: 'Highest DAP in the period' },
+  warning: { charset: 'character set', 'event-type-missing': 'event type missing', 'event-type-unknown': 'unknown event type',
+    'image-time-missing': 'image time missing', 'missing-totals': 'totals missing', 'sr-structure': 'report structure',
+    'template-missing': 'template missing', 'template-unexpected': 'unexpected template', 'totals-mismatch': 'totals disagree',
+    'unit-converted': 'unit converted', 'unit-unknown': 'unknown unit', 'value-invalid': 'invalid value',
+    'overlapping-reports': 'overlapping reports', 'image-sums-differ': 'image sums differ from the totals',
+    'sop-instance-reused': 'SOP instance UID reused' },
   worklist: { title: 'Studies and flags', flags: 'Flags', review: 'Review', reviewTitle: 'Review a flag of {{study}}',
     flag: 'Flag', reviewed: 'Review saved', empty: 'No flagged studies match.', count: '{{count}} studies',
     allReviewed: 'reviewed', exportFlags: 'Export flags (CSV)', allOpen: 'All {{count}} open flags of this study',
@@ -107,6 +113,11 @@ const zh = {
     totals: '本期间共 {{studies}} 项检查，{{open}} 个未审核标记', byDevice: '按设备', byProcedure: '按手术类型',
     studies: '检查数', studiesOpen: '有未审核标记', openFlags: '未审核标记', devices: '各设备最近接收',
     silent: '已 {{days}} 天未收到', highest: '本期间 DAP 最高的检查' },
+  warning: { charset: '字符集', 'event-type-missing': '缺少事件类型', 'event-type-unknown': '未知事件类型',
+    'image-time-missing': '缺少图像时间', 'missing-totals': '缺少总计', 'sr-structure': '报告结构', 'template-missing': '缺少模板',
+    'template-unexpected': '意外的模板', 'totals-mismatch': '总计不一致', 'unit-converted': '单位已换算', 'unit-unknown': '未知单位',
+    'value-invalid': '无效数值', 'overlapping-reports': '报告重叠', 'image-sums-differ': '图像合计与总计不符',
+    'sop-instance-reused': 'SOP 实例 UID 重复使用' },
   worklist: { title: '检查与标记', flags: '标记', review: '审核', reviewTitle: '审核 {{study}} 的标记', flag: '标记',
     reviewed: '审核已保存', empty: '没有符合条件的已标记检查。', count: '{{count}} 项检查', allReviewed: '已审核',
     exportFlags: '导出标记（CSV）', allOpen: '本检查全部 {{count}} 个未审核标记',
@@ -162,9 +173,16 @@ export async function setLanguage(lng) {
 // pulsed RF", as the reference table writes them): the part of the reader's language; a name in
 // one language is shown as it is.
 export function localName(name) {
+  const [zh, en] = nameParts(name);
+  if (!zh || !en) return name || '';
+  return i18next.language === 'zh' ? zh : en;
+}
+
+// [Chinese, English] parts of a name; a name in one language gives one part and ''.
+export function nameParts(name) {
   const m = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+([A-Za-z].*)$/.exec(name || '');
-  if (!m) return name || '';
-  return i18next.language === 'zh' ? m[1].trim() : m[2].trim();
+  if (m) return [m[1].trim(), m[2].trim()];
+  return /[\u3400-\u9fff]/.test(name || '') ? [name, ''] : ['', name || ''];
 }
 
 // Where a reference table came from, as the server records it, in the reader's language: a list of

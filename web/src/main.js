@@ -7,7 +7,7 @@ import { BoxPlotController, BoxAndWiskers } from '@sgratzl/chartjs-chart-boxplot
 import './style.css';
 import { api, get, query, setCsrf, url } from './api.js';
 import { h, clear, message, fmt } from './dom.js';
-import { initI18n, t, language, setLanguage, localName, tableSource, term } from './i18n.js';
+import { initI18n, t, language, setLanguage, localName, nameParts, tableSource, term } from './i18n.js';
 
 Chart.register(...registerables, BoxPlotController, BoxAndWiskers);
 
@@ -433,7 +433,9 @@ async function study(uid) {
     app.append(section(t('study.events'), message(t('study.noEvents'))));
   }
   app.append(section(t('study.warnings'), s.warnings.length
-    ? h('ul', {}, s.warnings.map((w) => h('li', { className: 'data' }, `${w.message}${w.count > 1 ? ` (×${w.count})` : ''}`)))
+    // What kind of warning in the reader's language; the details as the extraction recorded them.
+    ? h('ul', { id: 'warnings' }, s.warnings.map((w) => h('li', {}, h('strong', {}, term('warning', w.code)), ' — ',
+      h('span', { className: 'data' }, w.message), w.count > 1 ? ` (×${w.count})` : '')))
     : h('p', { className: 'muted' }, t('common.none'))));
   app.append(section(t('study.history'), s.reviews.length
     ? h('table', { className: 'history' }, h('tbody', {}, s.reviews.map((r) => h('tr', {},
@@ -603,11 +605,6 @@ async function levels() {
   // The table as a grid: one row per procedure (rows are tried in order), units in the headers,
   // Chinese and English names, cells checked as they are typed.
   const gridHolder = h('div', { id: 'levels-grid' });
-  const nameParts = (name) => {
-    const m = /^([^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+([A-Za-z].*)$/.exec(name || '');
-    if (m) return [m[1].trim(), m[2].trim()];
-    return /[\u3400-\u9fff]/.test(name || '') ? [name, ''] : ['', name || ''];
-  };
   const gridRows = active.rows.map((r) => {
     const [zh, en] = nameParts(r.name);
     return { ...r, name_zh: zh, name_en: en };
