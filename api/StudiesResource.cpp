@@ -7,6 +7,9 @@
 #include "present/RecordJson.h"
 #include "present/StudyJson.h"
 
+#include <Poco/NumberParser.h>
+
+#include <cmath>
 #include <set>
 
 namespace fa::api {
@@ -34,6 +37,19 @@ store::StudyFilter StudiesResource::studyFilter() {
     if (!f.reviewState.empty() && f.reviewState != "unreviewed" && !isReviewState(f.reviewState))
         throw Refusal{400, text("request.oneOf", {{"name", "review_state"}, {"choices", "unreviewed, acknowledged, justified, action-required"}})};
     f.flaggedOnly = param(r_, "flagged") == "true";
+    // min_dap_gycm2=10&max_dap_gycm2=50 and the like, in the units shown.
+    for (const char* metric : {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy"}) {
+        store::StudyFilter::Range range{metric, std::nullopt, std::nullopt};
+        for (auto [bound, name] : {std::pair{&range.min, std::string("min_") + metric}, std::pair{&range.max, std::string("max_") + metric}}) {
+            const std::string v = param(r_, name);
+            if (v.empty()) continue;
+            double d = 0;
+            if (!Poco::NumberParser::tryParseFloat(v, d) || !std::isfinite(d))
+                throw Refusal{400, text("request.notNumber", {{"name", name}, {"value", v}})};
+            *bound = d;
+        }
+        if (range.min || range.max) f.ranges.push_back(range);
+    }
     f.search = param(r_, "q");
     f.patientId = param(r_, "patient_id");
     if (!f.patientId.empty() && !seesPatients())

@@ -19,6 +19,7 @@ const std::vector<CatalogEntry> kCatalog = {
     {"request.notString", "'{name}' must be a string", "“{name}”必须是字符串"},
     {"request.notDate", "'{name}' must be a date YYYY-MM-DD, not '{value}'", "“{name}”必须是 YYYY-MM-DD 格式的日期，而不是“{value}”"},
     {"request.notCount", "'{name}' must be a whole number from 1 to {max}", "“{name}”必须是 1 到 {max} 之间的整数"},
+    {"request.notNumber", "'{name}' must be a number, not '{value}'", "“{name}”必须是数字，而不是“{value}”"},
     {"request.oneOf", "'{name}' is one of {choices}", "“{name}”只能是以下之一：{choices}"},
     {"request.internal", "internal error: {reason} (see the service log)", "内部错误：{reason}（见服务日志）"},
     // Sessions and roles

@@ -1,6 +1,7 @@
 // Listing and counting studies with a filter, and one study with what belongs to it.
 #include "store/StudyStore.h"
 
+#include "core/Error.h"
 #include "store/Columns.h"
 #include "store/FlagRows.h"
 #include "store/Guard.h"
@@ -10,6 +11,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <cstdio>
 #include <functional>
 #include <map>
 
@@ -63,6 +65,23 @@ struct StudyWhere {
             values.push_back(f.patientKey);
         }
         if (f.flaggedOnly) sql += " AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid)";
+        // The column and what one stored unit is in the unit shown; the bound is converted, so that
+        // the column (REAL) is compared as it is stored and its index could serve.
+        static const std::map<std::string, std::pair<const char*, double>> columns{
+            {"shots", {"s.irradiation_events", 1}},     {"fluoro_time_s", {"s.fluoro_time_s", 1}},
+            {"exposure_time_s", {"s.exposure_time_s", 1}}, {"dap_gycm2", {"s.dap_gym2", 1e4}},
+            {"kar_mgy", {"s.dose_rp_gy", 1e3}}};
+        for (const auto& r : f.ranges) {
+            const auto it = columns.find(r.metric);
+            if (it == columns.end()) throw Error("no such metric for a value range: " + r.metric);
+            auto bound = [&](const char* op, double v) {
+                char text[40];
+                std::snprintf(text, sizeof text, "%.17g", v / it->second.second);
+                add(std::string(" AND ") + it->second.first + op + "?", text);
+            };
+            if (r.min) bound(" >= ", *r.min);
+            if (r.max) bound(" <= ", *r.max);
+        }
     }
 
     static std::string orderBy(const StudyFilter& f) {

@@ -791,5 +791,27 @@ TEST_F(WebApi, APatternIsTestedOnRecentStudiesAsTheTableWouldMatchIt) {
     EXPECT_EQ(anonymous().call("POST", "/api/levels/test-match", "{\"match\":\"x\"}").status, 401);
 }
 
+
+TEST_F(WebApi, StudiesAreFilteredByValueRangesInTheUnitsShown) {
+    auto total = [&](const std::string& query) { return viewer_.get("/api/studies?" + query).object()->getValue<int>("total"); };
+    EXPECT_EQ(total("min_shots=20"), 2);            // 30 and 40 shots
+    EXPECT_EQ(total("min_shots=20&max_shots=35"), 1);
+    EXPECT_EQ(total("max_shots=10"), 1);            // inclusive
+    // 0.1 Gy·cm² a shot: 3, 4 and 1 Gy·cm² (stored in Gy·m²).
+    EXPECT_EQ(total("min_dap_gycm2=2.5&max_dap_gycm2=3.5"), 1);
+    EXPECT_EQ(total("min_dap_gycm2=0.5"), 3);
+    EXPECT_EQ(total("min_kar_mgy=3.5"), 1);         // 0.1 mGy a shot: the 40-shot study
+    EXPECT_EQ(total("min_fluoro_time_s=30"), 1);    // 0.75 s a shot: 22.5, 30, 7.5 s
+    const auto study = viewer_.get("/api/studies?min_dap_gycm2=2.5&max_dap_gycm2=3.5").object()->getArray("studies")->getObject(0);
+    EXPECT_EQ(study->getValue<int>("irradiation_events"), 30);
+    const auto bad = viewer_.get("/api/studies?min_shots=many");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.error(), "'min_shots' must be a number, not 'many'");
+    // The export follows the same filter.
+    const auto csv = viewer_.get("/api/export/studies.csv?min_shots=35");
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 2) << csv.body; // the header and one study
+}
+
 } // namespace
 } // namespace fa

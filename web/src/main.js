@@ -85,13 +85,18 @@ function renderShell() {
   document.getElementById('logout').textContent = t('login.logout');
 }
 
+// The query of the address (#/studies?from=...): a page's filters, so that a view can be kept and shared.
+let routeParams = new URLSearchParams();
+
 async function route() {
   while (charts.length) charts.pop().destroy();
   clear(app);
   renderShell();
   if (!session) return loginPage();
   const hash = location.hash.replace(/^#\/?/, '');
-  const [first, ...rest] = hash.split('/');
+  const [path, search = ''] = hash.split('?');
+  const [first, ...rest] = path.split('/');
+  routeParams = new URLSearchParams(search);
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${first}`);
   try {
     if (first === 'study' && rest.length) return await study(decodeURIComponent(rest.join('/')));
@@ -152,10 +157,8 @@ async function home() {
     filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' }],
       homePeriod, (v) => { Object.assign(homePeriod, v); route(); }));
   // Links open the studies page with the same period and the group's filter.
-  const studiesLink = (filter, text) => h('a', { href: '#/studies', onclick: () => {
-    for (const k of Object.keys(worklistFilter)) delete worklistFilter[k];
-    Object.assign(worklistFilter, { from: homePeriod.from, to: homePeriod.to }, filter);
-  } }, String(text));
+  const studiesLink = (filter, text) => h('a', { href: `#/studies${query({ from: homePeriod.from, to: homePeriod.to, ...filter })}` },
+    String(text));
   function grouped(key) {
     const m = new Map();
     for (const r of rows) {
@@ -264,9 +267,16 @@ function filterForm(fields, values, onApply) {
   return form;
 }
 
-const worklistFilter = { review_state: '', flagged: 'true' };
+// The API's parameters for the studies page's filters: a value range of the chosen metric becomes
+// min_<metric> and max_<metric>.
+function studyQuery(filter) {
+  const { range_metric: metric, range_min: min, range_max: max, ...rest } = filter;
+  return metric ? { ...rest, [`min_${metric}`]: min, [`max_${metric}`]: max } : rest;
+}
 
 async function worklist() {
+  // The filters are those of the address; the first visit shows the flagged studies.
+  const worklistFilter = routeParams.toString() ? Object.fromEntries(routeParams) : { flagged: 'true' };
   const [levelTable, deviceList] = await Promise.all([get('/api/levels'), get('/api/devices')]);
   const procedureName = procedureNames(levelTable);
   const fields = [
@@ -277,6 +287,8 @@ async function worklist() {
     { name: 'flag_kind', label: t('common.kind'), options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
     { name: 'review_state', label: t('common.state'), options: ['unreviewed', ...STATES].map((s) => [s, t(`state.${s}`)]) },
     { name: 'flagged', label: t('worklist.studies'), options: [['true', t('worklist.onlyFlagged')]] },
+    { name: 'range_metric', label: t('worklist.range'), options: METRICS.map((m) => [m, t(`metric.${m}`)]) },
+    { name: 'range_min', label: t('worklist.rangeMin'), type: 'number' }, { name: 'range_max', label: t('worklist.rangeMax'), type: 'number' },
     { name: 'q', label: t('worklist.search') },
     ...(rank(session.role) >= rank('reviewer') ? [{ name: 'patient_id', label: t('worklist.patientId') }] : []),
   ];
@@ -286,7 +298,8 @@ async function worklist() {
   const exportXlsx = h('a', { className: 'button', id: 'export-studies-xlsx' }, t('common.exportXlsx'));
   const exportFlags = h('a', { className: 'button', id: 'export-flags' }, t('worklist.exportFlags'));
   app.append(h('h1', {}, t('worklist.title')),
-    filterForm(fields, worklistFilter, (v) => { Object.assign(worklistFilter, v); load(); }), count, holder,
+    // Applying puts the filters into the address ("all studies" as flagged=false, not as nothing).
+    filterForm(fields, worklistFilter, (v) => { location.hash = `#/studies${query({ ...v, flagged: v.flagged || 'false' })}`; }), count, holder,
     h('p', { className: 'buttons' }, exportLink, exportXlsx, exportFlags));
   const canReview = rank(session.role) >= rank('reviewer');
   if (canReview) {
@@ -312,7 +325,7 @@ async function worklist() {
       // Unreviewed first unless the user sorts by a column.
       const sort = sorter ? sortFields[sorter.field] || 'date' : 'flags';
       const order = sorter ? sorter.dir : 'asc';
-      const data = await get(`/api/studies${query({ ...worklistFilter, sort, order,
+      const data = await get(`/api/studies${query({ ...studyQuery(worklistFilter), sort, order,
         page: params.page, page_size: params.size })}`);
       count.textContent = t('worklist.count', { count: data.total });
       return { last_page: Math.max(1, Math.ceil(data.total / params.size)),
@@ -344,8 +357,8 @@ async function worklist() {
     ],
   });
   function links() {
-    exportLink.href = url(`/api/export/studies.csv${query(worklistFilter)}`);
-    exportXlsx.href = url(`/api/export/studies.xlsx${query(worklistFilter)}`);
+    exportLink.href = url(`/api/export/studies.csv${query(studyQuery(worklistFilter))}`);
+    exportXlsx.href = url(`/api/export/studies.xlsx${query(studyQuery(worklistFilter))}`);
     exportFlags.href = url(`/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`);
   }
   function load() {
@@ -602,6 +615,11 @@ async function levels() {
       });
     } catch (err) { showProblems(err); }
   }
+  // What the unclassified studies, and those only a catch-all row (.*) takes, are called: ready to map.
+  const catchAll = active.rows.filter((r) => r.match.trim() === '.*').map((r) => r.procedure_id);
+  const unmapped = (await Promise.all(['unclassified', ...catchAll].map((p) =>
+    get(`/api/levels/descriptions${query({ procedure: p })}`).then((list) => list.map((d) => ({ ...d, procedure: p }))))))
+    .flat().sort((a, b) => b.studies - a.studies);
   // The table as a grid: one row per procedure (rows are tried in order), units in the headers,
   // Chinese and English names, cells checked as they are typed.
   const gridHolder = h('div', { id: 'levels-grid' });
@@ -616,21 +634,6 @@ async function levels() {
     const row = cell.getRow(), other = delta < 0 ? row.getPrevRow() : row.getNextRow();
     if (other) row.move(other, delta < 0); // above the previous row, below the next one
   } }, delta < 0 ? '↑' : '↓');
-  const grid = table(gridHolder, { data: gridRows, pagination: false, layout: 'fitColumns', movableRows: false,
-    validationMode: 'highlight', index: 'procedure_id', columns: [
-      ...(canEdit ? [{ title: '', headerSort: false, width: 84, formatter: (cell) => h('span', { className: 'move' },
-        moveButton(t('levels.up'), 'row-up', -1)(cell), moveButton(t('levels.down'), 'row-down', 1)(cell)) }] : []),
-      { title: t('levels.col.id'), field: 'procedure_id', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: ['required', unique], widthGrow: 2 },
-      { title: t('levels.col.nameZh'), field: 'name_zh', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
-      { title: t('levels.col.nameEn'), field: 'name_en', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
-      { title: t('levels.col.match'), field: 'match', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: 'required', widthGrow: 3 },
-      { title: t('levels.col.device'), field: 'device', headerSort: false, cssClass: 'data', editor: canEdit && 'input' },
-      ...METRICS.map((m) => ({ title: t(`metric.${m}`), field: m, headerSort: false, hozAlign: 'right', editor: canEdit && 'number',
-        editorParams: { min: 0 }, validator: level, formatter: (c) => fmt(c.getValue()) })),
-      ...(canEdit ? [{ title: '', headerSort: false, width: 150, formatter: (cell) => h('span', {},
-        h('button', { type: 'button', className: 'row-test', onclick: () => { const r = cell.getRow().getData(); tryMatch(r.match, r.device); } }, t('levels.test')),
-        ' ', h('button', { type: 'button', className: 'row-delete', onclick: () => cell.getRow().delete() }, t('levels.delete'))) }] : []),
-    ] });
   function gridCsv() {
     const cellText = (v) => {
       const text = v === null || v === undefined ? '' : String(v);
@@ -667,11 +670,6 @@ async function levels() {
     h('label', {}, t('levels.col.match'), testMatch), h('label', {}, t('levels.col.device'), testDevice),
     h('button', { type: 'submit' }, t('levels.test')));
 
-  // What the unclassified studies, and those only a catch-all row (.*) takes, are called: ready to map.
-  const catchAll = active.rows.filter((r) => r.match.trim() === '.*').map((r) => r.procedure_id);
-  const unmapped = (await Promise.all(['unclassified', ...catchAll].map((p) =>
-    get(`/api/levels/descriptions${query({ procedure: p })}`).then((list) => list.map((d) => ({ ...d, procedure: p }))))))
-    .flat().sort((a, b) => b.studies - a.studies);
   const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const unmappedTable = h('table', { className: 'summary', id: 'unmapped' },
     h('thead', {}, h('tr', {}, h('th', {}, t('common.description')), h('th', {}, t('common.procedure')), h('th', {}, t('home.studies')),
@@ -691,6 +689,22 @@ async function levels() {
     section(t('levels.edit'), editor, h('div', { className: 'buttons' }, download, canEdit ? [
       h('button', { type: 'button', id: 'levels-save', onclick: () => { fileName = ''; save(); } }, t('levels.save')),
       h('label', {}, t('levels.upload'), upload)] : null)));
+  // Built once its holder is in the page (a table built while detached may draw no rows).
+  const grid = table(gridHolder, { data: gridRows, pagination: false, layout: 'fitColumns', movableRows: false,
+    validationMode: 'highlight', index: 'procedure_id', columns: [
+      ...(canEdit ? [{ title: '', headerSort: false, width: 84, formatter: (cell) => h('span', { className: 'move' },
+        moveButton(t('levels.up'), 'row-up', -1)(cell), moveButton(t('levels.down'), 'row-down', 1)(cell)) }] : []),
+      { title: t('levels.col.id'), field: 'procedure_id', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: ['required', unique], widthGrow: 2 },
+      { title: t('levels.col.nameZh'), field: 'name_zh', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
+      { title: t('levels.col.nameEn'), field: 'name_en', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
+      { title: t('levels.col.match'), field: 'match', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: 'required', widthGrow: 3 },
+      { title: t('levels.col.device'), field: 'device', headerSort: false, cssClass: 'data', editor: canEdit && 'input' },
+      ...METRICS.map((m) => ({ title: t(`metric.${m}`), field: m, headerSort: false, hozAlign: 'right', editor: canEdit && 'number',
+        editorParams: { min: 0 }, validator: level, formatter: (c) => fmt(c.getValue()) })),
+      ...(canEdit ? [{ title: '', headerSort: false, width: 150, formatter: (cell) => h('span', {},
+        h('button', { type: 'button', className: 'row-test', onclick: () => { const r = cell.getRow().getData(); tryMatch(r.match, r.device); } }, t('levels.test')),
+        ' ', h('button', { type: 'button', className: 'row-delete', onclick: () => cell.getRow().delete() }, t('levels.delete'))) }] : []),
+    ] });
   const historyHolder = h('div', { id: 'levels-history' });
   app.append(section(t('levels.history'), historyHolder));
   table(historyHolder, { data: history, columns: [

@@ -235,10 +235,11 @@ test('every study can be listed, and one found by its Study UID', async () => {
   const flagged = Number((await page.locator('#worklist-count').textContent()).match(/\d+/)[0]);
   await page.selectOption('form.filters select[name=flagged]', '');
   await page.click('form.filters button[type=submit]');
-  await page.waitForFunction((n) => Number(document.querySelector('#worklist-count').textContent.match(/\d+/)[0]) > n, flagged);
+  // The page is drawn anew for the new address: its count is empty until the list has come.
+  await page.waitForFunction((n) => Number((document.querySelector('#worklist-count')?.textContent.match(/\d+/) || [-1])[0]) > n, flagged);
   await page.fill('form.filters input[name=q]', reversedStudy);
   await page.click('form.filters button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('#worklist-count').textContent.startsWith('1 '));
+  await page.waitForFunction(() => (document.querySelector('#worklist-count')?.textContent || '').startsWith('1 '));
   assert.match(await page.locator('#worklist-table .tabulator-row a').first().textContent(), /Trigeminal ganglion RF/);
   assert.equal(await page.locator('form.filters input[name=patient_id]').count(), 0, 'a viewer cannot search by patient');
   assert.deepEqual(problems, []);
@@ -370,7 +371,7 @@ test('the overview shows studies and open flags per device and procedure, a sile
   // A count opens the studies page with that group.
   await page.locator('#home-by-device tbody tr').first().locator('td:nth-child(3) a').click();
   await page.waitForSelector('#worklist-table .tabulator-row');
-  await page.waitForFunction((n) => document.querySelector('#worklist-count').textContent === `${n} studies`,
+  await page.waitForFunction((n) => document.querySelector('#worklist-count')?.textContent === `${n} studies`,
     api.reduce((n, r) => n + r.studies_with_open_flags, 0));
   assert.deepEqual(problems, []);
 });
@@ -501,5 +502,29 @@ test('the reference levels as a grid: inline checks, a pattern tester, descripti
   assert.deepEqual([row.name, row.match, row.shots, row.dap_gycm2], ['椎体后凸成形术 Kyphoplasty', 'kyphoplast|椎体后凸', 40, null]);
   assert.equal(now.rows[now.rows.length - 1].procedure_id, 'other', 'the catch-all stays last');
   assert.equal(now.rows[0].shots, 30);
+  assert.deepEqual(problems, []);
+});
+
+test('the studies page keeps its filters in the address, value ranges included', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'victor');
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  await page.selectOption('form.filters select[name=flagged]', '');
+  await page.selectOption('form.filters select[name=range_metric]', 'shots');
+  await page.fill('form.filters input[name=range_min]', '40');
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction(() => location.hash.includes('range_min=40'));
+  assert.equal(new URL(page.url()).hash, '#/studies?flagged=false&range_metric=shots&range_min=40');
+  const api = await page.evaluate(async () => (await fetch('/api/studies?min_shots=40')).json());
+  assert.ok(api.total > 0, JSON.stringify(api.total));
+  await page.waitForFunction((n) => document.querySelector('#worklist-count')?.textContent === `${n} studies`, api.total);
+  // The same view after a reload, and from a shared address.
+  await page.reload();
+  await page.waitForFunction((n) => document.querySelector('#worklist-count')?.textContent === `${n} studies`, api.total);
+  assert.equal(await page.locator('form.filters input[name=range_min]').inputValue(), '40');
+  assert.equal(await page.locator('form.filters select[name=range_metric]').inputValue(), 'shots');
+  assert.match(await page.locator('#export-studies').getAttribute('href'), /min_shots=40/);
+  const shots = (await page.locator('#worklist-table .tabulator-row').evaluateAll((rows) => rows.length));
+  assert.equal(shots, Math.min(50, api.total));
   assert.deepEqual(problems, []);
 });
