@@ -138,6 +138,12 @@ const std::vector<std::vector<const char*>> kMigrations = {
             study_uid TEXT NOT NULL, kind TEXT NOT NULL, metric TEXT NOT NULL, sent_at TEXT NOT NULL,
             recipients TEXT NOT NULL, PRIMARY KEY (study_uid, kind, metric)))",
     },
+    // 8: the overview counts studies per device and procedure from an index, not the whole table;
+    // open flags are found from their own index
+    {
+        "CREATE INDEX studies_by_date_device ON studies (study_date, station_name, model, procedure_id)",
+        "CREATE INDEX flags_by_state ON flags (review_state, study_uid)",
+    },
 };
 
 } // namespace

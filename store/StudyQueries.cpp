@@ -127,30 +127,47 @@ std::size_t StudyStore::countStudies(const StudyFilter& filter) {
     });
 }
 
+namespace {
+// Calls `each` for every row of `sql` run with `values` bound in order.
+void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,
+             const std::function<void(const Columns&, std::size_t)>& each) {
+    Statement select(session);
+    select << sql;
+    for (auto& v : values) select, use(v);
+    select.execute();
+    RecordSet rs(select);
+    const Columns c(rs);
+    for (std::size_t r = 0; r < c.rows(); ++r) each(c, r);
+}
+} // namespace
+
 std::vector<OverviewRow> StudyStore::overview(const StudyFilter& filter) {
     return guarded([&]() -> std::vector<OverviewRow> {
+        // Two grouped queries: the studies (from the date-device-procedure index alone), and the open
+        // flags from their own index (few beside the studies) joined to their studies.
         StudyWhere where(filter);
-        Statement select(*session_);
-        select << "SELECT device, procedure_id, COUNT(*) AS studies, SUM(open > 0) AS studies_open, SUM(open) AS open_flags "
-                  "FROM (SELECT COALESCE(NULLIF(s.station_name, ''), s.model, '') AS device, "
-                  "COALESCE(s.procedure_id, 'unclassified') AS procedure_id, "
-                  "(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed') AS open "
-                  "FROM studies s" +
-                      where.sql + ") GROUP BY device, procedure_id ORDER BY device, procedure_id";
-        for (auto& v : where.values) select, use(v);
-        select.execute();
-        RecordSet rs(select);
-        const Columns c(rs);
-        std::vector<OverviewRow> out;
-        for (std::size_t r = 0; r < c.rows(); ++r) {
-            OverviewRow o;
+        const std::string group = "SELECT COALESCE(NULLIF(s.station_name, ''), s.model, '') AS device, "
+                                  "COALESCE(s.procedure_id, 'unclassified') AS procedure_id, ";
+        std::map<std::pair<std::string, std::string>, OverviewRow> rows;
+        auto row = [&](const Columns& c, std::size_t r) -> OverviewRow& {
+            OverviewRow& o = rows[{c.text("device", r), c.text("procedure_id", r)}];
             o.device = c.text("device", r);
             o.procedureId = c.text("procedure_id", r);
-            o.studies = static_cast<std::size_t>(c.integer("studies", r).value_or(0));
-            o.studiesWithOpenFlags = static_cast<std::size_t>(c.integer("studies_open", r).value_or(0));
-            o.openFlags = static_cast<std::size_t>(c.integer("open_flags", r).value_or(0));
-            out.push_back(o);
-        }
+            return o;
+        };
+        eachRow(*session_, group + "COUNT(*) AS n FROM studies s" + where.sql + " GROUP BY 1, 2", where.values,
+                [&](const Columns& c, std::size_t r) { row(c, r).studies = static_cast<std::size_t>(c.integer("n", r).value_or(0)); });
+        eachRow(*session_,
+                group + "COUNT(DISTINCT f.study_uid) AS studies_open, COUNT(*) AS open_flags FROM flags f "
+                        "JOIN studies s ON s.study_uid = f.study_uid" +
+                    where.sql + " AND f.review_state = 'unreviewed' GROUP BY 1, 2",
+                where.values, [&](const Columns& c, std::size_t r) {
+                    OverviewRow& o = row(c, r);
+                    o.studiesWithOpenFlags = static_cast<std::size_t>(c.integer("studies_open", r).value_or(0));
+                    o.openFlags = static_cast<std::size_t>(c.integer("open_flags", r).value_or(0));
+                });
+        std::vector<OverviewRow> out;
+        for (auto& [key, o] : rows) out.push_back(o);
         return out;
     });
 }
@@ -174,19 +191,6 @@ std::vector<DescriptionCount> StudyStore::descriptionsOf(const std::string& proc
     });
 }
 
-namespace {
-// Calls `each` for every row of `sql` run with `values` bound in order.
-void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,
-             const std::function<void(const Columns&, std::size_t)>& each) {
-    Statement select(session);
-    select << sql;
-    for (auto& v : values) select, use(v);
-    select.execute();
-    RecordSet rs(select);
-    const Columns c(rs);
-    for (std::size_t r = 0; r < c.rows(); ++r) each(c, r);
-}
-} // namespace
 
 std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
     return guarded([&] { return snapshot([&]() -> std::vector<StudyRecord> {
