@@ -16,7 +16,7 @@ ApiResponse ReportsResource::stats() {
     const bool byDevice = param(r_, "by_device") == "true";
     const auto rows =
         drlAudit(c_.store(), c_.pipeline->levels(), dateParam(r_, "from"), dateParam(r_, "to"), byDevice);
-    return json(present::drlRowsJson(rows, byDevice));
+    return json(present::drlRowsJson(rows, byDevice, numberParam(r_, "values_up_to", SIZE_MAX, 10000000)));
 }
 
 ApiResponse ReportsResource::monthly() {

@@ -80,15 +80,18 @@ page() {
 
 echo
 echo "Web pages with $studies studies in the store (median of 5 per request; target <= 300 ms)"
-page overview "GET /api/overview?from=2021-01-01" "GET /api/devices" "GET /api/levels" \
-  "GET /api/studies?from=2021-01-01&sort=dap_gycm2&order=desc&page_size=10"
+# The overview as it opens (the last 90 days; here the last quarter of the generated year) and for
+# all years.
+page overview "GET /api/overview?from=2021-10-03&to=2021-12-31" "GET /api/devices" "GET /api/levels" \
+  "GET /api/studies?from=2021-10-03&to=2021-12-31&sort=dap_gycm2&order=desc&page_size=10"
+page overview-all "GET /api/overview" "GET /api/studies?sort=dap_gycm2&order=desc&page_size=10"
 page studies "GET /api/studies?flagged=true&page=1&page_size=50&sort=flags" "GET /api/levels" "GET /api/devices"
 page all-studies "GET /api/studies?page=1&page_size=50&sort=date&order=desc"
 page last-page "GET /api/studies?page=$((studies / 50))&page_size=50&sort=date"
 page filtered "GET /api/studies?procedure=root-prf&from=2021-06-01&to=2021-06-30&page=1&page_size=50&sort=dap_gycm2&order=desc"
 page search "GET /api/studies?q=$uid&page=1&page_size=50"
 page study "GET /api/studies/$uid" "GET /api/levels"
-page procedures "GET /api/stats" "GET /api/stats/monthly" "GET /api/levels"
+page procedures "GET /api/stats?values_up_to=2000" "GET /api/stats/monthly" "GET /api/levels"
 page levels "GET /api/levels" "GET /api/levels/history" "GET /api/levels/descriptions?procedure=unclassified" \
   "GET /api/levels/descriptions?procedure=other" 'POST /api/levels/test-match {"match":"nerve\\s+root"}'
 page devices "GET /api/devices"

@@ -1,5 +1,7 @@
 #include "present/DrlAudit.h"
 
+#include "core/Units.h"
+
 #include <algorithm>
 #include <map>
 
@@ -11,7 +13,26 @@ std::string deviceLabel(const DeviceInfo& device) {
     return device.manufacturer;
 }
 
+rules::MetricValues metricsOf(const store::StudyFigures& s) {
+    using rules::Metric;
+    rules::MetricValues v;
+    if (s.irradiationEvents) v[rules::index(Metric::Shots)] = static_cast<double>(*s.irradiationEvents);
+    v[rules::index(Metric::FluoroTime_s)] = s.fluoroTime_s;
+    v[rules::index(Metric::ExposureTime_s)] = s.exposureTime_s;
+    if (s.dap_Gym2) v[rules::index(Metric::Dap_Gycm2)] = units::toGycm2(*s.dap_Gym2);
+    if (s.doseRp_Gy) v[rules::index(Metric::Kar_mGy)] = units::toMilliGray(*s.doseRp_Gy);
+    return v;
+}
+
 std::vector<DrlRow> drlAudit(const std::vector<store::StudyRecord>& studies, const rules::LevelEvaluator& levels,
+                             bool byDevice) {
+    std::vector<store::StudyFigures> figures;
+    figures.reserve(studies.size());
+    for (const auto& s : studies) figures.push_back(store::StudyFigures::of(s));
+    return drlAudit(figures, levels, byDevice);
+}
+
+std::vector<DrlRow> drlAudit(const std::vector<store::StudyFigures>& studies, const rules::LevelEvaluator& levels,
                              bool byDevice) {
     using rules::Metric;
     struct Group {
@@ -23,7 +44,7 @@ std::vector<DrlRow> drlAudit(const std::vector<store::StudyRecord>& studies, con
         const std::string id = s.procedureId.empty() ? rules::kUnclassified : s.procedureId;
         auto& group = groups[{id, byDevice ? deviceLabel(s.device) : ""}];
         if (group.name.empty()) group.name = s.procedureName;
-        const auto values = rules::metricsOf(s.summary);
+        const auto values = metricsOf(s);
         for (Metric m : rules::kMetrics)
             if (values[rules::index(m)]) group.values[m].push_back(*values[rules::index(m)]);
     }

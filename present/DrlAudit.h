@@ -26,8 +26,13 @@ struct DrlRow {
 std::vector<DrlRow> drlAudit(store::StudyStore& store, const rules::LevelEvaluator& levels, const std::string& from, const std::string& to, bool byDevice);
 
 // Rows of `studies` (already loaded) the same way.
+std::vector<DrlRow> drlAudit(const std::vector<store::StudyFigures>& studies, const rules::LevelEvaluator& levels,
+                             bool byDevice);
 std::vector<DrlRow> drlAudit(const std::vector<store::StudyRecord>& studies, const rules::LevelEvaluator& levels,
                              bool byDevice);
+
+// The audited figures of a study in the units shown (shots, s, s, Gy·cm², mGy).
+rules::MetricValues metricsOf(const store::StudyFigures& study);
 
 // What a device is called in listings: its station name, else its model.
 std::string deviceLabel(const DeviceInfo& device);

@@ -1,5 +1,6 @@
 #include "present/RecordJson.h"
 
+#include "present/DrlAudit.h"
 #include "present/StudyJson.h"
 #include "rules/LevelEvaluator.h"
 #include "rules/Metric.h"
@@ -31,7 +32,7 @@ Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& records) {
     return list;
 }
 
-Object::Ptr drlRowJson(const DrlRow& row, bool byDevice) {
+Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo) {
     const auto& st = row.statistics;
     Object::Ptr o = jsonObject();
     o->set("procedure_id", row.procedureId);
@@ -39,6 +40,8 @@ Object::Ptr drlRowJson(const DrlRow& row, bool byDevice) {
     if (byDevice) o->set("device", row.device);
     o->set("metric", rules::metricName(row.metric));
     o->set("n", integer(st.n));
+    o->set("min", row.values.empty() ? Var() : number(row.values.front()));
+    o->set("q1", row.values.empty() ? Var() : number(rules::percentileInc(row.values, 0.25)));
     o->set("median", number(st.median));
     o->set("p75", number(st.p75));
     o->set("mean", number(st.mean));
@@ -47,27 +50,31 @@ Object::Ptr drlRowJson(const DrlRow& row, bool byDevice) {
     o->set("median_above_level", st.medianAboveLevel);
     o->set("suggested_drl", number(st.suggestedDrl));
     o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
-    Array::Ptr values = new Array;
-    for (double v : row.values) values->add(number(v));
-    o->set("values", values);
+    if (row.values.size() <= valuesUpTo) {
+        Array::Ptr values = new Array;
+        for (double v : row.values) values->add(number(v));
+        o->set("values", values);
+    } else {
+        o->set("values", Var());
+    }
     return o;
 }
 
-Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice) {
+Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo) {
     Array::Ptr list = new Array;
-    for (const auto& row : rows) list->add(drlRowJson(row, byDevice));
+    for (const auto& row : rows) list->add(drlRowJson(row, byDevice, valuesUpTo));
     return list;
 }
 
-Array::Ptr monthlyMediansJson(const std::vector<store::StudyRecord>& studies) {
+Array::Ptr monthlyMediansJson(const std::vector<store::StudyFigures>& studies) {
     std::map<std::tuple<std::string, rules::Metric, std::string>, std::vector<double>> groups;
     for (const auto& s : studies) {
-        if (s.study.studyDate.size() < 7) continue;
-        const auto values = rules::metricsOf(s.summary);
+        if (s.studyDate.size() < 7) continue;
+        const auto values = metricsOf(s);
         const std::string procedure = s.procedureId.empty() ? rules::kUnclassified : s.procedureId;
+        const std::string month = s.studyDate.substr(0, 7);
         for (auto m : rules::kMetrics)
-            if (values[rules::index(m)])
-                groups[{procedure, m, s.study.studyDate.substr(0, 7)}].push_back(*values[rules::index(m)]);
+            if (values[rules::index(m)]) groups[{procedure, m, month}].push_back(*values[rules::index(m)]);
     }
     Array::Ptr list = new Array;
     for (auto& [key, values] : groups) {

@@ -7,16 +7,20 @@
 #include "present/Json.h"
 #include "store/StudyStore.h"
 
+#include <cstdint>
+
 namespace fa::present {
 
 Poco::JSON::Object::Ptr flagRecordJson(const store::FlagRecord& record);
 Poco::JSON::Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& records);
 
 // One row of the DRL audit (`stats`); `device` only when the rows are by device.
-Poco::JSON::Object::Ptr drlRowJson(const DrlRow& row, bool byDevice);
-Poco::JSON::Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice);
+// `valuesUpTo`: every study's value is listed for rows of at most that many studies (null beyond;
+// min, q1, median, p75 and max draw the box of any row).
+Poco::JSON::Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo = SIZE_MAX);
+Poco::JSON::Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo = SIZE_MAX);
 // Per procedure, metric and month (YYYY-MM) of the study date: n and median.
-Poco::JSON::Array::Ptr monthlyMediansJson(const std::vector<store::StudyRecord>& studies);
+Poco::JSON::Array::Ptr monthlyMediansJson(const std::vector<store::StudyFigures>& studies);
 
 Poco::JSON::Object::Ptr auditRunJson(const store::AuditRun& run);
 Poco::JSON::Array::Ptr auditRunsJson(const std::vector<store::AuditRun>& runs);

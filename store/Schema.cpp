@@ -144,6 +144,15 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE INDEX studies_by_date_device ON studies (study_date, station_name, model, procedure_id)",
         "CREATE INDEX flags_by_state ON flags (review_state, study_uid)",
     },
+    // 9: pages that stay fast at 100,000 studies: the list in date order (and its last page), by DAP,
+    // an accession number, and the devices from an index rather than every object's row
+    {
+        "CREATE INDEX studies_by_date_time ON studies (study_date, study_time, study_uid)",
+        "DROP INDEX studies_by_date",
+        "CREATE INDEX studies_by_dap ON studies (dap_gym2)",
+        "CREATE INDEX studies_by_accession ON studies (accession_number)",
+        "CREATE INDEX source_objects_by_device ON source_objects (station_name, model, manufacturer, received_at, study_uid)",
+    },
 };
 
 } // namespace

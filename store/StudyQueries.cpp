@@ -7,9 +7,13 @@
 #include "store/Guard.h"
 #include "store/Rows.h"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
+
+#include <sqlite3.h>
 
 #include <cstdio>
 #include <functional>
@@ -38,13 +42,17 @@ struct StudyWhere {
     std::string sql = " WHERE 1 = 1";
     std::vector<std::string> values;
 
-    explicit StudyWhere(const StudyFilter& f) {
+    // `scan`: the dates are checked on every row rather than looked up in their index (+column):
+    // reading all of a period's rows, a scan of the table costs a third of an index walk that
+    // fetches each row apart, and most periods asked for cover most of the store.
+    explicit StudyWhere(const StudyFilter& f, bool scan = false) {
         auto add = [&](const std::string& condition, const std::string& value) {
             sql += condition;
             values.push_back(value);
         };
-        if (!f.fromDate.empty()) add(" AND s.study_date >= ?", f.fromDate);
-        if (!f.toDate.empty()) add(" AND s.study_date <= ?", f.toDate);
+        const std::string date = scan ? " AND +s.study_date" : " AND s.study_date";
+        if (!f.fromDate.empty()) add(date + " >= ?", f.fromDate);
+        if (!f.toDate.empty()) add(date + " <= ?", f.toDate);
         if (!f.procedureId.empty()) add(" AND COALESCE(s.procedure_id, 'unclassified') = ?", f.procedureId);
         if (!f.device.empty()) {
             add(" AND (s.station_name = ? OR (COALESCE(s.station_name, '') = '' AND s.model = ?))", f.device);
@@ -57,8 +65,18 @@ struct StudyWhere {
             add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = ?)",
                 f.reviewState);
         if (!f.search.empty()) {
-            add(" AND (s.accession_number = ? OR s.study_uid LIKE ? ESCAPE '\\')", f.search);
-            values.push_back(likeLiteral(f.search) + "%");
+            // The beginning of a UID as a range of the UID's index: [text, text with its last
+            // character one higher).
+            std::string upper = f.search;
+            if (static_cast<unsigned char>(upper.back()) < 0x7f) {
+                ++upper.back();
+                add(" AND (s.accession_number = ? OR (s.study_uid >= ? AND s.study_uid < ?))", f.search);
+                values.push_back(f.search);
+                values.push_back(upper);
+            } else {
+                add(" AND (s.accession_number = ? OR s.study_uid LIKE ? ESCAPE '\\')", f.search);
+                values.push_back(likeLiteral(f.search) + "%");
+            }
         }
         if (!f.patientId.empty()) {
             add(" AND (s.patient_id = ? OR s.patient_key = ?)", f.patientId);
@@ -197,23 +215,35 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
         StudyWhere where(filter);
         // The page's studies, and in one query each their warnings, counted objects and flags (a
         // query per study would make a year's listing slow).
-        const std::string pageUids = where.page(filter).empty()
-                                         ? std::string("SELECT s.study_uid FROM studies s") + where.sql
-                                         : "SELECT s.study_uid FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
-                                               where.page(filter);
-        auto rows = [&](const std::string& sql, const std::function<void(const Columns&, std::size_t)>& each) {
-            eachRow(*session_, sql, where.values, each);
-        };
         std::vector<StudyRecord> out;
         std::map<std::string, std::size_t> index;
-        rows(std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
-                 where.page(filter),
-             [&](const Columns& c, std::size_t r) {
-                 out.push_back(readStudyRow(c, r));
-                 index[out.back().study.studyUid] = out.size() - 1;
-             });
+        eachRow(*session_,
+                std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
+                    where.page(filter),
+                where.values, [&](const Columns& c, std::size_t r) {
+                    out.push_back(readStudyRow(c, r));
+                    index[out.back().study.studyUid] = out.size() - 1;
+                });
+        if (out.empty()) return out;
+        // A page names its studies (the filter and its sorting are not run again); a whole listing
+        // is the filter's.
+        std::string in;
+        std::vector<std::string> inValues;
+        if (where.page(filter).empty()) {
+            in = " WHERE s.study_uid IN (SELECT s.study_uid FROM studies s" + where.sql + ")";
+            inValues = where.values;
+        } else {
+            in = " WHERE s.study_uid IN (";
+            for (const auto& x : out) {
+                in += inValues.empty() ? "?" : ", ?";
+                inValues.push_back(x.study.studyUid);
+            }
+            in += ")";
+        }
+        auto rows = [&](const std::string& sql, const std::function<void(const Columns&, std::size_t)>& each) {
+            eachRow(*session_, sql, inValues, each);
+        };
         auto of = [&](const Columns& c, std::size_t r) -> StudyRecord& { return out[index.at(c.text("study_uid", r))]; };
-        const std::string in = " WHERE s.study_uid IN (" + pageUids + ")";
         rows("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s ON s.study_uid = "
              "w.study_uid" + in + " ORDER BY w.study_uid, w.seq",
              [&](const Columns& c, std::size_t r) {
@@ -231,26 +261,87 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
     }); });
 }
 
-std::vector<StudyRecord> StudyStore::figures(const StudyFilter& filter) {
-    return guarded([&]() -> std::vector<StudyRecord> {
-        StudyWhere where(filter);
-        std::vector<StudyRecord> out;
-        eachRow(*session_,
-                "SELECT s.study_uid, s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
-                "s.procedure_name, s.irradiation_events, s.fluoro_events, s.acquisition_events, s.fluoro_time_s, "
-                "s.acquisition_time_s, s.exposure_time_s, s.dap_gym2, s.dose_rp_gy, s.frames, s.planes, s.source, "
-                "s.exposure_time_estimated, s.estimated_dose_usv FROM studies s" +
-                    where.sql + StudyWhere::orderBy(filter) + where.page(filter),
-                where.values, [&](const Columns& c, std::size_t r) {
-                    StudyRecord x;
-                    x.study.studyUid = c.text("study_uid", r);
-                    x.study.studyDate = c.text("study_date", r);
-                    x.device = DeviceInfo{c.text("manufacturer", r), c.text("model", r), "", c.text("station_name", r), ""};
-                    x.procedureId = c.text("procedure_id", r);
-                    x.procedureName = c.text("procedure_name", r);
-                    x.summary = readSummary(c, r);
-                    out.push_back(std::move(x));
-                });
+namespace {
+
+// A query run on SQLite's own interface, for reads of many rows (statistics over the whole store),
+// where a RecordSet (a Dynamic::Var per cell) costs ten times the query itself.
+class RawRows {
+public:
+    RawRows(Poco::Data::Session& session, const std::string& sql, const std::vector<std::string>& values)
+        : db_(Poco::Data::SQLite::Utility::dbHandle(session)) {
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK) fail();
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (sqlite3_bind_text(statement_, static_cast<int>(i + 1), values[i].c_str(), -1, SQLITE_TRANSIENT) != SQLITE_OK)
+                fail();
+    }
+    ~RawRows() { sqlite3_finalize(statement_); }
+    RawRows(const RawRows&) = delete;
+    RawRows& operator=(const RawRows&) = delete;
+
+    bool next() {
+        const int rc = sqlite3_step(statement_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc != SQLITE_DONE) fail();
+        return false;
+    }
+    std::string text(int column) const {
+        const auto* t = sqlite3_column_text(statement_, column);
+        return t ? reinterpret_cast<const char*>(t) : "";
+    }
+    std::optional<double> real(int column) const {
+        if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_double(statement_, column);
+    }
+    std::optional<long long> integer(int column) const {
+        if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
+        return sqlite3_column_int64(statement_, column);
+    }
+
+private:
+    [[noreturn]] void fail() const { throw Poco::Data::DataException(sqlite3_errmsg(db_)); }
+    sqlite3* db_;
+    sqlite3_stmt* statement_ = nullptr;
+};
+
+} // namespace
+
+StudyFigures StudyFigures::of(const StudyRecord& s) {
+    StudyFigures f;
+    f.studyDate = s.study.studyDate;
+    f.device = s.device;
+    f.procedureId = s.procedureId;
+    f.procedureName = s.procedureName;
+    f.irradiationEvents = s.summary.irradiationEvents;
+    f.fluoroTime_s = s.summary.fluoroTime_s;
+    f.exposureTime_s = s.summary.exposureTime_s;
+    f.dap_Gym2 = s.summary.dap_Gym2;
+    f.doseRp_Gy = s.summary.doseRp_Gy;
+    return f;
+}
+
+std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
+    return guarded([&]() -> std::vector<StudyFigures> {
+        const bool whole = filter.limit == 0; // all of them, in no particular order
+        StudyWhere where(filter, whole);
+        RawRows rows(*session_,
+                     "SELECT s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
+                     "s.procedure_name, s.irradiation_events, s.fluoro_time_s, s.exposure_time_s, s.dap_gym2, "
+                     "s.dose_rp_gy FROM studies s" +
+                         where.sql + (whole ? std::string() : StudyWhere::orderBy(filter) + where.page(filter)),
+                     where.values);
+        std::vector<StudyFigures> out;
+        while (rows.next()) {
+            StudyFigures& x = out.emplace_back();
+            x.studyDate = rows.text(0);
+            x.device = DeviceInfo{rows.text(1), rows.text(2), "", rows.text(3), ""};
+            x.procedureId = rows.text(4);
+            x.procedureName = rows.text(5);
+            x.irradiationEvents = rows.integer(6);
+            x.fluoroTime_s = rows.real(7);
+            x.exposureTime_s = rows.real(8);
+            x.dap_Gym2 = rows.real(9);
+            x.doseRp_Gy = rows.real(10);
+        }
         return out;
     });
 }

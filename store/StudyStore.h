@@ -43,6 +43,17 @@ struct StudyRecord {
     std::vector<StudyFlag> flags;
 };
 
+// What statistics need of a study: its date, device, procedure and the five audited figures.
+struct StudyFigures {
+    std::string studyDate;
+    DeviceInfo device;
+    std::string procedureId, procedureName;
+    std::optional<long long> irradiationEvents;
+    std::optional<double> fluoroTime_s, exposureTime_s, dap_Gym2, doseRp_Gy;
+
+    static StudyFigures of(const StudyRecord& study);
+};
+
 struct FlagRecord {
     std::string studyUid;
     std::string studyDate;
@@ -247,9 +258,8 @@ public:
     std::vector<KeptFile> keptFiles();
 
     std::vector<StudyRecord> studies(const StudyFilter& filter);
-    // The same studies with only what statistics need: date, device, procedure and the summary
-    // (no patient, warnings, objects or flags), from one query.
-    std::vector<StudyRecord> figures(const StudyFilter& filter);
+    // What statistics need of the filter's studies, from one query; unpaged, in no particular order.
+    std::vector<StudyFigures> figures(const StudyFilter& filter);
     std::size_t countStudies(const StudyFilter& filter); // ignoring limit and offset
     // Per device and procedure, the studies of the filter and their open flags (one grouped query).
     std::vector<OverviewRow> overview(const StudyFilter& filter);

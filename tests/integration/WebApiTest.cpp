@@ -813,5 +813,30 @@ TEST_F(WebApi, StudiesAreFilteredByValueRangesInTheUnitsShown) {
     EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 2) << csv.body; // the header and one study
 }
 
+
+TEST_F(WebApi, LargeStatisticGroupsComeAsTheirBoxWithoutEveryValue) {
+    auto shotsRow = [&](const std::string& query) {
+        const auto rows = viewer_.get("/api/stats" + query).array();
+        for (std::size_t i = 0; i < rows->size(); ++i)
+            if (rows->getObject(static_cast<unsigned>(i))->getValue<std::string>("metric") == "shots")
+                return rows->getObject(static_cast<unsigned>(i));
+        return Object::Ptr();
+    };
+    const auto all = shotsRow("");
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all->getArray("values")->size(), 3u); // 10, 30, 40 shots
+    EXPECT_EQ(all->getValue<double>("min"), 10);
+    EXPECT_EQ(all->getValue<double>("q1"), 20);      // inclusive percentiles, as ICRP 135's P75
+    EXPECT_EQ(all->getValue<double>("median"), 30);
+    EXPECT_EQ(all->getValue<double>("p75"), 35);
+    EXPECT_EQ(all->getValue<double>("max"), 40);
+    const auto box = shotsRow("?values_up_to=2");
+    ASSERT_TRUE(box);
+    EXPECT_TRUE(box->isNull("values"));
+    EXPECT_EQ(box->getValue<double>("q1"), 20);
+    EXPECT_EQ(shotsRow("?values_up_to=3")->getArray("values")->size(), 3u);
+    EXPECT_EQ(viewer_.get("/api/stats?values_up_to=0").status, 400);
+}
+
 } // namespace
 } // namespace fa

@@ -11,7 +11,10 @@ import { initI18n, t, language, setLanguage, localName, nameParts, tableSource, 
 
 Chart.register(...registerables, BoxPlotController, BoxAndWiskers);
 
-const app = document.getElementById('app');
+const root = document.getElementById('app');
+// Each route draws into a container of its own: a page still waiting for its data when the user
+// moves on keeps drawing into its own container, which is no longer in the page.
+let current = root;
 let session = null;
 const charts = [];
 const METRICS = ['shots', 'fluoro_time_s', 'exposure_time_s', 'dap_gycm2', 'kar_mgy'];
@@ -90,7 +93,10 @@ let routeParams = new URLSearchParams();
 
 async function route() {
   while (charts.length) charts.pop().destroy();
-  clear(app);
+  clear(root);
+  current = h('div', { className: 'page' });
+  root.append(current);
+  const app = current;
   renderShell();
   if (!session) return loginPage();
   const hash = location.hash.replace(/^#\/?/, '');
@@ -108,6 +114,7 @@ async function route() {
 }
 
 function loginPage() {
+  const app = current;
   const user = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
   const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const status = h('div', {});
@@ -143,6 +150,7 @@ const SILENT_DAYS = 7; // a device that sent nothing for this long stands out
 // Studies and open flags per device and procedure of a period, when each device last sent
 // something, and the period's highest doses.
 async function home() {
+  const app = current;
   const [rows, deviceList, levelTable, highest] = await Promise.all([
     get(`/api/overview${query(homePeriod)}`), get('/api/devices'), get('/api/levels'),
     get(`/api/studies${query({ ...homePeriod, sort: 'dap_gycm2', order: 'desc', page_size: 10 })}`)]);
@@ -275,6 +283,7 @@ function studyQuery(filter) {
 }
 
 async function worklist() {
+  const app = current;
   // The filters are those of the address; the first visit shows the flagged studies.
   const worklistFilter = routeParams.toString() ? Object.fromEntries(routeParams) : { flagged: 'true' };
   const [levelTable, deviceList] = await Promise.all([get('/api/levels'), get('/api/devices')]);
@@ -371,6 +380,7 @@ async function worklist() {
 // -- study ------------------------------------------------------------------------------------------
 
 async function study(uid) {
+  const app = current;
   const [s, levelTable] = await Promise.all([get(`/api/studies/${encodeURIComponent(uid)}`), get('/api/levels')]);
   const row = levelTable.rows.find((r) => r.procedure_id === s.procedure_id);
   const procedureName = procedureNames(levelTable);
@@ -490,9 +500,12 @@ const monthIndex = (month) => { const [y, m] = month.split('-').map(Number); ret
 const monthLabel = (i) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
 async function procedures() {
+  const app = current;
   const period = { from: procedureView.from, to: procedureView.to };
   const [stats, monthly, levelTable] = await Promise.all([
-    get(`/api/stats${query({ ...period, by_device: procedureView.byDevice ? 'true' : '' })}`),
+    // Every study's value for groups of up to 2,000 studies (dots and a box); larger ones come as
+    // their box alone (min, quartiles, max), so that a big store's page stays small and quick.
+    get(`/api/stats${query({ ...period, by_device: procedureView.byDevice ? 'true' : '', values_up_to: 2000 })}`),
     get(`/api/stats/monthly${query(period)}`), get('/api/levels')]);
   const procedureName = procedureNames(levelTable);
   // By default a metric that has a level in the active table, so that the level is drawn.
@@ -519,9 +532,12 @@ async function procedures() {
     h('div', { className: 'chart' }, box)));
   // A log axis keeps every box readable beside an outlier; values of 0 cannot be drawn on it.
   const positive = (v) => (procedureView.log ? v.filter((x) => x > 0) : v);
+  const floor = (x) => (procedureView.log && !(x > 0) ? null : x);
+  const boxOf = (r) => (r.values ? positive(r.values)
+    : { min: floor(r.min), q1: floor(r.q1), median: floor(r.median), q3: floor(r.p75), max: floor(r.max), items: [], outliers: [] });
   const unit = t(`metric.${metric}`);
   charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map(label), datasets: [{
-    label: unit, data: rows.map((r) => positive(r.values)), backgroundColor: 'rgba(21,101,192,0.25)',
+    label: unit, data: rows.map(boxOf), backgroundColor: 'rgba(21,101,192,0.25)',
     borderColor: '#1565c0', outlierBackgroundColor: '#1565c0', itemRadius: 2, itemStyle: 'circle', itemBackgroundColor: 'rgba(21,101,192,0.5)' }] },
   options: { animation: false, scales: { y: { type: procedureView.log ? 'logarithmic' : 'linear', title: { display: true, text: unit } } },
     plugins: { levelMarks: { marks: rows.map((r) => ({ level: r.level, drl: r.suggested_drl })) } } },
@@ -556,6 +572,7 @@ async function procedures() {
 // -- reference levels -------------------------------------------------------------------------------
 
 async function levels() {
+  const app = current;
   const [active, history] = await Promise.all([get('/api/levels'), get('/api/levels/history')]);
   const canEdit = rank(session.role) >= rank('reviewer');
   const editor = h('textarea', { className: 'data', id: 'levels-csv', rows: 14, spellcheck: 'false', readonly: !canEdit }, active.csv);
@@ -717,6 +734,7 @@ async function levels() {
 // -- devices, audit runs ----------------------------------------------------------------------------
 
 async function devices() {
+  const app = current;
   const list = await get('/api/devices');
   const holder = h('div', { id: 'devices-table' });
   app.append(h('h1', {}, t('devices.title')), holder);
@@ -729,6 +747,7 @@ async function devices() {
 }
 
 async function auditRuns() {
+  const app = current;
   const list = await get('/api/audit-runs');
   const holder = h('div', { id: 'audit-table' });
   app.append(h('h1', {}, t('audit.title')), holder);
@@ -747,6 +766,7 @@ async function auditRuns() {
 // -- administration ---------------------------------------------------------------------------------
 
 async function admin() {
+  const app = current;
   const [users, trail, settings] = await Promise.all([get('/api/users'), get('/api/audit-trail'), get('/api/settings')]);
   const usersHolder = h('div', { id: 'users-table' });
   const status = h('div', {});
