@@ -528,3 +528,53 @@ test('the studies page keeps its filters in the address, value ranges included',
   assert.equal(shots, Math.min(50, api.total));
   assert.deepEqual(problems, []);
 });
+
+test('the actions in Chinese: a review refused and saved, a bulk review, a table previewed', async () => {
+  const { page, problems } = await newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('form.login');
+  await page.selectOption('#language', 'zh');
+  await page.fill('#username', 'rita');
+  await page.fill('#password', passwords.rita);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#home-totals');
+  await page.goto(`${base}/#/studies?flagged=true`);
+  await page.waitForSelector('#worklist-table .tabulator-row');
+  // A review that needs a comment is refused in Chinese, then saved with one.
+  await page.locator('#worklist-table .tabulator-row').first().locator('button.review-button').click();
+  await page.selectOption('dialog.review select[name=state]', 'justified');
+  await page.click('dialog.review button.primary');
+  await page.waitForSelector('dialog.review .message.error');
+  assert.equal(await page.locator('dialog.review .message.error').textContent(), '将标记设为“合理”需要填写说明');
+  await page.fill('dialog.review textarea[name=comment]', '患者体型较大，已与术者讨论');
+  await page.screenshot({ path: join(artefacts, 'ui-zh-review-dialog.png') });
+  await page.click('dialog.review button.primary');
+  await page.waitForSelector('text=审核已保存');
+  // Every open flag of two studies at once.
+  const rows = page.locator('#worklist-table .tabulator-row');
+  await rows.nth(0).locator('input[type=checkbox]').check();
+  await rows.nth(1).locator('input[type=checkbox]').check();
+  await page.click('#review-selected');
+  await page.selectOption('dialog.review select[name=state]', 'acknowledged');
+  await page.click('dialog.review button.primary');
+  const done = await page.waitForSelector('text=/^已审核 2 项检查的 [0-9]+ 个标记$/');
+  assert.match(await done.textContent(), /^已审核 2 项检查的 [0-9]+ 个标记$/);
+  await page.screenshot({ path: join(artefacts, 'ui-zh-bulk-review.png'), fullPage: true });
+  // A changed level is previewed in Chinese, and cancelled.
+  await page.click('#nav a[data-page=levels]');
+  await page.waitForSelector('#levels-grid .tabulator-row');
+  const first = page.locator('#levels-grid .tabulator-row').first();
+  await first.locator('[tabulator-field=shots]').click();
+  await first.locator('[tabulator-field=shots] input').fill('1');
+  await first.locator('[tabulator-field=shots] input').press('Enter');
+  await page.click('#levels-grid-save');
+  await page.waitForSelector('#levels-preview');
+  assert.match(await page.locator('#levels-preview p').first().textContent(),
+    /^若启用此表：[0-9]+ 项检查中，[0-9]+ 项新增标记，[0-9]+ 项移除标记，[0-9]+ 项手术分类改变。$/);
+  assert.deepEqual(await englishWords(page), [], 'English on the levels page with the preview');
+  await page.screenshot({ path: join(artefacts, 'ui-zh-levels-preview.png'), fullPage: true });
+  await page.click('#levels-cancel');
+  await page.waitForFunction(() => !document.querySelector('#levels-preview'));
+  await page.selectOption('#language', 'en');
+  assert.deepEqual(problems, []);
+});
