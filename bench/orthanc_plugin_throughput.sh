@@ -52,6 +52,9 @@ for ((r = 0; r < rounds; r++)); do
   read -r f0 f1 < <(send_all "$((port + 2))" ORTHANC $((r * total)))
   withs+=("$(rate "$f0" "$f1")")
 done
+bare=$(median "${bares[@]}")
+with=$(median "${withs[@]}")
+echo "objects/s per round: bare ${bares[*]}; with the plugin ${withs[*]}"
 filed=""
 while :; do
   # Read while the plugin writes: a busy database is asked again.
@@ -62,5 +65,5 @@ while :; do
 done
 lag=$(awk -v a="$filed" -v b="$f1" 'BEGIN { printf "%.2f", a - b }')
 
-print_figures "Orthanc throughput (median of $rounds rounds)" "bare Orthanc" "Orthanc with fluoroaudit" 0.9 \
-  "all filed after the senders ended" "$lag" 2
+print_figures "Orthanc throughput (median of $rounds rounds)" "bare Orthanc" "$bare" "Orthanc with fluoroaudit" "$with" 0.9 \
+  "all filed after the senders ended" "$lag"

@@ -19,15 +19,12 @@
 #include <chrono>
 #include <mutex>
 #include <thread>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 namespace fa {
 
 namespace {
 
-constexpr int kProcessingNice = 10;
+
 
 std::string admit(const ListenerSettings& l, const std::string& callingAe, const std::string& host) {
     const Peer* peer = l.peerByAeTitle(callingAe);
@@ -105,10 +102,6 @@ Receiver::~Receiver() {
 
 namespace {
 void processUntilStopped(Receiver::State& s) {
-    // Processing yields to receiving: a burst is acknowledged at the senders' pace (every object on
-    // disk first) and filed right after it; with spare CPU it keeps up at once (per-thread nice on
-    // Linux; failure is harmless).
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), kProcessingNice);
     try {
         s.processor.runUntilStopped();
     } catch (const store::DatabaseError& e) {
