@@ -40,21 +40,27 @@ ApiResponse ReportsResource::auditRuns() {
     return json(present::auditRunsJson(c_.store().auditRuns(numberParam(r_, "limit", 50, 1000))));
 }
 
-ApiResponse ReportsResource::auditRun(const std::string& text) {
-    require("viewer");
+namespace {
+// The run a path names; refuses a non-number (400) and an unknown run (404).
+store::AuditRun runNamed(store::StudyStore& store, const std::string& text) {
     Poco::Int64 id = 0;
     if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, fa::text("run.badId", {{"value", text}})};
-    const auto run = c_.store().auditRun(id);
+    auto run = store.auditRun(id);
     if (!run) throw Refusal{404, fa::text("run.unknown", {{"run", text}})};
-    return json(present::auditRunDetailJson(*run, c_.store().auditFindings(id)));
+    return *run;
+}
+} // namespace
+
+ApiResponse ReportsResource::auditRun(const std::string& text) {
+    require("viewer");
+    const auto run = runNamed(c_.store(), text);
+    return json(present::auditRunDetailJson(run, c_.store().auditFindings(run.id)));
 }
 
 ApiResponse ReportsResource::auditRunReport(const std::string& text) {
     require("viewer");
-    Poco::Int64 id = 0;
-    if (!Poco::NumberParser::tryParse64(text, id)) throw Refusal{400, fa::text("run.badId", {{"value", text}})};
-    const auto run = c_.store().auditRun(id);
-    if (!run) throw Refusal{404, fa::text("run.unknown", {{"run", text}})};
+    const auto found = runNamed(c_.store(), text);
+    const auto* run = &found;
     std::ifstream in(run->reportHtml, std::ios::binary);
     if (run->reportHtml.empty() || !in)
         throw Refusal{404, run->reportHtml.empty() ? fa::text("run.noReport", {{"run", text}})
