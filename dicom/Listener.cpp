@@ -89,6 +89,7 @@ public:
         ++context_.activeAssociations;
         const OFCondition result = run(assoc);
         --context_.activeAssociations;
+        if (context_.onAssociationEnded) context_.onAssociationEnded();
         return result;
     }
 };

@@ -265,8 +265,8 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
     std::unique_ptr<DcmDataset> dataset;
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(partial, ec);
-    const bool small = !ec && bytes < context_.preloadBelowBytes;
-    if (small && file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good()) {
+    const bool parse = !ec && bytes < context_.preloadBelowBytes && (!context_.wouldHold || context_.wouldHold(bytes));
+    if (parse && file.loadFile(partial.c_str(), EXS_Unknown, EGL_noChange, kMaxLoadedValueLength).good()) {
         dataset.reset(file.getAndRemoveDataset());
     } else if (ec || context_.spool->freeBytes() < kShortOfSpace) {
         // Unreadable (or too large to read here) and the disk is (nearly) full: what was written

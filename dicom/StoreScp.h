@@ -45,9 +45,14 @@ struct ListenerContext {
     // when processed.
     std::function<void(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset, std::size_t bytes)> offer;
     std::size_t preloadBelowBytes = 256 << 10;
+    // Whether a dataset of `bytes` offered now would be taken (not while filing waits, nor beyond
+    // the bound of held datasets); when it would not, the object is not parsed here at all.
+    std::function<bool(std::size_t bytes)> wouldHold;
     std::function<void(const std::string& spooledPath)> withdraw;
     // Called after an object is durable in the spool.
     std::function<void(const std::string& spooledPath, const std::string& callingAe)> onSpooled;
+    // Called when an association has ended.
+    std::function<void()> onAssociationEnded;
     // Storage SOP classes and transfer syntaxes accepted (private SOP classes are accepted too).
     std::vector<const char*> storageSopClasses;
     std::vector<const char*> transferSyntaxes;

@@ -24,7 +24,11 @@ namespace fa {
 
 namespace {
 
-
+// While objects arrive, filing them waits up to this long at a time: a burst is acknowledged at its
+// senders' pace (every object already durable in the spool) and filed right after it.
+constexpr auto kFilingMayWait = std::chrono::seconds(30);
+// Objects count as arriving while an association is open and the last came this recently.
+constexpr auto kArriving = std::chrono::seconds(1);
 
 std::string admit(const ListenerSettings& l, const std::string& callingAe, const std::string& host) {
     const Peer* peer = l.peerByAeTitle(callingAe);
@@ -53,6 +57,7 @@ struct Receiver::State {
     std::thread processing, network, tlsNetwork;
     std::atomic<bool> listening{false}, tlsListening{false};
     std::atomic<long long> received{0};
+    std::atomic<std::chrono::steady_clock::rep> lastSpooled{0}; // steady clock
     mutable std::mutex mutex;
     std::string lastAt, lastAe, listenError;
     bool started = false, stopped = false;
@@ -82,8 +87,10 @@ Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(se
         s.processor.offer(path, std::move(dataset), bytes);
     };
     c.withdraw = [&s](const std::string& path) { s.processor.withdraw(path); };
+    c.wouldHold = [&s](std::size_t bytes) { return s.processor.wouldHold(bytes); };
     c.onSpooled = [&s](const std::string&, const std::string& callingAe) {
         ++s.received;
+        s.lastSpooled = std::chrono::steady_clock::now().time_since_epoch().count();
         {
             std::lock_guard<std::mutex> lock(s.mutex);
             s.lastAt = nowLocalIso();
@@ -91,6 +98,13 @@ Receiver::Receiver(const Settings& settings) : state_(std::make_unique<State>(se
         }
         s.processor.notify();
     };
+    c.onAssociationEnded = [&s] { s.processor.notify(); };
+    s.processor.deferWhile(
+        [&s] {
+            const auto last = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(s.lastSpooled.load()));
+            return s.context.activeAssociations.load() > 0 && std::chrono::steady_clock::now() - last < kArriving;
+        },
+        kFilingMayWait);
 }
 
 Receiver::~Receiver() {

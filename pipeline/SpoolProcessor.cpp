@@ -199,6 +199,12 @@ void SpoolProcessor::offer(const std::string& spooledPath, std::unique_ptr<DcmDa
 
 void SpoolProcessor::withdraw(const std::string& spooledPath) { takeHeld(spooledPath); }
 
+bool SpoolProcessor::wouldHold(std::size_t bytes) const {
+    if (deferringNow_) return false;
+    std::lock_guard<std::mutex> lock(heldMutex_);
+    return held_.size() < kMaxHeld && heldBytes_ + bytes <= kMaxHeldBytes;
+}
+
 std::size_t SpoolProcessor::heldBytes() const {
     std::lock_guard<std::mutex> lock(heldMutex_);
     return heldBytes_;
@@ -220,9 +226,30 @@ void SpoolProcessor::stop() {
     wake_.notify_one();
 }
 
+void SpoolProcessor::deferWhile(std::function<bool()> receiving, std::chrono::milliseconds window) {
+    receiving_ = std::move(receiving);
+    deferWindow_ = window;
+}
+
+// A window opens when receiving is seen; once it has lasted deferWindow_ everything waiting is
+// filed and the next window opens after that.
+bool SpoolProcessor::deferring() {
+    bool wait = false;
+    if (receiving_ && receiving_()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!deferredSince_) deferredSince_ = now;
+        wait = now - *deferredSince_ < deferWindow_;
+        if (!wait) deferredSince_.reset(); // this drain files all that waits; the next window opens after it
+    } else {
+        deferredSince_.reset();
+    }
+    deferringNow_ = wait;
+    return wait;
+}
+
 void SpoolProcessor::runUntilStopped() {
     for (;;) {
-        drain();
+        if (!deferring()) drain();
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_ || notified_; });
         notified_ = false;

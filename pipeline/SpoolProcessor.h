@@ -9,9 +9,11 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace Poco {
@@ -34,8 +36,15 @@ public:
     // objects, kMaxHeld of them); beyond that the file is read.
     void offer(const std::string& spooledPath, std::unique_ptr<DcmDataset> dataset, std::size_t bytes);
     void withdraw(const std::string& spooledPath);
+    // Whether offer() would take a dataset of `bytes` now: not while filing waits (deferWhile), nor
+    // beyond the bounds.
+    bool wouldHold(std::size_t bytes) const;
     // Wakes the loop of runUntilStopped().
     void notify();
+    // While `receiving` says objects are arriving, runUntilStopped() leaves them in the spool (they
+    // are durable there) for up to `window` at a time, so that a burst is received at the senders'
+    // pace; then it files all that waits, and again once receiving has stopped.
+    void deferWhile(std::function<bool()> receiving, std::chrono::milliseconds window);
     static constexpr std::size_t kMaxHeld = 256;
     static constexpr std::size_t kMaxHeldBytes = 8 << 20; // DCMTK's trees of them take ~15 times this
     std::size_t heldBytes() const;
@@ -49,6 +58,8 @@ public:
     std::string stalled() const;
 
 private:
+    // Whether filing waits now (see deferWhile).
+    bool deferring();
     bool process(const std::string& path);
     // Stores one spooled object (throws fa::Error when it cannot).
     void ingest(const std::string& path);
@@ -69,6 +80,10 @@ private:
     std::condition_variable wake_;
     bool stop_ = false;
     bool notified_ = false;
+    std::function<bool()> receiving_;
+    std::chrono::milliseconds deferWindow_{0};
+    std::optional<std::chrono::steady_clock::time_point> deferredSince_;
+    std::atomic<bool> deferringNow_{false};
     std::map<std::string, std::chrono::steady_clock::time_point> retryAt_;
     std::map<std::string, int> attempts_;
     int journalFd_ = -1;

@@ -3,7 +3,9 @@
 #include "dicom/Spool.h"
 #include "pipeline/Pipeline.h"
 #include "pipeline/SpoolProcessor.h"
+#include "tests/support/Run.h"
 #include "tests/support/TempDir.h"
+#include "tests/synth/Synth.h"
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcdatset.h"
@@ -12,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -42,6 +46,49 @@ TEST(SpoolProcessor, HeldDatasetsStayWithinTheirBudgetAndGiveItBackWhenTaken) {
     EXPECT_EQ(processor.heldBytes(), 3 * third);
     processor.offer("e.dcm", std::make_unique<DcmDataset>(), SpoolProcessor::kMaxHeldBytes + 1);
     EXPECT_EQ(processor.heldBytes(), 3 * third);
+}
+
+// Spooled reports of `studies` new studies, as the listener leaves them.
+void spoolReports(dicom::Spool& spool, int studies) {
+    for (int i = 0; i < studies; ++i) {
+        synth::Report r;
+        synth::Event e;
+        e.uid = synth::newUid();
+        r.events.push_back(e);
+        const std::string partial = spool.reserve();
+        synth::save(*synth::buildReport(r), partial);
+        spool.commit(partial, "CARM1");
+    }
+}
+
+// While objects arrive (durable in the spool), filing waits, so that receiving has the machine to
+// itself; it files them at the end of each window while receiving goes on, and at once when it stops.
+TEST(SpoolProcessor, FilingWaitsWhileObjectsArriveForAWindowAndFilesAtOnceWhenTheyStop) {
+    test::TempDir dir;
+    Settings settings;
+    settings.dataDir = dir.path().string();
+    Pipeline pipeline(settings);
+    dicom::Spool spool(dir.file("spool"));
+    SpoolProcessor processor(pipeline, spool, settings, Poco::Logger::get("test"));
+    std::atomic<bool> receiving{true};
+    constexpr auto kWindow = std::chrono::milliseconds(1500);
+    processor.deferWhile([&] { return receiving.load(); }, kWindow);
+    spoolReports(spool, 3);
+    const auto start = std::chrono::steady_clock::now();
+    std::thread run([&] { processor.runUntilStopped(); });
+    EXPECT_TRUE(test::waitFor([&] { return !processor.wouldHold(100); }, 10)) << "datasets are not parsed for a filing that waits";
+    ASSERT_TRUE(test::waitFor([&] { return spool.pending().empty(); }, 30));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, kWindow) << "filed before the window ended";
+    EXPECT_EQ(pipeline.store().countStudies({}), 3u);
+
+    receiving = false;
+    spoolReports(spool, 2);
+    processor.notify();
+    ASSERT_TRUE(test::waitFor([&] { return spool.pending().empty(); }, 30));
+    EXPECT_EQ(pipeline.store().countStudies({}), 5u);
+    EXPECT_TRUE(processor.wouldHold(100));
+    processor.stop();
+    run.join();
 }
 
 // Commits from many associations at once (made durable in shared flushes) each end up in the
