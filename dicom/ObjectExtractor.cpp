@@ -85,6 +85,7 @@ void readStudy(DcmItem& ds, TextDecoder& text, StudyInfo& s) {
     codesFrom(ds, DCM_ProcedureCodeSequence, s.procedureCodes);
     codesFrom(ds, DCM_RequestedProcedureCodeSequence, s.procedureCodes);
     codesFrom(ds, DCM_PerformedProtocolCodeSequence, s.procedureCodes);
+    std::vector<std::string> named; // each person once (a name inside another is another person)
     for (const DcmTagKey& tag : {DCM_PerformingPhysicianName, DCM_OperatorsName}) {
         std::string names = text.decode(raw(ds, tag));
         std::size_t start = 0;
@@ -94,8 +95,10 @@ void readStudy(DcmItem& ds, TextDecoder& text, StudyInfo& s) {
             std::string one = names.substr(start, end - start);
             std::replace(one.begin(), one.end(), '^', ' ');
             while (!one.empty() && one.back() == ' ') one.pop_back();
-            if (!one.empty() && s.operators.find(one) == std::string::npos)
+            if (!one.empty() && std::find(named.begin(), named.end(), one) == named.end()) {
+                named.push_back(one);
                 s.operators += (s.operators.empty() ? "" : "; ") + one;
+            }
             start = end + 1;
         }
     }

@@ -161,6 +161,16 @@ TEST(SyntheticExtraction, MissingTemplateIdentifierIsAcceptedByRootConcept) {
     EXPECT_EQ(summarize({x.object}).irradiationEvents, 1);
 }
 
+// Performing physicians and operators, each person once: a name that is part of another is another
+// person (the staff dose estimate counts per person).
+TEST(SyntheticExtraction, OperatorsAreEachPersonOnceInTheOrderNamed) {
+    Report r;
+    r.performingPhysician = "Wang^Li\\Li";
+    r.operatorsName = "Li\\Wang^Li^^^\\Zhao^Min";
+    r.events = {ev(synth::newUid())};
+    EXPECT_EQ(extract(r).object.study.operators, "Wang Li; Li; Zhao Min");
+}
+
 TEST(SyntheticExtraction, ReportNestedInComprehensiveSrIsFound) {
     Report r;
     r.nestInComprehensiveSr = true;
