@@ -321,6 +321,8 @@ void levelKeys(std::vector<ConfigKey>& t) {
                         FIELD(rules.substantialFluoroTime_s)));
     t.push_back(integer("levels", "cumulative_window_days", 1, 3650, "window of the cumulative patient dose",
                         FIELD(rules.cumulativeWindowDays)));
+    t.push_back(decimal("staff", "annual_level_msv", 0.001, 1000, "annual level of a staff member's estimated dose",
+                        FIELD(staffAnnualLevel_mSv)));
 }
 
 // A text value compared and stored in lower case.

@@ -4,6 +4,7 @@
 
 #include "pipeline/Settings.h"
 #include "rules/LevelEvaluator.h"
+#include "rules/StaffDose.h"
 #include "store/PatientKey.h"
 #include "store/StudyStore.h"
 
@@ -79,6 +80,22 @@ public:
     // Takes up a table version another process (or another Pipeline) activated since; cheap when
     // there is none. Every ingest does this first.
     void refreshReferenceTable();
+    // The staff dose estimate's tables: the newest stored version of each, else the shipped one
+    // (version 0). See rules/StaffDose.h.
+    struct StaffTables {
+        rules::StaffRates rates;
+        rules::OperatorProfiles profiles;
+        store::ReferenceTableVersion ratesVersion, profilesVersion; // version 0: shipped
+    };
+    StaffTables staffTables();
+    // Validates `csv` as the rates ("rates") or operator profiles ("profiles") and, when it has no
+    // problem and differs from the active one, stores it as the newest version.
+    TableActivation activateStaffTable(const std::string& kind, const std::string& csv, const std::string& source);
+    // Each operator's estimated doses over the studies dated in `year`, highest total first.
+    std::vector<rules::OperatorYear> staffYear(int year);
+    // The estimate of each operator of a stored study.
+    std::vector<rules::StaffEstimate> staffEstimates(const store::StudyRecord& study);
+
     // What the host should tell its operator about the tables (e.g. a configured file that is invalid).
     const std::vector<std::string>& notices() const { return notices_; }
 

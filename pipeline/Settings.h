@@ -143,6 +143,7 @@ struct Settings {
     int processingAttempts = 3; // a spooled object failing this often goes to quarantine
     rules::RuleSettings rules;
     std::string levelsFile; // a reference-level CSV to activate when it differs from the active one
+    double staffAnnualLevel_mSv = 20; // a staff member's estimated dose per year is compared with this (ICRP 103)
     LogSettings log;
     PacsSettings pacs;
     AuditSettings audit;

@@ -153,6 +153,12 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE INDEX studies_by_accession ON studies (accession_number)",
         "CREATE INDEX source_objects_by_device ON source_objects (station_name, model, manufacturer, received_at, study_uid)",
     },
+    // 10: the staff dose estimate's tables (rates, operator profiles), every version kept
+    {
+        R"(CREATE TABLE staff_tables (
+            version INTEGER PRIMARY KEY, kind TEXT NOT NULL, activated_at TEXT NOT NULL, source TEXT NOT NULL,
+            csv TEXT NOT NULL))",
+    },
 };
 
 } // namespace

@@ -316,6 +316,7 @@ StudyFigures StudyFigures::of(const StudyRecord& s) {
     f.exposureTime_s = s.summary.exposureTime_s;
     f.dap_Gym2 = s.summary.dap_Gym2;
     f.doseRp_Gy = s.summary.doseRp_Gy;
+    f.operators = s.study.operators;
     return f;
 }
 
@@ -326,14 +327,14 @@ std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
         RawRows rows(*session_,
                      "SELECT s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
                      "s.procedure_name, s.irradiation_events, s.fluoro_time_s, s.exposure_time_s, s.dap_gym2, "
-                     "s.dose_rp_gy FROM studies s" +
+                     "s.dose_rp_gy, s.serial_number, s.operators FROM studies s" +
                          where.sql + (whole ? std::string() : StudyWhere::orderBy(filter) + where.page(filter)),
                      where.values);
         std::vector<StudyFigures> out;
         while (rows.next()) {
             StudyFigures& x = out.emplace_back();
             x.studyDate = rows.text(0);
-            x.device = DeviceInfo{rows.text(1), rows.text(2), "", rows.text(3), ""};
+            x.device = DeviceInfo{rows.text(1), rows.text(2), rows.text(11), rows.text(3), ""};
             x.procedureId = rows.text(4);
             x.procedureName = rows.text(5);
             x.irradiationEvents = rows.integer(6);
@@ -341,6 +342,7 @@ std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
             x.exposureTime_s = rows.real(8);
             x.dap_Gym2 = rows.real(9);
             x.doseRp_Gy = rows.real(10);
+            x.operators = rows.text(12);
         }
         return out;
     });

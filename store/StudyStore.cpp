@@ -333,3 +333,32 @@ int StudyStore::activeReferenceTableVersion() {
 }
 
 } // namespace fa::store
+
+namespace fa::store {
+
+int StudyStore::addStaffTable(const std::string& kind, const std::string& csv, const std::string& source) {
+    return guarded([&]() -> int {
+        int version = 0;
+        Poco::Data::Transaction tx(*session_);
+        *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM staff_tables", into(version), now;
+        *session_ << "INSERT INTO staff_tables (version, kind, activated_at, source, csv) VALUES (?, ?, ?, ?, ?)",
+            bind(version), bind(kind), bind(nowUtc()), bind(source), bind(csv), now;
+        tx.commit();
+        return version;
+    });
+}
+
+std::optional<ReferenceTableVersion> StudyStore::activeStaffTable(const std::string& kind) {
+    return guarded([&]() -> std::optional<ReferenceTableVersion> {
+        Statement select(*session_);
+        select << "SELECT version, activated_at, source, csv FROM staff_tables WHERE kind = ? ORDER BY version DESC LIMIT 1",
+            bind(kind), now;
+        RecordSet rs(select);
+        const Columns c(rs);
+        if (c.rows() == 0) return std::nullopt;
+        return ReferenceTableVersion{static_cast<int>(c.integer("version", 0).value_or(0)), c.text("activated_at", 0),
+                                     c.text("source", 0), c.text("csv", 0)};
+    });
+}
+
+} // namespace fa::store

@@ -50,6 +50,7 @@ struct StudyFigures {
     std::string procedureId, procedureName;
     std::optional<long long> irradiationEvents;
     std::optional<double> fluoroTime_s, exposureTime_s, dap_Gym2, doseRp_Gy;
+    std::string operators; // "; "-separated, as stored
 
     static StudyFigures of(const StudyRecord& study);
 };
@@ -212,6 +213,9 @@ public:
     std::optional<ReferenceTableVersion> activeReferenceTable();
     int activeReferenceTableVersion(); // 0 when there is none
     std::vector<ReferenceTableVersion> referenceTableHistory();
+    // The staff dose estimate's tables, kind "rates" or "profiles": every version kept, the newest active.
+    int addStaffTable(const std::string& kind, const std::string& csv, const std::string& source);
+    std::optional<ReferenceTableVersion> activeStaffTable(const std::string& kind);
 
     bool hasObject(const std::string& studyUid, const std::string& sopInstanceUid);
 

@@ -138,6 +138,8 @@ std::unique_ptr<DcmFileFormat> buildReport(Report r) {
     ds.putAndInsertString(DCM_Manufacturer, r.manufacturer.c_str());
     ds.putAndInsertString(DCM_ManufacturerModelName, r.model.c_str());
     ds.putAndInsertString(DCM_DeviceSerialNumber, r.serial.c_str());
+    if (!r.performingPhysician.empty()) ds.putAndInsertString(DCM_PerformingPhysicianName, r.performingPhysician.c_str());
+    if (!r.operatorsName.empty()) ds.putAndInsertString(DCM_OperatorsName, r.operatorsName.c_str());
     ds.putAndInsertString(DCM_StationName, r.station.c_str());
     ds.putAndInsertString(DCM_CompletionFlag, "COMPLETE");
     ds.putAndInsertString(DCM_VerificationFlag, "UNVERIFIED");
@@ -318,6 +320,10 @@ std::vector<DepartmentStudy> writeDepartment(const std::string& folder, int stud
             r.studyDate = date;
             r.studyDescription = p.name;
             r.patientId = "PAIN" + std::to_string(1000 + written);
+            // Three pain physicians take turns; a radiographer works the C-arm.
+            static const char* const kPhysicians[] = {"Wang^Li", "Zhao^Min", "Chen^Jing"};
+            r.performingPhysician = kPhysicians[written % 3];
+            r.operatorsName = "Liu^Yang";
             for (int s = 0; s < shots[static_cast<std::size_t>(k)]; ++s) {
                 Event e;
                 e.uid = newUid();

@@ -43,6 +43,7 @@ struct Report {
     std::string patientName = "Test^Patient";
     std::string manufacturer = "SIEMENS", model = "ARCADIS Varic", serial = "16265", station = "CARM1";
     std::string observerUid = "1.2.826.0.1.3680043.10.1234.1";
+    std::string performingPhysician, operatorsName; // DICOM person names, "\\"-separated; "" writes none
     bool omitTemplateId = false;
     bool enhancedSopClass = false;      // Enhanced X-Ray Radiation Dose SR (88.76)
     bool nestInComprehensiveSr = false; // TID 10001 content inside a Comprehensive SR
