@@ -5,6 +5,7 @@
 #include "api/Context.h"
 #include "api/Http.h"
 #include "api/LevelsResource.h"
+#include "api/StaffResource.h"
 #include "api/ReportsResource.h"
 #include "api/ServiceResource.h"
 #include "api/StudiesResource.h"
@@ -45,6 +46,7 @@ const std::vector<Route>& routes() {
     using L = LevelsResource;
     using R = ReportsResource;
     using A = AdminResource;
+    using T = StaffResource;
     static const std::vector<Route> table{
         {"GET", {"api", "health"}, Db::Own, on<ServiceResource>(&ServiceResource::health)},
         {"POST", {"api", "login"}, Db::Own, on<AccessResource>(&AccessResource::login)},
@@ -66,6 +68,11 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "levels", "descriptions"}, Db::Shared, on<L>(&L::descriptions)},
         {"GET", {"api", "levels", "history", ":version"}, Db::Shared, on<L>(&L::levelVersion)},
         {"POST", {"api", "levels", "restore"}, Db::Shared, on<L>(&L::restoreLevels)},
+        {"GET", {"api", "staff"}, Db::Shared, on<T>(&T::year)},
+        {"GET", {"api", "staff", "rates"}, Db::Shared, on<T>(&T::rates)},
+        {"PUT", {"api", "staff", "rates"}, Db::Shared, on<T>(&T::replaceRates)},
+        {"GET", {"api", "staff", "profiles"}, Db::Shared, on<T>(&T::profiles)},
+        {"PUT", {"api", "staff", "profiles"}, Db::Shared, on<T>(&T::replaceProfiles)},
         {"GET", {"api", "stats"}, Db::Shared, on<R>(&R::stats)},
         {"GET", {"api", "stats", "monthly"}, Db::Shared, on<R>(&R::monthly)},
         {"GET", {"api", "devices"}, Db::Shared, on<R>(&R::devices)},

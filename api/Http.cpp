@@ -11,6 +11,7 @@
 namespace fa::api {
 
 using Poco::Dynamic::Var;
+using Poco::JSON::Array;
 using Poco::JSON::Object;
 using present::jsonObject;
 
@@ -92,4 +93,23 @@ std::vector<std::string> splitPath(const std::string& path) {
     return out;
 }
 
+ApiResponse tableProblems(const std::vector<rules::TableProblem>& problems, Language language) {
+    Object::Ptr o = jsonObject();
+    o->set("error", text("levels.problems", {{"count", std::to_string(problems.size())}}).in(language));
+    o->set("code", "levels.problems");
+    Array::Ptr list = new Array;
+    for (const auto& p : problems) {
+        Object::Ptr x = jsonObject();
+        x->set("line", p.line);
+        x->set("column", p.column);
+        x->set("reason", p.reason.in(language));
+        x->set("code", p.reason.id);
+        x->set("message", rules::problemText(p).in(language));
+        list->add(x);
+    }
+    o->set("problems", list);
+    return json(o, 422);
+}
+
 } // namespace fa::api
+

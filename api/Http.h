@@ -4,6 +4,7 @@
 
 #include "api/Api.h"
 #include "core/Text.h"
+#include "rules/ReferenceTable.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
@@ -23,6 +24,8 @@ ApiResponse json(const Poco::Dynamic::Var& value, int status = 200);
 // {"error": the message in the caller's language, "code": its catalog id}.
 ApiResponse error(int status, const Text& message, Language language);
 ApiResponse csvResponse(const std::string& csv, const std::string& fileName);
+// 422 with every problem of a table (reference levels, staff tables) by line and column.
+ApiResponse tableProblems(const std::vector<rules::TableProblem>& problems, Language language);
 
 // The body as a JSON object; refuses (400) anything else.
 Poco::JSON::Object::Ptr parseBody(const std::string& body);

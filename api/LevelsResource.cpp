@@ -32,29 +32,10 @@ ApiResponse LevelsResource::levels() {
     return json(o);
 }
 
-namespace {
-ApiResponse problemsResponse(const std::vector<rules::TableProblem>& problems, Language language) {
-    Object::Ptr o = jsonObject();
-    o->set("error", text("levels.problems", {{"count", std::to_string(problems.size())}}).in(language));
-    o->set("code", "levels.problems");
-    Array::Ptr list = new Array;
-    for (const auto& p : problems) {
-        Object::Ptr x = jsonObject();
-        x->set("line", p.line);
-        x->set("column", p.column);
-        x->set("reason", p.reason.in(language));
-        x->set("code", p.reason.id);
-        x->set("message", rules::problemText(p).in(language));
-        list->add(x);
-    }
-    o->set("problems", list);
-    return json(o, 422);
-}
-} // namespace
 
 ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
     const auto activation = c_.pipeline->activateReferenceTable(csv, source);
-    if (!activation.problems.empty()) return problemsResponse(activation.problems, languageOf(r_.acceptLanguage));
+    if (!activation.problems.empty()) return tableProblems(activation.problems, languageOf(r_.acceptLanguage));
     const int version = activation.version;
     // The same table again is no new version, and no change for the audit trail.
     if (!activation.unchanged) trail(action, "version " + std::to_string(version) + " (" + source + ")");
@@ -118,7 +99,7 @@ ApiResponse LevelsResource::previewLevels() {
         csv = field(body, "csv");
     }
     const auto preview = c_.pipeline->previewReferenceTable(csv);
-    if (!preview.problems.empty()) return problemsResponse(preview.problems, languageOf(r_.acceptLanguage));
+    if (!preview.problems.empty()) return tableProblems(preview.problems, languageOf(r_.acceptLanguage));
     Object::Ptr o = jsonObject();
     o->set("unchanged", preview.unchanged);
     o->set("studies", static_cast<Poco::UInt64>(preview.studies));
@@ -147,7 +128,7 @@ ApiResponse LevelsResource::testMatch() {
     std::vector<rules::TableProblem> problems;
     const auto table = rules::ReferenceTable::parse("procedure_id,match,device\ntested," + cell(match) + "," + cell(device) + "\n",
                                                     problems);
-    if (!table) return problemsResponse(problems, languageOf(r_.acceptLanguage));
+    if (!table) return tableProblems(problems, languageOf(r_.acceptLanguage));
     store::StudyFilter recent;
     recent.sort = "date";
     recent.descending = true;

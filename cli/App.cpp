@@ -1,6 +1,7 @@
 #include "cli/App.h"
 
 #include "audit/Atna.h"
+#include "core/Clock.h"
 #include "core/Error.h"
 #include "dicom/DcmtkLog.h"
 #include "service/WebAddon.h"
@@ -128,6 +129,23 @@ void App::addLevelsCommands() {
     onPipeline(exportCmd, [this](Pipeline& p) { return levelsExport(p, exportFile_, std::cout); });
     onPipeline(levels->add_subcommand("history", "every table version with when and where from"),
                [](Pipeline& p) { return levelsHistory(p, std::cout); });
+
+    auto* staff = app_.add_subcommand("staff", "the staff dose estimate: each operator's year, the rates and operator profiles");
+    staff->add_option("--year", staffYear_, "the year (default: this year)")->check(CLI::Range(1900, 9999));
+    staff->add_flag("--json", staffJson_, "print JSON (docs/json.md)");
+    for (const char* kind : {"rates", "profiles"}) {
+        auto* staffImportCmd = staff->add_subcommand(std::string("import-") + kind,
+                                             std::string("validate a CSV of ") + kind + " and use it as a new version");
+        staffImportCmd->add_option("file", levelsFile_, "CSV file (docs/staff-dose.md)")->required();
+        onPipeline(staffImportCmd, [this, kind](Pipeline& p) { return staffImport(p, kind, levelsFile_, std::cout, std::cerr); });
+        auto* staffExportCmd = staff->add_subcommand(std::string("export-") + kind, std::string("write the ") + kind + " in use as CSV");
+        staffExportCmd->add_option("--output", exportFile_, "file to write (default: standard output)");
+        onPipeline(staffExportCmd, [this, kind](Pipeline& p) { return staffExport(p, kind, exportFile_, std::cout); });
+    }
+    // After its subcommands: the first parsed command runs.
+    onPipeline(staff, [this](Pipeline& p) {
+        return staffYear(p, staffYear_ ? staffYear_ : std::stoi(nowLocalIso().substr(0, 4)), staffJson_, std::cout);
+    });
 
     auto* flagsCmd = app_.add_subcommand("flags", "studies above the reference levels, substantial and cumulative dose");
     addDateRange(flagsCmd, flags_.from, flags_.to);

@@ -47,6 +47,8 @@ private:
     int port_ = 0, httpPort_ = -1;
     std::string aeTitle_, userName_, userRole_, retry_, levelsFile_, exportFile_, studyUid_, backupDir_;
     bool replaceStore_ = false;
+    int staffYear_ = 0;
+    bool staffJson_ = false;
     std::vector<std::string> paths_;
     FlagOptions flags_;
     StatsOptions stats_;

@@ -52,6 +52,11 @@ int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out,
 int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out); // "" = standard output
 int levelsHistory(Pipeline& pipeline, std::ostream& out);
 
+// The staff dose estimate: each operator's year; the rates or operator profiles ("rates", "profiles").
+int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out);
+int staffImport(Pipeline& pipeline, const std::string& kind, const std::string& file, std::ostream& out, std::ostream& err);
+int staffExport(Pipeline& pipeline, const std::string& kind, const std::string& file, std::ostream& out); // "" = standard output
+
 struct FlagOptions {
     std::string from, to, kind;
     bool json = false;

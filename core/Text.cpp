@@ -20,6 +20,7 @@ const std::vector<CatalogEntry> kCatalog = {
     {"request.notDate", "'{name}' must be a date YYYY-MM-DD, not '{value}'", "“{name}”必须是 YYYY-MM-DD 格式的日期，而不是“{value}”"},
     {"request.notCount", "'{name}' must be a whole number from 1 to {max}", "“{name}”必须是 1 到 {max} 之间的整数"},
     {"request.notNumber", "'{name}' must be a number, not '{value}'", "“{name}”必须是数字，而不是“{value}”"},
+    {"request.notYear", "'{name}' must be a year such as 2026, not '{value}'", "“{name}”必须是年份（例如 2026），而不是“{value}”"},
     {"request.oneOf", "'{name}' is one of {choices}", "“{name}”只能是以下之一：{choices}"},
     {"request.internal", "internal error: {reason} (see the service log)", "内部错误：{reason}（见服务日志）"},
     // Sessions and roles

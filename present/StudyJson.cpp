@@ -2,6 +2,7 @@
 
 #include "core/Units.h"
 #include "present/Display.h"
+#include "present/StaffJson.h"
 
 #include <Poco/JSON/Array.h>
 
@@ -132,7 +133,8 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     return o;
 }
 
-Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects) {
+Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects,
+                              const std::vector<rules::StaffEstimate>& staff) {
     Object::Ptr o = studyToJson(r);
     Array::Ptr events = new Array;
     Array::Ptr sources = new Array;
@@ -157,6 +159,7 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
     }
     o->set("events", events);
     o->set("objects", sources);
+    o->set("staff_estimates", staffEstimatesJson(staff));
     return o;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "present/Json.h"
+#include "rules/StaffDose.h"
 #include "store/StudyStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -14,6 +15,8 @@ namespace fa::present {
 Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
 Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // The study plus its events and source objects, as `show --json` prints it.
-Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects);
+// `staff`: each operator's staff dose estimate (present/StaffJson.h).
+Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects,
+                                          const std::vector<rules::StaffEstimate>& staff);
 
 } // namespace fa::present

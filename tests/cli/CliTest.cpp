@@ -504,6 +504,35 @@ TEST_F(CliLevels, ImportRefusesAnInvalidTableAndActivatesAValidOne) {
     EXPECT_EQ(run(" audit --reevaluate").out, "Re-evaluated 3 studies against reference table version 2.\n");
 }
 
+// The staff dose estimate on the command line: 60 shots of 0.75 s in studies that name no
+// operator, at the shipped 448 uSv/h, then the department's tables imported and exported.
+TEST_F(CliLevels, StaffDoseByOperatorAndItsTablesImportedAndExported) {
+    const auto year = run(" staff --year 2026 --json");
+    ASSERT_EQ(year.exitCode, 0) << year.err;
+    auto o = Poco::JSON::Parser().parse(year.out).extract<Poco::JSON::Object::Ptr>();
+    auto operators = o->getArray("operators");
+    ASSERT_EQ(operators->size(), 1u);
+    EXPECT_TRUE(operators->getObject(0)->isNull("operator"));
+    EXPECT_DOUBLE_EQ(operators->getObject(0)->getValue<double>("total_usv"), 5.6);
+    EXPECT_EQ(operators->getObject(0)->getArray("studies")->getElement<int>(2), 3);
+    const auto text = run(" staff --year 2026");
+    EXPECT_NE(text.out.find("(not named)  3        5.6        0.03 %"), std::string::npos) << text.out;
+
+    std::ofstream(input_.file("rates.csv")) << "distance_m,protection,rate_usv_per_h\n0,none,448\n1,behind the door,2\n";
+    const auto bad = run(" staff import-rates " + test::quote(input_.file("rates.csv")));
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.err.find("line 3, column protection: 'behind the door' is no protection"), std::string::npos) << bad.err;
+    std::ofstream(input_.file("profiles.csv")) << "operator,distance_m,protection\n,2,outside-screen\n";
+    ASSERT_EQ(run(" staff import-profiles " + test::quote(input_.file("profiles.csv"))).exitCode, 0);
+    std::ofstream(input_.file("rates.csv")) << "distance_m,protection,rate_usv_per_h\n0,none,448\n2,outside-screen,4\n";
+    const auto good = run(" staff import-rates " + test::quote(input_.file("rates.csv")));
+    EXPECT_EQ(good.out, "Activated " + input_.file("rates.csv") + " as staff rates version 2.\n") << good.err;
+    EXPECT_EQ(run(" staff export-profiles").out, "operator,distance_m,protection,intensifier\n,2,outside-screen,\n");
+    o = Poco::JSON::Parser().parse(run(" staff --year 2026 --json").out).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_DOUBLE_EQ(o->getArray("operators")->getObject(0)->getValue<double>("total_usv"), 0.05);
+    EXPECT_EQ(o->getObject("rates")->getValue<std::string>("source"), "imported from " + input_.file("rates.csv"));
+}
+
 } // namespace
 } // namespace fa
 

@@ -229,7 +229,9 @@ TEST_F(WebApi, HealthAndMetricsAnswerAnyoneEverythingElseRefusesAnAnonymousCalle
         {"POST", "/api/levels/restore"}, {"GET", "/api/stats"}, {"GET", "/api/stats/monthly"},
         {"GET", "/api/export/studies.csv"}, {"GET", "/api/export/flags.csv"}, {"GET", "/api/devices"},
         {"GET", "/api/audit-runs"}, {"GET", "/api/audit-runs/1"}, {"GET", "/api/users"}, {"POST", "/api/users"},
-        {"PATCH", "/api/users/olga"}, {"GET", "/api/audit-trail"}, {"GET", "/api/settings"}};
+        {"PATCH", "/api/users/olga"}, {"GET", "/api/audit-trail"}, {"GET", "/api/settings"},
+        {"GET", "/api/staff"}, {"GET", "/api/staff/rates"}, {"PUT", "/api/staff/rates"}, {"GET", "/api/staff/profiles"},
+        {"PUT", "/api/staff/profiles"}};
     for (const auto& [method, path] : routes) {
         const auto r = anonymous().call(method, path, method == "GET" ? "" : "{}");
         EXPECT_EQ(r.status, 401) << method << " " << path << ": " << r.body;
@@ -251,7 +253,8 @@ TEST_F(WebApi, EachRoleReadsWhatItMayAndIsRefusedTheRest) {
         {"/api/export/flags.csv", "viewer"}, {"/api/devices", "viewer"},
         {"/api/audit-runs", "viewer"},       {"/api/audit-runs/1", "viewer"},
         {"/api/users", "admin"},             {"/api/audit-trail", "admin"},
-        {"/api/settings", "admin"}};
+        {"/api/settings", "admin"},             {"/api/staff", "viewer"},
+        {"/api/staff/rates", "viewer"},      {"/api/staff/profiles", "viewer"}};
     const std::vector<std::pair<std::string, const Client*>> roles{
         {"viewer", &viewer_}, {"reviewer", &reviewer_}, {"admin", &admin_}};
     const std::map<std::string, int> rank{{"viewer", 1}, {"reviewer", 2}, {"admin", 3}};
@@ -264,7 +267,8 @@ TEST_F(WebApi, EachRoleReadsWhatItMayAndIsRefusedTheRest) {
     const std::vector<std::tuple<std::string, std::string, std::string>> changes{
         {"POST", "/api/studies/" + uids_[2] + "/reviews", "reviewer"}, {"PUT", "/api/levels", "reviewer"},
         {"POST", "/api/levels/restore", "reviewer"},                    {"POST", "/api/users", "admin"},
-        {"PATCH", "/api/users/olga", "admin"}};
+        {"PATCH", "/api/users/olga", "admin"}, {"PUT", "/api/staff/rates", "reviewer"},
+        {"PUT", "/api/staff/profiles", "reviewer"}};
     for (const auto& [method, path, needed] : changes)
         for (const auto& [role, client] : roles) {
             if (rank.at(role) >= rank.at(needed)) continue;
@@ -838,5 +842,69 @@ TEST_F(WebApi, LargeStatisticGroupsComeAsTheirBoxWithoutEveryValue) {
     EXPECT_EQ(viewer_.get("/api/stats?values_up_to=0").status, 400);
 }
 
+
+// The staff dose estimate per operator: as shipped (everyone at the table, 448 uSv/h), then with
+// the department's own rates and profiles, each a version with who and when; problems said where.
+TEST_F(WebApi, StaffDoseIsEstimatedPerOperatorFromTheTablesInUse) {
+    // Chen Jie: 30 + 10 shots, Wang Li: 40 shots, 0.75 s each: 30 s each at 448 uSv/h.
+    const auto shipped = viewer_.get("/api/staff?year=2026");
+    ASSERT_EQ(shipped.status, 200) << shipped.body;
+    auto year = shipped.object();
+    EXPECT_EQ(year->getValue<int>("year"), 2026);
+    EXPECT_EQ(year->getValue<double>("annual_level_usv"), 20000);
+    EXPECT_EQ(year->getObject("rates")->getValue<int>("version"), 0);
+    auto operators = year->getArray("operators");
+    ASSERT_EQ(operators->size(), 2u);
+    EXPECT_EQ(operators->getObject(0)->getValue<std::string>("operator"), "Chen Jie");
+    EXPECT_NEAR(operators->getObject(0)->getValue<double>("total_usv"), 30 * 448 / 3600.0, 1e-6);
+    EXPECT_NEAR(operators->getObject(0)->getArray("months_usv")->getElement<double>(10), 30 * 448 / 3600.0, 1e-6);
+    EXPECT_EQ(operators->getObject(0)->getArray("studies")->getElement<int>(10), 2);
+    EXPECT_NEAR(operators->getObject(1)->getValue<double>("of_annual_level"), 30 * 448 / 3600.0 / 20000, 1e-12);
+    const auto study = viewer_.get("/api/studies/" + uids_[1]).object()->getArray("staff_estimates");
+    ASSERT_EQ(study->size(), 1u);
+    EXPECT_EQ(study->getObject(0)->getValue<std::string>("operator"), "Wang Li");
+    EXPECT_EQ(study->getObject(0)->getValue<std::string>("protection"), "none");
+    EXPECT_TRUE(study->getObject(0)->getValue<bool>("default_profile"));
+    EXPECT_EQ(study->getObject(0)->getValue<double>("rate_usv_per_h"), 448);
+    EXPECT_NEAR(study->getObject(0)->getValue<double>("dose_usv"), 30 * 448 / 3600.0, 1e-6);
+
+    auto body = [](const std::string& csv) {
+        Object o;
+        o.set("csv", csv);
+        std::ostringstream s;
+        o.stringify(s);
+        return s.str();
+    };
+    Client chinese = reviewer_;
+    chinese.language = "zh-CN";
+    const auto refused = chinese.call("PUT", "/api/staff/rates", body("distance_m,protection,rate_usv_per_h\n1,lead,36\n"));
+    ASSERT_EQ(refused.status, 422) << refused.body;
+    const auto problem = refused.object()->getArray("problems")->getObject(0);
+    EXPECT_EQ(problem->getValue<int>("line"), 2);
+    EXPECT_EQ(problem->getValue<std::string>("column"), "protection");
+    EXPECT_EQ(problem->getValue<std::string>("code"), "staff.protection");
+    EXPECT_NE(problem->getValue<std::string>("message").find("不是防护方式"), std::string::npos) << refused.body;
+
+    const auto rates = reviewer_.call("PUT", "/api/staff/rates", body("distance_m,protection,rate_usv_per_h\n0,none,448\n1,apron,36\n"));
+    ASSERT_EQ(rates.status, 200) << rates.body;
+    EXPECT_EQ(rates.object()->getValue<int>("version"), 1);
+    const auto profiles = reviewer_.call("PUT", "/api/staff/profiles", body("operator,distance_m,protection\nWang^Li,1,apron\n,0,none\n"));
+    ASSERT_EQ(profiles.status, 200) << profiles.body;
+    EXPECT_EQ(profiles.object()->getValue<int>("version"), 2);
+    const auto same = reviewer_.call("PUT", "/api/staff/profiles", body("operator,distance_m,protection\nWang Li,1,apron\n,0,none\n"));
+    EXPECT_TRUE(same.object()->getValue<bool>("unchanged")) << same.body;
+
+    operators = viewer_.get("/api/staff?year=2026").object()->getArray("operators");
+    ASSERT_EQ(operators->size(), 2u);
+    EXPECT_EQ(operators->getObject(1)->getValue<std::string>("operator"), "Wang Li");
+    EXPECT_NEAR(operators->getObject(1)->getValue<double>("total_usv"), 30 * 36 / 3600.0, 1e-9);
+    const auto table = viewer_.get("/api/staff/profiles").object();
+    EXPECT_EQ(table->getValue<int>("version"), 2);
+    EXPECT_EQ(table->getValue<std::string>("source"), "edited in the web UI by rita");
+    EXPECT_EQ(table->getArray("rows")->getObject(0)->getValue<std::string>("protection"), "apron");
+    EXPECT_EQ(viewer_.get("/api/staff/rates").object()->getArray("rows")->size(), 2u);
+    EXPECT_EQ(viewer_.get("/api/staff?year=20x6").status, 400);
+    EXPECT_EQ(viewer_.get("/api/staff?year=2025").object()->getArray("operators")->size(), 0u);
+}
 } // namespace
 } // namespace fa

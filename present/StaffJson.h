@@ -1,0 +1,27 @@
+// The JSON form (docs/json.md) of the staff dose estimate: each operator's estimate of a study, an
+// operator's year by month against the annual level, and the tables with their versions. The
+// command line's --json, the REST API and the nightly report use exactly these.
+#pragma once
+
+#include "present/Json.h"
+#include "rules/StaffDose.h"
+#include "store/StudyStore.h"
+
+namespace fa::present {
+
+// {operator, default_profile, distance_m, protection, intensifier, rate_usv_per_h,
+//  exposure_time_s, dose_usv, missing}
+Poco::JSON::Array::Ptr staffEstimatesJson(const std::vector<rules::StaffEstimate>& estimates);
+
+// {year, annual_level_usv, rates: version, profiles: version,
+//  operators: [{operator, total_usv, of_annual_level, months_usv[12], studies[12], without_estimate}]}
+Poco::JSON::Object::Ptr staffYearJson(int year, const std::vector<rules::OperatorYear>& operators,
+                                      double annualLevel_mSv, const store::ReferenceTableVersion& rates,
+                                      const store::ReferenceTableVersion& profiles);
+
+// A table with its version and rows (and the CSV as stored).
+Poco::JSON::Object::Ptr staffRatesJson(const rules::StaffRates& table, const store::ReferenceTableVersion& version);
+Poco::JSON::Object::Ptr operatorProfilesJson(const rules::OperatorProfiles& table,
+                                             const store::ReferenceTableVersion& version);
+
+} // namespace fa::present
