@@ -68,6 +68,7 @@ const pages = {
   worklist: { path: 'studies', render: worklist },
   procedures: { path: 'procedures', render: procedures },
   levels: { path: 'levels', render: levels },
+  staff: { path: 'staff', render: staff },
   devices: { path: 'devices', render: devices },
   audit: { path: 'audit', render: auditRuns },
   admin: { path: 'admin', render: admin, role: 'admin' },
@@ -409,6 +410,7 @@ async function study(uid) {
   app.append(h('p', {}, h('a', { href: '#/studies' }, t('common.back'))),
     h('h1', {}, `${t('study.title')} `, h('span', { className: 'data' }, s.study_description || s.study_uid)), facts,
     section(t('study.summary'), summary, reviewButton));
+  if (s.staff_estimates && s.staff_estimates.length) app.append(staffEstimateSection(s.staff_estimates));
 
   // Events in time order (those without a start keep their place at the end, in arrival order).
   const startOf = (e) => { const at = Date.parse(e.started_at); return Number.isNaN(at) ? Infinity : at; };
@@ -594,16 +596,7 @@ async function levels() {
       h('p', {}, t('levels.preview', { gain: preview.gain_flags, lose: preview.lose_flags, reclassified: preview.reclassified, studies: preview.studies })),
       h('p', { className: 'buttons' }, ok, cancel)));
   }
-  function showProblems(err) {
-    clear(status).append(message(t('levels.problems', { message: err.message }), 'error'));
-    if (err.body && err.body.problems)
-      status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => {
-        // The column as the CSV header spells it, marked as such.
-        const at = p.column ? p.message.indexOf(p.column) : -1;
-        return h('li', {}, at < 0 ? p.message
-          : [p.message.slice(0, at), h('code', {}, p.column), p.message.slice(at + p.column.length)]);
-      })));
-  }
+  const showProblems = (err) => showTableProblems(status, err, 'levels.problems');
   async function save(fromGrid) {
     clear(status);
     if (fromGrid) {
@@ -732,6 +725,89 @@ async function levels() {
 }
 
 // -- devices, audit runs ----------------------------------------------------------------------------
+
+// -- staff dose -------------------------------------------------------------------------------------
+
+// Problems of a table the server refused, each with its column marked as the CSV header spells it.
+function showTableProblems(status, err, key) {
+  clear(status).append(message(t(key, { message: err.message }), 'error'));
+  if (err.body && err.body.problems)
+    status.append(h('ul', { className: 'problems' }, err.body.problems.map((p) => {
+      const at = p.column ? p.message.indexOf(p.column) : -1;
+      return h('li', {}, at < 0 ? p.message
+        : [p.message.slice(0, at), h('code', {}, p.column), p.message.slice(at + p.column.length)]);
+    })));
+}
+
+// Where someone stands: "1 m · lead apron · below the table".
+const positionText = (p) => [`${fmt(p.distance_m)} m`, term('protection', p.protection),
+  p.intensifier ? term('intensifier', p.intensifier) : ''].filter(Boolean).join(' · ');
+const positionColumns = () => [
+  { title: t('staff.distance'), field: 'distance_m', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+  { title: t('staff.protection'), field: 'protection', formatter: (c) => term('protection', c.getValue()) },
+  { title: t('staff.intensifier'), field: 'intensifier', formatter: (c) => (c.getValue() ? term('intensifier', c.getValue()) : t('staff.either')) }];
+
+// One of the estimate's tables: its rows, the version in use and where it came from, and its CSV to
+// edit (reviewers).
+function staffTableSection(app, kind, active, columns) {
+  const canEdit = rank(session.role) >= rank('reviewer');
+  const holder = h('div', { id: `staff-${kind}` });
+  const status = h('div', { id: `staff-${kind}-status` });
+  const editor = h('textarea', { className: 'data', id: `staff-${kind}-csv`, rows: 6, spellcheck: 'false', readonly: !canEdit }, active.csv);
+  const save = h('button', { type: 'button', className: 'primary', id: `staff-${kind}-save`, onclick: async () => {
+    clear(status);
+    try {
+      const r = await api('PUT', `/api/staff/${kind}`, { csv: editor.value });
+      clear(status).append(message(t(r.unchanged ? 'staff.unchanged' : 'staff.saved', { version: r.version })));
+      setTimeout(route, 1500);
+    } catch (err) { showTableProblems(status, err, 'staff.problems'); }
+  } }, t('staff.save'));
+  app.append(section(t(`staff.${kind}`), h('p', {}, t('staff.inUse', { version: active.version }), sourceNode(active.source)), holder,
+    h('details', { id: `staff-${kind}-edit` }, h('summary', {}, t('staff.edit')), editor, canEdit ? h('p', { className: 'buttons' }, save) : null, status)));
+  table(holder, { data: active.rows, pagination: false, columns });
+}
+
+async function staff() {
+  const app = current;
+  const year = routeParams.get('year') || String(new Date().getFullYear());
+  const [data, rates, profiles] = await Promise.all([get(`/api/staff${query({ year })}`), get('/api/staff/rates'), get('/api/staff/profiles')]);
+  const yearInput = h('input', { type: 'number', id: 'staff-year', min: 1900, max: 9999, value: year });
+  const form = h('form', { className: 'filters', onsubmit: (e) => { e.preventDefault(); location.hash = `#/staff${query({ year: yearInput.value })}`; } },
+    h('label', {}, t('staff.year'), ' ', yearInput), h('button', { type: 'submit' }, t('common.apply')));
+  const rows = data.operators.map((o) => ({ operator: o.operator, studies: o.studies.reduce((a, b) => a + b, 0), total: o.total_usv,
+    of: o.of_annual_level, without: o.without_estimate, ...Object.fromEntries(o.months_usv.map((v, i) => [`m${i}`, v])) }));
+  const holder = h('div', { id: 'staff-table' });
+  app.append(h('h1', {}, t('staff.title')), h('p', { className: 'muted', id: 'staff-note' }, t('staff.note', { level: fmt(data.annual_level_usv / 1000) })),
+    form, holder);
+  table(holder, { data: rows, pagination: false,
+    rowFormatter: (row) => { if (row.getData().of >= 1) row.getElement().classList.add('above'); },
+    columns: [
+      { title: t('staff.operator'), field: 'operator', formatter: (c) => (c.getValue() ? h('span', { className: 'data' }, c.getValue()) : t('staff.notNamed')) },
+      { title: t('staff.studies'), field: 'studies', hozAlign: 'right' },
+      { title: t('staff.total'), field: 'total', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+      { title: t('staff.ofLevel'), field: 'of', hozAlign: 'right', formatter: (c) => `${fmt(100 * c.getValue(), 3)} %` },
+      ...t('staff.months').split(',').map((m, i) => ({ title: m, field: `m${i}`, hozAlign: 'right', headerSort: false,
+        formatter: (c) => (c.getValue() ? fmt(c.getValue(), 3) : '') })),
+      { title: t('staff.withoutEstimate'), field: 'without', hozAlign: 'right' }] });
+  staffTableSection(app, 'rates', rates, [
+    { title: t('staff.device'), field: 'device', formatter: (c) => (c.getValue() ? h('span', { className: 'data' }, c.getValue()) : t('staff.anyDevice')) },
+    ...positionColumns(), { title: t('staff.rate'), field: 'rate_usv_per_h', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) }]);
+  staffTableSection(app, 'profiles', profiles, [
+    { title: t('staff.operator'), field: 'operator', formatter: (c) => (c.getValue() ? h('span', { className: 'data' }, c.getValue()) : t('staff.everyone')) },
+    ...positionColumns()]);
+}
+
+// A study's estimate per operator, with its inputs.
+function staffEstimateSection(estimates) {
+  return section(t('staff.studyTitle'), h('p', { className: 'muted' }, t('staff.studyNote')),
+    h('table', { className: 'summary', id: 'staff-estimates' },
+      h('thead', {}, h('tr', {}, [t('staff.operator'), t('staff.position'), t('staff.rate'), t('staff.exposure'), t('staff.estimate')].map((x) => h('th', {}, x)))),
+      h('tbody', {}, estimates.map((e) => h('tr', {},
+        h('td', {}, e.operator ? h('span', { className: 'data' }, e.operator) : t('staff.notNamed')),
+        h('td', {}, e.distance_m === null ? '' : positionText(e), e.default_profile ? ` (${t('staff.defaultProfile')})` : ''),
+        h('td', { className: 'n' }, fmt(e.rate_usv_per_h)), h('td', { className: 'n' }, fmt(e.exposure_time_s)),
+        h('td', { className: 'n' }, e.dose_usv === null ? t(`staff.missing.${e.missing}`) : fmt(e.dose_usv)))))));
+}
 
 async function devices() {
   const app = current;

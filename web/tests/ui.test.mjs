@@ -276,7 +276,7 @@ test('a new table shows its effect on the studies before it is activated', async
 // Every page in Chinese: no English word outside data (descriptions, names, devices, file names,
 // configuration keys: marked .data or <code>), units and acronyms.
 const allowedWords = new Set(['fluoroaudit', 'DAP', 'Ka', 'r', 'n', 'DRL', 'UID', 'CSV', 'XLSX', 'MPPS', 'ID', 'JSON',
-  'kV', 'mA', 'mGy', 'Gy', 'cm', 's']);
+  'kV', 'mA', 'mGy', 'Gy', 'cm', 's', 'Sv', 'mSv', 'm', 'h', 'ICRP']);
 
 async function englishWords(page) {
   return page.evaluate((allowed) => {
@@ -324,7 +324,7 @@ test('every page in Chinese shows no English outside data, units and acronyms', 
   found.study = await englishWords(page);
   await page.screenshot({ path: join(artefacts, 'ui-zh-2-study.png'), fullPage: true });
   for (const [key, ready] of [['procedures', '#stats-table .tabulator-row'], ['levels', '#levels-history .tabulator-row'],
-    ['devices', '#devices-table .tabulator-row'], ['audit', '#audit-table .tabulator-row'], ['admin', '#trail-table .tabulator-row']]) {
+    ['staff', '#staff-rates .tabulator-row'], ['devices', '#devices-table .tabulator-row'], ['audit', '#audit-table .tabulator-row'], ['admin', '#trail-table .tabulator-row']]) {
     await page.click(`#nav a[data-page=${key}]`);
     await page.waitForSelector(ready);
     found[key] = await englishWords(page);
@@ -576,5 +576,53 @@ test('the actions in Chinese: a review refused and saved, a bulk review, a table
   await page.click('#levels-cancel');
   await page.waitForFunction(() => !document.querySelector('#levels-preview'));
   await page.selectOption('#language', 'en');
+  assert.deepEqual(problems, []);
+});
+
+// The generated department names three physicians and a radiographer (Liu Yang, in every study).
+test('the staff dose page estimates each operator\'s year and takes the department\'s own tables', async () => {
+  const { page, problems } = await newPage();
+  await login(page, 'rita');
+  await page.goto(`${base}/#/staff?year=2021`);
+  await page.waitForSelector('#staff-table .tabulator-row');
+  const totals = async () => Object.fromEntries(await page.locator('#staff-table .tabulator-row').evaluateAll((rows) =>
+    rows.map((r) => [r.querySelector('[tabulator-field=operator]').textContent, Number(r.querySelector('[tabulator-field=total]').textContent)])));
+  const before = await totals();
+  assert.deepEqual(Object.keys(before).sort(), ['(not named)', 'Chen Jing', 'Liu Yang', 'Wang Li', 'Zhao Min']);
+  assert.equal(await page.locator('#staff-table .tabulator-row').first().locator('[tabulator-field=operator]').textContent(), 'Liu Yang');
+  assert.match(await page.locator('#staff-note').textContent(), /Annual level 20 mSv/);
+  await page.screenshot({ path: join(artefacts, 'ui-staff.png'), fullPage: true });
+  // A position nobody measured is refused with where the problem is.
+  await page.click('#staff-rates-edit summary');
+  await page.locator('#staff-rates-csv').fill('distance_m,protection,rate_usv_per_h\n0,none,448\n2,behind the door,2\n');
+  await page.click('#staff-rates-save');
+  await page.waitForSelector('#staff-rates-status ul.problems li');
+  assert.equal(await page.locator('#staff-rates-status ul.problems li').first().textContent(),
+    "line 3, column protection: 'behind the door' is no protection (none, apron, screen-centre, screen-edge or outside-screen)");
+  await page.locator('#staff-rates-csv').fill('distance_m,protection,rate_usv_per_h\n0,none,448\n2,screen-centre,2\n');
+  await page.click('#staff-rates-save');
+  await page.waitForSelector('#staff-rates-status .message:not(.error)');
+  await page.waitForFunction(() => !document.querySelector('#staff-rates-status .message')); // the page is drawn again
+  await page.click('#staff-profiles-edit summary');
+  await page.locator('#staff-profiles-csv').fill('operator,distance_m,protection\nLiu^Yang,2,screen-centre\n,0,none\n');
+  await page.click('#staff-profiles-save');
+  await page.waitForSelector('#staff-profiles-status .message:not(.error)');
+  await page.waitForFunction(() => !document.querySelector('#staff-profiles-status .message'));
+  await page.waitForSelector('#staff-table .tabulator-row');
+  const after = await totals();
+  // Behind the screen at 2 m: 2 instead of 448 uSv/h; the physicians are unchanged.
+  assert.ok(Math.abs(after['Liu Yang'] - before['Liu Yang'] * 2 / 448) < after['Liu Yang'] * 0.001, `${after['Liu Yang']} vs ${before['Liu Yang']}`);
+  assert.equal(after['Wang Li'], before['Wang Li']);
+  assert.notEqual(await page.locator('#staff-table .tabulator-row').first().locator('[tabulator-field=operator]').textContent(), 'Liu Yang');
+  const profileRows = await page.locator('#staff-profiles .tabulator-row').allTextContents();
+  assert.match(profileRows[0], /Liu Yang.*2.*lead screen, centre/);
+  assert.match(profileRows[1], /\(everyone else\).*0.*no protection/);
+  assert.match(await page.locator('#staff-profiles').locator('xpath=..').textContent(), /Version [0-9]+ in use: edited in the web UI by rita/);
+  await page.screenshot({ path: join(artefacts, 'ui-staff-own-tables.png'), fullPage: true });
+  // A study's estimate, with its inputs: the reversed report names nobody.
+  await page.goto(`${base}/#/study/${reversedStudy}`);
+  await page.waitForSelector('#staff-estimates tbody tr');
+  const estimate = await page.locator('#staff-estimates tbody tr').first().textContent();
+  assert.match(estimate, /^\(not named\)0 m · no protection \(profile for everyone\)448/);
   assert.deepEqual(problems, []);
 });
