@@ -369,6 +369,26 @@ void writeWarnings(Html& h, const AuditReportData& d) {
 
 }
 
+// Each operator's estimated dose over the year so far, against the annual level.
+void writeStaff(Html& h, const AuditReportData& d) {
+    h.h2("staff", tr(d, "report.staff", {{"year", std::to_string(d.staffYear)}}));
+    h.p(tr(d, "report.staffNote", {{"level", num(d.staffAnnualLevel_mSv)}}), "muted");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& y : d.staffOperators) {
+        int studies = 0;
+        for (int n : y.studies) studies += n;
+        const double of = y.total_uSv / (d.staffAnnualLevel_mSv * 1000);
+        rows.push_back({y.operatorName.empty() ? tr(d, "report.notNamed") : y.operatorName, std::to_string(studies),
+                        num(y.total_uSv), num(100 * of) + " %", of >= 1 ? tr(d, "report.yes") : tr(d, "report.no"),
+                        std::to_string(y.withoutEstimate)});
+    }
+    if (rows.empty()) h.p(tr(d, "report.none"), "muted");
+    else
+        h.table({tr(d, "report.col.operator"), tr(d, "report.col.studies"), tr(d, "report.col.estimate"),
+                 tr(d, "report.col.ofLevel"), tr(d, "report.col.aboveAnnual"), tr(d, "report.col.withoutEstimate")},
+                rows, {false, true, true, true, false, true});
+}
+
 // What reconciliation with the PACS found and retrieved.
 void writeReconciliation(Html& h, const AuditReportData& d) {
     const auto& run = d.run;
@@ -394,7 +414,7 @@ void writeReconciliation(Html& h, const AuditReportData& d) {
 std::string renderHtml(const AuditReportData& d) {
     Html h;
     // The DRL audit first: it is what the report is for; then the flags, then the details.
-    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeFlags, writeStudiesPerGroup, writeMissingDose,
+    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeFlags, writeStaff, writeStudiesPerGroup, writeMissingDose,
                          writeWarnings, writeReconciliation})
         section(h, d);
     h.raw("<p class=\"muted\">fluoroaudit</p>\n</body></html>\n");

@@ -4,6 +4,7 @@
 
 #include "core/Text.h"
 #include "present/DrlAudit.h"
+#include "rules/StaffDose.h"
 #include "store/StudyStore.h"
 
 #include <map>
@@ -27,6 +28,10 @@ struct AuditReportData {
     Language language = Language::English; // [report] language
     // Procedure names by id, from the reference table (a name may hold both languages).
     std::map<std::string, std::string> procedureNames;
+    // The staff dose estimate of the year the period ends in (rules/StaffDose.h).
+    int staffYear = 0;
+    std::vector<rules::OperatorYear> staffOperators;
+    double staffAnnualLevel_mSv = 20;
 };
 
 std::string renderHtml(const AuditReportData& data);

@@ -190,6 +190,9 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.drl = drlAudit(data.studies, pipeline_->levels(), false);
     data.tableVersion = pipeline_->levels().tableVersion();
     data.language = languageOf(settings_.audit.language);
+    data.staffYear = std::stoi(run.periodTo.substr(0, 4));
+    data.staffOperators = pipeline_->staffYear(data.staffYear, run.periodTo);
+    data.staffAnnualLevel_mSv = settings_.staffAnnualLevel_mSv;
     for (const auto& row : pipeline_->levels().table().rows()) data.procedureNames[row.procedureId] = row.name;
     data.findings = journal_.findings;
     return data;

@@ -72,11 +72,12 @@ Pipeline::TableActivation Pipeline::activateStaffTable(const std::string& kind, 
     return a;
 }
 
-std::vector<rules::OperatorYear> Pipeline::staffYear(int year) {
+std::vector<rules::OperatorYear> Pipeline::staffYear(int year, const std::string& upTo) {
     const StaffTables tables = staffTables();
     store::StudyFilter filter;
     filter.fromDate = std::to_string(year) + "-01-01";
     filter.toDate = std::to_string(year) + "-12-31";
+    if (!upTo.empty() && upTo < filter.toDate) filter.toDate = upTo;
     std::vector<rules::StaffStudy> studies;
     for (auto& f : store_.figures(filter)) {
         rules::StaffStudy s;

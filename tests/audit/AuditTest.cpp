@@ -184,8 +184,22 @@ TEST(AuditReport, InChineseTheWholeReportIsChinese) {
     flag.flag.level = 18;
     d.newFlags = d.staleFlags = {flag};
     d.openFlags = 1;
+    d.staffYear = 2026;
+    rules::OperatorYear named, unnamed;
+    named.operatorName = "王丽";
+    named.total_uSv = 25000; // above the 20 mSv level
+    named.studies[10] = 3;
+    unnamed.total_uSv = 12.5;
+    unnamed.studies[10] = 1;
+    unnamed.withoutEstimate = 1;
+    d.staffOperators = {named, unnamed};
     const std::string html = renderHtml(d);
     EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+    EXPECT_NE(html.find("<h2 id=\"staff\">工作人员剂量估算（2026 年至今）</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<td>王丽</td><td class=\"n\">3</td><td class=\"n\">25000</td><td class=\"n\">125 %</td><td>是</td><td class=\"n\">0</td>"),
+              std::string::npos) << html.substr(html.find("id=\"staff\""), 1500);
+    EXPECT_NE(html.find("<td>（未署名）</td><td class=\"n\">1</td><td class=\"n\">12.5</td><td class=\"n\">0.0625 %</td><td>否</td><td class=\"n\">1</td>"),
+              std::string::npos);
     EXPECT_NE(html.find("<h1>透视剂量审计：2026-11-21</h1>"), std::string::npos) << html;
     EXPECT_NE(html.find("<h2 id=\"drl\">本期间的 DRL 审核（ICRP 135）</h2>"), std::string::npos);
     EXPECT_NE(html.find("<span class=\"outcome ok\">成功</span>"), std::string::npos);
@@ -201,7 +215,7 @@ TEST(AuditReport, InChineseTheWholeReportIsChinese) {
     visible = std::regex_replace(visible, std::regex("<[^>]*>|&[a-z]+;|&#[0-9]+;"), " ");
     for (const char* data : {"PACS@10.0.0.5:104", "root-prf", "1.2.3", "fluoroaudit"})
         for (std::size_t at; (at = visible.find(data)) != std::string::npos;) visible.erase(at, std::string(data).size());
-    static const std::set<std::string> allowed{"DRL", "ICRP", "DAP", "Ka", "r", "n", "Gy", "cm", "mGy", "PACS", "UID"};
+    static const std::set<std::string> allowed{"DRL", "ICRP", "DAP", "Ka", "r", "n", "Gy", "cm", "mGy", "PACS", "UID", "Sv", "mSv"};
     static const std::regex word("[A-Za-z]+");
     std::vector<std::string> english;
     for (auto it = std::sregex_iterator(visible.begin(), visible.end(), word); it != std::sregex_iterator(); ++it)
