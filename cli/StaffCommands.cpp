@@ -23,11 +23,12 @@ std::string tableCsv(Pipeline& pipeline, const std::string& kind) {
 } // namespace
 
 int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out) {
-    const auto operators = pipeline.staffYear(year);
+    const rules::StaffYear figures = pipeline.staffYear(year);
+    const auto& operators = figures.operators;
     const auto tables = pipeline.staffTables();
     const double level_mSv = pipeline.settings().staffAnnualLevel_mSv;
     if (json) {
-        printJson(out, *staffYearJson(year, operators, level_mSv, tables.ratesVersion, tables.profilesVersion));
+        printJson(out, *staffYearJson(year, figures, level_mSv, tables.ratesVersion, tables.profilesVersion));
         return 0;
     }
     std::vector<std::string> header{"Operator", "Studies", "Total µSv", "Of " + figure(level_mSv, 3) + " mSv"};
@@ -49,6 +50,12 @@ int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out) {
         if (y.withoutEstimate > 0)
             out << (y.operatorName.empty() ? "(not named)" : y.operatorName) << ": " << y.withoutEstimate
                 << " stud(ies) without an estimate (no profile, no rate at the profile's position, or no exposure time)\n";
+    if (figures.procedures.empty()) return 0;
+    Table p({"Procedure", "Estimates", "Mean µSv", "Median µSv", "Max µSv"});
+    for (const auto& x : figures.procedures)
+        p.add({x.procedureId.empty() ? "unclassified" : x.procedureId, std::to_string(x.estimates), figure(x.mean_uSv, 2),
+               figure(x.median_uSv, 2), figure(x.max_uSv, 2)});
+    out << "\nPer procedure (one estimate per operator and study)\n" << p.render();
     return 0;
 }
 

@@ -93,7 +93,7 @@ public:
     TableActivation activateStaffTable(const std::string& kind, const std::string& csv, const std::string& source);
     // Each operator's estimated doses over the studies dated in `year` (up to `upTo`, YYYY-MM-DD, when
     // given), highest total first.
-    std::vector<rules::OperatorYear> staffYear(int year, const std::string& upTo = "");
+    rules::StaffYear staffYear(int year, const std::string& upTo = "");
     // The estimate of each operator of a stored study.
     std::vector<rules::StaffEstimate> staffEstimates(const store::StudyRecord& study);
 

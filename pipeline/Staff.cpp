@@ -72,7 +72,7 @@ Pipeline::TableActivation Pipeline::activateStaffTable(const std::string& kind, 
     return a;
 }
 
-std::vector<rules::OperatorYear> Pipeline::staffYear(int year, const std::string& upTo) {
+rules::StaffYear Pipeline::staffYear(int year, const std::string& upTo) {
     const StaffTables tables = staffTables();
     store::StudyFilter filter;
     filter.fromDate = std::to_string(year) + "-01-01";
@@ -82,6 +82,7 @@ std::vector<rules::OperatorYear> Pipeline::staffYear(int year, const std::string
     for (auto& f : store_.figures(filter)) {
         rules::StaffStudy s;
         s.studyDate = std::move(f.studyDate);
+        s.procedureId = std::move(f.procedureId);
         s.operators = std::move(f.operators);
         s.device = std::move(f.device);
         s.exposureTime_s = f.exposureTime_s;

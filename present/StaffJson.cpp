@@ -34,7 +34,7 @@ Array::Ptr staffEstimatesJson(const std::vector<rules::StaffEstimate>& estimates
     return list;
 }
 
-Object::Ptr staffYearJson(int year, const std::vector<rules::OperatorYear>& operators, double annualLevel_mSv,
+Object::Ptr staffYearJson(int year, const rules::StaffYear& figures, double annualLevel_mSv,
                           const store::ReferenceTableVersion& rates, const store::ReferenceTableVersion& profiles) {
     Object::Ptr o = jsonObject();
     const double level_uSv = annualLevel_mSv * 1000;
@@ -43,7 +43,7 @@ Object::Ptr staffYearJson(int year, const std::vector<rules::OperatorYear>& oper
     o->set("rates", tableVersionJson(rates, false));
     o->set("profiles", tableVersionJson(profiles, false));
     Array::Ptr list = new Array;
-    for (const auto& y : operators) {
+    for (const auto& y : figures.operators) {
         Object::Ptr x = jsonObject();
         x->set("operator", text(y.operatorName));
         x->set("total_usv", number(y.total_uSv));
@@ -59,6 +59,17 @@ Object::Ptr staffYearJson(int year, const std::vector<rules::OperatorYear>& oper
         list->add(x);
     }
     o->set("operators", list);
+    Array::Ptr procedures = new Array;
+    for (const auto& p : figures.procedures) {
+        Object::Ptr x = jsonObject();
+        x->set("procedure_id", p.procedureId.empty() ? std::string("unclassified") : p.procedureId);
+        x->set("estimates", integer(p.estimates));
+        x->set("mean_usv", number(p.mean_uSv));
+        x->set("median_usv", number(p.median_uSv));
+        x->set("max_usv", number(p.max_uSv));
+        procedures->add(x);
+    }
+    o->set("procedures", procedures);
     return o;
 }
 

@@ -14,8 +14,9 @@ namespace fa::present {
 Poco::JSON::Array::Ptr staffEstimatesJson(const std::vector<rules::StaffEstimate>& estimates);
 
 // {year, annual_level_usv, rates: version, profiles: version,
-//  operators: [{operator, total_usv, of_annual_level, months_usv[12], studies[12], without_estimate}]}
-Poco::JSON::Object::Ptr staffYearJson(int year, const std::vector<rules::OperatorYear>& operators,
+//  operators: [{operator, total_usv, of_annual_level, months_usv[12], studies[12], without_estimate}],
+//  procedures: [{procedure_id, estimates, mean_usv, median_usv, max_usv}]}
+Poco::JSON::Object::Ptr staffYearJson(int year, const rules::StaffYear& figures,
                                       double annualLevel_mSv, const store::ReferenceTableVersion& rates,
                                       const store::ReferenceTableVersion& profiles);
 

@@ -1,6 +1,7 @@
 #include "rules/StaffDose.h"
 
 #include "rules/CsvRecords.h"
+#include "rules/Statistics.h"
 
 #include "rules/BuiltInStaffTables.h"
 
@@ -224,9 +225,9 @@ std::vector<StaffEstimate> estimateStaffDose(const std::string& operators, const
     return out;
 }
 
-std::vector<OperatorYear> staffYear(const std::vector<StaffStudy>& studies, const StaffRates& rates,
-                                    const OperatorProfiles& profiles) {
+StaffYear staffYear(const std::vector<StaffStudy>& studies, const StaffRates& rates, const OperatorProfiles& profiles) {
     std::map<std::string, OperatorYear> byKey;
+    std::map<std::string, std::vector<double>> byProcedure;
     for (const auto& s : studies) {
         if (s.studyDate.size() < 7) continue;
         const int month = std::atoi(s.studyDate.substr(5, 2).c_str());
@@ -240,15 +241,19 @@ std::vector<OperatorYear> staffYear(const std::vector<StaffStudy>& studies, cons
                 ++y.withoutEstimate;
                 continue;
             }
+            byProcedure[s.procedureId].push_back(*e.dose_uSv);
             y.month_uSv[m] += *e.dose_uSv;
             y.total_uSv += *e.dose_uSv;
         }
     }
-    std::vector<OperatorYear> out;
-    for (auto& [key, y] : byKey) out.push_back(std::move(y));
-    std::stable_sort(out.begin(), out.end(), [](const OperatorYear& a, const OperatorYear& b) {
-        return a.total_uSv > b.total_uSv;
-    });
+    StaffYear out;
+    for (auto& [key, y] : byKey) out.operators.push_back(std::move(y));
+    std::stable_sort(out.operators.begin(), out.operators.end(),
+                     [](const OperatorYear& a, const OperatorYear& b) { return a.total_uSv > b.total_uSv; });
+    for (const auto& [procedure, values] : byProcedure) {
+        const MetricStatistics st = statisticsOf(values, std::nullopt);
+        out.procedures.push_back({procedure, st.n, st.mean, st.median, st.max});
+    }
     return out;
 }
 

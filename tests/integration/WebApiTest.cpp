@@ -860,6 +860,11 @@ TEST_F(WebApi, StaffDoseIsEstimatedPerOperatorFromTheTablesInUse) {
     EXPECT_NEAR(operators->getObject(0)->getArray("months_usv")->getElement<double>(10), 30 * 448 / 3600.0, 1e-6);
     EXPECT_EQ(operators->getObject(0)->getArray("studies")->getElement<int>(10), 2);
     EXPECT_NEAR(operators->getObject(1)->getValue<double>("of_annual_level"), 30 * 448 / 3600.0 / 20000, 1e-12);
+    // root-prf: three estimates (one per study) of 22.5, 30 and 7.5 s at 448 uSv/h.
+    const auto procedure = year->getArray("procedures")->getObject(0);
+    EXPECT_EQ(procedure->getValue<std::string>("procedure_id"), "root-prf");
+    EXPECT_EQ(procedure->getValue<int>("estimates"), 3);
+    EXPECT_NEAR(procedure->getValue<double>("median_usv"), 22.5 * 448 / 3600, 1e-6);
     const auto study = viewer_.get("/api/studies/" + uids_[1]).object()->getArray("staff_estimates");
     ASSERT_EQ(study->size(), 1u);
     EXPECT_EQ(study->getObject(0)->getValue<std::string>("operator"), "Wang Li");

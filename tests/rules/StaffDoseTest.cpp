@@ -158,7 +158,8 @@ TEST(StaffDose, AYearAddsUpEachOperatorsMonthsHighestFirst) {
     add("2026-03-02", "Zhao Min", 200);         // 2
     add("2026-03-03", "Zhao Min", std::nullopt);
     add("2026-12-31", "", 1000);                // unnamed: 10
-    const auto year = staffYear(studies, r, p);
+    const auto figures = staffYear(studies, r, p);
+    const auto& year = figures.operators;
     ASSERT_EQ(year.size(), 3u);
     EXPECT_EQ(year[0].operatorName, "Wang Li");
     EXPECT_NEAR(year[0].total_uSv, 15, 1e-9);
@@ -171,6 +172,12 @@ TEST(StaffDose, AYearAddsUpEachOperatorsMonthsHighestFirst) {
     EXPECT_NEAR(year[2].month_uSv[2], 2, 1e-9);
     EXPECT_EQ(year[2].studies[2], 2);
     EXPECT_EQ(year[2].withoutEstimate, 1);
+    // Per procedure (all unclassified here): 10, 5, 0.5, 2 and 10 uSv.
+    ASSERT_EQ(figures.procedures.size(), 1u);
+    EXPECT_EQ(figures.procedures[0].estimates, 5u);
+    EXPECT_NEAR(figures.procedures[0].mean_uSv, 27.5 / 5, 1e-9);
+    EXPECT_NEAR(figures.procedures[0].median_uSv, 5, 1e-9);
+    EXPECT_NEAR(figures.procedures[0].max_uSv, 10, 1e-9);
 }
 
 } // namespace

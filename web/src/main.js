@@ -724,8 +724,6 @@ async function levels() {
       h('button', { type: 'button', className: 'restore', onclick: () => restore(c.getValue()) }, t('levels.restore'))) }] : []) ] });
 }
 
-// -- devices, audit runs ----------------------------------------------------------------------------
-
 // -- staff dose -------------------------------------------------------------------------------------
 
 // Problems of a table the server refused, each with its column marked as the CSV header spells it.
@@ -770,7 +768,9 @@ function staffTableSection(app, kind, active, columns) {
 async function staff() {
   const app = current;
   const year = routeParams.get('year') || String(new Date().getFullYear());
-  const [data, rates, profiles] = await Promise.all([get(`/api/staff${query({ year })}`), get('/api/staff/rates'), get('/api/staff/profiles')]);
+  const [data, rates, profiles, levelTable] = await Promise.all([get(`/api/staff${query({ year })}`), get('/api/staff/rates'),
+    get('/api/staff/profiles'), get('/api/levels')]);
+  const procedureName = procedureNames(levelTable);
   const yearInput = h('input', { type: 'number', id: 'staff-year', min: 1900, max: 9999, value: year });
   const form = h('form', { className: 'filters', onsubmit: (e) => { e.preventDefault(); location.hash = `#/staff${query({ year: yearInput.value })}`; } },
     h('label', {}, t('staff.year'), ' ', yearInput), h('button', { type: 'submit' }, t('common.apply')));
@@ -789,6 +789,12 @@ async function staff() {
       ...t('staff.months').split(',').map((m, i) => ({ title: m, field: `m${i}`, hozAlign: 'right', headerSort: false,
         formatter: (c) => (c.getValue() ? fmt(c.getValue(), 3) : '') })),
       { title: t('staff.withoutEstimate'), field: 'without', hozAlign: 'right' }] });
+  const byProcedure = h('div', { id: 'staff-procedures' });
+  app.append(section(t('staff.perProcedure'), byProcedure));
+  table(byProcedure, { data: data.procedures, pagination: false, columns: [
+    { title: t('common.procedure'), field: 'procedure_id', formatter: (c) => procedureName(c.getValue()) },
+    { title: t('staff.estimates'), field: 'estimates', hozAlign: 'right' },
+    ...['mean', 'median', 'max'].map((k) => ({ title: t(`staff.${k}`), field: `${k}_usv`, hozAlign: 'right', formatter: (c) => fmt(c.getValue(), 3) }))] });
   staffTableSection(app, 'rates', rates, [
     { title: t('staff.device'), field: 'device', formatter: (c) => (c.getValue() ? h('span', { className: 'data' }, c.getValue()) : t('staff.anyDevice')) },
     ...positionColumns(), { title: t('staff.rate'), field: 'rate_usv_per_h', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) }]);
@@ -808,6 +814,8 @@ function staffEstimateSection(estimates) {
         h('td', { className: 'n' }, fmt(e.rate_usv_per_h)), h('td', { className: 'n' }, fmt(e.exposure_time_s)),
         h('td', { className: 'n' }, e.dose_usv === null ? t(`staff.missing.${e.missing}`) : fmt(e.dose_usv)))))));
 }
+
+// -- devices, audit runs ----------------------------------------------------------------------------
 
 async function devices() {
   const app = current;

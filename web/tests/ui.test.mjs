@@ -591,6 +591,9 @@ test('the staff dose page estimates each operator\'s year and takes the departme
   assert.deepEqual(Object.keys(before).sort(), ['(not named)', 'Chen Jing', 'Liu Yang', 'Wang Li', 'Zhao Min']);
   assert.equal(await page.locator('#staff-table .tabulator-row').first().locator('[tabulator-field=operator]').textContent(), 'Liu Yang');
   assert.match(await page.locator('#staff-note').textContent(), /Annual level 20 mSv/);
+  // Per procedure, each with its name from the reference table.
+  const procedureRows = await page.locator('#staff-procedures .tabulator-row').allTextContents();
+  assert.ok(procedureRows.some((r) => /^Temporary spinal cord stimulator implantation[0-9]+[0-9.]+/.test(r)), procedureRows.join(' / '));
   await page.screenshot({ path: join(artefacts, 'ui-staff.png'), fullPage: true });
   // A position nobody measured is refused with where the problem is.
   await page.click('#staff-rates-edit summary');
