@@ -1,6 +1,7 @@
 #include "api/LevelsResource.h"
 
 #include "api/Http.h"
+#include "rules/CsvRecords.h"
 #include "present/Json.h"
 #include "present/RecordJson.h"
 
@@ -110,13 +111,6 @@ ApiResponse LevelsResource::previewLevels() {
 }
 
 namespace {
-// A CSV cell exactly as written (quoted when it holds a comma, quote or line break).
-std::string cell(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
 constexpr std::size_t kTestedStudies = 1000, kShownMatches = 100;
 } // namespace
 
@@ -126,7 +120,7 @@ ApiResponse LevelsResource::testMatch() {
     const std::string match = field(body, "match"), device = field(body, "device", false);
     // A table of one row, read and matched as the real table is: the same checks, the same result.
     std::vector<rules::TableProblem> problems;
-    const auto table = rules::ReferenceTable::parse("procedure_id,match,device\ntested," + cell(match) + "," + cell(device) + "\n",
+    const auto table = rules::ReferenceTable::parse("procedure_id,match,device\ntested," + rules::csv::quoted(match) + "," + rules::csv::quoted(device) + "\n",
                                                     problems);
     if (!table) return tableProblems(problems, languageOf(r_.acceptLanguage));
     store::StudyFilter recent;

@@ -73,6 +73,21 @@ std::optional<std::vector<csv::Record>> records(std::string_view text, std::vect
     return all;
 }
 
+// Calls `row(record, positions)` for each row of the table in `text` (columns by name); whether the
+// table has no problem.
+template <class Row>
+bool eachRow(std::string_view text, const std::vector<std::string>& columns, const std::vector<std::string>& required,
+             std::vector<TableProblem>& problems, Row row) {
+    const auto all = records(text, problems);
+    if (!all) return false;
+    const auto position = csv::columnPositions(all->front(), columns, required, problems);
+    for (std::size_t r = 1; r < all->size(); ++r) {
+        tooManyCells((*all)[r], all->front(), problems);
+        row((*all)[r], position);
+    }
+    return problems.empty();
+}
+
 } // namespace
 
 const char* protectionName(Protection p) {
@@ -92,14 +107,10 @@ std::optional<Protection> protectionNamed(const std::string& name) {
 }
 
 std::optional<StaffRates> StaffRates::parse(std::string_view text, std::vector<TableProblem>& problems) {
-    const auto all = records(text, problems);
-    if (!all) return std::nullopt;
-    const auto position = csv::columnPositions(all->front(), kRateColumns, {"distance_m", "protection", "rate_usv_per_h"}, problems);
     StaffRates table;
     std::set<std::string> seen;
-    for (std::size_t r = 1; r < all->size(); ++r) {
-        const csv::Record& rec = (*all)[r];
-        tooManyCells(rec, all->front(), problems);
+    const bool ok = eachRow(text, kRateColumns, {"distance_m", "protection", "rate_usv_per_h"}, problems,
+                            [&](const csv::Record& rec, const std::vector<int>& position) {
         StaffRate row;
         row.line = rec.line;
         row.device = csv::cell(rec, position[0]);
@@ -107,13 +118,13 @@ std::optional<StaffRates> StaffRates::parse(std::string_view text, std::vector<T
         const std::string rate = csv::cell(rec, position[4]);
         if (rate.empty()) problems.push_back({rec.line, "rate_usv_per_h", fa::text("table.emptyCell")});
         else if (const auto v = csv::number(rate, rec.line, "rate_usv_per_h", problems)) row.rate_uSv_per_h = *v;
-        if (!place) continue;
+        if (!place) return;
         row.position = *place;
         const std::string key = Poco::UTF8::toLower(row.device) + "," + positionCells(row.position);
         if (!seen.insert(key).second) problems.push_back({rec.line, "", fa::text("staff.duplicateRate")});
         table.rows_.push_back(row);
-    }
-    if (!problems.empty()) return std::nullopt;
+    });
+    if (!ok) return std::nullopt;
     return table;
 }
 
@@ -133,25 +144,21 @@ std::string StaffRates::toCsv() const {
 }
 
 std::optional<OperatorProfiles> OperatorProfiles::parse(std::string_view text, std::vector<TableProblem>& problems) {
-    const auto all = records(text, problems);
-    if (!all) return std::nullopt;
-    const auto position = csv::columnPositions(all->front(), kProfileColumns, {"operator", "distance_m", "protection"}, problems);
     OperatorProfiles table;
     std::set<std::string> seen;
-    for (std::size_t r = 1; r < all->size(); ++r) {
-        const csv::Record& rec = (*all)[r];
-        tooManyCells(rec, all->front(), problems);
+    const bool ok = eachRow(text, kProfileColumns, {"operator", "distance_m", "protection"}, problems,
+                            [&](const csv::Record& rec, const std::vector<int>& position) {
         OperatorProfile row;
         row.line = rec.line;
         row.operatorName = operatorKey(csv::cell(rec, position[0]));
         const auto place = parsePosition(rec, position, 1, problems);
-        if (!place) continue;
+        if (!place) return;
         row.position = *place;
         if (!seen.insert(Poco::UTF8::toLower(row.operatorName)).second)
             problems.push_back({rec.line, "operator", fa::text("staff.duplicateOperator", {{"value", row.operatorName}})});
         table.rows_.push_back(row);
-    }
-    if (!problems.empty()) return std::nullopt;
+    });
+    if (!ok) return std::nullopt;
     return table;
 }
 

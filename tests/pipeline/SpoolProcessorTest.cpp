@@ -26,13 +26,24 @@
 namespace fa {
 namespace {
 
-TEST(SpoolProcessor, HeldDatasetsStayWithinTheirBudgetAndGiveItBackWhenTaken) {
+// A spool processor over a pipeline and spool of their own.
+struct Processing {
+    Processing() {
+        settings.dataDir = dir.path().string();
+        pipeline = std::make_unique<Pipeline>(settings);
+        spool = std::make_unique<dicom::Spool>(dir.file("spool"));
+        processor = std::make_unique<SpoolProcessor>(*pipeline, *spool, settings, Poco::Logger::get("test"));
+    }
     test::TempDir dir;
     Settings settings;
-    settings.dataDir = dir.path().string();
-    Pipeline pipeline(settings);
-    dicom::Spool spool(dir.file("spool"));
-    SpoolProcessor processor(pipeline, spool, settings, Poco::Logger::get("test"));
+    std::unique_ptr<Pipeline> pipeline;
+    std::unique_ptr<dicom::Spool> spool;
+    std::unique_ptr<SpoolProcessor> processor;
+};
+
+TEST(SpoolProcessor, HeldDatasetsStayWithinTheirBudgetAndGiveItBackWhenTaken) {
+    Processing p;
+    SpoolProcessor& processor = *p.processor;
     const std::size_t third = SpoolProcessor::kMaxHeldBytes / 3;
     processor.offer("a.dcm", std::make_unique<DcmDataset>(), third);
     processor.offer("b.dcm", std::make_unique<DcmDataset>(), third);
@@ -64,12 +75,10 @@ void spoolReports(dicom::Spool& spool, int studies) {
 // While objects arrive (durable in the spool), filing waits, so that receiving has the machine to
 // itself; it files them at the end of each window while receiving goes on, and at once when it stops.
 TEST(SpoolProcessor, FilingWaitsWhileObjectsArriveForAWindowAndFilesAtOnceWhenTheyStop) {
-    test::TempDir dir;
-    Settings settings;
-    settings.dataDir = dir.path().string();
-    Pipeline pipeline(settings);
-    dicom::Spool spool(dir.file("spool"));
-    SpoolProcessor processor(pipeline, spool, settings, Poco::Logger::get("test"));
+    Processing p;
+    SpoolProcessor& processor = *p.processor;
+    dicom::Spool& spool = *p.spool;
+    Pipeline& pipeline = *p.pipeline;
     std::atomic<bool> receiving{true};
     constexpr auto kWindow = std::chrono::milliseconds(1500);
     processor.deferWhile([&] { return receiving.load(); }, kWindow);

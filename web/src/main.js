@@ -625,6 +625,7 @@ async function levels() {
       });
     } catch (err) { showProblems(err); }
   }
+  const nameOf = procedureNames(active);
   // What the unclassified studies, and those only a catch-all row (.*) takes, are called: ready to map.
   const catchAll = active.rows.filter((r) => r.match.trim() === '.*').map((r) => r.procedure_id);
   const unmapped = (await Promise.all(['unclassified', ...catchAll].map((p) =>
@@ -671,7 +672,7 @@ async function levels() {
       testResult.append(h('p', {}, t('levels.testResult', { matched: r.matched, tested: r.tested })),
         h('ul', { className: 'matches' }, r.studies.map((x) => h('li', {}, `${x.study_date || ''} `,
           h('a', { className: 'data', href: `#/study/${encodeURIComponent(x.study_uid)}` }, x.study_description || x.study_uid),
-          ` (${procedureNames(active)(x.procedure_id)})`))));
+          ` (${nameOf(x.procedure_id)})`))));
     } catch (err) {
       testResult.append(message(err.body && err.body.problems ? err.body.problems[0].message : err.message, 'error'));
     }
@@ -684,7 +685,7 @@ async function levels() {
   const unmappedTable = h('table', { className: 'summary', id: 'unmapped' },
     h('thead', {}, h('tr', {}, h('th', {}, t('common.description')), h('th', {}, t('common.procedure')), h('th', {}, t('home.studies')),
       h('th', {}, t('levels.latest')), h('th', {}, ''))),
-    h('tbody', {}, unmapped.map((d) => h('tr', {}, h('td', { className: 'data' }, d.description), h('td', {}, procedureNames(active)(d.procedure)),
+    h('tbody', {}, unmapped.map((d) => h('tr', {}, h('td', { className: 'data' }, d.description), h('td', {}, nameOf(d.procedure)),
       h('td', { className: 'n' }, String(d.studies)), h('td', {}, d.latest_date),
       h('td', {}, h('button', { type: 'button', className: 'use-description', onclick: () => tryMatch(escapeRegex(d.description), '') }, t('levels.useInTester')))))));
 
