@@ -90,13 +90,19 @@ int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
             << options.xlsx << "\n";
         return 0;
     }
-    const auto records = pipeline.store().studies(store::StudyFilter::between(options.from, options.to));
     if (options.json) {
-        Poco::JSON::Array list;
-        for (const auto& r : records) list.add(studyToJson(r));
-        printJson(out, list);
+        // Streamed a study at a time, laid out as printJson lays out the whole array.
+        const auto n = pipeline.store().eachStudy(store::StudyFilter::between(options.from, options.to),
+                                                  [&out, first = true](const store::StudyRecord& r) mutable {
+                                                      out << (first ? "[\n  " : ",\n  ");
+                                                      first = false;
+                                                      studyToJson(r)->stringify(out, 4, 2);
+                                                  });
+        if (n == 0) printJson(out, Poco::JSON::Array());
+        else out << "\n]\n";
         return 0;
     }
+    const auto records = pipeline.store().studies(store::StudyFilter::between(options.from, options.to));
     Table t({"Date", "Study UID", "Description", "Device", "Shots", "Fluoro s", "Acq s", "DAP Gy·cm²", "Ka,r mGy",
              "Source", "Warnings"});
     for (const auto& r : records) {

@@ -364,3 +364,24 @@ std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
 }
 
 } // namespace fa::store
+
+namespace fa::store {
+
+std::size_t StudyStore::eachStudy(const StudyFilter& filter, const std::function<void(const StudyRecord&)>& visit) {
+    constexpr std::size_t kPage = 500;
+    return guarded([&] {
+        return snapshot([&] {
+            StudyFilter page = filter;
+            page.limit = kPage;
+            page.offset = 0;
+            for (;;) {
+                const auto studies = this->studies(page);
+                for (const auto& s : studies) visit(s);
+                page.offset += studies.size();
+                if (studies.size() < kPage) return page.offset;
+            }
+        });
+    });
+}
+
+} // namespace fa::store

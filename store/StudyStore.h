@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -265,6 +266,10 @@ public:
     // What statistics need of the filter's studies, from one query; unpaged, in no particular order.
     std::vector<StudyFigures> figures(const StudyFilter& filter);
     std::size_t countStudies(const StudyFilter& filter); // ignoring limit and offset
+    // Every study of `filter` (its limit and offset aside) in its order, a page at a time and all in
+    // one snapshot: a listing of any length in little memory that no concurrent commit can tear.
+    // Returns how many.
+    std::size_t eachStudy(const StudyFilter& filter, const std::function<void(const StudyRecord&)>& visit);
     // Per device and procedure, the studies of the filter and their open flags (one grouped query).
     std::vector<OverviewRow> overview(const StudyFilter& filter);
     // What the studies of a procedure ("unclassified": of none) are called, most frequent first.

@@ -15,6 +15,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <set>
 
 namespace fa {
 namespace {
@@ -132,6 +133,31 @@ TEST_F(Cli, FilesHoldingPatientDataAreReadableByTheOwnerOnly) {
     EXPECT_GE(files, 3u); // the database, the site secret, the archived report at least
 }
 
+
+// A listing longer than a page of the store comes whole, in date order, each study once; an empty
+// store gives an empty array.
+TEST_F(Cli, StudiesAsJsonComeWholeAcrossPages) {
+    const auto empty = run(fa("studies --json"));
+    ASSERT_EQ(empty.exitCode, 0) << empty.err;
+    EXPECT_EQ(Poco::JSON::Parser().parse(empty.out).extract<Poco::JSON::Array::Ptr>()->size(), 0u);
+    synth::writeDepartment(input_.path().string(), 1001, 3);
+    ASSERT_EQ(run(fa("ingest " + quote(input_.path().string()))).exitCode, 0);
+    const auto list = run(fa("studies --json"));
+    ASSERT_EQ(list.exitCode, 0) << list.err;
+    const auto studies = Poco::JSON::Parser().parse(list.out).extract<Poco::JSON::Array::Ptr>();
+    ASSERT_EQ(studies->size(), 1001u);
+    std::set<std::string> uids;
+    std::string previous;
+    for (std::size_t i = 0; i < studies->size(); ++i) {
+        const auto s = studies->getObject(static_cast<unsigned>(i));
+        const std::string key = s->getValue<std::string>("study_date") + " " + s->getValue<std::string>("study_time") + " " +
+                                s->getValue<std::string>("study_uid");
+        EXPECT_LE(previous, key) << "out of order at " << i;
+        previous = key;
+        uids.insert(s->getValue<std::string>("study_uid"));
+    }
+    EXPECT_EQ(uids.size(), 1001u);
+}
 TEST_F(Cli, ReingestingChangesNothing) {
     synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
     ASSERT_EQ(run(fa("ingest " + quote(input_.file("a.dcm")))).exitCode, 0);
