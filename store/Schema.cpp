@@ -159,6 +159,10 @@ const std::vector<std::vector<const char*>> kMigrations = {
             version INTEGER PRIMARY KEY, kind TEXT NOT NULL, activated_at TEXT NOT NULL, source TEXT NOT NULL,
             csv TEXT NOT NULL))",
     },
+    // 11: each new object takes the next arrival number from an index instead of reading every object
+    {
+        "CREATE INDEX source_objects_by_arrival ON source_objects (arrival)",
+    },
 };
 
 } // namespace

@@ -116,6 +116,30 @@ TEST(StudyStore, SurvivesReopeningAndFiltersByDate) {
     EXPECT_EQ(s.studies(store::StudyFilter::between("", "2026-01-15")).size(), 1u);
 }
 
+
+// Adding an object takes the next arrival number from an index: reading every stored object for it
+// made each ingest slower the larger the store (3.4 s for 500 reports into 5,000 studies, 2.2 s
+// into none).
+TEST(StudyStore, TheNextArrivalNumberComesFromAnIndex) {
+    test::TempDir dir;
+    const std::string db = dir.file("fa.db");
+    {
+        store::StudyStore s(db);
+        s.add(report("S1", "O1", {"a"}), meta());
+    }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    std::string plan;
+    ASSERT_EQ(sqlite3_exec(raw, "EXPLAIN QUERY PLAN SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects",
+                           [](void* out, int n, char** values, char**) {
+                               for (int i = 0; i < n; ++i) *static_cast<std::string*>(out) += std::string(values[i] ? values[i] : "") + " ";
+                               return 0;
+                           },
+                           &plan, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_NE(plan.find("USING COVERING INDEX source_objects_by_arrival"), std::string::npos) << plan;
+}
 TEST(StudyStore, AFailureHalfwayLeavesNoRows) {
     test::TempDir dir;
     const std::string db = dir.file("fa.db");
