@@ -19,7 +19,7 @@ ApiResponse StaffResource::year() {
     else if (!Poco::NumberParser::tryParse(given, year) || year < 1900 || year > 9999)
         throw Refusal{400, text("request.notYear", {{"name", "year"}, {"value", given}})};
     const auto tables = c_.pipeline->staffTables();
-    return json(present::staffYearJson(year, c_.pipeline->staffYear(year), c_.settings.staffAnnualLevel_mSv,
+    return json(present::staffYearJson(year, c_.pipeline->staffYear(tables, year), c_.settings.staffAnnualLevel_mSv,
                                        tables.ratesVersion, tables.profilesVersion));
 }
 

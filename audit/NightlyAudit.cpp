@@ -191,7 +191,7 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.tableVersion = pipeline_->levels().tableVersion();
     data.language = languageOf(settings_.audit.language);
     data.staffYear = std::stoi(run.periodTo.substr(0, 4));
-    data.staffOperators = pipeline_->staffYear(data.staffYear, run.periodTo).operators;
+    data.staffOperators = pipeline_->staffYear(pipeline_->staffTables(), data.staffYear, run.periodTo).operators;
     data.staffAnnualLevel_mSv = settings_.staffAnnualLevel_mSv;
     for (const auto& row : pipeline_->levels().table().rows()) data.procedureNames[row.procedureId] = row.name;
     data.findings = journal_.findings;

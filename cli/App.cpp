@@ -122,8 +122,8 @@ void App::addLevelsCommands() {
     auto* levels = app_.add_subcommand("levels", "the department's reference-level table");
     levels->require_subcommand(1);
     auto* import = levels->add_subcommand("import", "validate a CSV table and activate it as a new version");
-    import->add_option("file", levelsFile_, "CSV file (docs/reference-levels.md)")->required();
-    onPipeline(import, [this](Pipeline& p) { return levelsImport(p, levelsFile_, std::cout, std::cerr); });
+    import->add_option("file", tableFile_, "CSV file (docs/reference-levels.md)")->required();
+    onPipeline(import, [this](Pipeline& p) { return levelsImport(p, tableFile_, std::cout, std::cerr); });
     auto* exportCmd = levels->add_subcommand("export", "write the active table as CSV");
     exportCmd->add_option("--output", exportFile_, "file to write (default: standard output)");
     onPipeline(exportCmd, [this](Pipeline& p) { return levelsExport(p, exportFile_, std::cout); });
@@ -136,8 +136,8 @@ void App::addLevelsCommands() {
     for (const char* kind : {"rates", "profiles"}) {
         auto* staffImportCmd = staff->add_subcommand(std::string("import-") + kind,
                                              std::string("validate a CSV of ") + kind + " and use it as a new version");
-        staffImportCmd->add_option("file", levelsFile_, "CSV file (docs/staff-dose.md)")->required();
-        onPipeline(staffImportCmd, [this, kind](Pipeline& p) { return staffImport(p, kind, levelsFile_, std::cout, std::cerr); });
+        staffImportCmd->add_option("file", tableFile_, "CSV file (docs/staff-dose.md)")->required();
+        onPipeline(staffImportCmd, [this, kind](Pipeline& p) { return staffImport(p, kind, tableFile_, std::cout, std::cerr); });
         auto* staffExportCmd = staff->add_subcommand(std::string("export-") + kind, std::string("write the ") + kind + " in use as CSV");
         staffExportCmd->add_option("--output", exportFile_, "file to write (default: standard output)");
         onPipeline(staffExportCmd, [this, kind](Pipeline& p) { return staffExport(p, kind, exportFile_, std::cout); });

@@ -45,7 +45,7 @@ private:
 
     // Option values, bound by the add*Commands functions and read when a command runs.
     int port_ = 0, httpPort_ = -1;
-    std::string aeTitle_, userName_, userRole_, retry_, levelsFile_, exportFile_, studyUid_, backupDir_;
+    std::string aeTitle_, userName_, userRole_, retry_, tableFile_, exportFile_, studyUid_, backupDir_;
     bool replaceStore_ = false;
     int staffYear_ = 0;
     bool staffJson_ = false;

@@ -23,9 +23,9 @@ std::string tableCsv(Pipeline& pipeline, const std::string& kind) {
 } // namespace
 
 int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out) {
-    const rules::StaffYear figures = pipeline.staffYear(year);
-    const auto& operators = figures.operators;
     const auto tables = pipeline.staffTables();
+    const rules::StaffYear figures = pipeline.staffYear(tables, year);
+    const auto& operators = figures.operators;
     const double level_mSv = pipeline.settings().staffAnnualLevel_mSv;
     if (json) {
         printJson(out, *staffYearJson(year, figures, level_mSv, tables.ratesVersion, tables.profilesVersion));

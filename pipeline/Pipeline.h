@@ -91,9 +91,9 @@ public:
     // Validates `csv` as the rates ("rates") or operator profiles ("profiles") and, when it has no
     // problem and differs from the active one, stores it as the newest version.
     TableActivation activateStaffTable(const std::string& kind, const std::string& csv, const std::string& source);
-    // Each operator's estimated doses over the studies dated in `year` (up to `upTo`, YYYY-MM-DD, when
-    // given), highest total first.
-    rules::StaffYear staffYear(int year, const std::string& upTo = "");
+    // With `tables` (staffTables()): each operator's estimated doses over the studies dated in `year`
+    // (up to `upTo`, YYYY-MM-DD, when given), highest total first, and per procedure.
+    rules::StaffYear staffYear(const StaffTables& tables, int year, const std::string& upTo = "");
     // The estimate of each operator of a stored study.
     std::vector<rules::StaffEstimate> staffEstimates(const store::StudyRecord& study);
 

@@ -10,12 +10,6 @@ namespace {
 constexpr const char* kRates = "rates";
 constexpr const char* kProfiles = "profiles";
 
-// The table of `kind` in `csv`; the problems when it has any.
-template <class Table>
-std::optional<Table> parsed(const std::string& csv, std::vector<rules::TableProblem>& problems) {
-    return Table::parse(csv, problems);
-}
-
 // The active table of `kind`: the newest stored version, else the shipped one. A stored version
 // that no longer reads (it was checked when stored) falls back to the shipped one too.
 template <class Table>
@@ -49,13 +43,13 @@ Pipeline::TableActivation Pipeline::activateStaffTable(const std::string& kind, 
     const StaffTables current = staffTables();
     std::string canonical, active;
     if (kind == kRates) {
-        const auto table = parsed<rules::StaffRates>(csv, a.problems);
+        const auto table = rules::StaffRates::parse(csv, a.problems);
         if (!table) return a;
         canonical = table->toCsv();
         active = current.rates.toCsv();
         a.version = current.ratesVersion.version;
     } else if (kind == kProfiles) {
-        const auto table = parsed<rules::OperatorProfiles>(csv, a.problems);
+        const auto table = rules::OperatorProfiles::parse(csv, a.problems);
         if (!table) return a;
         canonical = table->toCsv();
         active = current.profiles.toCsv();
@@ -72,8 +66,7 @@ Pipeline::TableActivation Pipeline::activateStaffTable(const std::string& kind, 
     return a;
 }
 
-rules::StaffYear Pipeline::staffYear(int year, const std::string& upTo) {
-    const StaffTables tables = staffTables();
+rules::StaffYear Pipeline::staffYear(const StaffTables& tables, int year, const std::string& upTo) {
     store::StudyFilter filter;
     filter.fromDate = std::to_string(year) + "-01-01";
     filter.toDate = std::to_string(year) + "-12-31";

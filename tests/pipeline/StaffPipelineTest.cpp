@@ -40,7 +40,7 @@ TEST_F(StaffPipeline, TheShippedTablesGiveEachOperatorTheStudysTableRate) {
     const auto tables = pipeline_->staffTables();
     EXPECT_EQ(tables.ratesVersion.version, 0);
     EXPECT_EQ(tables.ratesVersion.source, "shipped with fluoroaudit");
-    const auto year = pipeline_->staffYear(2021).operators;
+    const auto year = pipeline_->staffYear(pipeline_->staffTables(), 2021).operators;
     ASSERT_EQ(year.size(), 4u);
     // The radiographer is in every study: 3,132 shots x 0.75 s x 448 uSv/h.
     long allShots = 0;
@@ -72,7 +72,7 @@ TEST_F(StaffPipeline, TheShippedTablesGiveEachOperatorTheStudysTableRate) {
     // Per procedure, as the study gives them: 5.0 uSv for the trials (53.9 shots), 0.8 uSv for the
     // posterior ramus ablations (8.7 shots), one estimate per operator and study.
     std::map<std::string, rules::ProcedureStaff> procedures;
-    for (const auto& p : pipeline_->staffYear(2021).procedures) procedures[p.procedureId] = p;
+    for (const auto& p : pipeline_->staffYear(pipeline_->staffTables(), 2021).procedures) procedures[p.procedureId] = p;
     EXPECT_EQ(procedures["scs-trial"].estimates, 58u);
     EXPECT_NEAR(procedures["scs-trial"].mean_uSv, 53.9 * 0.75 * 448 / 3600, 0.005);
     EXPECT_NEAR(procedures["scs-trial"].mean_uSv, 5.03, 0.005);
@@ -95,7 +95,7 @@ TEST_F(StaffPipeline, TheDepartmentsOwnPositionsTakeOverAndAreKeptAsVersions) {
                                                   "test");
     ASSERT_TRUE(profiles.problems.empty());
     EXPECT_EQ(profiles.version, 2);
-    const auto year = pipeline_->staffYear(2021).operators;
+    const auto year = pipeline_->staffYear(pipeline_->staffTables(), 2021).operators;
     ASSERT_EQ(year.size(), 4u);
     const auto shots = shotsByPhysician();
     std::map<std::string, double> total;
