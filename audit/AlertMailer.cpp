@@ -117,7 +117,7 @@ void AlertMailer::stop() {
 
 void AlertMailer::loop() {
     try {
-        store::StudyStore store(settings_.dataDir + "/fluoroaudit.db");
+        store::StudyStore store(settings_.storeLocation());
         for (;;) {
             try {
                 checkOnce(store);

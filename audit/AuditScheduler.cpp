@@ -94,7 +94,7 @@ std::string AuditScheduler::missedDay() const {
     if (todays > now) return {};
     const std::string day = previousLocalDay(now);
     try {
-        store::StudyStore store(settings_.dataDir + "/fluoroaudit.db");
+        store::StudyStore store(settings_.storeLocation());
         const auto runs = store.auditRuns(50);
         if (runs.empty()) return {}; // a new installation has nothing to make up
         for (const auto& r : runs)

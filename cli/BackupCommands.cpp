@@ -84,7 +84,16 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 } // namespace
 
+// A store in PostgreSQL is the server's to back up (with everything else its owner keeps there).
+void requireSqlite(const Settings& settings, const char* command) {
+    if (!settings.store.url.empty())
+        throw Error(std::string(command) + ": the studies are in PostgreSQL ([store] url), which `" + command +
+                    "` does not copy: back that database up with pg_dump (docs/configuration.md, \"PostgreSQL\"); "
+                    "the data folder's spool, archive and site-secret are files to back up beside it");
+}
+
 int backup(const Settings& settings, const std::string& destination, std::ostream& out) {
+    requireSqlite(settings, "backup");
     const fs::path data(settings.dataDir), dest(destination);
     std::error_code ec;
     if (!fs::is_regular_file(data / kDatabase, ec))
@@ -111,6 +120,7 @@ int backup(const Settings& settings, const std::string& destination, std::ostrea
 }
 
 int restore(const Settings& settings, const std::string& source, bool replace, std::ostream& out) {
+    requireSqlite(settings, "restore");
     const fs::path data(settings.dataDir), src(source);
     std::error_code ec;
     if (!fs::is_regular_file(src / kDatabase, ec) || !fs::is_regular_file(src / kSecret, ec))

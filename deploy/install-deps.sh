@@ -8,6 +8,7 @@ packages=(
   libdcmtk-dev dcmtk
   libpoco-dev
   libsqlite3-dev libssl-dev
+  libpq-dev postgresql
   libcli11-dev libcsv-dev libpcre3-dev libsystemd-dev tzdata
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang orthanc orthanc-dev chromium fonts-noto-cjk openssl
   rsyslog rsyslog-openssl libxml2-utils curl libxlsxwriter-dev unzip sqlite3

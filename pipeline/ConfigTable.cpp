@@ -206,6 +206,14 @@ namespace {
 void dicomKeys(std::vector<ConfigKey>& t) {
     t.push_back(text("data", "dir", "folder", "the data folder: database, site secret, spool, archive, quarantine",
                      FIELD(dataDir), notEmpty));
+    t.push_back(text("store", "url", "PostgreSQL URL",
+                     "postgresql://USER@HOST:PORT/DB: the studies in a PostgreSQL a group shares; empty: SQLite in the data folder",
+                     FIELD(store.url), [](const std::string& v) -> std::string {
+                         if (v.empty() || store::isServerUrl(v)) return {};
+                         return quoted(v) + " is not a postgresql://USER@HOST:PORT/DATABASE URL";
+                     }));
+    t.push_back(text("store", "password_file", "file", "the PostgreSQL password, alone in a file of mode 0600",
+                     FIELD(store.passwordFile), existingFile));
     t.push_back(text("dicom", "ae_title", "AE title", "this service's AE title", FIELD(listener.aeTitle), checkAeTitle));
     t.push_back(integer("dicom", "port", 1, 65535, "DICOM port", FIELD(listener.port)));
     t.push_back(integer("dicom", "tls_port", 0, 65535, "DICOM over TLS port ([tls] files); 0 = none",

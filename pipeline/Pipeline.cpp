@@ -36,7 +36,7 @@ const std::string& ensureDataDir(const std::string& dir) {
 
 Pipeline::Pipeline(const Settings& settings, bool durable)
     : settings_(settings), keyer_(ensureDataDir(settings.dataDir) + "/site-secret"),
-      store_(settings.dataDir + "/fluoroaudit.db", durable ? store::Durability::Full : store::Durability::Normal) {
+      store_(settings.storeLocation(), durable ? store::Durability::Full : store::Durability::Normal) {
     loadReferenceTable();
 }
 

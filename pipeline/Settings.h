@@ -4,6 +4,7 @@
 #include "dicom/ObjectExtractor.h"
 #include "dicom/Tls.h"
 #include "rules/Evaluator.h"
+#include "store/StudyStore.h"
 
 #include <cstdint>
 #include <map>
@@ -133,8 +134,15 @@ struct HttpSettings {
     std::string publicUrl; // how users reach the web UI (links in reports and mails); "" = http://HOST:PORT/
 };
 
+// Where the studies are kept: SQLite in the data folder, or a PostgreSQL server a group shares.
+struct StoreSettings {
+    std::string url;          // postgresql://USER@HOST:PORT/DB (libpq parameters after ?); "" = SQLite
+    std::string passwordFile; // the PostgreSQL password (0600); "" = PGPASSFILE or ~/.pgpass
+};
+
 struct Settings {
     std::string dataDir = "./fluoroaudit-data";
+    StoreSettings store;
     bool storePatientIdentifiers = false;
     dicom::ExtractOptions extraction;
     ListenerSettings listener;
@@ -151,6 +159,10 @@ struct Settings {
     AlertSettings alerts;
     HttpSettings http;
 
+    store::StoreLocation storeLocation() const {
+        return store.url.empty() ? store::StoreLocation(dataDir + "/fluoroaudit.db")
+                                 : store::StoreLocation(store.url, store.passwordFile);
+    }
     std::string spoolDir() const { return dataDir + "/spool"; }
     std::string quarantineDir() const { return dataDir + "/quarantine"; }
     std::string logFile() const { return log.file.empty() ? dataDir + "/logs/fluoroaudit.log" : log.file; }

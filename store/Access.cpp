@@ -36,9 +36,9 @@ std::vector<User> readUsers(Statement& select) {
 
 std::optional<User> StudyStore::user(const std::string& username) {
     return guarded([&]() -> std::optional<User> {
-        Statement select(*session_);
+        Statement select(db_->session());
         std::string name = username;
-        select << "SELECT username, role, password_hash, created_at, disabled FROM users WHERE username = ?", use(name), now;
+        select << db_->dialect("SELECT username, role, password_hash, created_at, disabled FROM users WHERE username = ?"), use(name), now;
         auto users = readUsers(select);
         if (users.empty()) return std::nullopt;
         return users.front();
@@ -47,19 +47,19 @@ std::optional<User> StudyStore::user(const std::string& username) {
 
 std::vector<User> StudyStore::users() {
     return guarded([&]() -> std::vector<User> {
-        Statement select(*session_);
-        select << "SELECT username, role, password_hash, created_at, disabled FROM users ORDER BY username", now;
+        Statement select(db_->session());
+        select << db_->dialect("SELECT username, role, password_hash, created_at, disabled FROM users ORDER BY username"), now;
         return readUsers(select);
     });
 }
 
 void StudyStore::addUser(const User& u) {
     return guarded([&]() -> void {
-        Poco::Data::Transaction tx(*session_);
+        Poco::Data::Transaction tx(db_->session());
         int n = 0;
-        *session_ << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(n), now;
+        *db_ << "SELECT COUNT(*) FROM users WHERE username = ?", bind(u.username), into(n), now;
         if (n) throw Error("a user named '" + u.username + "' exists already");
-        *session_ << "INSERT INTO users (username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)",
+        *db_ << "INSERT INTO users (username, role, password_hash, created_at, disabled) VALUES (?, ?, ?, ?, ?)",
             bind(u.username), bind(u.role), bind(u.passwordHash), bind(u.createdAt.empty() ? nowUtc() : u.createdAt),
             bind(u.disabled ? 1 : 0), now;
         tx.commit();
@@ -68,7 +68,7 @@ void StudyStore::addUser(const User& u) {
 
 void StudyStore::updateUser(const User& u) {
     return guarded([&]() -> void {
-        *session_ << "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE username = ?", bind(u.role),
+        *db_ << "UPDATE users SET role = ?, password_hash = ?, disabled = ? WHERE username = ?", bind(u.role),
             bind(u.passwordHash), bind(u.disabled ? 1 : 0), bind(u.username), now;
     });
 }
@@ -76,7 +76,7 @@ void StudyStore::updateUser(const User& u) {
 void StudyStore::addTrail(const std::string& username, const std::string& action, const std::string& detail,
                           const std::string& remote) {
     guarded([&]() -> void {
-        *session_ << "INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, ?)", bind(nowUtc()),
+        *db_ << "INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, ?)", bind(nowUtc()),
             bind(username), bind(action), bind(detail), bind(remote), now;
     });
     // Logins, user changes and exports also go to the audit repository (IHE ATNA) when there is one.
@@ -86,9 +86,9 @@ void StudyStore::addTrail(const std::string& username, const std::string& action
 
 std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset) {
     return guarded([&]() -> std::vector<TrailEntry> {
-        Statement select(*session_);
-        select << "SELECT id, at, username, action, detail, remote FROM audit_trail ORDER BY id DESC LIMIT " +
-                      std::to_string(limit) + " OFFSET " + std::to_string(offset),
+        Statement select(db_->session());
+        select << db_->dialect("SELECT id, at, username, action, detail, remote FROM audit_trail ORDER BY id DESC LIMIT " +
+                      std::to_string(limit) + " OFFSET " + std::to_string(offset)),
             now;
         RecordSet rs(select);
         const Columns c(rs);
@@ -103,15 +103,15 @@ std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset)
 bool StudyStore::reviewFlag(const FlagReview& review) {
     return guarded([&]() -> bool {
         try {
-            Poco::Data::Transaction tx(*session_);
+            Poco::Data::Transaction tx(db_->session());
             int n = 0;
-            *session_ << "SELECT COUNT(*) FROM flags WHERE study_uid = ? AND kind = ? AND metric = ?", bind(review.studyUid),
+            *db_ << "SELECT COUNT(*) FROM flags WHERE study_uid = ? AND kind = ? AND metric = ?", bind(review.studyUid),
                 bind(review.kind), bind(review.metric), into(n), now;
             if (n == 0) return false;
             const std::string at = review.at.empty() ? nowUtc() : review.at;
-            *session_ << "UPDATE flags SET review_state = ? WHERE study_uid = ? AND kind = ? AND metric = ?",
+            *db_ << "UPDATE flags SET review_state = ? WHERE study_uid = ? AND kind = ? AND metric = ?",
                 bind(review.state), bind(review.studyUid), bind(review.kind), bind(review.metric), now;
-            *session_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at) "
+            *db_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 bind(review.studyUid), bind(review.kind), bind(review.metric), bind(review.state), bind(review.comment),
                 bind(review.username), bind(at), now;
@@ -125,10 +125,10 @@ bool StudyStore::reviewFlag(const FlagReview& review) {
 
 std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
     return guarded([&]() -> std::vector<FlagReview> {
-        Statement select(*session_);
+        Statement select(db_->session());
         std::string uid = studyUid;
-        select << "SELECT study_uid, kind, metric, state, comment, username, at FROM flag_reviews WHERE study_uid = ? "
-                  "ORDER BY id",
+        select << db_->dialect("SELECT study_uid, kind, metric, state, comment, username, at FROM flag_reviews WHERE study_uid = ? "
+                  "ORDER BY id"),
             use(uid), now;
         RecordSet rs(select);
         const Columns c(rs);
@@ -142,8 +142,8 @@ std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
 
 std::vector<std::pair<std::string, std::size_t>> StudyStore::flagCounts() {
     return guarded([&]() -> std::vector<std::pair<std::string, std::size_t>> {
-        Statement select(*session_);
-        select << "SELECT kind, COUNT(*) AS n FROM flags GROUP BY kind ORDER BY kind", now;
+        Statement select(db_->session());
+        select << db_->dialect("SELECT kind, COUNT(*) AS n FROM flags GROUP BY kind ORDER BY kind"), now;
         RecordSet rs(select);
         const Columns c(rs);
         std::vector<std::pair<std::string, std::size_t>> out;
@@ -155,10 +155,10 @@ std::vector<std::pair<std::string, std::size_t>> StudyStore::flagCounts() {
 
 std::vector<DeviceSummary> StudyStore::devices() {
     return guarded([&]() -> std::vector<DeviceSummary> {
-        Statement select(*session_);
-        select << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer) AS manufacturer, "
+        Statement select(db_->session());
+        select << db_->dialect("SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer) AS manufacturer, "
                   "MAX(model) AS model, MAX(received_at) AS last_object_at, COUNT(DISTINCT study_uid) AS studies, "
-                  "COUNT(*) AS objects FROM source_objects GROUP BY device ORDER BY device",
+                  "COUNT(*) AS objects FROM source_objects GROUP BY device ORDER BY device"),
             now;
         RecordSet rs(select);
         const Columns c(rs);
@@ -175,9 +175,9 @@ std::vector<DeviceSummary> StudyStore::devices() {
             index[d.device] = out.size();
             out.push_back(d);
         }
-        Statement missing(*session_);
-        missing << "SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) AS n FROM studies "
-                   "WHERE source = 'image-headers' GROUP BY device",
+        Statement missing(db_->session());
+        missing << db_->dialect("SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) AS n FROM studies "
+                   "WHERE source = 'image-headers' GROUP BY device"),
             now;
         RecordSet mr(missing);
         const Columns m(mr);

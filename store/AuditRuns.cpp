@@ -85,12 +85,12 @@ void StudyStore::beginAuditRun(AuditRun& run) {
         try {
             run.startedAt = nowUtc();
             run.outcome = "running";
-            Poco::Data::Transaction tx(*session_);
-            *session_ << "INSERT INTO audit_runs (trigger, period_from, period_to, started_at, outcome, pacs) "
-                         "VALUES (?, ?, ?, ?, 'running', ?)",
-                bind(run.trigger), bind(run.periodFrom), bind(run.periodTo), bind(run.startedAt), bind(run.pacs), now;
+            Poco::Data::Transaction tx(db_->session());
             Poco::Int64 id = 0;
-            *session_ << "SELECT MAX(id) FROM audit_runs", into(id), now;
+            *db_ << "INSERT INTO audit_runs (trigger, period_from, period_to, started_at, outcome, pacs) "
+                    "VALUES (?, ?, ?, ?, 'running', ?) RETURNING id",
+                bind(run.trigger), bind(run.periodFrom), bind(run.periodTo), bind(run.startedAt), bind(run.pacs), into(id),
+                now;
             tx.commit();
             run.id = id;
         } catch (...) {
@@ -102,19 +102,19 @@ void StudyStore::beginAuditRun(AuditRun& run) {
 void StudyStore::finishAuditRun(const AuditRun& run, const std::vector<AuditFinding>& findings) {
     return guarded([&]() -> void {
         try {
-            Poco::Data::Transaction tx(*session_);
+            Poco::Data::Transaction tx(db_->session());
             const std::string finished = run.finishedAt.empty() ? nowUtc() : run.finishedAt;
-            *session_ << "UPDATE audit_runs SET finished_at = ?, outcome = ?, pacs_studies = ?, pacs_dose_objects = ?, "
+            *db_ << "UPDATE audit_runs SET finished_at = ?, outcome = ?, pacs_studies = ?, pacs_dose_objects = ?, "
                          "retrieved = ?, retrieve_failed = ?, studies = ?, missing_dose = ?, new_flags = ?, errors = ?, "
                          "report_html = ?, report_csv = ?, mailed_to = ? WHERE id = ?",
                 bind(finished), bind(run.outcome), bind(run.pacsStudies), bind(run.pacsDoseObjects), bind(run.retrieved),
                 bind(run.retrieveFailed), bind(run.studies), bind(run.missingDose), bind(run.newFlags),
                 bind(joinLines(run.errors)), bind(run.reportHtml), bind(run.reportCsv), bind(run.mailedTo), bind(run.id),
                 now;
-            *session_ << "DELETE FROM audit_findings WHERE run_id = ?", bind(run.id), now;
+            *db_ << "DELETE FROM audit_findings WHERE run_id = ?", bind(run.id), now;
             int seq = 0;
             for (const auto& f : findings)
-                *session_ << "INSERT INTO audit_findings (run_id, seq, kind, study_uid, study_date, detail) "
+                *db_ << "INSERT INTO audit_findings (run_id, seq, kind, study_uid, study_date, detail) "
                              "VALUES (?, ?, ?, ?, ?, ?)",
                     bind(run.id), bind(seq++), bind(f.kind), bind(f.studyUid), bind(f.studyDate), bind(f.detail), now;
             tx.commit();
@@ -126,17 +126,17 @@ void StudyStore::finishAuditRun(const AuditRun& run, const std::vector<AuditFind
 
 std::vector<AuditRun> StudyStore::auditRuns(std::size_t limit) {
     return guarded([&]() -> std::vector<AuditRun> {
-        Statement select(*session_);
+        Statement select(db_->session());
         int n = static_cast<int>(limit);
-        select << std::string("SELECT ") + kRunColumns + " FROM audit_runs ORDER BY id DESC LIMIT ?", use(n), now;
+        select << db_->dialect(std::string("SELECT ") + kRunColumns + " FROM audit_runs ORDER BY id DESC LIMIT ?"), use(n), now;
         return readRuns(select);
     });
 }
 
 std::optional<AuditRun> StudyStore::auditRun(std::int64_t id) {
     return guarded([&]() -> std::optional<AuditRun> {
-        Statement select(*session_);
-        select << std::string("SELECT ") + kRunColumns + " FROM audit_runs WHERE id = ?", use(id), now;
+        Statement select(db_->session());
+        select << db_->dialect(std::string("SELECT ") + kRunColumns + " FROM audit_runs WHERE id = ?"), use(id), now;
         auto runs = readRuns(select);
         if (runs.empty()) return std::nullopt;
         return runs.front();
@@ -145,8 +145,8 @@ std::optional<AuditRun> StudyStore::auditRun(std::int64_t id) {
 
 std::vector<AuditFinding> StudyStore::auditFindings(std::int64_t runId) {
     return guarded([&]() -> std::vector<AuditFinding> {
-        Statement select(*session_);
-        select << "SELECT kind, study_uid, study_date, detail FROM audit_findings WHERE run_id = ? ORDER BY seq",
+        Statement select(db_->session());
+        select << db_->dialect("SELECT kind, study_uid, study_date, detail FROM audit_findings WHERE run_id = ? ORDER BY seq"),
             use(runId), now;
         RecordSet rs(select);
         const Columns c(rs);
@@ -160,11 +160,11 @@ std::vector<AuditFinding> StudyStore::auditFindings(std::int64_t runId) {
 std::size_t StudyStore::closeAbandonedAuditRuns(const std::string& reason) {
     return guarded([&]() -> std::size_t {
         int n = 0;
-        *session_ << "SELECT COUNT(*) FROM audit_runs WHERE outcome = 'running'", into(n), now;
+        *db_ << "SELECT COUNT(*) FROM audit_runs WHERE outcome = 'running'", into(n), now;
         if (n)
-            *session_ << "UPDATE audit_runs SET outcome = 'failed', finished_at = ?, "
-                         "errors = CASE WHEN errors = '' THEN ? ELSE errors || char(10) || ? END WHERE outcome = 'running'",
-                bind(nowUtc()), bind(reason), bind(reason), now;
+            *db_ << "UPDATE audit_runs SET outcome = 'failed', finished_at = ?, "
+                         "errors = CASE WHEN errors = '' THEN ? ELSE errors || ? END WHERE outcome = 'running'",
+                bind(nowUtc()), bind(reason), bind("\n" + reason), now;
         return static_cast<std::size_t>(n);
     });
 }
@@ -172,8 +172,9 @@ std::size_t StudyStore::closeAbandonedAuditRuns(const std::string& reason) {
 void StudyStore::addReconcileSkipped(const std::string& studyUid, const std::string& sopInstanceUid,
                                      const std::string& reason) {
     return guarded([&]() -> void {
-        *session_ << "INSERT OR REPLACE INTO reconcile_skipped (study_uid, sop_instance_uid, reason, skipped_at) "
-                     "VALUES (?, ?, ?, ?)",
+        *db_ << "INSERT INTO reconcile_skipped (study_uid, sop_instance_uid, reason, skipped_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (study_uid, sop_instance_uid) DO UPDATE SET reason = excluded.reason, "
+                     "skipped_at = excluded.skipped_at",
             bind(studyUid), bind(sopInstanceUid), bind(reason), bind(nowUtc()), now;
     });
 }
@@ -181,7 +182,7 @@ void StudyStore::addReconcileSkipped(const std::string& studyUid, const std::str
 bool StudyStore::reconcileSkipped(const std::string& studyUid, const std::string& sopInstanceUid) {
     return guarded([&]() -> bool {
         int n = 0;
-        *session_ << "SELECT COUNT(*) FROM reconcile_skipped WHERE study_uid = ? AND sop_instance_uid = ?",
+        *db_ << "SELECT COUNT(*) FROM reconcile_skipped WHERE study_uid = ? AND sop_instance_uid = ?",
             bind(studyUid), bind(sopInstanceUid), into(n), now;
         return n > 0;
     });

@@ -1,6 +1,9 @@
 #include "store/StudyStore.h"
 
+#include "store/Database.h"
+
 #include <Poco/Data/DataException.h>
+#include <Poco/Data/PostgreSQL/PostgreSQLException.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
@@ -35,7 +38,17 @@ Diagnosis diagnose(const Poco::Exception& e) {
         dynamic_cast<const sql::ReadOnlyException*>(&e) || dynamic_cast<const sql::DBAccessDeniedException*>(&e))
         return {"cannot be read or written (" + detail + ")",
                 "check that the file and its folder exist, belong to the service's user and that the disk is healthy"};
-    if (dynamic_cast<const sql::DBLockedException*>(&e) || dynamic_cast<const sql::TableLockedException*>(&e))
+    // PostgreSQL: the server is away (stopped, restarting, unreachable) or another session held a lock.
+    if ((dynamic_cast<const Poco::Data::PostgreSQL::ConnectionException*>(&e) &&
+         !dynamic_cast<const Poco::Data::PostgreSQL::TransactionException*>(&e)) ||
+        mentions(detail, "could not connect") || mentions(detail, "server closed the connection") ||
+        mentions(detail, "terminating connection") || mentions(detail, "no connection to the server") ||
+        mentions(detail, "connection to server"))
+        return {"cannot be reached (" + detail + ")",
+                "check that the PostgreSQL server runs and that [store] url and its password are right; nothing was lost",
+                true};
+    if (dynamic_cast<const sql::DBLockedException*>(&e) || dynamic_cast<const sql::TableLockedException*>(&e) ||
+        mentions(detail, "lock timeout") || mentions(detail, "deadlock detected"))
         return {"stayed locked by another process (" + detail + ")", "try again; if it persists, look for a stuck process",
                 true};
     return {};
@@ -48,7 +61,7 @@ void StudyStore::failed(const std::string& doing) const {
     // A statement that failed inside a transaction (a full disk) can leave it open: the next
     // object would then be refused with "transaction in progress" for a fault it does not have.
     try {
-        if (session_ && session_->isTransaction()) session_->rollback();
+        if (db_ && db_->connected() && db_->session().isTransaction()) db_->session().rollback();
     } catch (const Poco::Exception&) {
     }
     try {
@@ -57,11 +70,11 @@ void StudyStore::failed(const std::string& doing) const {
         throw;
     } catch (const Poco::Exception& e) {
         const Diagnosis d = diagnose(e);
-        if (d.what.empty()) throw Error(prefix + "the study database " + path_ + " refused it: " + e.displayText());
+        if (d.what.empty()) throw Error(prefix + "the study database " + (db_ ? db_->name() : std::string()) + " refused it: " + e.displayText());
         if (d.transient) reopen_ = true;
-        throw DatabaseError(prefix + "the study database " + path_ + " " + d.what + ": " + d.todo, d.transient);
+        throw DatabaseError(prefix + "the study database " + (db_ ? db_->name() : std::string()) + " " + d.what + ": " + d.todo, d.transient);
     } catch (const std::exception& e) {
-        throw Error(prefix + "the study database " + path_ + ": " + e.what());
+        throw Error(prefix + "the study database " + (db_ ? db_->name() : std::string()) + ": " + e.what());
     }
 }
 

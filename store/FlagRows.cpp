@@ -28,7 +28,7 @@ using FlagKey = std::tuple<std::string, std::string>; // kind, metric
 
 // Replaces the flags of `studyUid` whose kind is (or, with `cumulativeOnly` false, is not)
 // cumulative, keeping the review state of a flag raised again.
-void replaceFlags(Poco::Data::Session& s, const std::string& studyUid, const std::vector<StudyFlag>& existing,
+void replaceFlags(Database& s, const std::string& studyUid, const std::vector<StudyFlag>& existing,
                   std::vector<StudyFlag> flags, bool cumulativeOnly, const std::string& raisedAt) {
     std::map<FlagKey, std::pair<std::string, std::string>> states; // review state, first raised
     std::vector<StudyFlag> current;
@@ -67,12 +67,12 @@ std::string shiftDate(const std::string& isoDate, int days) {
 }
 
 // The patient's studies dated from..to (inclusive).
-std::vector<PatientStudyFigures> patientStudies(Poco::Data::Session& s, const std::string& patientKey,
+std::vector<PatientStudyFigures> patientStudies(Database& s, const std::string& patientKey,
                                                 const std::string& from, const std::string& to) {
-    Statement select(s);
+    Statement select(s.session());
     std::string key = patientKey, first = from, last = to;
-    select << "SELECT study_uid, study_date, dap_gym2, dose_rp_gy FROM studies WHERE patient_key = ? "
-              "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid",
+    select << s.dialect("SELECT study_uid, study_date, dap_gym2, dose_rp_gy FROM studies WHERE patient_key = ? "
+              "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid"),
         use(key), use(first), use(last), now;
     RecordSet rs(select);
     const Columns c(rs);
@@ -103,12 +103,12 @@ StudyFlag flagFromRow(const Columns& c, std::size_t r) {
     return f;
 }
 
-std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& studyUid) {
-    Statement select(s);
+std::vector<StudyFlag> readFlags(Database& s, const std::string& studyUid) {
+    Statement select(s.session());
     std::string uid = studyUid;
-    select << "SELECT kind, metric, value, level, table_version, studies, review_state, "
+    select << s.dialect("SELECT kind, metric, value, level, table_version, studies, review_state, "
               "COALESCE(first_raised_at, raised_at) AS raised_at FROM flags "
-              "WHERE study_uid = ? ORDER BY seq",
+              "WHERE study_uid = ? ORDER BY seq"),
         use(uid), now;
     RecordSet rs(select);
     const Columns c(rs);
@@ -117,11 +117,11 @@ std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& stud
     return out;
 }
 
-void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const StudyEvaluator& evaluator,
+void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluator& evaluator,
                    const std::string& raisedAt) {
-    Statement select(s);
+    Statement select(s.session());
     std::string uid = studyUid;
-    select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
+    select << s.dialect(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?"), use(uid), now;
     RecordSet rs(select);
     if (rs.rowCount() == 0) return;
     const StudyRecord record = readStudyRow(Columns(rs), 0);

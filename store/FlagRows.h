@@ -2,6 +2,7 @@
 // Internal to store/.
 #pragma once
 
+#include "store/Database.h"
 #include "core/Evaluation.h"
 #include "store/Columns.h"
 #include "store/StudyStore.h"
@@ -14,10 +15,10 @@ namespace fa::store {
 
 // Classifies `studyUid` and replaces its own flags, then the cumulative flags of its patient's
 // studies that its figures reach. Review states of flags raised again are kept.
-void evaluateStudy(Poco::Data::Session& s, const std::string& studyUid, const StudyEvaluator& evaluator,
+void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluator& evaluator,
                    const std::string& raisedAt);
 
-std::vector<StudyFlag> readFlags(Poco::Data::Session& s, const std::string& studyUid);
+std::vector<StudyFlag> readFlags(Database& s, const std::string& studyUid);
 
 // The flag of a row with the columns kind, metric, value, level, table_version, studies,
 // review_state and raised_at.

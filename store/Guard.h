@@ -2,9 +2,9 @@
 // (store/DatabaseError.h). Included by the store's own sources only.
 #pragma once
 
+#include "store/Database.h"
 #include "store/StudyStore.h"
 
-#include <Poco/Data/Session.h>
 
 namespace fa::store {
 
@@ -20,15 +20,15 @@ auto StudyStore::guarded(F&& f) -> decltype(f()) {
 
 template <class F>
 auto StudyStore::snapshot(F&& read) -> decltype(read()) {
-    if (session_->isTransaction()) return read();
-    session_->begin();
+    if (db_->session().isTransaction()) return read();
+    db_->session().begin();
     try {
         auto result = read();
-        session_->commit();
+        db_->session().commit();
         return result;
     } catch (...) {
         try {
-            session_->rollback();
+            db_->session().rollback();
         } catch (...) {
         }
         throw;

@@ -43,7 +43,7 @@ struct PatientColumns {
     }
 };
 
-void insertStudyWarnings(Poco::Data::Session& s, const std::string& studyUid, const std::vector<Warning>& warnings) {
+void insertStudyWarnings(Database& s, const std::string& studyUid, const std::vector<Warning>& warnings) {
     for (std::size_t i = 0; i < warnings.size(); ++i) {
         const auto& w = warnings[i];
         s << "INSERT INTO study_warnings (study_uid, seq, code, message, count) VALUES (?, ?, ?, ?, ?)", bind(studyUid),
@@ -51,7 +51,7 @@ void insertStudyWarnings(Poco::Data::Session& s, const std::string& studyUid, co
     }
 }
 
-void insertObjectWarnings(Poco::Data::Session& s, const DoseObject& o) {
+void insertObjectWarnings(Database& s, const DoseObject& o) {
     for (std::size_t i = 0; i < o.warnings.size(); ++i) {
         const auto& w = o.warnings[i];
         s << "INSERT INTO object_warnings (study_uid, sop_instance_uid, seq, code, message, count) "
@@ -61,10 +61,10 @@ void insertObjectWarnings(Poco::Data::Session& s, const DoseObject& o) {
     }
 }
 
-std::vector<Warning> readWarnings(Poco::Data::Session& s, const std::string& sql, const std::string& key) {
-    Statement select(s);
+std::vector<Warning> readWarnings(Database& s, const std::string& sql, const std::string& key) {
+    Statement select(s.session());
     std::string k = key;
-    select << sql, use(k), now;
+    select << s.dialect(sql), use(k), now;
     RecordSet rs(select);
     const Columns c(rs);
     std::vector<Warning> out;
@@ -75,7 +75,7 @@ std::vector<Warning> readWarnings(Poco::Data::Session& s, const std::string& sql
 
 // Multi-row INSERTs: Poco compiles a statement at every execution, so one statement per event
 // would cost a compilation per event (a 10,000-event report is 20 statements this way).
-void insertEvents(Poco::Data::Session& s, const DoseObject& o) {
+void insertEvents(Database& s, const DoseObject& o) {
     constexpr std::size_t kRowsPerStatement = 500; // 20 columns: far below SQLite's 32,766 parameters
     const std::string columns =
         "INSERT INTO events (study_uid, sop_instance_uid, seq, event_uid, event_type, plane, started_at, protocol, "
@@ -86,8 +86,8 @@ void insertEvents(Poco::Data::Session& s, const DoseObject& o) {
         const std::size_t last = std::min(o.events.size(), first + kRowsPerStatement);
         std::string sql = columns;
         for (std::size_t i = first; i < last; ++i) sql += (i == first ? "" : ", ") + row;
-        Statement insert(s);
-        insert << sql;
+        Statement insert(s.session());
+        insert << s.dialect(sql);
         for (std::size_t i = first; i < last; ++i) {
             const auto& e = o.events[i];
             insert, bind(o.study.studyUid), bind(o.sopInstanceUid), bind(static_cast<int>(i)), bind(e.uid),
@@ -101,7 +101,7 @@ void insertEvents(Poco::Data::Session& s, const DoseObject& o) {
     }
 }
 
-void insertPlanes(Poco::Data::Session& s, const DoseObject& o) {
+void insertPlanes(Database& s, const DoseObject& o) {
     for (std::size_t i = 0; i < o.planes.size(); ++i) {
         const auto& p = o.planes[i];
         s << "INSERT INTO planes (study_uid, sop_instance_uid, seq, plane, dap_total_gym2, dose_rp_total_gy, "
@@ -143,7 +143,7 @@ const char* const kStudyColumns =
     "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name, "
     "exposure_time_estimated, estimated_dose_usv, operators";
 
-void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
+void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta) {
     const StudyInfo& st = o.study;
     const PatientColumns p(st, meta.keepPatientIdentifiers);
     s << "INSERT INTO studies (study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, "
@@ -156,7 +156,7 @@ void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectM
         bind(joinList(st.procedureCodes)), bind(st.operators), bind(meta.receivedAt), bind(meta.receivedAt), now;
 }
 
-void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
+void fillStudyBlanks(Database& s, const DoseObject& o, const ObjectMeta& meta) {
     const StudyInfo& st = o.study;
     const PatientColumns p(st, meta.keepPatientIdentifiers);
     const std::pair<const char*, std::string> columns[] = {
@@ -177,7 +177,7 @@ void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMe
 
 namespace {
 // The running totals of an object (absent: none).
-void writeRunningTotals(Poco::Data::Session& s, const DoseObject& o) {
+void writeRunningTotals(Database& s, const DoseObject& o) {
     const RunningTotals t = o.runningTotals.value_or(RunningTotals{});
     s << "UPDATE source_objects SET has_running_totals = ?, rt_dose_rp_gy = ?, rt_dap_gym2 = ?, rt_fluoro_dap_gym2 = ?, "
          "rt_fluoro_time_s = ?, rt_acquisition_dap_gym2 = ?, rt_acquisition_time_s = ? "
@@ -188,7 +188,7 @@ void writeRunningTotals(Poco::Data::Session& s, const DoseObject& o) {
 }
 } // namespace
 
-void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta) {
+void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta) {
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
     s << "INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
          "manufacturer, model, serial_number, station_name, device_observer_uid, has_vendor_totals, vendor_exposures, "
@@ -206,7 +206,7 @@ void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta&
     insertObjectWarnings(s, o);
 }
 
-void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o) {
+void replaceObjectContent(Database& s, const DoseObject& o) {
     for (const char* table : {"events", "planes", "object_warnings"})
         s << std::string("DELETE FROM ") + table + " WHERE study_uid = ? AND sop_instance_uid = ?",
             bind(o.study.studyUid), bind(o.sopInstanceUid), now;
@@ -225,7 +225,7 @@ void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o) {
     insertObjectWarnings(s, o);
 }
 
-void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
+void writeSummary(Database& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
                   StudySummary sum, const std::string& updatedAt, const StudyEvaluator* evaluator) {
     WarningList warnings;
     const DeviceInfo* device = nullptr;
@@ -305,11 +305,11 @@ StudySummary readSummary(const Columns& c, std::size_t r) {
     return s;
 }
 
-std::vector<Warning> readStudyWarnings(Poco::Data::Session& s, const std::string& studyUid) {
+std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid) {
     return readWarnings(s, "SELECT code, message, count FROM study_warnings WHERE study_uid = ? ORDER BY seq", studyUid);
 }
 
-std::vector<std::string> readCountedObjects(Poco::Data::Session& s, const std::string& studyUid) {
+std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid) {
     std::vector<std::string> out;
     std::string uid = studyUid;
     s << "SELECT sop_instance_uid FROM source_objects WHERE study_uid = ? AND counted = 1 ORDER BY arrival", use(uid),

@@ -1,6 +1,7 @@
 // Mapping between the domain types and the tables of Schema.cpp. Internal to store/.
 #pragma once
 
+#include "store/Database.h"
 #include "core/Clock.h"
 #include "store/Columns.h"
 #include "store/StudyStore.h"
@@ -20,21 +21,21 @@ std::vector<std::string> splitList(const std::string& s);
 // The columns readStudyRow() reads, in its order.
 extern const char* const kStudyColumns;
 
-void insertStudyShell(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
+void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta);
 // A later object may carry what the first left empty (description, accession number, ...).
-void fillStudyBlanks(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
-void insertObject(Poco::Data::Session& s, const DoseObject& o, const ObjectMeta& meta);
+void fillStudyBlanks(Database& s, const DoseObject& o, const ObjectMeta& meta);
+void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta);
 // The events, planes and warnings of one object, and its row's device and totals, from `o`.
-void replaceObjectContent(Poco::Data::Session& s, const DoseObject& o);
+void replaceObjectContent(Database& s, const DoseObject& o);
 // Writes `summary` (after the evaluator's device profile, if any) as the study's figures.
-void writeSummary(Poco::Data::Session& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
+void writeSummary(Database& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
                   StudySummary summary, const std::string& updatedAt, const StudyEvaluator* evaluator);
 
-std::vector<DoseObject> readObjects(Poco::Data::Session& s, const std::string& studyUid);
+std::vector<DoseObject> readObjects(Database& s, const std::string& studyUid);
 // One row of a SELECT of kStudyColumns.
 StudyRecord readStudyRow(const Columns& columns, std::size_t row);
 StudySummary readSummary(const Columns& columns, std::size_t row);
-std::vector<Warning> readStudyWarnings(Poco::Data::Session& s, const std::string& studyUid);
-std::vector<std::string> readCountedObjects(Poco::Data::Session& s, const std::string& studyUid);
+std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid);
+std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid);
 
 } // namespace fa::store

@@ -14,7 +14,8 @@ namespace fa::store {
 
 namespace {
 
-// Portable SQL (SQLite and PostgreSQL): natural keys, no AUTOINCREMENT, REAL and INTEGER columns.
+// Portable SQL (SQLite and PostgreSQL): natural keys, no AUTOINCREMENT, REAL and INTEGER columns
+// (Database::ddl makes them 8 bytes on PostgreSQL, and an INTEGER id assigned by the database).
 // A migration is never edited once released: a change is a new migration.
 const std::vector<std::vector<const char*>> kMigrations = {
     // 1: studies, the objects they were computed from, events, planes and warnings
@@ -167,19 +168,18 @@ const std::vector<std::vector<const char*>> kMigrations = {
 
 } // namespace
 
-int migrate(Poco::Data::Session& session) {
-    session << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
-        now;
+int migrate(Database& db) {
+    db << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)", now;
     int current = 0;
-    session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
+    db << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;
     const int newest = static_cast<int>(kMigrations.size());
     if (current > newest)
         throw Error("the database schema is version " + std::to_string(current) + " but this fluoroaudit knows only " +
                     std::to_string(newest) + ": install the newer fluoroaudit that wrote it");
     for (int v = current + 1; v <= newest; ++v) {
-        Poco::Data::Transaction tx(session);
-        for (const char* sql : kMigrations[static_cast<std::size_t>(v - 1)]) session << sql, now;
-        session << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)", bind(v), now;
+        Poco::Data::Transaction tx(db.session());
+        for (const char* sql : kMigrations[static_cast<std::size_t>(v - 1)]) db << db.ddl(sql), now;
+        db << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, CURRENT_TIMESTAMP)", bind(v), now;
         tx.commit();
     }
     return newest;

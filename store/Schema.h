@@ -1,13 +1,11 @@
 // Numbered schema migrations; each runs once, in order, inside a transaction.
 #pragma once
 
-namespace Poco::Data {
-class Session;
-}
+#include "store/Database.h"
 
 namespace fa::store {
 
 // Brings the database to the newest schema version; returns that version.
-int migrate(Poco::Data::Session& session);
+int migrate(Database& db);
 
 } // namespace fa::store

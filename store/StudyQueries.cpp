@@ -9,13 +9,16 @@
 
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/RecordSet.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 
@@ -42,15 +45,15 @@ struct StudyWhere {
     std::string sql = " WHERE 1 = 1";
     std::vector<std::string> values;
 
-    // `scan`: the dates are checked on every row rather than looked up in their index (+column):
-    // reading all of a period's rows, a scan of the table costs a third of an index walk that
-    // fetches each row apart, and most periods asked for cover most of the store.
-    explicit StudyWhere(const StudyFilter& f, bool scan = false) {
+    // `date`: the study date column; Database::unindexed for one checked on every row rather than
+    // looked up in its index: reading all of a period's rows, a scan of the table costs a third of an
+    // index walk that fetches each row apart, and most periods asked for cover most of the store.
+    explicit StudyWhere(const StudyFilter& f, const std::string& dateColumn = "s.study_date") {
         auto add = [&](const std::string& condition, const std::string& value) {
             sql += condition;
             values.push_back(value);
         };
-        const std::string date = scan ? " AND +s.study_date" : " AND s.study_date";
+        const std::string date = " AND " + dateColumn;
         if (!f.fromDate.empty()) add(date + " >= ?", f.fromDate);
         if (!f.toDate.empty()) add(date + " <= ?", f.toDate);
         if (!f.procedureId.empty()) add(" AND COALESCE(s.procedure_id, 'unclassified') = ?", f.procedureId);
@@ -58,7 +61,7 @@ struct StudyWhere {
             add(" AND (s.station_name = ? OR (COALESCE(s.station_name, '') = '' AND s.model = ?))", f.device);
             values.push_back(f.device);
         }
-        if (!f.operatorName.empty()) add(" AND s.operators LIKE ? ESCAPE '\\'", "%" + likeLiteral(f.operatorName) + "%");
+        if (!f.operatorName.empty()) add(" AND LOWER(s.operators) LIKE LOWER(?) ESCAPE '\\'", "%" + likeLiteral(f.operatorName) + "%");
         if (!f.flagKind.empty())
             add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.kind = ?)", f.flagKind);
         if (!f.reviewState.empty())
@@ -135,8 +138,8 @@ struct StudyWhere {
 std::size_t StudyStore::countStudies(const StudyFilter& filter) {
     return guarded([&]() -> std::size_t {
         StudyWhere where(filter);
-        Statement select(*session_);
-        select << "SELECT COUNT(*) FROM studies s" + where.sql;
+        Statement select(db_->session());
+        select << db_->dialect("SELECT COUNT(*) FROM studies s" + where.sql);
         for (auto& v : where.values) select, use(v);
         int n = 0;
         select, into(n);
@@ -147,10 +150,10 @@ std::size_t StudyStore::countStudies(const StudyFilter& filter) {
 
 namespace {
 // Calls `each` for every row of `sql` run with `values` bound in order.
-void eachRow(Poco::Data::Session& session, const std::string& sql, std::vector<std::string> values,
+void eachRow(Database& session, const std::string& sql, std::vector<std::string> values,
              const std::function<void(const Columns&, std::size_t)>& each) {
-    Statement select(session);
-    select << sql;
+    Statement select(session.session());
+    select << session.dialect(sql);
     for (auto& v : values) select, use(v);
     select.execute();
     RecordSet rs(select);
@@ -173,9 +176,9 @@ std::vector<OverviewRow> StudyStore::overview(const StudyFilter& filter) {
             o.procedureId = c.text("procedure_id", r);
             return o;
         };
-        eachRow(*session_, group + "COUNT(*) AS n FROM studies s" + where.sql + " GROUP BY 1, 2", where.values,
+        eachRow(*db_, group + "COUNT(*) AS n FROM studies s" + where.sql + " GROUP BY 1, 2", where.values,
                 [&](const Columns& c, std::size_t r) { row(c, r).studies = static_cast<std::size_t>(c.integer("n", r).value_or(0)); });
-        eachRow(*session_,
+        eachRow(*db_,
                 group + "COUNT(DISTINCT f.study_uid) AS studies_open, COUNT(*) AS open_flags FROM flags f "
                         "JOIN studies s ON s.study_uid = f.study_uid" +
                     where.sql + " AND f.review_state = 'unreviewed' GROUP BY 1, 2",
@@ -192,12 +195,12 @@ std::vector<OverviewRow> StudyStore::overview(const StudyFilter& filter) {
 
 std::vector<DescriptionCount> StudyStore::descriptionsOf(const std::string& procedureId, std::size_t limit) {
     return guarded([&]() -> std::vector<DescriptionCount> {
-        Statement select(*session_);
-        select << "SELECT COALESCE(NULLIF(study_description, ''), NULLIF(requested_procedure, ''), "
+        Statement select(db_->session());
+        select << db_->dialect("SELECT COALESCE(NULLIF(study_description, ''), NULLIF(requested_procedure, ''), "
                   "NULLIF(performed_procedure, ''), protocol_name, '') AS description, COUNT(*) AS n, "
                   "MAX(study_date) AS latest FROM studies WHERE COALESCE(NULLIF(procedure_id, ''), 'unclassified') = ? "
                   "GROUP BY description ORDER BY n DESC, latest DESC LIMIT " +
-                      std::to_string(limit),
+                      std::to_string(limit)),
             useRef(procedureId), now;
         RecordSet rs(select);
         const Columns c(rs);
@@ -217,7 +220,7 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
         // query per study would make a year's listing slow).
         std::vector<StudyRecord> out;
         std::map<std::string, std::size_t> index;
-        eachRow(*session_,
+        eachRow(*db_,
                 std::string("SELECT ") + kStudyColumns + " FROM studies s" + where.sql + StudyWhere::orderBy(filter) +
                     where.page(filter),
                 where.values, [&](const Columns& c, std::size_t r) {
@@ -241,7 +244,7 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
             in += ")";
         }
         auto rows = [&](const std::string& sql, const std::function<void(const Columns&, std::size_t)>& each) {
-            eachRow(*session_, sql, inValues, each);
+            eachRow(*db_, sql, inValues, each);
         };
         auto of = [&](const Columns& c, std::size_t r) -> StudyRecord& { return out[index.at(c.text("study_uid", r))]; };
         rows("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s ON s.study_uid = "
@@ -263,44 +266,76 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
 
 namespace {
 
-// A query run on SQLite's own interface, for reads of many rows (statistics over the whole store),
-// where a RecordSet (a Dynamic::Var per cell) costs ten times the query itself.
+// A query run on the engine's own interface (SQLite's, libpq's), for reads of many rows (statistics
+// over the whole store), where a RecordSet (a Dynamic::Var per cell) costs ten times the query itself.
 class RawRows {
 public:
-    RawRows(Poco::Data::Session& session, const std::string& sql, const std::vector<std::string>& values)
-        : db_(Poco::Data::SQLite::Utility::dbHandle(session)) {
+    RawRows(Database& db, const std::string& sql, const std::vector<std::string>& values) {
+        if (db.engine() == Engine::PostgreSQL) {
+            pg_ = static_cast<Poco::Data::PostgreSQL::SessionImpl*>(db.session().impl())->handle();
+            std::vector<const char*> params;
+            for (const auto& v : values) params.push_back(v.c_str());
+            result_ = PQexecParams(pg_, db.dialect(sql).c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                                   nullptr, nullptr, 0);
+            if (PQresultStatus(result_) != PGRES_TUPLES_OK) {
+                const std::string why = PQresultErrorMessage(result_);
+                PQclear(result_);
+                throw Poco::Data::DataException(why);
+            }
+            rows_ = PQntuples(result_);
+            return;
+        }
+        db_ = Poco::Data::SQLite::Utility::dbHandle(db.session());
         if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK) fail();
         for (std::size_t i = 0; i < values.size(); ++i)
             if (sqlite3_bind_text(statement_, static_cast<int>(i + 1), values[i].c_str(), -1, SQLITE_TRANSIENT) != SQLITE_OK)
                 fail();
     }
-    ~RawRows() { sqlite3_finalize(statement_); }
+    ~RawRows() {
+        if (statement_) sqlite3_finalize(statement_);
+        if (result_) PQclear(result_);
+    }
     RawRows(const RawRows&) = delete;
     RawRows& operator=(const RawRows&) = delete;
 
     bool next() {
+        if (pg_) return ++row_ < rows_;
         const int rc = sqlite3_step(statement_);
         if (rc == SQLITE_ROW) return true;
         if (rc != SQLITE_DONE) fail();
         return false;
     }
     std::string text(int column) const {
+        if (pg_) return PQgetisnull(result_, row_, column) ? std::string() : std::string(PQgetvalue(result_, row_, column));
         const auto* t = sqlite3_column_text(statement_, column);
         return t ? reinterpret_cast<const char*>(t) : "";
     }
     std::optional<double> real(int column) const {
+        if (pg_) {
+            if (PQgetisnull(result_, row_, column)) return std::nullopt;
+            return std::strtod(PQgetvalue(result_, row_, column), nullptr);
+        }
         if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
         return sqlite3_column_double(statement_, column);
     }
     std::optional<long long> integer(int column) const {
+        if (pg_) {
+            if (PQgetisnull(result_, row_, column)) return std::nullopt;
+            return std::strtoll(PQgetvalue(result_, row_, column), nullptr, 10);
+        }
         if (sqlite3_column_type(statement_, column) == SQLITE_NULL) return std::nullopt;
         return sqlite3_column_int64(statement_, column);
     }
 
 private:
-    [[noreturn]] void fail() const { throw Poco::Data::DataException(sqlite3_errmsg(db_)); }
-    sqlite3* db_;
+    [[noreturn]] void fail() const {
+        throw Poco::Data::DataException(pg_ ? PQerrorMessage(pg_) : sqlite3_errmsg(db_));
+    }
+    sqlite3* db_ = nullptr;
     sqlite3_stmt* statement_ = nullptr;
+    PGconn* pg_ = nullptr;
+    PGresult* result_ = nullptr;
+    int rows_ = 0, row_ = -1;
 };
 
 } // namespace
@@ -323,8 +358,8 @@ StudyFigures StudyFigures::of(const StudyRecord& s) {
 std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
     return guarded([&]() -> std::vector<StudyFigures> {
         const bool whole = filter.limit == 0; // all of them, in no particular order
-        StudyWhere where(filter, whole);
-        RawRows rows(*session_,
+        StudyWhere where(filter, whole ? db_->unindexed("s.study_date") : "s.study_date");
+        RawRows rows(*db_,
                      "SELECT s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
                      "s.procedure_name, s.irradiation_events, s.fluoro_time_s, s.exposure_time_s, s.dap_gym2, "
                      "s.dose_rp_gy, s.serial_number, s.operators FROM studies s" +
@@ -350,15 +385,15 @@ std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
 
 std::optional<StudyRecord> StudyStore::study(const std::string& studyUid) {
     return guarded([&] { return snapshot([&]() -> std::optional<StudyRecord> {
-        Statement select(*session_);
+        Statement select(db_->session());
         std::string uid = studyUid;
-        select << std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", use(uid), now;
+        select << db_->dialect(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?"), use(uid), now;
         RecordSet rs(select);
         if (rs.rowCount() == 0) return std::nullopt;
         StudyRecord r = readStudyRow(Columns(rs), 0);
-        r.warnings = readStudyWarnings(*session_, studyUid);
-        r.summary.countedObjects = readCountedObjects(*session_, studyUid);
-        r.flags = readFlags(*session_, studyUid);
+        r.warnings = readStudyWarnings(*db_, studyUid);
+        r.summary.countedObjects = readCountedObjects(*db_, studyUid);
+        r.flags = readFlags(*db_, studyUid);
         return r;
     }); });
 }

@@ -5,16 +5,14 @@
 #include "core/Error.h"
 #include "store/FlagRows.h"
 #include "store/Rows.h"
+#include "store/Database.h"
 #include "store/Schema.h"
 
 #include <Poco/Data/RecordSet.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/Data/Transaction.h>
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -30,41 +28,28 @@ using Poco::Data::Statement;
 
 namespace fa::store {
 
-namespace {
-
-std::once_flag registerOnce;
-
-
-
-} // namespace
-
-StudyStore::StudyStore(const std::string& path, Durability durability) : path_(path), durability_(durability) {
-    std::call_once(registerOnce, [] { Poco::Data::SQLite::Connector::registerConnector(); });
+StudyStore::StudyStore(const StoreLocation& location, Durability durability) {
     try {
-        open();
-        migrate(*session_);
+        db_ = std::make_unique<Database>(location.where, durability, location.passwordFile);
+        db_->connect();
+        migrate(*db_);
     } catch (...) {
         failed("cannot open the study database");
     }
 }
 
-void StudyStore::open() {
-    // A new database is its owner's alone whatever the host's umask (Orthanc's, for the plugin);
-    // SQLite gives its -wal and -shm files the database file's mode.
-    if (const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
-    session_ = std::make_unique<Poco::Data::Session>("SQLite", path_);
-    *session_ << "PRAGMA journal_mode=WAL", now;
-    *session_ << (durability_ == Durability::Full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"), now;
-    *session_ << "PRAGMA foreign_keys=ON", now;
-    *session_ << "PRAGMA busy_timeout=10000", now;
-}
-
 void StudyStore::recover() {
     if (!reopen_) return;
     // After a write failed for lack of space, SQLite may keep the connection's pager in its error
-    // state: a fresh connection sees the disk as it is now.
+    // state (and a PostgreSQL connection may have been lost): a fresh connection sees things as
+    // they are now.
     reopen_ = false;
-    open();
+    try {
+        db_->reopen();
+    } catch (...) {
+        reopen_ = true; // still away: the next call tries again
+        throw;
+    }
 }
 
 StudyStore::~StudyStore() = default;
@@ -72,7 +57,7 @@ StudyStore::~StudyStore() = default;
 bool StudyStore::hasObject(const std::string& studyUid, const std::string& sopInstanceUid) {
     return guarded([&]() -> bool {
         int n = 0;
-        *session_ << "SELECT COUNT(*) FROM source_objects WHERE study_uid = ? AND sop_instance_uid = ?", bind(studyUid),
+        *db_ << "SELECT COUNT(*) FROM source_objects WHERE study_uid = ? AND sop_instance_uid = ?", bind(studyUid),
             bind(sopInstanceUid), into(n), now;
         return n > 0;
     });
@@ -81,10 +66,10 @@ bool StudyStore::hasObject(const std::string& studyUid, const std::string& sopIn
 AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
     return guarded([&]() -> AddOutcome {
         try {
-            Poco::Data::Transaction tx(*session_);
+            Poco::Data::Transaction tx(db_->session());
             if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
             std::vector<std::string> otherStudies;
-            *session_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
+            *db_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
                 into(otherStudies), now;
             DoseObject object = o;
             for (const auto& other : otherStudies)
@@ -93,14 +78,14 @@ AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
                                                       " (an edited or re-anonymised copy?)",
                                                   1});
             int existing = 0;
-            *session_ << "SELECT COUNT(*) FROM studies WHERE study_uid = ?", bind(o.study.studyUid), into(existing), now;
-            if (existing == 0) insertStudyShell(*session_, object, meta);
-            else fillStudyBlanks(*session_, object, meta);
-            insertObject(*session_, object, meta);
+            *db_ << "SELECT COUNT(*) FROM studies WHERE study_uid = ?", bind(o.study.studyUid), into(existing), now;
+            if (existing == 0) insertStudyShell(*db_, object, meta);
+            else fillStudyBlanks(*db_, object, meta);
+            insertObject(*db_, object, meta);
 
             std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
-            writeSummary(*session_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
-            if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, meta.receivedAt);
+            writeSummary(*db_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
+            if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
             tx.commit();
             return existing ? AddOutcome::Updated : AddOutcome::Created;
         } catch (...) {
@@ -116,17 +101,17 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
         if (!evaluator_) return 0;
         std::vector<std::string> uids;
         if (filter.fromDate.empty() && filter.toDate.empty()) {
-            *session_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+            *db_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
         } else {
             std::string from = filter.fromDate.empty() ? std::string("0000") : filter.fromDate;
             std::string to = filter.toDate.empty() ? std::string("9999") : filter.toDate;
-            *session_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
+            *db_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
                          "ORDER BY study_date, study_uid",
                 use(from), use(to), into(uids), now;
         }
         const std::string stamp = nowUtc();
         try {
-            Poco::Data::Transaction tx(*session_);
+            Poco::Data::Transaction tx(db_->session());
             // A study whose figures and procedure come out the same keeps its updated_at.
             const std::string signature =
                 "SELECT updated_at, COALESCE(manufacturer, '') || '|' || COALESCE(model, '') || '|' || "
@@ -139,13 +124,13 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
                 "COALESCE(procedure_name, '') FROM studies WHERE study_uid = ?";
             for (const auto& uid : uids) {
                 std::string updatedBefore, before, updatedAfter, after;
-                *session_ << signature, bind(uid), into(updatedBefore), into(before), now;
+                *db_ << signature, bind(uid), into(updatedBefore), into(before), now;
                 const std::vector<DoseObject> objects = objectsOf(uid);
-                writeSummary(*session_, uid, objects, summarize(objects), stamp, evaluator_);
-                evaluateStudy(*session_, uid, *evaluator_, stamp);
-                *session_ << signature, bind(uid), into(updatedAfter), into(after), now;
+                writeSummary(*db_, uid, objects, summarize(objects), stamp, evaluator_);
+                evaluateStudy(*db_, uid, *evaluator_, stamp);
+                *db_ << signature, bind(uid), into(updatedAfter), into(after), now;
                 if (before == after)
-                    *session_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
+                    *db_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
             }
             tx.commit();
         } catch (...) {
@@ -174,7 +159,7 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
                           "FROM flags f JOIN studies s ON s.study_uid = f.study_uid WHERE 1 = 1";
         std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind, state = filter.reviewState;
         std::string since = filter.raisedSince, before = filter.raisedBefore;
-        Statement select(*session_);
+        Statement select(db_->session());
         if (!from.empty()) sql += " AND s.study_date >= ?";
         if (!to.empty()) sql += " AND s.study_date <= ?";
         if (!kind.empty()) sql += " AND f.kind = ?";
@@ -182,7 +167,7 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
         if (!since.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) >= ?";
         if (!before.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) < ?";
         sql += " ORDER BY s.study_date, f.study_uid, f.seq";
-        select << sql;
+        select << db_->dialect(sql);
         if (!from.empty()) select, use(from);
         if (!to.empty()) select, use(to);
         if (!kind.empty()) select, use(kind);
@@ -206,8 +191,8 @@ std::vector<FlagAlert> StudyStore::flagsWithoutAlert(const std::vector<std::stri
         std::string placeholders;
         for (std::size_t i = 0; i < kinds.size(); ++i) placeholders += i ? ", ?" : "?";
         if (kinds.empty()) return {};
-        Statement select(*session_);
-        select << "SELECT f.study_uid, s.study_date, s.procedure_id, s.procedure_name, s.study_description, "
+        Statement select(db_->session());
+        select << db_->dialect("SELECT f.study_uid, s.study_date, s.procedure_id, s.procedure_name, s.study_description, "
                   "s.accession_number, s.manufacturer, s.model, s.serial_number, s.station_name, f.kind, f.metric, "
                   "f.value, f.level, f.table_version, f.studies, f.review_state, "
                   "COALESCE(f.first_raised_at, f.raised_at) AS raised_at "
@@ -215,7 +200,7 @@ std::vector<FlagAlert> StudyStore::flagsWithoutAlert(const std::vector<std::stri
                   "WHERE f.kind IN (" + placeholders + ") AND s.study_date >= ? "
                   "AND COALESCE(f.first_raised_at, f.raised_at) >= ? AND NOT EXISTS (SELECT 1 FROM alert_mails a "
                   "WHERE a.study_uid = f.study_uid AND a.kind = f.kind AND a.metric = f.metric) "
-                  "ORDER BY f.study_uid, f.seq";
+                  "ORDER BY f.study_uid, f.seq");
         std::vector<std::string> values = kinds;
         values.push_back(fromDate);
         values.push_back(raisedSince);
@@ -243,7 +228,8 @@ std::vector<FlagAlert> StudyStore::flagsWithoutAlert(const std::vector<std::stri
 void StudyStore::recordAlertMail(const std::string& studyUid, const std::string& kind, const std::string& metric,
                                  const std::string& recipients) {
     guarded([&]() -> void {
-        *session_ << "INSERT OR IGNORE INTO alert_mails (study_uid, kind, metric, sent_at, recipients) VALUES (?, ?, ?, ?, ?)",
+        *db_ << "INSERT INTO alert_mails (study_uid, kind, metric, sent_at, recipients) VALUES (?, ?, ?, ?, ?) "
+                  "ON CONFLICT (study_uid, kind, metric) DO NOTHING",
             bind(studyUid), bind(kind), bind(metric), bind(nowUtc()), bind(recipients), now;
     });
 }
@@ -252,9 +238,9 @@ int StudyStore::addReferenceTable(const std::string& csv, const std::string& sou
     return guarded([&]() -> int {
         int version = 0;
         const std::string stamp = nowUtc();
-        Poco::Data::Transaction tx(*session_);
-        *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
-        *session_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
+        Poco::Data::Transaction tx(db_->session());
+        *db_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
+        *db_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
             bind(stamp), bind(source), bind(csv), now;
         tx.commit();
         return version;
@@ -263,8 +249,8 @@ int StudyStore::addReferenceTable(const std::string& csv, const std::string& sou
 
 std::vector<ReferenceTableVersion> StudyStore::referenceTableHistory() {
     return guarded([&]() -> std::vector<ReferenceTableVersion> {
-        Statement select(*session_);
-        select << "SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version", now;
+        Statement select(db_->session());
+        select << db_->dialect("SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version"), now;
         RecordSet rs(select);
         const Columns c(rs);
         std::vector<ReferenceTableVersion> out;
@@ -286,13 +272,13 @@ std::optional<ReferenceTableVersion> StudyStore::activeReferenceTable() {
 bool StudyStore::replace(const DoseObject& o) {
     return guarded([&]() -> bool {
         try {
-            Poco::Data::Transaction tx(*session_);
+            Poco::Data::Transaction tx(db_->session());
             if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
-            replaceObjectContent(*session_, o);
+            replaceObjectContent(*db_, o);
             const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
             const std::string stamp = nowUtc();
-            writeSummary(*session_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
-            if (evaluator_) evaluateStudy(*session_, o.study.studyUid, *evaluator_, stamp);
+            writeSummary(*db_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
+            if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, stamp);
             tx.commit();
             return true;
         } catch (...) {
@@ -303,9 +289,9 @@ bool StudyStore::replace(const DoseObject& o) {
 
 std::vector<StudyStore::KeptFile> StudyStore::keptFiles() {
     return guarded([&]() -> std::vector<StudyStore::KeptFile> {
-        Statement select(*session_);
-        select << "SELECT study_uid, sop_instance_uid, file_path FROM source_objects "
-                  "WHERE file_path IS NOT NULL AND file_path <> '' ORDER BY arrival",
+        Statement select(db_->session());
+        select << db_->dialect("SELECT study_uid, sop_instance_uid, file_path FROM source_objects "
+                  "WHERE file_path IS NOT NULL AND file_path <> '' ORDER BY arrival"),
             now;
         RecordSet rs(select);
         const Columns c(rs);
@@ -317,7 +303,7 @@ std::vector<StudyStore::KeptFile> StudyStore::keptFiles() {
 }
 
 std::vector<DoseObject> StudyStore::objectsOf(const std::string& studyUid) {
-    return guarded([&] { return snapshot([&] { return readObjects(*session_, studyUid); }); });
+    return guarded([&] { return snapshot([&] { return readObjects(*db_, studyUid); }); });
 }
 
 } // namespace fa::store
@@ -327,7 +313,7 @@ namespace fa::store {
 int StudyStore::activeReferenceTableVersion() {
     return guarded([&]() -> int {
         int version = 0;
-        *session_ << "SELECT COALESCE(MAX(version), 0) FROM reference_tables", into(version), now;
+        *db_ << "SELECT COALESCE(MAX(version), 0) FROM reference_tables", into(version), now;
         return version;
     });
 }
@@ -339,9 +325,9 @@ namespace fa::store {
 int StudyStore::addStaffTable(const std::string& kind, const std::string& csv, const std::string& source) {
     return guarded([&]() -> int {
         int version = 0;
-        Poco::Data::Transaction tx(*session_);
-        *session_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM staff_tables", into(version), now;
-        *session_ << "INSERT INTO staff_tables (version, kind, activated_at, source, csv) VALUES (?, ?, ?, ?, ?)",
+        Poco::Data::Transaction tx(db_->session());
+        *db_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM staff_tables", into(version), now;
+        *db_ << "INSERT INTO staff_tables (version, kind, activated_at, source, csv) VALUES (?, ?, ?, ?, ?)",
             bind(version), bind(kind), bind(nowUtc()), bind(source), bind(csv), now;
         tx.commit();
         return version;
@@ -350,8 +336,8 @@ int StudyStore::addStaffTable(const std::string& kind, const std::string& csv, c
 
 std::optional<ReferenceTableVersion> StudyStore::activeStaffTable(const std::string& kind) {
     return guarded([&]() -> std::optional<ReferenceTableVersion> {
-        Statement select(*session_);
-        select << "SELECT version, activated_at, source, csv FROM staff_tables WHERE kind = ? ORDER BY version DESC LIMIT 1",
+        Statement select(db_->session());
+        select << db_->dialect("SELECT version, activated_at, source, csv FROM staff_tables WHERE kind = ? ORDER BY version DESC LIMIT 1"),
             bind(kind), now;
         RecordSet rs(select);
         const Columns c(rs);

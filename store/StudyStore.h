@@ -1,6 +1,6 @@
 // The study store: every received dose object with its events, and each study's current summary.
-// SQLite through Poco::Data (PostgreSQL later with the same SQL); one transaction per object, so a
-// failure leaves no partial rows.
+// SQLite (a file, the default) or PostgreSQL (a server a hospital group shares), through Poco::Data
+// with the same SQL (store/Database.h); one transaction per object, so a failure leaves no partial rows.
 #pragma once
 
 #include "core/DoseObject.h"
@@ -15,11 +15,24 @@
 #include <string>
 #include <vector>
 
-namespace Poco::Data {
-class Session;
-}
-
 namespace fa::store {
+
+class Database;
+
+// True for a postgresql:// (or postgres://) URL, false for a file.
+bool isServerUrl(const std::string& location);
+
+// Where the store is: a SQLite file, or a PostgreSQL database (`postgresql://USER@HOST:PORT/DB`, any
+// libpq parameter after ?, e.g. sslmode=verify-full) with its password in `passwordFile` (mode
+// 0600) or where libpq looks for it (PGPASSFILE, ~/.pgpass).
+struct StoreLocation {
+    std::string where;
+    std::string passwordFile;
+    StoreLocation(std::string file) : where(std::move(file)) {} // a file
+    StoreLocation(const char* file) : where(file) {}
+    StoreLocation(std::string url, std::string password) : where(std::move(url)), passwordFile(std::move(password)) {}
+    bool server() const { return isServerUrl(where); }
+};
 
 struct ObjectMeta {
     std::string patientKey;
@@ -183,8 +196,8 @@ enum class Durability { Full, Normal };
 
 class StudyStore {
 public:
-    // Opens (creating if needed) the SQLite database at `path` and migrates it.
-    explicit StudyStore(const std::string& path, Durability durability = Durability::Normal);
+    // Opens (creating if needed) the database at `location` and migrates it.
+    explicit StudyStore(const StoreLocation& location, Durability durability = Durability::Normal);
     ~StudyStore();
     StudyStore(const StudyStore&) = delete;
     StudyStore& operator=(const StudyStore&) = delete;
@@ -290,14 +303,11 @@ private:
     // Rethrows the exception being handled: fa::Error as it is, anything else as a DatabaseError
     // that starts with `doing` (when given).
     [[noreturn]] void failed(const std::string& doing) const;
-    void open();
     // Opens the connection again when a transient failure (a full disk) may have left it unusable.
     void recover();
 
-    std::string path_;
-    Durability durability_;
+    std::unique_ptr<Database> db_;
     mutable bool reopen_ = false;
-    std::unique_ptr<Poco::Data::Session> session_;
     const StudyEvaluator* evaluator_ = nullptr;
 };
 

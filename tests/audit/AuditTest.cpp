@@ -6,6 +6,7 @@
 #include "audit/NightlyAudit.h"
 #include "pipeline/Pipeline.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -240,6 +241,7 @@ TEST(NightlyAuditWithoutPacs, NewFlagsAreThoseRaisedSinceThePreviousRun) {
     test::TempDir dir;
     Settings settings;
     settings.dataDir = dir.file("data");
+    test::placeStore(settings.store, dir);
     {
         Pipeline pipeline(settings);
         synth::save(*synth::buildReport(shotsReport("20261121", 30)), dir.file("high.dcm")); // level 18 shots
@@ -302,6 +304,7 @@ TEST(NightlyAuditWithoutPacs, ARunLeftRunningByADeadProcessIsClosedAsFailed) {
     test::TempDir dir;
     Settings settings;
     settings.dataDir = dir.file("data");
+    test::placeStore(settings.store, dir);
     {
         Pipeline pipeline(settings);
         store::AuditRun left;

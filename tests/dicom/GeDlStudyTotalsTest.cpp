@@ -3,6 +3,7 @@
 // The images are synthetic, written as the device writes them (tests/synth).
 #include "pipeline/Pipeline.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@ protected:
     GeDlStudyTotals() {
         Settings s;
         s.dataDir = data_.path().string();
+        test::placeStore(s.store, data_);
         pipeline_ = std::make_unique<Pipeline>(s);
     }
 

@@ -4,6 +4,7 @@
 #include "rules/Metric.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -26,6 +27,7 @@ TEST(LevelsPipeline, ZeePairCumulativeOverATwoWeekWindow) {
     test::TempDir data;
     Settings settings;
     settings.dataDir = data.path().string();
+    test::placeStore(settings.store, data);
     settings.rules.cumulativeWindowDays = 14;
     settings.rules.substantialDap_Gycm2 = 0.3; // so that the pair (0.16 + 0.16 Gy.cm2) is above it
     settings.rules.substantialKar_mGy = 5.0;   // and 2.52 + 2.52 mGy
@@ -64,6 +66,7 @@ TEST(LevelsPipeline, GeneratedDepartmentReproducesTheStudysMeans) {
     const auto written = synth::writeDepartment(input.path().string(), 140, 20210601u);
     Settings settings;
     settings.dataDir = data.path().string();
+    test::placeStore(settings.store, data);
     Pipeline pipeline(settings);
     for (const auto& entry : std::filesystem::directory_iterator(input.path())) pipeline.ingestFile(entry.path().string());
     std::map<std::string, std::vector<double>> shots, exposure;
@@ -99,6 +102,7 @@ TEST(LevelsPipeline, ImportingATableReEvaluatesAndAnInvalidOneChangesNothing) {
     synth::save(*synth::buildReport(r), input.file("r.dcm"));
     Settings settings;
     settings.dataDir = data.path().string();
+    test::placeStore(settings.store, data);
     Pipeline pipeline(settings);
     pipeline.ingestFile(input.file("r.dcm"));
     auto study = pipeline.store().study(r.studyUid);
@@ -157,6 +161,7 @@ TEST(DeviceProfile, ImageOnlyStudyWithoutExposureTimes) {
     }
     Settings settings;
     settings.dataDir = data.path().string();
+    test::placeStore(settings.store, data);
     settings.rules.deviceProfiles = {{"arcadis", "carm1", 0.75, 448}};
     Pipeline pipeline(settings);
     for (int i = 0; i < 20; ++i) pipeline.ingestFile(input.file(std::to_string(i) + ".dcm"));

@@ -2,6 +2,7 @@
 #include "core/Error.h"
 #include "pipeline/Pipeline.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -20,6 +21,7 @@ protected:
     PipelineResend() {
         Settings s;
         s.dataDir = data_.path().string();
+        test::placeStore(s.store, data_);
         pipeline_ = std::make_unique<Pipeline>(s);
         study_ = synth::newUid();
         for (const char* name : {"a", "b", "c", "d"}) uids_[name] = synth::newUid();
@@ -161,6 +163,7 @@ TEST(PipelineReprocess, ReExtractsKeptFilesAndRecomputesTheirStudies) {
     test::TempDir data, input;
     Settings settings;
     settings.dataDir = data.path().string();
+    test::placeStore(settings.store, data);
     Pipeline pipeline(settings);
     synth::Report r;
     for (int i = 0; i < 3; ++i) {

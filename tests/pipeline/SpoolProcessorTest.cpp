@@ -5,6 +5,7 @@
 #include "pipeline/SpoolProcessor.h"
 #include "tests/support/Run.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -30,6 +31,7 @@ namespace {
 struct Processing {
     Processing() {
         settings.dataDir = dir.path().string();
+        test::placeStore(settings.store, dir);
         pipeline = std::make_unique<Pipeline>(settings);
         spool = std::make_unique<dicom::Spool>(dir.file("spool"));
         processor = std::make_unique<SpoolProcessor>(*pipeline, *spool, settings, Poco::Logger::get("test"));

@@ -2,6 +2,7 @@
 // tables (the study's mean rate at the table), then the department's own positions.
 #include "pipeline/Pipeline.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@ class StaffPipeline : public ::testing::Test {
 protected:
     void SetUp() override {
         settings_.dataDir = data_.path().string();
+        test::placeStore(settings_.store, data_);
         pipeline_ = std::make_unique<Pipeline>(settings_);
         department_ = synth::writeDepartment(data_.file("department"), 140, 7);
         for (const auto& e : std::filesystem::directory_iterator(data_.file("department")))

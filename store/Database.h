@@ -1,0 +1,54 @@
+// One connection to the study database, SQLite or PostgreSQL, and the one place that knows how
+// their SQL differs. The store writes its SQL once, with ? placeholders and portable types; this
+// class turns it into the engine's own (placeholders $1.. and DOUBLE PRECISION for PostgreSQL).
+// Included by the store's own sources only.
+#pragma once
+
+#include "store/StudyStore.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <memory>
+#include <string>
+
+namespace fa::store {
+
+enum class Engine { SQLite, PostgreSQL };
+
+class Database {
+public:
+    // `location`: a file (SQLite) or a postgresql:// URL (see isServerUrl). Not connected yet:
+    // connect() does, so that a failure to can name the database.
+    Database(const std::string& location, Durability durability, const std::string& passwordFile);
+    void connect();
+
+    Engine engine() const { return engine_; }
+    // What an operator reads in a message: the file, or the URL without its password.
+    const std::string& name() const { return name_; }
+    Poco::Data::Session& session() { return *session_; }
+    bool connected() const { return session_ != nullptr; }
+
+    // A statement of `sql` (portable, ? placeholders) in this engine's dialect: bind, extract and
+    // execute it as a Poco statement (`db << "..." , use(x), into(y), now;`).
+    Poco::Data::Statement operator<<(const std::string& sql);
+    // `sql` in this engine's dialect.
+    std::string dialect(const std::string& sql) const;
+    // A DDL statement in this engine's types (REAL is 8 bytes, INTEGER 64 bits, an INTEGER id is
+    // assigned by the database).
+    std::string ddl(const std::string& sql) const;
+    // `column` compared without its index (SQLite only: a whole period is read faster by a scan).
+    std::string unindexed(const std::string& column) const;
+
+    // Connects again (after a failure that may have left the connection unusable).
+    void reopen();
+
+private:
+
+    Engine engine_;
+    std::string location_, name_, connection_;
+    Durability durability_;
+    std::unique_ptr<Poco::Data::Session> session_;
+};
+
+} // namespace fa::store
