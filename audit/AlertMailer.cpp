@@ -118,6 +118,7 @@ void AlertMailer::stop() {
 void AlertMailer::loop() {
     try {
         store::StudyStore store(settings_.storeLocation());
+        store.setSite(settings_.siteName()); // each site mails its own studies' flags
         for (;;) {
             try {
                 checkOnce(store);

@@ -95,7 +95,7 @@ std::string AuditScheduler::missedDay() const {
     const std::string day = previousLocalDay(now);
     try {
         store::StudyStore store(settings_.storeLocation());
-        const auto runs = store.auditRuns(50);
+        const auto runs = store.auditRuns(50, settings_.siteName());
         if (runs.empty()) return {}; // a new installation has nothing to make up
         for (const auto& r : runs)
             if (r.trigger == "schedule" && r.periodFrom == day) return {};

@@ -74,10 +74,21 @@ store::AuditRun Audit::run() {
     });
     pipeline_ = std::make_unique<Pipeline>(settings_);
     auto& store = pipeline_->store();
+    // Sites sharing a database: one audit of a site at a time on any host, and a scheduled day once.
+    if (!store.tryLockAudits())
+        throw Error("another audit of site " + store.site() + " is running (another process on the same database); "
+                    "try again when it ends");
+    if (request_.trigger == "schedule") {
+        if (auto done = store.finishedScheduledRun(request_.from, request_.to)) {
+            journal_.log().information("the scheduled audit of %s for site %s ran already (run %?d, %s): not run again",
+                                       request_.from, store.site(), done->id, done->outcome);
+            return *done;
+        }
+    }
     if (const auto n = store.closeAbandonedAuditRuns("the run stopped before it finished (its process ended)"))
         journal_.log().warning("closed %?d audit run(s) left running by a process that ended", n);
     // New flags: first raised since the previous run ended (at the same second: in both reports).
-    const auto previous = store.auditRuns(1);
+    const auto previous = store.auditRuns(1, store.site());
     std::string since;
     if (!previous.empty())
         since = previous.front().finishedAt.empty() ? previous.front().startedAt : previous.front().finishedAt;

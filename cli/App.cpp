@@ -178,6 +178,9 @@ void App::addAuditCommands() {
     nightly->add_option("--to", audit_.to, "last day, YYYY-MM-DD");
     nightly->add_option("--pacs", pacs_, "the PACS to reconcile with, AET@HOST:PORT (overrides [pacs])");
     nightly->add_flag("--no-mail", audit_.noMail, "write the report but do not mail it");
+    nightly->add_flag("--scheduled", audit_.scheduled,
+                      "run as serve's schedule does (from a timer instead): once per site and day, even when "
+                      "several processes of the site try");
     on(nightly, [this](Settings& s) {
         normaliseDate("--date", audit_.date);
         normaliseDate("--from", audit_.from);

@@ -43,6 +43,7 @@ int auditNightly(const Settings& settings, AuditOptions options, std::ostream& o
         request.from = request.to = previousLocalDay(std::chrono::system_clock::now());
     }
     request.mail = !options.noMail;
+    if (options.scheduled) request.trigger = "schedule";
     (void)err;
     configureLogging(settings); // progress and errors to standard error and the service's log file
     const store::AuditRun run = runNightlyAudit(settings, request);

@@ -74,6 +74,7 @@ int reevaluate(Pipeline& pipeline, std::ostream& out);
 struct AuditOptions {
     std::string date, from, to; // YYYY-MM-DD; none = yesterday
     bool noMail = false;
+    bool scheduled = false; // as serve's schedule runs it: a day this site audited already is not run again
 };
 // Exit code 0 when the run is ok, 1 when partial, 2 when it failed.
 int auditNightly(const Settings& settings, AuditOptions options, std::ostream& out, std::ostream& err);

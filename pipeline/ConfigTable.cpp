@@ -214,6 +214,11 @@ void dicomKeys(std::vector<ConfigKey>& t) {
                      }));
     t.push_back(text("store", "password_file", "file", "the PostgreSQL password, alone in a file of mode 0600",
                      FIELD(store.passwordFile), existingFile));
+    t.push_back(text("site", "name", "name",
+                     "this site's name in a group sharing one database, stored with each study; empty: the host name",
+                     FIELD(site), [](const std::string& v) -> std::string {
+                         return v.size() > 64 ? quoted(v) + " is longer than 64 characters" : "";
+                     }));
     t.push_back(text("dicom", "ae_title", "AE title", "this service's AE title", FIELD(listener.aeTitle), checkAeTitle));
     t.push_back(integer("dicom", "port", 1, 65535, "DICOM port", FIELD(listener.port)));
     t.push_back(integer("dicom", "tls_port", 0, 65535, "DICOM over TLS port ([tls] files); 0 = none",

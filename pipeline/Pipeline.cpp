@@ -32,11 +32,21 @@ const std::string& ensureDataDir(const std::string& dir) {
     return dir;
 }
 
+// The site's own secret in its data folder; a group's database keeps one for all of its sites, so
+// that a patient has the same key at each (and cumulative dose spans them).
+store::PatientKeyer patientKeyer(const Settings& settings, store::StudyStore& store) {
+    if (settings.store.url.empty()) return store::PatientKeyer(settings.dataDir + "/site-secret");
+    return store::PatientKeyer::withSecret(store.groupSecret([] { return store::PatientKeyer::newSecret(); }));
+}
+
 } // namespace
 
 Pipeline::Pipeline(const Settings& settings, bool durable)
-    : settings_(settings), keyer_(ensureDataDir(settings.dataDir) + "/site-secret"),
-      store_(settings.storeLocation(), durable ? store::Durability::Full : store::Durability::Normal) {
+    : settings_(settings),
+      store_((ensureDataDir(settings.dataDir), settings.storeLocation()),
+             durable ? store::Durability::Full : store::Durability::Normal),
+      keyer_(patientKeyer(settings, store_)) {
+    store_.setSite(settings.siteName());
     loadReferenceTable();
 }
 

@@ -121,8 +121,8 @@ private:
     void useTable(const std::string& csv, int version);
 
     Settings settings_;
-    store::PatientKeyer keyer_;
     store::StudyStore store_;
+    store::PatientKeyer keyer_;
     std::unique_ptr<rules::LevelEvaluator> evaluator_;
     std::vector<std::string> notices_;
 };

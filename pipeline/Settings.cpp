@@ -85,6 +85,10 @@ void checkTogether(const Settings& s, std::vector<std::string>& problems) {
 
 } // namespace
 
+std::string Settings::siteName() const {
+    return site.empty() ? hostName() : site;
+}
+
 std::string webAddress(const Settings& s) {
     if (!s.http.publicUrl.empty()) return s.http.publicUrl.back() == '/' ? s.http.publicUrl : s.http.publicUrl + "/";
     if (s.http.port <= 0) return {};

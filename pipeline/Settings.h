@@ -143,6 +143,9 @@ struct StoreSettings {
 struct Settings {
     std::string dataDir = "./fluoroaudit-data";
     StoreSettings store;
+    std::string site; // [site] name; "" = this host's name
+    // The site's name as stored with its studies.
+    std::string siteName() const;
     bool storePatientIdentifiers = false;
     dicom::ExtractOptions extraction;
     ListenerSettings listener;

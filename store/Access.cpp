@@ -111,10 +111,10 @@ bool StudyStore::reviewFlag(const FlagReview& review) {
             const std::string at = review.at.empty() ? nowUtc() : review.at;
             *db_ << "UPDATE flags SET review_state = ? WHERE study_uid = ? AND kind = ? AND metric = ?",
                 bind(review.state), bind(review.studyUid), bind(review.kind), bind(review.metric), now;
-            *db_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            *db_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at, site) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT site FROM studies WHERE study_uid = ?))",
                 bind(review.studyUid), bind(review.kind), bind(review.metric), bind(review.state), bind(review.comment),
-                bind(review.username), bind(at), now;
+                bind(review.username), bind(at), bind(review.studyUid), now;
             tx.commit();
             return true;
         } catch (...) {
@@ -127,7 +127,7 @@ std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
     return guarded([&]() -> std::vector<FlagReview> {
         Statement select(db_->session());
         std::string uid = studyUid;
-        select << db_->dialect("SELECT study_uid, kind, metric, state, comment, username, at FROM flag_reviews WHERE study_uid = ? "
+        select << db_->dialect("SELECT study_uid, kind, metric, state, comment, username, at, site FROM flag_reviews WHERE study_uid = ? "
                   "ORDER BY id"),
             use(uid), now;
         RecordSet rs(select);
@@ -135,7 +135,7 @@ std::vector<FlagReview> StudyStore::reviews(const std::string& studyUid) {
         std::vector<FlagReview> out;
         for (std::size_t r = 0; r < c.rows(); ++r)
             out.push_back({c.text("study_uid", r), c.text("kind", r), c.text("metric", r), c.text("state", r),
-                           c.text("comment", r), c.text("username", r), c.text("at", r)});
+                           c.text("comment", r), c.text("username", r), c.text("at", r), c.text("site", r)});
         return out;
     });
 }

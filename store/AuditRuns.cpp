@@ -44,7 +44,7 @@ std::vector<std::string> splitLines(const std::string& s) {
 }
 
 constexpr const char* kRunColumns =
-    "id, trigger, period_from, period_to, started_at, finished_at, outcome, pacs, pacs_studies, pacs_dose_objects, "
+    "id, site, trigger, period_from, period_to, started_at, finished_at, outcome, pacs, pacs_studies, pacs_dose_objects, "
     "retrieved, retrieve_failed, studies, missing_dose, new_flags, errors, report_html, report_csv, mailed_to";
 
 std::vector<AuditRun> readRuns(Statement& select) {
@@ -55,6 +55,7 @@ std::vector<AuditRun> readRuns(Statement& select) {
     for (std::size_t r = 0; r < c.rows(); ++r) {
         AuditRun a;
         a.id = c.integer("id", r).value_or(0);
+        a.site = c.text("site", r);
         a.trigger = c.text("trigger", r);
         a.periodFrom = c.text("period_from", r);
         a.periodTo = c.text("period_to", r);
@@ -87,9 +88,10 @@ void StudyStore::beginAuditRun(AuditRun& run) {
             run.outcome = "running";
             Poco::Data::Transaction tx(db_->session());
             Poco::Int64 id = 0;
-            *db_ << "INSERT INTO audit_runs (trigger, period_from, period_to, started_at, outcome, pacs) "
-                    "VALUES (?, ?, ?, ?, 'running', ?) RETURNING id",
-                bind(run.trigger), bind(run.periodFrom), bind(run.periodTo), bind(run.startedAt), bind(run.pacs), into(id),
+            run.site = site_;
+            *db_ << "INSERT INTO audit_runs (site, trigger, period_from, period_to, started_at, outcome, pacs) "
+                    "VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING id",
+                bind(run.site), bind(run.trigger), bind(run.periodFrom), bind(run.periodTo), bind(run.startedAt), bind(run.pacs), into(id),
                 now;
             tx.commit();
             run.id = id;
@@ -124,12 +126,33 @@ void StudyStore::finishAuditRun(const AuditRun& run, const std::vector<AuditFind
     });
 }
 
-std::vector<AuditRun> StudyStore::auditRuns(std::size_t limit) {
+std::vector<AuditRun> StudyStore::auditRuns(std::size_t limit, const std::string& site) {
     return guarded([&]() -> std::vector<AuditRun> {
         Statement select(db_->session());
         int n = static_cast<int>(limit);
-        select << db_->dialect(std::string("SELECT ") + kRunColumns + " FROM audit_runs ORDER BY id DESC LIMIT ?"), use(n), now;
+        std::string of = site;
+        if (site.empty())
+            select << db_->dialect(std::string("SELECT ") + kRunColumns + " FROM audit_runs ORDER BY id DESC LIMIT ?"),
+                use(n), now;
+        else
+            select << db_->dialect(std::string("SELECT ") + kRunColumns +
+                                   " FROM audit_runs WHERE site = ? ORDER BY id DESC LIMIT ?"),
+                use(of), use(n), now;
         return readRuns(select);
+    });
+}
+
+std::optional<AuditRun> StudyStore::finishedScheduledRun(const std::string& periodFrom, const std::string& periodTo) {
+    return guarded([&]() -> std::optional<AuditRun> {
+        Statement select(db_->session());
+        std::string site = site_, from = periodFrom, to = periodTo;
+        select << db_->dialect(std::string("SELECT ") + kRunColumns +
+                               " FROM audit_runs WHERE site = ? AND trigger = 'schedule' AND period_from = ? AND "
+                               "period_to = ? AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1"),
+            use(site), use(from), use(to), now;
+        auto runs = readRuns(select);
+        if (runs.empty()) return std::nullopt;
+        return runs.front();
     });
 }
 
@@ -160,11 +183,11 @@ std::vector<AuditFinding> StudyStore::auditFindings(std::int64_t runId) {
 std::size_t StudyStore::closeAbandonedAuditRuns(const std::string& reason) {
     return guarded([&]() -> std::size_t {
         int n = 0;
-        *db_ << "SELECT COUNT(*) FROM audit_runs WHERE outcome = 'running'", into(n), now;
+        *db_ << "SELECT COUNT(*) FROM audit_runs WHERE outcome = 'running' AND site = ?", bind(site_), into(n), now;
         if (n)
             *db_ << "UPDATE audit_runs SET outcome = 'failed', finished_at = ?, "
-                         "errors = CASE WHEN errors = '' THEN ? ELSE errors || ? END WHERE outcome = 'running'",
-                bind(nowUtc()), bind(reason), bind("\n" + reason), now;
+                         "errors = CASE WHEN errors = '' THEN ? ELSE errors || ? END WHERE outcome = 'running' AND site = ?",
+                bind(nowUtc()), bind(reason), bind("\n" + reason), bind(site_), now;
         return static_cast<std::size_t>(n);
     });
 }

@@ -154,6 +154,33 @@ std::string Database::ddl(const std::string& sql) const {
     return std::regex_replace(out, integer, "BIGINT");
 }
 
+bool Database::retryable(const Poco::Exception& e) const {
+    if (engine_ != Engine::PostgreSQL) return false;
+    const std::string text = e.displayText();
+    for (const char* what : {"duplicate key value", "could not serialize", "deadlock detected"})
+        if (text.find(what) != std::string::npos) return true;
+    return false;
+}
+
+bool Database::tryLock(const std::string& name) {
+    if (engine_ == Engine::SQLite) return true;
+    int taken = 0;
+    *this << "SELECT CASE WHEN pg_try_advisory_lock(hashtext(?)) THEN 1 ELSE 0 END", bind(name), into(taken), now;
+    return taken == 1;
+}
+
+void Database::beginSnapshot() {
+    if (engine_ == Engine::PostgreSQL) *this << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", now;
+}
+
+void Database::lock(const std::string& name) {
+    if (engine_ == Engine::PostgreSQL) *this << "SELECT pg_advisory_lock(hashtext(?))", bind(name), now;
+}
+
+void Database::unlock(const std::string& name) {
+    if (engine_ == Engine::PostgreSQL) *this << "SELECT pg_advisory_unlock(hashtext(?))", bind(name), now;
+}
+
 std::string Database::unindexed(const std::string& column) const {
     return engine_ == Engine::SQLite ? "+" + column : column;
 }

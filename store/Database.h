@@ -8,6 +8,7 @@
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Exception.h>
 
 #include <memory>
 #include <string>
@@ -37,9 +38,24 @@ public:
     // A DDL statement in this engine's types (REAL is 8 bytes, INTEGER 64 bits, an INTEGER id is
     // assigned by the database).
     std::string ddl(const std::string& sql) const;
+    // " FOR UPDATE" where the engine locks rows read in a transaction (PostgreSQL); SQLite's writer
+    // holds the whole database.
+    std::string forUpdate() const { return engine_ == Engine::PostgreSQL ? " FOR UPDATE" : ""; }
+    // True for a failure that the same transaction, run again, can avoid: a unique key another
+    // session took meanwhile, a serialization failure or a deadlock (PostgreSQL).
+    bool retryable(const Poco::Exception& e) const;
     // `column` compared without its index (SQLite only: a whole period is read faster by a scan).
     std::string unindexed(const std::string& column) const;
 
+    // Takes the lock called `name` for as long as this connection lives; false when another holds
+    // it (PostgreSQL advisory lock; SQLite, one host, relies on the data folder's lock files: true).
+    bool tryLock(const std::string& name);
+    // Waits for the lock called `name` and holds it until `unlock` (PostgreSQL; SQLite: nothing).
+    void lock(const std::string& name);
+    void unlock(const std::string& name);
+    // Makes the transaction just begun see one snapshot in all of its statements (PostgreSQL's
+    // default gives each statement its own; a SQLite read transaction has one already).
+    void beginSnapshot();
     // Connects again (after a failure that may have left the connection unusable).
     void reopen();
 

@@ -23,6 +23,7 @@ auto StudyStore::snapshot(F&& read) -> decltype(read()) {
     if (db_->session().isTransaction()) return read();
     db_->session().begin();
     try {
+        db_->beginSnapshot();
         auto result = read();
         db_->session().commit();
         return result;

@@ -30,9 +30,7 @@ std::string hex(const unsigned char* data, std::size_t n) {
 }
 
 std::string createSecret(const std::string& path) {
-    unsigned char bytes[32];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) throw Error("cannot generate the site secret: no random source");
-    const std::string text = hex(bytes, sizeof bytes);
+    const std::string text = PatientKeyer::newSecret();
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
         if (errno == EEXIST) return {}; // another process created it first: read theirs
@@ -46,6 +44,19 @@ std::string createSecret(const std::string& path) {
 }
 
 } // namespace
+
+std::string PatientKeyer::newSecret() {
+    unsigned char bytes[32];
+    if (RAND_bytes(bytes, sizeof bytes) != 1) throw Error("cannot generate the site secret: no random source");
+    return hex(bytes, sizeof bytes);
+}
+
+PatientKeyer PatientKeyer::withSecret(const std::string& secret) {
+    if (secret.size() < 32) throw Error("the group's patient-key secret in the database is shorter than 32 characters");
+    PatientKeyer k;
+    k.secret_ = secret;
+    return k;
+}
 
 PatientKeyer::PatientKeyer(const std::string& secretFile) {
     std::ifstream in(secretFile);

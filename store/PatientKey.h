@@ -11,11 +11,16 @@ class PatientKeyer {
 public:
     // Reads the secret from `secretFile`, creating it (32 random bytes, mode 0600) on first use.
     explicit PatientKeyer(const std::string& secretFile);
+    // With a secret kept elsewhere (a group's, in its database).
+    static PatientKeyer withSecret(const std::string& secret);
+    // A new secret: 32 random bytes as hexadecimal.
+    static std::string newSecret();
 
     // "" when the object carries no patient ID.
     std::string keyFor(const std::string& patientId, const std::string& issuerOfPatientId) const;
 
 private:
+    PatientKeyer() = default;
     std::string secret_;
 };
 

@@ -141,19 +141,19 @@ const char* const kStudyColumns =
     "protocol_name, procedure_codes, manufacturer, model, serial_number, station_name, irradiation_events, "
     "fluoro_events, acquisition_events, fluoro_time_s, acquisition_time_s, exposure_time_s, dap_gym2, dose_rp_gy, "
     "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name, "
-    "exposure_time_estimated, estimated_dose_usv, operators";
+    "exposure_time_estimated, estimated_dose_usv, operators, site";
 
-void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta) {
+void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site) {
     const StudyInfo& st = o.study;
     const PatientColumns p(st, meta.keepPatientIdentifiers);
     s << "INSERT INTO studies (study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, "
          "patient_birth_date, patient_sex, study_date, study_time, accession_number, study_description, "
          "requested_procedure, performed_procedure, protocol_name, procedure_codes, operators, object_count, created_at, "
-         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+         "updated_at, site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
         bind(st.studyUid), bind(meta.patientKey), bind(p.id), bind(p.issuer), bind(p.name), bind(p.birthDate),
         bind(st.patientSex), bind(st.studyDate), bind(st.studyTime), bind(st.accessionNumber),
         bind(st.studyDescription), bind(st.requestedProcedure), bind(st.performedProcedure), bind(st.protocolName),
-        bind(joinList(st.procedureCodes)), bind(st.operators), bind(meta.receivedAt), bind(meta.receivedAt), now;
+        bind(joinList(st.procedureCodes)), bind(st.operators), bind(meta.receivedAt), bind(meta.receivedAt), bind(site), now;
 }
 
 void fillStudyBlanks(Database& s, const DoseObject& o, const ObjectMeta& meta) {
@@ -188,18 +188,18 @@ void writeRunningTotals(Database& s, const DoseObject& o) {
 }
 } // namespace
 
-void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta) {
+void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site) {
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
     s << "INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
          "manufacturer, model, serial_number, station_name, device_observer_uid, has_vendor_totals, vendor_exposures, "
          "vendor_fluoro_time_s, vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, "
-         "received_at, file_path) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects), ?, ?, ?, ?, "
-         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         "received_at, file_path, site) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects), ?, ?, ?, "
+         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(o.sopInstanceUid), bind(o.study.studyUid), bind(o.sopClassUid), bind(o.seriesUid),
         bind(std::string(toString(o.kind))), bind(o.device.manufacturer), bind(o.device.model), bind(o.device.serial),
         bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
         bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),
-        bind(n(o.headerExposures)), bind(meta.receivedAt), bind(meta.filePath), now;
+        bind(n(o.headerExposures)), bind(meta.receivedAt), bind(meta.filePath), bind(site), now;
     if (o.runningTotals) writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
@@ -261,6 +261,7 @@ StudyRecord readStudyRow(const Columns& c, std::size_t r) {
     StudyRecord x;
     StudyInfo& st = x.study;
     st.studyUid = c.text("study_uid", r);
+    x.site = c.text("site", r);
     x.patientKey = c.text("patient_key", r);
     st.patientId = c.text("patient_id", r);
     st.issuerOfPatientId = c.text("issuer_of_patient_id", r);

@@ -21,10 +21,10 @@ std::vector<std::string> splitList(const std::string& s);
 // The columns readStudyRow() reads, in its order.
 extern const char* const kStudyColumns;
 
-void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta);
+void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site);
 // A later object may carry what the first left empty (description, accession number, ...).
 void fillStudyBlanks(Database& s, const DoseObject& o, const ObjectMeta& meta);
-void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta);
+void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site);
 // The events, planes and warnings of one object, and its row's device and totals, from `o`.
 void replaceObjectContent(Database& s, const DoseObject& o);
 // Writes `summary` (after the evaluator's device profile, if any) as the study's figures.

@@ -164,11 +164,34 @@ const std::vector<std::vector<const char*>> kMigrations = {
     {
         "CREATE INDEX source_objects_by_arrival ON source_objects (arrival)",
     },
+    // 12: sites of a group sharing one database: what each study, object, review and audit run
+    // belongs to ('' until its site names it), and the group's own settings (its patient-key secret)
+    {
+        "ALTER TABLE studies ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE source_objects ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE flag_reviews ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_runs ADD COLUMN site TEXT NOT NULL DEFAULT ''",
+        "CREATE INDEX studies_by_site_date ON studies (site, study_date, study_time, study_uid)",
+        "CREATE INDEX audit_runs_by_site ON audit_runs (site, outcome)",
+        "CREATE TABLE group_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        "CREATE TABLE sites (name TEXT PRIMARY KEY, first_seen TEXT NOT NULL)",
+    },
 };
 
 } // namespace
 
 int migrate(Database& db) {
+    // Services of a group starting at once on a new database: one migrates, the others wait for it.
+    db.lock("fluoroaudit schema");
+    struct Unlock {
+        Database& db;
+        ~Unlock() {
+            try {
+                db.unlock("fluoroaudit schema");
+            } catch (...) {
+            }
+        }
+    } unlock{db};
     db << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)", now;
     int current = 0;
     db << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(current), now;

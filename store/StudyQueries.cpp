@@ -54,6 +54,7 @@ struct StudyWhere {
             values.push_back(value);
         };
         const std::string date = " AND " + dateColumn;
+        if (!f.site.empty()) add(" AND s.site = ?", f.site);
         if (!f.fromDate.empty()) add(date + " >= ?", f.fromDate);
         if (!f.toDate.empty()) add(date + " <= ?", f.toDate);
         if (!f.procedureId.empty()) add(" AND COALESCE(s.procedure_id, 'unclassified') = ?", f.procedureId);

@@ -65,33 +65,48 @@ bool StudyStore::hasObject(const std::string& studyUid, const std::string& sopIn
 
 AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
     return guarded([&]() -> AddOutcome {
-        try {
-            Poco::Data::Transaction tx(db_->session());
-            if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
-            std::vector<std::string> otherStudies;
-            *db_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
-                into(otherStudies), now;
-            DoseObject object = o;
-            for (const auto& other : otherStudies)
-                object.warnings.push_back(Warning{"sop-instance-reused",
-                                                  "the same SOP Instance UID was also received for study " + other +
-                                                      " (an edited or re-anonymised copy?)",
-                                                  1});
-            int existing = 0;
-            *db_ << "SELECT COUNT(*) FROM studies WHERE study_uid = ?", bind(o.study.studyUid), into(existing), now;
-            if (existing == 0) insertStudyShell(*db_, object, meta);
-            else fillStudyBlanks(*db_, object, meta);
-            insertObject(*db_, object, meta);
-
-            std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
-            writeSummary(*db_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
-            if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
-            tx.commit();
-            return existing ? AddOutcome::Updated : AddOutcome::Created;
-        } catch (...) {
-            failed("cannot store object " + o.sopInstanceUid);
+        // Services of a group write at once: the same object or a new study arriving at two of them
+        // makes one transaction fail on a unique key; run again, it finds what the other stored.
+        for (int attempt = 1;; ++attempt) {
+            try {
+                return addOnce(o, meta);
+            } catch (const Poco::Exception& e) {
+                if (attempt < 5 && db_->retryable(e)) continue;
+                failed("cannot store object " + o.sopInstanceUid);
+            } catch (...) {
+                failed("cannot store object " + o.sopInstanceUid);
+            }
         }
     });
+}
+
+AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
+    Poco::Data::Transaction tx(db_->session());
+    // The study's row, locked until commit (PostgreSQL): another service adding to the same
+    // study waits and then computes its summary with this object in it.
+    std::vector<std::string> studyRow;
+    *db_ << "SELECT study_uid FROM studies WHERE study_uid = ?" + db_->forUpdate(), bind(o.study.studyUid),
+        into(studyRow), now;
+    const bool existing = !studyRow.empty();
+    if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
+    std::vector<std::string> otherStudies;
+    *db_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
+        into(otherStudies), now;
+    DoseObject object = o;
+    for (const auto& other : otherStudies)
+        object.warnings.push_back(Warning{"sop-instance-reused",
+                                          "the same SOP Instance UID was also received for study " + other +
+                                              " (an edited or re-anonymised copy?)",
+                                          1});
+    if (!existing) insertStudyShell(*db_, object, meta, site_);
+    else fillStudyBlanks(*db_, object, meta);
+    insertObject(*db_, object, meta, site_);
+
+    std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
+    writeSummary(*db_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
+    if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
+    tx.commit();
+    return existing ? AddOutcome::Updated : AddOutcome::Created;
 }
 
 std::size_t StudyStore::reevaluateAll() { return reevaluate({}); }
@@ -144,6 +159,7 @@ namespace {
 // A flag with its study's UID, date and procedure (columns study_uid, study_date, procedure_id).
 FlagRecord flagRecordFromRow(const Columns& c, std::size_t r) {
     FlagRecord x;
+    x.site = c.text("site", r);
     x.studyUid = c.text("study_uid", r);
     x.studyDate = c.text("study_date", r);
     x.procedureId = c.text("procedure_id", r);
@@ -154,12 +170,13 @@ FlagRecord flagRecordFromRow(const Columns& c, std::size_t r) {
 
 std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
     return guarded([&]() -> std::vector<FlagRecord> {
-        std::string sql = "SELECT f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
+        std::string sql = "SELECT s.site, f.study_uid, s.study_date, s.procedure_id, f.kind, f.metric, f.value, f.level, "
                           "f.table_version, f.studies, f.review_state, COALESCE(f.first_raised_at, f.raised_at) AS raised_at "
                           "FROM flags f JOIN studies s ON s.study_uid = f.study_uid WHERE 1 = 1";
         std::string from = filter.fromDate, to = filter.toDate, kind = filter.kind, state = filter.reviewState;
-        std::string since = filter.raisedSince, before = filter.raisedBefore;
+        std::string since = filter.raisedSince, before = filter.raisedBefore, site = filter.site;
         Statement select(db_->session());
+        if (!site.empty()) sql += " AND s.site = ?";
         if (!from.empty()) sql += " AND s.study_date >= ?";
         if (!to.empty()) sql += " AND s.study_date <= ?";
         if (!kind.empty()) sql += " AND f.kind = ?";
@@ -168,6 +185,7 @@ std::vector<FlagRecord> StudyStore::flags(const FlagFilter& filter) {
         if (!before.empty()) sql += " AND COALESCE(f.first_raised_at, f.raised_at) < ?";
         sql += " ORDER BY s.study_date, f.study_uid, f.seq";
         select << db_->dialect(sql);
+        if (!site.empty()) select, use(site);
         if (!from.empty()) select, use(from);
         if (!to.empty()) select, use(to);
         if (!kind.empty()) select, use(kind);
@@ -192,18 +210,19 @@ std::vector<FlagAlert> StudyStore::flagsWithoutAlert(const std::vector<std::stri
         for (std::size_t i = 0; i < kinds.size(); ++i) placeholders += i ? ", ?" : "?";
         if (kinds.empty()) return {};
         Statement select(db_->session());
-        select << db_->dialect("SELECT f.study_uid, s.study_date, s.procedure_id, s.procedure_name, s.study_description, "
+        select << db_->dialect("SELECT s.site, f.study_uid, s.study_date, s.procedure_id, s.procedure_name, s.study_description, "
                   "s.accession_number, s.manufacturer, s.model, s.serial_number, s.station_name, f.kind, f.metric, "
                   "f.value, f.level, f.table_version, f.studies, f.review_state, "
                   "COALESCE(f.first_raised_at, f.raised_at) AS raised_at "
                   "FROM flags f JOIN studies s ON s.study_uid = f.study_uid "
                   "WHERE f.kind IN (" + placeholders + ") AND s.study_date >= ? "
                   "AND COALESCE(f.first_raised_at, f.raised_at) >= ? AND NOT EXISTS (SELECT 1 FROM alert_mails a "
-                  "WHERE a.study_uid = f.study_uid AND a.kind = f.kind AND a.metric = f.metric) "
-                  "ORDER BY f.study_uid, f.seq");
+                  "WHERE a.study_uid = f.study_uid AND a.kind = f.kind AND a.metric = f.metric)" +
+                  std::string(site_.empty() ? "" : " AND s.site = ?") + " ORDER BY f.study_uid, f.seq");
         std::vector<std::string> values = kinds;
         values.push_back(fromDate);
         values.push_back(raisedSince);
+        if (!site_.empty()) values.push_back(site_); // each site mails its own
         for (auto& v : values) select, use(v);
         select.execute();
         RecordSet rs(select);

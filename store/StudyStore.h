@@ -45,6 +45,7 @@ enum class AddOutcome { Created, Updated, Duplicate };
 
 struct StudyRecord {
     StudyInfo study;
+    std::string site; // of the service that stored it first
     std::string patientKey;
     DeviceInfo device; // of the first counted object
     StudySummary summary;
@@ -70,6 +71,7 @@ struct StudyFigures {
 };
 
 struct FlagRecord {
+    std::string site; // of its study
     std::string studyUid;
     std::string studyDate;
     std::string procedureId;
@@ -84,6 +86,7 @@ struct FlagAlert {
 };
 
 struct FlagFilter {
+    std::string site;             // of the study, "" for every site
     std::string fromDate, toDate; // of the study, inclusive
     std::string kind;             // "" for all
     std::string reviewState;      // "" for all
@@ -99,6 +102,7 @@ struct ReferenceTableVersion {
 };
 
 struct StudyFilter {
+    std::string site;     // "" for every site of the group
     std::string fromDate; // YYYY-MM-DD inclusive, "" for no bound
     std::string toDate;
     std::string procedureId;  // "" for all
@@ -167,11 +171,13 @@ struct DescriptionCount {
 
 struct FlagReview {
     std::string studyUid, kind, metric, state, comment, username, at;
+    std::string site; // of the study (set by the store)
 };
 
 // One run of the nightly audit (plugin/NightlyAudit.h), as recorded.
 struct AuditRun {
     std::int64_t id = 0;
+    std::string site;                   // whose studies it audited
     std::string trigger;                // schedule, command
     std::string periodFrom, periodTo;   // YYYY-MM-DD
     std::string startedAt, finishedAt;  // ISO 8601 UTC; finishedAt "" while running
@@ -205,6 +211,19 @@ public:
     // An object is identified by its study and SOP Instance UID: the same UID received again for the
     // same study changes nothing; filed under another study (an edited or re-anonymised copy), it is
     // kept there too, with a warning.
+    // The site this store writes for ([site] name): new studies, objects and audit runs carry it.
+    // Rows stored before sites existed (site '') become this site's.
+    void setSite(const std::string& site);
+    const std::string& site() const { return site_; }
+    // The group's patient-key secret, created (from `create`) by the first site that asks; the same
+    // for every site of one database, and never shown.
+    std::string groupSecret(const std::function<std::string()>& create);
+    // Takes this site's audit lock for as long as the store is open; false when another process
+    // holds it (PostgreSQL: on any host; SQLite needs none beyond the data folder's lock file).
+    bool tryLockAudits();
+    // The names of the sites that use this database, sorted.
+    std::vector<std::string> sites();
+
     // With an evaluator, every study that changes is classified and flagged in the same transaction.
     void setEvaluator(const StudyEvaluator* evaluator) { evaluator_ = evaluator; }
     // Classifies and flags every study again (after the table or the settings changed); returns
@@ -237,10 +256,13 @@ public:
     // finish writes everything of `run` (by its id).
     void beginAuditRun(AuditRun& run);
     void finishAuditRun(const AuditRun& run, const std::vector<AuditFinding>& findings);
-    std::vector<AuditRun> auditRuns(std::size_t limit); // newest first
+    std::vector<AuditRun> auditRuns(std::size_t limit, const std::string& site = ""); // newest first; "" every site
+    // The newest scheduled run of this site for the period that finished (ok or partial).
+    std::optional<AuditRun> finishedScheduledRun(const std::string& periodFrom, const std::string& periodTo);
     std::optional<AuditRun> auditRun(std::int64_t id);
     std::vector<AuditFinding> auditFindings(std::int64_t runId);
-    // A run still "running" whose process is gone is closed as failed with `reason`; returns how many.
+    // A run of this site still "running" whose process is gone is closed as failed with `reason`;
+    // returns how many.
     std::size_t closeAbandonedAuditRuns(const std::string& reason);
 
     // Local users of the web UI (store/Access.cpp).
@@ -303,10 +325,12 @@ private:
     // Rethrows the exception being handled: fa::Error as it is, anything else as a DatabaseError
     // that starts with `doing` (when given).
     [[noreturn]] void failed(const std::string& doing) const;
+    AddOutcome addOnce(const DoseObject& object, const ObjectMeta& meta);
     // Opens the connection again when a transient failure (a full disk) may have left it unusable.
     void recover();
 
     std::unique_ptr<Database> db_;
+    std::string site_;
     mutable bool reopen_ = false;
     const StudyEvaluator* evaluator_ = nullptr;
 };

@@ -1,0 +1,188 @@
+// Two sites of a group on one PostgreSQL database (runs only against the test PostgreSQL: ctest
+// names these tests .postgresql): each site's `serve` writes its own objects, at once, and neither
+// loses nor duplicates one; a patient seen at both sites has one key and one cumulative dose.
+#include "core/Error.h"
+#include "store/StudyStore.h"
+#include "tests/synth/Synth.h"
+#include "tests/support/Run.h"
+#include "tests/support/ServiceProcess.h"
+#include "tests/support/ServiceTest.h"
+#include "tests/support/SharedData.h"
+#include "tests/support/TestStore.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+namespace fs = std::filesystem;
+
+namespace fa {
+namespace {
+
+using test::quote;
+using test::ServiceProcess;
+using test::waitFor;
+
+// A site: its data folder and configuration (its name, the group's database), and its service.
+struct Site {
+    std::string name, data, config;
+    int port = test::freePort();
+};
+
+class Group : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_TRUE(test::onPostgres()) << "runs against PostgreSQL only (ctest: the .postgresql tests)";
+        database_ = test::storeIn(dir_, "group");
+    }
+    // `folder`: the data folder's name (two hosts of one site have one name, two folders).
+    Site site(const std::string& name, const std::string& extra = "", const std::string& folder = "") {
+        Site s;
+        s.name = name;
+        s.data = dir_.file(folder.empty() ? name : folder);
+        s.config = dir_.file((folder.empty() ? name : folder) + ".ini");
+        std::ofstream(s.config) << "[site]\nname = " << name << "\n[store]\nurl = " << database_.where
+                                << "\npassword_file = " << database_.passwordFile << "\n"
+                                << extra;
+        return s;
+    }
+    std::string cli(const Site& s, const std::string& args) {
+        return quote(FA_BINARY) + " --data " + quote(s.data) + " --config " + quote(s.config) + " " + args;
+    }
+    test::TempDir dir_;
+    store::StoreLocation database_{""};
+};
+
+std::vector<std::string> writeReports(const fs::path& folder, int count, int studies) {
+    fs::create_directories(folder);
+    std::vector<std::string> studyUids(static_cast<std::size_t>(studies));
+    for (auto& s : studyUids) s = synth::newUid();
+    std::vector<std::string> files;
+    for (int i = 0; i < count; ++i) {
+        synth::Report r;
+        r.studyUid = studyUids[static_cast<std::size_t>(i % studies)];
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.duration_s = 0.75;
+        r.events = {e};
+        files.push_back((folder / (std::to_string(100000 + i) + ".dcm")).string());
+        synth::save(*synth::buildReport(r), files.back());
+    }
+    return files;
+}
+
+std::string join(const std::vector<std::string>& files, std::size_t from, std::size_t to) {
+    std::string s;
+    for (std::size_t i = from; i < std::min(to, files.size()); ++i) s += quote(files[i]) + " ";
+    return s;
+}
+
+// 800 one-event reports of 100 studies: north gets 0-399 and 600-799, south 400-799, each through
+// 4 senders at once, so that both sites add to every study and 200 objects reach both.
+TEST_F(Group, TwoSitesReceivingAtOnceLoseAndDuplicateNothing) {
+    const auto files = writeReports(dir_.path() / "in", 800, 100);
+    Site north = site("north"), south = site("south");
+    ServiceProcess a(FA_BINARY, north.data, north.port, north.config);
+    ServiceProcess b(FA_BINARY, south.data, south.port, south.config);
+    const std::vector<std::pair<std::size_t, std::size_t>> northParts{{0, 100}, {100, 200}, {200, 400}, {600, 800}};
+    const std::vector<std::pair<std::size_t, std::size_t>> southParts{{400, 500}, {500, 600}, {600, 700}, {700, 800}};
+    std::vector<test::RunResult> results(8);
+    std::vector<std::thread> senders;
+    for (std::size_t k = 0; k < 4; ++k) {
+        senders.emplace_back([&, k] { results[k] = test::storescu(north.port, join(files, northParts[k].first, northParts[k].second)); });
+        senders.emplace_back([&, k] { results[4 + k] = test::storescu(south.port, join(files, southParts[k].first, southParts[k].second)); });
+    }
+    for (auto& t : senders) t.join();
+    int acknowledged = 0;
+    for (const auto& r : results) acknowledged += test::successes(r.out + r.err);
+    EXPECT_EQ(acknowledged, 1000); // 800 objects, 200 of them at both sites
+
+    store::StudyStore group(database_);
+    auto stored = [&] {
+        std::size_t objects = 0;
+        for (const auto& s : group.studies({})) objects += static_cast<std::size_t>(s.objectCount);
+        return objects;
+    };
+    ASSERT_TRUE(waitFor([&] { return stored() == 800; }, 120)) << stored() << " objects stored\n" << a.log() << b.log();
+    const auto studies = group.studies({});
+    ASSERT_EQ(studies.size(), 100u);
+    for (const auto& s : studies) {
+        EXPECT_EQ(s.objectCount, 8) << s.study.studyUid;
+        EXPECT_EQ(s.summary.irradiationEvents, 8) << s.study.studyUid; // every object counted once
+        EXPECT_NEAR(*s.summary.fluoroTime_s, 6.0, 1e-9) << s.study.studyUid;
+        EXPECT_TRUE(s.site == "north" || s.site == "south") << s.site; // whichever stored it first
+    }
+    EXPECT_EQ(group.sites(), (std::vector<std::string>{"north", "south"}));
+    store::StudyFilter onlyNorth;
+    onlyNorth.site = "north";
+    EXPECT_EQ(group.countStudies(onlyNorth) + [&] {
+        store::StudyFilter f;
+        f.site = "south";
+        return group.countStudies(f);
+    }(), 100u);
+    EXPECT_EQ(a.stop(SIGTERM), 0);
+    EXPECT_EQ(b.stop(SIGTERM), 0);
+    EXPECT_EQ(a.log().find("ERROR"), std::string::npos) << a.log();
+    EXPECT_EQ(b.log().find("ERROR"), std::string::npos) << b.log();
+}
+
+// The shared Siemens zee pair: the same patient, 2 days apart; the later study at one site, the
+// earlier at the other. One group secret in the database gives both one patient key, so the
+// cumulative dose (0.16 + 0.16 Gy.cm2, 2.52 + 2.52 mGy) spans the sites.
+TEST_F(Group, OnePatientAtTwoSitesHasOneKeyAndOneCumulativeDose) {
+    FA_REQUIRE_SHARED_DICOM(shared);
+    const std::string levels = "[levels]\nsubstantial_dap_gycm2 = 0.3\nsubstantial_kar_mgy = 5\ncumulative_window_days = 14\n";
+    Site north = site("north", levels), south = site("south", levels);
+    ServiceProcess a(FA_BINARY, north.data, north.port, north.config);
+    ServiceProcess b(FA_BINARY, south.data, south.port, south.config);
+    EXPECT_EQ(test::successes(test::storescu(north.port, quote(shared + "/rdsr/RF-RDSR-Siemens-Zee.dcm")).out), 1);
+    EXPECT_EQ(test::successes(test::storescu(south.port, quote(shared + "/rdsr/RF-RDSR-Siemens-Zee_adjusted.dcm")).out), 1);
+    const std::string later = "1.3.6.1.4.1.5962.99.1.3248661973.865054762.1480717444565.3.0";
+    const std::string earlier = "1.3.6.1.4.1.5962.99.1.3248661973.865054762.1480717444566.3.0";
+    store::StudyStore group(database_);
+    ASSERT_TRUE(waitFor([&] { return group.study(later) && group.study(earlier); }, 60)) << a.log() << b.log();
+    const auto l = *group.study(later), e = *group.study(earlier);
+    EXPECT_EQ(l.site, "north");
+    EXPECT_EQ(e.site, "south");
+    EXPECT_EQ(l.patientKey.size(), 64u);
+    EXPECT_EQ(l.patientKey, e.patientKey);
+    // The site secrets in the data folders are not what keyed them: the group's secret is.
+    EXPECT_FALSE(fs::exists(north.data + "/site-secret"));
+    std::map<std::string, StudyFlag> cumulative;
+    for (const auto& f : l.flags)
+        if (f.kind == "cumulative") cumulative[f.metric] = f;
+    ASSERT_EQ(cumulative.size(), 2u) << "the later study, flagged by whichever site stored second";
+    EXPECT_NEAR(cumulative["dap_gycm2"].value, 0.32, 1e-9);
+    EXPECT_NEAR(cumulative["kar_mgy"].value, 5.04, 1e-9);
+    EXPECT_EQ(cumulative["dap_gycm2"].studies, (std::vector<std::string>{earlier, later}));
+    EXPECT_EQ(a.stop(SIGTERM), 0);
+    EXPECT_EQ(b.stop(SIGTERM), 0);
+}
+
+// Two hosts of one site (two data folders, one site name) run the same day's scheduled audit at
+// once: one audits, the other finds the day done (or the audit running) and records nothing.
+TEST_F(Group, TheAuditOfASiteRunsOnceWhenTwoProcessesTry) {
+    Site one = site("north", "", "north-1"), two = site("north", "", "north-2");
+    const auto files = writeReports(dir_.path() / "in", 20, 5);
+    ASSERT_EQ(test::run(cli(one, "ingest " + join(files, 0, 20))).exitCode, 0);
+    std::vector<test::RunResult> runs(2);
+    const std::string nightly = "audit nightly --date 2026-03-01 --scheduled --no-mail";
+    std::thread first([&] { runs[0] = test::run(cli(one, nightly)); });
+    std::thread second([&] { runs[1] = test::run(cli(two, nightly)); });
+    first.join();
+    second.join();
+    store::StudyStore group(database_);
+    const auto recorded = group.auditRuns(10, "north");
+    ASSERT_EQ(recorded.size(), 1u) << runs[0].out << runs[0].err << runs[1].out << runs[1].err;
+    EXPECT_EQ(recorded.front().outcome, "ok");
+    const std::string both = runs[0].out + runs[0].err + runs[1].out + runs[1].err;
+    EXPECT_TRUE(both.find("ran already") != std::string::npos || both.find("another audit of site north") != std::string::npos)
+        << both;
+}
+
+} // namespace
+} // namespace fa
