@@ -67,6 +67,14 @@ void App::addServiceCommands() {
     restoreCmd->add_option("source", backupDir_, "a folder written by backup")->required();
     restoreCmd->add_flag("--replace", replaceStore_, "set the data folder's store aside and restore over it");
     on(restoreCmd, [this](Settings& s) { return restore(s, backupDir_, replaceStore_, std::cout); });
+    auto* storeCmd = app_.add_subcommand("store", "the study store: copy it into a group's PostgreSQL database");
+    storeCmd->require_subcommand(1);
+    auto* copyCmd = storeCmd->add_subcommand(
+        "copy", "copy this site's SQLite store into PostgreSQL (again: resumes, copies nothing twice)");
+    copyCmd->add_option("--to", copyTo_, "postgresql://USER@HOST:PORT/DATABASE")->required();
+    copyCmd->add_option("--password-file", copyPasswordFile_,
+                        "the PostgreSQL password, alone in a 0600 file (default [store] password_file, else PGPASSFILE)");
+    on(copyCmd, [this](Settings& s) { return storeCopy(s, copyTo_, copyPasswordFile_, std::cout, std::cerr); });
     checkConfig_ = app_.add_subcommand("check-config", "report every problem of a configuration file");
     checkConfig_->add_option("file", checkFile_, "configuration file");
     checkConfig_->add_flag("--keys", listKeys_, "print every key with its type, default and meaning (Markdown)");

@@ -43,6 +43,9 @@ int status(const Settings& settings, std::ostream& out);
 int backup(const Settings& settings, const std::string& destination, std::ostream& out);
 // Puts a backup back into the data folder (serve stopped); `replace` sets an existing store aside.
 int restore(const Settings& settings, const std::string& source, bool replace, std::ostream& out);
+// Copies the data folder's SQLite store into the PostgreSQL database at `url` (store copy).
+int storeCopy(const Settings& settings, const std::string& url, const std::string& passwordFile, std::ostream& out,
+              std::ostream& err);
 int quarantine(const Settings& settings, const std::string& retry, std::ostream& out);
 int checkConfig(const std::string& file, std::ostream& out);
 // Every configuration key with its type, default and meaning, as Markdown rows.

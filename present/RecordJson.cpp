@@ -18,6 +18,7 @@ using Poco::JSON::Object;
 Object::Ptr flagRecordJson(const store::FlagRecord& r) {
     Object::Ptr o = jsonObject();
     o->set("study_uid", r.studyUid);
+    o->set("site", text(r.site));
     o->set("study_date", text(r.studyDate));
     o->set("procedure_id", text(r.procedureId));
     const auto flag = flagsJson({r.flag})->getObject(0);
@@ -92,6 +93,7 @@ Array::Ptr monthlyMediansJson(const std::vector<store::StudyFigures>& studies) {
 Object::Ptr auditRunJson(const store::AuditRun& r) {
     Object::Ptr o = jsonObject();
     o->set("id", static_cast<Poco::Int64>(r.id));
+    o->set("site", text(r.site));
     o->set("trigger", r.trigger);
     o->set("period_from", r.periodFrom);
     o->set("period_to", r.periodTo);

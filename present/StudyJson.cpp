@@ -93,6 +93,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     const StudySummary& s = r.summary;
     Object::Ptr o = jsonObject();
     o->set("study_uid", st.studyUid);
+    o->set("site", text(r.site));
     o->set("study_date", text(st.studyDate));
     o->set("study_time", text(st.studyTime));
     o->set("accession_number", text(st.accessionNumber));

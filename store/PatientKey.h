@@ -16,6 +16,8 @@ public:
     // A new secret: 32 random bytes as hexadecimal.
     static std::string newSecret();
 
+    // The secret itself, for copying a site's store into its group's database (never shown).
+    const std::string& secret() const { return secret_; }
     // "" when the object carries no patient ID.
     std::string keyFor(const std::string& patientId, const std::string& issuerOfPatientId) const;
 

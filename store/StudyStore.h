@@ -195,6 +195,18 @@ struct AuditFinding {
     std::string detail;
 };
 
+// What a copy of a site's store into a group's database did (StudyStore::copyFrom).
+struct CopyReport {
+    std::size_t studies = 0;      // in the site's store
+    std::size_t copied = 0;       // copied by this run
+    std::size_t alreadyThere = 0; // copied by an earlier run (or stored by a service meanwhile)
+    std::size_t auditRuns = 0;    // audit runs copied
+    std::size_t tablesKept = 0;   // table versions not copied: the group has its own
+    std::vector<std::string> usersKept; // users the group has under the same name already
+    bool secretCopied = false;    // the site's patient-key secret became the group's
+    bool secretDiffers = false;   // the group has another: this site's patient keys are not the group's
+};
+
 // How a commit reaches the disk. Full: every commit is flushed (the listener, which deletes a
 // spooled object right after its commit). Normal: a commit may be lost on power failure, never
 // corrupted (batch ingest, whose source files stay where they are).
@@ -221,6 +233,13 @@ public:
     // Takes this site's audit lock for as long as the store is open; false when another process
     // holds it (PostgreSQL: on any host; SQLite needs none beyond the data folder's lock file).
     bool tryLockAudits();
+    // Copies the SQLite store `sqliteFile` (this site's) into this PostgreSQL store: every study
+    // with its objects, events, flags and reviews (one transaction each; a study already here is
+    // left alone, so a copy resumes where it stopped), then audit runs, the audit trail, users and
+    // tables. `patientKeySecret`: the site's, which the group takes when it has none. `progress`
+    // is called every 1,000 studies and at the end.
+    CopyReport copyFrom(const std::string& sqliteFile, const std::string& patientKeySecret,
+                        const std::function<void(const CopyReport&)>& progress);
     // The names of the sites that use this database, sorted.
     std::vector<std::string> sites();
 

@@ -184,5 +184,46 @@ TEST_F(Group, TheAuditOfASiteRunsOnceWhenTwoProcessesTry) {
         << both;
 }
 
+// A site's populated SQLite store copied into the group's database lists the same studies and flags
+// there, byte for byte; a copy run again copies nothing, and one interrupted resumes.
+TEST_F(Group, StoreCopyOfASitesSqliteStoreGivesTheSameStudies) {
+    const auto written = synth::writeDepartment(dir_.file("department"), 60, 20261203u);
+    Site local; // the site before it joined the group: SQLite in its data folder
+    local.name = "east";
+    local.data = dir_.file("east");
+    local.config = dir_.file("east-local.ini");
+    std::ofstream(local.config) << "[site]\nname = east\n";
+    ASSERT_EQ(test::run(cli(local, "ingest " + quote(dir_.file("department")))).exitCode, 0);
+    const auto local1 = test::run(cli(local, "studies --json"));
+    ASSERT_EQ(local1.exitCode, 0);
+    ASSERT_NE(local1.out.find("\"site\": \"east\""), std::string::npos);
+    const auto flags = test::run(cli(local, "flags --json")).out;
+
+    const std::string copy = cli(local, "store copy --to " + quote(database_.where) + " --password-file " +
+                                            quote(database_.passwordFile));
+    const auto first = test::run(copy);
+    ASSERT_EQ(first.exitCode, 0) << first.out << first.err;
+    EXPECT_NE(first.out.find("60 studies copied, 0 there already"), std::string::npos) << first.out;
+    EXPECT_NE(first.out.find("patient-key secret is this site's"), std::string::npos) << first.out;
+    EXPECT_NE(first.err.find("60 of 60 studies"), std::string::npos) << first.err; // progress
+
+    Site grouped = site("east"); // the same data folder's site, now on the group's database
+    grouped.data = local.data;
+    EXPECT_EQ(test::run(cli(grouped, "studies --json")).out, local1.out);
+    EXPECT_EQ(test::run(cli(grouped, "flags --json")).out, flags);
+
+    const auto again = test::run(copy);
+    EXPECT_NE(again.out.find("0 studies copied, 60 there already"), std::string::npos) << again.out;
+    // Interrupted after some studies: what is missing is copied, nothing twice.
+    std::string some = "SELECT study_uid FROM studies ORDER BY study_uid DESC LIMIT 7";
+    for (const char* t : {"events", "planes", "object_warnings", "source_objects", "study_warnings", "flags", "alert_mails"})
+        test::runOnPostgres(database_, std::string("DELETE FROM ") + t + " WHERE study_uid IN (" + some + ")");
+    test::runOnPostgres(database_, "DELETE FROM studies WHERE study_uid IN (" + some + ")");
+    const auto resumed = test::run(copy);
+    EXPECT_NE(resumed.out.find("7 studies copied, 53 there already"), std::string::npos) << resumed.out;
+    EXPECT_EQ(test::run(cli(grouped, "studies --json")).out, local1.out);
+    EXPECT_EQ(written.size(), 60u);
+}
+
 } // namespace
 } // namespace fa
