@@ -168,6 +168,10 @@ void App::addLevelsCommands() {
     auto* statsCmd = app_.add_subcommand("stats", "DRL audit: per procedure and metric n, median, 75th percentile, ...");
     addDateRange(statsCmd, stats_.from, stats_.to);
     statsCmd->add_flag("--by-device", stats_.byDevice, "one row per procedure and device");
+    statsCmd->add_flag("--by-site", stats_.bySite,
+                       "the regional DRL survey of the group's sites: each site's n, median and P75, the regional DRL "
+                       "(P75 of the site medians) and the sites above it");
+    statsCmd->add_option("--site", stats_.site, "one site's studies only");
     statsCmd->add_flag("--json", stats_.json, "print JSON (docs/json.md)");
     onPipeline(statsCmd, [this](Pipeline& p) {
         normaliseDate("--from", stats_.from);

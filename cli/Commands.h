@@ -69,6 +69,8 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out);
 struct StatsOptions {
     std::string from, to;
     bool byDevice = false;
+    bool bySite = false; // the regional survey of the group's sites
+    std::string site;    // one site's studies only
     bool json = false;
 };
 int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out);

@@ -95,8 +95,37 @@ int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
     return 0;
 }
 
+namespace {
+
+int survey(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
+    auto filter = store::StudyFilter::between(options.from, options.to);
+    filter.site = options.site;
+    const auto rows = regionalSurvey(pipeline.store().figures(filter));
+    if (options.json) {
+        printJson(out, *surveyRowsJson(rows));
+        return 0;
+    }
+    Table t({"Procedure", "Metric", "Site", "n", "Median", "P75", "Regional DRL", "Above it"});
+    for (const auto& row : rows) {
+        const auto& st = row.statistics;
+        const char* metric = rules::metricName(row.metric);
+        for (const auto& s : st.sites)
+            t.add({row.procedureId, metric, s.site, std::to_string(s.n) + (s.counted ? "" : " (too few)"),
+                   figure(s.median, 3), figure(s.p75, 3), "", s.aboveRegionalDrl ? "yes" : ""});
+        t.add({row.procedureId, metric, "group (" + std::to_string(st.sitesCounted) + " sites counted)", "", "", "",
+               st.regionalDrl ? figure(*st.regionalDrl, 3) : "— (" + st.noDrlBecause + ")", ""});
+    }
+    out << t.render();
+    return 0;
+}
+
+} // namespace
+
 int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
-    const auto rows = drlAudit(pipeline.store(), pipeline.levels(), options.from, options.to, options.byDevice);
+    if (options.bySite) return survey(pipeline, options, out);
+    auto filter = store::StudyFilter::between(options.from, options.to);
+    filter.site = options.site;
+    const auto rows = drlAudit(pipeline.store().figures(filter), pipeline.levels(), options.byDevice);
     if (options.json) {
         printJson(out, *drlRowsJson(rows, options.byDevice));
         return 0;

@@ -67,6 +67,37 @@ Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size
     return list;
 }
 
+Array::Ptr surveyRowsJson(const std::vector<SurveyRow>& rows) {
+    Array::Ptr list = new Array;
+    for (const auto& row : rows) {
+        const auto& st = row.statistics;
+        Object::Ptr o = jsonObject();
+        o->set("procedure_id", row.procedureId);
+        o->set("procedure_name", text(row.procedureName));
+        o->set("metric", rules::metricName(row.metric));
+        Array::Ptr sites = new Array;
+        Array::Ptr above = new Array;
+        for (const auto& s : st.sites) {
+            Object::Ptr x = jsonObject();
+            x->set("site", s.site);
+            x->set("n", integer(s.n));
+            x->set("median", number(s.median));
+            x->set("p75", number(s.p75));
+            x->set("counted", s.counted);
+            x->set("above_regional_drl", s.aboveRegionalDrl);
+            sites->add(x);
+            if (s.aboveRegionalDrl) above->add(s.site);
+        }
+        o->set("sites", sites);
+        o->set("sites_counted", integer(st.sitesCounted));
+        o->set("regional_drl", number(st.regionalDrl));
+        o->set("no_drl_because", st.regionalDrl ? Var() : Var(st.noDrlBecause));
+        o->set("sites_above", above);
+        list->add(o);
+    }
+    return list;
+}
+
 Array::Ptr monthlyMediansJson(const std::vector<store::StudyFigures>& studies) {
     std::map<std::tuple<std::string, rules::Metric, std::string>, std::vector<double>> groups;
     for (const auto& s : studies) {

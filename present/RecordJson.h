@@ -3,6 +3,7 @@
 // line's --json and the REST API print exactly these.
 #pragma once
 
+#include "present/RegionalSurvey.h"
 #include "present/DrlAudit.h"
 #include "present/Json.h"
 #include "store/StudyStore.h"
@@ -18,6 +19,8 @@ Poco::JSON::Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& rec
 // `valuesUpTo`: every study's value is listed for rows of at most that many studies (null beyond;
 // min, q1, median, p75 and max draw the box of any row).
 Poco::JSON::Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo = SIZE_MAX);
+// The regional DRL survey (docs/json.md, "stats --by-site --json").
+Poco::JSON::Array::Ptr surveyRowsJson(const std::vector<SurveyRow>& rows);
 Poco::JSON::Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo = SIZE_MAX);
 // Per procedure, metric and month (YYYY-MM) of the study date: n and median.
 Poco::JSON::Array::Ptr monthlyMediansJson(const std::vector<store::StudyFigures>& studies);

@@ -30,4 +30,28 @@ MetricStatistics statisticsOf(const std::vector<double>& values, const std::opti
     return s;
 }
 
+RegionalStatistics regionalStatisticsOf(const std::map<std::string, std::vector<double>>& valuesBySite) {
+    RegionalStatistics r;
+    std::vector<double> medians;
+    for (const auto& [site, values] : valuesBySite) {
+        SiteStatistics s;
+        s.site = site;
+        s.n = values.size();
+        s.median = percentileInc(values, 0.5);
+        s.p75 = percentileInc(values, 0.75);
+        s.counted = s.n >= kMinCasesPerSite;
+        if (s.counted) medians.push_back(s.median);
+        r.sites.push_back(s);
+    }
+    r.sitesCounted = medians.size();
+    if (r.sitesCounted < kMinSitesForRegionalDrl) {
+        r.noDrlBecause = std::to_string(r.sitesCounted) + " site(s) with at least " + std::to_string(kMinCasesPerSite) +
+                         " cases; a regional DRL needs " + std::to_string(kMinSitesForRegionalDrl);
+        return r;
+    }
+    r.regionalDrl = percentileInc(medians, 0.75);
+    for (auto& s : r.sites) s.aboveRegionalDrl = s.counted && s.median > *r.regionalDrl;
+    return r;
+}
+
 } // namespace fa::rules

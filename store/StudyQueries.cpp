@@ -343,6 +343,7 @@ private:
 
 StudyFigures StudyFigures::of(const StudyRecord& s) {
     StudyFigures f;
+    f.site = s.site;
     f.studyDate = s.study.studyDate;
     f.device = s.device;
     f.procedureId = s.procedureId;
@@ -363,7 +364,7 @@ std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
         RawRows rows(*db_,
                      "SELECT s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
                      "s.procedure_name, s.irradiation_events, s.fluoro_time_s, s.exposure_time_s, s.dap_gym2, "
-                     "s.dose_rp_gy, s.serial_number, s.operators FROM studies s" +
+                     "s.dose_rp_gy, s.serial_number, s.operators, s.site FROM studies s" +
                          where.sql + (whole ? std::string() : StudyWhere::orderBy(filter) + where.page(filter)),
                      where.values);
         std::vector<StudyFigures> out;
@@ -379,6 +380,7 @@ std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
             x.dap_Gym2 = rows.real(9);
             x.doseRp_Gy = rows.real(10);
             x.operators = rows.text(12);
+            x.site = rows.text(13);
         }
         return out;
     });

@@ -60,6 +60,7 @@ struct StudyRecord {
 
 // What statistics need of a study: its date, device, procedure and the five audited figures.
 struct StudyFigures {
+    std::string site;
     std::string studyDate;
     DeviceInfo device;
     std::string procedureId, procedureName;

@@ -10,6 +10,9 @@
 #include "tests/support/SharedData.h"
 #include "tests/support/TestStore.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -223,6 +226,68 @@ TEST_F(Group, StoreCopyOfASitesSqliteStoreGivesTheSameStudies) {
     EXPECT_NE(resumed.out.find("7 studies copied, 53 there already"), std::string::npos) << resumed.out;
     EXPECT_EQ(test::run(cli(grouped, "studies --json")).out, local1.out);
     EXPECT_EQ(written.size(), 60u);
+}
+
+// The regional survey of a group of 4 sites, by hand: shots of spinal nerve root pulsed RF
+//   north 1..12 (12 studies): median 6.5, P75 9.25     south 11..20 (10): median 15.5, P75 17.75
+//   east 21..30 (10): median 25.5, P75 27.75           west 100..104 (5): too few to count
+// Regional DRL = P75 of the medians 6.5, 15.5, 25.5 = 15.5 + 0.5 x 10 = 20.5; east is above it.
+// Each shot is 0.75 s of fluoroscopy: the same figures x 0.75 in fluoro_time_s.
+TEST_F(Group, TheRegionalSurveyOfFourSitesIsTheP75OfTheSiteMedians) {
+    const std::map<std::string, std::pair<int, int>> shots{{"north", {1, 12}}, {"south", {11, 20}}, {"east", {21, 30}},
+                                                           {"west", {100, 104}}};
+    for (const auto& [name, range] : shots) {
+        const Site s = site(name);
+        const fs::path folder = dir_.path() / ("in-" + name);
+        fs::create_directories(folder);
+        for (int n = range.first; n <= range.second; ++n) {
+            synth::Report r;
+            r.patientId = name + std::to_string(n);
+            for (int i = 0; i < n; ++i) {
+                synth::Event e;
+                e.uid = synth::newUid();
+                e.duration_s = 0.75;
+                r.events.push_back(e);
+            }
+            synth::save(*synth::buildReport(r), (folder / (std::to_string(n) + ".dcm")).string());
+        }
+        ASSERT_EQ(test::run(cli(s, "ingest " + quote(folder.string()))).exitCode, 0);
+    }
+    const auto result = test::run(cli(site("north"), "stats --by-site --json"));
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    const auto rows = Poco::JSON::Parser().parse(result.out).extract<Poco::JSON::Array::Ptr>();
+    std::map<std::string, Poco::JSON::Object::Ptr> byMetric;
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        auto row = rows->getObject(static_cast<unsigned>(i));
+        EXPECT_EQ(row->getValue<std::string>("procedure_id"), "root-prf");
+        byMetric[row->getValue<std::string>("metric")] = row;
+    }
+    for (const auto& [metric, scale] : std::map<std::string, double>{{"shots", 1.0}, {"fluoro_time_s", 0.75}}) {
+        SCOPED_TRACE(metric);
+        ASSERT_TRUE(byMetric.count(metric));
+        const auto row = byMetric[metric];
+        EXPECT_EQ(row->getValue<int>("sites_counted"), 3);
+        EXPECT_NEAR(row->getValue<double>("regional_drl"), 20.5 * scale, 1e-9);
+        const auto above = row->getArray("sites_above");
+        ASSERT_EQ(above->size(), 1u);
+        EXPECT_EQ(above->getElement<std::string>(0), "east");
+        const std::map<std::string, std::tuple<int, double, double, bool>> expected{
+            {"east", {10, 25.5, 27.75, true}}, {"north", {12, 6.5, 9.25, true}}, {"south", {10, 15.5, 17.75, true}},
+            {"west", {5, 102, 103, false}}};
+        const auto sites = row->getArray("sites");
+        ASSERT_EQ(sites->size(), 4u);
+        for (std::size_t i = 0; i < sites->size(); ++i) {
+            const auto s = sites->getObject(static_cast<unsigned>(i));
+            const auto& [n, median, p75, counted] = expected.at(s->getValue<std::string>("site"));
+            EXPECT_EQ(s->getValue<int>("n"), n);
+            EXPECT_NEAR(s->getValue<double>("median"), median * scale, 1e-9);
+            EXPECT_NEAR(s->getValue<double>("p75"), p75 * scale, 1e-9);
+            EXPECT_EQ(s->getValue<bool>("counted"), counted);
+        }
+    }
+    // One site's own statistics, and its survey alone: too few sites for a regional level.
+    const auto alone = test::run(cli(site("north"), "stats --by-site --site north"));
+    EXPECT_NE(alone.out.find("1 site(s) with at least 10 cases; a regional DRL needs 3"), std::string::npos) << alone.out;
 }
 
 } // namespace

@@ -281,3 +281,33 @@ TEST(Pattern, OneSearchIsBoundedAndPlainOnesMatch) {
 
 } // namespace
 } // namespace fa::rules
+
+namespace fa {
+namespace {
+
+// ICRP 135's regional DRL: the 75th percentile of the facilities' medians, from facilities with
+// enough cases. By hand: medians 2, 4, 6, 8 (10 cases each) -> PERCENTILE.INC 0.75 = 6 + 0.25 x 2
+// = 6.5, and the site of median 8 is above it; a fifth site of 9 cases does not count.
+TEST(RegionalSurvey, TheRegionalDrlIsTheP75OfTheCountedSiteMedians) {
+    std::map<std::string, std::vector<double>> values;
+    for (const auto& [site, median] : std::map<std::string, double>{{"a", 2}, {"b", 4}, {"c", 6}, {"d", 8}})
+        values[site] = std::vector<double>(10, median);
+    values["e"] = std::vector<double>(9, 100);
+    const auto r = rules::regionalStatisticsOf(values);
+    EXPECT_EQ(r.sitesCounted, 4u);
+    ASSERT_TRUE(r.regionalDrl);
+    EXPECT_DOUBLE_EQ(*r.regionalDrl, 6.5);
+    ASSERT_EQ(r.sites.size(), 5u);
+    EXPECT_TRUE(r.sites[3].aboveRegionalDrl);  // d
+    EXPECT_FALSE(r.sites[2].aboveRegionalDrl); // c
+    EXPECT_FALSE(r.sites[4].counted);          // e: 9 cases
+    EXPECT_FALSE(r.sites[4].aboveRegionalDrl);
+    values.erase("a");
+    values.erase("b");
+    const auto two = rules::regionalStatisticsOf(values);
+    EXPECT_FALSE(two.regionalDrl);
+    EXPECT_EQ(two.noDrlBecause, "2 site(s) with at least 10 cases; a regional DRL needs 3");
+}
+
+} // namespace
+} // namespace fa
