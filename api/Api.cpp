@@ -75,6 +75,8 @@ const std::vector<Route>& routes() {
         {"PUT", {"api", "staff", "profiles"}, Db::Shared, on<T>(&T::replaceProfiles)},
         {"GET", {"api", "stats"}, Db::Shared, on<R>(&R::stats)},
         {"GET", {"api", "stats", "monthly"}, Db::Shared, on<R>(&R::monthly)},
+        {"GET", {"api", "stats", "sites"}, Db::Shared, on<R>(&R::survey)},
+        {"GET", {"api", "sites"}, Db::Shared, on<R>(&R::sites)},
         {"GET", {"api", "devices"}, Db::Shared, on<R>(&R::devices)},
         {"GET", {"api", "overview"}, Db::Shared, on<R>(&R::overview)},
         {"GET", {"api", "audit-runs"}, Db::Shared, on<R>(&R::auditRuns)},

@@ -14,14 +14,32 @@ namespace fa::api {
 ApiResponse ReportsResource::stats() {
     require("viewer");
     const bool byDevice = param(r_, "by_device") == "true";
-    const auto rows =
-        drlAudit(c_.store(), c_.pipeline->levels(), dateParam(r_, "from"), dateParam(r_, "to"), byDevice);
+    auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    filter.site = param(r_, "site");
+    const auto rows = drlAudit(c_.store().figures(filter), c_.pipeline->levels(), byDevice);
     return json(present::drlRowsJson(rows, byDevice, numberParam(r_, "values_up_to", SIZE_MAX, 10000000)));
+}
+
+ApiResponse ReportsResource::survey() {
+    require("viewer");
+    return json(present::surveyRowsJson(
+        regionalSurvey(c_.store().figures(store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"))))));
+}
+
+ApiResponse ReportsResource::sites() {
+    require("viewer");
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("this_site", c_.store().site());
+    Poco::JSON::Array::Ptr all = new Poco::JSON::Array;
+    for (const auto& s : c_.store().sites()) all->add(s);
+    o->set("sites", all);
+    return json(o);
 }
 
 ApiResponse ReportsResource::monthly() {
     require("viewer");
-    const auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    filter.site = param(r_, "site");
     return json(present::monthlyMediansJson(c_.store().figures(filter)));
 }
 
@@ -32,7 +50,9 @@ ApiResponse ReportsResource::devices() {
 
 ApiResponse ReportsResource::overview() {
     require("viewer");
-    return json(present::overviewJson(c_.store().overview(store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to")))));
+    auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    filter.site = param(r_, "site");
+    return json(present::overviewJson(c_.store().overview(filter)));
 }
 
 ApiResponse ReportsResource::auditRuns() {

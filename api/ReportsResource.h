@@ -16,6 +16,8 @@ public:
     using Call::Call;
     ApiResponse stats();
     ApiResponse monthly();
+    ApiResponse survey(); // the regional DRL survey of the group's sites
+    ApiResponse sites();  // this site and every site of the database
     ApiResponse devices();
     ApiResponse overview(); // studies and open flags per device and procedure of a period
     ApiResponse auditRuns();

@@ -29,6 +29,7 @@ void hidePatient(Object::Ptr o) {
 
 store::StudyFilter StudiesResource::studyFilter() {
     auto f = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
+    f.site = param(r_, "site");
     f.procedureId = param(r_, "procedure");
     f.device = param(r_, "device");
     f.operatorName = param(r_, "operator");
@@ -179,6 +180,7 @@ ApiResponse StudiesResource::reviewMany() {
 
 std::vector<store::FlagRecord> StudiesResource::flagRecords() {
     store::FlagFilter f;
+    f.site = param(r_, "site");
     f.fromDate = dateParam(r_, "from");
     f.toDate = dateParam(r_, "to");
     f.kind = param(r_, "kind");

@@ -199,7 +199,13 @@ void writeHead(Html& h, const AuditReportData& d) {
     h.raw(kStyle);
     h.raw("</style></head><body>\n<h1>");
     h.text(tr(d, "report.heading", {{"period", period}}));
-    h.raw("</h1>\n<p class=\"muted\">");
+    h.raw("</h1>\n");
+    if (!d.site.empty()) {
+        h.raw("<p class=\"site\">");
+        h.text(tr(d, "report.site", {{"site", d.site}}));
+        h.raw("</p>\n");
+    }
+    h.raw("<p class=\"muted\">");
     h.text(tr(d, "report.run",
               {{"run", std::to_string(run.id)}, {"trigger", term("trigger." + run.trigger)}, {"started", run.startedAt},
                {"written", Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d %H:%M")},
@@ -389,6 +395,34 @@ void writeStaff(Html& h, const AuditReportData& d) {
                 rows, {false, true, true, true, false, true});
 }
 
+// The regional survey of the group's sites (only when several sites share the database).
+void writeSurvey(Html& h, const AuditReportData& d) {
+    if (d.survey.empty()) return;
+    h.h2("survey", tr(d, "report.survey"));
+    h.p(tr(d, "report.surveyNote", {{"min", std::to_string(rules::kMinCasesPerSite)},
+                                     {"sites", std::to_string(rules::kMinSitesForRegionalDrl)}}),
+        "muted");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : d.survey) {
+        const auto& st = r.statistics;
+        bool first = true;
+        for (const auto& s : st.sites) {
+            rows.push_back({first ? procedureName(d, r.procedureId) : "", first ? metricLabel(rules::metricName(r.metric), d.language) : "",
+                            s.site, s.counted ? std::to_string(s.n) : tr(d, "report.siteFew", {{"n", std::to_string(s.n)}}),
+                            num(s.median), num(s.p75),
+                            first ? (st.regionalDrl ? num(*st.regionalDrl)
+                                                    : tr(d, "report.tooFewSites", {{"n", std::to_string(st.sitesCounted)}}))
+                                  : "",
+                            s.aboveRegionalDrl ? tr(d, "report.yes") : ""});
+            first = false;
+        }
+    }
+    h.table({tr(d, "report.col.procedure"), tr(d, "report.col.metric"), tr(d, "report.col.site"), "n",
+             tr(d, "report.col.median"), tr(d, "report.col.p75"), tr(d, "report.col.regionalDrl"),
+             tr(d, "report.col.aboveRegional")},
+            rows, {false, false, false, true, true, true, true, false});
+}
+
 // What reconciliation with the PACS found and retrieved.
 void writeReconciliation(Html& h, const AuditReportData& d) {
     const auto& run = d.run;
@@ -414,7 +448,7 @@ void writeReconciliation(Html& h, const AuditReportData& d) {
 std::string renderHtml(const AuditReportData& d) {
     Html h;
     // The DRL audit first: it is what the report is for; then the flags, then the details.
-    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeFlags, writeStaff, writeStudiesPerGroup, writeMissingDose,
+    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeSurvey, writeFlags, writeStaff, writeStudiesPerGroup, writeMissingDose,
                          writeWarnings, writeReconciliation})
         section(h, d);
     h.raw("<p class=\"muted\">fluoroaudit</p>\n</body></html>\n");

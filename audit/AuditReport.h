@@ -4,6 +4,7 @@
 
 #include "core/Text.h"
 #include "present/DrlAudit.h"
+#include "present/RegionalSurvey.h"
 #include "rules/StaffDose.h"
 #include "store/StudyStore.h"
 
@@ -32,6 +33,10 @@ struct AuditReportData {
     int staffYear = 0;
     std::vector<rules::OperatorYear> staffOperators;
     double staffAnnualLevel_mSv = 20;
+    // Sites sharing one database: the site audited (its studies and flags only) and the group's
+    // regional survey of the period; "" and none for a site alone.
+    std::string site;
+    std::vector<SurveyRow> survey;
 };
 
 std::string renderHtml(const AuditReportData& data);

@@ -176,9 +176,15 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     auto& store = pipeline_->store();
     auto& run = journal_.run;
     AuditReportData data;
-    data.studies = store.studies(store::StudyFilter::between(run.periodFrom, run.periodTo));
+    // Sites sharing one database: this site's studies and flags; the group's survey beside them.
+    const bool group = store.sites().size() > 1;
+    if (group) data.site = store.site();
+    auto period = store::StudyFilter::between(run.periodFrom, run.periodTo);
+    period.site = data.site;
+    data.studies = store.studies(period);
     run.studies = static_cast<int>(data.studies.size());
     store::FlagFilter fresh;
+    fresh.site = data.site;
     if (newSince.empty()) {
         fresh.fromDate = run.periodFrom;
         fresh.toDate = run.periodTo;
@@ -189,12 +195,14 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.newFlagsSince = newSince;
     run.newFlags = static_cast<int>(data.newFlags.size());
     store::FlagFilter stale;
+    stale.site = data.site;
     stale.reviewState = "unreviewed";
     stale.raisedBefore = Poco::DateTimeFormatter::format(
         Poco::DateTime() - Poco::Timespan(settings_.audit.unreviewedDays, 0, 0, 0, 0), Poco::DateTimeFormat::ISO8601_FORMAT);
     data.staleFlags = store.flags(stale);
     data.unreviewedDays = settings_.audit.unreviewedDays;
     store::FlagFilter open;
+    open.site = data.site;
     open.reviewState = "unreviewed";
     data.openFlags = store.flags(open).size();
     data.studyLinkBase = webAddress(settings_);
@@ -205,6 +213,7 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.staffOperators = pipeline_->staffYear(pipeline_->staffTables(), data.staffYear, run.periodTo).operators;
     data.staffAnnualLevel_mSv = settings_.staffAnnualLevel_mSv;
     for (const auto& row : pipeline_->levels().table().rows()) data.procedureNames[row.procedureId] = row.name;
+    if (group) data.survey = regionalSurvey(store.figures(store::StudyFilter::between(run.periodFrom, run.periodTo)));
     data.findings = journal_.findings;
     return data;
 }

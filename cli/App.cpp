@@ -114,6 +114,7 @@ void App::addStoreCommands() {
     auto* studiesCmd = app_.add_subcommand("studies", "list stored studies");
     addDateRange(studiesCmd, list_.from, list_.to);
     studiesCmd->add_flag("--json", list_.json, "print JSON (docs/json.md)");
+    studiesCmd->add_option("--site", list_.site, "one site's studies only (sites sharing one database)");
     studiesCmd->add_option("--xlsx", list_.xlsx, "write an XLSX workbook: studies, their events, the DRL audit");
     onPipeline(studiesCmd, [this](Pipeline& p) {
         normaliseDate("--from", list_.from);
@@ -160,6 +161,7 @@ void App::addLevelsCommands() {
     flagsCmd->add_option("--kind", flags_.kind, "above-reference, investigation, substantial or cumulative")
         ->check(CLI::IsMember({"above-reference", "investigation", "substantial", "cumulative"}));
     flagsCmd->add_flag("--json", flags_.json, "print JSON (docs/json.md)");
+    flagsCmd->add_option("--site", flags_.site, "one site's flags only (sites sharing one database)");
     onPipeline(flagsCmd, [this](Pipeline& p) {
         normaliseDate("--from", flags_.from);
         normaliseDate("--to", flags_.to);

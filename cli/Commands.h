@@ -19,6 +19,7 @@ int ingest(Pipeline& pipeline, const std::vector<std::string>& paths, bool progr
 
 struct ListOptions {
     std::string from, to; // YYYY-MM-DD
+    std::string site;     // one site's studies only
     bool json = false;
     std::string xlsx; // write the workbook (studies, events, DRL audit) here instead
 };
@@ -61,7 +62,7 @@ int staffImport(Pipeline& pipeline, const std::string& kind, const std::string& 
 int staffExport(Pipeline& pipeline, const std::string& kind, const std::string& file, std::ostream& out); // "" = standard output
 
 struct FlagOptions {
-    std::string from, to, kind;
+    std::string from, to, kind, site;
     bool json = false;
 };
 int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out);

@@ -79,6 +79,7 @@ int levelsHistory(Pipeline& pipeline, std::ostream& out) {
 
 int flags(Pipeline& pipeline, const FlagOptions& options, std::ostream& out) {
     store::FlagFilter filter;
+    filter.site = options.site;
     filter.fromDate = options.from;
     filter.toDate = options.to;
     filter.kind = options.kind;

@@ -77,9 +77,10 @@ std::string parseDateOption(const std::string& option, const std::string& value)
 }
 
 int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
+    auto filter = store::StudyFilter::between(options.from, options.to);
+    filter.site = options.site;
     if (!options.xlsx.empty()) {
-        const auto workbook = present::studiesWorkbook(pipeline.store(), pipeline.levels(),
-                                                       store::StudyFilter::between(options.from, options.to), {});
+        const auto workbook = present::studiesWorkbook(pipeline.store(), pipeline.levels(), filter, {});
         std::ofstream file(options.xlsx, std::ios::binary | std::ios::trunc);
         if (!(file << workbook.bytes) || !file.flush()) throw Error("cannot write " + options.xlsx);
         pipeline.store().addTrail(commandLineActor(), "export",
@@ -92,7 +93,7 @@ int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
     }
     if (options.json) {
         // Streamed a study at a time, laid out as printJson lays out the whole array.
-        const auto n = pipeline.store().eachStudy(store::StudyFilter::between(options.from, options.to),
+        const auto n = pipeline.store().eachStudy(filter,
                                                   [&out, first = true](const store::StudyRecord& r) mutable {
                                                       out << (first ? "[\n  " : ",\n  ");
                                                       first = false;
@@ -102,16 +103,23 @@ int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
         else out << "\n]\n";
         return 0;
     }
-    const auto records = pipeline.store().studies(store::StudyFilter::between(options.from, options.to));
-    Table t({"Date", "Study UID", "Description", "Device", "Shots", "Fluoro s", "Acq s", "DAP Gy·cm²", "Ka,r mGy",
-             "Source", "Warnings"});
+    const auto records = pipeline.store().studies(filter);
+    // A database of several sites shows whose each study is.
+    const bool group = pipeline.store().sites().size() > 1;
+    std::vector<std::string> header{"Date", "Study UID", "Description", "Device", "Shots", "Fluoro s", "Acq s",
+                                    "DAP Gy·cm²", "Ka,r mGy", "Source", "Warnings"};
+    if (group) header.insert(header.begin(), "Site");
+    Table t(header);
     for (const auto& r : records) {
         const auto& s = r.summary;
-        t.add({r.study.studyDate.empty() ? "—" : r.study.studyDate, r.study.studyUid,
-               truncateToWidth(r.study.studyDescription.empty() ? "—" : r.study.studyDescription, 32),
-               truncateToWidth(deviceName(r.device), 28), count(s.irradiationEvents), figure(s.fluoroTime_s, 1),
-               figure(s.acquisitionTime_s, 1), gycm2(s.dap_Gym2), mgy(s.doseRp_Gy),
-               s.source ? toString(*s.source) : "—", std::to_string(r.warnings.size())});
+        std::vector<std::string> row{r.study.studyDate.empty() ? "—" : r.study.studyDate, r.study.studyUid,
+                                     truncateToWidth(r.study.studyDescription.empty() ? "—" : r.study.studyDescription, 32),
+                                     truncateToWidth(deviceName(r.device), 28), count(s.irradiationEvents),
+                                     figure(s.fluoroTime_s, 1), figure(s.acquisitionTime_s, 1), gycm2(s.dap_Gym2),
+                                     mgy(s.doseRp_Gy), s.source ? toString(*s.source) : "—",
+                                     std::to_string(r.warnings.size())};
+        if (group) row.insert(row.begin(), r.site);
+        t.add(row);
     }
     out << t.render();
     out << records.size() << " stud" << (records.size() == 1 ? "y" : "ies") << "\n";

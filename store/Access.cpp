@@ -2,6 +2,7 @@
 #include "store/Columns.h"
 #include "store/Guard.h"
 #include "core/Error.h"
+#include "store/FlagRows.h"
 #include "store/Rows.h"
 #include "store/StudyStore.h"
 
@@ -111,6 +112,7 @@ bool StudyStore::reviewFlag(const FlagReview& review) {
             const std::string at = review.at.empty() ? nowUtc() : review.at;
             *db_ << "UPDATE flags SET review_state = ? WHERE study_uid = ? AND kind = ? AND metric = ?",
                 bind(review.state), bind(review.studyUid), bind(review.kind), bind(review.metric), now;
+            countFlags(*db_, "study_uid = ?", {review.studyUid});
             *db_ << "INSERT INTO flag_reviews (study_uid, kind, metric, state, comment, username, at, site) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT site FROM studies WHERE study_uid = ?))",
                 bind(review.studyUid), bind(review.kind), bind(review.metric), bind(review.state), bind(review.comment),

@@ -122,6 +122,7 @@ void Database::connect() {
         session_ = std::make_unique<Poco::Data::Session>("PostgreSQL", connection_);
         // Dates and times are stored as ISO 8601 text; statements must not wait forever on a lock.
         *session_ << "SET lock_timeout = '10s'", now;
+        *session_ << "SET client_min_messages = warning", now; // no NOTICE lines in the service's output
         if (durability_ == Durability::Normal) *session_ << "SET synchronous_commit = off", now;
         return;
     }
@@ -171,6 +172,10 @@ bool Database::tryLock(const std::string& name) {
 
 void Database::beginSnapshot() {
     if (engine_ == Engine::PostgreSQL) *this << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", now;
+}
+
+void Database::lockForTransaction(const std::string& name) {
+    if (engine_ == Engine::PostgreSQL) *this << "SELECT pg_advisory_xact_lock(hashtext(?))", bind(name), now;
 }
 
 void Database::lock(const std::string& name) {

@@ -50,6 +50,9 @@ public:
     // Takes the lock called `name` for as long as this connection lives; false when another holds
     // it (PostgreSQL advisory lock; SQLite, one host, relies on the data folder's lock files: true).
     bool tryLock(const std::string& name);
+    // Waits for the lock called `name` and holds it until the transaction ends (PostgreSQL; SQLite's
+    // writer holds the whole database).
+    void lockForTransaction(const std::string& name);
     // Waits for the lock called `name` and holds it until `unlock` (PostgreSQL; SQLite: nothing).
     void lock(const std::string& name);
     void unlock(const std::string& name);

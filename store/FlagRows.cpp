@@ -22,6 +22,17 @@ using Poco::Data::Statement;
 
 namespace fa::store {
 
+// Each study's count of open and of all flags, kept with the study so that "unreviewed first"
+// sorts from an index. For the studies `where` (over studies, with `values`).
+void countFlags(Database& s, const std::string& where, std::vector<std::string> values) {
+    Statement update(s.session());
+    update << s.dialect("UPDATE studies SET open_flags = (SELECT COUNT(*) FROM flags f WHERE f.study_uid = "
+                        "studies.study_uid AND f.review_state = 'unreviewed'), flag_count = (SELECT COUNT(*) FROM flags f "
+                        "WHERE f.study_uid = studies.study_uid) WHERE " + where);
+    for (auto& v : values) update, use(v);
+    update.execute();
+}
+
 namespace {
 
 using FlagKey = std::tuple<std::string, std::string>; // kind, metric
@@ -56,6 +67,7 @@ void replaceFlags(Database& s, const std::string& studyUid, const std::vector<St
             bind(studyUid), bind(seq++), bind(f.kind), bind(f.metric), bind(f.value), bind(f.level), bind(version),
             bind(joinList(f.studies)), bind(f.reviewState), bind(raisedAt), bind(f.raisedAt), now;
     }
+    countFlags(s, "study_uid = ?", {studyUid});
 }
 
 std::string shiftDate(const std::string& isoDate, int days) {
@@ -142,9 +154,15 @@ void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluato
     if (!evaluator.cumulativeCouldFlag(patient)) {
         // Nothing in reach adds up to a level: no study of it may keep a cumulative flag.
         std::string key = record.patientKey, from = date, to = last;
-        s << "DELETE FROM flags WHERE kind = 'cumulative' AND study_uid IN (SELECT study_uid FROM studies "
-             "WHERE patient_key = ? AND study_date >= ? AND study_date <= ?)",
-            use(key), use(from), use(to), now;
+        const std::string flagged = "SELECT DISTINCT f.study_uid FROM flags f JOIN studies x ON x.study_uid = f.study_uid "
+                                    "WHERE f.kind = 'cumulative' AND x.patient_key = ? AND x.study_date >= ? AND "
+                                    "x.study_date <= ?";
+        std::vector<std::string> touched; // usually none: only their rows are written
+        s << flagged, use(key), use(from), use(to), into(touched), now;
+        if (touched.empty()) return;
+        s << "DELETE FROM flags WHERE kind = 'cumulative' AND study_uid IN (" + flagged + ")", use(key), use(from),
+            use(to), now;
+        for (const auto& other : touched) countFlags(s, "study_uid = ?", {other});
         return;
     }
     for (const auto& p : patient) {

@@ -19,6 +19,8 @@ void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluato
                    const std::string& raisedAt);
 
 std::vector<StudyFlag> readFlags(Database& s, const std::string& studyUid);
+// Keeps the open and total flag counts of the studies `where` (over studies, ? bound to `values`).
+void countFlags(Database& s, const std::string& where, std::vector<std::string> values);
 
 // The flag of a row with the columns kind, metric, value, level, table_version, studies,
 // review_state and raised_at.

@@ -176,6 +176,24 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE TABLE group_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         "CREATE TABLE sites (name TEXT PRIMARY KEY, first_seen TEXT NOT NULL)",
     },
+    // 13: a page of a million studies from an index whatever it is sorted or filtered by, and its
+    // count without a scan of all of them: one procedure's, one device's, by DAP, and unreviewed
+    // first (each study keeps its count of open and of all flags, store/FlagRows.cpp)
+    {
+        "CREATE INDEX studies_by_procedure ON studies (procedure_id, study_date, study_time, study_uid)",
+        "DROP INDEX studies_by_dap",
+        "CREATE INDEX studies_by_dap ON studies (dap_gym2, study_uid)",
+        "ALTER TABLE studies ADD COLUMN open_flags INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE studies ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0",
+        "UPDATE studies SET open_flags = (SELECT COUNT(*) FROM flags f WHERE f.study_uid = studies.study_uid AND "
+        "f.review_state = 'unreviewed'), flag_count = (SELECT COUNT(*) FROM flags f WHERE f.study_uid = studies.study_uid) "
+        "WHERE study_uid IN (SELECT study_uid FROM flags)",
+        "CREATE INDEX studies_by_flags ON studies (open_flags DESC, flag_count DESC, study_date, study_uid)",
+        "CREATE INDEX studies_flagged ON studies (study_date, study_time, study_uid) WHERE flag_count > 0",
+        // A device is its station name, else its model (StudyWhere, deviceLabel).
+        "CREATE INDEX studies_by_device ON studies ((COALESCE(NULLIF(station_name, ''), model)), study_date, study_time, "
+        "study_uid)",
+    },
 };
 
 } // namespace

@@ -57,11 +57,10 @@ struct StudyWhere {
         if (!f.site.empty()) add(" AND s.site = ?", f.site);
         if (!f.fromDate.empty()) add(date + " >= ?", f.fromDate);
         if (!f.toDate.empty()) add(date + " <= ?", f.toDate);
-        if (!f.procedureId.empty()) add(" AND COALESCE(s.procedure_id, 'unclassified') = ?", f.procedureId);
-        if (!f.device.empty()) {
-            add(" AND (s.station_name = ? OR (COALESCE(s.station_name, '') = '' AND s.model = ?))", f.device);
-            values.push_back(f.device);
-        }
+        // Written so that an index serves them (a function of the column would hide it).
+        if (f.procedureId == "unclassified") sql += " AND (s.procedure_id IS NULL OR s.procedure_id = 'unclassified')";
+        else if (!f.procedureId.empty()) add(" AND s.procedure_id = ?", f.procedureId);
+        if (!f.device.empty()) add(" AND COALESCE(NULLIF(s.station_name, ''), s.model) = ?", f.device);
         if (!f.operatorName.empty()) add(" AND LOWER(s.operators) LIKE LOWER(?) ESCAPE '\\'", "%" + likeLiteral(f.operatorName) + "%");
         if (!f.flagKind.empty())
             add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.kind = ?)", f.flagKind);
@@ -86,7 +85,7 @@ struct StudyWhere {
             add(" AND (s.patient_id = ? OR s.patient_key = ?)", f.patientId);
             values.push_back(f.patientKey);
         }
-        if (f.flaggedOnly) sql += " AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid)";
+        if (f.flaggedOnly) sql += " AND s.flag_count > 0"; // index studies_flagged
         // The column and what one stored unit is in the unit shown; the bound is converted, so that
         // the column (REAL) is compared as it is stored and its index could serve.
         static const std::map<std::string, std::pair<const char*, double>> columns{
@@ -107,25 +106,25 @@ struct StudyWhere {
     }
 
     static std::string orderBy(const StudyFilter& f) {
-        // Each sort key is one or more expressions; the direction applies to every one of them.
-        static const std::map<std::string, std::vector<std::string>> columns{
-            {"date", {"s.study_date", "s.study_time"}},
-            {"procedure", {"s.procedure_id"}},
-            {"device", {"COALESCE(NULLIF(s.station_name, ''), s.model)"}},
-            {"shots", {"s.irradiation_events"}},
-            {"fluoro_time_s", {"s.fluoro_time_s"}},
-            {"exposure_time_s", {"s.exposure_time_s"}},
-            {"dap_gycm2", {"s.dap_gym2"}},
-            {"kar_mgy", {"s.dose_rp_gy"}},
+        // Each sort key is one or more expressions, each ascending unless marked (true); sorted
+        // descending, every one turns. Keys follow an index of migrations 9 and 13 where one is.
+        static const std::map<std::string, std::vector<std::pair<std::string, bool>>> columns{
+            {"date", {{"s.study_date", false}, {"s.study_time", false}}},
+            {"procedure", {{"s.procedure_id", false}, {"s.study_date", false}, {"s.study_time", false}}},
+            {"device", {{"COALESCE(NULLIF(s.station_name, ''), s.model)", false}, {"s.study_date", false}, {"s.study_time", false}}},
+            {"shots", {{"s.irradiation_events", false}}},
+            {"fluoro_time_s", {{"s.fluoro_time_s", false}}},
+            {"exposure_time_s", {{"s.exposure_time_s", false}}},
+            {"dap_gycm2", {{"s.dap_gym2", false}}},
+            {"kar_mgy", {{"s.dose_rp_gy", false}}},
             // unreviewed first (most unreviewed flags first), then most flags
-            {"flags", {"-(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid AND x.review_state = 'unreviewed')",
-                       "-(SELECT COUNT(*) FROM flags x WHERE x.study_uid = s.study_uid)", "s.study_date"}},
+            {"flags", {{"s.open_flags", true}, {"s.flag_count", true}, {"s.study_date", false}}},
         };
         auto it = columns.find(f.sort);
         const auto& keys = it == columns.end() ? columns.at("date") : it->second;
         std::string sql = " ORDER BY ";
-        for (const auto& k : keys) sql += k + (f.descending ? " DESC" : "") + ", ";
-        return sql + "s.study_uid";
+        for (const auto& [k, reversed] : keys) sql += k + (f.descending != reversed ? " DESC" : "") + ", ";
+        return sql + "s.study_uid" + (f.descending ? " DESC" : "");
     }
 
     std::string page(const StudyFilter& f) const {

@@ -82,8 +82,11 @@ AddOutcome StudyStore::add(const DoseObject& o, const ObjectMeta& meta) {
 
 AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
     Poco::Data::Transaction tx(db_->session());
-    // The study's row, locked until commit (PostgreSQL): another service adding to the same
-    // study waits and then computes its summary with this object in it.
+    // The patient, then the study's row, locked until commit (PostgreSQL): another service adding
+    // to the same study waits and then computes its summary with this object in it, and one
+    // adding a study of the same patient (whose cumulative flags span both) waits its turn
+    // instead of deadlocking.
+    if (!meta.patientKey.empty()) db_->lockForTransaction("fluoroaudit patient " + meta.patientKey);
     std::vector<std::string> studyRow;
     *db_ << "SELECT study_uid FROM studies WHERE study_uid = ?" + db_->forUpdate(), bind(o.study.studyUid),
         into(studyRow), now;

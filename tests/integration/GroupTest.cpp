@@ -285,6 +285,17 @@ TEST_F(Group, TheRegionalSurveyOfFourSitesIsTheP75OfTheSiteMedians) {
             EXPECT_EQ(s->getValue<bool>("counted"), counted);
         }
     }
+    // North's nightly report: north's 12 studies, and the group's survey beside them.
+    const auto audit = test::run(cli(site("north"), "audit nightly --date 2026-03-01 --no-mail"));
+    ASSERT_EQ(audit.exitCode, 0) << audit.out << audit.err;
+    EXPECT_NE(audit.out.find("studies 12,"), std::string::npos) << audit.out;
+    const auto at = audit.out.find("report ");
+    ASSERT_NE(at, std::string::npos) << audit.out;
+    std::ifstream page(audit.out.substr(at + 7, audit.out.find('\n', at) - at - 7));
+    const std::string html((std::istreambuf_iterator<char>(page)), std::istreambuf_iterator<char>());
+    EXPECT_NE(html.find("Site north"), std::string::npos);
+    EXPECT_NE(html.find("Regional survey of the group"), std::string::npos);
+    EXPECT_NE(html.find(">20.5<"), std::string::npos) << "the regional DRL of shots";
     // One site's own statistics, and its survey alone: too few sites for a regional level.
     const auto alone = test::run(cli(site("north"), "stats --by-site --site north"));
     EXPECT_NE(alone.out.find("1 site(s) with at least 10 cases; a regional DRL needs 3"), std::string::npos) << alone.out;

@@ -287,10 +287,13 @@ async function worklist() {
   const app = current;
   // The filters are those of the address; the first visit shows the flagged studies.
   const worklistFilter = routeParams.toString() ? Object.fromEntries(routeParams) : { flagged: 'true' };
-  const [levelTable, deviceList] = await Promise.all([get('/api/levels'), get('/api/devices')]);
+  const [levelTable, deviceList, siteList] = await Promise.all([get('/api/levels'), get('/api/devices'), get('/api/sites')]);
   const procedureName = procedureNames(levelTable);
+  // Sites sharing one database: a filter and a column; one site alone needs neither.
+  const group = siteList.sites.length > 1;
   const fields = [
     { name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
+    ...(group ? [{ name: 'site', label: t('common.site'), options: siteList.sites.map((s) => [s, s]), data: true }] : []),
     { name: 'procedure', label: t('common.procedure'), options: levelTable.rows.map((r) => [r.procedure_id, procedureName(r.procedure_id)]).concat([['unclassified', t('common.unclassified')]]) },
     { name: 'device', label: t('common.device'), options: deviceList.map((d) => [d.device, d.device]), data: true },
     { name: 'operator', label: t('common.operator') },
@@ -351,6 +354,7 @@ async function worklist() {
         return h('a', { href: `#/study/${encodeURIComponent(row.study_uid)}` }, row.study_description || row.study_uid);
       } },
       { title: t('common.procedure'), field: 'procedure_id', formatter: (cell) => procedureName(cell.getValue()) },
+      ...(group ? [{ title: t('common.site'), field: 'site', headerSort: false, cssClass: 'data' }] : []),
       { title: t('common.device'), field: 'device_label', cssClass: 'data' },
       { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, formatter: (cell) =>
         h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
@@ -504,11 +508,11 @@ const monthLabel = (i) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart
 async function procedures() {
   const app = current;
   const period = { from: procedureView.from, to: procedureView.to };
-  const [stats, monthly, levelTable] = await Promise.all([
+  const [stats, monthly, levelTable, siteList, survey] = await Promise.all([
     // Every study's value for groups of up to 2,000 studies (dots and a box); larger ones come as
     // their box alone (min, quartiles, max), so that a big store's page stays small and quick.
     get(`/api/stats${query({ ...period, by_device: procedureView.byDevice ? 'true' : '', values_up_to: 2000 })}`),
-    get(`/api/stats/monthly${query(period)}`), get('/api/levels')]);
+    get(`/api/stats/monthly${query(period)}`), get('/api/levels'), get('/api/sites'), get(`/api/stats/sites${query(period)}`)]);
   const procedureName = procedureNames(levelTable);
   // By default a metric that has a level in the active table, so that the level is drawn.
   if (!procedureView.metric)
@@ -569,6 +573,24 @@ async function procedures() {
       title: (items) => monthLabel(items[0].raw.x),
       label: (item) => `${item.dataset.label}: ${fmt(item.raw.y)} (n=${item.raw.n})` } } } } }));
   app.append(h('p', { className: 'muted', id: 'trend-n' }, t('procedures.trendN')));
+  // A group's sites: each site's median and the regional DRL of the metric shown.
+  if (siteList.sites.length > 1) {
+    const surveyTable = h('div', { id: 'survey-table' });
+    app.append(section(t('procedures.survey'), h('p', { className: 'muted' }, t('procedures.surveyNote')), surveyTable));
+    const surveyRows = survey.filter((r) => r.metric === metric).flatMap((r) => r.sites.map((s) => ({
+      procedure_id: r.procedure_id, site: s.site, n: s.n, median: s.median, p75: s.p75, counted: s.counted,
+      above: s.above_regional_drl, regional: r.regional_drl, counted_sites: r.sites_counted })));
+    table(surveyTable, { data: surveyRows, pagination: false, groupBy: 'procedure_id',
+      groupHeader: (id, count, data) => `${procedureName(id)}: ${t('procedures.regionalDrl')} ${data[0].regional === null
+        ? t('procedures.noRegional', { n: data[0].counted_sites }) : fmt(data[0].regional)}`,
+      columns: [
+        { title: t('common.site'), field: 'site', cssClass: 'data' },
+        { title: t('procedures.n'), field: 'n', hozAlign: 'right', formatter: (c) => (c.getRow().getData().counted
+          ? String(c.getValue()) : t('procedures.siteFew', { n: c.getValue() })) },
+        { title: t('procedures.median'), field: 'median', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+        { title: t('procedures.p75'), field: 'p75', hozAlign: 'right', formatter: (c) => fmt(c.getValue()) },
+        { title: t('procedures.sitesAbove'), field: 'above', hozAlign: 'center', formatter: (c) => (c.getValue() ? t('common.yes') : '') } ] });
+  }
 }
 
 // -- reference levels -------------------------------------------------------------------------------
