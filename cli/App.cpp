@@ -132,7 +132,10 @@ void App::addLevelsCommands() {
     levels->require_subcommand(1);
     auto* import = levels->add_subcommand("import", "validate a CSV table and activate it as a new version");
     import->add_option("file", tableFile_, "CSV file (docs/reference-levels.md)")->required();
-    onPipeline(import, [this](Pipeline& p) { return levelsImport(p, tableFile_, std::cout, std::cerr); });
+    import->add_flag("--site-only", siteOnly_,
+                     "this site's own table (sites sharing a database); without it the group's default, which every "
+                     "site without its own uses");
+    onPipeline(import, [this](Pipeline& p) { return levelsImport(p, tableFile_, siteOnly_, std::cout, std::cerr); });
     auto* exportCmd = levels->add_subcommand("export", "write the active table as CSV");
     exportCmd->add_option("--output", exportFile_, "file to write (default: standard output)");
     onPipeline(exportCmd, [this](Pipeline& p) { return levelsExport(p, exportFile_, std::cout); });

@@ -38,6 +38,7 @@ private:
     CLI::App app_{"fluoroaudit: audit X-ray exposure of fluoroscopy-guided procedures"};
     std::string dataDir_, configFile_;
     std::string copyTo_, copyPasswordFile_;
+    bool siteOnly_ = false;
     std::vector<std::pair<CLI::App*, WithSettings>> settingsCommands_;
     std::vector<std::pair<CLI::App*, WithPipeline>> pipelineCommands_;
     CLI::App* checkConfig_ = nullptr;

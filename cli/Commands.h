@@ -52,7 +52,8 @@ int checkConfig(const std::string& file, std::ostream& out);
 // Every configuration key with its type, default and meaning, as Markdown rows.
 int printConfigKeys(std::ostream& out);
 
-int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err);
+// `ownSite`: this site's own table (sites sharing a database), else the group's default.
+int levelsImport(Pipeline& pipeline, const std::string& file, bool ownSite, std::ostream& out, std::ostream& err);
 int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out); // "" = standard output
 int levelsHistory(Pipeline& pipeline, std::ostream& out);
 

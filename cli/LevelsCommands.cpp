@@ -32,8 +32,8 @@ std::string readFile(const std::string& path) {
 
 } // namespace
 
-int levelsImport(Pipeline& pipeline, const std::string& file, std::ostream& out, std::ostream& err) {
-    const auto activation = pipeline.activateReferenceTable(readFile(file), "imported from " + file);
+int levelsImport(Pipeline& pipeline, const std::string& file, bool ownSite, std::ostream& out, std::ostream& err) {
+    const auto activation = pipeline.activateReferenceTable(readFile(file), "imported from " + file, ownSite);
     const auto& problems = activation.problems;
     if (!problems.empty()) {
         err << file << " has " << problems.size() << " problem(s); the active table (version "
@@ -67,11 +67,12 @@ int levelsExport(Pipeline& pipeline, const std::string& file, std::ostream& out)
 }
 
 int levelsHistory(Pipeline& pipeline, std::ostream& out) {
-    Table t({"Version", "Activated", "Source", "Procedures"});
+    Table t({"Version", "For", "Activated", "Source", "Procedures"});
     for (const auto& v : pipeline.store().referenceTableHistory()) {
         std::vector<rules::TableProblem> problems;
         const auto table = rules::ReferenceTable::parse(v.csv, problems);
-        t.add({std::to_string(v.version), v.activatedAt, v.source, table ? std::to_string(table->rows().size()) : "?"});
+        t.add({std::to_string(v.version), v.site.empty() ? "group" : "site " + v.site, v.activatedAt, v.source,
+               table ? std::to_string(table->rows().size()) : "?"});
     }
     out << t.render();
     return 0;
@@ -146,7 +147,7 @@ int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
 }
 
 int reevaluate(Pipeline& pipeline, std::ostream& out) {
-    const std::size_t n = pipeline.store().reevaluateAll();
+    const std::size_t n = pipeline.reevaluateSites();
     out << "Re-evaluated " << n << " stud" << (n == 1 ? "y" : "ies") << " against reference table version "
         << pipeline.levels().tableVersion() << ".\n";
     return 0;

@@ -103,7 +103,38 @@ std::string comparable(const std::string& csv) {
 }
 } // namespace
 
-Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& csv, const std::string& source) {
+std::size_t Pipeline::reevaluateSites(bool defaultOnly) {
+    auto sites = store_.sites();
+    if (sites.empty()) sites.push_back(store_.site());
+    std::size_t n = 0;
+    for (const auto& site : sites) {
+        const auto table = store_.activeReferenceTable(site);
+        if (!table || (defaultOnly && !table->site.empty())) continue;
+        auto filter = store::StudyFilter{};
+        filter.site = site;
+        if (site == store_.site()) {
+            n += store_.reevaluate(filter);
+            continue;
+        }
+        // Another site's studies with that site's table.
+        std::vector<rules::TableProblem> problems;
+        auto parsed = rules::ReferenceTable::parse(table->csv, problems);
+        if (!parsed) continue;
+        const rules::LevelEvaluator theirs(std::move(*parsed), table->version, settings_.rules);
+        store_.setEvaluator(&theirs);
+        try {
+            n += store_.reevaluate(filter);
+        } catch (...) {
+            store_.setEvaluator(evaluator_.get());
+            throw;
+        }
+        store_.setEvaluator(evaluator_.get());
+    }
+    return n;
+}
+
+Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& csv, const std::string& source,
+                                                          bool ownSite) {
     TableActivation a;
     refreshReferenceTable();
     a.version = evaluator_->tableVersion();
@@ -112,9 +143,16 @@ Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& cs
         a.unchanged = true;
         return a;
     }
-    useTable(csv, store_.addReferenceTable(csv, source));
-    store_.reevaluateAll();
-    a.version = evaluator_->tableVersion();
+    const int version = store_.addReferenceTable(csv, source, ownSite);
+    refreshReferenceTable(); // this site's table, which the new version may or may not be
+    if (ownSite) {
+        store::StudyFilter mine;
+        mine.site = store_.site();
+        store_.reevaluate(mine);
+    } else {
+        reevaluateSites(true);
+    }
+    a.version = version;
     return a;
 }
 

@@ -67,7 +67,11 @@ public:
         bool unchanged = false; // identical to the active version
         int version = 0;        // the active version afterwards
     };
-    TableActivation activateReferenceTable(const std::string& csv, const std::string& source);
+    // `ownSite`: this site's own table (sites sharing a database), else the group's default.
+    TableActivation activateReferenceTable(const std::string& csv, const std::string& source, bool ownSite = false);
+    // Classifies and flags again the studies of every site, each with its own table (`defaultOnly`:
+    // of the sites that follow the group's default table only); returns how many.
+    std::size_t reevaluateSites(bool defaultOnly = false);
     // What activating `csv` would do to the stored studies, without activating it: how many would
     // gain a flag they do not have, lose one they have, or change procedure.
     struct TablePreview {

@@ -22,7 +22,7 @@ Table active(store::StudyStore& store, const char* kind, const char* shipped, st
         }
         problems.clear();
     }
-    version = store::ReferenceTableVersion{0, "", "shipped with fluoroaudit", shipped};
+    version = store::ReferenceTableVersion{0, "", "shipped with fluoroaudit", shipped, ""};
     auto table = Table::parse(shipped, problems);
     if (!table) throw Error(std::string("the shipped staff ") + kind + " table does not read: " + rules::describe(problems.front()));
     return std::move(*table);

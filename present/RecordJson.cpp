@@ -172,6 +172,7 @@ Object::Ptr tableVersionJson(const store::ReferenceTableVersion& v, bool withCsv
     o->set("version", v.version);
     o->set("activated_at", v.activatedAt);
     o->set("source", v.source);
+    o->set("site", text(v.site)); // null: the group's default
     if (withCsv) o->set("csv", v.csv);
     return o;
 }

@@ -190,6 +190,8 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "WHERE study_uid IN (SELECT study_uid FROM flags)",
         "CREATE INDEX studies_by_flags ON studies (open_flags DESC, flag_count DESC, study_date, study_uid)",
         "CREATE INDEX studies_flagged ON studies (study_date, study_time, study_uid) WHERE flag_count > 0",
+        // a site's own reference tables beside the group's ('')
+        "ALTER TABLE reference_tables ADD COLUMN site TEXT NOT NULL DEFAULT ''",
         // A device is its station name, else its model (StudyWhere, deviceLabel).
         "CREATE INDEX studies_by_device ON studies ((COALESCE(NULLIF(station_name, ''), model)), study_date, study_time, "
         "study_uid)",

@@ -118,14 +118,23 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
     return guarded([&]() -> std::size_t {
         if (!evaluator_) return 0;
         std::vector<std::string> uids;
+        std::string site = filter.site;
         if (filter.fromDate.empty() && filter.toDate.empty()) {
-            *db_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+            if (site.empty()) *db_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
+            else
+                *db_ << "SELECT study_uid FROM studies WHERE site = ? ORDER BY study_date, study_uid", use(site),
+                    into(uids), now;
         } else {
             std::string from = filter.fromDate.empty() ? std::string("0000") : filter.fromDate;
             std::string to = filter.toDate.empty() ? std::string("9999") : filter.toDate;
-            *db_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
-                         "ORDER BY study_date, study_uid",
-                use(from), use(to), into(uids), now;
+            if (site.empty())
+                *db_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
+                        "ORDER BY study_date, study_uid",
+                    use(from), use(to), into(uids), now;
+            else
+                *db_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? AND site = ? "
+                        "ORDER BY study_date, study_uid",
+                    use(from), use(to), use(site), into(uids), now;
         }
         const std::string stamp = nowUtc();
         try {
@@ -256,14 +265,14 @@ void StudyStore::recordAlertMail(const std::string& studyUid, const std::string&
     });
 }
 
-int StudyStore::addReferenceTable(const std::string& csv, const std::string& source) {
+int StudyStore::addReferenceTable(const std::string& csv, const std::string& source, bool ownSite) {
     return guarded([&]() -> int {
         int version = 0;
         const std::string stamp = nowUtc();
         Poco::Data::Transaction tx(db_->session());
         *db_ << "SELECT COALESCE(MAX(version), 0) + 1 FROM reference_tables", into(version), now;
-        *db_ << "INSERT INTO reference_tables (version, activated_at, source, csv) VALUES (?, ?, ?, ?)", bind(version),
-            bind(stamp), bind(source), bind(csv), now;
+        *db_ << "INSERT INTO reference_tables (version, activated_at, source, csv, site) VALUES (?, ?, ?, ?, ?)",
+            bind(version), bind(stamp), bind(source), bind(csv), bind(ownSite ? site_ : std::string()), now;
         tx.commit();
         return version;
     });
@@ -272,22 +281,44 @@ int StudyStore::addReferenceTable(const std::string& csv, const std::string& sou
 std::vector<ReferenceTableVersion> StudyStore::referenceTableHistory() {
     return guarded([&]() -> std::vector<ReferenceTableVersion> {
         Statement select(db_->session());
-        select << db_->dialect("SELECT version, activated_at, source, csv FROM reference_tables ORDER BY version"), now;
+        std::string site = site_;
+        select << db_->dialect("SELECT version, activated_at, source, csv, site FROM reference_tables "
+                               "WHERE site = '' OR site = ? ORDER BY version"),
+            use(site), now;
         RecordSet rs(select);
         const Columns c(rs);
         std::vector<ReferenceTableVersion> out;
         for (std::size_t r = 0; r < c.rows(); ++r)
             out.push_back({static_cast<int>(c.integer("version", r).value_or(0)), c.text("activated_at", r),
-                           c.text("source", r), c.text("csv", r)});
+                           c.text("source", r), c.text("csv", r), c.text("site", r)});
         return out;
     });
 }
 
-std::optional<ReferenceTableVersion> StudyStore::activeReferenceTable() {
+std::optional<ReferenceTableVersion> StudyStore::activeReferenceTable() { return activeReferenceTable(site_); }
+
+std::optional<ReferenceTableVersion> StudyStore::activeReferenceTable(const std::string& site) {
     return guarded([&]() -> std::optional<ReferenceTableVersion> {
-        auto all = referenceTableHistory();
-        if (all.empty()) return std::nullopt;
-        return all.back();
+        Statement select(db_->session());
+        std::string of = site;
+        // The site's own newest, else the group's newest.
+        select << db_->dialect("SELECT version, activated_at, source, csv, site FROM reference_tables "
+                               "WHERE site = '' OR site = ? ORDER BY CASE WHEN site = '' THEN 1 ELSE 0 END, version DESC "
+                               "LIMIT 1"),
+            use(of), now;
+        RecordSet rs(select);
+        const Columns c(rs);
+        if (c.rows() == 0) return std::nullopt;
+        return ReferenceTableVersion{static_cast<int>(c.integer("version", 0).value_or(0)), c.text("activated_at", 0),
+                                     c.text("source", 0), c.text("csv", 0), c.text("site", 0)};
+    });
+}
+
+std::vector<std::string> StudyStore::sitesWithOwnTables() {
+    return guarded([&]() -> std::vector<std::string> {
+        std::vector<std::string> out;
+        *db_ << "SELECT DISTINCT site FROM reference_tables WHERE site <> '' ORDER BY site", into(out), now;
+        return out;
     });
 }
 
@@ -335,7 +366,11 @@ namespace fa::store {
 int StudyStore::activeReferenceTableVersion() {
     return guarded([&]() -> int {
         int version = 0;
-        *db_ << "SELECT COALESCE(MAX(version), 0) FROM reference_tables", into(version), now;
+        std::string site = site_;
+        // The site's own newest, else the group's newest (as activeReferenceTable).
+        *db_ << "SELECT COALESCE((SELECT MAX(version) FROM reference_tables WHERE site = ? AND site <> ''), "
+                "(SELECT MAX(version) FROM reference_tables WHERE site = ''), 0)",
+            use(site), into(version), now;
         return version;
     });
 }
@@ -365,7 +400,7 @@ std::optional<ReferenceTableVersion> StudyStore::activeStaffTable(const std::str
         const Columns c(rs);
         if (c.rows() == 0) return std::nullopt;
         return ReferenceTableVersion{static_cast<int>(c.integer("version", 0).value_or(0)), c.text("activated_at", 0),
-                                     c.text("source", 0), c.text("csv", 0)};
+                                     c.text("source", 0), c.text("csv", 0), ""};
     });
 }
 

@@ -100,6 +100,7 @@ struct ReferenceTableVersion {
     std::string activatedAt;
     std::string source;
     std::string csv;
+    std::string site; // reference tables: "" for the group's default, else the site whose own it is
 };
 
 struct StudyFilter {
@@ -249,7 +250,7 @@ public:
     // Classifies and flags every study again (after the table or the settings changed); returns
     // how many.
     std::size_t reevaluateAll();
-    // The same for the studies dated within `filter`.
+    // The same for the studies dated within `filter` (and of its site, when it names one).
     std::size_t reevaluate(const StudyFilter& filter);
 
     std::vector<FlagRecord> flags(const FlagFilter& filter);
@@ -261,11 +262,17 @@ public:
     void recordAlertMail(const std::string& studyUid, const std::string& kind, const std::string& metric,
                          const std::string& recipients);
 
-    // Stores `csv` as the newest (active) version of the reference table; returns its number.
-    int addReferenceTable(const std::string& csv, const std::string& source);
+    // Stores `csv` as the newest version of the reference table, the group's default or (`ownSite`)
+    // this site's own; returns its number (numbered across the group).
+    int addReferenceTable(const std::string& csv, const std::string& source, bool ownSite = false);
+    // This site's table: its own newest version when it has one, else the group's newest default.
     std::optional<ReferenceTableVersion> activeReferenceTable();
+    std::optional<ReferenceTableVersion> activeReferenceTable(const std::string& site); // another site's
     int activeReferenceTableVersion(); // 0 when there is none
+    // The group's default versions and this site's own, oldest first.
     std::vector<ReferenceTableVersion> referenceTableHistory();
+    // The sites with a reference table of their own.
+    std::vector<std::string> sitesWithOwnTables();
     // The staff dose estimate's tables, kind "rates" or "profiles": every version kept, the newest active.
     int addStaffTable(const std::string& kind, const std::string& csv, const std::string& source);
     std::optional<ReferenceTableVersion> activeStaffTable(const std::string& kind);

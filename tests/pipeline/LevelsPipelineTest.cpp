@@ -185,3 +185,74 @@ TEST(DeviceProfile, ImageOnlyStudyWithoutExposureTimes) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// Sites sharing one database: a site's own reference table over the group's default. A spinal-cord
+// stimulator trial of 30 shots at each site; the default's level is 80 shots, north's own 10.
+TEST(LevelsPipeline, ASitesOwnTableGoesBeforeTheGroupsDefault) {
+    test::TempDir data, input;
+    auto settingsOf = [&](const std::string& site) {
+        Settings s;
+        s.dataDir = (data.path() / site).string();
+        test::placeStore(s.store, data);
+        s.site = site;
+        return s;
+    };
+    Settings north = settingsOf("north"), south = settingsOf("south");
+    if (!test::onPostgres()) north.dataDir = south.dataDir = data.path().string(); // one SQLite file
+    auto report = [&](const std::string& name) {
+        synth::Report r;
+        r.studyDescription = "Temporary spinal cord stimulator implantation";
+        r.patientId = name;
+        for (int i = 0; i < 30; ++i) {
+            synth::Event e;
+            e.uid = synth::newUid();
+            r.events.push_back(e);
+        }
+        const std::string file = (input.path() / (name + ".dcm")).string();
+        synth::save(*synth::buildReport(r), file);
+        return std::make_pair(r.studyUid, file);
+    };
+    // Flags of the shots above the level (or above twice it: investigation).
+    auto aboveReference = [](Pipeline& p, const std::string& uid) {
+        const auto s = p.store().study(uid);
+        return std::count_if(s->flags.begin(), s->flags.end(), [](const StudyFlag& f) {
+            return (f.kind == "above-reference" || f.kind == "investigation") && f.metric == "shots";
+        });
+    };
+    std::string own = rules::builtInReferenceTable();
+    const std::string defaultLevel = "\\bSCS\\b,,80,";
+    ASSERT_NE(own.find(defaultLevel), std::string::npos);
+    std::string lower = own;
+    lower.replace(own.find(defaultLevel), defaultLevel.size(), "\\bSCS\\b,,10,");
+
+    Pipeline a(north);
+    EXPECT_FALSE(a.activateReferenceTable(lower, "north's own", true).unchanged);
+    const auto [northStudy, northFile] = report("N1");
+    a.ingestFile(northFile);
+    Pipeline b(south);
+    const auto [southStudy, southFile] = report("S1");
+    b.ingestFile(southFile);
+    EXPECT_EQ(aboveReference(a, northStudy), 1); // 30 > 10 (north's own)
+    EXPECT_EQ(aboveReference(b, southStudy), 0); // 30 < 80 (the group's)
+    EXPECT_EQ(a.store().activeReferenceTable()->site, "north");
+    EXPECT_EQ(b.store().activeReferenceTable()->site, "");
+
+    // A new group default (20 shots) re-evaluates the sites that follow it, and not north.
+    std::string twenty = own;
+    twenty.replace(own.find(defaultLevel), defaultLevel.size(), "\\bSCS\\b,,20,");
+    b.activateReferenceTable(twenty, "the group's new default");
+    EXPECT_EQ(aboveReference(b, southStudy), 1);
+    Pipeline again(north);
+    EXPECT_EQ(again.levels().tableVersion(), a.store().activeReferenceTable()->version);
+    EXPECT_EQ(again.store().activeReferenceTable()->source, "north's own");
+    const auto history = again.store().referenceTableHistory();
+    ASSERT_EQ(history.size(), 3u); // the built-in default, north's own, the new default
+    EXPECT_EQ(history[1].site, "north");
+    EXPECT_EQ(history[2].site, "");
+}
+
+} // namespace
+} // namespace fa
