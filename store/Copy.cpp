@@ -188,6 +188,11 @@ CopyReport StudyStore::copyFrom(const std::string& sqliteFile, const std::string
                                   });
                     from.each("SELECT * FROM flag_reviews WHERE study_uid = ? ORDER BY id", {uid},
                               [&](const std::vector<std::string>& n, const Row& r) { to.insert("flag_reviews", n, r, siteOf(n, r), "id"); });
+                    to.run("INSERT INTO study_counts (site, study_date, procedure_id, device, n) SELECT site, "
+                           "COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, ''), 1 "
+                           "FROM studies WHERE study_uid = $1 ON CONFLICT (site, study_date, procedure_id, device) "
+                           "DO UPDATE SET n = study_counts.n + 1",
+                           {uid});
                     to.run("COMMIT");
                 } catch (...) {
                     to.run("ROLLBACK");

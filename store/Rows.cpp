@@ -306,6 +306,34 @@ StudySummary readSummary(const Columns& c, std::size_t r) {
     return s;
 }
 
+CountKey countKey(Database& s, const std::string& studyUid) {
+    std::vector<std::string> site, date, procedure, device;
+    s << "SELECT site, COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, '') "
+         "FROM studies WHERE study_uid = ?",
+        bind(studyUid), into(site), into(date), into(procedure), into(device), now;
+    if (site.empty()) return std::nullopt;
+    return std::vector<std::string>{site[0], date[0], procedure[0], device[0]};
+}
+
+void moveCount(Database& s, const CountKey& before, const CountKey& after) {
+    if (before == after) return;
+    if (before)
+        s << "UPDATE study_counts SET n = n - 1 WHERE site = ? AND study_date = ? AND procedure_id = ? AND device = ?",
+            bind((*before)[0]), bind((*before)[1]), bind((*before)[2]), bind((*before)[3]), now;
+    if (after)
+        s << "INSERT INTO study_counts (site, study_date, procedure_id, device, n) VALUES (?, ?, ?, ?, 1) "
+             "ON CONFLICT (site, study_date, procedure_id, device) DO UPDATE SET n = study_counts.n + 1",
+            bind((*after)[0]), bind((*after)[1]), bind((*after)[2]), bind((*after)[3]), now;
+}
+
+void recountAll(Database& s) {
+    s << "DELETE FROM study_counts", now;
+    s << "INSERT INTO study_counts (site, study_date, procedure_id, device, n) SELECT site, COALESCE(study_date, ''), "
+         "COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, ''), COUNT(*) FROM studies "
+         "GROUP BY site, COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, '')",
+        now;
+}
+
 std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid) {
     return readWarnings(s, "SELECT code, message, count FROM study_warnings WHERE study_uid = ? ORDER BY seq", studyUid);
 }

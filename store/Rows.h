@@ -35,6 +35,13 @@ std::vector<DoseObject> readObjects(Database& s, const std::string& studyUid);
 // One row of a SELECT of kStudyColumns.
 StudyRecord readStudyRow(const Columns& columns, std::size_t row);
 StudySummary readSummary(const Columns& columns, std::size_t row);
+// Where a study counts in study_counts: site, date, procedure, device; none when it is not stored.
+using CountKey = std::optional<std::vector<std::string>>;
+CountKey countKey(Database& s, const std::string& studyUid);
+// The study moved from `before` to `after` (either none): the counts follow.
+void moveCount(Database& s, const CountKey& before, const CountKey& after);
+// Counts every study again (after rows were renamed to a site).
+void recountAll(Database& s);
 std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid);
 std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid);
 

@@ -196,6 +196,16 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE INDEX studies_by_device ON studies ((COALESCE(NULLIF(station_name, ''), model)), study_date, study_time, "
         "study_uid)",
     },
+    // 14: how many studies each site has per day, procedure and device, kept as studies change
+    // (store/Rows.cpp moveCount): a page's total without counting a million rows
+    {
+        R"(CREATE TABLE study_counts (
+            site TEXT NOT NULL, study_date TEXT NOT NULL, procedure_id TEXT NOT NULL, device TEXT NOT NULL,
+            n INTEGER NOT NULL, PRIMARY KEY (site, study_date, procedure_id, device)))",
+        "INSERT INTO study_counts (site, study_date, procedure_id, device, n) SELECT site, COALESCE(study_date, ''), "
+        "COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, ''), COUNT(*) FROM studies "
+        "GROUP BY site, COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, '')",
+    },
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 // Sites of a group sharing one database (migration 12): whose rows are whose, and the group's secret.
 #include "store/Guard.h"
+#include "store/Rows.h"
 #include "core/Clock.h"
 #include "store/StudyStore.h"
 
@@ -26,6 +27,7 @@ void StudyStore::setSite(const std::string& site) {
             Poco::Data::Transaction tx(db_->session());
             for (const char* table : {"studies", "source_objects", "flag_reviews", "audit_runs"})
                 *db_ << std::string("UPDATE ") + table + " SET site = ? WHERE site = ''", bind(site), now;
+            recountAll(*db_);
             tx.commit();
         } catch (...) {
             failed("cannot name the site of the stored studies");

@@ -137,6 +137,30 @@ struct StudyWhere {
 
 std::size_t StudyStore::countStudies(const StudyFilter& filter) {
     return guarded([&]() -> std::size_t {
+        // Filters of site, dates, procedure and device only: from the kept counts (migration 14).
+        if (filter.operatorName.empty() && filter.flagKind.empty() && filter.reviewState.empty() && filter.search.empty() &&
+            filter.patientId.empty() && !filter.flaggedOnly && filter.ranges.empty()) {
+            std::string sql = "SELECT COALESCE(SUM(n), 0) FROM study_counts WHERE 1 = 1";
+            std::vector<std::string> values;
+            auto add = [&](const char* condition, const std::string& value) {
+                if (value.empty()) return;
+                sql += condition;
+                values.push_back(value);
+            };
+            add(" AND site = ?", filter.site);
+            add(" AND study_date >= ?", filter.fromDate);
+            add(" AND study_date <= ?", filter.toDate);
+            if (filter.procedureId == "unclassified") sql += " AND procedure_id IN ('', 'unclassified')";
+            else add(" AND procedure_id = ?", filter.procedureId);
+            add(" AND device = ?", filter.device);
+            Statement select(db_->session());
+            select << db_->dialect(sql);
+            for (auto& v : values) select, use(v);
+            Poco::Int64 n = 0;
+            select, into(n);
+            select.execute();
+            return static_cast<std::size_t>(n);
+        }
         StudyWhere where(filter);
         Statement select(db_->session());
         select << db_->dialect("SELECT COUNT(*) FROM studies s" + where.sql);

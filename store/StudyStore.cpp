@@ -92,6 +92,7 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
         into(studyRow), now;
     const bool existing = !studyRow.empty();
     if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
+    const CountKey before = existing ? countKey(*db_, o.study.studyUid) : std::nullopt;
     std::vector<std::string> otherStudies;
     *db_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
         into(otherStudies), now;
@@ -108,6 +109,7 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
     std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
     writeSummary(*db_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
     if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
+    moveCount(*db_, before, countKey(*db_, o.study.studyUid));
     tx.commit();
     return existing ? AddOutcome::Updated : AddOutcome::Created;
 }
@@ -152,9 +154,11 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
             for (const auto& uid : uids) {
                 std::string updatedBefore, before, updatedAfter, after;
                 *db_ << signature, bind(uid), into(updatedBefore), into(before), now;
+                const CountKey counted = countKey(*db_, uid);
                 const std::vector<DoseObject> objects = objectsOf(uid);
                 writeSummary(*db_, uid, objects, summarize(objects), stamp, evaluator_);
                 evaluateStudy(*db_, uid, *evaluator_, stamp);
+                moveCount(*db_, counted, countKey(*db_, uid));
                 *db_ << signature, bind(uid), into(updatedAfter), into(after), now;
                 if (before == after)
                     *db_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
@@ -327,11 +331,13 @@ bool StudyStore::replace(const DoseObject& o) {
         try {
             Poco::Data::Transaction tx(db_->session());
             if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
+            const CountKey counted = countKey(*db_, o.study.studyUid);
             replaceObjectContent(*db_, o);
             const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
             const std::string stamp = nowUtc();
             writeSummary(*db_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
             if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, stamp);
+            moveCount(*db_, counted, countKey(*db_, o.study.studyUid));
             tx.commit();
             return true;
         } catch (...) {

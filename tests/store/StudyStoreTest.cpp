@@ -237,3 +237,57 @@ TEST(StudyStoreFullDisk, AWriteThatFailedForSpaceSucceedsWhenSpaceReturns) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// A page's total comes from the counts kept per site, day, procedure and device: they must say what
+// counting the studies says, after new studies, a study that changes device, and a site's rename.
+TEST(StudyStore, KeptCountsSayWhatCountingTheStudiesSays) {
+    test::TempDir dir;
+    store::StudyStore s(test::storeIn(dir));
+    for (int i = 0; i < 12; ++i) {
+        auto o = report("S" + std::to_string(i), "O" + std::to_string(i), {"e" + std::to_string(i)});
+        o.study.studyDate = i % 3 == 0 ? "" : "2026-03-0" + std::to_string(1 + i % 4);
+        o.device.station = i % 2 ? "CARM1" : "";
+        o.device.model = "Model" + std::to_string(i % 3);
+        if (i == 5) s.setSite("east");
+        s.add(o, meta());
+    }
+    // Study S1's device: a later object of another station does not change the counted one, a
+    // re-stored first object does.
+    auto moved = report("S1", "O1", {"e1"});
+    moved.study.studyDate = "2026-03-02";
+    moved.device.station = "CARM9";
+    ASSERT_TRUE(s.replace(moved));
+    s.setSite("north"); // the rows of no site (S0..S4) become north's
+    std::vector<store::StudyFilter> filters(1);
+    for (const char* site : {"", "north", "east"})
+        for (const char* from : {"", "2026-03-02"})
+            for (const char* to : {"", "2026-03-03"})
+                for (const char* device : {"", "CARM1", "CARM9", "Model0", "Model2"}) {
+                    store::StudyFilter f;
+                    f.site = site;
+                    f.fromDate = from;
+                    f.toDate = to;
+                    f.device = device;
+                    filters.push_back(f);
+                }
+    store::StudyFilter unclassified;
+    unclassified.procedureId = "unclassified";
+    filters.push_back(unclassified);
+    std::size_t nonEmpty = 0;
+    for (const auto& f : filters) {
+        const auto counted = s.studies(f).size();
+        nonEmpty += counted > 0;
+        EXPECT_EQ(s.countStudies(f), counted) << f.site << " " << f.fromDate << ".." << f.toDate << " " << f.device;
+    }
+    EXPECT_GT(nonEmpty, 20u);
+    EXPECT_EQ(s.countStudies({}), 12u);
+    store::StudyFilter carm9;
+    carm9.device = "CARM9";
+    EXPECT_EQ(s.countStudies(carm9), 1u);
+}
+
+} // namespace
+} // namespace fa
