@@ -60,23 +60,6 @@ protected:
     store::StoreLocation database_{""};
 };
 
-std::vector<std::string> writeReports(const fs::path& folder, int count, int studies) {
-    fs::create_directories(folder);
-    std::vector<std::string> studyUids(static_cast<std::size_t>(studies));
-    for (auto& s : studyUids) s = synth::newUid();
-    std::vector<std::string> files;
-    for (int i = 0; i < count; ++i) {
-        synth::Report r;
-        r.studyUid = studyUids[static_cast<std::size_t>(i % studies)];
-        synth::Event e;
-        e.uid = synth::newUid();
-        e.duration_s = 0.75;
-        r.events = {e};
-        files.push_back((folder / (std::to_string(100000 + i) + ".dcm")).string());
-        synth::save(*synth::buildReport(r), files.back());
-    }
-    return files;
-}
 
 std::string join(const std::vector<std::string>& files, std::size_t from, std::size_t to) {
     std::string s;
@@ -87,7 +70,7 @@ std::string join(const std::vector<std::string>& files, std::size_t from, std::s
 // 800 one-event reports of 100 studies: north gets 0-399 and 600-799, south 400-799, each through
 // 4 senders at once, so that both sites add to every study and 200 objects reach both.
 TEST_F(Group, TwoSitesReceivingAtOnceLoseAndDuplicateNothing) {
-    const auto files = writeReports(dir_.path() / "in", 800, 100);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 800, 100);
     Site north = site("north"), south = site("south");
     ServiceProcess a(FA_BINARY, north.data, north.port, north.config);
     ServiceProcess b(FA_BINARY, south.data, south.port, south.config);
@@ -170,7 +153,7 @@ TEST_F(Group, OnePatientAtTwoSitesHasOneKeyAndOneCumulativeDose) {
 // once: one audits, the other finds the day done (or the audit running) and records nothing.
 TEST_F(Group, TheAuditOfASiteRunsOnceWhenTwoProcessesTry) {
     Site one = site("north", "", "north-1"), two = site("north", "", "north-2");
-    const auto files = writeReports(dir_.path() / "in", 20, 5);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 20, 5);
     ASSERT_EQ(test::run(cli(one, "ingest " + join(files, 0, 20))).exitCode, 0);
     std::vector<test::RunResult> runs(2);
     const std::string nightly = "audit nightly --date 2026-03-01 --scheduled --no-mail";

@@ -43,25 +43,6 @@ std::size_t spooled(const std::string& data) {
     return fs::is_directory(data + "/spool") ? dicom::Spool(data + "/spool").pending().size() : 0;
 }
 
-// Writes `count` one-event reports, report i for study i % studies; returns the files in order.
-std::vector<std::string> writeReports(const fs::path& folder, int count, int studies, std::vector<synth::Report>* out = nullptr) {
-    fs::create_directories(folder);
-    std::vector<std::string> studyUids(static_cast<std::size_t>(studies));
-    for (auto& s : studyUids) s = synth::newUid();
-    std::vector<std::string> files;
-    for (int i = 0; i < count; ++i) {
-        synth::Report r;
-        r.studyUid = studyUids[static_cast<std::size_t>(i % studies)];
-        synth::Event e;
-        e.uid = synth::newUid();
-        e.duration_s = 0.75;
-        r.events = {e};
-        files.push_back((folder / (std::to_string(100000 + i) + ".dcm")).string());
-        synth::save(*synth::buildReport(r), files.back());
-        if (out) out->push_back(r);
-    }
-    return files;
-}
 
 std::string join(const std::vector<std::string>& files, std::size_t from = 0, std::size_t to = SIZE_MAX) {
     std::string s;
@@ -106,7 +87,7 @@ TEST_F(Listener, RealFilesSentWithStorescuEndUpAsIngestGivesThem) {
 
 TEST_F(Listener, EightParallelSendersStoreEveryObjectOnceAndResendingChangesNothing) {
     std::vector<synth::Report> reports;
-    const auto files = writeReports(dir_.path() / "in", 2000, 250, &reports);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 2000, 250, &reports);
     ServiceProcess service(FA_BINARY, data(), port_);
     auto sendAll = [&] {
         std::vector<std::thread> senders;
@@ -137,7 +118,7 @@ TEST_F(Listener, EightParallelSendersStoreEveryObjectOnceAndResendingChangesNoth
 
 TEST_F(Listener, KillNineDuringASendLosesNothingTheSenderSawStored) {
     std::vector<synth::Report> reports;
-    const auto files = writeReports(dir_.path() / "in", 600, 600, &reports);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 600, 600, &reports);
     ServiceProcess service(FA_BINARY, data(), port_);
     const std::string out = dir_.file("storescu.out");
     std::thread sender([&] {
@@ -188,7 +169,7 @@ TEST_F(Listener, FullOrReadOnlySpoolAnswersOutOfResourcesAndTheRetrySucceeds) {
     for (auto& e : big.events) e.uid = synth::newUid();
     const std::string bigFile = dir_.file("big.dcm");
     synth::save(*synth::buildReport(big), bigFile);
-    const auto small = writeReports(dir_.path() / "small", 1, 1);
+    const auto small = synth::writeReports((dir_.path() / "small").string(), 1, 1);
 
     ServiceProcess service(FA_BINARY, data(), port_);
     auto full = test::storescu(port_, quote(bigFile));
@@ -217,7 +198,7 @@ TEST_F(Listener, FullOrReadOnlySpoolAnswersOutOfResourcesAndTheRetrySucceeds) {
 TEST_F(Listener, ADeeplyNestedObjectIsRefusedUnreadAndTheServiceServesOn) {
     const std::string deep = dir_.file("deep.dcm");
     std::ofstream(deep, std::ios::binary) << synth::deeplyNestedReport(200, synth::newUid(), synth::newUid());
-    const auto good = writeReports(dir_.path() / "good", 1, 1);
+    const auto good = synth::writeReports((dir_.path() / "good").string(), 1, 1);
     ServiceProcess service(FA_BINARY, data(), port_);
     const auto refused = test::storescu(port_, quote(deep));
     EXPECT_EQ(test::successes(refused.out), 0) << refused.out;
@@ -230,7 +211,7 @@ TEST_F(Listener, ADeeplyNestedObjectIsRefusedUnreadAndTheServiceServesOn) {
 }
 
 TEST_F(Listener, UnknownCallersAndWrongCalledAeTitlesAreRefused) {
-    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 1, 1);
     ServiceProcess service(FA_BINARY, data(), port_,
                            config("[dicom]\nrequire_known_peers = true\n[peer.CARM1]\nae_title = CARM1\n"));
     const auto stranger = test::storescu(port_, join(files), "STRANGER");
@@ -263,7 +244,7 @@ void sendRaw(int port, const std::string& bytes, bool keepOpen, int* fdOut) {
 }
 
 TEST_F(Listener, RandomBytesAndAHalfOpenConnectionDoNotStopTheService) {
-    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 1, 1);
     ServiceProcess service(FA_BINARY, data(), port_, config("[dicom]\nacse_timeout_s = 3\n"));
     std::string noise(4096, '\0');
     for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<char>((i * 7919u + 13u) % 251u);
@@ -326,7 +307,7 @@ TEST_F(Listener, AssociationsBeyondTheLimitAreRefusedAndTheOthersComplete) {
 }
 
 TEST_F(Listener, LeftoversInTheSpoolAreProcessedAtStartAndBrokenOnesQuarantined) {
-    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 1, 1);
     const std::string spool = data() + "/spool";
     fs::create_directories(spool);
     fs::copy_file(files[0], spool + "/00000000000000000001-00000001-1.CARM1.dcm");
@@ -345,7 +326,7 @@ TEST_F(Listener, LeftoversInTheSpoolAreProcessedAtStartAndBrokenOnesQuarantined)
 }
 
 TEST_F(Listener, StatusTellsWhetherItIsUp) {
-    const auto files = writeReports(dir_.path() / "in", 3, 1);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 3, 1);
     const int http = test::freePort();
     ServiceProcess service(FA_BINARY, data(), port_, "", http);
     test::storescu(port_, join(files));
@@ -386,8 +367,8 @@ std::pair<std::set<std::string>, std::size_t> studyUids(const std::string& data)
 // restored folder then files. Nothing is duplicated.
 TEST_F(Listener, ABackupTakenDuringAStreamRestoresEveryAcknowledgedObject) {
     std::vector<synth::Report> first, second;
-    const auto before = writeReports(dir_.path() / "a", 100, 100, &first);
-    const auto during = writeReports(dir_.path() / "b", 300, 300, &second);
+    const auto before = synth::writeReports((dir_.path() / "a").string(), 100, 100, &first);
+    const auto during = synth::writeReports((dir_.path() / "b").string(), 300, 300, &second);
     ServiceProcess service(FA_BINARY, data(), port_);
     ASSERT_EQ(test::successes(test::storescu(port_, join(before)).out), 100);
     test::RunResult streamed;
@@ -445,7 +426,7 @@ TEST_F(Listener, ABackupTakenDuringAStreamRestoresEveryAcknowledgedObject) {
 // restore refuses to run beside serve or over a store without --replace.
 TEST_F(Listener, ASpooledObjectIsBackedUpAndRestoreProtectsAStore) {
     std::vector<synth::Report> reports;
-    const auto files = writeReports(dir_.path() / "in", 2, 2, &reports);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 2, 2, &reports);
     {
         ServiceProcess service(FA_BINARY, data(), port_);
         ASSERT_EQ(test::successes(test::storescu(port_, join(files, 0, 1)).out), 1);
@@ -572,7 +553,7 @@ TEST_F(Listener, APeersCharacterSetDecodesItsUndeclaredText) {
 
 // A known peer with a host may only call from that host.
 TEST_F(Listener, APeerBoundToAHostIsRefusedFromAnother) {
-    const auto files = writeReports(dir_.path() / "in", 1, 1);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 1, 1);
     ServiceProcess service(FA_BINARY, data(), port_, config("[peer.CARM1]\nae_title = CARM1\nhost = 10.9.9.9\n"));
     const auto r = test::storescu(port_, join(files), "CARM1");
     EXPECT_NE(r.out.find("Association Rejected"), std::string::npos) << r.out;
@@ -582,7 +563,7 @@ TEST_F(Listener, APeerBoundToAHostIsRefusedFromAnother) {
 
 TEST_F(Listener, SigtermFinishesWhatWasAcknowledged) {
     std::vector<synth::Report> reports;
-    const auto files = writeReports(dir_.path() / "in", 200, 20, &reports);
+    const auto files = synth::writeReports((dir_.path() / "in").string(), 200, 20, &reports);
     ServiceProcess service(FA_BINARY, data(), port_);
     const auto sent = test::storescu(port_, join(files));
     const int acknowledged = test::successes(sent.out);

@@ -423,3 +423,26 @@ Report reportWithEvents(int events) {
 }
 
 } // namespace fa::synth
+
+namespace fa::synth {
+
+std::vector<std::string> writeReports(const std::string& folder, int count, int studies, std::vector<Report>* out) {
+    std::filesystem::create_directories(folder);
+    std::vector<std::string> studyUids(static_cast<std::size_t>(studies));
+    for (auto& s : studyUids) s = newUid();
+    std::vector<std::string> files;
+    for (int i = 0; i < count; ++i) {
+        Report r;
+        r.studyUid = studyUids[static_cast<std::size_t>(i % studies)];
+        Event e;
+        e.uid = newUid();
+        e.duration_s = 0.75;
+        r.events = {e};
+        files.push_back((std::filesystem::path(folder) / (std::to_string(100000 + i) + ".dcm")).string());
+        save(*buildReport(r), files.back());
+        if (out) out->push_back(r);
+    }
+    return files;
+}
+
+} // namespace fa::synth

@@ -106,4 +106,9 @@ struct DepartmentStudy {
 };
 std::vector<DepartmentStudy> writeDepartment(const std::string& folder, int studies, unsigned seed);
 
+// Writes `count` one-event reports (0.75 s each) into `folder`, report i for study i % studies;
+// returns the files in order (and the reports in `out`).
+std::vector<std::string> writeReports(const std::string& folder, int count, int studies,
+                                      std::vector<Report>* out = nullptr);
+
 } // namespace fa::synth
