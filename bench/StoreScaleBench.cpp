@@ -136,6 +136,12 @@ void fill(Raw& db, long from, long to) {
     db.run("INSERT INTO flags (study_uid, seq, kind, metric, value, level, table_version, studies, review_state, "
            "raised_at, first_raised_at) SELECT " + uid + ", 0, 'above-reference', 'shots', " + shots + ", 40, 1, '', "
            "'unreviewed', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM " + range + " WHERE r.n % 20 = 0");
+    // The counts the store keeps per site, day, procedure and device (migration 14), as the
+    // migration makes them for the studies it finds.
+    db.run("DELETE FROM study_counts");
+    db.run("INSERT INTO study_counts (site, study_date, procedure_id, device, n) SELECT site, COALESCE(study_date, ''), "
+           "COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, ''), COUNT(*) FROM studies GROUP BY site, "
+           "COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, '')");
     db.run("COMMIT");
     // As autovacuum leaves a table in use: statistics, and the visibility map that lets counts read
     // indexes alone (PostgreSQL).
