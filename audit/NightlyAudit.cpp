@@ -53,6 +53,9 @@ private:
     void steps(const std::string& newFlagsSince);
     void findMissingDoseInStore(const std::map<std::string, std::string>& noDoseOnPacs);
     AuditReportData reportData(const std::string& newSince);
+    // The run's period, of this site's studies: an audit is of its own site (sites sharing a
+    // database each audit theirs, each with its own reference table).
+    store::StudyFilter period() const;
     void report(const std::string& newSince);
     void mail(const AuditReportData& data, const std::string& html, const std::string& stem);
 
@@ -139,9 +142,15 @@ void Audit::steps(const std::string& newFlagsSince) {
         journal_.say("no PACS configured ([pacs] ae_title): reporting on what the store has");
     }
     findMissingDoseInStore(noDoseOnPacs);
-    const auto n = pipeline_->store().reevaluate(store::StudyFilter::between(journal_.run.periodFrom, journal_.run.periodTo));
+    const auto n = pipeline_->store().reevaluate(period());
     journal_.say("re-evaluated " + std::to_string(n) + " stud" + (n == 1 ? "y" : "ies") + " of the period");
     report(newFlagsSince);
+}
+
+store::StudyFilter Audit::period() const {
+    auto filter = store::StudyFilter::between(journal_.run.periodFrom, journal_.run.periodTo);
+    filter.site = pipeline_->store().site();
+    return filter;
 }
 
 // Studies of the period with images but no dose object: from the PACS and from the store.
@@ -149,7 +158,7 @@ void Audit::findMissingDoseInStore(const std::map<std::string, std::string>& noD
     auto& store = pipeline_->store();
     auto& run = journal_.run;
     std::set<std::string> reported;
-    for (const auto& s : store.studies(store::StudyFilter::between(run.periodFrom, run.periodTo))) {
+    for (const auto& s : store.studies(period())) {
         if (s.summary.source != SourceKind::ImageHeaders) continue;
         reported.insert(s.study.studyUid);
         std::string detail = "images only, no dose report";
@@ -176,15 +185,14 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     auto& store = pipeline_->store();
     auto& run = journal_.run;
     AuditReportData data;
-    // Sites sharing one database: this site's studies and flags; the group's survey beside them.
+    // This site's studies and flags; with other sites on the database, its name and the group's
+    // survey beside them.
     const bool group = store.sites().size() > 1;
     if (group) data.site = store.site();
-    auto period = store::StudyFilter::between(run.periodFrom, run.periodTo);
-    period.site = data.site;
-    data.studies = store.studies(period);
+    data.studies = store.studies(period());
     run.studies = static_cast<int>(data.studies.size());
     store::FlagFilter fresh;
-    fresh.site = data.site;
+    fresh.site = store.site();
     if (newSince.empty()) {
         fresh.fromDate = run.periodFrom;
         fresh.toDate = run.periodTo;
@@ -195,14 +203,14 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.newFlagsSince = newSince;
     run.newFlags = static_cast<int>(data.newFlags.size());
     store::FlagFilter stale;
-    stale.site = data.site;
+    stale.site = store.site();
     stale.reviewState = "unreviewed";
     stale.raisedBefore = Poco::DateTimeFormatter::format(
         Poco::DateTime() - Poco::Timespan(settings_.audit.unreviewedDays, 0, 0, 0, 0), Poco::DateTimeFormat::ISO8601_FORMAT);
     data.staleFlags = store.flags(stale);
     data.unreviewedDays = settings_.audit.unreviewedDays;
     store::FlagFilter open;
-    open.site = data.site;
+    open.site = store.site();
     open.reviewState = "unreviewed";
     data.openFlags = store.flags(open).size();
     data.studyLinkBase = webAddress(settings_);

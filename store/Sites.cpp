@@ -15,8 +15,12 @@ namespace fa::store {
 void StudyStore::setSite(const std::string& site) {
     guarded([&]() -> void {
         site_ = site;
-        *db_ << "INSERT INTO sites (name, first_seen) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", bind(site),
-            bind(nowUtc()), now;
+        // Every command opens the store with its site: a write only the first time.
+        std::vector<std::string> known;
+        *db_ << "SELECT name FROM sites WHERE name = ?", bind(site), into(known), now;
+        if (known.empty())
+            *db_ << "INSERT INTO sites (name, first_seen) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", bind(site),
+                bind(nowUtc()), now;
         // A store from before sites (or copied from one) names no site: it is this one's.
         std::vector<std::string> unnamed;
         *db_ << "SELECT study_uid FROM studies WHERE site = '' LIMIT 1", into(unnamed), now;
