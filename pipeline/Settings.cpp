@@ -13,6 +13,8 @@
 #include <Poco/Util/IniFileConfiguration.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <sstream>
@@ -61,6 +63,28 @@ void apply(const std::string& key, const std::string& value, Settings& s, std::v
         return;
     }
     if (auto why = known->set(s, instance, value); !why.empty()) problems.push_back(where(key) + ": " + why);
+}
+
+// FLUOROAUDIT_STORE_URL for [store] url: the variable that overrides a key of a section with a
+// fixed name (not [peer.NAME] nor the device lists).
+std::string environmentName(const ConfigKey& k) {
+    std::string name = "FLUOROAUDIT_" + k.section + "_" + k.name;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return name;
+}
+
+// The keys set in the environment, over the file's (containers and test harnesses give the store
+// this way); checked as the file's keys are.
+void applyEnvironment(Settings& s, std::vector<std::string>& problems) {
+    for (const auto& k : configKeys()) {
+        if (k.section.find('.') != std::string::npos || k.name == "*") continue;
+        const std::string variable = environmentName(k);
+        const char* value = std::getenv(variable.c_str());
+        if (!value) continue;
+        if (auto why = k.set(s, "", Poco::trim(std::string(value))); !why.empty())
+            problems.push_back("environment " + variable + " ([" + k.section + "] " + k.name + "): " + why);
+    }
 }
 
 // What no single key can say: keys that only make sense together.
@@ -156,22 +180,25 @@ void parsePacsAddress(const std::string& text, PacsSettings& pacs) {
 
 Settings loadSettings(const std::string& configFile) {
     Settings s;
-    if (configFile.empty()) return s;
-    if (!std::filesystem::is_regular_file(configFile))
-        throw Error("configuration file " + configFile + " does not exist or is not a file");
-    Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini;
-    try {
-        ini = new Poco::Util::IniFileConfiguration(configFile);
-    } catch (const Poco::Exception& e) {
-        throw Error("cannot read configuration file " + configFile + ": " + e.displayText());
+    std::vector<std::string> problems;
+    if (!configFile.empty()) {
+        if (!std::filesystem::is_regular_file(configFile))
+            throw Error("configuration file " + configFile + " does not exist or is not a file");
+        Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini;
+        try {
+            ini = new Poco::Util::IniFileConfiguration(configFile);
+        } catch (const Poco::Exception& e) {
+            throw Error("cannot read configuration file " + configFile + ": " + e.displayText());
+        }
+        std::vector<std::string> keys;
+        collectKeys(*ini, "", keys, problems);
+        for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, problems);
     }
-    std::vector<std::string> problems, keys;
-    collectKeys(*ini, "", keys, problems);
-    for (const auto& key : keys) apply(key, Poco::trim(ini->getString(key)), s, problems);
+    applyEnvironment(s, problems);
     checkTogether(s, problems);
     if (!problems.empty()) {
-        std::string text = "configuration file " + configFile + " has " + std::to_string(problems.size()) +
-                           " problem(s):";
+        std::string text = (configFile.empty() ? std::string("the configuration") : "configuration file " + configFile) +
+                           " has " + std::to_string(problems.size()) + " problem(s):";
         for (std::size_t i = 0; i < std::min(problems.size(), kShownProblems); ++i) text += "\n  " + problems[i];
         if (problems.size() > kShownProblems)
             text += "\n  ... and " + std::to_string(problems.size() - kShownProblems) + " more";

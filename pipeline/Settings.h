@@ -180,8 +180,9 @@ std::string webAddress(const Settings& s);
 // The [tls] files as the DICOM side takes them.
 dicom::TlsFiles tlsFiles(const Settings& s);
 
-// Reads an INI file (see docs/configuration.md) over the defaults. Throws fa::Error listing every
-// problem with its key.
+// Reads an INI file (see docs/configuration.md; "" for none) over the defaults, then the keys set in
+// the environment as FLUOROAUDIT_SECTION_KEY (FLUOROAUDIT_STORE_URL) over the file's. Throws
+// fa::Error listing every problem with its key.
 Settings loadSettings(const std::string& configFile);
 
 // Problems of settings given on the command line (port, AE title); "" when fine.

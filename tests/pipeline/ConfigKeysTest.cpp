@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -79,6 +80,29 @@ TEST(ConfigKeys, ValuesAreTypedAndNamedSectionsCollectTheirKeys) {
     EXPECT_NE(loadProblems("[audit]\ntime = 24:00\n").find("[audit] time: '24:00' is not a time of day"), std::string::npos);
     EXPECT_NE(loadProblems("[dicom]\nport = 0\n").find("[dicom] port: '0' is not a whole number from 1 to 65535"),
               std::string::npos);
+}
+
+// FLUOROAUDIT_SECTION_KEY goes over the file's key, is checked as it is, and a problem names the variable.
+TEST(ConfigKeys, TheEnvironmentSetsAKeyOverTheFile) {
+    test::TempDir dir;
+    const std::string path = dir.file("f.ini");
+    std::ofstream(path) << "[site]\nname = north\n[dicom]\nport = 104\n";
+    ::setenv("FLUOROAUDIT_SITE_NAME", " south ", 1);
+    ::setenv("FLUOROAUDIT_STORE_URL", "postgresql://fa@db.example:5433/group", 1);
+    const Settings s = loadSettings(path);
+    const Settings none = loadSettings("");
+    ::setenv("FLUOROAUDIT_DICOM_PORT", "0", 1);
+    const std::string problem = loadProblems("");
+    ::unsetenv("FLUOROAUDIT_SITE_NAME");
+    ::unsetenv("FLUOROAUDIT_STORE_URL");
+    ::unsetenv("FLUOROAUDIT_DICOM_PORT");
+    EXPECT_EQ(s.site, "south");
+    EXPECT_EQ(s.store.url, "postgresql://fa@db.example:5433/group");
+    EXPECT_EQ(s.listener.port, 104); // the file's, where the environment says nothing
+    EXPECT_EQ(none.site, "south");
+    EXPECT_NE(problem.find("environment FLUOROAUDIT_DICOM_PORT ([dicom] port): '0' is not a whole number from 1 to 65535"),
+              std::string::npos) << problem;
+    EXPECT_EQ(loadSettings("").site, "");
 }
 
 // docs/configuration.md is what an operator reads: it must name every key the table knows.
