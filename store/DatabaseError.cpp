@@ -19,6 +19,17 @@ const char* const kRestore = "stop fluoroaudit, keep a copy of the file and rest
 
 bool mentions(const std::string& text, const char* what) { return text.find(what) != std::string::npos; }
 
+// The library's text of `e` for a log line: it can hold a whole statement of thousands of
+// parameters, of which the start says enough.
+std::string brief(const Poco::Exception& e) {
+    constexpr std::size_t kShown = 400;
+    const std::string text = e.displayText();
+    if (text.size() <= kShown) return text;
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut; // not inside a character
+    return text.substr(0, cut) + " ... (" + std::to_string(text.size()) + " characters)";
+}
+
 struct Diagnosis {
     std::string what, todo;
     bool transient = false;
@@ -27,7 +38,7 @@ struct Diagnosis {
 // What is wrong with the database and what the operator should do, for the library's exception
 // `e`; what is "" when it is not a problem of the database itself (e.g. a constraint of the schema).
 Diagnosis diagnose(const Poco::Exception& e) {
-    const std::string detail = e.displayText();
+    const std::string detail = brief(e);
     if (dynamic_cast<const sql::CorruptImageException*>(&e) || mentions(detail, "malformed") ||
         mentions(detail, "not a database"))
         return {"is damaged or is not a fluoroaudit database (" + detail + ")", kRestore};
@@ -58,6 +69,14 @@ Diagnosis diagnose(const Poco::Exception& e) {
 
 void StudyStore::failed(const std::string& doing) const {
     const std::string prefix = doing.empty() ? "" : doing + ": ";
+    // A PostgreSQL connection the failure closed (the server went away, or libpq gave it up): the
+    // next call connects again instead of answering "not connected" for ever.
+    bool lost = false;
+    try {
+        lost = db_ && db_->connected() && db_->engine() == Engine::PostgreSQL && !db_->session().isConnected();
+    } catch (const Poco::Exception&) {
+        lost = true;
+    }
     // A statement that failed inside a transaction (a full disk) can leave it open: the next
     // object would then be refused with "transaction in progress" for a fault it does not have.
     try {
@@ -69,8 +88,11 @@ void StudyStore::failed(const std::string& doing) const {
     } catch (const Error&) {
         throw;
     } catch (const Poco::Exception& e) {
-        const Diagnosis d = diagnose(e);
-        if (d.what.empty()) throw Error(prefix + "the study database " + (db_ ? db_->name() : std::string()) + " refused it: " + e.displayText());
+        Diagnosis d = diagnose(e);
+        if (lost && !d.transient)
+            d = {"lost its connection (" + brief(e) + ")",
+                 "the service connects again; if it repeats, look at the PostgreSQL server's log; nothing was lost", true};
+        if (d.what.empty()) throw Error(prefix + "the study database " + (db_ ? db_->name() : std::string()) + " refused it: " + brief(e));
         if (d.transient) reopen_ = true;
         throw DatabaseError(prefix + "the study database " + (db_ ? db_->name() : std::string()) + " " + d.what + ": " + d.todo, d.transient);
     } catch (const std::exception& e) {

@@ -73,6 +73,23 @@ TEST(StudyStore, StoresAndReadsBackAStudy) {
     EXPECT_DOUBLE_EQ(*objects[0].planes[0].dapTotal_Gym2, 3e-5);
 }
 
+// A long procedure's report: its events go in statements of a few hundred rows, each within what
+// both engines take (one statement of 10,000 events lost PostgreSQL's connection).
+TEST(StudyStore, AReportOfTenThousandEventsIsStoredWhole) {
+    test::TempDir dir;
+    store::StudyStore s(test::storeIn(dir));
+    std::vector<std::string> uids;
+    for (int i = 0; i < 10000; ++i) uids.push_back("1.2.3." + std::to_string(i));
+    EXPECT_EQ(s.add(report("S1", "O1", uids), meta()), store::AddOutcome::Created);
+    EXPECT_EQ(s.study("S1")->summary.irradiationEvents, 10000);
+    const auto objects = s.objectsOf("S1");
+    ASSERT_EQ(objects.size(), 1u);
+    ASSERT_EQ(objects[0].events.size(), 10000u);
+    EXPECT_EQ(objects[0].events[299].uid, "1.2.3.299");
+    EXPECT_EQ(objects[0].events[300].uid, "1.2.3.300");
+    EXPECT_EQ(objects[0].events[9999].uid, "1.2.3.9999");
+}
+
 TEST(StudyStore, IdenticalSopIsIdempotentAndSupersetReplaces) {
     test::TempDir dir;
     store::StudyStore s(test::storeIn(dir));
@@ -232,6 +249,26 @@ TEST(StudyStoreFullDisk, AWriteThatFailedForSpaceSucceedsWhenSpaceReturns) {
     std::filesystem::remove(filler);
     EXPECT_EQ(store.add(report("1.2.4", "1.2.4.1", many), meta()), store::AddOutcome::Created);
     EXPECT_EQ(store.study("1.2.4")->summary.irradiationEvents, 2000);
+    EXPECT_EQ(store.studies({}).size(), 2u);
+}
+
+// The server ended the store's connection (a restart, an administrator, a cut in the network): the
+// call that finds out fails as transient (the spool keeps its object) and the next connects again.
+TEST(StudyStoreConnection, AConnectionTheServerEndedIsMadeAgain) {
+    if (!test::onPostgres()) GTEST_SKIP() << "a connection to a PostgreSQL server; SQLite has none";
+    test::TempDir dir;
+    const store::StoreLocation at = test::storeIn(dir);
+    store::StudyStore store(at);
+    ASSERT_EQ(store.add(report("1.2.3", "1.2.3.1", {"e1"}), meta()), store::AddOutcome::Created);
+    test::runOnPostgres(at, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    try {
+        store.add(report("1.2.4", "1.2.4.1", {"e2"}), meta());
+        FAIL() << "a connection the server ended took the object";
+    } catch (const store::DatabaseError& e) {
+        EXPECT_TRUE(e.transient()) << e.what();
+    }
+    EXPECT_EQ(store.add(report("1.2.4", "1.2.4.1", {"e2"}), meta()), store::AddOutcome::Created);
     EXPECT_EQ(store.studies({}).size(), 2u);
 }
 
