@@ -3,6 +3,7 @@
 #include "tests/support/SharedData.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <Poco/JSON/Array.h>
@@ -26,7 +27,7 @@ using test::run;
 class Cli : public ::testing::Test {
 protected:
     std::string fa(const std::string& args) const {
-        return quote(FA_BINARY) + " --data " + quote(data_.path().string()) + " " + args;
+        return test::command(FA_BINARY, data_.path().string()) + " " + args;
     }
     test::TempDir data_;
     test::TempDir input_;
@@ -119,7 +120,7 @@ TEST_F(Cli, BrokenAndForeignFilesGiveOneLineEachAndANonZeroExit) {
 TEST_F(Cli, FilesHoldingPatientDataAreReadableByTheOwnerOnly) {
     synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "Pain block")), input_.file("a.dcm"));
     const std::string data = (data_.path() / "store").string();
-    const auto r = run("umask 022 && " + quote(FA_BINARY) + " --data " + quote(data) + " ingest " + quote(input_.file("a.dcm")));
+    const auto r = run("umask 022 && " + test::command(FA_BINARY, data) + " ingest " + quote(input_.file("a.dcm")));
     ASSERT_EQ(r.exitCode, 0) << r.err;
     std::size_t files = 0;
     auto mode = [](const std::filesystem::path& p) {
@@ -216,11 +217,14 @@ TEST_F(Cli, StudiesGoToAnXlsxWorkbookWithTheirEventsAndTheDrlAudit) {
 
 TEST_F(Cli, DataFolderAcceptedAfterTheSubcommandToo) {
     synth::save(*synth::buildReport(twoEventReport(synth::newUid(), "x")), input_.file("a.dcm"));
-    const auto r = run(quote(FA_BINARY) + " ingest --data " + quote(data_.path().string()) + " " +
-                       quote(input_.file("a.dcm")));
+    const auto r = run(test::storeEnvironment(data_.path().string()) + quote(FA_BINARY) + " ingest --data " +
+                       quote(data_.path().string()) + " " + quote(input_.file("a.dcm")));
     EXPECT_EQ(r.exitCode, 0) << r.err;
-    EXPECT_TRUE(std::filesystem::exists(data_.path() / "fluoroaudit.db"));
-    EXPECT_TRUE(std::filesystem::exists(data_.path() / "site-secret"));
+    EXPECT_EQ(parse(run(fa("studies --json")).out).extract<Poco::JSON::Array::Ptr>()->size(), 1u);
+    if (!test::onPostgres()) { // the store and the patient-key secret in the data folder
+        EXPECT_TRUE(std::filesystem::exists(data_.path() / "fluoroaudit.db"));
+        EXPECT_TRUE(std::filesystem::exists(data_.path() / "site-secret"));
+    }
 }
 
 TEST_F(Cli, UnknownStudySaysHowToFindOne) {
@@ -272,9 +276,8 @@ namespace {
 
 TEST(CliConfig, ShippedExampleConfigurationIsValid) {
     test::TempDir data;
-    const auto r = test::run(test::quote(FA_BINARY) + " --config " +
-                             test::quote(std::string(FA_SOURCE_DIR) + "/deploy/fluoroaudit.ini") + " --data " +
-                             test::quote(data.path().string()) + " studies");
+    const auto r = test::run(test::command(FA_BINARY, data.path().string()) + " --config " +
+                             test::quote(std::string(FA_SOURCE_DIR) + "/deploy/fluoroaudit.ini") + " studies");
     EXPECT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1), "0 studies\n");
 }
@@ -335,7 +338,7 @@ TEST(CliConfig, BrokenValuesAreRefusedByCheckConfigAndServeAlike) {
         const auto checked = test::run(test::quote(FA_BINARY) + " check-config " + test::quote(ini));
         EXPECT_EQ(checked.exitCode, 2) << c.ini;
         EXPECT_NE(checked.err.find(c.problem), std::string::npos) << c.ini << checked.err;
-        const auto served = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " --config " +
+        const auto served = test::run(test::command(FA_BINARY, dir.file("data")) + " --config " +
                                       test::quote(ini) + " serve --port " + std::to_string(test::freePort()) +
                                       " --http-port 0");
         EXPECT_EQ(served.exitCode, 2) << c.ini << served.err;
@@ -365,7 +368,7 @@ TEST(CliConfig, DeviceProfilesAndLevelSettingsAreRead) {
 
 TEST(CliConfig, BadAeTitleOnTheCommandLineIsRefused) {
     test::TempDir data;
-    const auto r = test::run(test::quote(FA_BINARY) + " --data " + test::quote(data.path().string()) +
+    const auto r = test::run(test::command(FA_BINARY, data.path().string()) +
                              " serve --ae-title 'A\\B'");
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("--ae-title: an AE title is printable ASCII without backslash"), std::string::npos) << r.err;
@@ -373,7 +376,7 @@ TEST(CliConfig, BadAeTitleOnTheCommandLineIsRefused) {
 
 TEST(CliConfig, StatusWithoutAServiceSaysSo) {
     test::TempDir data;
-    const auto r = test::run(test::quote(FA_BINARY) + " --data " + test::quote(data.path().string()) + " status");
+    const auto r = test::run(test::command(FA_BINARY, data.path().string()) + " status");
     EXPECT_EQ(r.exitCode, 3);
     EXPECT_NE(r.out.find("fluoroaudit is not running: it was never started with the data folder"), std::string::npos)
         << r.out;
@@ -382,13 +385,13 @@ TEST(CliConfig, StatusWithoutAServiceSaysSo) {
 // From a pipe, a second password line must repeat the first (one line alone is taken as is).
 TEST(CliConfig, UserAddFromAPipeChecksARepeatedPassword) {
     test::TempDir dir;
-    const std::string fa = test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " user add ";
+    const std::string fa = test::command(FA_BINARY, dir.file("data")) + " user add ";
     const auto differ = test::run("printf 'first-password-1\\nother-password-2\\n' | " + fa + "ana --role viewer");
     EXPECT_EQ(differ.exitCode, 2);
     EXPECT_EQ(differ.err, "fluoroaudit: the two passwords differ\n");
     EXPECT_EQ(test::run("printf 'first-password-1\\nfirst-password-1\\n' | " + fa + "ana --role viewer").exitCode, 0);
     EXPECT_EQ(test::run("printf 'first-password-1\\n' | " + fa + "ben --role viewer").exitCode, 0);
-    const auto users = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " user list");
+    const auto users = test::run(test::command(FA_BINARY, dir.file("data")) + " user list");
     EXPECT_NE(users.out.find("ana"), std::string::npos) << users.out;
     EXPECT_NE(users.out.find("ben"), std::string::npos) << users.out;
 }
@@ -419,7 +422,7 @@ TEST(CliReprocess, ReExtractsEveryKeptReport) {
         r.events = {e};
         synth::save(*synth::buildReport(r), input.file(std::to_string(i) + ".dcm"));
     }
-    const std::string fa = test::quote(FA_BINARY) + " --data " + test::quote(data.path().string());
+    const std::string fa = test::command(FA_BINARY, data.path().string());
     ASSERT_EQ(test::run(fa + " ingest " + test::quote(input.path().string())).exitCode, 0);
     const std::string before = test::run(fa + " studies --json").out;
     const auto r = test::run(fa + " reprocess");
@@ -457,7 +460,7 @@ protected:
         run(" ingest " + test::quote(input_.path().string()));
     }
     test::RunResult run(const std::string& args) const {
-        return test::run(test::quote(FA_BINARY) + " --data " + test::quote(data_.path().string()) + args);
+        return test::run(test::command(FA_BINARY, data_.path().string()) + args);
     }
     test::TempDir data_, input_;
 };
@@ -593,7 +596,7 @@ TEST(CliConfig, PacsAuditAndMailSettingsAreReadAndChecked) {
 
 TEST(CliAudit, NightlyOptionsAreCheckedAndTheDefaultIsYesterday) {
     test::TempDir dir;
-    const std::string base = test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " audit nightly";
+    const std::string base = test::command(FA_BINARY, dir.file("data")) + " audit nightly";
     const auto both = test::run(base + " --date 2026-11-21 --from 2026-11-01 --to 2026-11-21");
     EXPECT_EQ(both.exitCode, 2);
     EXPECT_NE(both.err.find("give either --date or --from/--to, not both"), std::string::npos) << both.err;
@@ -615,10 +618,10 @@ TEST(CliAudit, NightlyOptionsAreCheckedAndTheDefaultIsYesterday) {
     char day[16];
     std::strftime(day, sizeof day, "%Y-%m-%d", std::localtime(&t));
     EXPECT_NE(yesterday.out.find(std::string("Audit run 1 of ") + day + ": ok"), std::string::npos) << yesterday.out;
-    const auto noSub = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " audit");
+    const auto noSub = test::run(test::command(FA_BINARY, dir.file("data")) + " audit");
     EXPECT_EQ(noSub.exitCode, 2);
     EXPECT_NE(noSub.err.find("give a subcommand (nightly, runs, show) or --reevaluate"), std::string::npos);
-    const auto missing = test::run(test::quote(FA_BINARY) + " --data " + test::quote(dir.file("data")) + " audit show 7");
+    const auto missing = test::run(test::command(FA_BINARY, dir.file("data")) + " audit show 7");
     EXPECT_EQ(missing.exitCode, 2);
     EXPECT_NE(missing.err.find("no audit run 7"), std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include "tests/support/Run.h"
 #include "tests/support/ServiceTest.h"
 #include "tests/support/SmtpSink.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -82,7 +83,7 @@ TEST_F(AlertMail, ASubstantialDoseIsMailedAtOnceToItsRecipientsAndOnlyOnce) {
     EXPECT_NE(body.find(alerted), std::string::npos) << body;
     EXPECT_NE(body.find("6200"), std::string::npos) << body;
 
-    store::StudyStore store(data() + "/fluoroaudit.db");
+    store::StudyStore store(test::storeOf(data()));
     const auto trail = store.trail(10, 0);
     ASSERT_FALSE(trail.empty());
     EXPECT_EQ(trail[0].action, "alert-mail");

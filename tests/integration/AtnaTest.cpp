@@ -8,6 +8,7 @@
 #include "tests/support/ServiceTest.h"
 #include "tests/support/SyslogReceiver.h"
 #include "tests/support/TestCa.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -97,7 +98,7 @@ TEST_F(Atna, ServeSendsEachKindOfEventOverUdpAsAValidAuditMessage) {
     test::SyslogReceiver repository(dir_.file("syslog"), *ca_, repositoryKeys_);
     const std::string ini = config("[atna]\ndestination = udp://127.0.0.1:" + std::to_string(repository.udpPort()) +
                                    "\nenterprise_site_id = HOSPITAL-1\n[audit]\nschedule = false\n");
-    const std::string fa = quote(FA_BINARY) + " --data " + quote(data()) + " --config " + quote(ini) + " ";
+    const std::string fa = test::command(FA_BINARY, data()) + " --config " + quote(ini) + " ";
     ASSERT_EQ(test::run("echo alice-password-1 | " + fa + "user add alice --role admin").exitCode, 0);
 
     const int httpPort = test::freePort();

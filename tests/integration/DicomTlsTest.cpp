@@ -5,6 +5,7 @@
 #include "tests/support/Run.h"
 #include "tests/support/ServiceTest.h"
 #include "tests/support/TestCa.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <gtest/gtest.h>
@@ -106,7 +107,7 @@ TEST_F(DicomTls, ATrustedPeerIsStoredAndEveryOtherPeerOnTheTlsPortIsRefused) {
     EXPECT_NE(log.find("and TLS port " + std::to_string(tlsPort_)), std::string::npos) << log;
     EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
 
-    const auto studies = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " studies");
+    const auto studies = test::run(test::command(FA_BINARY, data()) + " studies");
     EXPECT_NE(studies.out.find("1 study"), std::string::npos) << studies.out;
 }
 
@@ -156,7 +157,7 @@ TEST_F(DicomTls, TlsFilesThatCannotBeUsedAreRefusedByCheckConfigAndServeAlike) {
         const auto checked = test::run(quote(FA_BINARY) + " check-config " + quote(ini) + " </dev/null");
         EXPECT_EQ(checked.exitCode, 2) << c.ini << checked.out;
         EXPECT_NE(checked.err.find(c.problem), std::string::npos) << c.ini << checked.err;
-        const auto served = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " --config " + quote(ini) +
+        const auto served = test::run(test::command(FA_BINARY, data()) + " --config " + quote(ini) +
                                       " serve --port " + std::to_string(test::freePort()) + " --http-port 0 </dev/null");
         EXPECT_EQ(served.exitCode, 2) << c.ini << served.err;
         EXPECT_NE(served.err.find(c.problem), std::string::npos) << c.ini << served.err;

@@ -4,6 +4,7 @@
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <Poco/Net/HTTPClientSession.h>
@@ -101,7 +102,7 @@ TEST(FullDisk, TheServiceRefusesStaysUpSaysDegradedAndRecovers) {
         << health(httpPort);
     EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
     EXPECT_EQ(service.log().find("terminate called"), std::string::npos) << service.log();
-    const auto studies = test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies");
+    const auto studies = test::run(test::command(FA_BINARY, data) + " studies");
     EXPECT_NE(studies.out.find("4 stud"), std::string::npos) << studies.out << studies.err;
 }
 
@@ -123,7 +124,7 @@ TEST(FullDisk, ALogFileThatCannotBeWrittenDoesNotStopTheService) {
     const std::string log = service.log();
     EXPECT_NE(log.find("the log file /dev/full cannot be written"), std::string::npos) << log;
     EXPECT_NE(log.find("association CARM1@127.0.0.1 -> FLUOROAUDIT: 1 stored"), std::string::npos) << log;
-    const auto studies = test::run(quote(FA_BINARY) + " --data " + quote(dir.file("data")) + " studies");
+    const auto studies = test::run(test::command(FA_BINARY, dir.file("data")) + " studies");
     EXPECT_NE(studies.out.find("1 study"), std::string::npos) << studies.out << studies.err;
 }
 

@@ -3,6 +3,7 @@
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include <Poco/JSON/ParseHandler.h>
@@ -61,7 +62,7 @@ protected:
     }
 
     std::string fa(const std::string& args) const {
-        return quote(FA_BINARY) + " --data " + quote(data_.path().string()) + " " + args;
+        return test::command(FA_BINARY, data_.path().string()) + " " + args;
     }
     std::string cli(const std::string& args) const {
         const auto r = test::run(fa(args));

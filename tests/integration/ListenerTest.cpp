@@ -7,6 +7,7 @@
 #include "tests/support/ServiceTest.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -26,6 +27,7 @@
 #include <fstream>
 #include <netinet/in.h>
 #include <set>
+#include <stdexcept>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -51,7 +53,7 @@ std::string join(const std::vector<std::string>& files, std::size_t from = 0, st
 }
 
 std::string studiesJson(const std::string& data) {
-    return test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies --json").out;
+    return test::run(test::command(FA_BINARY, data) + " studies --json").out;
 }
 
 class Listener : public test::ServiceTest {};
@@ -65,8 +67,16 @@ TEST_F(Listener, RealFilesSentWithStorescuEndUpAsIngestGivesThem) {
     const std::string direct = dir_.file("direct");
     fs::create_directories(direct);
     fs::create_directories(data());
-    ASSERT_EQ(test::run(quote(FA_BINARY) + " --data " + quote(direct) + " ingest " + join(files)).exitCode, 0);
-    fs::copy_file(direct + "/site-secret", data() + "/site-secret"); // the same site, the same patient keys
+    ASSERT_EQ(test::run(test::command(FA_BINARY, direct) + " ingest " + join(files)).exitCode, 0);
+    // The same site, the same patient keys: the secret of the data folder, or of the group in PostgreSQL.
+    if (test::onPostgres()) {
+        const std::string secret = store::StudyStore(test::storeOf(direct)).groupSecret([]() -> std::string {
+            throw std::logic_error("the ingest made no patient-key secret");
+        });
+        store::StudyStore(test::storeOf(data())).groupSecret([&] { return secret; });
+    } else {
+        fs::copy_file(direct + "/site-secret", data() + "/site-secret");
+    }
 
     ServiceProcess service(FA_BINARY, data(), port_);
     const auto sent = test::storescu(port_, join(files));
@@ -100,7 +110,7 @@ TEST_F(Listener, EightParallelSendersStoreEveryObjectOnceAndResendingChangesNoth
         return ok;
     };
     EXPECT_EQ(sendAll(), 2000);
-    store::StudyStore check(data() + "/fluoroaudit.db");
+    store::StudyStore check(test::storeOf(data()));
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0 && check.studies({}).size() == 250; }, 120));
     const auto studies = check.studies({});
     for (const auto& s : studies) {
@@ -146,7 +156,7 @@ TEST_F(Listener, KillNineDuringASendLosesNothingTheSenderSawStored) {
     ASSERT_LT(acknowledged, 600) << "the send finished before the kill; nothing was tested";
 
     service.restart();
-    store::StudyStore check(data() + "/fluoroaudit.db");
+    store::StudyStore check(test::storeOf(data()));
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     EXPECT_EQ(service.stop(SIGTERM), 0);
     for (int i = 0; i < acknowledged; ++i)
@@ -186,8 +196,8 @@ TEST_F(Listener, FullOrReadOnlySpoolAnswersOutOfResourcesAndTheRetrySucceeds) {
 
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     EXPECT_EQ(service.stop(SIGTERM), 0);
-    store::StudyStore check(data() + "/fluoroaudit.db");
-    EXPECT_TRUE(check.hasObject(big.studyUid, big.sopUid));
+    store::StudyStore check(test::storeOf(data()));
+    EXPECT_TRUE(check.hasObject(big.studyUid, big.sopUid)) << service.log();
     EXPECT_EQ(check.study(big.studyUid)->summary.irradiationEvents, 1500);
     EXPECT_EQ(check.studies({}).size(), 2u);
     EXPECT_NE(service.log().find("answered 0xA700"), std::string::npos);
@@ -207,7 +217,7 @@ TEST_F(Listener, ADeeplyNestedObjectIsRefusedUnreadAndTheServiceServesOn) {
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     EXPECT_EQ(service.stop(SIGTERM), 0);
     EXPECT_NE(service.log().find("sequences nested more than 64 levels deep"), std::string::npos) << service.log();
-    EXPECT_EQ(store::StudyStore(data() + "/fluoroaudit.db").studies({}).size(), 1u);
+    EXPECT_EQ(store::StudyStore(test::storeOf(data())).studies({}).size(), 1u);
 }
 
 TEST_F(Listener, UnknownCallersAndWrongCalledAeTitlesAreRefused) {
@@ -315,11 +325,11 @@ TEST_F(Listener, LeftoversInTheSpoolAreProcessedAtStartAndBrokenOnesQuarantined)
     ServiceProcess service(FA_BINARY, data(), port_, config("[processing]\nattempts = 2\n"));
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }, 30)) << service.log();
     EXPECT_EQ(service.stop(SIGTERM), 0);
-    EXPECT_EQ(store::StudyStore(data() + "/fluoroaudit.db").studies({}).size(), 1u);
-    const auto list = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " quarantine");
+    EXPECT_EQ(store::StudyStore(test::storeOf(data())).studies({}).size(), 1u);
+    const auto list = test::run(test::command(FA_BINARY, data()) + " quarantine");
     EXPECT_NE(list.out.find("00000000000000000002-00000001-1.CARM1.dcm"), std::string::npos) << list.out;
     EXPECT_NE(list.out.find("not a DICOM file"), std::string::npos) << list.out;
-    const auto retry = test::run(quote(FA_BINARY) + " --data " + quote(data()) +
+    const auto retry = test::run(test::command(FA_BINARY, data()) +
                                  " quarantine --retry 00000000000000000002-00000001-1.CARM1.dcm");
     EXPECT_EQ(retry.exitCode, 0) << retry.err;
     EXPECT_EQ(spooled(data()), 1u);
@@ -332,21 +342,21 @@ TEST_F(Listener, StatusTellsWhetherItIsUp) {
     test::storescu(port_, join(files));
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     std::this_thread::sleep_for(std::chrono::milliseconds(2200)); // the status file is written every 2 s
-    const auto up = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
+    const auto up = test::run(test::command(FA_BINARY, data()) + " status");
     EXPECT_EQ(up.exitCode, 0) << up.out;
     EXPECT_NE(up.out.find("is running and answers C-ECHO as FLUOROAUDIT on port " + std::to_string(port_)), std::string::npos) << up.out;
     EXPECT_NE(up.out.find("Objects received    3"), std::string::npos) << up.out;
     EXPECT_NE(up.out.find("Web UI              http://localhost:" + std::to_string(http) + "/"), std::string::npos) << up.out;
     EXPECT_NE(up.out.find("from CARM1"), std::string::npos) << up.out;
     EXPECT_EQ(service.stop(SIGTERM), 0);
-    const auto down = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
+    const auto down = test::run(test::command(FA_BINARY, data()) + " status");
     EXPECT_EQ(down.exitCode, 3);
     EXPECT_NE(down.out.find("is not running (stopped at "), std::string::npos) << down.out;
     // Killed: the status file still says running, the data folder's lock says otherwise.
     service.restart();
     std::this_thread::sleep_for(std::chrono::milliseconds(2200));
     service.stop(SIGKILL);
-    const auto killed = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " status");
+    const auto killed = test::run(test::command(FA_BINARY, data()) + " status");
     EXPECT_EQ(killed.exitCode, 3);
     EXPECT_NE(killed.out.find("is not running: it ended without stopping (killed or crashed) after "), std::string::npos)
         << killed.out;
@@ -354,7 +364,7 @@ TEST_F(Listener, StatusTellsWhetherItIsUp) {
 
 // study UIDs of `studies --json` of a data folder, and how many entries it listed.
 std::pair<std::set<std::string>, std::size_t> studyUids(const std::string& data) {
-    const auto listed = test::run(quote(FA_BINARY) + " --data " + quote(data) + " studies --json");
+    const auto listed = test::run(test::command(FA_BINARY, data) + " studies --json");
     if (listed.exitCode != 0) throw std::runtime_error("studies --json failed: " + listed.err);
     const auto list = Poco::JSON::Parser().parse(listed.out).extract<Poco::JSON::Array::Ptr>();
     std::set<std::string> uids;
@@ -366,6 +376,7 @@ std::pair<std::set<std::string>, std::size_t> studyUids(const std::string& data)
 // processed ones in its database, the others among its spooled objects, which a serve of the
 // restored folder then files. Nothing is duplicated.
 TEST_F(Listener, ABackupTakenDuringAStreamRestoresEveryAcknowledgedObject) {
+    if (test::onPostgres()) GTEST_SKIP() << "backup copies a SQLite store; PostgreSQL is backed up with pg_dump";
     std::vector<synth::Report> first, second;
     const auto before = synth::writeReports((dir_.path() / "a").string(), 100, 100, &first);
     const auto during = synth::writeReports((dir_.path() / "b").string(), 300, 300, &second);
@@ -391,7 +402,7 @@ TEST_F(Listener, ABackupTakenDuringAStreamRestoresEveryAcknowledgedObject) {
     ASSERT_TRUE(streaming) << why << streamed.out << service.log();
     const std::size_t atStart = studyUids(data()).first.size() + spooled(data()); // acknowledged by now, at least
     const std::string backupDir = (dir_.path() / "backup").string();
-    const auto backup = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " backup " + quote(backupDir));
+    const auto backup = test::run(test::command(FA_BINARY, data()) + " backup " + quote(backupDir));
     sender.join();
     EXPECT_EQ(backup.exitCode, 0) << backup.err;
     EXPECT_NE(backup.out.find("and the site secret.\nThe site secret makes the patient keys"), std::string::npos) << backup.out;
@@ -399,7 +410,7 @@ TEST_F(Listener, ABackupTakenDuringAStreamRestoresEveryAcknowledgedObject) {
     EXPECT_EQ(service.stop(SIGTERM), 0);
 
     const std::string restored = (dir_.path() / "restored").string();
-    const auto restore = test::run(quote(FA_BINARY) + " --data " + quote(restored) + " restore " + quote(backupDir));
+    const auto restore = test::run(test::command(FA_BINARY, restored) + " restore " + quote(backupDir));
     ASSERT_EQ(restore.exitCode, 0) << restore.err;
     {
         ServiceProcess again(FA_BINARY, restored, test::freePort()); // files what the backup had spooled
@@ -435,17 +446,26 @@ TEST_F(Listener, ASpooledObjectIsBackedUpAndRestoreProtectsAStore) {
     }
     fs::copy_file(files[1], fs::path(data()) / "spool" / "00000000000000000009-00000001-1.CARM1.dcm");
     const std::string backupDir = (dir_.path() / "backup").string();
-    const auto backup = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " backup " + quote(backupDir));
+    const auto backup = test::run(test::command(FA_BINARY, data()) + " backup " + quote(backupDir));
+    if (test::onPostgres()) { // the database is the server's to back up; the command says how
+        EXPECT_EQ(backup.exitCode, 2);
+        EXPECT_NE(backup.err.find("back that database up with pg_dump"), std::string::npos) << backup.err;
+        EXPECT_FALSE(fs::exists(backupDir));
+        const auto restore = test::run(test::command(FA_BINARY, data()) + " restore " + quote(backupDir));
+        EXPECT_EQ(restore.exitCode, 2);
+        EXPECT_NE(restore.err.find("`restore` does not copy"), std::string::npos) << restore.err;
+        return;
+    }
     ASSERT_EQ(backup.exitCode, 0) << backup.err;
     EXPECT_NE(backup.out.find("the database (1 study), 1 archived report, 1 object received and not yet processed"),
               std::string::npos) << backup.out;
-    const auto again = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " backup " + quote(backupDir));
+    const auto again = test::run(test::command(FA_BINARY, data()) + " backup " + quote(backupDir));
     EXPECT_EQ(again.exitCode, 2);
     EXPECT_NE(again.err.find("exists and is not an empty folder"), std::string::npos) << again.err;
 
     {
         ServiceProcess running(FA_BINARY, data(), port_);
-        const auto beside = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " restore " + quote(backupDir));
+        const auto beside = test::run(test::command(FA_BINARY, data()) + " restore " + quote(backupDir));
         EXPECT_EQ(beside.exitCode, 2);
         EXPECT_NE(beside.err.find("restore: fluoroaudit serve (pid " + std::to_string(running.pid()) + ") runs on " +
                                   data() + ": stop it first"),
@@ -454,10 +474,10 @@ TEST_F(Listener, ASpooledObjectIsBackedUpAndRestoreProtectsAStore) {
         ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
         EXPECT_EQ(running.stop(SIGTERM), 0);
     }
-    const auto over = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " restore " + quote(backupDir));
+    const auto over = test::run(test::command(FA_BINARY, data()) + " restore " + quote(backupDir));
     EXPECT_EQ(over.exitCode, 2);
     EXPECT_NE(over.err.find("already holds a store (2 studies): give --replace"), std::string::npos) << over.err;
-    const auto replaced = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " restore --replace " + quote(backupDir));
+    const auto replaced = test::run(test::command(FA_BINARY, data()) + " restore --replace " + quote(backupDir));
     ASSERT_EQ(replaced.exitCode, 0) << replaced.err;
     EXPECT_NE(replaced.out.find("1 object to process (serve processes them when it starts); the store it replaced is in "),
               std::string::npos) << replaced.out;
@@ -474,7 +494,7 @@ TEST_F(Listener, ASpooledObjectIsBackedUpAndRestoreProtectsAStore) {
 TEST_F(Listener, ASecondServeOnTheSameDataFolderOrPortIsRefused) {
     const int http = test::freePort();
     ServiceProcess first(FA_BINARY, data(), port_, "", http);
-    const auto second = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " serve --port " +
+    const auto second = test::run(test::command(FA_BINARY, data()) + " serve --port " +
                                   std::to_string(test::freePort()) + " --http-port " + std::to_string(test::freePort()));
     EXPECT_EQ(second.exitCode, 2) << second.out << second.err;
     EXPECT_NE(second.err.find("another fluoroaudit serve (pid " + std::to_string(first.pid()) + ") runs on the data folder " +
@@ -482,12 +502,12 @@ TEST_F(Listener, ASecondServeOnTheSameDataFolderOrPortIsRefused) {
               std::string::npos)
         << second.err;
     const std::string other = (dir_.path() / "other").string();
-    const auto samePort = test::run(quote(FA_BINARY) + " --data " + quote(other) + " serve --port " +
+    const auto samePort = test::run(test::command(FA_BINARY, other) + " serve --port " +
                                     std::to_string(test::freePort()) + " --http-port " + std::to_string(http));
     EXPECT_EQ(samePort.exitCode, 2) << samePort.out << samePort.err;
     EXPECT_NE(samePort.err.find("cannot serve the web UI on 0.0.0.0:" + std::to_string(http)), std::string::npos)
         << samePort.err;
-    const auto sameDicomPort = test::run(quote(FA_BINARY) + " --data " + quote(other) + " serve --port " +
+    const auto sameDicomPort = test::run(test::command(FA_BINARY, other) + " serve --port " +
                                          std::to_string(port_) + " --http-port " + std::to_string(test::freePort()));
     EXPECT_EQ(sameDicomPort.exitCode, 2) << sameDicomPort.out << sameDicomPort.err;
     EXPECT_NE(sameDicomPort.err.find("cannot listen on DICOM port " + std::to_string(port_)), std::string::npos)
@@ -527,7 +547,7 @@ TEST_F(Listener, CompressedTransferSyntaxesAreAcceptedAsReceived) {
     }
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     EXPECT_EQ(service.stop(SIGTERM), 0);
-    const auto s = store::StudyStore(data() + "/fluoroaudit.db").study(study);
+    const auto s = store::StudyStore(test::storeOf(data())).study(study);
     ASSERT_TRUE(s.has_value());
     EXPECT_EQ(s->summary.irradiationEvents, 5);
     EXPECT_DOUBLE_EQ(*s->summary.acquisitionTime_s, 3.75);
@@ -548,7 +568,7 @@ TEST_F(Listener, APeersCharacterSetDecodesItsUndeclaredText) {
     EXPECT_EQ(test::successes(test::storescu(port_, quote(file), "CARM_PAIN").out), 1);
     ASSERT_TRUE(waitFor([&] { return spooled(data()) == 0; }));
     EXPECT_EQ(service.stop(SIGTERM), 0);
-    EXPECT_EQ(store::StudyStore(data() + "/fluoroaudit.db").study(r.studyUid)->study.studyDescription, "临时脊髓");
+    EXPECT_EQ(store::StudyStore(test::storeOf(data())).study(r.studyUid)->study.studyDescription, "临时脊髓");
 }
 
 // A known peer with a host may only call from that host.
@@ -570,7 +590,7 @@ TEST_F(Listener, SigtermFinishesWhatWasAcknowledged) {
     EXPECT_EQ(acknowledged, 200);
     EXPECT_EQ(service.stop(SIGTERM), 0); // immediately: the spool is drained before it exits
     EXPECT_EQ(spooled(data()), 0u);
-    store::StudyStore check(data() + "/fluoroaudit.db");
+    store::StudyStore check(test::storeOf(data()));
     for (const auto& r : reports) EXPECT_TRUE(check.hasObject(r.studyUid, r.sopUid));
 }
 

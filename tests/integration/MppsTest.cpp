@@ -4,6 +4,7 @@
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/ServiceTest.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include "dcmtk/config/osconfig.h"
@@ -122,7 +123,7 @@ class Mpps : public test::ServiceTest {
 protected:
     // The study as `studies --json` lists it, or null.
     Poco::JSON::Object::Ptr study(const std::string& uid) const {
-        const auto r = test::run(quote(FA_BINARY) + " --data " + quote(data()) + " studies --json");
+        const auto r = test::run(test::command(FA_BINARY, data()) + " studies --json");
         if (r.exitCode != 0) return nullptr;
         const auto list = Poco::JSON::Parser().parse(r.out).extract<Poco::JSON::Array::Ptr>();
         for (std::size_t i = 0; i < list->size(); ++i)

@@ -4,6 +4,7 @@
 #include "tests/support/OrthancProcess.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
+#include "tests/support/TestStore.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/SmtpSink.h"
 #include "tests/support/TempDir.h"
@@ -51,11 +52,6 @@ Poco::JSON::Object::Ptr parseObject(const std::string& json) {
     return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
 }
 
-// fluoroaudit with this test's configuration.
-test::RunResult fa(const std::string& config, const std::string& args) {
-    return test::run(quote(kBinary) + " --config " + quote(config) + " " + args);
-}
-
 struct AuditSetup {
     test::TempDir dir;
     int faPort = test::freePort();
@@ -73,6 +69,11 @@ struct AuditSetup {
                "\ntimeout_s = 10\nwait_for_retrieved_s = 60\n" + more;
     }
 };
+
+// fluoroaudit with this test's configuration (and store).
+test::RunResult fa(const AuditSetup& s, const std::string& args) {
+    return test::run(test::storeEnvironment(s.data) + quote(kBinary) + " --config " + quote(s.config) + " " + args);
+}
 
 synth::Report report(const std::string& date, const std::string& studyUid = synth::newUid()) {
     synth::Report r;
@@ -163,10 +164,10 @@ TEST(NightlyAudit, RetrievesExactlyWhatTheServiceMissedAndReportsStudiesWithoutD
     ASSERT_EQ(test::successes(seen.out), static_cast<int>(toService.size())) << seen.out;
 
     const std::string period = "--from " + from + " --to 2026-11-21";
-    const auto first = fa(s.config, "audit nightly " + period);
+    const auto first = fa(s, "audit nightly " + period);
     ASSERT_EQ(first.exitCode, 0) << first.out << first.err;
     EXPECT_NE(first.err.find("retrieving into the running service"), std::string::npos) << first.err;
-    const auto shown = fa(s.config, "audit show 1 --json");
+    const auto shown = fa(s, "audit show 1 --json");
     ASSERT_EQ(shown.exitCode, 0) << shown.err;
     const auto run = parseObject(shown.out);
     EXPECT_EQ(run->getValue<std::string>("outcome"), "ok");
@@ -176,7 +177,7 @@ TEST(NightlyAudit, RetrievesExactlyWhatTheServiceMissedAndReportsStudiesWithoutD
     EXPECT_EQ(run->getValue<int>("retrieve_failed"), 0);
 
     // Everything is stored now: every dose report on the PACS, in the service's store.
-    const auto studies = fa(s.config, "studies --json");
+    const auto studies = fa(s, "studies --json");
     auto list = Poco::JSON::Parser().parse(studies.out).extract<Poco::JSON::Array::Ptr>();
     std::set<std::string> stored;
     for (std::size_t i = 0; i < list->size(); ++i)
@@ -190,16 +191,16 @@ TEST(NightlyAudit, RetrievesExactlyWhatTheServiceMissedAndReportsStudiesWithoutD
     EXPECT_NE(html.find("XA/RF images on the PACS, no dose object anywhere"), std::string::npos);
 
     // Again: nothing to retrieve, nothing changes.
-    const auto second = fa(s.config, "audit nightly " + period);
+    const auto second = fa(s, "audit nightly " + period);
     ASSERT_EQ(second.exitCode, 0) << second.out << second.err;
-    const auto again = parseObject(fa(s.config, "audit show 2 --json").out);
+    const auto again = parseObject(fa(s, "audit show 2 --json").out);
     EXPECT_EQ(again->getValue<int>("retrieved"), 0);
     EXPECT_EQ(findingsOf(again, "retrieved", "detail").size(), 0u);
     EXPECT_EQ(findingsOf(again, "missing-dose-data", "study_uid"), expectedMissing);
     EXPECT_EQ(again->getValue<int>("studies"), run->getValue<int>("studies"));
-    EXPECT_EQ(fa(s.config, "studies --json").out, studies.out);
+    EXPECT_EQ(fa(s, "studies --json").out, studies.out);
 
-    const auto runs = fa(s.config, "audit runs");
+    const auto runs = fa(s, "audit runs");
     EXPECT_NE(runs.out.find("2 run(s)"), std::string::npos) << runs.out;
     EXPECT_EQ(service.stop(SIGTERM), 0);
 }
@@ -225,24 +226,24 @@ TEST(NightlyAudit, WithoutARunningServiceItReceivesTheMovedObjectsAndImageHeader
     }
     ASSERT_EQ(test::successes(test::storescu(s.pacsPort, files, "MODALITY", "ORTHANC").out), 4);
 
-    const auto result = fa(s.config, "audit nightly --date 2026-11-21");
+    const auto result = fa(s, "audit nightly --date 2026-11-21");
     ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
     EXPECT_NE(result.err.find("no service running on this data folder: receiving as FLUOROAUDIT on port " +
                               std::to_string(s.faPort)),
               std::string::npos)
         << result.err;
-    const auto shown = fa(s.config, "show " + r.studyUid);
+    const auto shown = fa(s, "show " + r.studyUid);
     EXPECT_EQ(shown.exitCode, 0) << shown.err;
-    EXPECT_NE(fa(s.config, "audit runs").out.find("ok"), std::string::npos);
+    EXPECT_NE(fa(s, "audit runs").out.find("ok"), std::string::npos);
 
     // The images-only study: its headers were retrieved, and it is still reported without dose data.
-    const auto images = fa(s.config, "show " + shot.studyUid + " --json");
+    const auto images = fa(s, "show " + shot.studyUid + " --json");
     ASSERT_EQ(images.exitCode, 0) << images.err;
     const auto study = parseObject(images.out);
     EXPECT_EQ(study->getValue<std::string>("source"), "image-headers");
     EXPECT_EQ(study->getValue<int>("irradiation_events"), 3);
     EXPECT_DOUBLE_EQ(study->getValue<double>("exposure_time_s"), 2.25);
-    const auto run = parseObject(fa(s.config, "audit show 1 --json").out);
+    const auto run = parseObject(fa(s, "audit show 1 --json").out);
     EXPECT_EQ(findingsOf(run, "missing-dose-data", "study_uid"), std::set<std::string>{shot.studyUid});
 }
 
@@ -280,22 +281,22 @@ TEST(NightlyAudit, RetrievesWithCGetAndFallsBackToSeriesWhenThePacsIgnoresModali
                                        "MODALITY", "ORTHANC");
     ASSERT_EQ(test::successes(loaded.out), 4) << loaded.out;
 
-    const auto result = fa(s.config, "audit nightly --date 2026-11-21");
+    const auto result = fa(s, "audit nightly --date 2026-11-21");
     ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
     EXPECT_NE(result.err.find("did not match Modalities in Study for 3 studies: checking their series"),
               std::string::npos)
         << result.err;
-    const auto run = parseObject(fa(s.config, "audit show 1 --json").out);
+    const auto run = parseObject(fa(s, "audit show 1 --json").out);
     EXPECT_EQ(run->getValue<int>("pacs_studies"), 2);
     EXPECT_EQ(findingsOf(run, "retrieved", "detail"), (std::set<std::string>{r1.sopUid, r2.sopUid}));
     EXPECT_EQ(findingsOf(run, "no-dose-content", "detail"), std::set<std::string>{note.sopUid});
-    EXPECT_EQ(fa(s.config, "show " + r1.studyUid).exitCode, 0);
-    EXPECT_EQ(fa(s.config, "show " + r2.studyUid).exitCode, 0);
+    EXPECT_EQ(fa(s, "show " + r1.studyUid).exitCode, 0);
+    EXPECT_EQ(fa(s, "show " + r2.studyUid).exitCode, 0);
 
     // Again: the note is not fetched a second time.
-    ASSERT_EQ(fa(s.config, "audit nightly --date 2026-11-21").exitCode, 0);
-    const auto again = parseObject(fa(s.config, "audit show 2 --json").out);
-    EXPECT_EQ(again->getArray("findings")->size(), 0u) << fa(s.config, "audit show 2").out;
+    ASSERT_EQ(fa(s, "audit nightly --date 2026-11-21").exitCode, 0);
+    const auto again = parseObject(fa(s, "audit show 2 --json").out);
+    EXPECT_EQ(again->getArray("findings")->size(), 0u) << fa(s, "audit show 2").out;
     EXPECT_EQ(again->getValue<int>("retrieved"), 0);
 }
 
@@ -306,13 +307,13 @@ TEST(NightlyAudit, APacsThatIsDownGivesAPartialRunWithItsReasonAndStillAReport) 
     fs::create_directories(s.dir.file("in"));
     for (int i = 0; i < 3; ++i)
         synth::save(*synth::buildReport(report("20261121")), s.dir.file("in/r" + std::to_string(i) + ".dcm"));
-    ASSERT_EQ(fa(s.config, "ingest " + quote(s.dir.file("in"))).exitCode, 0);
+    ASSERT_EQ(fa(s, "ingest " + quote(s.dir.file("in"))).exitCode, 0);
     const int closed = test::freePort();
     const auto result =
-        fa(s.config, "audit nightly --date 2026-11-21 --pacs PACS@127.0.0.1:" + std::to_string(closed));
+        fa(s, "audit nightly --date 2026-11-21 --pacs PACS@127.0.0.1:" + std::to_string(closed));
     EXPECT_EQ(result.exitCode, 1) << result.out << result.err;
     EXPECT_NE(result.out.find("partial"), std::string::npos) << result.out;
-    const auto run = parseObject(fa(s.config, "audit show 1 --json").out);
+    const auto run = parseObject(fa(s, "audit show 1 --json").out);
     EXPECT_EQ(run->getValue<std::string>("outcome"), "partial");
     const auto errors = run->getArray("errors");
     ASSERT_EQ(errors->size(), 1u);
@@ -326,7 +327,7 @@ TEST(NightlyAudit, APacsThatIsDownGivesAPartialRunWithItsReasonAndStillAReport) 
     EXPECT_NE(html.find("Errors of this run"), std::string::npos);
     EXPECT_NE(html.find("did not accept an association"), std::string::npos);
     EXPECT_NE(html.find("id=\"fig-studies\"><b>3</b>"), std::string::npos);
-    EXPECT_NE(fa(s.config, "audit runs").out.find("partial"), std::string::npos);
+    EXPECT_NE(fa(s, "audit runs").out.find("partial"), std::string::npos);
 }
 
 TEST(NightlyAudit, ServeRunsTheScheduledAuditAndMakesUpARunMissedWhileItWasDown) {
@@ -334,13 +335,13 @@ TEST(NightlyAudit, ServeRunsTheScheduledAuditAndMakesUpARunMissedWhileItWasDown)
     std::ofstream(s.config) << "[data]\ndir = " << s.data << "\n[dicom]\nport = " << s.faPort
                             << "\n[audit]\nschedule = true\ntime = 00:00\n";
     // An installation that has audited before (a new one has nothing to make up).
-    ASSERT_EQ(fa(s.config, "audit nightly --date 2020-01-01").exitCode, 0);
+    ASSERT_EQ(fa(s, "audit nightly --date 2020-01-01").exitCode, 0);
     std::time_t t = std::time(nullptr) - 86400;
     char yesterday[16];
     std::strftime(yesterday, sizeof yesterday, "%Y-%m-%d", std::localtime(&t));
 
     auto scheduledRuns = [&] {
-        const auto runs = Poco::JSON::Parser().parse(fa(s.config, "audit runs --json").out).extract<Poco::JSON::Array::Ptr>();
+        const auto runs = Poco::JSON::Parser().parse(fa(s, "audit runs --json").out).extract<Poco::JSON::Array::Ptr>();
         int n = 0;
         for (std::size_t i = 0; i < runs->size(); ++i) {
             auto r = runs->getObject(static_cast<unsigned>(i));
@@ -381,19 +382,19 @@ TEST(NightlyAudit, TheScheduledRunInsideServeRetrievesIntoTheServiceItself) {
     const auto r = report(compact);
     synth::save(*synth::buildReport(r), s.dir.file("r.dcm"));
     ASSERT_EQ(test::successes(test::storescu(s.pacsPort, quote(s.dir.file("r.dcm")), "MODALITY", "ORTHANC").out), 1);
-    ASSERT_EQ(fa(s.config, "audit nightly --date 2020-01-01").exitCode, 0); // audited before: a run to make up
+    ASSERT_EQ(fa(s, "audit nightly --date 2020-01-01").exitCode, 0); // audited before: a run to make up
 
     test::ServiceProcess service(kBinary, s.data, s.faPort, s.config);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     bool stored = false;
     while (!stored && std::chrono::steady_clock::now() < deadline) {
-        stored = fa(s.config, "show " + r.studyUid).exitCode == 0;
+        stored = fa(s, "show " + r.studyUid).exitCode == 0;
         if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     EXPECT_TRUE(stored) << service.log();
     Poco::JSON::Object::Ptr run;
     do { // until the run has recorded its end
-        run = parseObject(fa(s.config, "audit show 2 --json").out);
+        run = parseObject(fa(s, "audit show 2 --json").out);
         if (run->getValue<std::string>("outcome") == "running") std::this_thread::sleep_for(std::chrono::milliseconds(200));
     } while (run->getValue<std::string>("outcome") == "running" && std::chrono::steady_clock::now() < deadline);
     EXPECT_EQ(run->getValue<std::string>("trigger"), "schedule");
@@ -439,8 +440,8 @@ TEST(NightlyAudit, MailsTheReportWithItsCsvToTheConfiguredRecipients) {
     s.writeConfig("[mail]\nhost = 127.0.0.1\nport = " + std::to_string(sink.port()) +
                   "\nfrom = fluoroaudit@hospital.example\nto = qm@hospital.example, physicist@hospital.example\n");
     fs::create_directories(s.dir.file("dept"));
-    ASSERT_EQ(fa(s.config, "ingest " + quote(departmentWithFlags(s))).exitCode, 0);
-    const auto result = fa(s.config, "audit nightly --date 2026-11-21");
+    ASSERT_EQ(fa(s, "ingest " + quote(departmentWithFlags(s))).exitCode, 0);
+    const auto result = fa(s, "audit nightly --date 2026-11-21");
     ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("mailed to qm@hospital.example, physicist@hospital.example"), std::string::npos);
     ASSERT_TRUE(sink.waitFor(1, 10));
@@ -478,7 +479,7 @@ TEST(NightlyAudit, MailsOverStartTlsAndRefusesACertificateItCannotVerify) {
     const std::string mail = "[mail]\nhost = localhost\nport = " + std::to_string(sink.port()) +
                              "\nstarttls = true\nusername = fluoroaudit\npassword = secret\nto = qm@hospital.example\n";
     s.writeConfig(mail + "ca_file = " + cert + "\n");
-    const auto result = fa(s.config, "audit nightly --date 2026-11-21");
+    const auto result = fa(s, "audit nightly --date 2026-11-21");
     ASSERT_EQ(result.exitCode, 0) << result.out << result.err;
     ASSERT_TRUE(sink.waitFor(1, 10));
     EXPECT_TRUE(sink.mails().front().overTls);
@@ -486,7 +487,7 @@ TEST(NightlyAudit, MailsOverStartTlsAndRefusesACertificateItCannotVerify) {
     // Without the certificate's authority the mail is not sent, and the run says why.
     s.writeConfig(mail + "ca_file = " + s.dir.file("nobody.pem") + "\n");
     std::ofstream(s.dir.file("nobody.pem")) << "";
-    const auto refused = fa(s.config, "audit nightly --date 2026-11-21");
+    const auto refused = fa(s, "audit nightly --date 2026-11-21");
     EXPECT_EQ(refused.exitCode, 1) << refused.out << refused.err;
     EXPECT_NE(refused.out.find("the report was not mailed: mail server localhost:" + std::to_string(sink.port())),
               std::string::npos)
@@ -500,9 +501,9 @@ TEST(NightlyAudit, TheReportRendersInHeadlessChromiumAndShowsMarkupAsText) {
     AuditSetup s;
     s.writeConfig("");
     fs::create_directories(s.dir.file("dept"));
-    ASSERT_EQ(fa(s.config, "ingest " + quote(departmentWithFlags(s))).exitCode, 0);
-    ASSERT_EQ(fa(s.config, "audit nightly --date 2026-11-21").exitCode, 0);
-    const auto run = parseObject(fa(s.config, "audit show 1 --json").out);
+    ASSERT_EQ(fa(s, "ingest " + quote(departmentWithFlags(s))).exitCode, 0);
+    ASSERT_EQ(fa(s, "audit nightly --date 2026-11-21").exitCode, 0);
+    const auto run = parseObject(fa(s, "audit show 1 --json").out);
     const std::string report = run->getValue<std::string>("report_html");
     const std::string html = readFile(report);
     EXPECT_EQ(html.find("<script"), std::string::npos);

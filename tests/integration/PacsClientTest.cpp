@@ -11,6 +11,7 @@
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/SharedData.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/support/TestCa.h"
 #include "tests/synth/Synth.h"
 
@@ -108,7 +109,7 @@ TEST(PacsClient, FindsStudiesSeriesAndInstancesAndMovesOneToTheService) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     bool stored = false;
     while (!stored && std::chrono::steady_clock::now() < deadline) {
-        stored = store::StudyStore(data + "/fluoroaudit.db").hasObject(report.studyUid, report.sopUid);
+        stored = store::StudyStore(test::storeOf(data)).hasObject(report.studyUid, report.sopUid);
         if (!stored) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     EXPECT_TRUE(stored);
@@ -168,7 +169,7 @@ TEST(PacsClient, QueriesAndMovesOverTlsWithCertificatesOfOneAuthority) {
     ASSERT_EQ(series.size(), 1u);
     const auto moved = pacs.moveInstance(report.studyUid, series[0].seriesUid, report.sopUid, "FLUOROAUDIT");
     EXPECT_EQ(moved.completed, 1) << orthanc.log();
-    EXPECT_TRUE(test::waitFor([&] { return store::StudyStore(data + "/fluoroaudit.db").hasObject(report.studyUid, report.sopUid); }, 20));
+    EXPECT_TRUE(test::waitFor([&] { return store::StudyStore(test::storeOf(data)).hasObject(report.studyUid, report.sopUid); }, 20));
     EXPECT_NE(service.log().find("ORTHANC@127.0.0.1 -> FLUOROAUDIT (TLS, certificate /CN=localhost): 1 stored"),
               std::string::npos)
         << service.log();

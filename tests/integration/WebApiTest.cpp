@@ -2,6 +2,7 @@
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
 
 #include "dcmtk/dcmdata/dcdeftag.h"
@@ -120,7 +121,7 @@ protected:
             uids_.push_back(r.studyUid);
             ++i;
         }
-        const std::string fa = quote(FA_BINARY) + " --data " + quote(data) + " --config " + quote(config) + " ";
+        const std::string fa = test::command(FA_BINARY, data) + " --config " + quote(config) + " ";
         std::vector<std::string> commands{fa + "ingest " + quote(dir_->file("in"))};
         for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
                  {"alice", "admin"}, {"rita", "reviewer"}, {"victor", "viewer"}, {"olga", "viewer"}})
@@ -595,7 +596,7 @@ TEST_F(WebApi, AdminsManageUsersAndADisabledUserIsLoggedOut) {
 
 TEST(WebApiThrottle, RepeatedFailedLoginsAreThrottled) {
     test::TempDir dir;
-    const std::string fa = quote(FA_BINARY) + " --data " + quote(dir.file("data")) + " ";
+    const std::string fa = test::command(FA_BINARY, dir.file("data")) + " ";
     ASSERT_EQ(test::run("echo mallory-password-1 | " + fa + "user add mallory --role viewer").exitCode, 0);
     const int http = test::freePort();
     test::ServiceProcess service(FA_BINARY, dir.file("data"), test::freePort(), "", http);
@@ -623,7 +624,7 @@ TEST(WebApiHttps, WithACertificateItServesHttpsAndTheCookieIsSecure) {
                   .exitCode,
               0);
     std::ofstream(config) << "[http]\ncertificate = " << cert << "\nprivate_key = " << key << "\n";
-    const std::string fa = quote(FA_BINARY) + " --data " + quote(dir.file("data")) + " --config " + quote(config) + " ";
+    const std::string fa = test::command(FA_BINARY, dir.file("data")) + " --config " + quote(config) + " ";
     ASSERT_EQ(test::run("echo tls-user-password | " + fa + "user add tls --role viewer").exitCode, 0);
     const int http = test::freePort();
     test::ServiceProcess service(FA_BINARY, dir.file("data"), test::freePort(), config, http);

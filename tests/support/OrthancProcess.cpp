@@ -3,6 +3,7 @@
 #include "dicom/DcmtkLog.h"
 #include "dicom/Echo.h"
 #include "tests/support/ServiceProcess.h"
+#include "tests/support/TestStore.h"
 
 #include <chrono>
 #include <csignal>
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -84,9 +86,12 @@ OrthancProcess::OrthancProcess(const std::string& folder, int dicomPort, int flu
                                                                  : "  \"FluoroAudit\": " + options.fluoroAuditSection + ",\n")
                           << "  \"Plugins\": [" << (options.plugin.empty() ? "" : "\"" + options.plugin + "\"") << "]\n"
                           << "}\n";
+    std::optional<store::StoreLocation> store;
+    if (!options.fluoroAuditData.empty() && onPostgres()) store = storeOf(options.fluoroAuditData);
     pid_ = ::fork();
     if (pid_ == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (store) exportStore(*store);
         const std::string log = folder + "/orthanc.log";
         const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
         ::dup2(out, 1);

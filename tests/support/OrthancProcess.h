@@ -16,6 +16,9 @@ struct OrthancOptions {
     bool modalitiesInDatabase = false;       // DicomModalitiesInDatabase: modalities may be added by REST
     // DICOM over TLS only (Orthanc's DicomTls*), also towards the FLUOROAUDIT modality, when set.
     std::string tlsCertificate, tlsPrivateKey, tlsTrusted;
+    // The data folder of the plugin: on the PostgreSQL runs, Orthanc's process is given its test
+    // store (tests/support/TestStore.h storeOf) in the environment.
+    std::string fluoroAuditData;
 };
 
 class OrthancProcess {

@@ -3,6 +3,7 @@
 #include "dicom/DcmtkLog.h"
 #include "dicom/Echo.h"
 #include "tests/support/Run.h"
+#include "tests/support/TestStore.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -95,6 +96,14 @@ std::pair<int, std::string> notifySocket() {
 
 void ServiceProcess::start() {
     const auto [notify, notifyName] = notifySocket();
+    // On the PostgreSQL runs: the test database of its data folder, unless its configuration names
+    // the store (the sites of a group share one).
+    bool ownStore = onPostgres();
+    if (ownStore && !config_.empty()) {
+        std::ifstream in(config_);
+        for (std::string line; ownStore && std::getline(in, line);) ownStore = line.rfind("[store]", 0) != 0;
+    }
+    const store::StoreLocation store = ownStore ? storeOf(dataDir_) : store::StoreLocation(std::string());
     pid_ = ::fork();
     if (pid_ == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive the test, even one that aborts
@@ -102,6 +111,7 @@ void ServiceProcess::start() {
         ::dup2(out, 1);
         ::dup2(out, 2);
         ::setenv("NOTIFY_SOCKET", notifyName.c_str(), 1);
+        if (ownStore) exportStore(store);
         const std::string port = std::to_string(port_), http = std::to_string(httpPort_);
         if (config_.empty())
             ::execl(binary_.c_str(), binary_.c_str(), "--data", dataDir_.c_str(), "serve", "--port", port.c_str(),

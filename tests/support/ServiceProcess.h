@@ -15,7 +15,8 @@ public:
     // Starts `binary serve` with --data and --port (and --config when given) and waits for its
     // readiness as systemd does (READY=1 on NOTIFY_SOCKET), then checks that its ports answer;
     // throws std::runtime_error (with its log) when it exits, is not ready within 60 s, or said
-    // ready too early.
+    // ready too early. On the PostgreSQL runs its store is the test database of `dataDir`
+    // (tests/support/TestStore.h storeOf), unless `config` has a [store] section.
     // httpPort 0: no web UI (the default, so that parallel tests do not compete for 8080).
     ServiceProcess(const std::string& binary, const std::string& dataDir, int port, const std::string& config = "",
                    int httpPort = 0);

@@ -1,9 +1,14 @@
 #include "tests/support/TestStore.h"
 
+#include "tests/support/Run.h"
+
 #include <libpq-fe.h>
 
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -69,6 +74,34 @@ store::StoreLocation storeIn(const TempDir& dir, const std::string& name) {
 void runOnPostgres(const store::StoreLocation& at, const std::string& sql) {
     std::string why;
     if (!run(at.where, stateFile("password"), sql, why)) throw std::runtime_error(sql + ": " + why);
+}
+
+store::StoreLocation storeOf(const std::string& dataDir) {
+    if (!onPostgres()) return store::StoreLocation(dataDir + "/fluoroaudit.db");
+    std::uint64_t hash = 14695981039346656037ull; // FNV-1a: the same name in every process
+    std::filesystem::path folder = std::filesystem::absolute(dataDir).lexically_normal();
+    if (!folder.has_filename()) folder = folder.parent_path(); // "DIR/" is DIR
+    for (unsigned char c : folder.string()) hash = (hash ^ c) * 1099511628211ull;
+    char db[32];
+    std::snprintf(db, sizeof db, "fa_data_%016llx", static_cast<unsigned long long>(hash));
+    const std::string url = stateFile("url");
+    createDatabase(url, stateFile("password"), db);
+    return store::StoreLocation(withDatabase(url, db), std::string(std::getenv("FA_TEST_POSTGRES")) + "/password");
+}
+
+std::string storeEnvironment(const std::string& dataDir) {
+    if (!onPostgres()) return "";
+    const store::StoreLocation at = storeOf(dataDir);
+    return "FLUOROAUDIT_STORE_URL='" + at.where + "' FLUOROAUDIT_STORE_PASSWORD_FILE='" + at.passwordFile + "' ";
+}
+
+void exportStore(const store::StoreLocation& at) {
+    ::setenv("FLUOROAUDIT_STORE_URL", at.where.c_str(), 1);
+    ::setenv("FLUOROAUDIT_STORE_PASSWORD_FILE", at.passwordFile.c_str(), 1);
+}
+
+std::string command(const std::string& binary, const std::string& dataDir) {
+    return storeEnvironment(dataDir) + quote(binary) + " --data " + quote(dataDir);
 }
 
 std::string storeConfig(const TempDir& dir, const std::string& name) {

@@ -1,6 +1,9 @@
 // Shared by the browser tests: free ports, and a page that records what should never happen
 // (a dialog, a script error, a console error, anything loaded from elsewhere than `base`).
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // A port below the kernel's ephemeral range (32768-60999 on Debian): one taken there can be claimed
 // a moment later as the local end of an outgoing connection, and the service then fails to bind it.
@@ -27,4 +30,24 @@ export async function newPage(browser, base) {
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`); });
   page.on('request', (r) => { if (!r.url().startsWith(base)) problems.push(`loaded from elsewhere: ${r.url()}`); });
   return { page, problems, context };
+}
+
+// Where the service of a test keeps its studies: SQLite in its data folder, or, on the runs against
+// PostgreSQL (FA_TEST_POSTGRES names the folder tests/support/postgres.sh started a server in), a
+// database of its own there. `env` is the environment to run fluoroaudit with; `sql(statement)` runs
+// a statement behind the store's back.
+export function testStore(dataDir, name) {
+  const state = process.env.FA_TEST_POSTGRES;
+  if (!state) {
+    return { env: process.env, sql: (statement) => execFileSync('sqlite3', [join(dataDir, 'fluoroaudit.db'), statement]) };
+  }
+  const url = readFileSync(join(state, 'url'), 'utf8').trim();
+  const psqlEnv = { ...process.env, PGPASSWORD: readFileSync(join(state, 'password'), 'utf8').trim() };
+  const database = `fa_${name}_${process.pid}`;
+  execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', url, '-c', `CREATE DATABASE ${database}`], { env: psqlEnv });
+  const at = url.slice(0, url.lastIndexOf('/') + 1) + database;
+  return {
+    env: { ...process.env, FLUOROAUDIT_STORE_URL: at, FLUOROAUDIT_STORE_PASSWORD_FILE: join(state, 'password') },
+    sql: (statement) => execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', at, '-c', statement], { env: psqlEnv }),
+  };
 }

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, newPage as pageWithChecks } from './browser.mjs';
+import { freePort, newPage as pageWithChecks, testStore } from './browser.mjs';
 
 const binary = process.env.FA_BINARY;
 const synth = process.env.FA_SYNTH;
@@ -15,11 +15,11 @@ const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefa
 const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const passwords = { alice: 'alice-admin-pass', rita: 'rita-reviewer-pass', victor: 'victor-viewer-pass' };
 
-let work, service, base, browser, reversedStudy, biplaneStudy;
+let work, store, service, base, browser, reversedStudy, biplaneStudy;
 
 
 function fa(args, input) {
-  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8' });
+  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
 }
 
 async function waitForHealth() {
@@ -33,6 +33,7 @@ async function waitForHealth() {
 before(async () => {
   assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
   work = mkdtempSync(join(tmpdir(), 'fa-ui-'));
+  store = testStore(join(work, 'data'), 'ui');
   mkdirSync(artefacts, { recursive: true });
   execFileSync(synth, ['department', join(work, 'dept'), '40']);
   execFileSync(synth, ['report', join(work, 'dept', 'markup.dcm'), '<script>alert(1)</script> Spinal nerve root pulsed RF <b>bold</b>', '30', '20210701']);
@@ -47,15 +48,14 @@ before(async () => {
   fa(['ingest', join(work, 'dept')]);
   fa(['audit', 'nightly', '--date', '2021-07-02']);
   // The C-arm last sent something 20 days ago: the overview shows it as silent.
-  execFileSync('sqlite3', [join(work, 'data', 'fluoroaudit.db'),
-    `UPDATE source_objects SET received_at = '${new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 19)}Z'`]);
+  store.sql(`UPDATE source_objects SET received_at = '${new Date(Date.now() - 20 * 86400000).toISOString().slice(0, 19)}Z'`);
   fa(['user', 'add', 'alice', '--role', 'admin'], `${passwords.alice}\n`);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${passwords.rita}\n`);
   fa(['user', 'add', 'victor', '--role', 'viewer'], `${passwords.victor}\n`);
   const [dicomPort, httpPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${httpPort}`;
   service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
-    { stdio: 'ignore' });
+    { stdio: 'ignore', env: store.env });
   await waitForHealth();
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 });
