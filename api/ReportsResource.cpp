@@ -16,7 +16,7 @@ ApiResponse ReportsResource::stats() {
     const bool byDevice = param(r_, "by_device") == "true";
     auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
     filter.site = param(r_, "site");
-    const auto rows = drlAudit(c_.store().figures(filter), c_.pipeline->levels(), byDevice);
+    const auto rows = drlAudit(c_.store(), c_.pipeline->levels(), filter, byDevice);
     return json(present::drlRowsJson(rows, byDevice, numberParam(r_, "values_up_to", SIZE_MAX, 10000000)));
 }
 

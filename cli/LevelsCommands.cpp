@@ -127,7 +127,7 @@ int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
     if (options.bySite) return survey(pipeline, options, out);
     auto filter = store::StudyFilter::between(options.from, options.to);
     filter.site = options.site;
-    const auto rows = drlAudit(pipeline.store().figures(filter), pipeline.levels(), options.byDevice);
+    const auto rows = drlAudit(pipeline.store(), pipeline.levels(), filter, options.byDevice);
     if (options.json) {
         printJson(out, *drlRowsJson(rows, options.byDevice));
         return 0;

@@ -73,7 +73,15 @@ std::vector<DrlRow> drlAudit(const std::vector<store::StudyFigures>& studies, co
 
 std::vector<DrlRow> drlAudit(store::StudyStore& store, const rules::LevelEvaluator& levels, const std::string& from,
                              const std::string& to, bool byDevice) {
-    return drlAudit(store.figures(store::StudyFilter::between(from, to)), levels, byDevice);
+    return drlAudit(store, levels, store::StudyFilter::between(from, to), byDevice);
+}
+
+std::vector<DrlRow> drlAudit(store::StudyStore& store, const rules::LevelEvaluator& levels,
+                             const store::StudyFilter& filter, bool byDevice) {
+    store::FigureParts parts;
+    parts.date = parts.operators = parts.site = false;
+    parts.device = byDevice;
+    return drlAudit(store.figures(filter, parts), levels, byDevice);
 }
 
 } // namespace fa

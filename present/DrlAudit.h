@@ -24,6 +24,9 @@ struct DrlRow {
 // `from`/`to`: YYYY-MM-DD, inclusive, "" for no bound. Rows ordered by procedure, device, metric;
 // only metrics that at least one study has.
 std::vector<DrlRow> drlAudit(store::StudyStore& store, const rules::LevelEvaluator& levels, const std::string& from, const std::string& to, bool byDevice);
+// The studies of `filter` (a period, a site): only the figures statistics need are read.
+std::vector<DrlRow> drlAudit(store::StudyStore& store, const rules::LevelEvaluator& levels,
+                             const store::StudyFilter& filter, bool byDevice);
 
 // Rows of `studies` (already loaded) the same way.
 std::vector<DrlRow> drlAudit(const std::vector<store::StudyFigures>& studies, const rules::LevelEvaluator& levels,

@@ -322,6 +322,8 @@ public:
     RawRows(const RawRows&) = delete;
     RawRows& operator=(const RawRows&) = delete;
 
+    // The rows there are (PostgreSQL: all of them are here; SQLite: 0, they come one by one).
+    std::size_t size() const { return pg_ ? static_cast<std::size_t>(rows_) : 0; }
     bool next() {
         if (pg_) return ++row_ < rows_;
         const int rc = sqlite3_step(statement_);
@@ -380,17 +382,21 @@ StudyFigures StudyFigures::of(const StudyRecord& s) {
     return f;
 }
 
-std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter) {
+std::vector<StudyFigures> StudyStore::figures(const StudyFilter& filter, const FigureParts& parts) {
     return guarded([&]() -> std::vector<StudyFigures> {
         const bool whole = filter.limit == 0; // all of them, in no particular order
         StudyWhere where(filter, whole ? db_->unindexed("s.study_date") : "s.study_date");
+        auto column = [](bool wanted, const char* name) { return std::string(wanted ? name : "''"); };
         RawRows rows(*db_,
-                     "SELECT s.study_date, s.manufacturer, s.model, s.station_name, s.procedure_id, "
-                     "s.procedure_name, s.irradiation_events, s.fluoro_time_s, s.exposure_time_s, s.dap_gym2, "
-                     "s.dose_rp_gy, s.serial_number, s.operators, s.site FROM studies s" +
+                     "SELECT " + column(parts.date, "s.study_date") + ", " + column(parts.device, "s.manufacturer") + ", " +
+                         column(parts.device, "s.model") + ", " + column(parts.device, "s.station_name") +
+                         ", s.procedure_id, s.procedure_name, s.irradiation_events, s.fluoro_time_s, s.exposure_time_s, "
+                         "s.dap_gym2, s.dose_rp_gy, " + column(parts.device, "s.serial_number") + ", " +
+                         column(parts.operators, "s.operators") + ", " + column(parts.site, "s.site") + " FROM studies s" +
                          where.sql + (whole ? std::string() : StudyWhere::orderBy(filter) + where.page(filter)),
                      where.values);
         std::vector<StudyFigures> out;
+        out.reserve(rows.size());
         while (rows.next()) {
             StudyFigures& x = out.emplace_back();
             x.studyDate = rows.text(0);
