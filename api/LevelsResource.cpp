@@ -34,12 +34,25 @@ ApiResponse LevelsResource::levels() {
 }
 
 
-ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action) {
-    const auto activation = c_.pipeline->activateReferenceTable(csv, source);
+namespace {
+// {"site_only": true}: the table is this site's own (sites sharing a database), not the group's default.
+bool siteOnly(const Object::Ptr& body) {
+    if (!body->has("site_only")) return false;
+    const Var v = body->get("site_only");
+    if (!v.isBoolean()) throw Refusal{400, fa::text("request.notBoolean", {{"name", "site_only"}})};
+    return v.extract<bool>();
+}
+} // namespace
+
+ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action,
+                                     bool ownSite) {
+    const auto activation = c_.pipeline->activateReferenceTable(csv, source, ownSite);
     if (!activation.problems.empty()) return tableProblems(activation.problems, languageOf(r_.acceptLanguage));
     const int version = activation.version;
     // The same table again is no new version, and no change for the audit trail.
-    if (!activation.unchanged) trail(action, "version " + std::to_string(version) + " (" + source + ")");
+    if (!activation.unchanged)
+        trail(action, "version " + std::to_string(version) + " (" + source + ")" +
+                          (ownSite ? ", for site " + c_.store().site() + " only" : ""));
     Object::Ptr o = jsonObject();
     o->set("version", version);
     o->set("unchanged", activation.unchanged);
@@ -52,7 +65,7 @@ ApiResponse LevelsResource::replaceLevels() {
     const std::string csv = field(body, "csv");
     const std::string name = field(body, "file_name", false);
     return activate(csv, (name.empty() ? "edited in the web UI" : "uploaded " + name) + " by " + s.username,
-                    "levels-replace");
+                    "levels-replace", siteOnly(body));
 }
 
 ApiResponse LevelsResource::levelHistory() {
@@ -84,7 +97,7 @@ ApiResponse LevelsResource::restoreLevels() {
     const std::string text = body->get("version").toString();
     const auto v = version(text);
     if (!v) throw Refusal{404, fa::text("levels.unknownVersion", {{"version", text}})};
-    return activate(v->csv, "version " + text + " restored by " + s.username, "levels-restore");
+    return activate(v->csv, "version " + text + " restored by " + s.username, "levels-restore", siteOnly(body));
 }
 
 ApiResponse LevelsResource::previewLevels() {
@@ -99,7 +112,7 @@ ApiResponse LevelsResource::previewLevels() {
     } else {
         csv = field(body, "csv");
     }
-    const auto preview = c_.pipeline->previewReferenceTable(csv);
+    const auto preview = c_.pipeline->previewReferenceTable(csv, siteOnly(body));
     if (!preview.problems.empty()) return tableProblems(preview.problems, languageOf(r_.acceptLanguage));
     Object::Ptr o = jsonObject();
     o->set("unchanged", preview.unchanged);

@@ -27,7 +27,8 @@ public:
     ApiResponse descriptions();
 
 private:
-    ApiResponse activate(const std::string& csv, const std::string& source, const std::string& action);
+    // `ownSite`: as this site's own table, else as the group's default.
+    ApiResponse activate(const std::string& csv, const std::string& source, const std::string& action, bool ownSite);
     std::optional<store::ReferenceTableVersion> version(const std::string& text);
 };
 

@@ -16,6 +16,7 @@ const std::vector<CatalogEntry> kCatalog = {
     {"request.notObject", "the body must be a JSON object", "请求内容必须是一个 JSON 对象"},
     {"request.badJson", "the body is not valid JSON: {reason}", "请求内容不是有效的 JSON：{reason}"},
     {"request.missing", "'{name}' is missing", "缺少“{name}”"},
+    {"request.notBoolean", "'{name}' must be true or false", "“{name}”必须是 true 或 false"},
     {"request.notString", "'{name}' must be a string", "“{name}”必须是字符串"},
     {"request.notDate", "'{name}' must be a date YYYY-MM-DD, not '{value}'", "“{name}”必须是 YYYY-MM-DD 格式的日期，而不是“{value}”"},
     {"request.notCount", "'{name}' must be a whole number from 1 to {max}", "“{name}”必须是 1 到 {max} 之间的整数"},

@@ -139,7 +139,7 @@ Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& cs
     refreshReferenceTable();
     a.version = evaluator_->tableVersion();
     if (!rules::ReferenceTable::parse(csv, a.problems)) return a;
-    if (const auto active = store_.activeReferenceTable(); active && comparable(active->csv) == comparable(csv)) {
+    if (const auto active = replacedTable(ownSite); active && comparable(active->csv) == comparable(csv)) {
         a.unchanged = true;
         return a;
     }
@@ -156,12 +156,17 @@ Pipeline::TableActivation Pipeline::activateReferenceTable(const std::string& cs
     return a;
 }
 
-Pipeline::TablePreview Pipeline::previewReferenceTable(const std::string& csv) {
+std::optional<store::ReferenceTableVersion> Pipeline::replacedTable(bool ownSite) {
+    // The site's own when it has one, else the group's; the group's default (site ''), for it.
+    return ownSite ? store_.activeReferenceTable() : store_.activeReferenceTable("");
+}
+
+Pipeline::TablePreview Pipeline::previewReferenceTable(const std::string& csv, bool ownSite) {
     TablePreview p;
     refreshReferenceTable();
     auto table = rules::ReferenceTable::parse(csv, p.problems);
     if (!table) return p;
-    if (const auto active = store_.activeReferenceTable(); active && comparable(active->csv) == comparable(csv)) {
+    if (const auto active = replacedTable(ownSite); active && comparable(active->csv) == comparable(csv)) {
         p.unchanged = true;
         return p;
     }
@@ -173,7 +178,12 @@ Pipeline::TablePreview Pipeline::previewReferenceTable(const std::string& csv) {
             if (f.kind != "cumulative") out.insert({f.kind, f.metric});
         return out;
     };
-    for (const auto& s : store_.studies(store::StudyFilter{})) {
+    // The studies it would apply to: this site's, or those of the sites that follow the default.
+    store::StudyFilter applies;
+    if (ownSite) applies.site = store_.site();
+    const auto ownTables = ownSite ? std::vector<std::string>{} : store_.sitesWithOwnTables();
+    for (const auto& s : store_.studies(applies)) {
+        if (std::find(ownTables.begin(), ownTables.end(), s.site) != ownTables.end()) continue;
         ++p.studies;
         const StudyEvaluation next = candidate.evaluate(s.study, s.device, s.summary);
         const auto before = own(s.flags), after = own(next.flags);

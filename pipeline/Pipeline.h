@@ -67,7 +67,8 @@ public:
         bool unchanged = false; // identical to the active version
         int version = 0;        // the active version afterwards
     };
-    // `ownSite`: this site's own table (sites sharing a database), else the group's default.
+    // `ownSite`: this site's own table (sites sharing a database), else the group's default;
+    // "unchanged" when it is the table it would replace (the site's active one, or the default).
     TableActivation activateReferenceTable(const std::string& csv, const std::string& source, bool ownSite = false);
     // Classifies and flags again the studies of every site, each with its own table (`defaultOnly`:
     // of the sites that follow the group's default table only); returns how many.
@@ -79,7 +80,9 @@ public:
         bool unchanged = false; // identical to the active version
         std::size_t studies = 0, gainFlags = 0, loseFlags = 0, reclassified = 0;
     };
-    TablePreview previewReferenceTable(const std::string& csv);
+    // `ownSite` as for activateReferenceTable: this site's studies, else those of the sites that
+    // follow the group's default.
+    TablePreview previewReferenceTable(const std::string& csv, bool ownSite = false);
     const rules::LevelEvaluator& levels() const { return *evaluator_; }
     // Takes up a table version another process (or another Pipeline) activated since; cheap when
     // there is none. Every ingest does this first.
@@ -110,6 +113,8 @@ public:
     const Settings& settings() const { return settings_; }
 
 private:
+    // The table an activation replaces: this site's active one (`ownSite`), or the group's default.
+    std::optional<store::ReferenceTableVersion> replacedTable(bool ownSite);
     // The object's bytes: a file, or a buffer.
     struct Content {
         std::string path;              // "" for a buffer

@@ -235,6 +235,19 @@ TEST(LevelsPipeline, ASitesOwnTableGoesBeforeTheGroupsDefault) {
     Pipeline b(south);
     const auto [southStudy, southFile] = report("S1");
     b.ingestFile(southFile);
+    // What a table would do counts the studies it would apply to: north's own, north's study only;
+    // a new default, the studies of the sites that follow it (south's, not north's).
+    const auto northPreview = a.previewReferenceTable(own, true);
+    EXPECT_EQ(northPreview.studies, 1u);
+    EXPECT_EQ(northPreview.loseFlags, 1u); // 30 shots are below 80
+    std::string one = own;
+    one.replace(own.find(defaultLevel), defaultLevel.size(), "\\bSCS\\b,,1,");
+    const auto defaultPreview = a.previewReferenceTable(one);
+    EXPECT_EQ(defaultPreview.studies, 1u);
+    EXPECT_EQ(defaultPreview.gainFlags, 1u); // south's 30 shots above 1
+    // North's own table activated again as the group's default is a change (the default differs).
+    EXPECT_TRUE(a.previewReferenceTable(lower, true).unchanged);
+    EXPECT_FALSE(a.previewReferenceTable(lower).unchanged);
     EXPECT_EQ(aboveReference(a, northStudy), 1); // 30 > 10 (north's own)
     EXPECT_EQ(aboveReference(b, southStudy), 0); // 30 < 80 (the group's)
     EXPECT_EQ(a.store().activeReferenceTable()->site, "north");

@@ -597,8 +597,12 @@ async function procedures() {
 
 async function levels() {
   const app = current;
-  const [active, history] = await Promise.all([get('/api/levels'), get('/api/levels/history')]);
+  const [active, history, siteList] = await Promise.all([get('/api/levels'), get('/api/levels/history'), get('/api/sites')]);
   const canEdit = rank(session.role) >= rank('reviewer');
+  // Sites sharing a database: a table is the group's default, or one site's own (before the default).
+  const group = siteList.sites.length > 1 || history.some((v) => v.site);
+  const siteOnly = h('input', { type: 'checkbox', id: 'levels-site-only', checked: Boolean(active.site) });
+  const scope = () => (group && siteOnly.checked ? { site_only: true } : {});
   const editor = h('textarea', { className: 'data', id: 'levels-csv', rows: 14, spellcheck: 'false', readonly: !canEdit }, active.csv);
   const status = h('div', { id: 'levels-status' });
   let fileName = '';
@@ -631,9 +635,9 @@ async function levels() {
     }
     try {
       const csv = fromGrid ? gridCsv() : editor.value;
-      await confirmThen(await api('POST', '/api/levels/preview', { csv }), async () => {
+      await confirmThen(await api('POST', '/api/levels/preview', { csv, ...scope() }), async () => {
         try {
-          const r = await api('PUT', '/api/levels', { csv, file_name: fileName || undefined });
+          const r = await api('PUT', '/api/levels', { csv, file_name: fileName || undefined, ...scope() });
           clear(status).append(message(t(r.unchanged ? 'levels.unchanged' : 'levels.saved', { version: r.version })));
           setTimeout(route, 1500);
         } catch (err) { showProblems(err); }
@@ -642,8 +646,8 @@ async function levels() {
   }
   async function restore(version) {
     try {
-      await confirmThen(await api('POST', '/api/levels/preview', { version }), async () => {
-        try { await api('POST', '/api/levels/restore', { version }); route(); } catch (err) { showProblems(err); }
+      await confirmThen(await api('POST', '/api/levels/preview', { version, ...scope() }), async () => {
+        try { await api('POST', '/api/levels/restore', { version, ...scope() }); route(); } catch (err) { showProblems(err); }
       });
     } catch (err) { showProblems(err); }
   }
@@ -714,6 +718,8 @@ async function levels() {
   app.append(h('h1', {}, t('levels.title')),
     h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at) }), ' — ',
       sourceNode(active.source)),
+    ...(group ? [h('p', { id: 'levels-scope' }, active.site ? t('levels.ownTable', { site: active.site }) : t('levels.groupTable', { site: siteList.this_site }),
+      canEdit ? [' ', h('label', {}, siteOnly, ' ', t('levels.siteOnly', { site: siteList.this_site }))] : null)] : []),
     section(t('levels.grid'), h('p', { className: 'muted' }, t('levels.gridHelp')), gridHolder, canEdit ? h('div', { className: 'buttons' },
       h('button', { type: 'button', id: 'levels-add', onclick: () => grid.addRow({ procedure_id: '', match: '' }) }, t('levels.add')),
       h('button', { type: 'button', id: 'levels-grid-save', className: 'primary', onclick: () => save(true) }, t('levels.save'))) : null, status),
@@ -742,6 +748,7 @@ async function levels() {
   app.append(section(t('levels.history'), historyHolder));
   table(historyHolder, { data: history, columns: [
     { title: '#', field: 'version', width: 60 }, { title: t('common.at'), field: 'activated_at', formatter: (c) => when(c.getValue()) },
+    ...(group ? [{ title: t('levels.for'), field: 'site', formatter: (c) => (c.getValue() ? t('levels.forSite', { site: c.getValue() }) : t('levels.forGroup')) }] : []),
     { title: t('levels.source'), field: 'source', formatter: (c) => sourceNode(c.getValue()) },
     ...(canEdit ? [{ title: '', field: 'version', headerSort: false, formatter: (c) => (c.getValue() === active.version ? '' :
       h('button', { type: 'button', className: 'restore', onclick: () => restore(c.getValue()) }, t('levels.restore'))) }] : []) ] });

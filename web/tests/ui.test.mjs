@@ -629,3 +629,42 @@ test('the staff dose page estimates each operator\'s year and takes the departme
   assert.match(estimate, /^\(not named\)0 m · no protection \(profile for everyone\)448/);
   assert.deepEqual(problems, []);
 });
+
+// Last: it makes the store one of two sites. A table activated for this site only goes before the
+// group's default here; the other site keeps the default.
+test('with two sites on the store a reviewer activates a table for this site only', async () => {
+  execFileSync(synth, ['report', join(work, 'east.dcm'), 'Spinal nerve root pulsed RF', '8', '20210710']);
+  execFileSync(binary, ['--data', join(work, 'data'), 'ingest', join(work, 'east.dcm')],
+    { env: { ...store.env, FLUOROAUDIT_SITE_NAME: 'east' } });
+  const { page, problems } = await newPage();
+  await login(page, 'rita');
+  await page.click('#nav a[data-page=levels]');
+  await page.waitForSelector('#levels-scope');
+  assert.match(await page.locator('#levels-scope').textContent(), /the group's default table: every site without a table of its own uses it/);
+  const [all, mine] = await page.evaluate(async () => {
+    const total = async (q) => (await (await fetch(`/api/studies?page_size=1${q}`)).json()).total;
+    const site = (await (await fetch('/api/sites')).json()).this_site;
+    return [await total(''), await total(`&site=${encodeURIComponent(site)}`)];
+  });
+  assert.equal(mine, all - 1);
+  await page.check('#levels-site-only');
+  const csv = await page.locator('#levels-csv').inputValue();
+  await page.locator('#levels-csv').fill(csv.replace(/\n$/, '\nsite-only-check,Site check,no such description,,1\n'));
+  await page.click('#levels-save');
+  await page.waitForSelector('#levels-preview');
+  const text = await page.locator('#levels-preview p').first().textContent();
+  const m = text.match(/: (\d+) of (\d+) studies gain flags/);
+  assert.ok(m, text);
+  assert.equal(Number(m[2]), mine, `this site's studies only, not east's: ${text}`);
+  await page.click('#levels-confirm');
+  await page.waitForSelector('#levels-status .message:not(.error)');
+  await page.waitForFunction(() => /own table/.test(document.querySelector('#levels-scope')?.textContent || ''));
+  const scope = await page.locator('#levels-scope').textContent();
+  assert.match(scope, /This is site .+'s own table: it goes before the group's default here\./);
+  assert.ok(await page.locator('#levels-site-only').isChecked(), 'its own table is edited as its own');
+  await page.waitForSelector('#levels-history .tabulator-row');
+  const rows = await page.locator('#levels-history .tabulator-row').allTextContents();
+  assert.ok(rows.some((r) => /site /.test(r)) && rows.some((r) => /the group \(default\)/.test(r)), rows.join('\n'));
+  await page.screenshot({ path: join(artefacts, 'ui-levels-site-only.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
