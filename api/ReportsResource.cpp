@@ -45,7 +45,7 @@ ApiResponse ReportsResource::monthly() {
 
 ApiResponse ReportsResource::devices() {
     require("viewer");
-    return json(present::devicesJson(c_.store().devices()));
+    return json(present::devicesJson(c_.store().devices(param(r_, "site"))));
 }
 
 ApiResponse ReportsResource::overview() {

@@ -181,6 +181,7 @@ Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devices) {
     Array::Ptr list = new Array;
     for (const auto& d : devices) {
         Object::Ptr o = jsonObject();
+        o->set("site", d.site);
         o->set("device", d.device);
         o->set("manufacturer", d.manufacturer);
         o->set("model", d.model);
@@ -197,6 +198,7 @@ Array::Ptr overviewJson(const std::vector<store::OverviewRow>& rows) {
     Array::Ptr list = new Array;
     for (const auto& r : rows) {
         Object::Ptr o = jsonObject();
+        o->set("site", r.site);
         o->set("device", r.device);
         o->set("procedure_id", r.procedureId);
         o->set("studies", integer(r.studies));

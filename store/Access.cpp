@@ -155,36 +155,42 @@ std::vector<std::pair<std::string, std::size_t>> StudyStore::flagCounts() {
     });
 }
 
-std::vector<DeviceSummary> StudyStore::devices() {
+std::vector<DeviceSummary> StudyStore::devices(const std::string& site) {
     return guarded([&]() -> std::vector<DeviceSummary> {
-        Statement select(db_->session());
-        select << db_->dialect("SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer) AS manufacturer, "
-                  "MAX(model) AS model, MAX(received_at) AS last_object_at, COUNT(DISTINCT study_uid) AS studies, "
-                  "COUNT(*) AS objects FROM source_objects GROUP BY device ORDER BY device"),
-            now;
-        RecordSet rs(select);
+        const std::string ofSite = site.empty() ? "" : " WHERE site = ?";
+        auto run = [&](const std::string& sql) {
+            Statement select(db_->session());
+            select << db_->dialect(sql);
+            std::string bound = site;
+            if (!site.empty()) select, use(bound);
+            select.execute();
+            return RecordSet(select);
+        };
+        RecordSet rs = run("SELECT site, COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer) AS "
+                                 "manufacturer, MAX(model) AS model, MAX(received_at) AS last_object_at, COUNT(DISTINCT "
+                                 "study_uid) AS studies, COUNT(*) AS objects FROM source_objects" + ofSite +
+                                 " GROUP BY site, device ORDER BY site, device");
         const Columns c(rs);
         std::vector<DeviceSummary> out;
-        std::map<std::string, std::size_t> index;
+        std::map<std::pair<std::string, std::string>, std::size_t> index;
         for (std::size_t r = 0; r < c.rows(); ++r) {
             DeviceSummary d;
+            d.site = c.text("site", r);
             d.device = c.text("device", r);
             d.manufacturer = c.text("manufacturer", r);
             d.model = c.text("model", r);
             d.lastObjectAt = c.text("last_object_at", r);
             d.studies = static_cast<std::size_t>(c.integer("studies", r).value_or(0));
             d.objects = static_cast<std::size_t>(c.integer("objects", r).value_or(0));
-            index[d.device] = out.size();
+            index[{d.site, d.device}] = out.size();
             out.push_back(d);
         }
-        Statement missing(db_->session());
-        missing << db_->dialect("SELECT COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) AS n FROM studies "
-                   "WHERE source = 'image-headers' GROUP BY device"),
-            now;
-        RecordSet mr(missing);
+        RecordSet mr = run("SELECT site, COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) AS n FROM "
+                                 "studies" + (site.empty() ? std::string(" WHERE") : ofSite + " AND") +
+                                 " source = 'image-headers' GROUP BY site, device");
         const Columns m(mr);
         for (std::size_t r = 0; r < m.rows(); ++r)
-            if (auto it = index.find(m.text("device", r)); it != index.end())
+            if (auto it = index.find({m.text("site", r), m.text("device", r)}); it != index.end())
                 out[it->second].missingDose = static_cast<std::size_t>(m.integer("n", r).value_or(0));
         return out;
     });

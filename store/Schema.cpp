@@ -206,6 +206,12 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, ''), COUNT(*) FROM studies "
         "GROUP BY site, COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, '')",
     },
+    // 15: the devices of each site (two sites may each have a CARM1), from an index alone
+    {
+        "DROP INDEX source_objects_by_device",
+        "CREATE INDEX source_objects_by_device ON source_objects (site, station_name, model, manufacturer, received_at, "
+        "study_uid)",
+    },
 };
 
 } // namespace

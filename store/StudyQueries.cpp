@@ -21,6 +21,8 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <optional>
+#include <tuple>
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
@@ -135,26 +137,38 @@ struct StudyWhere {
 
 } // namespace
 
+namespace {
+
+// The conditions on the kept counts (migration 14: per site, day, procedure and device) that say
+// what `filter` says, with their values; nullopt when the filter asks what they do not keep.
+std::optional<std::string> keptCountsWhere(const StudyFilter& filter, std::vector<std::string>& values) {
+    if (!filter.operatorName.empty() || !filter.flagKind.empty() || !filter.reviewState.empty() ||
+        !filter.search.empty() || !filter.patientId.empty() || filter.flaggedOnly || !filter.ranges.empty())
+        return std::nullopt;
+    std::string sql = " WHERE 1 = 1";
+    auto add = [&](const char* condition, const std::string& value) {
+        if (value.empty()) return;
+        sql += condition;
+        values.push_back(value);
+    };
+    add(" AND site = ?", filter.site);
+    add(" AND study_date >= ?", filter.fromDate);
+    add(" AND study_date <= ?", filter.toDate);
+    if (filter.procedureId == "unclassified") sql += " AND procedure_id IN ('', 'unclassified')";
+    else add(" AND procedure_id = ?", filter.procedureId);
+    add(" AND device = ?", filter.device);
+    return sql;
+}
+
+} // namespace
+
 std::size_t StudyStore::countStudies(const StudyFilter& filter) {
     return guarded([&]() -> std::size_t {
-        // Filters of site, dates, procedure and device only: from the kept counts (migration 14).
-        if (filter.operatorName.empty() && filter.flagKind.empty() && filter.reviewState.empty() && filter.search.empty() &&
-            filter.patientId.empty() && !filter.flaggedOnly && filter.ranges.empty()) {
-            std::string sql = "SELECT COALESCE(SUM(n), 0) FROM study_counts WHERE 1 = 1";
-            std::vector<std::string> values;
-            auto add = [&](const char* condition, const std::string& value) {
-                if (value.empty()) return;
-                sql += condition;
-                values.push_back(value);
-            };
-            add(" AND site = ?", filter.site);
-            add(" AND study_date >= ?", filter.fromDate);
-            add(" AND study_date <= ?", filter.toDate);
-            if (filter.procedureId == "unclassified") sql += " AND procedure_id IN ('', 'unclassified')";
-            else add(" AND procedure_id = ?", filter.procedureId);
-            add(" AND device = ?", filter.device);
+        // Filters of site, dates, procedure and device only: from the kept counts.
+        std::vector<std::string> values;
+        if (const auto where = keptCountsWhere(filter, values)) {
             Statement select(db_->session());
-            select << db_->dialect(sql);
+            select << db_->dialect("SELECT COALESCE(SUM(n), 0) FROM study_counts" + *where);
             for (auto& v : values) select, use(v);
             Poco::Int64 n = 0;
             select, into(n);
@@ -191,21 +205,31 @@ std::vector<OverviewRow> StudyStore::overview(const StudyFilter& filter) {
         // Two grouped queries: the studies (from the date-device-procedure index alone), and the open
         // flags from their own index (few beside the studies) joined to their studies.
         StudyWhere where(filter);
-        const std::string group = "SELECT COALESCE(NULLIF(s.station_name, ''), s.model, '') AS device, "
+        const std::string group = "SELECT s.site, COALESCE(NULLIF(s.station_name, ''), s.model, '') AS device, "
                                   "COALESCE(s.procedure_id, 'unclassified') AS procedure_id, ";
-        std::map<std::pair<std::string, std::string>, OverviewRow> rows;
+        std::map<std::tuple<std::string, std::string, std::string>, OverviewRow> rows;
         auto row = [&](const Columns& c, std::size_t r) -> OverviewRow& {
-            OverviewRow& o = rows[{c.text("device", r), c.text("procedure_id", r)}];
+            OverviewRow& o = rows[{c.text("site", r), c.text("device", r), c.text("procedure_id", r)}];
+            o.site = c.text("site", r);
             o.device = c.text("device", r);
             o.procedureId = c.text("procedure_id", r);
             return o;
         };
-        eachRow(*db_, group + "COUNT(*) AS n FROM studies s" + where.sql + " GROUP BY 1, 2", where.values,
-                [&](const Columns& c, std::size_t r) { row(c, r).studies = static_cast<std::size_t>(c.integer("n", r).value_or(0)); });
+        auto studies = [&](const Columns& c, std::size_t r) {
+            row(c, r).studies += static_cast<std::size_t>(c.integer("n", r).value_or(0)); // '' and unclassified: one row
+        };
+        // The studies per site, device and procedure: from the kept counts when they can say it.
+        std::vector<std::string> kept;
+        if (const auto keptWhere = keptCountsWhere(filter, kept))
+            eachRow(*db_, "SELECT site, device, CASE WHEN procedure_id = '' THEN 'unclassified' ELSE procedure_id END AS "
+                          "procedure_id, CAST(SUM(n) AS BIGINT) AS n FROM study_counts" + *keptWhere + " GROUP BY 1, 2, 3",
+                    kept, studies);
+        else
+            eachRow(*db_, group + "COUNT(*) AS n FROM studies s" + where.sql + " GROUP BY 1, 2, 3", where.values, studies);
         eachRow(*db_,
                 group + "COUNT(DISTINCT f.study_uid) AS studies_open, COUNT(*) AS open_flags FROM flags f "
                         "JOIN studies s ON s.study_uid = f.study_uid" +
-                    where.sql + " AND f.review_state = 'unreviewed' GROUP BY 1, 2",
+                    where.sql + " AND f.review_state = 'unreviewed' GROUP BY 1, 2, 3",
                 where.values, [&](const Columns& c, std::size_t r) {
                     OverviewRow& o = row(c, r);
                     o.studiesWithOpenFlags = static_cast<std::size_t>(c.integer("studies_open", r).value_or(0));

@@ -157,6 +157,7 @@ struct TrailEntry {
 };
 
 struct DeviceSummary {
+    std::string site;   // that received its objects
     std::string device; // station name, else model
     std::string manufacturer, model;
     std::string lastObjectAt; // ISO 8601 UTC
@@ -165,6 +166,7 @@ struct DeviceSummary {
 
 // Studies of one device and procedure in a period, and their open (unreviewed) flags.
 struct OverviewRow {
+    std::string site;
     std::string device;    // station name, else model
     std::string procedureId; // "unclassified" when none
     std::size_t studies = 0, studiesWithOpenFlags = 0, openFlags = 0;
@@ -315,7 +317,8 @@ public:
     // Counts for metrics: flags by kind.
     std::vector<std::pair<std::string, std::size_t>> flagCounts();
     // Every device that sent something: last object, counts, studies lacking dose data.
-    std::vector<DeviceSummary> devices();
+    // Each site's devices ("": of every site), by site and device.
+    std::vector<DeviceSummary> devices(const std::string& site = "");
 
     // Objects reconciliation retrieved that turned out to carry no dose content: not retrieved again.
     void addReconcileSkipped(const std::string& studyUid, const std::string& sopInstanceUid, const std::string& reason);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <cstdio>
@@ -324,6 +325,55 @@ TEST(StudyStore, KeptCountsSayWhatCountingTheStudiesSays) {
     store::StudyFilter carm9;
     carm9.device = "CARM9";
     EXPECT_EQ(s.countStudies(carm9), 1u);
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+// Two sites of a group each have a CARM1: the devices and the overview keep them apart, and the
+// overview's counts (from the kept counts) say what the studies say.
+TEST(StudyStore, DevicesAndTheOverviewAreEachSitesOwn) {
+    test::TempDir dir;
+    store::StudyStore s(test::storeIn(dir));
+    s.setSite("north");
+    for (int i = 0; i < 5; ++i) {
+        auto o = report("N" + std::to_string(i), "NO" + std::to_string(i), {"e"});
+        o.device.station = i < 3 ? "CARM1" : "CARM2";
+        s.add(o, meta());
+    }
+    s.setSite("south");
+    for (int i = 0; i < 2; ++i) {
+        auto o = report("S" + std::to_string(i), "SO" + std::to_string(i), {"e"});
+        o.device.station = "CARM1";
+        o.study.studyDate = "2026-04-0" + std::to_string(1 + i);
+        s.add(o, meta());
+    }
+    const auto devices = s.devices();
+    ASSERT_EQ(devices.size(), 3u);
+    EXPECT_EQ(devices[0].site + "/" + devices[0].device, "north/CARM1");
+    EXPECT_EQ(devices[0].studies, 3u);
+    EXPECT_EQ(devices[1].site + "/" + devices[1].device, "north/CARM2");
+    EXPECT_EQ(devices[1].studies, 2u);
+    EXPECT_EQ(devices[2].site + "/" + devices[2].device, "south/CARM1");
+    EXPECT_EQ(devices[2].objects, 2u);
+    ASSERT_EQ(s.devices("south").size(), 1u);
+    EXPECT_EQ(s.devices("south")[0].studies, 2u);
+
+    auto overview = [&](const store::StudyFilter& f) {
+        std::map<std::string, std::size_t> out;
+        for (const auto& r : s.overview(f)) out[r.site + "/" + r.device + "/" + r.procedureId] += r.studies;
+        return out;
+    };
+    EXPECT_EQ(overview({}), (std::map<std::string, std::size_t>{
+                                {"north/CARM1/unclassified", 3}, {"north/CARM2/unclassified", 2}, {"south/CARM1/unclassified", 2}}));
+    store::StudyFilter april = store::StudyFilter::between("2026-04-02", "");
+    EXPECT_EQ(overview(april), (std::map<std::string, std::size_t>{{"south/CARM1/unclassified", 1}}));
+    store::StudyFilter north;
+    north.site = "north";
+    EXPECT_EQ(overview(north).size(), 2u);
 }
 
 } // namespace

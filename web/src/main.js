@@ -145,16 +145,22 @@ function loginPage() {
 
 const DAY = 86400000;
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
-const homePeriod = { from: isoDate(Date.now() - 90 * DAY), to: '' };
+const homePeriod = { from: isoDate(Date.now() - 90 * DAY), to: '', site: '' };
 const SILENT_DAYS = 7; // a device that sent nothing for this long stands out
 
 // Studies and open flags per device and procedure of a period, when each device last sent
 // something, and the period's highest doses.
 async function home() {
   const app = current;
-  const [rows, deviceList, levelTable, highest] = await Promise.all([
-    get(`/api/overview${query(homePeriod)}`), get('/api/devices'), get('/api/levels'),
-    get(`/api/studies${query({ ...homePeriod, sort: 'dap_gycm2', order: 'desc', page_size: 10 })}`)]);
+  const [rows, deviceList, levelTable, highest, siteList] = await Promise.all([
+    get(`/api/overview${query(homePeriod)}`), get(`/api/devices${query({ site: homePeriod.site })}`), get('/api/levels'),
+    get(`/api/studies${query({ ...homePeriod, sort: 'dap_gycm2', order: 'desc', page_size: 10 })}`), get('/api/sites')]);
+  // Sites sharing a database: a site to look at, and each device named with its site (two sites
+  // may each have a CARM1).
+  const group = siteList.sites.length > 1;
+  const deviceKey = (r) => (group ? `${r.site}\u0000${r.device}` : r.device);
+  const deviceName = (key) => (group ? key.split('\u0000').reverse().join(' · ') || '?' : key || '?');
+  const deviceFilter = (key) => (group ? { site: key.split('\u0000')[0], device: key.split('\u0000')[1] } : { device: key });
   const procedureName = procedureNames(levelTable);
   const presets = [['30', 30], ['90', 90], ['365', 365], ['all', 0]];
   const period = h('p', { className: 'buttons', id: 'home-period' }, t('home.period'), ' ',
@@ -163,24 +169,26 @@ async function home() {
       homePeriod.to = '';
       route();
     } }, t(`home.preset.${key}`))),
-    filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' }],
-      homePeriod, (v) => { Object.assign(homePeriod, v); route(); }));
-  // Links open the studies page with the same period and the group's filter.
-  const studiesLink = (filter, text) => h('a', { href: `#/studies${query({ from: homePeriod.from, to: homePeriod.to, ...filter })}` },
+    filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
+      ...(group ? [{ name: 'site', label: t('common.site'), options: siteList.sites.map((x) => [x, x]), data: true }] : [])],
+    homePeriod, (v) => { Object.assign(homePeriod, v); route(); }));
+  // Links open the studies page with the same period (and site) and the group's filter.
+  const studiesLink = (filter, text) => h('a', { href: `#/studies${query({ from: homePeriod.from, to: homePeriod.to, site: homePeriod.site, ...filter })}` },
     String(text));
   function grouped(key) {
     const m = new Map();
     for (const r of rows) {
-      const g = m.get(r[key]) || { key: r[key], studies: 0, studies_with_open_flags: 0, open_flags: 0 };
+      const k = key === 'device' ? deviceKey(r) : r[key];
+      const g = m.get(k) || { key: k, studies: 0, studies_with_open_flags: 0, open_flags: 0 };
       g.studies += r.studies; g.studies_with_open_flags += r.studies_with_open_flags; g.open_flags += r.open_flags;
-      m.set(r[key], g);
+      m.set(k, g);
     }
     return [...m.values()].sort((a, b) => b.open_flags - a.open_flags || b.studies - a.studies);
   }
   const summary = (id, key, label, filterOf) => h('table', { className: 'summary', id },
     h('thead', {}, h('tr', {}, h('th', {}, label), h('th', {}, t('home.studies')), h('th', {}, t('home.studiesOpen')), h('th', {}, t('home.openFlags')))),
     h('tbody', {}, grouped(key).map((g) => h('tr', { className: g.open_flags ? 'above' : '' },
-      h('td', { className: key === 'device' ? 'data' : '' }, key === 'device' ? g.key || '?' : procedureName(g.key)),
+      h('td', { className: key === 'device' ? 'data' : '' }, key === 'device' ? deviceName(g.key) : procedureName(g.key)),
       h('td', { className: 'n' }, studiesLink({ ...filterOf(g.key), flagged: '' }, g.studies)),
       h('td', { className: 'n' }, g.studies_with_open_flags ? studiesLink({ ...filterOf(g.key), review_state: 'unreviewed', flagged: 'true' }, g.studies_with_open_flags) : '0'),
       h('td', { className: 'n' }, String(g.open_flags))))));
@@ -192,7 +200,7 @@ async function home() {
       const at = Date.parse(d.last_object_at);
       const days = Number.isNaN(at) ? null : Math.floor((now - at) / DAY);
       const silent = days !== null && days >= SILENT_DAYS;
-      return h('tr', { className: silent ? 'above silent' : '' }, h('td', { className: 'data' }, d.device || '?'),
+      return h('tr', { className: silent ? 'above silent' : '' }, h('td', { className: 'data' }, deviceName(deviceKey(d))),
         h('td', {}, when(d.last_object_at)),
         h('td', {}, silent ? h('span', { className: 'badge unreviewed' }, t('home.silent', { days })) : ''));
     })));
@@ -207,7 +215,7 @@ async function home() {
   app.append(h('h1', {}, t('home.title')), period,
     h('p', { id: 'home-totals' }, t('home.totals', { studies: total, open })),
     h('div', { className: 'columns' },
-      section(t('home.byDevice'), summary('home-by-device', 'device', t('common.device'), (k) => ({ device: k }))),
+      section(t('home.byDevice'), summary('home-by-device', 'device', t('common.device'), deviceFilter)),
       section(t('home.byProcedure'), summary('home-by-procedure', 'procedure_id', t('common.procedure'), (k) => ({ procedure: k })))),
     section(t('home.devices'), devicesTable),
     section(t('home.highest'), highestTable));
@@ -295,7 +303,7 @@ async function worklist() {
     { name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
     ...(group ? [{ name: 'site', label: t('common.site'), options: siteList.sites.map((s) => [s, s]), data: true }] : []),
     { name: 'procedure', label: t('common.procedure'), options: levelTable.rows.map((r) => [r.procedure_id, procedureName(r.procedure_id)]).concat([['unclassified', t('common.unclassified')]]) },
-    { name: 'device', label: t('common.device'), options: deviceList.map((d) => [d.device, d.device]), data: true },
+    { name: 'device', label: t('common.device'), options: [...new Set(deviceList.map((d) => d.device))].map((d) => [d, d]), data: true },
     { name: 'operator', label: t('common.operator') },
     { name: 'flag_kind', label: t('common.kind'), options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
     { name: 'review_state', label: t('common.state'), options: ['unreviewed', ...STATES].map((s) => [s, t(`state.${s}`)]) },
@@ -849,10 +857,11 @@ function staffEstimateSection(estimates) {
 
 async function devices() {
   const app = current;
-  const list = await get('/api/devices');
+  const [list, siteList] = await Promise.all([get('/api/devices'), get('/api/sites')]);
   const holder = h('div', { id: 'devices-table' });
   app.append(h('h1', {}, t('devices.title')), holder);
   table(holder, { data: list, columns: [
+    ...(siteList.sites.length > 1 ? [{ title: t('common.site'), field: 'site', cssClass: 'data' }] : []),
     { title: t('common.device'), field: 'device', cssClass: 'data' }, { title: t('devices.manufacturer'), field: 'manufacturer', cssClass: 'data' },
     { title: t('devices.model'), field: 'model', cssClass: 'data' },
     { title: t('devices.lastObject'), field: 'last_object_at', formatter: (c) => when(c.getValue()) },

@@ -666,5 +666,16 @@ test('with two sites on the store a reviewer activates a table for this site onl
   const rows = await page.locator('#levels-history .tabulator-row').allTextContents();
   assert.ok(rows.some((r) => /site /.test(r)) && rows.some((r) => /the group \(default\)/.test(r)), rows.join('\n'));
   await page.screenshot({ path: join(artefacts, 'ui-levels-site-only.png'), fullPage: true });
+  // The overview names each device with its site and looks at one site on request.
+  await page.click('#nav a[data-page=home]');
+  await page.click('#home-period button[data-days=all]');
+  await page.waitForFunction(() => /CARM1 · east/.test(document.querySelector('#home-by-device')?.textContent || ''));
+  assert.match(await page.locator('#home-devices').textContent(), /CARM1 · east/);
+  await page.selectOption('#home-period select[name=site]', 'east');
+  await page.click('#home-period button[type=submit]');
+  await page.waitForFunction(() => /^1 studies,/.test(document.querySelector('#home-totals')?.textContent || ''));
+  const devices = await page.locator('#home-devices tbody tr').allTextContents();
+  assert.equal(devices.length, 1, devices.join('\n'));
+  await page.screenshot({ path: join(artefacts, 'ui-overview-one-site.png'), fullPage: true });
   assert.deepEqual(problems, []);
 });
