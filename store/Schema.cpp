@@ -211,6 +211,8 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "DROP INDEX source_objects_by_device",
         "CREATE INDEX source_objects_by_device ON source_objects (site, station_name, model, manufacturer, received_at, "
         "study_uid)",
+        // the few studies known from image headers only, per device
+        "CREATE INDEX studies_without_dose ON studies (site, station_name, model) WHERE source = 'image-headers'",
     },
 };
 

@@ -161,7 +161,8 @@ struct DeviceSummary {
     std::string device; // station name, else model
     std::string manufacturer, model;
     std::string lastObjectAt; // ISO 8601 UTC
-    std::size_t studies = 0, objects = 0, missingDose = 0;
+    std::size_t studies = 0;     // of which it is the device (the kept counts)
+    std::size_t objects = 0, missingDose = 0;
 };
 
 // Studies of one device and procedure in a period, and their open (unreviewed) flags.
