@@ -167,8 +167,8 @@ std::vector<DeviceSummary> StudyStore::devices(const std::string& site) {
             return RecordSet(select);
         };
         RecordSet rs = run("SELECT site, COALESCE(NULLIF(station_name, ''), model, '') AS device, MAX(manufacturer) AS "
-                                 "manufacturer, MAX(model) AS model, MAX(received_at) AS last_object_at, COUNT(*) AS objects "
-                                 "FROM source_objects" + ofSite + " GROUP BY site, device ORDER BY site, device");
+                           "manufacturer, MAX(model) AS model, MAX(received_at) AS last_object_at, COUNT(*) AS objects "
+                           "FROM source_objects" + ofSite + " GROUP BY site, device ORDER BY site, device");
         const Columns c(rs);
         std::vector<DeviceSummary> out;
         std::map<std::pair<std::string, std::string>, std::size_t> index;
@@ -192,8 +192,8 @@ std::vector<DeviceSummary> StudyStore::devices(const std::string& site) {
             if (auto it = index.find({sc.text("site", r), sc.text("device", r)}); it != index.end())
                 out[it->second].studies = static_cast<std::size_t>(sc.integer("n", r).value_or(0));
         RecordSet mr = run("SELECT site, COALESCE(NULLIF(station_name, ''), model, '') AS device, COUNT(*) AS n FROM "
-                                 "studies" + (site.empty() ? std::string(" WHERE") : ofSite + " AND") +
-                                 " source = 'image-headers' GROUP BY site, device");
+                           "studies" + (site.empty() ? std::string(" WHERE") : ofSite + " AND") +
+                           " source = 'image-headers' GROUP BY site, device");
         const Columns m(mr);
         for (std::size_t r = 0; r < m.rows(); ++r)
             if (auto it = index.find({m.text("site", r), m.text("device", r)}); it != index.end())
