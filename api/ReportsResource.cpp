@@ -23,7 +23,7 @@ ApiResponse ReportsResource::stats() {
 ApiResponse ReportsResource::survey() {
     require("viewer");
     return json(present::surveyRowsJson(
-        regionalSurvey(c_.store().figures(store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"))))));
+        regionalSurvey(c_.store(), store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to")))));
 }
 
 ApiResponse ReportsResource::sites() {
@@ -40,7 +40,9 @@ ApiResponse ReportsResource::monthly() {
     require("viewer");
     auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
     filter.site = param(r_, "site");
-    return json(present::monthlyMediansJson(c_.store().figures(filter)));
+    store::FigureParts parts; // the month, procedure and metrics of each study
+    parts.device = parts.operators = parts.site = false;
+    return json(present::monthlyMediansJson(c_.store().figures(filter, parts)));
 }
 
 ApiResponse ReportsResource::devices() {

@@ -221,7 +221,7 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.staffOperators = pipeline_->staffYear(pipeline_->staffTables(), data.staffYear, run.periodTo).operators;
     data.staffAnnualLevel_mSv = settings_.staffAnnualLevel_mSv;
     for (const auto& row : pipeline_->levels().table().rows()) data.procedureNames[row.procedureId] = row.name;
-    if (group) data.survey = regionalSurvey(store.figures(store::StudyFilter::between(run.periodFrom, run.periodTo)));
+    if (group) data.survey = regionalSurvey(store, store::StudyFilter::between(run.periodFrom, run.periodTo));
     data.findings = journal_.findings;
     return data;
 }

@@ -102,7 +102,7 @@ namespace {
 int survey(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
     auto filter = store::StudyFilter::between(options.from, options.to);
     filter.site = options.site;
-    const auto rows = regionalSurvey(pipeline.store().figures(filter));
+    const auto rows = regionalSurvey(pipeline.store(), filter);
     if (options.json) {
         printJson(out, *surveyRowsJson(rows));
         return 0;

@@ -72,7 +72,9 @@ rules::StaffYear Pipeline::staffYear(const StaffTables& tables, int year, const 
     filter.toDate = std::to_string(year) + "-12-31";
     if (!upTo.empty() && upTo < filter.toDate) filter.toDate = upTo;
     std::vector<rules::StaffStudy> studies;
-    for (auto& f : store_.figures(filter)) {
+    store::FigureParts parts; // no site
+    parts.site = false;
+    for (auto& f : store_.figures(filter, parts)) {
         rules::StaffStudy s;
         s.studyDate = std::move(f.studyDate);
         s.procedureId = std::move(f.procedureId);

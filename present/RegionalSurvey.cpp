@@ -28,4 +28,10 @@ std::vector<SurveyRow> regionalSurvey(const std::vector<store::StudyFigures>& st
     return out;
 }
 
+std::vector<SurveyRow> regionalSurvey(store::StudyStore& store, const store::StudyFilter& filter) {
+    store::FigureParts parts;
+    parts.date = parts.device = parts.operators = false;
+    return regionalSurvey(store.figures(filter, parts));
+}
+
 } // namespace fa

@@ -21,5 +21,7 @@ struct SurveyRow {
 // Rows ordered by procedure and metric; only metrics that at least one study has. Studies of no
 // procedure are left out (a regional level is set per procedure).
 std::vector<SurveyRow> regionalSurvey(const std::vector<store::StudyFigures>& studies);
+// The studies of `filter` (a period): only their site, procedure and metrics are read.
+std::vector<SurveyRow> regionalSurvey(store::StudyStore& store, const store::StudyFilter& filter);
 
 } // namespace fa

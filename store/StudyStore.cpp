@@ -119,25 +119,23 @@ std::size_t StudyStore::reevaluateAll() { return reevaluate({}); }
 std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
     return guarded([&]() -> std::size_t {
         if (!evaluator_) return 0;
+        // The studies dated within the filter's bounds (each bound given), of its site when it names one.
+        std::string sql = "SELECT study_uid FROM studies WHERE 1 = 1";
+        std::vector<std::string> values;
+        auto bound = [&](const char* condition, const std::string& value) {
+            if (value.empty()) return;
+            sql += condition;
+            values.push_back(value);
+        };
+        bound(" AND study_date >= ?", filter.fromDate);
+        bound(" AND study_date <= ?", filter.toDate);
+        bound(" AND site = ?", filter.site);
         std::vector<std::string> uids;
-        std::string site = filter.site;
-        if (filter.fromDate.empty() && filter.toDate.empty()) {
-            if (site.empty()) *db_ << "SELECT study_uid FROM studies ORDER BY study_date, study_uid", into(uids), now;
-            else
-                *db_ << "SELECT study_uid FROM studies WHERE site = ? ORDER BY study_date, study_uid", use(site),
-                    into(uids), now;
-        } else {
-            std::string from = filter.fromDate.empty() ? std::string("0000") : filter.fromDate;
-            std::string to = filter.toDate.empty() ? std::string("9999") : filter.toDate;
-            if (site.empty())
-                *db_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? "
-                        "ORDER BY study_date, study_uid",
-                    use(from), use(to), into(uids), now;
-            else
-                *db_ << "SELECT study_uid FROM studies WHERE study_date >= ? AND study_date <= ? AND site = ? "
-                        "ORDER BY study_date, study_uid",
-                    use(from), use(to), use(site), into(uids), now;
-        }
+        Statement select(db_->session());
+        select << db_->dialect(sql + " ORDER BY study_date, study_uid");
+        for (auto& v : values) select, use(v);
+        select, into(uids);
+        select.execute();
         const std::string stamp = nowUtc();
         try {
             Poco::Data::Transaction tx(db_->session());
