@@ -12,9 +12,13 @@ class RecordSet;
 
 namespace fa::store {
 
+struct Result;
+
 class Columns {
 public:
+    // A Poco statement's result, or what Database::run returned.
     explicit Columns(Poco::Data::RecordSet& result);
+    explicit Columns(const Result& result);
 
     std::size_t rows() const;
     // "" for NULL.
@@ -25,7 +29,8 @@ public:
 private:
     std::size_t at(const char* name) const;
 
-    Poco::Data::RecordSet& result_;
+    Poco::Data::RecordSet* recordSet_ = nullptr;
+    const Result* result_ = nullptr;
     std::map<std::string, std::size_t, std::less<>> index_;
 };
 

@@ -1,6 +1,7 @@
 #include "store/Database.h"
 
 #include "core/Error.h"
+#include "store/Columns.h"
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/SQLite/Connector.h>
@@ -137,6 +138,7 @@ void Database::connect() {
 }
 
 void Database::reopen() {
+    prepared_.reset();
     session_.reset();
     connect();
 }
@@ -165,9 +167,8 @@ bool Database::retryable(const Poco::Exception& e) const {
 
 bool Database::tryLock(const std::string& name) {
     if (engine_ == Engine::SQLite) return true;
-    int taken = 0;
-    *this << "SELECT CASE WHEN pg_try_advisory_lock(hashtext(?)) THEN 1 ELSE 0 END", bind(name), into(taken), now;
-    return taken == 1;
+    const Result r = run("SELECT CASE WHEN pg_try_advisory_lock(hashtext(?)) THEN 1 ELSE 0 END AS taken", {name});
+    return Columns(r).integer("taken", 0) == 1;
 }
 
 void Database::beginSnapshot() {
@@ -175,15 +176,15 @@ void Database::beginSnapshot() {
 }
 
 void Database::lockForTransaction(const std::string& name) {
-    if (engine_ == Engine::PostgreSQL) *this << "SELECT pg_advisory_xact_lock(hashtext(?))", bind(name), now;
+    if (engine_ == Engine::PostgreSQL) run("SELECT pg_advisory_xact_lock(hashtext(?))", {name});
 }
 
 void Database::lock(const std::string& name) {
-    if (engine_ == Engine::PostgreSQL) *this << "SELECT pg_advisory_lock(hashtext(?))", bind(name), now;
+    if (engine_ == Engine::PostgreSQL) run("SELECT pg_advisory_lock(hashtext(?))", {name});
 }
 
 void Database::unlock(const std::string& name) {
-    if (engine_ == Engine::PostgreSQL) *this << "SELECT pg_advisory_unlock(hashtext(?))", bind(name), now;
+    if (engine_ == Engine::PostgreSQL) run("SELECT pg_advisory_unlock(hashtext(?))", {name});
 }
 
 std::string Database::unindexed(const std::string& column) const {

@@ -25,12 +25,10 @@ namespace fa::store {
 // Each study's count of open and of all flags, kept with the study so that "unreviewed first"
 // sorts from an index. For the studies `where` (over studies, with `values`).
 void countFlags(Database& s, const std::string& where, std::vector<std::string> values) {
-    Statement update(s.session());
-    update << s.dialect("UPDATE studies SET open_flags = (SELECT COUNT(*) FROM flags f WHERE f.study_uid = "
-                        "studies.study_uid AND f.review_state = 'unreviewed'), flag_count = (SELECT COUNT(*) FROM flags f "
-                        "WHERE f.study_uid = studies.study_uid) WHERE " + where);
-    for (auto& v : values) update, use(v);
-    update.execute();
+    s.run("UPDATE studies SET open_flags = (SELECT COUNT(*) FROM flags f WHERE f.study_uid = "
+          "studies.study_uid AND f.review_state = 'unreviewed'), flag_count = (SELECT COUNT(*) FROM flags f "
+          "WHERE f.study_uid = studies.study_uid) WHERE " + where,
+          std::vector<Value>(values.begin(), values.end()));
 }
 
 namespace {
@@ -52,20 +50,19 @@ void replaceFlags(Database& s, const std::string& studyUid, const std::vector<St
                                       [](const StudyFlag& a, const StudyFlag& b) { return a.sameAs(b); });
     if (unchanged) return;
     const std::string cond = cumulativeOnly ? "kind = 'cumulative'" : "kind <> 'cumulative'";
-    s << "DELETE FROM flags WHERE study_uid = ? AND " + cond, bind(studyUid), now;
-    int seq = 0;
-    s << "SELECT COALESCE(MAX(seq), -1) + 1 FROM flags WHERE study_uid = ?", bind(studyUid), into(seq), now;
+    s.run("DELETE FROM flags WHERE study_uid = ? AND " + cond, {studyUid});
+    const Result next = s.run("SELECT COALESCE(MAX(seq), -1) + 1 AS seq FROM flags WHERE study_uid = ?", {studyUid});
+    long long seq = Columns(next).integer("seq", 0).value_or(0);
     for (auto& f : flags) {
         f.raisedAt = raisedAt;
         if (auto it = states.find({f.kind, f.metric}); it != states.end()) {
             f.reviewState = it->second.first;
             if (!it->second.second.empty()) f.raisedAt = it->second.second;
         }
-        const Poco::Nullable<int> version = f.tableVersion ? Poco::Nullable<int>(*f.tableVersion) : Poco::Nullable<int>();
-        s << "INSERT INTO flags (study_uid, seq, kind, metric, value, level, table_version, studies, review_state, "
-             "raised_at, first_raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            bind(studyUid), bind(seq++), bind(f.kind), bind(f.metric), bind(f.value), bind(f.level), bind(version),
-            bind(joinList(f.studies)), bind(f.reviewState), bind(raisedAt), bind(f.raisedAt), now;
+        s.run("INSERT INTO flags (study_uid, seq, kind, metric, value, level, table_version, studies, review_state, "
+              "raised_at, first_raised_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {studyUid, integer(seq++), f.kind, f.metric, f.value, f.level, nullableInteger(f.tableVersion),
+               joinList(f.studies), f.reviewState, raisedAt, f.raisedAt});
     }
     countFlags(s, "study_uid = ?", {studyUid});
 }
@@ -81,13 +78,10 @@ std::string shiftDate(const std::string& isoDate, int days) {
 // The patient's studies dated from..to (inclusive).
 std::vector<PatientStudyFigures> patientStudies(Database& s, const std::string& patientKey,
                                                 const std::string& from, const std::string& to) {
-    Statement select(s.session());
-    std::string key = patientKey, first = from, last = to;
-    select << s.dialect("SELECT study_uid, study_date, dap_gym2, dose_rp_gy FROM studies WHERE patient_key = ? "
-              "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid"),
-        use(key), use(first), use(last), now;
-    RecordSet rs(select);
-    const Columns c(rs);
+    const Result rows = s.run("SELECT study_uid, study_date, dap_gym2, dose_rp_gy FROM studies WHERE patient_key = ? "
+                              "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid",
+                              {patientKey, from, to});
+    const Columns c(rows);
     std::vector<PatientStudyFigures> out;
     for (std::size_t r = 0; r < c.rows(); ++r) {
         PatientStudyFigures p;
@@ -116,14 +110,11 @@ StudyFlag flagFromRow(const Columns& c, std::size_t r) {
 }
 
 std::vector<StudyFlag> readFlags(Database& s, const std::string& studyUid) {
-    Statement select(s.session());
-    std::string uid = studyUid;
-    select << s.dialect("SELECT kind, metric, value, level, table_version, studies, review_state, "
-              "COALESCE(first_raised_at, raised_at) AS raised_at FROM flags "
-              "WHERE study_uid = ? ORDER BY seq"),
-        use(uid), now;
-    RecordSet rs(select);
-    const Columns c(rs);
+    const Result rows = s.run("SELECT kind, metric, value, level, table_version, studies, review_state, "
+                              "COALESCE(first_raised_at, raised_at) AS raised_at FROM flags "
+                              "WHERE study_uid = ? ORDER BY seq",
+                              {studyUid});
+    const Columns c(rows);
     std::vector<StudyFlag> out;
     for (std::size_t r = 0; r < c.rows(); ++r) out.push_back(flagFromRow(c, r));
     return out;
@@ -131,16 +122,13 @@ std::vector<StudyFlag> readFlags(Database& s, const std::string& studyUid) {
 
 void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluator& evaluator,
                    const std::string& raisedAt) {
-    Statement select(s.session());
-    std::string uid = studyUid;
-    select << s.dialect(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?"), use(uid), now;
-    RecordSet rs(select);
-    if (rs.rowCount() == 0) return;
-    const StudyRecord record = readStudyRow(Columns(rs), 0);
+    const Result row = s.run(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", {studyUid});
+    if (row.rows() == 0) return;
+    const StudyRecord record = readStudyRow(Columns(row), 0);
     const StudyEvaluation e = evaluator.evaluate(record.study, record.device, record.summary);
     if (e.procedureId != record.procedureId || e.procedureName != record.procedureName)
-        s << "UPDATE studies SET procedure_id = ?, procedure_name = ? WHERE study_uid = ?", bind(e.procedureId),
-            bind(e.procedureName), bind(studyUid), now;
+        s.run("UPDATE studies SET procedure_id = ?, procedure_name = ? WHERE study_uid = ?",
+              {e.procedureId, e.procedureName, studyUid});
     const std::vector<StudyFlag> existing = readFlags(s, studyUid);
     replaceFlags(s, studyUid, existing, e.flags, false, raisedAt);
 
@@ -153,16 +141,15 @@ void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluato
     const auto patient = patientStudies(s, record.patientKey, first, last);
     if (!evaluator.cumulativeCouldFlag(patient)) {
         // Nothing in reach adds up to a level: no study of it may keep a cumulative flag.
-        std::string key = record.patientKey, from = date, to = last;
         const std::string flagged = "SELECT DISTINCT f.study_uid FROM flags f JOIN studies x ON x.study_uid = f.study_uid "
                                     "WHERE f.kind = 'cumulative' AND x.patient_key = ? AND x.study_date >= ? AND "
                                     "x.study_date <= ?";
-        std::vector<std::string> touched; // usually none: only their rows are written
-        s << flagged, use(key), use(from), use(to), into(touched), now;
-        if (touched.empty()) return;
-        s << "DELETE FROM flags WHERE kind = 'cumulative' AND study_uid IN (" + flagged + ")", use(key), use(from),
-            use(to), now;
-        for (const auto& other : touched) countFlags(s, "study_uid = ?", {other});
+        const std::vector<Value> within{record.patientKey, date, last};
+        const Result touched = s.run(flagged, within); // usually none: only their rows are written
+        if (touched.rows() == 0) return;
+        s.run("DELETE FROM flags WHERE kind = 'cumulative' AND study_uid IN (" + flagged + ")", within);
+        const Columns c(touched);
+        for (std::size_t r = 0; r < c.rows(); ++r) countFlags(s, "study_uid = ?", {c.text("study_uid", r)});
         return;
     }
     for (const auto& p : patient) {

@@ -3,15 +3,7 @@
 
 #include "store/Columns.h"
 
-#include <Poco/Data/RecordSet.h>
-#include <Poco/Data/Session.h>
-#include <Poco/Data/Statement.h>
-
 #include <map>
-
-using namespace Poco::Data::Keywords;
-using Poco::Data::RecordSet;
-using Poco::Data::Statement;
 
 namespace fa::store {
 
@@ -20,14 +12,13 @@ namespace {
 using ObjectIndex = std::map<std::string, std::size_t>; // SOP Instance UID -> position
 
 std::vector<DoseObject> readObjectRows(Database& s, std::string uid, ObjectIndex& index) {
-    Statement objects(s.session());
-    objects << s.dialect("SELECT sop_instance_uid, sop_class_uid, series_uid, kind, manufacturer, model, serial_number, "
-               "station_name, device_observer_uid, has_vendor_totals, vendor_exposures, vendor_fluoro_time_s, "
-               "vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, has_running_totals, "
-               "rt_dose_rp_gy, rt_dap_gym2, rt_fluoro_dap_gym2, rt_fluoro_time_s, rt_acquisition_dap_gym2, "
-               "rt_acquisition_time_s FROM source_objects WHERE study_uid = ? ORDER BY arrival"),
-        use(uid), now;
-    RecordSet rs(objects);
+    const Result rs = s.run(
+        "SELECT sop_instance_uid, sop_class_uid, series_uid, kind, manufacturer, model, serial_number, "
+        "station_name, device_observer_uid, has_vendor_totals, vendor_exposures, vendor_fluoro_time_s, "
+        "vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, has_running_totals, "
+        "rt_dose_rp_gy, rt_dap_gym2, rt_fluoro_dap_gym2, rt_fluoro_time_s, rt_acquisition_dap_gym2, "
+        "rt_acquisition_time_s FROM source_objects WHERE study_uid = ? ORDER BY arrival",
+        {uid});
     const Columns c(rs);
     std::vector<DoseObject> out(c.rows());
     for (std::size_t r = 0; r < c.rows(); ++r) {
@@ -54,12 +45,11 @@ std::vector<DoseObject> readObjectRows(Database& s, std::string uid, ObjectIndex
 }
 
 void readPlanes(Database& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
-    Statement planes(s.session());
-    planes << s.dialect("SELECT sop_instance_uid, plane, dap_total_gym2, dose_rp_total_gy, fluoro_dap_total_gym2, "
-              "fluoro_dose_rp_total_gy, acquisition_dap_total_gym2, acquisition_dose_rp_total_gy, "
-              "fluoro_time_s, acquisition_time_s, frames FROM planes WHERE study_uid = ? ORDER BY sop_instance_uid, seq"),
-        use(uid), now;
-    RecordSet rs(planes);
+    const Result rs = s.run(
+        "SELECT sop_instance_uid, plane, dap_total_gym2, dose_rp_total_gy, fluoro_dap_total_gym2, "
+        "fluoro_dose_rp_total_gy, acquisition_dap_total_gym2, acquisition_dose_rp_total_gy, "
+        "fluoro_time_s, acquisition_time_s, frames FROM planes WHERE study_uid = ? ORDER BY sop_instance_uid, seq",
+        {uid});
     const Columns c(rs);
     for (std::size_t r = 0; r < c.rows(); ++r) {
         PlaneTotals p;
@@ -78,13 +68,12 @@ void readPlanes(Database& s, std::string uid, const ObjectIndex& index, std::vec
 }
 
 void readEvents(Database& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
-    Statement events(s.session());
-    events << s.dialect("SELECT sop_instance_uid, event_uid, event_type, plane, started_at, protocol, dap_gym2, dose_rp_gy, "
-              "kvp_kv, tube_current_ma, pulses, pulse_rate_per_s, irradiation_duration_s, exposure_time_s, "
-              "field_area_m2, primary_angle_deg, secondary_angle_deg, frames "
-              "FROM events WHERE study_uid = ? ORDER BY sop_instance_uid, seq"),
-        use(uid), now;
-    RecordSet rs(events);
+    const Result rs = s.run(
+        "SELECT sop_instance_uid, event_uid, event_type, plane, started_at, protocol, dap_gym2, dose_rp_gy, "
+        "kvp_kv, tube_current_ma, pulses, pulse_rate_per_s, irradiation_duration_s, exposure_time_s, "
+        "field_area_m2, primary_angle_deg, secondary_angle_deg, frames "
+        "FROM events WHERE study_uid = ? ORDER BY sop_instance_uid, seq",
+        {uid});
     const Columns c(rs);
     for (std::size_t r = 0; r < c.rows(); ++r) {
         IrradiationEvent e;
@@ -105,11 +94,10 @@ void readEvents(Database& s, std::string uid, const ObjectIndex& index, std::vec
 }
 
 void readObjectWarnings(Database& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
-    Statement warnings(s.session());
-    warnings << s.dialect("SELECT sop_instance_uid, code, message, count FROM object_warnings WHERE study_uid = ? "
-                "ORDER BY sop_instance_uid, seq"),
-        use(uid), now;
-    RecordSet rs(warnings);
+    const Result rs = s.run(
+        "SELECT sop_instance_uid, code, message, count FROM object_warnings WHERE study_uid = ? "
+        "ORDER BY sop_instance_uid, seq",
+        {uid});
     const Columns c(rs);
     for (std::size_t r = 0; r < c.rows(); ++r)
         out[index.at(c.text("sop_instance_uid", r))].warnings.push_back(

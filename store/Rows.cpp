@@ -21,16 +21,6 @@ namespace fa::store {
 
 namespace {
 
-using NDouble = Poco::Nullable<double>;
-using NInt = Poco::Nullable<Poco::Int64>;
-
-NDouble n(const std::optional<double>& v) { return v ? NDouble(*v) : NDouble(); }
-template <typename T> NInt ni(const std::optional<T>& v) {
-    return v ? NInt(static_cast<Poco::Int64>(*v)) : NInt();
-}
-
-
-
 // Patient identifiers are stored only when the site opts in; the key always.
 struct PatientColumns {
     std::string id, issuer, name, birthDate;
@@ -46,73 +36,74 @@ struct PatientColumns {
 void insertStudyWarnings(Database& s, const std::string& studyUid, const std::vector<Warning>& warnings) {
     for (std::size_t i = 0; i < warnings.size(); ++i) {
         const auto& w = warnings[i];
-        s << "INSERT INTO study_warnings (study_uid, seq, code, message, count) VALUES (?, ?, ?, ?, ?)", bind(studyUid),
-            bind(static_cast<int>(i)), bind(w.code), bind(w.message), bind(w.count), now;
+        s.run("INSERT INTO study_warnings (study_uid, seq, code, message, count) VALUES (?, ?, ?, ?, ?)",
+              {studyUid, integer(static_cast<long long>(i)), w.code, w.message, integer(w.count)});
     }
 }
 
 void insertObjectWarnings(Database& s, const DoseObject& o) {
     for (std::size_t i = 0; i < o.warnings.size(); ++i) {
         const auto& w = o.warnings[i];
-        s << "INSERT INTO object_warnings (study_uid, sop_instance_uid, seq, code, message, count) "
-             "VALUES (?, ?, ?, ?, ?, ?)",
-            bind(o.study.studyUid), bind(o.sopInstanceUid), bind(static_cast<int>(i)), bind(w.code), bind(w.message),
-            bind(w.count), now;
+        s.run("INSERT INTO object_warnings (study_uid, sop_instance_uid, seq, code, message, count) "
+              "VALUES (?, ?, ?, ?, ?, ?)",
+              {o.study.studyUid, o.sopInstanceUid, integer(static_cast<long long>(i)), w.code, w.message, integer(w.count)});
     }
 }
 
 std::vector<Warning> readWarnings(Database& s, const std::string& sql, const std::string& key) {
-    Statement select(s.session());
-    std::string k = key;
-    select << s.dialect(sql), use(k), now;
-    RecordSet rs(select);
-    const Columns c(rs);
+    const Result result = s.run(sql, {key});
+    const Columns c(result);
     std::vector<Warning> out;
     for (std::size_t r = 0; r < c.rows(); ++r)
         out.push_back(Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
     return out;
 }
 
-// Multi-row INSERTs: Poco compiles a statement at every execution, so one statement per event
-// would cost a compilation per event (a 10,000-event report is 20 statements this way).
+// Multi-row INSERTs of a few fixed sizes (300, 50, 10 and 1 rows), each a kept statement: a
+// 10,000-event report is 34 statements, any report at most four different ones.
 void insertEvents(Database& s, const DoseObject& o) {
     // 20 columns: 6,000 parameters, below SQLite's 32,766 and below the 7,500 whose description
-    // (4 bytes each) libpq 15 still accepts (a longer one "loses synchronization" and the connection).
-    constexpr std::size_t kRowsPerStatement = 300;
+    // (4 bytes each) libpq 15 still accepts.
     const std::string columns =
         "INSERT INTO events (study_uid, sop_instance_uid, seq, event_uid, event_type, plane, started_at, protocol, "
         "dap_gym2, dose_rp_gy, kvp_kv, tube_current_ma, pulses, pulse_rate_per_s, irradiation_duration_s, "
         "exposure_time_s, field_area_m2, primary_angle_deg, secondary_angle_deg, frames) VALUES ";
     const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    for (std::size_t first = 0; first < o.events.size(); first += kRowsPerStatement) {
-        const std::size_t last = std::min(o.events.size(), first + kRowsPerStatement);
-        std::string sql = columns;
-        for (std::size_t i = first; i < last; ++i) sql += (i == first ? "" : ", ") + row;
-        Statement insert(s.session());
-        insert << s.dialect(sql);
-        for (std::size_t i = first; i < last; ++i) {
-            const auto& e = o.events[i];
-            insert, bind(o.study.studyUid), bind(o.sopInstanceUid), bind(static_cast<int>(i)), bind(e.uid),
-                bind(std::string(toString(e.type))), bind(std::string(toString(e.plane))), bind(e.startedAt),
-                bind(e.protocol), bind(n(e.dap_Gym2)), bind(n(e.doseRp_Gy)), bind(n(e.kvp_kV)),
-                bind(n(e.tubeCurrent_mA)), bind(n(e.pulses)), bind(n(e.pulseRate_per_s)),
-                bind(n(e.irradiationDuration_s)), bind(n(e.exposureTime_s)), bind(n(e.fieldArea_m2)),
-                bind(n(e.primaryAngle_deg)), bind(n(e.secondaryAngle_deg)), bind(n(e.frames));
+    std::size_t first = 0;
+    for (const std::size_t rows : {300, 50, 10, 1}) {
+        std::string sql;
+        for (; o.events.size() - first >= rows; first += rows) {
+            if (sql.empty()) {
+                sql = columns;
+                for (std::size_t i = 0; i < rows; ++i) sql += (i ? ", " : "") + row;
+            }
+            std::vector<Value> values;
+            values.reserve(rows * 20);
+            for (std::size_t i = first; i < first + rows; ++i) {
+                const auto& e = o.events[i];
+                for (Value v : {Value(o.study.studyUid), Value(o.sopInstanceUid), integer(static_cast<long long>(i)),
+                                Value(e.uid), Value(toString(e.type)), Value(toString(e.plane)), Value(e.startedAt),
+                                Value(e.protocol), nullable(e.dap_Gym2), nullable(e.doseRp_Gy), nullable(e.kvp_kV),
+                                nullable(e.tubeCurrent_mA), nullable(e.pulses), nullable(e.pulseRate_per_s),
+                                nullable(e.irradiationDuration_s), nullable(e.exposureTime_s), nullable(e.fieldArea_m2),
+                                nullable(e.primaryAngle_deg), nullable(e.secondaryAngle_deg), nullable(e.frames)})
+                    values.push_back(std::move(v));
+            }
+            s.run(sql, values);
         }
-        insert.execute();
     }
 }
 
 void insertPlanes(Database& s, const DoseObject& o) {
     for (std::size_t i = 0; i < o.planes.size(); ++i) {
         const auto& p = o.planes[i];
-        s << "INSERT INTO planes (study_uid, sop_instance_uid, seq, plane, dap_total_gym2, dose_rp_total_gy, "
-             "fluoro_dap_total_gym2, fluoro_dose_rp_total_gy, acquisition_dap_total_gym2, acquisition_dose_rp_total_gy, "
-             "fluoro_time_s, acquisition_time_s, frames) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            bind(o.study.studyUid), bind(o.sopInstanceUid), bind(static_cast<int>(i)), bind(std::string(toString(p.plane))),
-            bind(n(p.dapTotal_Gym2)), bind(n(p.doseRpTotal_Gy)), bind(n(p.fluoroDapTotal_Gym2)),
-            bind(n(p.fluoroDoseRpTotal_Gy)), bind(n(p.acquisitionDapTotal_Gym2)), bind(n(p.acquisitionDoseRpTotal_Gy)),
-            bind(n(p.fluoroTime_s)), bind(n(p.acquisitionTime_s)), bind(n(p.frames)), now;
+        s.run("INSERT INTO planes (study_uid, sop_instance_uid, seq, plane, dap_total_gym2, dose_rp_total_gy, "
+              "fluoro_dap_total_gym2, fluoro_dose_rp_total_gy, acquisition_dap_total_gym2, acquisition_dose_rp_total_gy, "
+              "fluoro_time_s, acquisition_time_s, frames) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {o.study.studyUid, o.sopInstanceUid, integer(static_cast<long long>(i)), toString(p.plane),
+               nullable(p.dapTotal_Gym2), nullable(p.doseRpTotal_Gy), nullable(p.fluoroDapTotal_Gym2),
+               nullable(p.fluoroDoseRpTotal_Gy), nullable(p.acquisitionDapTotal_Gym2), nullable(p.acquisitionDoseRpTotal_Gy),
+               nullable(p.fluoroTime_s), nullable(p.acquisitionTime_s), nullable(p.frames)});
     }
 }
 
@@ -148,14 +139,13 @@ const char* const kStudyColumns =
 void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site) {
     const StudyInfo& st = o.study;
     const PatientColumns p(st, meta.keepPatientIdentifiers);
-    s << "INSERT INTO studies (study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, "
-         "patient_birth_date, patient_sex, study_date, study_time, accession_number, study_description, "
-         "requested_procedure, performed_procedure, protocol_name, procedure_codes, operators, object_count, created_at, "
-         "updated_at, site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
-        bind(st.studyUid), bind(meta.patientKey), bind(p.id), bind(p.issuer), bind(p.name), bind(p.birthDate),
-        bind(st.patientSex), bind(st.studyDate), bind(st.studyTime), bind(st.accessionNumber),
-        bind(st.studyDescription), bind(st.requestedProcedure), bind(st.performedProcedure), bind(st.protocolName),
-        bind(joinList(st.procedureCodes)), bind(st.operators), bind(meta.receivedAt), bind(meta.receivedAt), bind(site), now;
+    s.run("INSERT INTO studies (study_uid, patient_key, patient_id, issuer_of_patient_id, patient_name, "
+          "patient_birth_date, patient_sex, study_date, study_time, accession_number, study_description, "
+          "requested_procedure, performed_procedure, protocol_name, procedure_codes, operators, object_count, created_at, "
+          "updated_at, site) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+          {st.studyUid, meta.patientKey, p.id, p.issuer, p.name, p.birthDate, st.patientSex, st.studyDate, st.studyTime,
+           st.accessionNumber, st.studyDescription, st.requestedProcedure, st.performedProcedure, st.protocolName,
+           joinList(st.procedureCodes), st.operators, meta.receivedAt, meta.receivedAt, site});
 }
 
 void fillStudyBlanks(Database& s, const DoseObject& o, const ObjectMeta& meta) {
@@ -172,8 +162,8 @@ void fillStudyBlanks(Database& s, const DoseObject& o, const ObjectMeta& meta) {
     for (const auto& [column, value] : columns) {
         if (value.empty()) continue;
         const std::string c(column);
-        s << "UPDATE studies SET " + c + " = ? WHERE study_uid = ? AND (" + c + " IS NULL OR " + c + " = '')",
-            bind(value), bind(st.studyUid), now;
+        s.run("UPDATE studies SET " + c + " = ? WHERE study_uid = ? AND (" + c + " IS NULL OR " + c + " = '')",
+              {value, st.studyUid});
     }
 }
 
@@ -181,27 +171,26 @@ namespace {
 // The running totals of an object (absent: none).
 void writeRunningTotals(Database& s, const DoseObject& o) {
     const RunningTotals t = o.runningTotals.value_or(RunningTotals{});
-    s << "UPDATE source_objects SET has_running_totals = ?, rt_dose_rp_gy = ?, rt_dap_gym2 = ?, rt_fluoro_dap_gym2 = ?, "
-         "rt_fluoro_time_s = ?, rt_acquisition_dap_gym2 = ?, rt_acquisition_time_s = ? "
-         "WHERE study_uid = ? AND sop_instance_uid = ?",
-        bind(o.runningTotals ? 1 : 0), bind(n(t.doseRp_Gy)), bind(n(t.dap_Gym2)), bind(n(t.fluoroDap_Gym2)),
-        bind(n(t.fluoroTime_s)), bind(n(t.acquisitionDap_Gym2)), bind(n(t.acquisitionTime_s)), bind(o.study.studyUid),
-        bind(o.sopInstanceUid), now;
+    s.run("UPDATE source_objects SET has_running_totals = ?, rt_dose_rp_gy = ?, rt_dap_gym2 = ?, rt_fluoro_dap_gym2 = ?, "
+          "rt_fluoro_time_s = ?, rt_acquisition_dap_gym2 = ?, rt_acquisition_time_s = ? "
+          "WHERE study_uid = ? AND sop_instance_uid = ?",
+          {integer(o.runningTotals ? 1 : 0), nullable(t.doseRp_Gy), nullable(t.dap_Gym2), nullable(t.fluoroDap_Gym2),
+           nullable(t.fluoroTime_s), nullable(t.acquisitionDap_Gym2), nullable(t.acquisitionTime_s), o.study.studyUid,
+           o.sopInstanceUid});
 }
 } // namespace
 
 void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site) {
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
-    s << "INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
-         "manufacturer, model, serial_number, station_name, device_observer_uid, has_vendor_totals, vendor_exposures, "
-         "vendor_fluoro_time_s, vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, "
-         "received_at, file_path, site) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects), ?, ?, ?, "
-         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        bind(o.sopInstanceUid), bind(o.study.studyUid), bind(o.sopClassUid), bind(o.seriesUid),
-        bind(std::string(toString(o.kind))), bind(o.device.manufacturer), bind(o.device.model), bind(o.device.serial),
-        bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
-        bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),
-        bind(n(o.headerExposures)), bind(meta.receivedAt), bind(meta.filePath), bind(site), now;
+    s.run("INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
+          "manufacturer, model, serial_number, station_name, device_observer_uid, has_vendor_totals, vendor_exposures, "
+          "vendor_fluoro_time_s, vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, "
+          "received_at, file_path, site) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects), ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {o.sopInstanceUid, o.study.studyUid, o.sopClassUid, o.seriesUid, toString(o.kind), o.device.manufacturer,
+           o.device.model, o.device.serial, o.device.station, o.device.observerUid, integer(o.vendor ? 1 : 0),
+           nullable(v.exposures), nullable(v.fluoroTime_s), nullable(v.dap_Gym2), nullable(v.doseRp_Gy),
+           nullable(o.headerFluoroTime_s), nullable(o.headerExposures), meta.receivedAt, meta.filePath, site});
     if (o.runningTotals) writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
@@ -210,17 +199,17 @@ void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta, cons
 
 void replaceObjectContent(Database& s, const DoseObject& o) {
     for (const char* table : {"events", "planes", "object_warnings"})
-        s << std::string("DELETE FROM ") + table + " WHERE study_uid = ? AND sop_instance_uid = ?",
-            bind(o.study.studyUid), bind(o.sopInstanceUid), now;
+        s.run(std::string("DELETE FROM ") + table + " WHERE study_uid = ? AND sop_instance_uid = ?",
+              {o.study.studyUid, o.sopInstanceUid});
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
-    s << "UPDATE source_objects SET kind = ?, manufacturer = ?, model = ?, serial_number = ?, station_name = ?, "
-         "device_observer_uid = ?, has_vendor_totals = ?, vendor_exposures = ?, vendor_fluoro_time_s = ?, "
-         "vendor_dap_gym2 = ?, vendor_dose_rp_gy = ?, header_fluoro_time_s = ?, header_exposures = ? "
-         "WHERE study_uid = ? AND sop_instance_uid = ?",
-        bind(std::string(toString(o.kind))), bind(o.device.manufacturer), bind(o.device.model), bind(o.device.serial),
-        bind(o.device.station), bind(o.device.observerUid), bind(o.vendor ? 1 : 0), bind(n(v.exposures)),
-        bind(n(v.fluoroTime_s)), bind(n(v.dap_Gym2)), bind(n(v.doseRp_Gy)), bind(n(o.headerFluoroTime_s)),
-        bind(n(o.headerExposures)), bind(o.study.studyUid), bind(o.sopInstanceUid), now;
+    s.run("UPDATE source_objects SET kind = ?, manufacturer = ?, model = ?, serial_number = ?, station_name = ?, "
+          "device_observer_uid = ?, has_vendor_totals = ?, vendor_exposures = ?, vendor_fluoro_time_s = ?, "
+          "vendor_dap_gym2 = ?, vendor_dose_rp_gy = ?, header_fluoro_time_s = ?, header_exposures = ? "
+          "WHERE study_uid = ? AND sop_instance_uid = ?",
+          {toString(o.kind), o.device.manufacturer, o.device.model, o.device.serial, o.device.station,
+           o.device.observerUid, integer(o.vendor ? 1 : 0), nullable(v.exposures), nullable(v.fluoroTime_s),
+           nullable(v.dap_Gym2), nullable(v.doseRp_Gy), nullable(o.headerFluoroTime_s), nullable(o.headerExposures),
+           o.study.studyUid, o.sopInstanceUid});
     writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
@@ -242,21 +231,20 @@ void writeSummary(Database& s, const std::string& studyUid, const std::vector<Do
     const DeviceInfo& d = device ? *device : none;
     if (evaluator) evaluator->applyDeviceProfile(d, sum);
     const std::string source = sum.source ? toString(*sum.source) : "";
-    s << "UPDATE studies SET manufacturer = ?, model = ?, serial_number = ?, station_name = ?, irradiation_events = ?, "
-         "fluoro_events = ?, acquisition_events = ?, fluoro_time_s = ?, acquisition_time_s = ?, exposure_time_s = ?, "
-         "dap_gym2 = ?, dose_rp_gy = ?, frames = ?, planes = ?, source = ?, object_count = ?, updated_at = ?, "
-         "exposure_time_estimated = ?, estimated_dose_usv = ? WHERE study_uid = ?",
-        bind(d.manufacturer), bind(d.model), bind(d.serial), bind(d.station), bind(ni(sum.irradiationEvents)),
-        bind(ni(sum.fluoroEvents)), bind(ni(sum.acquisitionEvents)), bind(n(sum.fluoroTime_s)),
-        bind(n(sum.acquisitionTime_s)), bind(n(sum.exposureTime_s)), bind(n(sum.dap_Gym2)), bind(n(sum.doseRp_Gy)),
-        bind(n(sum.frames)), bind(ni(sum.planes)), bind(source), bind(static_cast<int>(objects.size())),
-        bind(updatedAt), bind(sum.exposureTimeEstimated ? 1 : 0), bind(n(sum.estimatedDose_uSv)), bind(studyUid), now;
-    s << "DELETE FROM study_warnings WHERE study_uid = ?", bind(studyUid), now;
+    s.run("UPDATE studies SET manufacturer = ?, model = ?, serial_number = ?, station_name = ?, irradiation_events = ?, "
+          "fluoro_events = ?, acquisition_events = ?, fluoro_time_s = ?, acquisition_time_s = ?, exposure_time_s = ?, "
+          "dap_gym2 = ?, dose_rp_gy = ?, frames = ?, planes = ?, source = ?, object_count = ?, updated_at = ?, "
+          "exposure_time_estimated = ?, estimated_dose_usv = ? WHERE study_uid = ?",
+          {d.manufacturer, d.model, d.serial, d.station, nullableInteger(sum.irradiationEvents),
+           nullableInteger(sum.fluoroEvents), nullableInteger(sum.acquisitionEvents), nullable(sum.fluoroTime_s),
+           nullable(sum.acquisitionTime_s), nullable(sum.exposureTime_s), nullable(sum.dap_Gym2), nullable(sum.doseRp_Gy),
+           nullable(sum.frames), nullableInteger(sum.planes), source, integer(static_cast<long long>(objects.size())),
+           updatedAt, integer(sum.exposureTimeEstimated ? 1 : 0), nullable(sum.estimatedDose_uSv), studyUid});
+    s.run("DELETE FROM study_warnings WHERE study_uid = ?", {studyUid});
     insertStudyWarnings(s, studyUid, warnings.items());
-    s << "UPDATE source_objects SET counted = 0 WHERE study_uid = ?", bind(studyUid), now;
+    s.run("UPDATE source_objects SET counted = 0 WHERE study_uid = ?", {studyUid});
     for (const auto& uid : sum.countedObjects)
-        s << "UPDATE source_objects SET counted = 1 WHERE study_uid = ? AND sop_instance_uid = ?", bind(studyUid),
-            bind(uid), now;
+        s.run("UPDATE source_objects SET counted = 1 WHERE study_uid = ? AND sop_instance_uid = ?", {studyUid, uid});
 }
 
 StudyRecord readStudyRow(const Columns& c, std::size_t r) {
@@ -309,23 +297,23 @@ StudySummary readSummary(const Columns& c, std::size_t r) {
 }
 
 CountKey countKey(Database& s, const std::string& studyUid) {
-    std::vector<std::string> site, date, procedure, device;
-    s << "SELECT site, COALESCE(study_date, ''), COALESCE(procedure_id, ''), COALESCE(NULLIF(station_name, ''), model, '') "
-         "FROM studies WHERE study_uid = ?",
-        bind(studyUid), into(site), into(date), into(procedure), into(device), now;
-    if (site.empty()) return std::nullopt;
-    return std::vector<std::string>{site[0], date[0], procedure[0], device[0]};
+    const Result r = s.run("SELECT site, COALESCE(study_date, '') AS study_date, COALESCE(procedure_id, '') AS procedure_id, "
+                           "COALESCE(NULLIF(station_name, ''), model, '') AS device FROM studies WHERE study_uid = ?",
+                           {studyUid});
+    const Columns c(r);
+    if (c.rows() == 0) return std::nullopt;
+    return std::vector<std::string>{c.text("site", 0), c.text("study_date", 0), c.text("procedure_id", 0), c.text("device", 0)};
 }
 
 void moveCount(Database& s, const CountKey& before, const CountKey& after) {
     if (before == after) return;
     if (before)
-        s << "UPDATE study_counts SET n = n - 1 WHERE site = ? AND study_date = ? AND procedure_id = ? AND device = ?",
-            bind((*before)[0]), bind((*before)[1]), bind((*before)[2]), bind((*before)[3]), now;
+        s.run("UPDATE study_counts SET n = n - 1 WHERE site = ? AND study_date = ? AND procedure_id = ? AND device = ?",
+              {(*before)[0], (*before)[1], (*before)[2], (*before)[3]});
     if (after)
-        s << "INSERT INTO study_counts (site, study_date, procedure_id, device, n) VALUES (?, ?, ?, ?, 1) "
-             "ON CONFLICT (site, study_date, procedure_id, device) DO UPDATE SET n = study_counts.n + 1",
-            bind((*after)[0]), bind((*after)[1]), bind((*after)[2]), bind((*after)[3]), now;
+        s.run("INSERT INTO study_counts (site, study_date, procedure_id, device, n) VALUES (?, ?, ?, ?, 1) "
+              "ON CONFLICT (site, study_date, procedure_id, device) DO UPDATE SET n = study_counts.n + 1",
+              {(*after)[0], (*after)[1], (*after)[2], (*after)[3]});
 }
 
 void recountAll(Database& s) {
@@ -341,10 +329,11 @@ std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid)
 }
 
 std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid) {
+    const Result r = s.run("SELECT sop_instance_uid FROM source_objects WHERE study_uid = ? AND counted = 1 ORDER BY arrival",
+                           {studyUid});
+    const Columns c(r);
     std::vector<std::string> out;
-    std::string uid = studyUid;
-    s << "SELECT sop_instance_uid FROM source_objects WHERE study_uid = ? AND counted = 1 ORDER BY arrival", use(uid),
-        into(out), now;
+    for (std::size_t row = 0; row < c.rows(); ++row) out.push_back(c.text("sop_instance_uid", row));
     return out;
 }
 

@@ -56,10 +56,9 @@ StudyStore::~StudyStore() = default;
 
 bool StudyStore::hasObject(const std::string& studyUid, const std::string& sopInstanceUid) {
     return guarded([&]() -> bool {
-        int n = 0;
-        *db_ << "SELECT COUNT(*) FROM source_objects WHERE study_uid = ? AND sop_instance_uid = ?", bind(studyUid),
-            bind(sopInstanceUid), into(n), now;
-        return n > 0;
+        return db_->run("SELECT 1 FROM source_objects WHERE study_uid = ? AND sop_instance_uid = ?",
+                        {studyUid, sopInstanceUid})
+                   .rows() > 0;
     });
 }
 
@@ -87,19 +86,17 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
     // adding a study of the same patient (whose cumulative flags span both) waits its turn
     // instead of deadlocking.
     if (!meta.patientKey.empty()) db_->lockForTransaction("fluoroaudit patient " + meta.patientKey);
-    std::vector<std::string> studyRow;
-    *db_ << "SELECT study_uid FROM studies WHERE study_uid = ?" + db_->forUpdate(), bind(o.study.studyUid),
-        into(studyRow), now;
-    const bool existing = !studyRow.empty();
+    const bool existing =
+        db_->run("SELECT study_uid FROM studies WHERE study_uid = ?" + db_->forUpdate(), {o.study.studyUid}).rows() > 0;
     if (hasObject(o.study.studyUid, o.sopInstanceUid)) return AddOutcome::Duplicate;
     const CountKey before = existing ? countKey(*db_, o.study.studyUid) : std::nullopt;
-    std::vector<std::string> otherStudies;
-    *db_ << "SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", bind(o.sopInstanceUid),
-        into(otherStudies), now;
+    const Result others = db_->run("SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", {o.sopInstanceUid});
+    const Columns otherStudies(others);
     DoseObject object = o;
-    for (const auto& other : otherStudies)
+    for (std::size_t r = 0; r < otherStudies.rows(); ++r)
         object.warnings.push_back(Warning{"sop-instance-reused",
-                                          "the same SOP Instance UID was also received for study " + other +
+                                          "the same SOP Instance UID was also received for study " +
+                                              otherStudies.text("study_uid", r) +
                                               " (an edited or re-anonymised copy?)",
                                           1});
     if (!existing) insertStudyShell(*db_, object, meta, site_);
@@ -369,13 +366,11 @@ namespace fa::store {
 
 int StudyStore::activeReferenceTableVersion() {
     return guarded([&]() -> int {
-        int version = 0;
-        std::string site = site_;
         // The site's own newest, else the group's newest (as activeReferenceTable).
-        *db_ << "SELECT COALESCE((SELECT MAX(version) FROM reference_tables WHERE site = ? AND site <> ''), "
-                "(SELECT MAX(version) FROM reference_tables WHERE site = ''), 0)",
-            use(site), into(version), now;
-        return version;
+        const Result r = db_->run("SELECT COALESCE((SELECT MAX(version) FROM reference_tables WHERE site = ? AND site <> ''), "
+                                  "(SELECT MAX(version) FROM reference_tables WHERE site = ''), 0) AS version",
+                                  {site_});
+        return static_cast<int>(Columns(r).integer("version", 0).value_or(0));
     });
 }
 
