@@ -9,8 +9,9 @@
 // LOCATION: a new SQLite file, or postgresql://USER@HOST:PORT/DB (an empty database). SIZES:
 // comma-separated study counts (default 0,100000,1000000). The store is filled up to each size with
 // generated rows written by the database itself (one SQL statement per table: 10 events, one
-// object per study, a flag on one in twenty, four sites, three years), then 500 generated dose
-// reports are ingested through the pipeline as the service ingests them.
+// object per study, a flag on one in twenty, four sites, three years), then three rounds of 500
+// generated dose reports are ingested through the pipeline as the service ingests them (the best
+// round is the size's rate).
 #include "core/Error.h"
 #include "pipeline/Pipeline.h"
 #include "present/DrlAudit.h"
@@ -197,24 +198,29 @@ int main(int argc, char** argv) {
                 std::printf("  filled to %ld studies in %.0f s\n", size, seconds(t));
                 stored = size;
             }
-            // 500 dose reports ingested as the service ingests them (parse, extract, store, evaluate).
-            const fs::path reports = work / ("reports-" + std::to_string(size));
-            fs::create_directories(reports);
-            std::vector<std::string> files;
-            for (int i = 0; i < 500; ++i) {
-                auto r = fa::synth::reportWithEvents(10);
-                r.studyDate = "20260301";
-                r.patientId = "B" + std::to_string(size) + "-" + std::to_string(i); // a patient each
-                files.push_back((reports / (std::to_string(i) + ".dcm")).string());
-                fa::synth::save(*fa::synth::buildReport(r), files.back());
-            }
+            // Three rounds of 500 dose reports ingested as the service ingests them (parse, extract,
+            // store, evaluate); the best round counts, as the one least disturbed by whatever else
+            // the machine did meanwhile.
             fa::Pipeline pipeline(settings);
-            const auto t = Clock::now();
-            for (const auto& f : files) pipeline.ingestFile(f);
-            const double elapsed = seconds(t);
-            rates.push_back(500 / elapsed);
-            stored += 500;
-            fs::remove_all(reports);
+            std::vector<double> rounds;
+            for (int round = 0; round < 3; ++round) {
+                const fs::path reports = work / ("reports-" + std::to_string(size) + "-" + std::to_string(round));
+                fs::create_directories(reports);
+                std::vector<std::string> files;
+                for (int i = 0; i < 500; ++i) {
+                    auto r = fa::synth::reportWithEvents(10);
+                    r.studyDate = "20260301";
+                    r.patientId = "B" + std::to_string(size) + "-" + std::to_string(round) + "-" + std::to_string(i);
+                    files.push_back((reports / (std::to_string(i) + ".dcm")).string());
+                    fa::synth::save(*fa::synth::buildReport(r), files.back());
+                }
+                const auto t = Clock::now();
+                for (const auto& f : files) pipeline.ingestFile(f);
+                rounds.push_back(500 / seconds(t));
+                stored += 500;
+                fs::remove_all(reports);
+            }
+            rates.push_back(*std::max_element(rounds.begin(), rounds.end()));
 
             // A page of 50 as the web UI asks for it (newest first, by DAP, one procedure, a device),
             // with its total: 20 of each, p95.
@@ -254,9 +260,9 @@ int main(int argc, char** argv) {
             const auto rows = fa::drlAudit(store, pipeline.levels(), "2025-01-01", "2025-12-31", false);
             const double year = seconds(y);
             const double bytes = storeBytes(raw, location);
-            std::printf("  %8ld studies: ingest %5.0f reports/s; page of 50 p95 %6.1f ms (%s 100 ms); year's DRL "
+            std::printf("  %8ld studies: ingest %5.0f reports/s (rounds %.0f, %.0f, %.0f); page of 50 p95 %6.1f ms (%s 100 ms); year's DRL "
                         "statistics %5.2f s (%zu rows; %s 2 s); %.1f KB per study\n              pages p95 (ms): %s\n",
-                        size, rates.back(), p95, p95 < 100 ? "meets" : "MISSES", year, rows.size(),
+                        size, rates.back(), rounds[0], rounds[1], rounds[2], p95, p95 < 100 ? "meets" : "MISSES", year, rows.size(),
                         year < 2 ? "meets" : "MISSES", bytes / 1024 / static_cast<double>(stored), kinds.c_str());
         }
         const auto [lo, hi] = std::minmax_element(rates.begin(), rates.end());

@@ -60,7 +60,7 @@ std::vector<Warning> readWarnings(Database& s, const std::string& sql, const std
 }
 
 // Multi-row INSERTs of a few fixed sizes (300, 50, 10 and 1 rows), each a kept statement: a
-// 10,000-event report is 34 statements, any report at most four different ones.
+// 10,000-event report is 35 statements, any report at most four different ones.
 void insertEvents(Database& s, const DoseObject& o) {
     // 20 columns: 6,000 parameters, below SQLite's 32,766 and below the 7,500 whose description
     // (4 bytes each) libpq 15 still accepts.
@@ -81,13 +81,13 @@ void insertEvents(Database& s, const DoseObject& o) {
             values.reserve(rows * 20);
             for (std::size_t i = first; i < first + rows; ++i) {
                 const auto& e = o.events[i];
-                for (Value v : {Value(o.study.studyUid), Value(o.sopInstanceUid), integer(static_cast<long long>(i)),
-                                Value(e.uid), Value(toString(e.type)), Value(toString(e.plane)), Value(e.startedAt),
-                                Value(e.protocol), nullable(e.dap_Gym2), nullable(e.doseRp_Gy), nullable(e.kvp_kV),
-                                nullable(e.tubeCurrent_mA), nullable(e.pulses), nullable(e.pulseRate_per_s),
-                                nullable(e.irradiationDuration_s), nullable(e.exposureTime_s), nullable(e.fieldArea_m2),
-                                nullable(e.primaryAngle_deg), nullable(e.secondaryAngle_deg), nullable(e.frames)})
-                    values.push_back(std::move(v));
+                values.insert(values.end(),
+                              {o.study.studyUid, o.sopInstanceUid, integer(static_cast<long long>(i)), e.uid,
+                               toString(e.type), toString(e.plane), e.startedAt, e.protocol, nullable(e.dap_Gym2),
+                               nullable(e.doseRp_Gy), nullable(e.kvp_kV), nullable(e.tubeCurrent_mA), nullable(e.pulses),
+                               nullable(e.pulseRate_per_s), nullable(e.irradiationDuration_s), nullable(e.exposureTime_s),
+                               nullable(e.fieldArea_m2), nullable(e.primaryAngle_deg), nullable(e.secondaryAngle_deg),
+                               nullable(e.frames)});
             }
             s.run(sql, values);
         }
