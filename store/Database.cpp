@@ -3,7 +3,10 @@
 #include "core/Error.h"
 #include "store/Columns.h"
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
+#include <Poco/AutoPtr.h>
 #include <Poco/Data/SQLite/Connector.h>
 
 #include <libpq-fe.h>
@@ -120,6 +123,12 @@ Database::Database(const std::string& location, Durability durability, const std
 
 void Database::connect() {
     if (engine_ == Engine::PostgreSQL) {
+        // Poco's connector keeps the connection of a failed attempt (it frees only a healthy one):
+        // the attempt is made here first, so that a server that is away costs nothing each retry.
+        std::unique_ptr<PGconn, void (*)(PGconn*)> attempt(PQconnectdb(connection_.c_str()), PQfinish);
+        if (PQstatus(attempt.get()) != CONNECTION_OK)
+            throw Poco::Data::ConnectionFailedException(std::string("Connection Error: ") + PQerrorMessage(attempt.get()));
+        attempt.reset();
         session_ = std::make_unique<Poco::Data::Session>("PostgreSQL", connection_);
         // Dates and times are stored as ISO 8601 text; statements must not wait forever on a lock.
         *session_ << "SET lock_timeout = '10s'", now;
@@ -137,9 +146,28 @@ void Database::connect() {
     *session_ << "PRAGMA busy_timeout=10000", now;
 }
 
-void Database::reopen() {
+Database::~Database() { close(); }
+
+void Database::close() {
     prepared_.reset();
+    if (!session_) return;
+    if (engine_ != Engine::PostgreSQL) {
+        session_.reset();
+        return;
+    }
+    // Poco's connector closes only a healthy connection: one the server ended is freed here, after
+    // the session that held it, when nothing else holds that session any more.
+    Poco::AutoPtr<Poco::Data::SessionImpl> impl(session_->impl(), true);
     session_.reset();
+    auto* pg = dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(impl.get());
+    PGconn* conn = pg && impl->referenceCount() == 1 ? static_cast<PGconn*>(pg->handle()) : nullptr;
+    const bool broken = conn && PQstatus(conn) != CONNECTION_OK;
+    impl = nullptr;
+    if (broken) PQfinish(conn);
+}
+
+void Database::reopen() {
+    close();
     connect();
 }
 

@@ -89,6 +89,8 @@ public:
     void beginSnapshot();
     // Connects again (after a failure that may have left the connection unusable).
     void reopen();
+    // Ends the session (connect() starts another).
+    void close();
 
     // The statements a connection keeps for run() (one implementation per engine, Prepared.cpp).
     class Prepared {

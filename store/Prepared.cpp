@@ -220,8 +220,6 @@ std::string exactText(double v) {
     return buffer;
 }
 
-Database::~Database() = default;
-
 Result Database::run(const std::string& sql, const std::vector<Value>& values) {
     if (!session_) throw Poco::Data::DataException("not connected to " + name_);
     if (!prepared_) {

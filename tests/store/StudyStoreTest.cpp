@@ -273,6 +273,30 @@ TEST(StudyStoreConnection, AConnectionTheServerEndedIsMadeAgain) {
     EXPECT_EQ(store.studies({}).size(), 2u);
 }
 
+// A server that is away (stopped, restarting) is said to be, as a fault that passes; every attempt
+// to reach it again says so too (and, under AddressSanitizer, leaves nothing behind).
+TEST(StudyStoreConnection, AServerThatIsAwayIsNamedAndTriedAgain) {
+    if (!test::onPostgres()) GTEST_SKIP() << "a connection to a PostgreSQL server; SQLite has none";
+    test::TempDir dir;
+    const store::StoreLocation at = test::storeIn(dir);
+    // The same server's address with a port where nothing listens.
+    const std::size_t host = at.where.find('@'), colon = at.where.find(':', host), slash = at.where.find('/', host);
+    ASSERT_NE(colon, std::string::npos);
+    const std::string away = at.where.substr(0, colon) + ":1" + at.where.substr(slash);
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        try {
+            store::StudyStore store(store::StoreLocation(away, at.passwordFile));
+            FAIL() << "a store opened on a server that is not there";
+        } catch (const store::DatabaseError& e) {
+            const std::string what = e.what();
+            EXPECT_TRUE(e.transient()) << what;
+            EXPECT_NE(what.find("cannot be reached"), std::string::npos) << what;
+            EXPECT_NE(what.find("127.0.0.1:1/"), std::string::npos) << what;
+            EXPECT_EQ(what.find("password="), std::string::npos) << what;
+        }
+    }
+}
+
 } // namespace
 } // namespace fa
 
