@@ -44,5 +44,7 @@ void moveCount(Database& s, const CountKey& before, const CountKey& after);
 void recountAll(Database& s);
 std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid);
 std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid);
+// The studies `filter` selects (as a page of studies does), by date, then UID.
+std::vector<std::string> selectStudyUids(Database& s, const StudyFilter& filter);
 
 } // namespace fa::store

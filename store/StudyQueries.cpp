@@ -137,6 +137,17 @@ struct StudyWhere {
 
 } // namespace
 
+std::vector<std::string> selectStudyUids(Database& s, const StudyFilter& filter) {
+    const StudyWhere where(filter);
+    const Result r = s.run("SELECT s.study_uid FROM studies s" + where.sql + " ORDER BY s.study_date, s.study_uid",
+                           std::vector<Value>(where.values.begin(), where.values.end()));
+    const Columns c(r);
+    std::vector<std::string> uids;
+    uids.reserve(c.rows());
+    for (std::size_t row = 0; row < c.rows(); ++row) uids.push_back(c.text("study_uid", row));
+    return uids;
+}
+
 namespace {
 
 // The conditions on the kept counts (migration 14: per site, day, procedure and device) that say

@@ -116,23 +116,7 @@ std::size_t StudyStore::reevaluateAll() { return reevaluate({}); }
 std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
     return guarded([&]() -> std::size_t {
         if (!evaluator_) return 0;
-        // The studies dated within the filter's bounds (each bound given), of its site when it names one.
-        std::string sql = "SELECT study_uid FROM studies WHERE 1 = 1";
-        std::vector<std::string> values;
-        auto bound = [&](const char* condition, const std::string& value) {
-            if (value.empty()) return;
-            sql += condition;
-            values.push_back(value);
-        };
-        bound(" AND study_date >= ?", filter.fromDate);
-        bound(" AND study_date <= ?", filter.toDate);
-        bound(" AND site = ?", filter.site);
-        std::vector<std::string> uids;
-        Statement select(db_->session());
-        select << db_->dialect(sql + " ORDER BY study_date, study_uid");
-        for (auto& v : values) select, use(v);
-        select, into(uids);
-        select.execute();
+        const std::vector<std::string> uids = selectStudyUids(*db_, filter);
         const std::string stamp = nowUtc();
         try {
             Poco::Data::Transaction tx(db_->session());

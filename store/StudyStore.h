@@ -259,7 +259,7 @@ public:
     // Classifies and flags every study again (after the table or the settings changed); returns
     // how many.
     std::size_t reevaluateAll();
-    // The same for the studies dated within `filter` (and of its site, when it names one).
+    // The same for the studies `filter` selects (a period, a site).
     std::size_t reevaluate(const StudyFilter& filter);
 
     std::vector<FlagRecord> flags(const FlagFilter& filter);
