@@ -11,7 +11,9 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <netinet/in.h>
 #include <sstream>
 #include <stdexcept>
@@ -32,10 +34,16 @@ int freePort() {
     // Below the kernel's ephemeral range (32768-60999 on Debian): a port taken there can be
     // claimed a moment later as the local end of any outgoing connection (the flood tests open
     // hundreds), and Orthanc or serve then fails to bind it.
+    // A port is not bound until the process it is for starts: one handed out already in this
+    // process is never handed out again (a test's DICOM and HTTP ports were once the same one).
+    static std::mutex lock;
+    static std::set<int> given;
+    const std::lock_guard<std::mutex> hold(lock);
     static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
     std::uniform_int_distribution<int> pick(20000, 32000);
     for (int attempt = 0; attempt < 1000; ++attempt) {
         const int port = pick(random);
+        if (given.count(port)) continue;
         const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -43,7 +51,10 @@ int freePort() {
         addr.sin_port = htons(static_cast<std::uint16_t>(port));
         const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
         ::close(fd);
-        if (free) return port;
+        if (free) {
+            given.insert(port);
+            return port;
+        }
     }
     throw std::runtime_error("no free TCP port between 20000 and 32000");
 }

@@ -7,15 +7,21 @@ import { join } from 'node:path';
 
 // A port below the kernel's ephemeral range (32768-60999 on Debian): one taken there can be claimed
 // a moment later as the local end of an outgoing connection, and the service then fails to bind it.
+// A port is not bound until the service it is for starts: one handed out already in this process
+// is never handed out again (two of a test's ports must differ).
+const given = new Set();
 export async function freePort() {
   for (let attempt = 0; attempt < 1000; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 12000);
+    if (given.has(port)) continue;
+    given.add(port); // before the probe: a call awaiting meanwhile does not pick it too
     const free = await new Promise((resolve) => {
       const s = net.createServer();
       s.once('error', () => resolve(false));
       s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
     });
     if (free) return port;
+    given.delete(port);
   }
   throw new Error('no free TCP port between 20000 and 32000');
 }
