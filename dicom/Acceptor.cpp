@@ -84,7 +84,7 @@ void Acceptor::run(const std::function<void(Connection)>& ready) {
         for (int i = 0; i < n; ++i) {
             const int fd = events[static_cast<std::size_t>(i)].data.fd;
             if (fd == listenFd_) acceptAll();
-            else if (waiting_.count(fd) && examine(fd, ready)) waiting_.erase(fd);
+            else if (waiting_.count(fd) && examine(fd, events[static_cast<std::size_t>(i)].events, ready)) waiting_.erase(fd);
         }
         expire();
     }
@@ -141,7 +141,7 @@ bool Acceptor::admit(const std::string& address) {
     return true;
 }
 
-bool Acceptor::examine(int fd, const std::function<void(Connection)>& ready) {
+bool Acceptor::examine(int fd, std::uint32_t events, const std::function<void(Connection)>& ready) {
     std::vector<unsigned char>& head = peek_;
     head.resize(kPduHeader + limits_.requestBytes);
     const ssize_t n = ::recv(fd, head.data(), head.size(), MSG_PEEK | MSG_DONTWAIT);
@@ -167,7 +167,14 @@ bool Acceptor::examine(int fd, const std::function<void(Connection)>& ready) {
     }
     // An association request: 6-byte header with a 32-bit length; a TLS record: 5 bytes, 16-bit length.
     const std::size_t header = limits_.tls ? kTlsRecordHeader : kPduHeader;
-    if (have < header) return false;
+    // What is there is all that will come: a peer that gave up half-way frees its place at once.
+    const bool closed = events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR);
+    const char* gaveUp = limits_.tls ? "it closed the connection before its TLS handshake was complete"
+                                     : "it closed the connection before its association request was complete";
+    if (have < header) {
+        if (closed) close(fd, gaveUp);
+        return closed;
+    }
     const std::size_t length =
         limits_.tls ? (std::size_t(head[3]) << 8) | head[4]
                     : (std::size_t(head[2]) << 24) | (std::size_t(head[3]) << 16) | (std::size_t(head[4]) << 8) | head[5];
@@ -176,7 +183,10 @@ bool Acceptor::examine(int fd, const std::function<void(Connection)>& ready) {
                       std::to_string(limits_.requestBytes) + " accepted");
         return true;
     }
-    if (have < header + length) return false;
+    if (have < header + length) {
+        if (closed) close(fd, gaveUp);
+        return closed;
+    }
     ::epoll_ctl(epollFd_, EPOLL_CTL_DEL, fd, nullptr);
     ready(Connection{fd, waiting_[fd].address});
     return true;

@@ -61,7 +61,7 @@ private:
     void acceptAll();
     bool admit(const std::string& address);
     // Looks at what `fd` has sent so far: true when it is finished with (handed on or closed).
-    bool examine(int fd, const std::function<void(Connection)>& ready);
+    bool examine(int fd, std::uint32_t events, const std::function<void(Connection)>& ready);
     void close(int fd, const std::string& why);
     void expire();
     void refused(const std::string& why);

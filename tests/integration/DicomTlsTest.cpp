@@ -15,6 +15,11 @@
 #include <iterator>
 #include <fstream>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace fa {
 namespace {
 
@@ -28,8 +33,8 @@ protected:
         client_ = ca_->issue("CARM1");
         rogue_ = ca_->selfSigned("ROGUE");
     }
-    std::string tlsConfig(const std::string& more = "") const {
-        return config("[dicom]\ntls_port = " + std::to_string(tlsPort_) + "\n[tls]\ncertificate = " + server_.certificate +
+    std::string tlsConfig(const std::string& more = "", const std::string& dicom = "") const {
+        return config("[dicom]\ntls_port = " + std::to_string(tlsPort_) + "\n" + dicom + "[tls]\ncertificate = " + server_.certificate +
                       "\nprivate_key = " + server_.privateKey + "\nca_file = " + ca_->certificate() + "\n" + more);
     }
     std::string report(const std::string& name) const {
@@ -109,6 +114,50 @@ TEST_F(DicomTls, ATrustedPeerIsStoredAndEveryOtherPeerOnTheTlsPortIsRefused) {
 
     const auto studies = test::run(test::command(FA_BINARY, data()) + " studies");
     EXPECT_NE(studies.out.find("1 study"), std::string::npos) << studies.out;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
+    return n;
+}
+
+// Connects to `port` on this machine, sends `bytes` and closes the connection.
+void sendAndClose(int port, const std::string& bytes) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size()));
+    ::close(fd);
+}
+
+// With one association at a time an address may hold 9 connections: peers that give up their
+// handshake half-way must not keep those places until the ACSE timeout (here 600 s), or the next
+// good peer from that address is turned away.
+TEST_F(DicomTls, APeerThatGivesUpItsHandshakeFreesItsPlaceAtOnce) {
+    test::ServiceProcess service(FA_BINARY, data(), port_, tlsConfig("", "max_associations = 1\nacse_timeout_s = 600\n"));
+    const std::string echo = "echoscu -aec FLUOROAUDIT +tls " + quote(client_.privateKey) + " " + quote(client_.certificate) +
+                             " +cf " + quote(ca_->certificate()) + " 127.0.0.1 " + std::to_string(tlsPort_) + " 2>&1";
+    // A TLS record that announces 512 bytes of handshake, 6 of them sent.
+    const std::string partial("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+    for (int i = 0; i < 9; ++i) sendAndClose(tlsPort_, partial);
+    ASSERT_TRUE(test::waitFor([&] {
+        return occurrences(service.log(), "closed the connection before its TLS handshake was complete") == 9;
+    })) << service.log();
+    const auto first = test::run(echo);
+    EXPECT_EQ(first.exitCode, 0) << first.out << service.log();
+    // A whole record that is no ClientHello: the handshake fails in a worker, which lets go at once.
+    const std::string broken = std::string("\x16\x03\x01\x00\x20", 5) + std::string(32, '\x01');
+    for (std::size_t i = 1; i <= 9; ++i) { // one after another: the echo before may still hold its place for a moment
+        sendAndClose(tlsPort_, broken);
+        ASSERT_TRUE(test::waitFor([&] { return occurrences(service.log(), "refused a TLS connection from 127.0.0.1") == i; }))
+            << service.log();
+    }
+    const auto second = test::run(echo);
+    EXPECT_EQ(second.exitCode, 0) << second.out << service.log();
 }
 
 TEST_F(DicomTls, WithoutRequiredCertificatesAnAnonymousPeerIsServed) {
