@@ -87,7 +87,7 @@ void readStudy(DcmItem& ds, TextDecoder& text, StudyInfo& s) {
     codesFrom(ds, DCM_PerformedProtocolCodeSequence, s.procedureCodes);
     std::vector<std::string> named; // each person once (a name inside another is another person)
     for (const DcmTagKey& tag : {DCM_PerformingPhysicianName, DCM_OperatorsName}) {
-        std::string names = text.decode(raw(ds, tag));
+        std::string names = text.decodeName(raw(ds, tag));
         std::size_t start = 0;
         while (start <= names.size() && !names.empty()) {
             auto end = names.find('\\', start);
@@ -104,7 +104,7 @@ void readStudy(DcmItem& ds, TextDecoder& text, StudyInfo& s) {
     }
     s.patientId = text.decode(raw(ds, DCM_PatientID));
     s.issuerOfPatientId = text.decode(raw(ds, DCM_IssuerOfPatientID));
-    s.patientName = text.decode(raw(ds, DCM_PatientName));
+    s.patientName = text.decodeName(raw(ds, DCM_PatientName));
     s.patientBirthDate = isoDate(raw(ds, DCM_PatientBirthDate));
     s.patientSex = raw(ds, DCM_PatientSex);
 }
@@ -181,10 +181,17 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
     readDevice(ds, text, o.device);
 
     if (isDoseReportSopClass(o.sopClassUid)) {
+        if (pieces && !pieces->holds(DCM_ContentSequence)) return std::nullopt;
         const Report found = readReport(ds, text, o, warnings, pieces);
         if (found == Report::NotInPieces) return std::nullopt;
         if (found == Report::None) {
             x.whyNot = sopClassName(o.sopClassUid) + " without X-Ray Radiation Dose Report content";
+            return x;
+        }
+    } else if (o.sopClassUid == UID_ModalityPerformedProcedureStepSOPClass) {
+        if (pieces && !pieces->holds(DCM_RETIRED_ExposureDoseSequence)) return std::nullopt;
+        if (std::string why = extractMpps(ds, o, warnings, pieces); !why.empty()) {
+            x.whyNot = why;
             return x;
         }
     } else if (pieces) {
@@ -193,11 +200,6 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
         o.kind = SourceKind::ImageHeaders;
         extractImageHeader(ds, o, warnings);
         readGeDlStudyTotals(ds, o, warnings);
-    } else if (o.sopClassUid == UID_ModalityPerformedProcedureStepSOPClass) {
-        if (std::string why = extractMpps(ds, o, warnings); !why.empty()) {
-            x.whyNot = why;
-            return x;
-        }
     } else if (isScreenCaptureSopClass(o.sopClassUid)) {
         // A dose screen of an XA/RF study counts only for the device totals it carries (no shot).
         const std::string modality = raw(ds, DCM_Modality);

@@ -1,6 +1,7 @@
 #include "dicom/TextDecoder.h"
 
 #include "core/Utf8.h"
+#include "dicom/Iso2022Decoder.h"
 
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcspchrs.h"
@@ -43,6 +44,10 @@ std::string withoutControls(const std::string& s) {
 TextDecoder::TextDecoder(const std::string& specificCharacterSet, WarningList& warnings)
     : charset_(trim(specificCharacterSet)), warnings_(warnings) {
     if (charset_.empty() || charset_ == "ISO_IR 6" || charset_ == "ISO_IR 192") return;
+    if (Iso2022Decoder::applies(charset_)) {
+        extensions_ = std::make_unique<Iso2022Decoder>(charset_);
+        return;
+    }
     converter_ = std::make_unique<DcmSpecificCharacterSet>();
     const OFCondition cond = converter_->selectCharacterSet(charset_.c_str());
     if (cond.bad()) {
@@ -59,8 +64,17 @@ std::string TextDecoder::fallback(std::string_view raw, const std::string& why) 
     return withoutControls(sanitiseUtf8(raw));
 }
 
-std::string TextDecoder::decode(std::string_view raw) {
+std::string TextDecoder::decodeName(std::string_view raw) { return decode(raw, true); }
+
+std::string TextDecoder::decode(std::string_view raw, bool personName) {
     if (isPlainAscii(raw)) return std::string(raw);
+    if (extensions_) {
+        std::string problem;
+        std::string out = extensions_->decode(raw, personName, problem);
+        if (!problem.empty())
+            warnings_.add("charset", "text in character set '" + charset_ + "': " + problem + "; shown as U+FFFD");
+        return out;
+    }
     if (unusable_)
         return fallback(raw, "character set '" + charset_ + "' cannot be converted (" + unusableReason_ +
                                  "); text shown with unconvertible characters replaced");

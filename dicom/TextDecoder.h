@@ -11,6 +11,10 @@
 class DcmSpecificCharacterSet;
 
 namespace fa::dicom {
+class Iso2022Decoder;
+}
+
+namespace fa::dicom {
 
 class TextDecoder {
 public:
@@ -20,7 +24,10 @@ public:
     TextDecoder(const TextDecoder&) = delete;
     TextDecoder& operator=(const TextDecoder&) = delete;
 
-    std::string decode(std::string_view raw);
+    // A person name (PN): in ISO 2022 code extensions, "^" and "=" also end what an escape sequence
+    // began, so that its components and groups (alphabetic, ideographic, phonetic) stay apart.
+    std::string decodeName(std::string_view raw);
+    std::string decode(std::string_view raw, bool personName = false);
     const std::string& characterSet() const { return charset_; }
 
 private:
@@ -28,7 +35,8 @@ private:
 
     std::string charset_;
     WarningList& warnings_;
-    std::unique_ptr<DcmSpecificCharacterSet> converter_; // null: UTF-8 or ASCII, or unusable
+    std::unique_ptr<DcmSpecificCharacterSet> converter_; // null: UTF-8 or ASCII, ISO 2022, or unusable
+    std::unique_ptr<Iso2022Decoder> extensions_;         // code extensions (ISO 2022 IR nnn)
     bool unusable_ = false;
     std::string unusableReason_;
 };

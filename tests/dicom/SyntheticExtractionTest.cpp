@@ -249,6 +249,31 @@ INSTANTIATE_TEST_SUITE_P(Chinese, Charsets,
                                            CharsetCase{"GB18030", "GB18030", ""}, CharsetCase{"GBK", "GBK", ""},
                                            CharsetCase{"", "GB18030", "GB18030"}));
 
+// Operators in Japanese, Korean and Chinese code extensions: each name decoded on its own, people
+// told apart only by the "\\" between them.
+TEST(SyntheticExtraction, OperatorsInIso2022AreDecodedBeforeTheyAreToldApart) {
+    struct Row {
+        const char* characterSet;
+        std::string physician, operators, expected;
+    };
+    const Row rows[] = {
+        {"\\ISO 2022 IR 87", "Yamada^Tarou=\x1b$B;3ED\x1b(B^\x1b$BB@O:\x1b(B", "Suzuki^Ichiro\\Sato^Hanako",
+         "Yamada Tarou=山田 太郎; Suzuki Ichiro; Sato Hanako"},
+        {"\\ISO 2022 IR 149", "Hong^Gildong=\x1b$)C\xfb\xf3^\x1b$)C\xd1\xce\xd4\xd7", "", "Hong Gildong=洪 吉洞"},
+        {"\\ISO 2022 IR 58", "Zhang^XiaoDong=\x1b$)A\xd5\xc5^\x1b$)A\xd0\xa1\xb6\xab", "Li^Si", "Zhang XiaoDong=张 小东; Li Si"},
+    };
+    for (const auto& row : rows) {
+        Report r;
+        r.characterSet = row.characterSet;
+        r.performingPhysician = row.physician;
+        r.operatorsName = row.operators;
+        r.events = {ev(synth::newUid())};
+        const auto x = extract(r);
+        EXPECT_EQ(x.object.study.operators, row.expected) << row.characterSet;
+        EXPECT_FALSE(hasWarning(x.object, "charset")) << row.characterSet;
+    }
+}
+
 TEST(SyntheticExtraction, UndeclaredNonAsciiTextIsKeptReadableWithAWarning) {
     Report r;
     r.characterSet = "";
