@@ -243,10 +243,10 @@ struct Sorted {
     std::vector<Candidate> steps; // completed MPPS with their Radiation Dose module
 };
 
-Sorted sortByKind(const std::vector<DoseObject>& objects) {
+Sorted sortByKind(const std::vector<const DoseObject*>& objects) {
     Sorted out;
     for (std::size_t i = 0; i < objects.size(); ++i) {
-        const auto& o = objects[i];
+        const auto& o = *objects[i];
         if (o.kind == SourceKind::ImageHeaders) {
             out.images.push_back(&o);
             continue;
@@ -339,7 +339,16 @@ struct Tally {
 
 } // namespace
 
-StudySummary summarize(const std::vector<DoseObject>& objects) {
+std::vector<const DoseObject*> pointersTo(const std::vector<DoseObject>& objects) {
+    std::vector<const DoseObject*> all;
+    all.reserve(objects.size());
+    for (const auto& o : objects) all.push_back(&o);
+    return all;
+}
+
+StudySummary summarize(const std::vector<DoseObject>& objects) { return summarize(pointersTo(objects)); }
+
+StudySummary summarize(const std::vector<const DoseObject*>& objects) {
     StudySummary s;
     Sorted sorted = sortByKind(objects);
     // Precedence: RDSR, vendor summaries (a device's running totals in its images among them),

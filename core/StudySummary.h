@@ -34,6 +34,9 @@ struct StudySummary {
 // report of the same device is replaced by it (cumulative re-send; the later one wins a tie);
 // what remains adds up, events counted once per Irradiation Event UID.
 StudySummary summarize(const std::vector<DoseObject>& objects);
+// The same without copies of the objects (a report or procedure step may hold 200,000 events).
+StudySummary summarize(const std::vector<const DoseObject*>& objects);
+std::vector<const DoseObject*> pointersTo(const std::vector<DoseObject>& objects);
 
 // Figures of one object on its own (the rules of domain.md applied to a single object).
 struct ObjectFigures {

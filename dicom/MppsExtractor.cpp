@@ -1,5 +1,6 @@
 #include "dicom/MppsExtractor.h"
 
+#include "dicom/ContentItems.h"
 #include "dicom/DicomDateTime.h"
 #include "dicom/SrItem.h"
 
@@ -28,9 +29,19 @@ std::optional<double> number(DcmItem& ds, const DcmTagKey& tag, WarningList& w) 
     return v;
 }
 
+IrradiationEvent exposureOf(DcmItem& item, WarningList& w) {
+    IrradiationEvent e;
+    e.type = EventType::Unknown;
+    e.kvp_kV = number(item, DCM_KVP, w);
+    if (auto uA = number(item, DCM_XRayTubeCurrentInuA, w)) e.tubeCurrent_mA = *uA * 1e-3;
+    if (auto ms = number(item, DCM_ExposureTime, w)) e.exposureTime_s = *ms * 1e-3;
+    e.protocol = text(item, DCM_RadiationMode);
+    return e;
+}
+
 } // namespace
 
-std::string extractMpps(DcmItem& ds, DoseObject& out, WarningList& w) {
+std::string extractMpps(DcmItem& ds, DoseObject& out, WarningList& w, ContentItems* exposures) {
     out.kind = SourceKind::Mpps;
     const std::string status = text(ds, DCM_PerformedProcedureStepStatus);
     if (status != "COMPLETED") return "procedure step " + (status.empty() ? std::string("without status") : status) + ", not completed";
@@ -52,18 +63,12 @@ std::string extractMpps(DcmItem& ds, DoseObject& out, WarningList& w) {
     t.exposures = number(ds, DCM_RETIRED_TotalNumberOfExposures, w);
     if (auto dap = number(ds, DCM_ImageAndFluoroscopyAreaDoseProduct, w)) t.dap_Gym2 = *dap * 1e-5; // dGy·cm²
     if (auto entrance = number(ds, DCM_EntranceDoseInmGy, w)) t.doseRp_Gy = *entrance * 1e-3;
-    DcmSequenceOfItems* exposures = nullptr;
-    if (ds.findAndGetSequence(DCM_RETIRED_ExposureDoseSequence, exposures).good() && exposures) {
-        for (unsigned long i = 0; i < exposures->card(); ++i) {
-            DcmItem& item = *exposures->getItem(i);
-            IrradiationEvent e;
-            e.type = EventType::Unknown;
-            e.kvp_kV = number(item, DCM_KVP, w);
-            if (auto uA = number(item, DCM_XRayTubeCurrentInuA, w)) e.tubeCurrent_mA = *uA * 1e-3;
-            if (auto ms = number(item, DCM_ExposureTime, w)) e.exposureTime_s = *ms * 1e-3;
-            e.protocol = text(item, DCM_RadiationMode);
-            out.events.push_back(std::move(e));
-        }
+    DcmSequenceOfItems* sequence = nullptr;
+    if (exposures) {
+        out.events.reserve(exposures->count());
+        for (std::size_t i = 0; i < exposures->count(); ++i) out.events.push_back(exposureOf(exposures->item(i), w));
+    } else if (ds.findAndGetSequence(DCM_RETIRED_ExposureDoseSequence, sequence).good() && sequence) {
+        for (unsigned long i = 0; i < sequence->card(); ++i) out.events.push_back(exposureOf(*sequence->getItem(i), w));
     }
     if (!t.fluoroTime_s && !t.exposures && !t.dap_Gym2 && !t.doseRp_Gy && out.events.empty())
         return "completed procedure step without the Radiation Dose module";

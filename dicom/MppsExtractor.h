@@ -14,8 +14,11 @@ class DcmItem;
 
 namespace fa::dicom {
 
+class ContentItems;
+
 // Fills `out` (kind Mpps); returns "" or why the step is no dose source (not completed, or no
-// Radiation Dose module).
-std::string extractMpps(DcmItem& dataset, DoseObject& out, WarningList& warnings);
+// Radiation Dose module). With `exposures`, the Exposure Dose Sequence is read from there a batch of
+// items at a time (`dataset` is then the step without it).
+std::string extractMpps(DcmItem& dataset, DoseObject& out, WarningList& warnings, ContentItems* exposures = nullptr);
 
 } // namespace fa::dicom

@@ -38,6 +38,7 @@ struct Frame {
     std::uint64_t end; // kOpen: closed by a delimiter
     enum Role { Other, ContentSequence, ContentItem } role = Other;
     ContentMap::Syntax outer = ContentMap::Syntax::ExplicitLittle; // the encoding around it, back when it ends
+    bool top = false; // a sequence at the top level
 };
 
 class Walker {
@@ -86,7 +87,9 @@ private:
     std::string element(std::uint16_t group, std::uint16_t element);
     // `inner`: the encoding of what it holds, when it differs from the one around it.
     std::string open(Frame::Kind kind, std::uint32_t length, Frame::Role role = Frame::Other,
-                     std::optional<Syntax> inner = std::nullopt);
+                     std::optional<Syntax> inner = std::nullopt, std::uint16_t group = 0, std::uint16_t element = 0);
+    // Whether a sequence with this tag opened now is the one whose items are mapped.
+    bool mapped(std::uint16_t group, std::uint16_t element) const;
     // Pops the innermost container, noting where the content sequence and its items end.
     void close(std::size_t end);
     int depth() const;
@@ -97,10 +100,16 @@ private:
     const PrescanLimits& limits_;
     Overrun overrun_;
     std::vector<Frame> frames_;
-    std::uint64_t content_ = 0;
+    std::size_t start_ = 0;      // where the dataset begins
+    std::uint64_t pixels_ = 0;   // bytes of pixel data (values and fragments) walked past
     ContentMap* map_;
     std::size_t headerStart_ = 0; // where the element or item being read starts
 };
+
+bool Walker::mapped(std::uint16_t group, std::uint16_t element) const {
+    const bool candidate = group == 0x0040 && (element == 0xA730 || element == 0x030E);
+    return candidate && frames_.empty() && (!map_ || map_->group == 0);
+}
 
 int Walker::depth() const {
     int n = 0;
@@ -108,12 +117,19 @@ int Walker::depth() const {
     return n;
 }
 
-std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role role, std::optional<Syntax> inner) {
+std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role role, std::optional<Syntax> inner,
+                         std::uint16_t group, std::uint16_t element) {
     if (length != kUndefined && length > size_ - pos_) return pastTheEnd(length);
+    const bool top = kind == Frame::Sequence && frames_.empty();
+    if (map_ && top) map_->sequences.push_back({group, element, headerStart_, 0});
+    if (map_ && role == Frame::ContentSequence) {
+        map_->group = group;
+        map_->element = element;
+    }
     if (kind == Frame::Item && !frames_.empty() && frames_.back().role == Frame::ContentSequence) role = Frame::ContentItem;
     if (map_ && role == Frame::ContentSequence) map_->sequenceStart = headerStart_;
     if (map_ && role == Frame::ContentItem) map_->items.emplace_back(headerStart_, 0);
-    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length, role, syntax_});
+    frames_.push_back({kind, length == kUndefined ? kOpen : pos_ + length, role, syntax_, top});
     if (inner) syntax_ = *inner;
     if (kind == Frame::Sequence && depth() > limits_.maxDepth)
         return "sequences nested more than " + std::to_string(limits_.maxDepth) + " levels deep";
@@ -123,7 +139,10 @@ std::string Walker::open(Frame::Kind kind, std::uint32_t length, Frame::Role rol
 std::string Walker::delimiter(std::uint16_t element, std::uint32_t length) {
     if (element == 0xE000) { // an item: of a sequence, or a fragment of pixel data
         if (!frames_.empty() && frames_.back().kind == Frame::Fragments) {
-            if (length != kUndefined) pos_ += length;
+            if (length != kUndefined) {
+                pos_ += length;
+                pixels_ += length + 8;
+            }
             return {};
         }
         return open(Frame::Item, length);
@@ -134,9 +153,11 @@ std::string Walker::delimiter(std::uint16_t element, std::uint32_t length) {
 
 void Walker::close(std::size_t end) {
     const Frame::Role role = frames_.back().role;
+    const bool top = frames_.back().top;
     syntax_ = frames_.back().outer;
     frames_.pop_back();
     if (!map_) return;
+    if (top && !map_->sequences.empty()) map_->sequences.back().end = end;
     if (role == Frame::ContentItem && !map_->items.empty()) map_->items.back().second = end;
     if (role == Frame::ContentSequence) map_->sequenceEnd = end;
 }
@@ -167,21 +188,22 @@ std::string Walker::element(std::uint16_t group, std::uint16_t elem) {
     // UN of undefined length holds a sequence in implicit VR little endian (PS3.5 6.2.2), as DCMTK
     // reads it: read otherwise, its lengths are not the ones DCMTK sets aside memory for.
     if (length == kUndefined && std::strcmp(vr, "UN") == 0)
-        return open(Frame::Sequence, length, Frame::Other, Syntax::ImplicitLittle);
+        return open(Frame::Sequence, length, Frame::Other, Syntax::ImplicitLittle, group, elem);
     if (std::strcmp(vr, "SQ") == 0)
-        return open(Frame::Sequence, length,
-                    frames_.empty() && group == 0x0040 && elem == 0xA730 ? Frame::ContentSequence : Frame::Other);
+        return open(Frame::Sequence, length, mapped(group, elem) ? Frame::ContentSequence : Frame::Other, std::nullopt,
+                    group, elem);
     if (length == kUndefined) return {}; // malformed: the loader will say so
     if (length > size_ - pos_) return pastTheEnd(length);
-    if (!pixels) content_ += length;
-    if (content_ > limits_.maxContentBytes)
-        return "more than " + std::to_string(limits_.maxContentBytes >> 20) + " MB of content besides pixel data";
+    // Everything but pixel data counts, element and item headers included: what DCMTK would build.
+    if (pixels) pixels_ += length;
+    if (pos_ + length - start_ - pixels_ > limits_.maxContentBytes)
+        return "more than " + std::to_string(limits_.maxContentBytes >> 20) + " MB besides pixel data";
     pos_ += length;
     return {};
 }
 
 std::string Walker::walk(std::size_t start) {
-    pos_ = start;
+    pos_ = start_ = start;
     while (has(8)) {
         while (!frames_.empty() && frames_.back().end != kOpen && pos_ >= frames_.back().end) close(frames_.back().end);
         headerStart_ = pos_;

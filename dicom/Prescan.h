@@ -17,14 +17,22 @@ struct PrescanLimits {
     std::uint64_t maxContentBytes = 64 << 20; // all but pixel data; a 10,000-event report is ~17 MB
 };
 
-// Where the dataset's own Content Sequence (0040,A730) and each of its items lie, so that a large
-// report can be read one content item at a time. Offsets are into the buffer looked at.
+// Where the dataset's own Content Sequence (0040,A730) of a dose report, or Exposure Dose Sequence
+// (0040,030E) of a procedure step, and each of its items lie, so that a large object can be read one
+// item at a time; and where every top-level sequence lies. Offsets are into the buffer looked at.
 struct ContentMap {
     enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
     Syntax syntax = Syntax::ExplicitLittle;
-    // A Content Sequence at the top level of a dataset that is not deflated, every item of it
-    // ending where its length or delimiter says.
+    // The first of those two sequences at the top level of a dataset that is not deflated, every
+    // item of it ending where its length or delimiter says.
     bool found = false;
+    std::uint16_t group = 0, element = 0; // its tag
+    // Every sequence at the top level: its tag and where the element starts and ends.
+    struct Sequence {
+        std::uint16_t group = 0, element = 0;
+        std::size_t start = 0, end = 0;
+    };
+    std::vector<Sequence> sequences;
     std::size_t sequenceStart = 0, sequenceEnd = 0;          // the whole element: tag to end
     std::vector<std::pair<std::size_t, std::size_t>> items; // each item: tag to end, delimiter included
 };

@@ -110,9 +110,9 @@ OFCondition StoreScp::handleIncomingCommand(T_DIMSE_Message* message, const DcmP
         return handleStore(message->msg.CStoreRQ, presInfo.presentationContextID);
     if (message->CommandField == DIMSE_C_ECHO_RQ) ++echoes_;
     if (context_.mpps && message->CommandField == DIMSE_N_CREATE_RQ)
-        return handleNCreate(message->msg.NCreateRQ, presInfo.presentationContextID);
+        return handleNCreate(message->msg.NCreateRQ, presInfo);
     if (context_.mpps && message->CommandField == DIMSE_N_SET_RQ)
-        return handleNSet(message->msg.NSetRQ, presInfo.presentationContextID);
+        return handleNSet(message->msg.NSetRQ, presInfo);
     return DcmThreadSCP::handleIncomingCommand(message, presInfo);
 }
 
@@ -138,15 +138,20 @@ Uint16 StoreScp::conclude(const std::string& what, const std::string& uid, MppsO
                               outcome.why);
         return outcome.status;
     }
-    if (!outcome.completed) return kMppsSuccess;
+    if (outcome.completed.empty()) return kMppsSuccess;
     // Completed: on to the spool, processed as a dose object like a stored one.
+    std::string partial;
     try {
-        const std::string partial = context_.spool->writePartial(*outcome.completed);
+        partial = context_.spool->reserve();
+        std::error_code ec;
+        std::filesystem::copy_file(outcome.completed, partial, std::filesystem::copy_options::overwrite_existing, ec);
+        if (ec) throw Error("cannot copy " + outcome.completed + " to " + partial + ": " + ec.message());
         const std::string spooled = context_.spool->commit(partial, callingAe_);
         ++stored_;
-        noteReceived(UID_ModalityPerformedProcedureStepSOPClass, outcome.completed.get(), "");
+        noteReceived(UID_ModalityPerformedProcedureStepSOPClass, nullptr, spooled);
         context_.onSpooled(spooled, callingAe_);
     } catch (const Error& e) {
+        if (!partial.empty()) context_.spool->discard(partial);
         ++failed_;
         context_.log->error("procedure step %s from %s is kept but could not be queued for processing: %s", uid, peer(),
                             std::string(e.what()));
@@ -154,17 +159,40 @@ Uint16 StoreScp::conclude(const std::string& what, const std::string& uid, MppsO
     return kMppsSuccess;
 }
 
-OFCondition StoreScp::receiveDataset(T_ASC_PresentationContextID presId, std::unique_ptr<DcmDataset>& dataset) {
-    DcmDataset* received = nullptr;
-    T_ASC_PresentationContextID id = presId;
-    const OFCondition cond = receiveDIMSEDataset(&id, &received);
-    dataset.reset(received);
-    return cond;
+MppsOutcome StoreScp::receiveStep(const char* sopClass, const std::string& uid, bool datasetFollows,
+                                  const DcmPresentationContextInfo& presInfo, std::string& file, OFCondition& cond) {
+    file.clear();
+    cond = EC_Normal;
+    const bool mppsClass = std::string(sopClass) == UID_ModalityPerformedProcedureStepSOPClass &&
+                           presInfo.abstractSyntax == UID_ModalityPerformedProcedureStepSOPClass;
+    const std::string wrongClass = "the request names SOP class " + std::string(sopClass) + " on a presentation context for " +
+                                   presInfo.abstractSyntax.c_str() + "; this service offers MPPS (" +
+                                   UID_ModalityPerformedProcedureStepSOPClass + ") only";
+    if (!datasetFollows)
+        return mppsClass ? MppsOutcome{kMppsMissingAttribute, "the request carries no dataset", {}}
+                         : MppsOutcome{kMppsSopClassNotSupported, wrongClass, {}};
+    // Received unparsed into the spool's incoming folder (as C-STORE does): nothing is built from it
+    // before it has been looked at. With no room there, it is read past and refused.
+    std::string target = "/dev/null", noRoom;
+    try {
+        target = context_.spool->reserve();
+    } catch (const Error& e) {
+        noRoom = e.what();
+    }
+    T_DIMSE_C_StoreRQ carrier{}; // how DCMTK receives a dataset into a file: as if it were stored
+    carrier.DataSetType = DIMSE_DATASET_PRESENT;
+    OFStandard::strlcpy(carrier.AffectedSOPClassUID, UID_ModalityPerformedProcedureStepSOPClass, sizeof carrier.AffectedSOPClassUID);
+    OFStandard::strlcpy(carrier.AffectedSOPInstanceUID, uid.c_str(), sizeof carrier.AffectedSOPInstanceUID);
+    cond = receiveSTORERequest(carrier, presInfo.presentationContextID, OFString(target.c_str()));
+    const bool keepIt = cond.good() && mppsClass && noRoom.empty();
+    if (!keepIt && noRoom.empty()) context_.spool->discard(target);
+    if (keepIt) file = target;
+    if (!mppsClass) return {kMppsSopClassNotSupported, wrongClass, {}};
+    if (!noRoom.empty()) return {kMppsResourceLimitation, "no room to receive it: " + noRoom, {}};
+    return {};
 }
 
-OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId) {
-    std::unique_ptr<DcmDataset> attributes;
-    if (const OFCondition cond = receiveDataset(presId, attributes); cond.bad()) return cond;
+OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, const DcmPresentationContextInfo& presInfo) {
     std::string uid;
     if (request.opts & O_NCREATE_AFFECTEDSOPINSTANCEUID) {
         uid = request.AffectedSOPInstanceUID;
@@ -172,26 +200,38 @@ OFCondition StoreScp::handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_Presentat
         char buffer[65];
         uid = dcmGenerateUniqueIdentifier(buffer, SITE_INSTANCE_UID_ROOT);
     }
-    MppsOutcome outcome = attributes ? context_.mpps->create(uid, *attributes)
-                                     : MppsOutcome{kMppsMissingAttribute, "no attributes", nullptr};
+    std::string file;
+    OFCondition cond;
+    MppsOutcome outcome = receiveStep(request.AffectedSOPClassUID, uid, request.DataSetType != DIMSE_DATASET_NULL,
+                                      presInfo, file, cond);
+    if (cond.bad()) return cond; // the association is gone: nothing to answer
+    if (!file.empty()) {
+        outcome = context_.mpps->create(uid, file);
+        context_.spool->discard(file);
+    }
     T_DIMSE_Message response{};
     response.CommandField = DIMSE_N_CREATE_RSP;
     answer(response.msg.NCreateRSP, request.MessageID, request.AffectedSOPClassUID, uid, conclude("N-CREATE", uid, outcome),
            O_NCREATE_AFFECTEDSOPCLASSUID | O_NCREATE_AFFECTEDSOPINSTANCEUID);
-    return sendDIMSEMessage(presId, &response, nullptr);
+    return sendDIMSEMessage(presInfo.presentationContextID, &response, nullptr);
 }
 
-OFCondition StoreScp::handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presId) {
-    std::unique_ptr<DcmDataset> modifications;
-    if (const OFCondition cond = receiveDataset(presId, modifications); cond.bad()) return cond;
+OFCondition StoreScp::handleNSet(T_DIMSE_N_SetRQ& request, const DcmPresentationContextInfo& presInfo) {
     const std::string uid = request.RequestedSOPInstanceUID;
-    MppsOutcome outcome = modifications ? context_.mpps->set(uid, *modifications)
-                                        : MppsOutcome{kMppsMissingAttribute, "no modification list", nullptr};
+    std::string file;
+    OFCondition cond;
+    MppsOutcome outcome = receiveStep(request.RequestedSOPClassUID, uid, request.DataSetType != DIMSE_DATASET_NULL,
+                                      presInfo, file, cond);
+    if (cond.bad()) return cond;
+    if (!file.empty()) {
+        outcome = context_.mpps->set(uid, file);
+        context_.spool->discard(file);
+    }
     T_DIMSE_Message response{};
     response.CommandField = DIMSE_N_SET_RSP;
     answer(response.msg.NSetRSP, request.MessageID, request.RequestedSOPClassUID, uid, conclude("N-SET", uid, outcome),
            O_NSET_AFFECTEDSOPCLASSUID | O_NSET_AFFECTEDSOPINSTANCEUID);
-    return sendDIMSEMessage(presId, &response, nullptr);
+    return sendDIMSEMessage(presInfo.presentationContextID, &response, nullptr);
 }
 
 OFCondition StoreScp::refuseStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId,
@@ -280,8 +320,11 @@ OFCondition StoreScp::receiveIntoSpool(T_DIMSE_C_StoreRQ& request, T_ASC_Present
 void StoreScp::noteReceived(const std::string& sopClass, DcmDataset* dataset, const std::string& file) {
     if (!securityEventsRecorded()) return;
     DcmFileFormat header;
+    // A procedure step has its study further on, in Scheduled Step Attributes (before its exposures).
+    const DcmTagKey stop = sopClass == UID_ModalityPerformedProcedureStepSOPClass ? DCM_RETIRED_ExposureDoseSequence
+                                                                                  : DCM_SeriesInstanceUID;
     if (!dataset && !file.empty() &&
-        header.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, 1024, ERM_autoDetect, DCM_SeriesInstanceUID).good())
+        header.loadFileUntilTag(file.c_str(), EXS_Unknown, EGL_noChange, 1024, ERM_autoDetect, stop).good())
         dataset = header.getDataset();
     OFString study, patient;
     if (dataset) {

@@ -87,10 +87,13 @@ protected:
 
 private:
     OFCondition handleStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);
-    // The dataset that follows an N-CREATE or N-SET request.
-    OFCondition receiveDataset(T_ASC_PresentationContextID presId, std::unique_ptr<DcmDataset>& dataset);
-    OFCondition handleNCreate(T_DIMSE_N_CreateRQ& request, T_ASC_PresentationContextID presId);
-    OFCondition handleNSet(T_DIMSE_N_SetRQ& request, T_ASC_PresentationContextID presId);
+    // The dataset that follows an N-CREATE or N-SET request, received into a file unparsed (`file`,
+    // "" when it is not to be kept); a refusal when the request cannot be served: a SOP class other
+    // than MPPS (0x0122), no dataset (0x0120), no room to receive it (0x0213). `cond`: the association.
+    MppsOutcome receiveStep(const char* sopClass, const std::string& uid, bool datasetFollows,
+                            const DcmPresentationContextInfo& presInfo, std::string& file, OFCondition& cond);
+    OFCondition handleNCreate(T_DIMSE_N_CreateRQ& request, const DcmPresentationContextInfo& presInfo);
+    OFCondition handleNSet(T_DIMSE_N_SetRQ& request, const DcmPresentationContextInfo& presInfo);
     // Logs an MPPS outcome; a completed step goes to the spool like a received object.
     Uint16 conclude(const std::string& what, const std::string& uid, MppsOutcome& outcome);
     OFCondition dropStore(T_DIMSE_C_StoreRQ& request, T_ASC_PresentationContextID presId);

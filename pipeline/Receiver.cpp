@@ -44,7 +44,7 @@ struct Receiver::State {
     explicit State(const Settings& s)
         : settings(s), log(Poco::Logger::get("service")), pipeline(settings, /*durable=*/true),
           spool(settings.spoolDir()), processor(pipeline, spool, settings, Poco::Logger::get("processing")),
-          mpps(settings.dataDir + "/mpps") {}
+          mpps(settings.dataDir + "/mpps", settings.extraction.limits) {}
 
     Settings settings;
     Poco::Logger& log;

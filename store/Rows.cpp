@@ -216,15 +216,15 @@ void replaceObjectContent(Database& s, const DoseObject& o) {
     insertObjectWarnings(s, o);
 }
 
-void writeSummary(Database& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
+void writeSummary(Database& s, const std::string& studyUid, const std::vector<const DoseObject*>& objects,
                   StudySummary sum, const std::string& updatedAt, const StudyEvaluator* evaluator) {
     WarningList warnings;
     const DeviceInfo* device = nullptr;
     for (const auto& uid : sum.countedObjects) {
-        auto it = std::find_if(objects.begin(), objects.end(), [&](const DoseObject& o) { return o.sopInstanceUid == uid; });
+        auto it = std::find_if(objects.begin(), objects.end(), [&](const DoseObject* o) { return o->sopInstanceUid == uid; });
         if (it == objects.end()) continue;
-        if (!device) device = &it->device;
-        warnings.append(it->warnings);
+        if (!device) device = &(*it)->device;
+        warnings.append((*it)->warnings);
     }
     warnings.append(sum.warnings);
     const DeviceInfo none;

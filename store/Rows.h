@@ -28,7 +28,7 @@ void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta, cons
 // The events, planes and warnings of one object, and its row's device and totals, from `o`.
 void replaceObjectContent(Database& s, const DoseObject& o);
 // Writes `summary` (after the evaluator's device profile, if any) as the study's figures.
-void writeSummary(Database& s, const std::string& studyUid, const std::vector<DoseObject>& objects,
+void writeSummary(Database& s, const std::string& studyUid, const std::vector<const DoseObject*>& objects,
                   StudySummary summary, const std::string& updatedAt, const StudyEvaluator* evaluator);
 
 std::vector<DoseObject> readObjects(Database& s, const std::string& studyUid);

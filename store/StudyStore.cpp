@@ -92,18 +92,22 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
     const CountKey before = existing ? countKey(*db_, o.study.studyUid) : std::nullopt;
     const Result others = db_->run("SELECT study_uid FROM source_objects WHERE sop_instance_uid = ?", {o.sopInstanceUid});
     const Columns otherStudies(others);
-    DoseObject object = o;
+    // Copied only to add warnings: a report or procedure step may hold 200,000 events.
+    std::optional<DoseObject> withWarnings;
+    if (otherStudies.rows() > 0) withWarnings = o;
     for (std::size_t r = 0; r < otherStudies.rows(); ++r)
-        object.warnings.push_back(Warning{"sop-instance-reused",
+        withWarnings->warnings.push_back(Warning{"sop-instance-reused",
                                           "the same SOP Instance UID was also received for study " +
                                               otherStudies.text("study_uid", r) +
                                               " (an edited or re-anonymised copy?)",
                                           1});
+    const DoseObject& object = withWarnings ? *withWarnings : o;
     if (!existing) insertStudyShell(*db_, object, meta, site_);
     else fillStudyBlanks(*db_, object, meta);
     insertObject(*db_, object, meta, site_);
 
-    std::vector<DoseObject> objects = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{object};
+    const std::vector<DoseObject> stored = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{};
+    const std::vector<const DoseObject*> objects = existing ? pointersTo(stored) : std::vector<const DoseObject*>{&object};
     writeSummary(*db_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
     if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
     moveCount(*db_, before, countKey(*db_, o.study.studyUid));
@@ -134,7 +138,8 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
                 std::string updatedBefore, before, updatedAfter, after;
                 *db_ << signature, bind(uid), into(updatedBefore), into(before), now;
                 const CountKey counted = countKey(*db_, uid);
-                const std::vector<DoseObject> objects = objectsOf(uid);
+                const std::vector<DoseObject> stored = objectsOf(uid);
+                const auto objects = pointersTo(stored);
                 writeSummary(*db_, uid, objects, summarize(objects), stamp, evaluator_);
                 evaluateStudy(*db_, uid, *evaluator_, stamp);
                 moveCount(*db_, counted, countKey(*db_, uid));
@@ -312,7 +317,8 @@ bool StudyStore::replace(const DoseObject& o) {
             if (!hasObject(o.study.studyUid, o.sopInstanceUid)) return false;
             const CountKey counted = countKey(*db_, o.study.studyUid);
             replaceObjectContent(*db_, o);
-            const std::vector<DoseObject> objects = objectsOf(o.study.studyUid);
+            const std::vector<DoseObject> stored = objectsOf(o.study.studyUid);
+            const auto objects = pointersTo(stored);
             const std::string stamp = nowUtc();
             writeSummary(*db_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
             if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, stamp);

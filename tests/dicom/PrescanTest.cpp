@@ -35,7 +35,21 @@ TEST(Prescan, ARealSizedReportPassesAndTheSizeLimitHolds) {
     EXPECT_EQ(dicom::prescanFile(dir.file("r.dcm")), "");
     dicom::PrescanLimits small;
     small.maxContentBytes = 1 << 20;
-    EXPECT_EQ(dicom::prescanFile(dir.file("r.dcm"), small), "more than 1 MB of content besides pixel data");
+    EXPECT_EQ(dicom::prescanFile(dir.file("r.dcm"), small), "more than 1 MB besides pixel data");
+}
+
+// What DCMTK builds is every element, not only the values: a step of 30,000 short exposures holds
+// 0.5 MB of values in 1.7 MB, and the 1 MB limit refuses it.
+TEST(Prescan, TheSizeLimitCountsEveryElementNotOnlyTheValues) {
+    test::TempDir dir;
+    DcmDataset step = synth::stepCompletion(30000);
+    DcmFileFormat file(&step);
+    ASSERT_TRUE(file.saveFile(dir.file("s.dcm").c_str(), EXS_LittleEndianExplicit).good());
+    dicom::PrescanLimits small;
+    small.maxContentBytes = 1 << 20;
+    EXPECT_EQ(dicom::prescanFile(dir.file("s.dcm"), small), "more than 1 MB besides pixel data");
+    small.maxContentBytes = 2 << 20;
+    EXPECT_EQ(dicom::prescanFile(dir.file("s.dcm"), small), "");
 }
 
 TEST(Prescan, ExtractionOfADeepFileFailsWithTheReasonInsteadOfCrashing) {

@@ -220,6 +220,27 @@ TEST_F(Listener, ADeeplyNestedObjectIsRefusedUnreadAndTheServiceServesOn) {
     EXPECT_EQ(store::StudyStore(test::storeOf(data())).studies({}).size(), 1u);
 }
 
+// [limits] content_mb counts what DCMTK would build, every element but pixel data: a report of
+// 2,000 events (3 MB, less than 1 MB of it values) is refused unread with the limit at 1 MB, and
+// admitted once the limit is raised, as a site with such reports would configure it.
+TEST_F(Listener, AnObjectBeyondContentMbIsRefusedUnreadAndAdmittedWhenTheLimitIsRaised) {
+    synth::Report r = synth::reportWithEvents(2000);
+    const std::string large = dir_.file("large.dcm");
+    synth::save(*synth::buildReport(r), large);
+    ASSERT_GT(fs::file_size(large), 2u << 20);
+    {
+        ServiceProcess service(FA_BINARY, data(), port_, config("[limits]\ncontent_mb = 1\n"));
+        const auto refused = test::storescu(port_, quote(large));
+        EXPECT_EQ(test::successes(refused.out), 0) << refused.out;
+        EXPECT_NE(refused.out.find("Error: CannotUnderstand"), std::string::npos) << refused.out;
+        EXPECT_NE(service.log().find("more than 1 MB besides pixel data"), std::string::npos) << service.log();
+    }
+    ServiceProcess service(FA_BINARY, data(), port_, config("[limits]\ncontent_mb = 4\n"));
+    EXPECT_EQ(test::successes(test::storescu(port_, quote(large)).out), 1);
+    ASSERT_TRUE(waitFor([&] { return store::StudyStore(test::storeOf(data())).studies({}).size() == 1; }, 120));
+    EXPECT_EQ(*store::StudyStore(test::storeOf(data())).studies({}).front().summary.irradiationEvents, 2000);
+}
+
 TEST_F(Listener, UnknownCallersAndWrongCalledAeTitlesAreRefused) {
     const auto files = synth::writeReports((dir_.path() / "in").string(), 1, 1);
     ServiceProcess service(FA_BINARY, data(), port_,

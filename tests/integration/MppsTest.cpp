@@ -1,6 +1,7 @@
 // Modality Performed Procedure Step to `serve` over a real association: a test SCU built on
-// DCMTK's DcmSCU sends N-CREATE and N-SET as a C-arm does; the completed step's Radiation Dose
+// DCMTK's DIMSE layer (tests/support/MppsScu.h) sends N-CREATE and N-SET as a C-arm does; the completed step's Radiation Dose
 // module becomes the study's dose source until an RDSR of the study arrives.
+#include "tests/support/MppsScu.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/ServiceTest.h"
@@ -10,7 +11,8 @@
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
 #include "dcmtk/dcmdata/dcuid.h"
-#include "dcmtk/dcmnet/scu.h"
+#include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcsequen.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -20,65 +22,13 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
 namespace fa {
 namespace {
 
+using test::MppsScu;
 using test::quote;
-
-// An MPPS SCU: N-CREATE and N-SET with the statuses the SCP answers.
-class MppsScu : public DcmSCU {
-public:
-    explicit MppsScu(int port) {
-        setPeerHostName("127.0.0.1");
-        setPeerPort(static_cast<Uint16>(port));
-        setPeerAETitle("FLUOROAUDIT");
-        setAETitle("CARM1");
-        OFList<OFString> syntaxes;
-        syntaxes.push_back(UID_LittleEndianExplicitTransferSyntax);
-        addPresentationContext(UID_ModalityPerformedProcedureStepSOPClass, syntaxes);
-        if (initNetwork().bad() || negotiateAssociation().bad()) throw std::runtime_error("no association for MPPS");
-    }
-    ~MppsScu() override { releaseAssociation(); }
-
-    // The status the SCP answered (0xFFFF when the exchange failed).
-    Uint16 create(const std::string& uid, DcmDataset& attributes) {
-        T_DIMSE_Message request{};
-        request.CommandField = DIMSE_N_CREATE_RQ;
-        T_DIMSE_N_CreateRQ& r = request.msg.NCreateRQ;
-        r.MessageID = ++messageId_;
-        OFStandard::strlcpy(r.AffectedSOPClassUID, UID_ModalityPerformedProcedureStepSOPClass, sizeof r.AffectedSOPClassUID);
-        OFStandard::strlcpy(r.AffectedSOPInstanceUID, uid.c_str(), sizeof r.AffectedSOPInstanceUID);
-        r.DataSetType = DIMSE_DATASET_PRESENT;
-        r.opts = O_NCREATE_AFFECTEDSOPINSTANCEUID;
-        return exchange(request, attributes, DIMSE_N_CREATE_RSP);
-    }
-
-    Uint16 set(const std::string& uid, DcmDataset& modifications) {
-        T_DIMSE_Message request{};
-        request.CommandField = DIMSE_N_SET_RQ;
-        T_DIMSE_N_SetRQ& r = request.msg.NSetRQ;
-        r.MessageID = ++messageId_;
-        OFStandard::strlcpy(r.RequestedSOPClassUID, UID_ModalityPerformedProcedureStepSOPClass, sizeof r.RequestedSOPClassUID);
-        OFStandard::strlcpy(r.RequestedSOPInstanceUID, uid.c_str(), sizeof r.RequestedSOPInstanceUID);
-        r.DataSetType = DIMSE_DATASET_PRESENT;
-        return exchange(request, modifications, DIMSE_N_SET_RSP);
-    }
-
-private:
-    Uint16 exchange(T_DIMSE_Message& request, DcmDataset& data, T_DIMSE_Command expected) {
-        const T_ASC_PresentationContextID id = findPresentationContextID(UID_ModalityPerformedProcedureStepSOPClass, "");
-        if (id == 0 || sendDIMSEMessage(id, &request, &data).bad()) return 0xFFFF;
-        T_DIMSE_Message response{};
-        T_ASC_PresentationContextID answered = 0;
-        DcmDataset* detail = nullptr;
-        const OFCondition cond = receiveDIMSECommand(&answered, &response, &detail);
-        delete detail;
-        if (cond.bad() || response.CommandField != expected) return 0xFFFF;
-        return expected == DIMSE_N_CREATE_RSP ? response.msg.NCreateRSP.DimseStatus : response.msg.NSetRSP.DimseStatus;
-    }
-    Uint16 messageId_ = 0;
-};
 
 // N-CREATE attributes of a step of `studyUid`, IN PROGRESS unless told.
 DcmDataset step(const std::string& studyUid, const char* status = "IN PROGRESS") {
@@ -208,6 +158,133 @@ TEST_F(Mpps, ADiscontinuedStepIsNoDoseSource) {
     EXPECT_EQ(queued, 0u);
     EXPECT_EQ(study(studyUid), nullptr);
     EXPECT_TRUE(std::filesystem::exists(data() + "/mpps/" + uid + ".dcm")); // kept as it stands
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+// A file in `dir` holding `bytes`.
+std::string written(const test::TempDir& dir, const std::string& name, const std::string& bytes) {
+    const std::string path = dir.file(name);
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+}
+
+std::string saved(const test::TempDir& dir, const std::string& name, DcmDataset& dataset,
+                  E_TransferSyntax xfer = EXS_LittleEndianExplicit) {
+    const std::string path = dir.file(name);
+    DcmFileFormat file(&dataset);
+    if (file.saveFile(path.c_str(), xfer).bad()) throw std::runtime_error("cannot write " + path);
+    return path;
+}
+
+std::size_t filesIn(const std::string& folder) {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(folder)) n += e.is_regular_file();
+    return n;
+}
+
+// DCMTK builds nested sequences recursively: an N-SET nested 20,000 levels deep overflowed the
+// stack of `serve` while the association was still open. It is now looked at before anything is
+// built, refused with 0x0110 and a log line, and the step can still be completed properly.
+TEST_F(Mpps, ADeeplyNestedStepIsRefusedAtReceiptAndTheServiceStaysUp) {
+    test::ServiceProcess service(FA_BINARY, data(), port_);
+    const std::string studyUid = synth::newUid(), uid = synth::newUid();
+    MppsScu scu(port_);
+    DcmDataset created = step(studyUid);
+    ASSERT_EQ(scu.create(uid, created), 0x0000);
+    const std::string deep = written(dir_, "deep.dcm", synth::deeplyNestedStepCompletion(20000, uid));
+    EXPECT_EQ(scu.set(uid, {nullptr, deep}), 0x0110);
+    const std::string hundred = written(dir_, "hundred.dcm", synth::deeplyNestedStepCompletion(100, uid));
+    EXPECT_EQ(scu.set(uid, {nullptr, hundred}), 0x0110); // was acknowledged, then quarantined
+    EXPECT_TRUE(service.running());
+    const std::string log = service.log();
+    EXPECT_NE(log.find("N-SET of procedure step " + uid + " from CARM1@127.0.0.1 answered 0x0110: refused without "
+                       "reading it: sequences nested more than 64 levels deep"),
+              std::string::npos) << log;
+    // Nothing was queued; the step is still IN PROGRESS and completes as usual.
+    DcmDataset done = completion();
+    EXPECT_EQ(scu.set(uid, done), 0x0000);
+    ASSERT_TRUE(test::waitFor([&] { return study(studyUid) != nullptr; })) << service.log();
+    EXPECT_EQ(study(studyUid)->getValue<int>("irradiation_events"), 12);
+    EXPECT_EQ(filesIn(data() + "/quarantine"), 0u);
+}
+
+// [limits] content_mb holds for procedure steps as for stored objects, at receipt.
+TEST_F(Mpps, AStepBeyondTheContentLimitIsRefusedAtReceipt) {
+    test::ServiceProcess service(FA_BINARY, data(), port_, config("[limits]\ncontent_mb = 1\n"));
+    const std::string studyUid = synth::newUid(), uid = synth::newUid();
+    MppsScu scu(port_);
+    DcmDataset created = step(studyUid);
+    ASSERT_EQ(scu.create(uid, created), 0x0000);
+    DcmDataset large = synth::stepCompletion(30000); // about 1.7 MB
+    EXPECT_EQ(scu.set(uid, large), 0x0110);
+    EXPECT_NE(service.log().find("answered 0x0110: refused without reading it: more than 1 MB besides pixel data"),
+              std::string::npos) << service.log();
+    DcmDataset done = completion();
+    EXPECT_EQ(scu.set(uid, done), 0x0000);
+    ASSERT_TRUE(test::waitFor([&] { return study(studyUid) != nullptr; })) << service.log();
+    EXPECT_EQ(study(studyUid)->getValue<int>("irradiation_events"), 12);
+}
+
+// A request must name the MPPS class of its context (else 0x0122, and nothing is kept), and one
+// without a dataset is answered at once (0x0120) instead of leaving the peer waiting for an answer.
+TEST_F(Mpps, ARequestForAnotherSopClassOrWithoutADatasetIsAnsweredAtOnce) {
+    test::ServiceProcess service(FA_BINARY, data(), port_);
+    const std::string studyUid = synth::newUid(), uid = synth::newUid();
+    MppsScu scu(port_);
+    DcmDataset created = step(studyUid);
+    EXPECT_EQ(scu.create(synth::newUid(), {&created, "", UID_CTImageStorage}, 20), 0x0122);
+    EXPECT_EQ(scu.create(uid, created), 0x0000);
+    DcmDataset done = completion();
+    EXPECT_EQ(scu.set(uid, {&done, "", "1.2.3.4.5"}, 20), 0x0122);
+    EXPECT_EQ(scu.create(synth::newUid(), {nullptr, "", UID_ModalityPerformedProcedureStepSOPClass}, 20), 0x0120);
+    EXPECT_EQ(scu.set(uid, {nullptr, "", UID_ModalityPerformedProcedureStepSOPClass}, 20), 0x0120);
+    EXPECT_EQ(filesIn(data() + "/mpps"), 1u); // only the step created properly
+    EXPECT_NE(service.log().find("answered 0x0122: the request names SOP class " + std::string(UID_CTImageStorage)),
+              std::string::npos) << service.log();
+    // The step was neither changed nor completed by the refused N-SET.
+    EXPECT_EQ(scu.set(uid, done), 0x0000);
+    ASSERT_TRUE(test::waitFor([&] { return study(studyUid) != nullptr; })) << service.log();
+}
+
+// A step of 20,000 exposures, created in explicit VR and completed in implicit VR little endian
+// (as many modalities send), is kept and filed whole: its Exposure Dose Sequence is carried over
+// as bytes and read in batches, never built as one DCMTK tree.
+TEST_F(Mpps, AStepOfManyExposuresIsKeptAndFiledWhole) {
+    test::ServiceProcess service(FA_BINARY, data(), port_);
+    const std::string studyUid = synth::newUid(), uid = synth::newUid();
+    {
+        MppsScu scu(port_);
+        DcmDataset created = step(studyUid);
+        ASSERT_EQ(scu.create(uid, created), 0x0000);
+    }
+    DcmDataset many = synth::stepCompletion(20000);
+    const std::string file = saved(dir_, "many.dcm", many, EXS_LittleEndianImplicit);
+    {
+        MppsScu scu(port_, UID_ModalityPerformedProcedureStepSOPClass, UID_LittleEndianImplicitTransferSyntax);
+        EXPECT_EQ(scu.set(uid, {nullptr, file}), 0x0000);
+    }
+    ASSERT_TRUE(test::waitFor([&] { return study(studyUid) != nullptr; }, 120)) << service.log();
+    const auto s = study(studyUid);
+    EXPECT_EQ(s->getValue<std::string>("source"), "mpps");
+    EXPECT_EQ(s->getValue<int>("irradiation_events"), 20000);
+    EXPECT_DOUBLE_EQ(s->getValue<double>("fluoro_time_s"), 95.0);
+    EXPECT_EQ(s->getValue<std::string>("accession_number"), "ACC-77");
+    // The kept step reads back whole: its created attributes and every exposure.
+    DcmFileFormat kept;
+    ASSERT_TRUE(kept.loadFile((data() + "/mpps/" + uid + ".dcm").c_str()).good());
+    DcmSequenceOfItems* exposures = nullptr;
+    ASSERT_TRUE(kept.getDataset()->findAndGetSequence(DCM_RETIRED_ExposureDoseSequence, exposures).good());
+    EXPECT_EQ(exposures->card(), 20000u);
+    OFString station, status;
+    kept.getDataset()->findAndGetOFString(DCM_PerformedStationName, station);
+    kept.getDataset()->findAndGetOFString(DCM_PerformedProcedureStepStatus, status);
+    EXPECT_EQ(station, "CARM1");
+    EXPECT_EQ(status, "COMPLETED");
 }
 
 } // namespace

@@ -262,13 +262,13 @@ TEST_F(OrthancPlugin, AnObjectThePluginRefusesIsQuarantinedAndTheNextIsFiled) {
     synth::save(*synth::buildReport(synth::reportWithEvents(3000)), large);
     dicom::PrescanLimits oneMb;
     oneMb.maxContentBytes = 1 << 20;
-    ASSERT_EQ(dicom::prescanFile(large, oneMb), "more than 1 MB of content besides pixel data");
+    ASSERT_EQ(dicom::prescanFile(large, oneMb), "more than 1 MB besides pixel data");
     const auto good = writeReports(dir_.path() / "in", 1);
     EXPECT_EQ(test::successes(test::storescu(port_, quote(large) + " " + quote(good[0]), "CARM1", "ORTHANC").out), 2);
     EXPECT_TRUE(test::waitFor([&] { return figures(data()).size() == 1; }, 60)) << orthanc.log();
     EXPECT_TRUE(test::waitFor([&] {
         return test::run(test::command(FA_BINARY, data()) + " quarantine").out.find(
-                   "more than 1 MB of content besides pixel data") != std::string::npos;
+                   "more than 1 MB besides pixel data") != std::string::npos;
     }, 30));
     EXPECT_NE(orthanc.log().find("fluoroaudit: quarantined Orthanc instance"), std::string::npos);
     EXPECT_TRUE(dicom::echo("127.0.0.1", static_cast<std::uint16_t>(port_), "ORTHANC", 5).echoed);

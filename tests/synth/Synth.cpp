@@ -5,6 +5,7 @@
 #include "dcmtk/config/osconfig.h"
 #include "dcmtk/dcmdata/dcdeftag.h"
 #include "dcmtk/dcmdata/dcfilefo.h"
+#include "dcmtk/dcmdata/dcsequen.h"
 #include "dcmtk/dcmdata/dcuid.h"
 
 #include <cmath>
@@ -367,10 +368,8 @@ void tagOnly(std::string& out, unsigned group, unsigned element, unsigned long l
     le32(out, length);
 }
 
-} // namespace
-
-std::string deeplyNestedReport(int depth, const std::string& studyUid, const std::string& sopUid) {
-    const std::string sopClass = UID_XRayRadiationDoseSRStorage;
+// A Part 10 header (preamble and meta information, explicit VR little endian) for `sopClass`.
+std::string part10Header(const std::string& sopClass, const std::string& sopUid) {
     std::string meta;
     std::string version;
     version += '\0';
@@ -392,12 +391,14 @@ std::string deeplyNestedReport(int depth, const std::string& studyUid, const std
     le16(out, 4);
     le32(out, meta.size());
     out += meta;
-    shortElement(out, 0x0008, 0x0016, "UI", sopClass);
-    shortElement(out, 0x0008, 0x0018, "UI", sopUid);
-    shortElement(out, 0x0020, 0x000D, "UI", studyUid);
-    for (int i = 0; i < depth; ++i) { // Content Sequence, undefined length, holding one item
-        le16(out, 0x0040);
-        le16(out, 0xA730);
+    return out;
+}
+
+// A sequence (group, element) of undefined length holding one item holding the same sequence, `depth` deep.
+void nest(std::string& out, unsigned group, unsigned element, int depth) {
+    for (int i = 0; i < depth; ++i) {
+        le16(out, group);
+        le16(out, element);
         out += "SQ";
         le16(out, 0);
         le32(out, 0xFFFFFFFF);
@@ -407,7 +408,48 @@ std::string deeplyNestedReport(int depth, const std::string& studyUid, const std
         tagOnly(out, 0xFFFE, 0xE00D, 0);
         tagOnly(out, 0xFFFE, 0xE0DD, 0);
     }
+}
+
+} // namespace
+
+std::string deeplyNestedReport(int depth, const std::string& studyUid, const std::string& sopUid) {
+    const std::string sopClass = UID_XRayRadiationDoseSRStorage;
+    std::string out = part10Header(sopClass, sopUid);
+    shortElement(out, 0x0008, 0x0016, "UI", sopClass);
+    shortElement(out, 0x0008, 0x0018, "UI", sopUid);
+    shortElement(out, 0x0020, 0x000D, "UI", studyUid);
+    nest(out, 0x0040, 0xA730, depth); // Content Sequence
     return out;
+}
+
+std::string deeplyNestedStepCompletion(int depth, const std::string& sopUid) {
+    std::string out = part10Header(UID_ModalityPerformedProcedureStepSOPClass, sopUid);
+    shortElement(out, 0x0040, 0x0252, "CS", "COMPLETED ");
+    nest(out, 0x0040, 0x030E, depth); // Exposure Dose Sequence
+    return out;
+}
+
+DcmDataset stepCompletion(int exposures) {
+    DcmDataset ds;
+    ds.putAndInsertString(DCM_PerformedProcedureStepStatus, "COMPLETED");
+    ds.putAndInsertString(DCM_PerformedProcedureStepEndDate, "20261120");
+    ds.putAndInsertString(DCM_PerformedProcedureStepEndTime, "094500");
+    ds.putAndInsertString(DCM_RETIRED_TotalTimeOfFluoroscopy, "95"); // US: whole seconds
+    if (exposures <= 65535) // US: more cannot be written (the count is then that of the items)
+        ds.putAndInsertString(DCM_RETIRED_TotalNumberOfExposures, std::to_string(exposures).c_str());
+    ds.putAndInsertString(DCM_ImageAndFluoroscopyAreaDoseProduct, "25.3");
+    ds.putAndInsertString(DCM_EntranceDoseInmGy, "41");
+    auto* sequence = new DcmSequenceOfItems(DCM_RETIRED_ExposureDoseSequence);
+    for (int i = 0; i < exposures; ++i) {
+        auto* exposure = new DcmItem;
+        exposure->putAndInsertString(DCM_KVP, "70");
+        exposure->putAndInsertString(DCM_XRayTubeCurrentInuA, "2500");
+        exposure->putAndInsertString(DCM_ExposureTime, "120");
+        exposure->putAndInsertString(DCM_RadiationMode, "PULSED");
+        sequence->append(exposure);
+    }
+    ds.insert(sequence, OFTrue);
+    return ds;
 }
 
 Report reportWithEvents(int events) {

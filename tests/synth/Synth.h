@@ -94,6 +94,12 @@ std::unique_ptr<DcmFileFormat> buildImage(const Image& image);
 // The bytes of a Part 10 X-Ray Radiation Dose SR whose Content Sequence nests `depth` levels
 // deep, written by hand: DCMTK itself cannot write (or read) one deep enough to matter.
 std::string deeplyNestedReport(int depth, const std::string& studyUid, const std::string& sopUid);
+// The same for the N-SET that completes a procedure step (sent as bytes): COMPLETED, and an Exposure
+// Dose Sequence (0040,030E) nested `depth` levels deep.
+std::string deeplyNestedStepCompletion(int depth, const std::string& sopUid);
+// The N-SET modification list that completes a procedure step: the Radiation Dose module with
+// `exposures` Exposure Dose Sequence items (70 kV, 2.5 mA, 120 ms, pulsed).
+DcmDataset stepCompletion(int exposures);
 
 // Writes Part 10 (explicit VR little endian); throws std::runtime_error on failure.
 void save(DcmFileFormat& file, const std::string& path);
