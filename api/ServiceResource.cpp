@@ -4,6 +4,7 @@
 
 #include "api/Http.h"
 #include "dicom/Spool.h"
+#include "pipeline/Integrity.h"
 #include "pipeline/SpoolProcessor.h"
 #include "present/Json.h"
 
@@ -30,9 +31,11 @@ ApiResponse ServiceResource::health() {
     const bool listening = c_.probe.listening ? c_.probe.listening() : false;
     const long long refused = c_.probe.refusedInARow ? c_.probe.refusedInARow() : 0;
     const std::string stalled = c_.probe.processingStalled ? c_.probe.processingStalled() : "";
-    o->set("status", dbOk && listening && refused == 0 && stalled.empty() ? "ok" : "degraded");
+    // Damage the last integrity check found (nightly audit, check-store), until a check finds none.
+    const std::string damage = recordedDamage(c_.settings);
+    o->set("status", dbOk && damage.empty() && listening && refused == 0 && stalled.empty() ? "ok" : "degraded");
     o->set("processing", stalled.empty() ? std::string("ok") : stalled);
-    o->set("database", dbOk ? "ok" : dbError);
+    o->set("database", !dbOk ? dbError : damage.empty() ? std::string("ok") : damage);
     Object::Ptr l = jsonObject();
     l->set("listening", listening);
     // Senders are told 0xA700 (they keep the objects and retry) while the spool cannot be written.

@@ -1,6 +1,7 @@
 #include "audit/NightlyAudit.h"
 
 #include "audit/AuditReport.h"
+#include "pipeline/Integrity.h"
 #include "audit/DicomPacs.h"
 #include "audit/Mailer.h"
 #include "audit/Reconciler.h"
@@ -51,6 +52,8 @@ public:
 private:
     void begin();
     void steps(const std::string& newFlagsSince);
+    // The whole database looked at for damage; what is found is an error of the run.
+    void checkIntegrity();
     void findMissingDoseInStore(const std::map<std::string, std::string>& noDoseOnPacs);
     AuditReportData reportData(const std::string& newSince);
     // The run's period, of this site's studies: an audit is of its own site (sites sharing a
@@ -130,6 +133,7 @@ void Audit::begin() {
 }
 
 void Audit::steps(const std::string& newFlagsSince) {
+    checkIntegrity();
     std::map<std::string, std::string> noDoseOnPacs;
     if (pacs_) {
         Reconciler reconciler(settings_, request_, *pacs_, *pipeline_, journal_);
@@ -145,6 +149,19 @@ void Audit::steps(const std::string& newFlagsSince) {
     const auto n = pipeline_->store().reevaluate(period());
     journal_.say("re-evaluated " + std::to_string(n) + " stud" + (n == 1 ? "y" : "ies") + " of the period");
     report(newFlagsSince);
+}
+
+void Audit::checkIntegrity() {
+    const store::IntegrityReport report = checkStore(pipeline_->store(), settings_);
+    if (report.problems.empty()) {
+        journal_.say("integrity of the study database: no damage found (" + report.method + ")");
+        return;
+    }
+    std::string tables;
+    for (const auto& p : report.problems)
+        if (tables.find(p.table) == std::string::npos) tables += (tables.empty() ? "" : ", ") + (p.table.empty() ? std::string("(no table named)") : p.table);
+    journal_.error("the study database is damaged in " + tables + " (" + report.method + ": " + report.problems.front().detail +
+                   "): " + report.whatToDo());
 }
 
 store::StudyFilter Audit::period() const {

@@ -67,6 +67,8 @@ void App::addServiceCommands() {
     restoreCmd->add_option("source", backupDir_, "a folder written by backup")->required();
     restoreCmd->add_flag("--replace", replaceStore_, "set the data folder's store aside and restore over it");
     on(restoreCmd, [this](Settings& s) { return restore(s, backupDir_, replaceStore_, std::cout); });
+    onPipeline(app_.add_subcommand("check-store", "look at the whole study database for damage (exit 1 when damaged)"),
+               [](Pipeline& p) { return checkStoreCommand(p, std::cout); });
     auto* storeCmd = app_.add_subcommand("store", "the study store: copy it into a group's PostgreSQL database");
     storeCmd->require_subcommand(1);
     auto* copyCmd = storeCmd->add_subcommand(

@@ -4,6 +4,8 @@
 #include "core/Error.h"
 #include "core/FileLock.h"
 #include "pipeline/Files.h"
+#include "pipeline/Integrity.h"
+#include "pipeline/Pipeline.h"
 #include "store/Backup.h"
 
 #include <Poco/DateTime.h>
@@ -161,6 +163,12 @@ int restore(const Settings& settings, const std::string& source, bool replace, s
     if (!setAside.empty()) out << "; the store it replaced is in " << setAside;
     out << ".\n";
     return 0;
+}
+
+int checkStoreCommand(Pipeline& pipeline, std::ostream& out) {
+    const store::IntegrityReport report = checkStore(pipeline.store(), pipeline.settings());
+    out << describe(report);
+    return report.problems.empty() ? 0 : 1;
 }
 
 } // namespace fa::cli

@@ -44,6 +44,8 @@ int status(const Settings& settings, std::ostream& out);
 int backup(const Settings& settings, const std::string& destination, std::ostream& out);
 // Puts a backup back into the data folder (serve stopped); `replace` sets an existing store aside.
 int restore(const Settings& settings, const std::string& source, bool replace, std::ostream& out);
+// `fluoroaudit check-store`: the whole database looked at for damage; exit 1 when damaged.
+int checkStoreCommand(Pipeline& pipeline, std::ostream& out);
 // Copies the data folder's SQLite store into the PostgreSQL database at `url` (store copy).
 int storeCopy(const Settings& settings, const std::string& url, const std::string& passwordFile, std::ostream& out,
               std::ostream& err);

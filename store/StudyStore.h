@@ -206,6 +206,20 @@ struct AuditFinding {
     std::string detail;
 };
 
+// What StudyStore::checkIntegrity found: each problem with the table it is in ("" when the
+// message names none).
+struct IntegrityProblem {
+    std::string table;
+    std::string detail;
+};
+struct IntegrityReport {
+    std::string database; // the file or server database checked
+    std::string method;   // "SQLite's quick_check", ...
+    std::vector<IntegrityProblem> problems;
+    std::string note;     // what was not checked, and why
+    std::string whatToDo() const; // "" when there are no problems
+};
+
 // What a copy of a site's store into a group's database did (StudyStore::copyFrom).
 struct CopyReport {
     std::size_t studies = 0;      // in the site's store
@@ -253,6 +267,9 @@ public:
                         const std::function<void(const CopyReport&)>& progress);
     // The names of the sites that use this database, sorted.
     std::vector<std::string> sites();
+    // Looks at the whole database for damage (SQLite: quick_check; PostgreSQL: every table read
+    // through, and amcheck where installed). Throws fa::Error when the database cannot even be read.
+    IntegrityReport checkIntegrity();
 
     // With an evaluator, every study that changes is classified and flagged in the same transaction.
     void setEvaluator(const StudyEvaluator* evaluator) { evaluator_ = evaluator; }

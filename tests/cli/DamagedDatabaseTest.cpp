@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace fa {
@@ -93,6 +95,36 @@ TEST_F(DamagedDatabase, AFileThatIsNoDatabaseStopsEveryCommandAndServe) {
                              "levels history", "user list", "reprocess", "ingest /dev/null"})
         expectOneClearLine(args);
     expectOneClearLine("serve --port " + std::to_string(test::freePort()) + " --http-port 0");
+}
+
+// A damaged page that no command happens to read (flags come from a table of their own) goes
+// unnoticed until the whole database is looked at: check-store and the nightly audit name the
+// table, record it, and serve's health says degraded with the reason.
+TEST_F(DamagedDatabase, TheIntegrityCheckFindsDamageNoReadTripsOverAndHealthSaysSo) {
+    const auto before = run(fa("check-store"));
+    EXPECT_EQ(before.exitCode, 0) << before.out << before.err;
+    EXPECT_NE(before.out.find("checked by SQLite's quick_check: no damage found"), std::string::npos) << before.out;
+    damagePage(rootPageOf("studies"));
+    const auto flags = run(fa("flags --json"));
+    EXPECT_EQ(flags.exitCode, 0) << flags.err; // what a user sees: nothing wrong
+    const auto check = run(fa("check-store"));
+    EXPECT_EQ(check.exitCode, 1) << check.out << check.err;
+    EXPECT_NE(check.out.find("damaged in studies\n  table studies: "), std::string::npos) << check.out;
+    EXPECT_NE(check.out.find("what to do: stop fluoroaudit, keep a copy of the file and restore the database from a backup"),
+              std::string::npos) << check.out;
+
+    const std::string record = data_.file("integrity.txt");
+    std::filesystem::remove(record);
+    run(fa("audit nightly --date 2026-03-01")); // stops at the damage; its check came first
+    std::ifstream in(record);
+    const std::string recorded{std::istreambuf_iterator<char>(in), {}};
+    EXPECT_NE(recorded.find(" damaged: tables studies\nstudies: "), std::string::npos) << recorded;
+
+    const int http = test::freePort();
+    test::ServiceProcess service(FA_BINARY, data_.path().string(), test::freePort(), "", http);
+    const auto health = run("curl -s http://127.0.0.1:" + std::to_string(http) + "/api/health");
+    EXPECT_NE(health.out.find("\"status\":\"degraded\""), std::string::npos) << health.out;
+    EXPECT_NE(health.out.find("found the study database damaged: tables studies"), std::string::npos) << health.out;
 }
 
 } // namespace
