@@ -38,13 +38,14 @@ int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out) {
         int studies = 0;
         for (int n : y.studies) studies += n;
         std::vector<std::string> row{y.operatorName.empty() ? "(not named)" : y.operatorName, std::to_string(studies),
-                                     figure(y.total_uSv, 1), figure(100 * y.total_uSv / (level_mSv * 1000), 2) + " %"};
-        for (double m : y.month_uSv) row.push_back(m > 0 ? figure(m, 1) : "—");
+                                     significant(y.total_uSv), significant(100 * y.total_uSv / (level_mSv * 1000)) + " %"};
+        for (double m : y.month_uSv) row.push_back(m > 0 ? significant(m) : "—");
         t.add(row);
     }
     out << "Estimated staff dose in " << year << " (an estimate: exposure time x the ambient dose-equivalent rate "
-        << "at each operator's position; rates version " << tables.ratesVersion.version << ", profiles version "
-        << tables.profilesVersion.version << ", 0 = as shipped)\n";
+        << "at each operator's position; without a profile of their own: 1 m, no protection, the higher rate of "
+        << "intensifier above or below, a conservative default; rates version " << tables.ratesVersion.version
+        << ", profiles version " << tables.profilesVersion.version << ", 0 = as shipped)\n";
     out << (operators.empty() ? "  no studies dated in " + std::to_string(year) + "\n" : t.render());
     for (const auto& y : operators)
         if (y.withoutEstimate > 0)
@@ -53,8 +54,8 @@ int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out) {
     if (figures.procedures.empty()) return 0;
     Table p({"Procedure", "Estimates", "Mean µSv", "Median µSv", "Max µSv"});
     for (const auto& x : figures.procedures)
-        p.add({x.procedureId.empty() ? "unclassified" : x.procedureId, std::to_string(x.estimates), figure(x.mean_uSv, 2),
-               figure(x.median_uSv, 2), figure(x.max_uSv, 2)});
+        p.add({x.procedureId.empty() ? "unclassified" : x.procedureId, std::to_string(x.estimates), significant(x.mean_uSv),
+               significant(x.median_uSv), significant(x.max_uSv)});
     out << "\nPer procedure (one estimate per operator and study)\n" << p.render();
     return 0;
 }

@@ -135,7 +135,7 @@ int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostrea
     }
     const auto objects = pipeline.store().objectsOf(studyUid);
     if (json) {
-        printJson(out, *studyDetailToJson(*record, objects, pipeline.staffEstimates(*record)));
+        printJson(out, *studyDetailToJson(*record, objects, pipeline.staffEstimates(*record), pipeline.patientEstimate(*record)));
         return 0;
     }
     printSummary(*record, out);

@@ -165,9 +165,11 @@ const std::vector<CatalogEntry> kCatalog = {
     {"report.legend.drl", "suggested local DRL", "建议的本地 DRL"},
     {"report.staff", "Staff dose estimate, {year} so far", "工作人员剂量估算（{year} 年至今）"},
     {"report.staffNote",
-     "An estimate, not a dosimeter reading: each study's exposure time × the ambient dose-equivalent rate measured where the "
-     "operator stands (docs/staff-dose.md), against the annual level of {level} mSv.",
-     "估算值，并非个人剂量计读数：每次检查的曝光时间 × 在操作者站位测得的周围剂量当量率，与年度水平 {level} mSv 比较。"},
+     "An estimate, not a dosimeter reading: each study's exposure time × the ambient dose-equivalent rate measured at the "
+     "operator's position (docs/staff-dose.md; without a profile of their own: 1 m, no protection, the higher of the rates "
+     "with the intensifier above or below the table, a conservative default), against the annual level of {level} mSv.",
+     "估算值，并非个人剂量计读数：每次检查的曝光时间 × 在操作者站位测得的周围剂量当量率（无个人站位者按 1 米、无防护、"
+     "取影像增强器床上与床下中较高的剂量率，为保守的默认值），与年度水平 {level} mSv 比较。"},
     {"report.notNamed", "(not named)", "（未署名）"},
     {"report.col.operator", "Operator", "操作者"},
     {"report.col.estimate", "Estimate (μSv)", "估算（μSv）"},

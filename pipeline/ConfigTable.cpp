@@ -321,6 +321,18 @@ void namedSectionKeys(std::vector<ConfigKey>& t) {
                       [](Settings& s, const std::string& n, const std::string& v) {
                           return parseRange(v, 0, 1e9, profileNamed(s, n).doseRate_uSv_per_h);
                       }));
+    t.push_back(named("device_profile.NAME", "intensifier", "above or below", "where its image intensifier is (the patient's estimate)",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          if (v == "above") profileNamed(s, n).intensifier = rules::Intensifier::Above;
+                          else if (v == "below") profileNamed(s, n).intensifier = rules::Intensifier::Below;
+                          else return std::string("above or below");
+                          return std::string();
+                      }));
+    t.push_back(named("device_profile.NAME", "intensifier_distance_cm", "number 1–200",
+                      "intensifier to table; a table-surface rate at it (deploy/patient-rates.csv)",
+                      [](Settings& s, const std::string& n, const std::string& v) {
+                          return parseRange(v, 1, 200, profileNamed(s, n).intensifierDistance_cm);
+                      }));
 }
 
 void levelKeys(std::vector<ConfigKey>& t) {

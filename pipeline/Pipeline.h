@@ -4,6 +4,7 @@
 
 #include "pipeline/Settings.h"
 #include "rules/LevelEvaluator.h"
+#include "rules/PatientDose.h"
 #include "rules/StaffDose.h"
 #include "store/PatientKey.h"
 #include "store/StudyStore.h"
@@ -103,6 +104,9 @@ public:
     rules::StaffYear staffYear(const StaffTables& tables, int year, const std::string& upTo = "");
     // The estimate of each operator of a stored study.
     std::vector<rules::StaffEstimate> staffEstimates(const store::StudyRecord& study);
+    // The patient's estimate of a study: its exposure time x the table-surface rate for its device
+    // (rules/PatientDose.h); the figure stored with the study (estimated_dose_usv), with its inputs.
+    rules::PatientEstimate patientEstimate(const store::StudyRecord& study) const;
 
     // What the host should tell its operator about the tables (e.g. a configured file that is invalid).
     const std::vector<std::string>& notices() const { return notices_; }

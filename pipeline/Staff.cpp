@@ -92,4 +92,8 @@ std::vector<rules::StaffEstimate> Pipeline::staffEstimates(const store::StudyRec
                                     tables.profiles);
 }
 
+rules::PatientEstimate Pipeline::patientEstimate(const store::StudyRecord& study) const {
+    return rules::estimatePatientDose(study.device, study.summary.exposureTime_s, evaluator_->profileFor(study.device));
+}
+
 } // namespace fa

@@ -1,5 +1,6 @@
 #include "present/Display.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -45,6 +46,12 @@ std::string figure(const std::optional<double>& v, int decimals) {
         if (s.back() == '.') s.pop_back();
     }
     return s == "-0" ? "0" : s;
+}
+
+std::string significant(const std::optional<double>& v, int digits) {
+    if (!v || *v == 0) return figure(v);
+    const int magnitude = static_cast<int>(std::floor(std::log10(std::fabs(*v))));
+    return figure(v, std::max(0, digits - 1 - magnitude));
 }
 
 std::string count(const std::optional<long long>& v) { return v ? std::to_string(*v) : "—"; }

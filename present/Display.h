@@ -11,6 +11,8 @@ namespace fa::present {
 double roundForDisplay(double v);
 // "—" for unknown, else the value with up to `decimals` decimals, trailing zeros removed.
 std::string figure(const std::optional<double>& v, int decimals = 4);
+// The same with `digits` significant digits (0.0075, 0.392, 292): for figures spanning magnitudes.
+std::string significant(const std::optional<double>& v, int digits = 3);
 std::string count(const std::optional<long long>& v);
 
 // A plain text table; widths count UTF-8 characters (CJK characters as two columns).

@@ -34,6 +34,20 @@ Array::Ptr staffEstimatesJson(const std::vector<rules::StaffEstimate>& estimates
     return list;
 }
 
+Object::Ptr patientEstimateJson(const rules::PatientEstimate& e) {
+    Object::Ptr o = jsonObject();
+    o->set("dose_usv", number(e.dose_uSv));
+    o->set("rate_usv_per_h", number(e.rate_uSv_per_h));
+    o->set("exposure_time_s", number(e.exposureTime_s));
+    o->set("intensifier", std::string(rules::intensifierName(e.intensifier)));
+    o->set("distance_cm", e.distance_cm);
+    o->set("profile", text(e.profile));
+    o->set("measured_on_device", e.measuredOnDevice);
+    o->set("source", text(e.source));
+    o->set("missing", text(e.missing));
+    return o;
+}
+
 Object::Ptr staffYearJson(int year, const rules::StaffYear& figures, double annualLevel_mSv,
                           const store::ReferenceTableVersion& rates, const store::ReferenceTableVersion& profiles) {
     Object::Ptr o = jsonObject();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "present/Json.h"
+#include "rules/PatientDose.h"
 #include "rules/StaffDose.h"
 #include "store/StudyStore.h"
 
@@ -12,6 +13,10 @@ namespace fa::present {
 // {operator, default_profile, distance_m, protection, intensifier, rate_usv_per_h,
 //  exposure_time_s, dose_usv, missing}
 Poco::JSON::Array::Ptr staffEstimatesJson(const std::vector<rules::StaffEstimate>& estimates);
+
+// {dose_usv, rate_usv_per_h, exposure_time_s, intensifier, distance_cm, profile, measured_on_device,
+//  source, missing}: the patient's estimate at the table surface (rules/PatientDose.h).
+Poco::JSON::Object::Ptr patientEstimateJson(const rules::PatientEstimate& estimate);
 
 // {year, annual_level_usv, rates: version, profiles: version,
 //  operators: [{operator, total_usv, of_annual_level, months_usv[12], studies[12], without_estimate}],

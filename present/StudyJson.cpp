@@ -135,7 +135,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
 }
 
 Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects,
-                              const std::vector<rules::StaffEstimate>& staff) {
+                              const std::vector<rules::StaffEstimate>& staff, const rules::PatientEstimate& patient) {
     Object::Ptr o = studyToJson(r);
     Array::Ptr events = new Array;
     Array::Ptr sources = new Array;
@@ -160,6 +160,7 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
     }
     o->set("events", events);
     o->set("objects", sources);
+    o->set("patient_estimate", patientEstimateJson(patient));
     o->set("staff_estimates", staffEstimatesJson(staff));
     return o;
 }

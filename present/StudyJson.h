@@ -2,6 +2,7 @@
 #pragma once
 
 #include "present/Json.h"
+#include "rules/PatientDose.h"
 #include "rules/StaffDose.h"
 #include "store/StudyStore.h"
 
@@ -15,8 +16,9 @@ namespace fa::present {
 Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
 Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // The study plus its events and source objects, as `show --json` prints it.
-// `staff`: each operator's staff dose estimate (present/StaffJson.h).
+// `staff`: each operator's staff dose estimate, `patient`: the patient's (present/StaffJson.h).
 Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects,
-                                          const std::vector<rules::StaffEstimate>& staff);
+                                          const std::vector<rules::StaffEstimate>& staff,
+                                          const rules::PatientEstimate& patient);
 
 } // namespace fa::present

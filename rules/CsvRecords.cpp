@@ -127,4 +127,19 @@ std::string formatted(const std::optional<double>& v) {
     return buf;
 }
 
+std::optional<std::vector<Record>> records(std::string_view text, std::vector<TableProblem>& problems) {
+    std::vector<Record> all = read(text, problems);
+    if (all.empty()) {
+        if (problems.empty()) problems.push_back({1, "", fa::text("table.empty")});
+        return std::nullopt;
+    }
+    return all;
+}
+
+void tooManyCells(const Record& record, const Record& header, std::vector<TableProblem>& problems) {
+    if (record.cells.size() > header.cells.size())
+        problems.push_back({record.line, "", fa::text("table.cells", {{"cells", std::to_string(record.cells.size())},
+                                                                     {"header", std::to_string(header.cells.size())}})});
+}
+
 } // namespace fa::rules::csv

@@ -40,4 +40,25 @@ std::string quoted(const std::string& s);
 // A number as the tables write it ("" for none).
 std::string formatted(const std::optional<double>& v);
 
+
+// Header and rows of a table, or nullopt with the problems of an empty one.
+std::optional<std::vector<Record>> records(std::string_view text, std::vector<TableProblem>& problems);
+// A row with more cells than the header has is a problem.
+void tooManyCells(const Record& record, const Record& header, std::vector<TableProblem>& problems);
+
+// Calls `row(record, positions)` for each row of the table in `text` (columns by name); whether the
+// table has no problem.
+template <class Row>
+bool eachRow(std::string_view text, const std::vector<std::string>& columns, const std::vector<std::string>& required,
+             std::vector<TableProblem>& problems, Row row) {
+    const auto all = records(text, problems);
+    if (!all) return false;
+    const auto position = columnPositions(all->front(), columns, required, problems);
+    for (std::size_t r = 1; r < all->size(); ++r) {
+        tooManyCells((*all)[r], all->front(), problems);
+        row((*all)[r], position);
+    }
+    return problems.empty();
+}
+
 } // namespace fa::rules::csv

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "rules/ReferenceTable.h"
+#include "rules/StaffDose.h"
 
 #include <string>
 #include <vector>
@@ -14,7 +15,10 @@ struct DeviceProfile {
     std::string name;
     std::string device;          // Station Name, Device Serial Number or Model Name
     double secondsPerShot = 0;   // e.g. 0.75 for an ARCADIS Varic in single-shot mode
-    double doseRate_uSv_per_h = 0; // dose-equivalent rate measured at the table
+    double doseRate_uSv_per_h = 0; // dose-equivalent rate measured at the table surface on this device
+    // Else the study's table-surface rate for where the intensifier is (rules/PatientDose.h).
+    Intensifier intensifier = Intensifier::Above;
+    double intensifierDistance_cm = 40;
 };
 
 // Estimated dose in uSv of `exposure_s` at `profile`'s rate.

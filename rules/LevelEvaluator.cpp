@@ -1,5 +1,6 @@
 #include "core/Units.h"
 #include "rules/LevelEvaluator.h"
+#include "rules/PatientDose.h"
 
 #include "rules/BuiltInTable.h"
 
@@ -18,22 +19,22 @@ const char* builtInReferenceTable() { return kBuiltInReferenceTable; }
 LevelEvaluator::LevelEvaluator(ReferenceTable table, int tableVersion, RuleSettings settings)
     : table_(std::move(table)), version_(tableVersion), settings_(settings) {}
 
-void LevelEvaluator::applyDeviceProfile(const DeviceInfo& device, StudySummary& summary) const {
+const DeviceProfile* LevelEvaluator::profileFor(const DeviceInfo& device) const {
     auto same = [](const std::string& a, const std::string& b) { return !a.empty() && Poco::icompare(a, b) == 0; };
-    const DeviceProfile* profile = nullptr;
     for (const auto& p : settings_.deviceProfiles)
-        if (same(device.station, p.device) || same(device.serial, p.device) || same(device.model, p.device)) {
-            profile = &p;
-            break;
-        }
-    if (!profile) return;
-    if (summary.source == SourceKind::ImageHeaders && !summary.exposureTime_s && summary.irradiationEvents &&
+        if (same(device.station, p.device) || same(device.serial, p.device) || same(device.model, p.device)) return &p;
+    return nullptr;
+}
+
+void LevelEvaluator::applyDeviceProfile(const DeviceInfo& device, StudySummary& summary) const {
+    const DeviceProfile* profile = profileFor(device);
+    if (profile && summary.source == SourceKind::ImageHeaders && !summary.exposureTime_s && summary.irradiationEvents &&
         profile->secondsPerShot > 0) {
         summary.exposureTime_s = static_cast<double>(*summary.irradiationEvents) * profile->secondsPerShot;
         summary.exposureTimeEstimated = true;
     }
-    if (summary.exposureTime_s && profile->doseRate_uSv_per_h > 0)
-        summary.estimatedDose_uSv = estimatedDose_uSv(*summary.exposureTime_s, *profile);
+    // The patient's estimate, for every study with an exposure time (the default position without a profile).
+    summary.estimatedDose_uSv = estimatePatientDose(device, summary.exposureTime_s, profile).dose_uSv;
 }
 
 StudyEvaluation LevelEvaluator::evaluate(const StudyInfo& study, const DeviceInfo& device,

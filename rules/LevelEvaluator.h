@@ -14,6 +14,8 @@ public:
     LevelEvaluator(ReferenceTable table, int tableVersion, RuleSettings settings);
 
     void applyDeviceProfile(const DeviceInfo& device, StudySummary& summary) const override;
+    // The device profile ([device_profile.NAME]) of `device`, or nullptr.
+    const DeviceProfile* profileFor(const DeviceInfo& device) const;
     StudyEvaluation evaluate(const StudyInfo& study, const DeviceInfo& device,
                              const StudySummary& summary) const override;
     std::vector<StudyFlag> cumulative(const PatientStudyFigures& study,

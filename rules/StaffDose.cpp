@@ -22,7 +22,7 @@ const std::pair<Protection, const char*> kProtections[] = {{Protection::None, "n
                                                            {Protection::ScreenEdge, "screen-edge"},
                                                            {Protection::OutsideScreen, "outside-screen"}};
 
-const std::vector<std::string> kRateColumns = {"device", "distance_m", "protection", "intensifier", "rate_usv_per_h"};
+const std::vector<std::string> kRateColumns = {"device", "distance_m", "protection", "intensifier", "rate_usv_per_h", "source"};
 const std::vector<std::string> kProfileColumns = {"operator", "distance_m", "protection", "intensifier"};
 
 // Distance, protection and intensifier of a record whose columns start at `first` in `position`.
@@ -57,37 +57,6 @@ std::string positionCells(const Position& p) {
     return csv::formatted(p.distance_m) + "," + protectionName(p.protection) + "," + intensifierName(p.intensifier);
 }
 
-void tooManyCells(const csv::Record& rec, const csv::Record& header, std::vector<TableProblem>& problems) {
-    if (rec.cells.size() > header.cells.size())
-        problems.push_back({rec.line, "", fa::text("table.cells", {{"cells", std::to_string(rec.cells.size())},
-                                                                  {"header", std::to_string(header.cells.size())}})});
-}
-
-// Header and rows of a table, or nullopt with the problems of an empty one.
-std::optional<std::vector<csv::Record>> records(std::string_view text, std::vector<TableProblem>& problems) {
-    std::vector<csv::Record> all = csv::read(text, problems);
-    if (all.empty()) {
-        if (problems.empty()) problems.push_back({1, "", fa::text("table.empty")});
-        return std::nullopt;
-    }
-    return all;
-}
-
-// Calls `row(record, positions)` for each row of the table in `text` (columns by name); whether the
-// table has no problem.
-template <class Row>
-bool eachRow(std::string_view text, const std::vector<std::string>& columns, const std::vector<std::string>& required,
-             std::vector<TableProblem>& problems, Row row) {
-    const auto all = records(text, problems);
-    if (!all) return false;
-    const auto position = csv::columnPositions(all->front(), columns, required, problems);
-    for (std::size_t r = 1; r < all->size(); ++r) {
-        tooManyCells((*all)[r], all->front(), problems);
-        row((*all)[r], position);
-    }
-    return problems.empty();
-}
-
 } // namespace
 
 const char* protectionName(Protection p) {
@@ -109,11 +78,12 @@ std::optional<Protection> protectionNamed(const std::string& name) {
 std::optional<StaffRates> StaffRates::parse(std::string_view text, std::vector<TableProblem>& problems) {
     StaffRates table;
     std::set<std::string> seen;
-    const bool ok = eachRow(text, kRateColumns, {"distance_m", "protection", "rate_usv_per_h"}, problems,
+    const bool ok = csv::eachRow(text, kRateColumns, {"distance_m", "protection", "rate_usv_per_h"}, problems,
                             [&](const csv::Record& rec, const std::vector<int>& position) {
         StaffRate row;
         row.line = rec.line;
         row.device = csv::cell(rec, position[0]);
+        row.source = csv::cell(rec, position[5]);
         const auto place = parsePosition(rec, position, 1, problems);
         const std::string rate = csv::cell(rec, position[4]);
         if (rate.empty()) problems.push_back({rec.line, "rate_usv_per_h", fa::text("table.emptyCell")});
@@ -129,24 +99,32 @@ std::optional<StaffRates> StaffRates::parse(std::string_view text, std::vector<T
 }
 
 const StaffRate* StaffRates::rateFor(const DeviceInfo& device, const Position& position) const {
-    for (const bool own : {true, false})
+    for (const bool own : {true, false}) {
+        // Where the position leaves the intensifier open, the higher of the rates that fit.
+        const StaffRate* best = nullptr;
         for (const auto& r : rows_)
-            if (r.device.empty() != own && (!own || csv::deviceMatches(r.device, &device)) && samePlace(r.position, position))
-                return &r;
+            if (r.device.empty() != own && (!own || csv::deviceMatches(r.device, &device)) && samePlace(r.position, position) &&
+                (!best || r.rate_uSv_per_h > best->rate_uSv_per_h))
+                best = &r;
+        if (best) return best;
+    }
     return nullptr;
 }
 
 std::string StaffRates::toCsv() const {
-    std::string out = "device,distance_m,protection,intensifier,rate_usv_per_h\n";
+    // The source column only where a row has one: a table written back is the table read.
+    const bool sources = std::any_of(rows_.begin(), rows_.end(), [](const StaffRate& r) { return !r.source.empty(); });
+    std::string out = std::string("device,distance_m,protection,intensifier,rate_usv_per_h") + (sources ? ",source" : "") + "\n";
     for (const auto& r : rows_)
-        out += csv::quoted(r.device) + "," + positionCells(r.position) + "," + csv::formatted(r.rate_uSv_per_h) + "\n";
+        out += csv::quoted(r.device) + "," + positionCells(r.position) + "," + csv::formatted(r.rate_uSv_per_h) +
+               (sources ? "," + csv::quoted(r.source) : std::string()) + "\n";
     return out;
 }
 
 std::optional<OperatorProfiles> OperatorProfiles::parse(std::string_view text, std::vector<TableProblem>& problems) {
     OperatorProfiles table;
     std::set<std::string> seen;
-    const bool ok = eachRow(text, kProfileColumns, {"operator", "distance_m", "protection"}, problems,
+    const bool ok = csv::eachRow(text, kProfileColumns, {"operator", "distance_m", "protection"}, problems,
                             [&](const csv::Record& rec, const std::vector<int>& position) {
         OperatorProfile row;
         row.line = rec.line;

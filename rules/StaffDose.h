@@ -1,10 +1,12 @@
 // The staff dose estimate, as the pain department's study made it: ambient dose-equivalent rates
 // measured around a C-arm, by distance, protection and tube position, and where each operator
 // stands; an operator's estimated dose for a study = the study's exposure time x the rate at the
-// operator's position. An estimate, not a dosimeter reading: every figure keeps its inputs.
+// operator's position. An estimate, not a dosimeter reading: every figure keeps its inputs. These
+// are the rates at the staff's positions (0.07-0.6 uSv/h in the study), not the table-surface
+// rates that model the patient (rules/PatientDose.h).
 //
 // Rates (one CSV, like the reference levels):
-//   device,distance_m,protection,intensifier,rate_usv_per_h
+//   device,distance_m,protection,intensifier,rate_usv_per_h[,source]
 // `device` names a station, serial or model (empty: any device, used when no row of the study's own
 // device fits); distance 0 is at the table side; protection is none, apron, screen-centre,
 // screen-edge or outside-screen; intensifier above or below the table (empty: either).
@@ -44,6 +46,7 @@ struct StaffRate {
     std::string device;
     Position position;
     double rate_uSv_per_h = 0;
+    std::string source; // where the figure comes from (optional column)
 };
 
 struct OperatorProfile {
@@ -57,7 +60,8 @@ public:
     static std::optional<StaffRates> parse(std::string_view csv, std::vector<TableProblem>& problems);
     const std::vector<StaffRate>& rows() const { return rows_; }
     // The rate for `position` at `device`: a row of the device itself first, then one for any
-    // device; the intensifier must agree unless either side leaves it open. nullptr when none.
+    // device; the intensifier must agree unless either side leaves it open (open in the position:
+    // the higher of the rates above and below, a conservative figure). nullptr when none.
     const StaffRate* rateFor(const DeviceInfo& device, const Position& position) const;
     std::string toCsv() const;
 

@@ -214,6 +214,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
         // the few studies known from image headers only, per device
         "CREATE INDEX studies_without_dose ON studies (site, station_name, model) WHERE source = 'image-headers'",
     },
+    // 16: the patient's estimate for every study with an exposure time, at the default position (intensifier
+    // above at 40 cm: the study's 448.0 uSv/h at the table surface) where no device profile gave a rate;
+    // before, only studies of devices with a profile had one (rules/PatientDose.h)
+    {
+        "UPDATE studies SET estimated_dose_usv = exposure_time_s * 448.0 / 3600.0 WHERE estimated_dose_usv IS NULL AND "
+        "exposure_time_s IS NOT NULL",
+    },
 };
 
 } // namespace

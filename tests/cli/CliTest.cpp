@@ -534,7 +534,8 @@ TEST_F(CliLevels, ImportRefusesAnInvalidTableAndActivatesAValidOne) {
 }
 
 // The staff dose estimate on the command line: 60 shots of 0.75 s in studies that name no
-// operator, at the shipped 448 uSv/h, then the department's tables imported and exported.
+// operator, at the shipped default (1 m, no protection, the higher intensifier rate: 0.6 uSv/h), then
+// the department's tables imported and exported.
 TEST_F(CliLevels, StaffDoseByOperatorAndItsTablesImportedAndExported) {
     const auto year = run(" staff --year 2026 --json");
     ASSERT_EQ(year.exitCode, 0) << year.err;
@@ -542,10 +543,10 @@ TEST_F(CliLevels, StaffDoseByOperatorAndItsTablesImportedAndExported) {
     auto operators = o->getArray("operators");
     ASSERT_EQ(operators->size(), 1u);
     EXPECT_TRUE(operators->getObject(0)->isNull("operator"));
-    EXPECT_DOUBLE_EQ(operators->getObject(0)->getValue<double>("total_usv"), 5.6);
+    EXPECT_NEAR(operators->getObject(0)->getValue<double>("total_usv"), 45 * 0.6 / 3600, 1e-12);
     EXPECT_EQ(operators->getObject(0)->getArray("studies")->getElement<int>(2), 3);
     const auto text = run(" staff --year 2026");
-    EXPECT_NE(text.out.find("(not named)  3        5.6        0.03 %"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("(not named)  3        0.0075     0.0000375 %  —    —    0.0075"), std::string::npos) << text.out;
 
     std::ofstream(input_.file("rates.csv")) << "distance_m,protection,rate_usv_per_h\n0,none,448\n1,behind the door,2\n";
     const auto bad = run(" staff import-rates " + test::quote(input_.file("rates.csv")));

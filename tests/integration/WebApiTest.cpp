@@ -844,10 +844,11 @@ TEST_F(WebApi, LargeStatisticGroupsComeAsTheirBoxWithoutEveryValue) {
 }
 
 
-// The staff dose estimate per operator: as shipped (everyone at the table, 448 uSv/h), then with
+// The staff dose estimate per operator: as shipped (no profile of their own: 1 m, no protection, the
+// higher intensifier rate, 0.6 uSv/h), and the patient's at the table surface (448 uSv/h), then with
 // the department's own rates and profiles, each a version with who and when; problems said where.
 TEST_F(WebApi, StaffDoseIsEstimatedPerOperatorFromTheTablesInUse) {
-    // Chen Jie: 30 + 10 shots, Wang Li: 40 shots, 0.75 s each: 30 s each at 448 uSv/h.
+    // Chen Jie: 30 + 10 shots, Wang Li: 40 shots, 0.75 s each: 30 s each at 0.6 uSv/h.
     const auto shipped = viewer_.get("/api/staff?year=2026");
     ASSERT_EQ(shipped.status, 200) << shipped.body;
     auto year = shipped.object();
@@ -857,22 +858,28 @@ TEST_F(WebApi, StaffDoseIsEstimatedPerOperatorFromTheTablesInUse) {
     auto operators = year->getArray("operators");
     ASSERT_EQ(operators->size(), 2u);
     EXPECT_EQ(operators->getObject(0)->getValue<std::string>("operator"), "Chen Jie");
-    EXPECT_NEAR(operators->getObject(0)->getValue<double>("total_usv"), 30 * 448 / 3600.0, 1e-6);
-    EXPECT_NEAR(operators->getObject(0)->getArray("months_usv")->getElement<double>(10), 30 * 448 / 3600.0, 1e-6);
+    EXPECT_NEAR(operators->getObject(0)->getValue<double>("total_usv"), 30 * 0.6 / 3600.0, 1e-6);
+    EXPECT_NEAR(operators->getObject(0)->getArray("months_usv")->getElement<double>(10), 30 * 0.6 / 3600.0, 1e-6);
     EXPECT_EQ(operators->getObject(0)->getArray("studies")->getElement<int>(10), 2);
-    EXPECT_NEAR(operators->getObject(1)->getValue<double>("of_annual_level"), 30 * 448 / 3600.0 / 20000, 1e-12);
-    // root-prf: three estimates (one per study) of 22.5, 30 and 7.5 s at 448 uSv/h.
+    EXPECT_NEAR(operators->getObject(1)->getValue<double>("of_annual_level"), 30 * 0.6 / 3600.0 / 20000, 1e-12);
+    // root-prf: three estimates (one per study) of 22.5, 30 and 7.5 s at 0.6 uSv/h.
     const auto procedure = year->getArray("procedures")->getObject(0);
     EXPECT_EQ(procedure->getValue<std::string>("procedure_id"), "root-prf");
     EXPECT_EQ(procedure->getValue<int>("estimates"), 3);
-    EXPECT_NEAR(procedure->getValue<double>("median_usv"), 22.5 * 448 / 3600, 1e-6);
+    EXPECT_NEAR(procedure->getValue<double>("median_usv"), 22.5 * 0.6 / 3600, 1e-9);
     const auto study = viewer_.get("/api/studies/" + uids_[1]).object()->getArray("staff_estimates");
     ASSERT_EQ(study->size(), 1u);
     EXPECT_EQ(study->getObject(0)->getValue<std::string>("operator"), "Wang Li");
     EXPECT_EQ(study->getObject(0)->getValue<std::string>("protection"), "none");
     EXPECT_TRUE(study->getObject(0)->getValue<bool>("default_profile"));
-    EXPECT_EQ(study->getObject(0)->getValue<double>("rate_usv_per_h"), 448);
-    EXPECT_NEAR(study->getObject(0)->getValue<double>("dose_usv"), 30 * 448 / 3600.0, 1e-6);
+    EXPECT_EQ(study->getObject(0)->getValue<double>("rate_usv_per_h"), 0.6);
+    EXPECT_NEAR(study->getObject(0)->getValue<double>("dose_usv"), 30 * 0.6 / 3600.0, 1e-6);
+    const auto patient = viewer_.get("/api/studies/" + uids_[1]).object()->getObject("patient_estimate");
+    EXPECT_EQ(patient->getValue<double>("rate_usv_per_h"), 448.0);
+    EXPECT_EQ(patient->getValue<std::string>("intensifier"), "above");
+    EXPECT_EQ(patient->getValue<double>("distance_cm"), 40);
+    EXPECT_NEAR(patient->getValue<double>("dose_usv"), 30 * 448 / 3600.0, 1e-9);
+    EXPECT_NE(patient->getValue<std::string>("source").find("at the table surface"), std::string::npos);
 
     auto body = [](const std::string& csv) {
         Object o;

@@ -36,29 +36,31 @@ protected:
     std::vector<synth::DepartmentStudy> department_;
 };
 
-// Everyone at the table without protection at the study's 448 uSv/h: a spinal cord stimulator
-// trial (53.9 shots of 0.75 s on average) gives each of its operators 5.0 uSv on average.
-TEST_F(StaffPipeline, TheShippedTablesGiveEachOperatorTheStudysTableRate) {
+// As shipped, nobody has a profile of their own: 1 m, no protection, the higher intensifier rate
+// (0.6 uSv/h), a conservative default. A spinal cord stimulator trial (53.9 shots of 0.75 s on
+// average) gives the patient 5.0 uSv at the table surface (the study's figure) and each operator
+// 0.6 / 448 of that.
+TEST_F(StaffPipeline, TheShippedTablesGiveThePatientTheStudysFigureAndStaffAThousandthOfIt) {
     const auto tables = pipeline_->staffTables();
     EXPECT_EQ(tables.ratesVersion.version, 0);
     EXPECT_EQ(tables.ratesVersion.source, "shipped with fluoroaudit");
     const auto year = pipeline_->staffYear(pipeline_->staffTables(), 2021).operators;
     ASSERT_EQ(year.size(), 4u);
-    // The radiographer is in every study: 3,132 shots x 0.75 s x 448 uSv/h.
+    // The radiographer is in every study: 3,132 shots x 0.75 s x 0.6 uSv/h.
     long allShots = 0;
     for (const auto& s : department_) allShots += s.shots;
     EXPECT_EQ(allShots, 3132);
     EXPECT_EQ(year[0].operatorName, "Liu Yang");
-    EXPECT_NEAR(year[0].total_uSv, 3132 * 0.75 * 448 / 3600, 1e-6);
-    EXPECT_NEAR(year[0].total_uSv, 292.32, 1e-9);
+    EXPECT_NEAR(year[0].total_uSv, 3132 * 0.75 * 0.6 / 3600, 1e-9);
+    EXPECT_NEAR(year[0].total_uSv, 0.3915, 1e-9);
     int studies = 0;
     for (int n : year[0].studies) studies += n;
     EXPECT_EQ(studies, 140);
     const auto shots = shotsByPhysician();
     for (std::size_t i = 1; i < year.size(); ++i)
-        EXPECT_NEAR(year[i].total_uSv, shots.at(year[i].operatorName) * 0.75 * 448 / 3600, 1e-6) << year[i].operatorName;
-    // The trials' mean, per study.
-    double trials = 0;
+        EXPECT_NEAR(year[i].total_uSv, shots.at(year[i].operatorName) * 0.75 * 0.6 / 3600, 1e-9) << year[i].operatorName;
+    // The trials' mean, per study: the patient's estimate and the radiographer's.
+    double trials = 0, patient = 0;
     int n = 0;
     store::StudyFilter filter;
     filter.procedureId = "scs-trial";
@@ -67,19 +69,23 @@ TEST_F(StaffPipeline, TheShippedTablesGiveEachOperatorTheStudysTableRate) {
         ASSERT_EQ(estimates.size(), 2u);
         EXPECT_EQ(estimates[1].operatorName, "Liu Yang");
         trials += *estimates[1].dose_uSv;
+        const auto p = pipeline_->patientEstimate(s);
+        EXPECT_EQ(*p.rate_uSv_per_h, 448.0);
+        EXPECT_EQ(*p.dose_uSv, *s.summary.estimatedDose_uSv); // the figure stored with the study
+        patient += *p.dose_uSv;
         ++n;
     }
     EXPECT_EQ(n, 29);
-    EXPECT_NEAR(trials / n, 5.03, 0.005);
-    // Per procedure, as the study gives them: 5.0 uSv for the trials (53.9 shots), 0.8 uSv for the
-    // posterior ramus ablations (8.7 shots), one estimate per operator and study.
+    EXPECT_NEAR(patient / n, 5.03, 0.005);
+    EXPECT_NEAR(trials / n, patient / n * 0.6 / 448, 1e-12);
+    // Per procedure, each operator's estimates: 53.9 and 8.7 shots of 0.75 s at 0.6 uSv/h for the trials
+    // and the posterior ramus ablations (the study's 5.0 and 0.8 uSv for the patient).
     std::map<std::string, rules::ProcedureStaff> procedures;
     for (const auto& p : pipeline_->staffYear(pipeline_->staffTables(), 2021).procedures) procedures[p.procedureId] = p;
     EXPECT_EQ(procedures["scs-trial"].estimates, 58u);
-    EXPECT_NEAR(procedures["scs-trial"].mean_uSv, 53.9 * 0.75 * 448 / 3600, 0.005);
-    EXPECT_NEAR(procedures["scs-trial"].mean_uSv, 5.03, 0.005);
+    EXPECT_NEAR(procedures["scs-trial"].mean_uSv, 53.9 * 0.75 * 0.6 / 3600, 0.000007);
     EXPECT_EQ(procedures["ramus-plasma"].estimates, 76u);
-    EXPECT_NEAR(procedures["ramus-plasma"].mean_uSv, 0.81, 0.005);
+    EXPECT_NEAR(procedures["ramus-plasma"].mean_uSv, 8.7 * 0.75 * 0.6 / 3600, 0.000007);
     EXPECT_EQ(procedures.size(), 6u);
 }
 

@@ -1,5 +1,6 @@
 // The staff dose estimate: the study's own figures, positions by distance, protection and tube
 // position, operator profiles, and the tables' problems said where they are.
+#include "rules/PatientDose.h"
 #include "rules/StaffDose.h"
 
 #include <gtest/gtest.h>
@@ -29,27 +30,76 @@ DeviceInfo carm(const std::string& station) {
     return d;
 }
 
-// domain.md: 53.9 shots x 0.75 s x 448 uSv/h = 5.0 uSv (spinal cord stimulator trial), 8.7 shots
-// -> 0.8 uSv (posterior ramus ablation), with the shipped tables (the study's mean table rate).
-TEST(StaffDose, TheShippedTablesGiveTheStudysValues) {
+// domain.md, "The study's measurements": the patient's estimate is the exposure time x the rate at
+// the table surface (53.9 shots x 0.75 s = 40.425 s at 448.0 uSv/h -> 5.03 uSv, the study's figure
+// per procedure); each operator's is the rate at their own position, about a thousandth of it.
+TEST(StaffDose, TheShippedTablesGiveTheStudysRatesPerPosition) {
     const StaffRates r = rates(builtInStaffRates());
     const OperatorProfiles p = profiles(builtInOperatorProfiles());
-    const auto scs = estimateStaffDose("Wang^Li", carm("CARM1"), 53.9 * 0.75, r, p);
-    ASSERT_EQ(scs.size(), 1u);
-    EXPECT_EQ(scs[0].operatorName, "Wang Li");
-    EXPECT_TRUE(scs[0].defaultProfile);
-    ASSERT_TRUE(scs[0].dose_uSv);
-    EXPECT_NEAR(*scs[0].dose_uSv, 5.03, 0.005);
-    EXPECT_EQ(*scs[0].rate_uSv_per_h, 448);
-    const auto ramus = estimateStaffDose("", carm("CARM1"), 8.7 * 0.75, r, p);
-    ASSERT_EQ(ramus.size(), 1u);
-    EXPECT_EQ(ramus[0].operatorName, "");
-    EXPECT_NEAR(*ramus[0].dose_uSv, 0.812, 0.001);
-    // The ends of the measured range at the table: 409 and 492 uSv/h.
-    const StaffRates range = rates("distance_m,protection,intensifier,rate_usv_per_h,device\n0,none,above,409,\n0,none,below,492,\n");
-    const OperatorProfiles above = profiles("operator,distance_m,protection,intensifier\nWang Li,0,none,above\n,0,none,below\n");
-    EXPECT_NEAR(*estimateStaffDose("WANG^LI", carm("CARM1"), 53.9 * 0.75, range, above)[0].dose_uSv, 4.593, 0.001);
-    EXPECT_NEAR(*estimateStaffDose("Zhao Min", carm("CARM1"), 53.9 * 0.75, range, above)[0].dose_uSv, 5.525, 0.001);
+    const double exposure = 53.9 * 0.75; // 40.425 s
+    struct Row {
+        const char* position; // distance_m,protection,intensifier
+        double rate_uSv_per_h;
+    };
+    const Row rows[] = {{"1,none,above", 0.3},         {"1,outside-screen,above", 0.3}, {"1,apron,above", 0.08},
+                        {"1,screen-edge,above", 0.07}, {"1,screen-centre,above", 0.07}, {"2,none,above", 0.2},
+                        {"2,apron,above", 0.08},       {"2,screen-centre,above", 0.07}, {"1,none,below", 0.6},
+                        {"1,apron,below", 0.1},        {"1,screen-edge,below", 0.08},   {"2,none,below", 0.3},
+                        {"2,screen-centre,below", 0.08}, {"3,none,above", 0.08},        {"3,apron,below", 0.09}};
+    for (const auto& row : rows) {
+        const auto e = estimateStaffDose("Wang^Li", carm("CARM1"), exposure, r,
+                                         profiles("operator,distance_m,protection,intensifier\nWang Li," +
+                                                  std::string(row.position) + "\n"));
+        ASSERT_TRUE(e[0].dose_uSv) << row.position;
+        EXPECT_EQ(*e[0].rate_uSv_per_h, row.rate_uSv_per_h) << row.position;
+        EXPECT_NEAR(*e[0].dose_uSv, exposure / 3600 * row.rate_uSv_per_h, 1e-12) << row.position;
+    }
+    // 1 m, no protection, intensifier above: 0.00337 uSv for the trial.
+    const auto oneMetre = estimateStaffDose("A", carm("CARM1"), exposure, r,
+                                            profiles("operator,distance_m,protection,intensifier\nA,1,none,above\n"));
+    EXPECT_NEAR(*oneMetre[0].dose_uSv, 0.00337, 0.000005);
+    // No profile of their own: 1 m, no protection, the higher of the two intensifier positions
+    // (0.6 uSv/h below, not 0.3 above): a conservative default.
+    const auto everyone = estimateStaffDose("Wang^Li", carm("CARM1"), exposure, r, p);
+    ASSERT_EQ(everyone.size(), 1u);
+    EXPECT_EQ(everyone[0].operatorName, "Wang Li");
+    EXPECT_TRUE(everyone[0].defaultProfile);
+    EXPECT_EQ(everyone[0].position->distance_m, 1);
+    EXPECT_EQ(everyone[0].position->intensifier, Intensifier::Any);
+    EXPECT_EQ(*everyone[0].rate_uSv_per_h, 0.6);
+    EXPECT_NEAR(*everyone[0].dose_uSv, 0.0067375, 1e-10);
+    // Every shipped rate says where it comes from.
+    for (const auto& row : r.rows()) EXPECT_NE(row.source.find("China-Japan Friendship Hospital"), std::string::npos);
+}
+
+TEST(PatientDose, TheStudysTableSurfaceRatesGiveItsFiguresPerProcedure) {
+    const auto trial = estimatePatientDose(carm("CARM1"), 53.9 * 0.75, nullptr);
+    EXPECT_EQ(trial.intensifier, Intensifier::Above);
+    EXPECT_EQ(trial.distance_cm, 40);
+    EXPECT_EQ(*trial.rate_uSv_per_h, 448.0);
+    EXPECT_NEAR(*trial.dose_uSv, 5.03, 0.005);
+    EXPECT_NEAR(*trial.dose_uSv, 5.0307, 1e-4);
+    EXPECT_NE(trial.source.find("at the table surface"), std::string::npos);
+    EXPECT_NEAR(*estimatePatientDose(carm("CARM1"), 8.7 * 0.75, nullptr).dose_uSv, 0.812, 0.001);
+    // A device profile's position picks one of the six rates; its own measured rate counts instead.
+    DeviceProfile below;
+    below.name = "PAIN";
+    below.device = "CARM1";
+    below.intensifier = Intensifier::Below;
+    below.intensifierDistance_cm = 60;
+    EXPECT_EQ(*estimatePatientDose(carm("CARM1"), 36, &below).rate_uSv_per_h, 411.6);
+    below.intensifierDistance_cm = 20;
+    EXPECT_NEAR(*estimatePatientDose(carm("CARM1"), 36, &below).dose_uSv, 4.921, 1e-9);
+    below.doseRate_uSv_per_h = 500;
+    const auto measured = estimatePatientDose(carm("CARM1"), 36, &below);
+    EXPECT_TRUE(measured.measuredOnDevice);
+    EXPECT_NEAR(*measured.dose_uSv, 5.0, 1e-12);
+    // No rate at 30 cm, and no exposure time: no estimate, and why.
+    DeviceProfile odd = below;
+    odd.doseRate_uSv_per_h = 0;
+    odd.intensifierDistance_cm = 30;
+    EXPECT_EQ(estimatePatientDose(carm("CARM1"), 36, &odd).missing, "rate");
+    EXPECT_EQ(estimatePatientDose(carm("CARM1"), std::nullopt, nullptr).missing, "exposure-time");
 }
 
 TEST(StaffDose, EachOperatorHasTheRateAtTheirOwnPositionOnTheirDevice) {

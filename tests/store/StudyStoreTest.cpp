@@ -137,6 +137,31 @@ TEST(StudyStore, SurvivesReopeningAndFiltersByDate) {
 }
 
 
+// Migration 16: studies stored before every study had the patient's estimate get it at the default
+// position (the study's 448.0 uSv/h at the table surface); a figure a device profile gave is kept.
+TEST(StudyStore, MigrationSixteenGivesEveryStoredStudyThePatientsEstimate) {
+    if (test::onPostgres()) GTEST_SKIP() << "takes a SQLite file's schema back by hand";
+    test::TempDir dir;
+    const std::string db = dir.file("fa.db");
+    {
+        store::StudyStore s(db);
+        s.add(report("S1", "O1", {"a", "b", "c"}), meta());
+        s.add(report("S2", "O2", {"d"}), meta());
+    }
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "UPDATE studies SET estimated_dose_usv = NULL WHERE study_uid = 'S1'; "
+                           "UPDATE studies SET estimated_dose_usv = 9.5 WHERE study_uid = 'S2'; "
+                           "DELETE FROM schema_migrations WHERE version = 16",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    store::StudyStore s(db);
+    EXPECT_NEAR(*s.study("S1")->summary.estimatedDose_uSv, 3 * 0.75 * 448.0 / 3600, 1e-12);
+    EXPECT_EQ(*s.study("S2")->summary.estimatedDose_uSv, 9.5);
+}
+
 // Adding an object takes the next arrival number from an index: reading every stored object for it
 // made each ingest slower the larger the store (3.4 s for 500 reports into 5,000 studies, 2.2 s
 // into none).

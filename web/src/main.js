@@ -422,6 +422,7 @@ async function study(uid) {
   app.append(h('p', {}, h('a', { href: '#/studies' }, t('common.back'))),
     h('h1', {}, `${t('study.title')} `, h('span', { className: 'data' }, s.study_description || s.study_uid)), facts,
     section(t('study.summary'), summary, reviewButton));
+  if (s.patient_estimate) app.append(patientEstimateSection(s.patient_estimate));
   if (s.staff_estimates && s.staff_estimates.length) app.append(staffEstimateSection(s.staff_estimates));
 
   // Events in time order (those without a start keep their place at the end, in arrival order).
@@ -841,6 +842,14 @@ async function staff() {
     ...positionColumns()]);
 }
 
+// The patient's estimate at the table surface, with its inputs.
+function patientEstimateSection(p) {
+  return section(t('staff.patientTitle'),
+    h('p', { id: 'patient-estimate' }, p.dose_usv === null ? t(`staff.missing.${p.missing}`) : `${fmt(p.dose_usv)} μSv`),
+    h('p', { className: 'muted' }, t('staff.patientNote', { position: t(`intensifier.${p.intensifier}`), distance: fmt(p.distance_cm), rate: fmt(p.rate_usv_per_h) }),
+      ' ', h('span', { className: 'data' }, p.source)));
+}
+
 // A study's estimate per operator, with its inputs.
 function staffEstimateSection(estimates) {
   return section(t('staff.studyTitle'), h('p', { className: 'muted' }, t('staff.studyNote')),
@@ -848,7 +857,8 @@ function staffEstimateSection(estimates) {
       h('thead', {}, h('tr', {}, [t('staff.operator'), t('staff.position'), t('staff.rate'), t('staff.exposure'), t('staff.estimate')].map((x) => h('th', {}, x)))),
       h('tbody', {}, estimates.map((e) => h('tr', {},
         h('td', {}, e.operator ? h('span', { className: 'data' }, e.operator) : t('staff.notNamed')),
-        h('td', {}, e.distance_m === null ? '' : positionText(e), e.default_profile ? ` (${t('staff.defaultProfile')})` : ''),
+        h('td', {}, e.distance_m === null ? '' : positionText(e), e.default_profile ? ` (${t('staff.defaultProfile')})` : '',
+          e.distance_m !== null && !e.intensifier ? ` (${t('staff.higherRate')})` : ''),
         h('td', { className: 'n' }, fmt(e.rate_usv_per_h)), h('td', { className: 'n' }, fmt(e.exposure_time_s)),
         h('td', { className: 'n' }, e.dose_usv === null ? t(`staff.missing.${e.missing}`) : fmt(e.dose_usv)))))));
 }

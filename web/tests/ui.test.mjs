@@ -613,9 +613,10 @@ test('the staff dose page estimates each operator\'s year and takes the departme
   await page.waitForFunction(() => !document.querySelector('#staff-profiles-status .message'));
   await page.waitForSelector('#staff-table .tabulator-row');
   const after = await totals();
-  // Behind the screen at 2 m: 2 instead of 448 uSv/h; the physicians are unchanged.
-  assert.ok(Math.abs(after['Liu Yang'] - before['Liu Yang'] * 2 / 448) < after['Liu Yang'] * 0.001, `${after['Liu Yang']} vs ${before['Liu Yang']}`);
-  assert.equal(after['Wang Li'], before['Wang Li']);
+  // Behind the screen at 2 m: 2 instead of 0.6 uSv/h (no profile of his own before); the physicians are unchanged.
+  assert.ok(Math.abs(after['Liu Yang'] - before['Liu Yang'] * 2 / 0.6) < after['Liu Yang'] * 0.001, `${after['Liu Yang']} vs ${before['Liu Yang']}`);
+  // The physicians, without a profile of their own, now at the table without protection: 448 instead of 0.6 uSv/h.
+  assert.ok(Math.abs(after['Wang Li'] - before['Wang Li'] * 448 / 0.6) < after['Wang Li'] * 0.001, `${after['Wang Li']} vs ${before['Wang Li']}`);
   assert.notEqual(await page.locator('#staff-table .tabulator-row').first().locator('[tabulator-field=operator]').textContent(), 'Liu Yang');
   const profileRows = await page.locator('#staff-profiles .tabulator-row').allTextContents();
   assert.match(profileRows[0], /Liu Yang.*2.*lead screen, centre/);
@@ -626,7 +627,10 @@ test('the staff dose page estimates each operator\'s year and takes the departme
   await page.goto(`${base}/#/study/${reversedStudy}`);
   await page.waitForSelector('#staff-estimates tbody tr');
   const estimate = await page.locator('#staff-estimates tbody tr').first().textContent();
-  assert.match(estimate, /^\(not named\)0 m · no protection \(profile for everyone\)448/);
+  assert.match(estimate, /^\(not named\)0 m · no protection \(profile for everyone\) \(intensifier either: the higher of its rates, a conservative figure\)448/);
+  // The patient's estimate beside it, at the table surface (intensifier above at 40 cm: 448 μSv/h).
+  assert.match(await page.locator('#patient-estimate').textContent(), /^[0-9.]+ μSv$/);
+  assert.match(await page.locator('#patient-estimate + p').textContent(), /above the table, 40 cm from it: 448 μSv\/h/);
   assert.deepEqual(problems, []);
 });
 
