@@ -90,7 +90,7 @@ IntegrityReport StudyStore::checkIntegrity() {
         const Columns x(indexes);
         for (std::size_t i = 0; i < x.rows(); ++i) {
             try {
-                db_->run("SELECT bt_index_check('\"" + x.text("index_name", i) + "\"'::regclass) IS NULL AS checked");
+                db_->run("SELECT count(*) AS n FROM (SELECT bt_index_check('\"" + x.text("index_name", i) + "\"'::regclass)) AS c");
             } catch (const Poco::Exception& e) {
                 r.problems.push_back({x.text("table_name", i), "index " + x.text("index_name", i) + ": " + e.displayText()});
             }

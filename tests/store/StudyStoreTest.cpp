@@ -137,6 +137,29 @@ TEST(StudyStore, SurvivesReopeningAndFiltersByDate) {
 }
 
 
+// The whole database looked at: SQLite's quick_check table by table; on PostgreSQL every table read
+// through, and every index checked by amcheck once the database has the extension.
+TEST(StudyStore, TheIntegrityCheckLooksAtTheWholeDatabase) {
+    test::TempDir dir;
+    const auto at = test::storeIn(dir);
+    store::StudyStore s(at);
+    s.add(report("S1", "O1", {"a", "b"}), meta());
+    auto r = s.checkIntegrity();
+    EXPECT_TRUE(r.problems.empty()) << r.problems.front().table << ": " << r.problems.front().detail;
+    if (!test::onPostgres()) {
+        EXPECT_EQ(r.method, "SQLite's quick_check");
+        EXPECT_EQ(r.note, "");
+        return;
+    }
+    EXPECT_EQ(r.method, "reading every table");
+    EXPECT_NE(r.note.find("amcheck is not installed in this database"), std::string::npos) << r.note;
+    test::runOnPostgres(at, "CREATE EXTENSION amcheck");
+    r = s.checkIntegrity();
+    EXPECT_TRUE(r.problems.empty()) << r.problems.front().table << ": " << r.problems.front().detail;
+    EXPECT_EQ(r.method, "reading every table and amcheck's bt_index_check of every index");
+    EXPECT_EQ(r.note, "");
+}
+
 // Migration 16: studies stored before every study had the patient's estimate get it at the default
 // position (the study's 448.0 uSv/h at the table surface); a figure a device profile gave is kept.
 TEST(StudyStore, MigrationSixteenGivesEveryStoredStudyThePatientsEstimate) {
