@@ -172,12 +172,17 @@ MppsOutcome StoreScp::receiveStep(const char* sopClass, const std::string& uid, 
         return mppsClass ? MppsOutcome{kMppsMissingAttribute, "the request carries no dataset", {}}
                          : MppsOutcome{kMppsSopClassNotSupported, wrongClass, {}};
     // Received unparsed into the spool's incoming folder (as C-STORE does): nothing is built from it
-    // before it has been looked at. With no room there, it is read past and refused.
+    // before it has been looked at. With no room there (a receive into a file that cannot be written
+    // would break the association), it is read past and refused; the modality sends it again later.
     std::string target = "/dev/null", noRoom;
-    try {
-        target = context_.spool->reserve();
-    } catch (const Error& e) {
-        noRoom = e.what();
+    if (context_.spool->freeBytes() < context_.spoolMinFreeBytes) {
+        noRoom = "the spool's file system has less than dicom.spool_min_free_mb free";
+    } else {
+        try {
+            target = context_.spool->reserve();
+        } catch (const Error& e) {
+            noRoom = e.what();
+        }
     }
     T_DIMSE_C_StoreRQ carrier{}; // how DCMTK receives a dataset into a file: as if it were stored
     carrier.DataSetType = DIMSE_DATASET_PRESENT;

@@ -1,11 +1,15 @@
 // The whole data folder on a 5 MB file system that fills up while objects arrive: the service
 // answers 0xA700 (its senders keep the objects), keeps running although its log file cannot grow,
-// says "degraded" on /api/health, and recovers by itself when space returns.
+// says "degraded" on /api/health, and recovers by itself when space returns; a procedure step is
+// refused with 0x0213 meanwhile, and taken when it is sent again.
+#include "tests/support/MppsScu.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestStore.h"
 #include "tests/synth/Synth.h"
+
+#include "dcmtk/dcmdata/dcdeftag.h"
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -85,11 +89,21 @@ TEST(FullDisk, TheServiceRefusesStaysUpSaysDegradedAndRecovers) {
     ASSERT_TRUE(waitFor([&] { return health(httpPort).find("\"status\":\"ok\"") != std::string::npos; }))
         << health(httpPort);
     EXPECT_EQ(test::successes(test::storescu(port, quote(files[0])).out), 1);
+    const std::string stepUid = synth::newUid();
+    DcmDataset created;
+    created.putAndInsertString(DCM_PerformedProcedureStepStatus, "IN PROGRESS");
+    DcmItem* scheduled = nullptr;
+    created.findOrCreateSequenceItem(DCM_ScheduledStepAttributesSequence, scheduled, -2);
+    scheduled->putAndInsertString(DCM_StudyInstanceUID, synth::newUid().c_str());
+    EXPECT_EQ(test::MppsScu(port).create(stepUid, created), 0x0000);
 
     const std::string filler = fill(disk);
     const auto refused = test::storescu(port, quote(files[1]) + " " + quote(files[2]));
     EXPECT_EQ(test::successes(refused.out), 0) << refused.out;
     EXPECT_NE(refused.out.find("Refused: OutOfResources"), std::string::npos) << refused.out;
+    // A procedure step cannot be received either: 0x0213 (resource limitation), and it is sent again.
+    DcmDataset completed = synth::stepCompletion(3);
+    EXPECT_EQ(test::MppsScu(port).set(stepUid, completed), 0x0213);
     EXPECT_TRUE(service.running());
     const std::string degraded = health(httpPort);
     EXPECT_NE(degraded.find("\"status\":\"degraded\""), std::string::npos) << degraded;
@@ -98,12 +112,13 @@ TEST(FullDisk, TheServiceRefusesStaysUpSaysDegradedAndRecovers) {
     fs::remove(filler); // space returns: the same objects are taken, with nothing restarted
     const auto retried = test::storescu(port, quote(files[1]) + " " + quote(files[2]) + " " + quote(files[3]));
     EXPECT_EQ(test::successes(retried.out), 3) << retried.out;
+    EXPECT_EQ(test::MppsScu(port).set(stepUid, completed), 0x0000);
     EXPECT_TRUE(waitFor([&] { return health(httpPort).find("\"status\":\"ok\"") != std::string::npos; }))
         << health(httpPort);
     EXPECT_EQ(service.stop(SIGTERM), 0) << service.log();
     EXPECT_EQ(service.log().find("terminate called"), std::string::npos) << service.log();
     const auto studies = test::run(test::command(FA_BINARY, data) + " studies");
-    EXPECT_NE(studies.out.find("4 stud"), std::string::npos) << studies.out << studies.err;
+    EXPECT_NE(studies.out.find("5 stud"), std::string::npos) << studies.out << studies.err; // 4 reports and the step
 }
 
 // A log file that cannot grow (here /dev/full, where every write fails with "no space") used to
