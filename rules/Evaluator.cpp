@@ -17,10 +17,6 @@ std::optional<Poco::DateTime> parseDate(const std::string& iso) {
 
 } // namespace
 
-double estimatedDose_uSv(double exposure_s, const DeviceProfile& profile) {
-    return exposure_s * profile.doseRate_uSv_per_h / 3600.0;
-}
-
 std::vector<Flag> evaluate(const MetricValues& values, const ReferenceRow* row, const RuleSettings& settings) {
     std::vector<Flag> flags;
     if (row) {

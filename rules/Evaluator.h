@@ -21,9 +21,6 @@ struct DeviceProfile {
     double intensifierDistance_cm = 40;
 };
 
-// Estimated dose in uSv of `exposure_s` at `profile`'s rate.
-double estimatedDose_uSv(double exposure_s, const DeviceProfile& profile);
-
 struct RuleSettings {
     double investigationMultiplier = 2.0;
     // NCRP 168 substantial radiation dose levels (patient follow-up).

@@ -143,9 +143,9 @@ namespace {
 // The numbers of domain.md: 53.9 shots x 0.75 s x 448 uSv/h = 5.03 uSv; 8.7 x 0.75 x 448 = 0.81 uSv.
 TEST(DeviceProfile, EstimatedDoseOfTheStudy) {
     const rules::DeviceProfile arcadis{"arcadis", "CARM1", 0.75, 448};
-    EXPECT_NEAR(rules::estimatedDose_uSv(53.9 * 0.75, arcadis), 5.0, 0.05);
-    EXPECT_NEAR(rules::estimatedDose_uSv(53.9 * 0.75, arcadis), 5.0307, 1e-4);
-    EXPECT_NEAR(rules::estimatedDose_uSv(8.7 * 0.75, arcadis), 0.812, 1e-3);
+    EXPECT_NEAR(*rules::estimatePatientDose(DeviceInfo{}, 53.9 * 0.75, &arcadis).dose_uSv, 5.0, 0.05);
+    EXPECT_NEAR(*rules::estimatePatientDose(DeviceInfo{}, 53.9 * 0.75, &arcadis).dose_uSv, 5.0307, 1e-4);
+    EXPECT_NEAR(*rules::estimatePatientDose(DeviceInfo{}, 8.7 * 0.75, &arcadis).dose_uSv, 0.812, 1e-3);
 }
 
 // Image-only studies without exposure times get shots x seconds per shot, and flags see it.
