@@ -72,6 +72,24 @@ struct IrradiationEvent {
     std::optional<double> primaryAngle_deg;
     std::optional<double> secondaryAngle_deg;
     std::optional<double> frames;
+    // Geometry (TID 10003 mechanical and distance content, mm and degrees), for the skin dose.
+    std::optional<double> primaryEndAngle_deg;
+    std::optional<double> secondaryEndAngle_deg;
+    std::optional<double> sourceToIsocenter_mm;
+    std::optional<double> sourceToDetector_mm;
+    std::optional<double> sourceToReferencePoint_mm;
+    std::optional<double> tableLongitudinal_mm;
+    std::optional<double> tableLateral_mm;
+    std::optional<double> tableHeight_mm;
+    std::optional<double> tableHeadTilt_deg;
+    std::optional<double> tableHorizontalRotation_deg;
+    std::optional<double> tableCradleTilt_deg;
+    std::optional<double> fieldHeight_mm; // Collimated Field Height and Width (at the image receptor)
+    std::optional<double> fieldWidth_mm;
+    std::optional<double> copper_mm;    // added filtration: the sum of the filters' minimum thickness
+    std::optional<double> aluminium_mm;
+    std::string referencePoint; // Reference Point Definition: a CID 10025 code value, or the text written
+    std::string patientPosition; // HFS, FFS, HFP, FFP; a letter '?' where the report is silent; "" when all is
 
     // Irradiation Duration, else Number of Pulses / Pulse Rate.
     std::optional<double> duration_s() const;
@@ -131,6 +149,10 @@ struct DoseObject {
     std::optional<double> headerFluoroTime_s;
     std::optional<double> headerExposures;
     std::optional<RunningTotals> runningTotals;
+    // Patient's Size (0010,1020) and Weight (0010,1030) from the header, for the skin-dose phantom; a
+    // zero written for unknown is left out.
+    std::optional<double> patientHeight_m;
+    std::optional<double> patientWeight_kg;
     std::vector<Warning> warnings;
 };
 

@@ -117,6 +117,18 @@ void readDevice(DcmItem& ds, TextDecoder& text, DeviceInfo& d) {
 }
 
 
+// Patient's Size (m) and Weight (kg); zero, unreadable or implausible values (some devices write 0)
+// are left out.
+void readPatientSize(DcmItem& ds, DoseObject& o) {
+    auto number = [&](const DcmTagKey& tag, double low, double high) -> std::optional<double> {
+        Float64 v = 0;
+        if (ds.findAndGetFloat64(tag, v).bad() || !(v > low && v < high)) return std::nullopt;
+        return v;
+    };
+    o.patientHeight_m = number(DCM_PatientSize, 0.3, 2.5);
+    o.patientWeight_kg = number(DCM_PatientWeight, 1.0, 400.0);
+}
+
 std::string sopClassName(const std::string& uid) {
     const char* name = dcmFindNameOfUID(uid.c_str());
     return name ? std::string(name) : "SOP class " + uid;
@@ -179,6 +191,7 @@ std::optional<Extraction> extract(DcmDataset& ds, const ExtractOptions& options,
     TextDecoder text(characterSetFor(ds, options), warnings);
     readStudy(ds, text, o.study);
     readDevice(ds, text, o.device);
+    readPatientSize(ds, o);
 
     if (isDoseReportSopClass(o.sopClassUid)) {
         if (pieces && !pieces->holds(DCM_ContentSequence)) return std::nullopt;

@@ -96,7 +96,55 @@ const EventNumber kEventNumbers[] = {
     {{&codes::CollimatedFieldArea, Quantity::Area, "m2", "Collimated Field Area"}, &IrradiationEvent::fieldArea_m2},
     {{&codes::PositionerPrimaryAngle, Quantity::Angle, "deg", "Positioner Primary Angle"}, &IrradiationEvent::primaryAngle_deg},
     {{&codes::PositionerSecondaryAngle, Quantity::Angle, "deg", "Positioner Secondary Angle"}, &IrradiationEvent::secondaryAngle_deg},
+    {{&codes::PositionerPrimaryEndAngle, Quantity::Angle, "deg", "Positioner Primary End Angle"}, &IrradiationEvent::primaryEndAngle_deg},
+    {{&codes::PositionerSecondaryEndAngle, Quantity::Angle, "deg", "Positioner Secondary End Angle"}, &IrradiationEvent::secondaryEndAngle_deg},
+    {{&codes::DistanceSourceToIsocenter, Quantity::Length, "mm", "Distance Source to Isocenter"}, &IrradiationEvent::sourceToIsocenter_mm},
+    {{&codes::DistanceSourceToDetector, Quantity::Length, "mm", "Distance Source to Detector"}, &IrradiationEvent::sourceToDetector_mm},
+    {{&codes::DistanceSourceToReferencePoint, Quantity::Length, "mm", "Distance Source to Reference Point"}, &IrradiationEvent::sourceToReferencePoint_mm},
+    {{&codes::TableLongitudinalPosition, Quantity::Length, "mm", "Table Longitudinal Position"}, &IrradiationEvent::tableLongitudinal_mm},
+    {{&codes::TableLateralPosition, Quantity::Length, "mm", "Table Lateral Position"}, &IrradiationEvent::tableLateral_mm},
+    {{&codes::TableHeightPosition, Quantity::Length, "mm", "Table Height Position"}, &IrradiationEvent::tableHeight_mm},
+    {{&codes::TableHeadTiltAngle, Quantity::Angle, "deg", "Table Head Tilt Angle"}, &IrradiationEvent::tableHeadTilt_deg},
+    {{&codes::TableHorizontalRotationAngle, Quantity::Angle, "deg", "Table Horizontal Rotation Angle"}, &IrradiationEvent::tableHorizontalRotation_deg},
+    {{&codes::TableCradleTiltAngle, Quantity::Angle, "deg", "Table Cradle Tilt Angle"}, &IrradiationEvent::tableCradleTilt_deg},
+    {{&codes::CollimatedFieldHeight, Quantity::Length, "mm", "Collimated Field Height"}, &IrradiationEvent::fieldHeight_mm},
+    {{&codes::CollimatedFieldWidth, Quantity::Length, "mm", "Collimated Field Width"}, &IrradiationEvent::fieldWidth_mm},
 };
+
+// One X-Ray Filters container: its material's minimum thickness added to the event's copper or
+// aluminium (a wedge or strip counts where it is thinnest, as the beam's centre sees it).
+void readFilter(const SrItem& container, IrradiationEvent& e, WarningList& w) {
+    std::optional<double>* into = nullptr;
+    std::optional<double> thickness;
+    walk(container, [&](const SrItem& item) {
+        const CodeRef concept = item.concept();
+        if (matches(concept, codes::XRayFilterMaterial)) {
+            const CodeRef m = item.codeValue();
+            if (matches(m, codes::CopperSrt) || matches(m, codes::CopperSct)) into = &e.copper_mm;
+            else if (matches(m, codes::AluminiumSrt) || matches(m, codes::AluminiumSct)) into = &e.aluminium_mm;
+        } else if (matches(concept, codes::XRayFilterThicknessMinimum)) {
+            thickness = readMeasurement(item, Quantity::Length, "mm", "X-Ray Filter Thickness Minimum", w);
+        }
+        return false;
+    });
+    if (into && thickness) *into = into->value_or(0.0) + *thickness;
+}
+
+// HF or FF, S or P from the event's Patient Table Relationship and Patient Orientation Modifier
+// (which some reports nest under Patient Orientation).
+void readPatientPosition(const SrItem& item, IrradiationEvent& e) {
+    if (e.patientPosition.empty()) e.patientPosition = "???";
+    const CodeRef concept = item.concept(), value = item.codeValue();
+    if (matches(concept, codes::PatientTableRelationship)) {
+        if (matches(value, codes::HeadFirstSrt) || matches(value, codes::HeadFirstSct)) e.patientPosition.replace(0, 2, "HF");
+        else if (matches(value, codes::FeetFirstSrt) || matches(value, codes::FeetFirstSct)) e.patientPosition.replace(0, 2, "FF");
+    } else if (matches(concept, codes::PatientOrientationModifier)) {
+        if (matches(value, codes::SupineSrt) || matches(value, codes::SupineSct)) e.patientPosition[2] = 'S';
+        else if (matches(value, codes::ProneSrt) || matches(value, codes::ProneSct)) e.patientPosition[2] = 'P';
+    } else if (matches(concept, codes::PatientOrientation)) {
+        for (const SrItem& child : item.children()) readPatientPosition(child, e);
+    }
+}
 
 // The coded and text items of an event; false when `item` is none of them.
 bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& text, WarningList& w, bool& typeSeen) {
@@ -117,9 +165,26 @@ bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& te
         }
     } else if (matches(concept, codes::AcquisitionProtocol)) {
         e.protocol = text.decode(item.textValue());
+    } else if (matches(concept, codes::XRayFilters)) {
+        readFilter(item, e, w);
+    } else if (matches(concept, codes::ReferencePointDefinition)) {
+        // a CID 10025 code, or (Philips) a TEXT such as "15cm below BeamIsocenter"
+        if (e.referencePoint.empty())
+            e.referencePoint = item.valueType() == "CODE" ? std::string(item.codeValue().value) : text.decode(item.textValue());
+    } else if (matches(concept, codes::PatientTableRelationship) || matches(concept, codes::PatientOrientation) ||
+               matches(concept, codes::PatientOrientationModifier)) {
+        readPatientPosition(item, e);
     } else {
         return false;
     }
+    return true;
+}
+
+// Philips Allura and Azurion (RF-RDSR-Philips_Allura.dcm): Table Height Position as the private
+// (021, 99PHI-IXR-XPER) instead of 113753; read as the standard one where that is absent.
+bool quirkPhilipsTableHeight(const SrItem& item, IrradiationEvent& e, WarningList& w) {
+    if (!matches(item.concept(), codes::PhilipsTableHeightPosition)) return false;
+    if (!e.tableHeight_mm) e.tableHeight_mm = readMeasurement(item, Quantity::Length, "mm", "Table Height Position", w);
     return true;
 }
 
@@ -128,6 +193,7 @@ IrradiationEvent readEvent(const SrItem& container, TextDecoder& text, WarningLi
     bool typeSeen = false;
     walk(container, [&](const SrItem& item) {
         if (readEventAttribute(item, e, text, w, typeSeen)) return false;
+        if (quirkPhilipsTableHeight(item, e, w)) return false;
         const CodeRef concept = item.concept();
         for (const auto& row : kEventNumbers) {
             if (!matches(concept, *row.concept.code)) continue;

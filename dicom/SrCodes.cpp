@@ -78,6 +78,40 @@ const Code DeviceObserverManufacturer = fromDcmtk(CODE_DCM_DeviceObserverManufac
 const Code DeviceObserverModelName = fromDcmtk(CODE_DCM_DeviceObserverModelName);
 const Code DeviceObserverSerialNumber = fromDcmtk(CODE_DCM_DeviceObserverSerialNumber);
 
+const Code PositionerPrimaryEndAngle = fromDcmtk(CODE_DCM_PositionerPrimaryEndAngle);
+const Code PositionerSecondaryEndAngle = fromDcmtk(CODE_DCM_PositionerSecondaryEndAngle);
+const Code DistanceSourceToIsocenter = fromDcmtk(CODE_DCM_DistanceSourceToIsocenter);
+const Code DistanceSourceToDetector = fromDcmtk(CODE_DCM_DistanceSourceToDetector);
+const Code DistanceSourceToReferencePoint = fromDcmtk(CODE_DCM_DistanceSourceToReferencePoint);
+const Code TableLongitudinalPosition = fromDcmtk(CODE_DCM_TableLongitudinalPosition);
+const Code TableLateralPosition = fromDcmtk(CODE_DCM_TableLateralPosition);
+const Code TableHeightPosition = fromDcmtk(CODE_DCM_TableHeightPosition);
+const Code TableHeadTiltAngle = fromDcmtk(CODE_DCM_TableHeadTiltAngle);
+const Code TableHorizontalRotationAngle = fromDcmtk(CODE_DCM_TableHorizontalRotationAngle);
+const Code TableCradleTiltAngle = fromDcmtk(CODE_DCM_TableCradleTiltAngle);
+const Code CollimatedFieldHeight = fromDcmtk(CODE_DCM_CollimatedFieldHeight);
+const Code CollimatedFieldWidth = fromDcmtk(CODE_DCM_CollimatedFieldWidth);
+const Code XRayFilters = fromDcmtk(CODE_DCM_XRayFilters);
+const Code XRayFilterMaterial = fromDcmtk(CODE_DCM_XRayFilterMaterial);
+const Code XRayFilterThicknessMinimum = fromDcmtk(CODE_DCM_XRayFilterThicknessMinimum);
+const Code ReferencePointDefinition = fromDcmtk(CODE_DCM_ReferencePointDefinition);
+const Code PatientOrientation = fromDcmtk(CODE_DCM_PatientOrientation);
+const Code PatientOrientationModifier = fromDcmtk(CODE_DCM_PatientOrientationModifier);
+const Code PatientTableRelationship = fromDcmtk(CODE_DCM_PatientTableRelationship);
+const Code PhilipsTableHeightPosition{"021", "99PHI-IXR-XPER"};
+const Code CopperSrt{"C-127F9", "SRT"};
+const Code CopperSct{"66925006", "SCT"};
+const Code AluminiumSrt{"C-120F9", "SRT"};
+const Code AluminiumSct{"12503006", "SCT"};
+const Code HeadFirstSrt{"F-10470", "SRT"};
+const Code HeadFirstSct{"102540008", "SCT"};
+const Code FeetFirstSrt{"F-10480", "SRT"};
+const Code FeetFirstSct{"102541007", "SCT"};
+const Code SupineSrt{"F-10340", "SRT"};
+const Code SupineSct{"40199007", "SCT"};
+const Code ProneSrt{"F-10310", "SRT"};
+const Code ProneSct{"1240000", "SCT"};
+
 const Code FluoroscopySrt{"P5-06000", "SRT"};
 const Code FluoroscopySct{"44491008", "SCT"};
 

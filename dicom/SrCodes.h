@@ -41,6 +41,18 @@ extern const Code XRayRadiationDoseReport, AccumulatedXRayDoseData, IrradiationE
     RotationalAcquisition, DeviceObserverUID, DeviceObserverName, DeviceObserverManufacturer,
     DeviceObserverModelName, DeviceObserverSerialNumber;
 
+// Geometry of an event (TID 10003 mechanical, distance and source content), for the skin dose.
+extern const Code PositionerPrimaryEndAngle, PositionerSecondaryEndAngle, DistanceSourceToIsocenter,
+    DistanceSourceToDetector, DistanceSourceToReferencePoint, TableLongitudinalPosition, TableLateralPosition,
+    TableHeightPosition, TableHeadTiltAngle, TableHorizontalRotationAngle, TableCradleTiltAngle, CollimatedFieldHeight,
+    CollimatedFieldWidth, XRayFilters, XRayFilterMaterial, XRayFilterThicknessMinimum, ReferencePointDefinition,
+    PatientOrientation, PatientOrientationModifier, PatientTableRelationship;
+// Philips Allura and Azurion write Table Height Position only under their private scheme.
+extern const Code PhilipsTableHeightPosition;
+// CID 10006 copper and aluminium (legacy SRT and current SCT), CID 19/20/21 patient position (SRT, SCT).
+extern const Code CopperSrt, CopperSct, AluminiumSrt, AluminiumSct, HeadFirstSrt, HeadFirstSct, FeetFirstSrt,
+    FeetFirstSct, SupineSrt, SupineSct, ProneSrt, ProneSct;
+
 // Not in DCMTK 3.6.7: Fluoroscopy (CID 10002), legacy SRT and current SCT.
 extern const Code FluoroscopySrt, FluoroscopySct;
 
