@@ -92,7 +92,7 @@ ApiResponse StudiesResource::study(const std::string& uid) {
     const auto s = c_.store().study(uid);
     if (!s) throw Refusal{404, text("study.unknown", {{"uid", uid}})};
     auto o = present::studyDetailToJson(*s, c_.store().objectsOf(uid), c_.pipeline->staffEstimates(*s),
-                                        c_.pipeline->patientEstimate(*s));
+                                        c_.pipeline->patientEstimate(*s), c_.store().skinDose(uid));
     if (!seesPatients()) hidePatient(o);
     Array::Ptr reviews = new Array;
     for (const auto& rv : c_.store().reviews(uid)) {

@@ -32,7 +32,7 @@ std::string mgy(const std::optional<double>& gy) {
     return figure(units::toMilliGray(gy), 3);
 }
 
-void printSummary(const store::StudyRecord& r, std::ostream& out) {
+void printSummary(const store::StudyRecord& r, const std::optional<SkinDoseResult>& skin, std::ostream& out) {
     const auto& st = r.study;
     const auto& s = r.summary;
     auto row = [&](const char* label, const std::string& value) {
@@ -54,6 +54,12 @@ void printSummary(const store::StudyRecord& r, std::ostream& out) {
     row("Exposure time s", figure(s.exposureTime_s, 3));
     row("DAP Gy·cm²", gycm2(s.dap_Gym2));
     row("Ka,r mGy", mgy(s.doseRp_Gy));
+    if (skin && skin->psd_Gy) {
+        row("Peak skin dose mGy", mgy(skin->psd_Gy) + " (" + skin->region + "; " + std::to_string(skin->assumptions.size()) +
+                                      " assumption" + (skin->assumptions.size() == 1 ? "" : "s") + ", see --json)");
+    } else if (skin) {
+        row("Peak skin dose mGy", "— (" + skin->missing + ")");
+    }
     row("Frames", figure(s.frames, 0));
     row("Planes", s.planes ? std::to_string(*s.planes) : "—");
     row("Objects", std::to_string(r.objectCount));
@@ -135,10 +141,11 @@ int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostrea
     }
     const auto objects = pipeline.store().objectsOf(studyUid);
     if (json) {
-        printJson(out, *studyDetailToJson(*record, objects, pipeline.staffEstimates(*record), pipeline.patientEstimate(*record)));
+        printJson(out, *studyDetailToJson(*record, objects, pipeline.staffEstimates(*record), pipeline.patientEstimate(*record),
+                                            pipeline.store().skinDose(studyUid)));
         return 0;
     }
-    printSummary(*record, out);
+    printSummary(*record, pipeline.store().skinDose(studyUid), out);
     const auto& counted = record->summary.countedObjects;
     Table events({"#", "Type", "Plane", "Started", "Protocol", "DAP Gy·cm²", "Ka,r mGy", "kVp", "mA", "Duration s"});
     int n = 0;

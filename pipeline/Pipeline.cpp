@@ -47,6 +47,7 @@ Pipeline::Pipeline(const Settings& settings, bool durable)
              durable ? store::Durability::Full : store::Durability::Normal),
       keyer_(patientKeyer(settings, store_)) {
     store_.setSite(settings.siteName());
+    store_.setSkinModel(&skin_);
     loadReferenceTable();
 }
 

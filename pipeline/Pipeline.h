@@ -6,6 +6,7 @@
 #include "rules/LevelEvaluator.h"
 #include "rules/PatientDose.h"
 #include "rules/StaffDose.h"
+#include "skin/SkinModel.h"
 #include "store/PatientKey.h"
 #include "store/StudyStore.h"
 
@@ -134,6 +135,7 @@ private:
     void useTable(const std::string& csv, int version);
 
     Settings settings_;
+    skin::Model skin_;
     store::StudyStore store_;
     store::PatientKeyer keyer_;
     std::unique_ptr<rules::LevelEvaluator> evaluator_;

@@ -88,6 +88,27 @@ Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
     return out;
 }
 
+Object::Ptr skinDoseJson(const SkinDoseResult& s) {
+    Object::Ptr o = jsonObject();
+    o->set("psd_mgy", number(units::toMilliGray(s.psd_Gy)));
+    o->set("region", text(s.region));
+    o->set("missing", text(s.missing));
+    Array::Ptr assumptions = new Array;
+    for (const auto& a : s.assumptions) assumptions->add(a);
+    o->set("assumptions", assumptions);
+    o->set("dap_on_phantom", json(s.dapOnPhantom));
+    o->set("events", static_cast<Poco::UInt64>(s.events));
+    o->set("model", s.model);
+    o->set("phantom", text(s.phantom));
+    o->set("normalisation", text(s.normalisation));
+    Object::Ptr map = jsonObject();
+    map->set("around", s.around);
+    map->set("along", s.along);
+    map->set("cells", text(s.map));
+    o->set("map", s.map.empty() ? Var() : Var(map));
+    return o;
+}
+
 Object::Ptr studyToJson(const store::StudyRecord& r) {
     const StudyInfo& st = r.study;
     const StudySummary& s = r.summary;
@@ -123,6 +144,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("estimated_dose_usv", json(s.estimatedDose_uSv));
     o->set("dap_total_gycm2", number(units::toGycm2(s.dap_Gym2)));
     o->set("kar_total_mgy", number(units::toMilliGray(s.doseRp_Gy)));
+    o->set("psd_mgy", number(units::toMilliGray(r.psd_Gy)));
     o->set("frames", json(s.frames));
     o->set("planes", json(s.planes));
     o->set("source", s.source ? Var(std::string(toString(*s.source))) : Var());
@@ -135,7 +157,8 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
 }
 
 Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects,
-                              const std::vector<rules::StaffEstimate>& staff, const rules::PatientEstimate& patient) {
+                              const std::vector<rules::StaffEstimate>& staff, const rules::PatientEstimate& patient,
+                              const std::optional<SkinDoseResult>& skin) {
     Object::Ptr o = studyToJson(r);
     Array::Ptr events = new Array;
     Array::Ptr sources = new Array;
@@ -162,6 +185,7 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
     o->set("objects", sources);
     o->set("patient_estimate", patientEstimateJson(patient));
     o->set("staff_estimates", staffEstimatesJson(staff));
+    o->set("skin_dose", skin ? Var(skinDoseJson(*skin)) : Var());
     return o;
 }
 

@@ -4,6 +4,7 @@
 #include "present/Json.h"
 #include "rules/PatientDose.h"
 #include "rules/StaffDose.h"
+#include "core/SkinDose.h"
 #include "store/StudyStore.h"
 
 #include <Poco/JSON/Array.h>
@@ -19,6 +20,9 @@ Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // `staff`: each operator's staff dose estimate, `patient`: the patient's (present/StaffJson.h).
 Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects,
                                           const std::vector<rules::StaffEstimate>& staff,
-                                          const rules::PatientEstimate& patient);
+                                          const rules::PatientEstimate& patient,
+                                          const std::optional<SkinDoseResult>& skin);
+// The study's skin dose (docs/json.md, `skin_dose`).
+Poco::JSON::Object::Ptr skinDoseJson(const SkinDoseResult& skin);
 
 } // namespace fa::present

@@ -27,6 +27,8 @@ template <typename T> Value nullableInteger(const std::optional<T>& v) {
     return v ? Value(static_cast<long long>(*v)) : Value();
 }
 inline Value integer(long long v) { return Value(v); }
+// Text, or NULL for "" (a column most rows leave empty).
+inline Value nullableText(const std::string& v) { return v.empty() ? Value() : Value(v); }
 // A real number as text that reads back as the same double.
 std::string exactText(double v);
 

@@ -2,6 +2,7 @@
 #include "store/Rows.h"
 
 #include "store/Columns.h"
+#include "store/EventGeometry.h"
 
 #include <map>
 
@@ -17,7 +18,7 @@ std::vector<DoseObject> readObjectRows(Database& s, std::string uid, ObjectIndex
         "station_name, device_observer_uid, has_vendor_totals, vendor_exposures, vendor_fluoro_time_s, "
         "vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, has_running_totals, "
         "rt_dose_rp_gy, rt_dap_gym2, rt_fluoro_dap_gym2, rt_fluoro_time_s, rt_acquisition_dap_gym2, "
-        "rt_acquisition_time_s FROM source_objects WHERE study_uid = ? ORDER BY arrival",
+        "rt_acquisition_time_s, patient_height_m, patient_weight_kg FROM source_objects WHERE study_uid = ? ORDER BY arrival",
         {uid});
     const Columns c(rs);
     std::vector<DoseObject> out(c.rows());
@@ -39,6 +40,8 @@ std::vector<DoseObject> readObjectRows(Database& s, std::string uid, ObjectIndex
             o.runningTotals = RunningTotals{c.real("rt_dose_rp_gy", r),          c.real("rt_dap_gym2", r),
                                             c.real("rt_fluoro_dap_gym2", r),     c.real("rt_fluoro_time_s", r),
                                             c.real("rt_acquisition_dap_gym2", r), c.real("rt_acquisition_time_s", r)};
+        o.patientHeight_m = c.real("patient_height_m", r);
+        o.patientWeight_kg = c.real("patient_weight_kg", r);
         index[o.sopInstanceUid] = r;
     }
     return out;
@@ -71,7 +74,7 @@ void readEvents(Database& s, std::string uid, const ObjectIndex& index, std::vec
     const Result rs = s.run(
         "SELECT sop_instance_uid, event_uid, event_type, plane, started_at, protocol, dap_gym2, dose_rp_gy, "
         "kvp_kv, tube_current_ma, pulses, pulse_rate_per_s, irradiation_duration_s, exposure_time_s, "
-        "field_area_m2, primary_angle_deg, secondary_angle_deg, frames "
+        "field_area_m2, primary_angle_deg, secondary_angle_deg, frames, geometry "
         "FROM events WHERE study_uid = ? ORDER BY sop_instance_uid, seq",
         {uid});
     const Columns c(rs);
@@ -89,6 +92,7 @@ void readEvents(Database& s, std::string uid, const ObjectIndex& index, std::vec
             {"field_area_m2", &e.fieldArea_m2}, {"primary_angle_deg", &e.primaryAngle_deg},
             {"secondary_angle_deg", &e.secondaryAngle_deg}, {"frames", &e.frames}};
         for (const auto& [name, field] : numbers) *field = c.real(name, r);
+        decodeGeometry(c.text("geometry", r), e);
         out[index.at(c.text("sop_instance_uid", r))].events.push_back(std::move(e));
     }
 }

@@ -1,6 +1,7 @@
 #include "store/Rows.h"
 
 #include "store/Columns.h"
+#include "store/EventGeometry.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Session.h>
@@ -62,13 +63,13 @@ std::vector<Warning> readWarnings(Database& s, const std::string& sql, const std
 // Multi-row INSERTs of a few fixed sizes (300, 50, 10 and 1 rows), each a kept statement: a
 // 10,000-event report is 35 statements, any report at most four different ones.
 void insertEvents(Database& s, const DoseObject& o) {
-    // 20 columns: 6,000 parameters, below SQLite's 32,766 and below the 7,500 whose description
+    // 21 columns: 6,300 parameters, below SQLite's 32,766 and below the 7,500 whose description
     // (4 bytes each) libpq 15 still accepts.
     const std::string columns =
         "INSERT INTO events (study_uid, sop_instance_uid, seq, event_uid, event_type, plane, started_at, protocol, "
         "dap_gym2, dose_rp_gy, kvp_kv, tube_current_ma, pulses, pulse_rate_per_s, irradiation_duration_s, "
-        "exposure_time_s, field_area_m2, primary_angle_deg, secondary_angle_deg, frames) VALUES ";
-    const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "exposure_time_s, field_area_m2, primary_angle_deg, secondary_angle_deg, frames, geometry) VALUES ";
+    const std::string row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     std::size_t first = 0;
     for (const std::size_t rows : {300, 50, 10, 1}) {
         std::string sql;
@@ -78,7 +79,7 @@ void insertEvents(Database& s, const DoseObject& o) {
                 for (std::size_t i = 0; i < rows; ++i) sql += (i ? ", " : "") + row;
             }
             std::vector<Value> values;
-            values.reserve(rows * 20);
+            values.reserve(rows * 21);
             for (std::size_t i = first; i < first + rows; ++i) {
                 const auto& e = o.events[i];
                 values.insert(values.end(),
@@ -87,7 +88,7 @@ void insertEvents(Database& s, const DoseObject& o) {
                                nullable(e.doseRp_Gy), nullable(e.kvp_kV), nullable(e.tubeCurrent_mA), nullable(e.pulses),
                                nullable(e.pulseRate_per_s), nullable(e.irradiationDuration_s), nullable(e.exposureTime_s),
                                nullable(e.fieldArea_m2), nullable(e.primaryAngle_deg), nullable(e.secondaryAngle_deg),
-                               nullable(e.frames)});
+                               nullable(e.frames), nullableText(encodeGeometry(e))});
             }
             s.run(sql, values);
         }
@@ -134,7 +135,7 @@ const char* const kStudyColumns =
     "protocol_name, procedure_codes, manufacturer, model, serial_number, station_name, irradiation_events, "
     "fluoro_events, acquisition_events, fluoro_time_s, acquisition_time_s, exposure_time_s, dap_gym2, dose_rp_gy, "
     "frames, planes, source, object_count, created_at, updated_at, procedure_id, procedure_name, "
-    "exposure_time_estimated, estimated_dose_usv, operators, site";
+    "exposure_time_estimated, estimated_dose_usv, operators, site, psd_gy";
 
 void insertStudyShell(Database& s, const DoseObject& o, const ObjectMeta& meta, const std::string& site) {
     const StudyInfo& st = o.study;
@@ -185,12 +186,13 @@ void insertObject(Database& s, const DoseObject& o, const ObjectMeta& meta, cons
     s.run("INSERT INTO source_objects (sop_instance_uid, arrival, study_uid, sop_class_uid, series_uid, kind, "
           "manufacturer, model, serial_number, station_name, device_observer_uid, has_vendor_totals, vendor_exposures, "
           "vendor_fluoro_time_s, vendor_dap_gym2, vendor_dose_rp_gy, header_fluoro_time_s, header_exposures, "
-          "received_at, file_path, site) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM source_objects), ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "received_at, file_path, site, patient_height_m, patient_weight_kg) VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 "
+          "FROM source_objects), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {o.sopInstanceUid, o.study.studyUid, o.sopClassUid, o.seriesUid, toString(o.kind), o.device.manufacturer,
            o.device.model, o.device.serial, o.device.station, o.device.observerUid, integer(o.vendor ? 1 : 0),
            nullable(v.exposures), nullable(v.fluoroTime_s), nullable(v.dap_Gym2), nullable(v.doseRp_Gy),
-           nullable(o.headerFluoroTime_s), nullable(o.headerExposures), meta.receivedAt, meta.filePath, site});
+           nullable(o.headerFluoroTime_s), nullable(o.headerExposures), meta.receivedAt, meta.filePath, site, nullable(o.patientHeight_m),
+           nullable(o.patientWeight_kg)});
     if (o.runningTotals) writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
@@ -204,12 +206,12 @@ void replaceObjectContent(Database& s, const DoseObject& o) {
     const VendorTotals v = o.vendor.value_or(VendorTotals{});
     s.run("UPDATE source_objects SET kind = ?, manufacturer = ?, model = ?, serial_number = ?, station_name = ?, "
           "device_observer_uid = ?, has_vendor_totals = ?, vendor_exposures = ?, vendor_fluoro_time_s = ?, "
-          "vendor_dap_gym2 = ?, vendor_dose_rp_gy = ?, header_fluoro_time_s = ?, header_exposures = ? "
-          "WHERE study_uid = ? AND sop_instance_uid = ?",
+          "vendor_dap_gym2 = ?, vendor_dose_rp_gy = ?, header_fluoro_time_s = ?, header_exposures = ?, patient_height_m = ?, "
+          "patient_weight_kg = ? WHERE study_uid = ? AND sop_instance_uid = ?",
           {toString(o.kind), o.device.manufacturer, o.device.model, o.device.serial, o.device.station,
            o.device.observerUid, integer(o.vendor ? 1 : 0), nullable(v.exposures), nullable(v.fluoroTime_s),
            nullable(v.dap_Gym2), nullable(v.doseRp_Gy), nullable(o.headerFluoroTime_s), nullable(o.headerExposures),
-           o.study.studyUid, o.sopInstanceUid});
+           nullable(o.patientHeight_m), nullable(o.patientWeight_kg), o.study.studyUid, o.sopInstanceUid});
     writeRunningTotals(s, o);
     insertPlanes(s, o);
     insertEvents(s, o);
@@ -275,6 +277,7 @@ StudyRecord readStudyRow(const Columns& c, std::size_t r) {
     x.procedureId = c.text("procedure_id", r);
     x.procedureName = c.text("procedure_name", r);
     x.summary = readSummary(c, r);
+    x.psd_Gy = c.real("psd_gy", r);
     return x;
 }
 

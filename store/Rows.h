@@ -5,6 +5,7 @@
 #include "core/Clock.h"
 #include "store/Columns.h"
 #include "store/StudyStore.h"
+#include "core/SkinDose.h"
 
 namespace Poco::Data {
 class RecordSet;
@@ -44,6 +45,11 @@ void moveCount(Database& s, const CountKey& before, const CountKey& after);
 void recountAll(Database& s);
 std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid);
 std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid);
+// The skin dose of the study's counted objects, computed by `model` and kept (skin_doses and the
+// study's psd_gy); the study's earlier one is replaced.
+void writeSkinDose(Database& s, const std::string& studyUid, const std::vector<const DoseObject*>& objects,
+                   const std::vector<std::string>& counted, const SkinDoseModel& model, const std::string& at);
+std::optional<SkinDoseResult> readSkinDose(Database& s, const std::string& studyUid);
 // The studies `filter` selects (as a page of studies does), by date, then UID.
 std::vector<std::string> selectStudyUids(Database& s, const StudyFilter& filter);
 

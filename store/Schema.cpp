@@ -221,6 +221,21 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "UPDATE studies SET estimated_dose_usv = exposure_time_s * 448.0 / 3600.0 WHERE estimated_dose_usv IS NULL AND "
         "exposure_time_s IS NOT NULL",
     },
+    // 17: the skin dose: each event's geometry (one column, store/EventGeometry.h), the patient's size and weight
+    // as each object gives them, and per study its peak skin dose (on the row, for lists and sorting) and map
+    // (skin/; studies stored before have none until `reprocess` reads their kept reports again)
+    {
+        "ALTER TABLE events ADD COLUMN geometry TEXT",
+        "ALTER TABLE source_objects ADD COLUMN patient_height_m REAL",
+        "ALTER TABLE source_objects ADD COLUMN patient_weight_kg REAL",
+        "ALTER TABLE studies ADD COLUMN psd_gy REAL",
+        R"(CREATE TABLE skin_doses (
+            study_uid TEXT PRIMARY KEY REFERENCES studies (study_uid), psd_gy REAL, region TEXT NOT NULL,
+            missing TEXT NOT NULL, assumptions TEXT NOT NULL, dap_on_phantom REAL, model TEXT NOT NULL,
+            phantom TEXT NOT NULL, normalisation TEXT NOT NULL, around INTEGER NOT NULL, along INTEGER NOT NULL,
+            map TEXT NOT NULL, events INTEGER NOT NULL, computed_at TEXT NOT NULL))",
+        "CREATE INDEX studies_by_psd ON studies (psd_gy, study_uid)",
+    },
 };
 
 } // namespace

@@ -108,7 +108,9 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
 
     const std::vector<DoseObject> stored = existing ? objectsOf(o.study.studyUid) : std::vector<DoseObject>{};
     const std::vector<const DoseObject*> objects = existing ? pointersTo(stored) : std::vector<const DoseObject*>{&object};
-    writeSummary(*db_, o.study.studyUid, objects, summarize(objects), meta.receivedAt, evaluator_);
+    const StudySummary summary = summarize(objects);
+    writeSummary(*db_, o.study.studyUid, objects, summary, meta.receivedAt, evaluator_);
+    mapSkin(o.study.studyUid, objects, summary, meta.receivedAt);
     if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
     moveCount(*db_, before, countKey(*db_, o.study.studyUid));
     tx.commit();
@@ -320,7 +322,9 @@ bool StudyStore::replace(const DoseObject& o) {
             const std::vector<DoseObject> stored = objectsOf(o.study.studyUid);
             const auto objects = pointersTo(stored);
             const std::string stamp = nowUtc();
-            writeSummary(*db_, o.study.studyUid, objects, summarize(objects), stamp, evaluator_);
+            const StudySummary summary = summarize(objects);
+            writeSummary(*db_, o.study.studyUid, objects, summary, stamp, evaluator_);
+            mapSkin(o.study.studyUid, objects, summary, stamp);
             if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, stamp);
             moveCount(*db_, counted, countKey(*db_, o.study.studyUid));
             tx.commit();
@@ -391,6 +395,27 @@ std::optional<ReferenceTableVersion> StudyStore::activeStaffTable(const std::str
         return ReferenceTableVersion{static_cast<int>(c.integer("version", 0).value_or(0)), c.text("activated_at", 0),
                                      c.text("source", 0), c.text("csv", 0), ""};
     });
+}
+
+} // namespace fa::store
+
+namespace fa::store {
+
+void StudyStore::mapSkin(const std::string& studyUid, const std::vector<const DoseObject*>& objects,
+                         const StudySummary& summary, const std::string& at) {
+    if (!skin_) return;
+    // Only dose reports carry beam geometry: a study of image headers alone is not mapped (and
+    // costs its filing nothing more).
+    const bool report = std::any_of(objects.begin(), objects.end(), [&](const DoseObject* o) {
+        return o->kind == SourceKind::Rdsr && !o->events.empty() &&
+               std::find(summary.countedObjects.begin(), summary.countedObjects.end(), o->sopInstanceUid) !=
+                   summary.countedObjects.end();
+    });
+    if (report) writeSkinDose(*db_, studyUid, objects, summary.countedObjects, *skin_, at);
+}
+
+std::optional<SkinDoseResult> StudyStore::skinDose(const std::string& studyUid) {
+    return guarded([&] { return snapshot([&] { return readSkinDose(*db_, studyUid); }); });
 }
 
 } // namespace fa::store

@@ -5,6 +5,7 @@
 
 #include "core/DoseObject.h"
 #include "core/Evaluation.h"
+#include "core/SkinDose.h"
 #include "core/StudySummary.h"
 #include "store/DatabaseError.h"
 
@@ -56,6 +57,7 @@ struct StudyRecord {
     std::string procedureId; // "" until evaluated
     std::string procedureName;
     std::vector<StudyFlag> flags;
+    std::optional<double> psd_Gy; // peak skin dose, when mapped
 };
 
 // What statistics need of a study: its date, device, procedure and the five audited figures.
@@ -273,6 +275,11 @@ public:
 
     // With an evaluator, every study that changes is classified and flagged in the same transaction.
     void setEvaluator(const StudyEvaluator* evaluator) { evaluator_ = evaluator; }
+    // With a skin-dose model, a study whose dose reports change is mapped in the same transaction.
+    void setSkinModel(const SkinDoseModel* model) { skin_ = model; }
+    // The study's skin dose as last mapped; none when it was never mapped (no dose report with
+    // events, or stored before skin doses existed and not reprocessed since).
+    std::optional<SkinDoseResult> skinDose(const std::string& studyUid);
     // Classifies and flags every study again (after the table or the settings changed); returns
     // how many.
     std::size_t reevaluateAll();
@@ -388,6 +395,9 @@ private:
     std::string site_;
     mutable bool reopen_ = false;
     const StudyEvaluator* evaluator_ = nullptr;
+    const SkinDoseModel* skin_ = nullptr;
+    void mapSkin(const std::string& studyUid, const std::vector<const DoseObject*>& objects, const StudySummary& summary,
+                 const std::string& at);
 };
 
 } // namespace fa::store

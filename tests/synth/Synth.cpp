@@ -72,6 +72,33 @@ private:
     bool omitRelationship_;
 };
 
+void writeGeometry(const Writer& w, DcmItem& ev, const Geometry& g) {
+    w.code(ev, "CONTAINS", {"113780", "DCM", "Reference Point Definition"}, {"113860", "DCM", "15cm from Isocenter toward Source"});
+    w.num(ev, {"112011", "DCM", "Positioner Primary Angle"}, g.primary_deg, "deg");
+    w.num(ev, {"112012", "DCM", "Positioner Secondary Angle"}, g.secondary_deg, "deg");
+    if (g.primaryEnd_deg) w.num(ev, {"113739", "DCM", "Positioner Primary End Angle"}, *g.primaryEnd_deg, "deg");
+    w.num(ev, {"113748", "DCM", "Distance Source to Isocenter"}, g.sourceToIsocenter_mm, "mm");
+    w.num(ev, {"113750", "DCM", "Distance Source to Detector"}, g.sourceToDetector_mm, "mm");
+    if (g.tableLongitudinal_mm) w.num(ev, {"113751", "DCM", "Table Longitudinal Position"}, *g.tableLongitudinal_mm, "mm");
+    if (g.tableLateral_mm) w.num(ev, {"113752", "DCM", "Table Lateral Position"}, *g.tableLateral_mm, "mm");
+    if (g.tableHeight_mm) w.num(ev, {"113753", "DCM", "Table Height Position"}, *g.tableHeight_mm, "mm");
+    if (g.copper_mm) {
+        DcmItem* filter = w.container(ev, {"113771", "DCM", "X-Ray Filters"});
+        w.code(*filter, "CONTAINS", {"113772", "DCM", "X-Ray Filter Type"}, {"113653", "DCM", "Flat filter"});
+        w.code(*filter, "CONTAINS", {"113757", "DCM", "X-Ray Filter Material"}, {"66925006", "SCT", "Copper"});
+        w.num(*filter, {"113758", "DCM", "X-Ray Filter Thickness Minimum"}, *g.copper_mm, "mm");
+        w.num(*filter, {"113773", "DCM", "X-Ray Filter Thickness Maximum"}, *g.copper_mm, "mm");
+    }
+    if (g.position.size() == 3) {
+        w.code(ev, "CONTAINS", {"113745", "DCM", "Patient Table Relationship"},
+               g.position[0] == 'H' ? C{"102540008", "SCT", "headfirst"} : C{"102541007", "SCT", "feet-first"});
+        DcmItem* o = w.item(ev, "CONTAINS", "CODE", {"113743", "DCM", "Patient Orientation"});
+        putCode(*o, DCM_ConceptCodeSequence, C{"102538003", "SCT", "recumbent"});
+        w.code(*o, "HAS CONCEPT MOD", {"113744", "DCM", "Patient Orientation Modifier"},
+               g.position[2] == 'S' ? C{"40199007", "SCT", "supine"} : C{"1240000", "SCT", "prone"});
+    }
+}
+
 double inUnit(double si, units::Quantity q, const std::string& unit) {
     const auto f = units::factorToStored(q, unit);
     if (!f) throw std::runtime_error("synth: unknown unit " + unit);
@@ -136,6 +163,8 @@ std::unique_ptr<DcmFileFormat> buildReport(Report r) {
     ds.putAndInsertString(DCM_StudyDescription, r.studyDescription.c_str());
     ds.putAndInsertString(DCM_PatientID, r.patientId.c_str());
     ds.putAndInsertString(DCM_PatientName, r.patientName.c_str());
+    if (r.patientSize_m) ds.putAndInsertString(DCM_PatientSize, std::to_string(*r.patientSize_m).c_str());
+    if (r.patientWeight_kg) ds.putAndInsertString(DCM_PatientWeight, std::to_string(*r.patientWeight_kg).c_str());
     ds.putAndInsertString(DCM_Manufacturer, r.manufacturer.c_str());
     ds.putAndInsertString(DCM_ManufacturerModelName, r.model.c_str());
     ds.putAndInsertString(DCM_DeviceSerialNumber, r.serial.c_str());
@@ -198,6 +227,7 @@ std::unique_ptr<DcmFileFormat> buildReport(Report r) {
             w.num(*ev, {"113742", "DCM", "Irradiation Duration"}, inUnit(e.duration_s, Quantity::Time, r.timeUnit),
                   r.timeUnit.c_str());
         w.num(*ev, {"113733", "DCM", "KVP"}, 72.5, "kV");
+        if (e.geometry) writeGeometry(w, *ev, *e.geometry);
     }
     return file;
 }

@@ -15,6 +15,16 @@ namespace fa::synth {
 
 std::string newUid();
 
+// What TID 10003 says of where the beam was (positioner, distances, table, filter, patient position).
+struct Geometry {
+    double primary_deg = 0, secondary_deg = 0;
+    std::optional<double> primaryEnd_deg;
+    double sourceToIsocenter_mm = 785, sourceToDetector_mm = 1200;
+    std::optional<double> tableLongitudinal_mm, tableLateral_mm, tableHeight_mm;
+    std::optional<double> copper_mm;
+    std::string position = "HFS"; // HFS, FFS, HFP, FFP; "" writes none
+};
+
 struct Event {
     std::string uid;              // "" writes no Irradiation Event UID
     std::string type = "fluoro";  // fluoro, stationary, stepping, rotational
@@ -26,6 +36,7 @@ struct Event {
     double duration_s = 2.0;
     std::optional<double> pulses, pulseRate;
     bool omitDuration = false;
+    std::optional<Geometry> geometry;
 };
 
 struct PlaneTotals {
@@ -44,6 +55,7 @@ struct Report {
     std::string manufacturer = "SIEMENS", model = "ARCADIS Varic", serial = "16265", station = "CARM1";
     std::string observerUid = "1.2.826.0.1.3680043.10.1234.1";
     std::string performingPhysician, operatorsName; // DICOM person names, "\\"-separated; "" writes none
+    std::optional<double> patientSize_m, patientWeight_kg; // (0010,1020) and (0010,1030)
     bool omitTemplateId = false;
     bool enhancedSopClass = false;      // Enhanced X-Ray Radiation Dose SR (88.76)
     bool nestInComprehensiveSr = false; // TID 10001 content inside a Comprehensive SR

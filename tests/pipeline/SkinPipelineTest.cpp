@@ -1,0 +1,127 @@
+// The skin dose as filing keeps it: a generated Siemens Artis report whose peak skin dose is
+// computed here by hand, `reprocess` for studies stored before the skin dose existed, and what a
+// study without beam geometry gets.
+#include "pipeline/Pipeline.h"
+#include "tests/support/TempDir.h"
+#include "tests/support/TestStore.h"
+#include "tests/synth/Synth.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+namespace fa {
+namespace {
+
+class SkinPipeline : public ::testing::Test {
+protected:
+    void SetUp() override {
+        settings_.dataDir = data_.path().string();
+        test::placeStore(settings_.store, data_);
+        pipeline_ = std::make_unique<Pipeline>(settings_);
+    }
+    std::string file(const synth::Report& r, const std::string& name) {
+        const std::string path = data_.file(name);
+        EXPECT_TRUE(synth::buildReport(r)->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
+        return path;
+    }
+    // Behind the store's back, as a store written before skin doses existed looks.
+    void forgetSkinDoses() {
+        const std::string sql = "DELETE FROM skin_doses; UPDATE studies SET psd_gy = NULL";
+        if (test::onPostgres()) {
+            test::runOnPostgres(test::storeIn(data_), sql);
+            return;
+        }
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open((settings_.dataDir + "/fluoroaudit.db").c_str(), &db), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    test::TempDir data_;
+    Settings settings_;
+    std::unique_ptr<Pipeline> pipeline_;
+};
+
+// Two posterior beams of 1 mGy each, 10 x 10 cm at the reference point (DAP 0.1 Gy.cm2), the table
+// top 150 mm below the isocentre: the back lies at the reference point (785 - 150 = 635 mm from the
+// source). At 72.5 kV and 0.1 mm Cu: backscatter 1.377 + 0.25 x (1.392 - 1.377) = 1.38075 (10 cm),
+// water/air 1.021 + 0.25 x 0.004 = 1.022, Artis table and mattress 0.73 + 0.625 x 0.02 = 0.7425;
+// the cell centres nearest the axis are 0.5 cm off it each way (inverse square 0.99988).
+synth::Report artisReport(const std::string& study) {
+    synth::Report r;
+    r.studyUid = study;
+    r.manufacturer = "Siemens";
+    r.model = "AXIOM-Artis";
+    r.patientSize_m = 1.786;
+    r.patientWeight_kg = 73.2;
+    for (int i = 0; i < 2; ++i) {
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.dap_Gym2 = 1e-5;
+        e.dose_Gy = 1e-3;
+        synth::Geometry g;
+        g.tableLongitudinal_mm = 0;
+        g.tableLateral_mm = 500;
+        g.tableHeight_mm = 150;
+        g.copper_mm = 0.1;
+        e.geometry = g;
+        r.events.push_back(e);
+    }
+    return r;
+}
+
+TEST_F(SkinPipeline, AFiledReportHasTheHandComputedPeakSkinDoseAndItsMap) {
+    const std::string study = synth::newUid();
+    pipeline_->ingestFile(file(artisReport(study), "artis.dcm"));
+    const auto record = pipeline_->store().study(study);
+    ASSERT_TRUE(record && record->psd_Gy);
+    const double byHand = 2e-3 * 1.38075 * 1.022 * 0.7425 * (63.5 * 63.5) / (63.5 * 63.5 + 0.5);
+    EXPECT_NEAR(*record->psd_Gy, byHand, byHand * 1e-3);
+    EXPECT_NEAR(byHand, 2.0953e-3, 1e-7);
+    const auto skin = pipeline_->store().skinDose(study);
+    ASSERT_TRUE(skin);
+    EXPECT_DOUBLE_EQ(*skin->psd_Gy, *record->psd_Gy);
+    EXPECT_EQ(skin->region, "back, middle third");
+    EXPECT_EQ(skin->normalisation, "Siemens Artis/AXIOM");
+    EXPECT_EQ(skin->phantom, "body 178.6 cm, 73.2 kg");
+    EXPECT_EQ(skin->events, 2u);
+    EXPECT_EQ(skin->around, 92);
+    EXPECT_EQ(skin->along, 70);
+    const auto map = skin::decodeMap(skin->map, 92 * 70);
+    EXPECT_NEAR(*std::max_element(map.begin(), map.end()), *skin->psd_Gy, *skin->psd_Gy / 65535);
+    // A 10 cm field: 10 x 10 cells of 1 cm on the back (the flat back's cells are 0.996 cm wide).
+    EXPECT_EQ(std::count_if(map.begin(), map.end(), [](double d) { return d > 0; }), 100);
+    EXPECT_TRUE(skin->assumptions.empty() || skin->assumptions.size() == 1u); // Siemens' table axes, said once
+}
+
+TEST_F(SkinPipeline, ReprocessMapsStudiesStoredBeforeSkinDosesExisted) {
+    const std::string study = synth::newUid();
+    pipeline_->ingestFile(file(artisReport(study), "artis.dcm"));
+    const double psd = *pipeline_->store().study(study)->psd_Gy;
+    forgetSkinDoses();
+    EXPECT_FALSE(pipeline_->store().study(study)->psd_Gy);
+    EXPECT_FALSE(pipeline_->store().skinDose(study));
+    for (const auto& kept : pipeline_->store().keptFiles()) pipeline_->reprocess(kept);
+    ASSERT_TRUE(pipeline_->store().study(study)->psd_Gy);
+    EXPECT_DOUBLE_EQ(*pipeline_->store().study(study)->psd_Gy, psd);
+}
+
+TEST_F(SkinPipeline, AReportWithoutAnglesIsMappedAsMissingAndImagesAreNotMapped) {
+    synth::Report noAngles;
+    noAngles.events.push_back(synth::Event{});
+    pipeline_->ingestFile(file(noAngles, "plain.dcm"));
+    const auto skin = pipeline_->store().skinDose(noAngles.studyUid);
+    ASSERT_TRUE(skin);
+    EXPECT_FALSE(skin->psd_Gy);
+    EXPECT_EQ(skin->missing, "Positioner Primary Angle not given (or 'value unknown') in any of the 1 irradiation events of " +
+                                 noAngles.sopUid);
+    EXPECT_FALSE(pipeline_->store().study(noAngles.studyUid)->psd_Gy);
+
+    synth::Image image;
+    const std::string path = data_.file("image.dcm");
+    ASSERT_TRUE(synth::buildImage(image)->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
+    pipeline_->ingestFile(path);
+    EXPECT_FALSE(pipeline_->store().skinDose(image.studyUid));
+}
+
+} // namespace
+} // namespace fa
