@@ -2,6 +2,7 @@
 
 #include "skin/Corrections.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace fa::skin {
@@ -51,12 +52,32 @@ double cellDose(const Beam& beam, const Cell& cell) {
 }
 
 bool addBeam(const Beam& beam, const Phantom& phantom, std::vector<double>& dose) {
+    // A ring of cells (one y) is skipped whole when it lies beyond one of the field's two sides
+    // along the patient: the side is the plane (along -/+ k axis) . r = 0, k = half side / d_ref,
+    // and the ring's cross-section lies within [xMin, xMax] x [zMin, zMax].
+    double xMin = 1e300, xMax = -1e300, zMin = 1e300, zMax = -1e300;
+    for (int u = 0; u < phantom.around; ++u) {
+        const Vec& p = phantom.at(u, 0).p;
+        xMin = std::min(xMin, p.x), xMax = std::max(xMax, p.x), zMin = std::min(zMin, p.z), zMax = std::max(zMax, p.z);
+    }
+    const double k = beam.halfAlong / beam.referenceDistance;
+    const Vec sides[2] = {beam.along - k * beam.axis, (-1.0) * beam.along - k * beam.axis};
+    auto beyond = [&](const Vec& c, double y) {
+        const double least = c.x * ((c.x > 0 ? xMin : xMax) - beam.source.x) + c.y * (y - beam.source.y) +
+                             c.z * ((c.z > 0 ? zMin : zMax) - beam.source.z);
+        return least > 1e-9;
+    };
     bool hit = false;
-    for (std::size_t i = 0; i < phantom.cells.size(); ++i) {
-        const double d = cellDose(beam, phantom.cells[i]);
-        if (d > 0) {
-            dose[i] += d;
-            hit = true;
+    for (int v = 0; v < phantom.along; ++v) {
+        const std::size_t first = static_cast<std::size_t>(v) * static_cast<std::size_t>(phantom.around);
+        const double y = phantom.cells[first].p.y;
+        if (beyond(sides[0], y) || beyond(sides[1], y)) continue;
+        for (std::size_t i = first; i < first + static_cast<std::size_t>(phantom.around); ++i) {
+            const double d = cellDose(beam, phantom.cells[i]);
+            if (d > 0) {
+                dose[i] += d;
+                hit = true;
+            }
         }
     }
     return hit;
