@@ -58,7 +58,7 @@ void printSummary(const store::StudyRecord& r, const std::optional<SkinDoseResul
         row("Peak skin dose mGy", mgy(skin->psd_Gy) + " (" + skin->region + "; " + std::to_string(skin->assumptions.size()) +
                                       " assumption" + (skin->assumptions.size() == 1 ? "" : "s") + ", see --json)");
     } else if (skin) {
-        row("Peak skin dose mGy", "— (" + skin->missing + ")");
+        row("Peak skin dose mGy", "— (" + skin->missing.text + ")");
     }
     row("Frames", figure(s.frames, 0));
     row("Planes", s.planes ? std::to_string(*s.planes) : "—");

@@ -88,13 +88,23 @@ Array::Ptr flagsJson(const std::vector<StudyFlag>& flags) {
     return out;
 }
 
+Object::Ptr skinNoteJson(const SkinNote& n) {
+    Object::Ptr o = jsonObject();
+    o->set("code", n.code);
+    Object::Ptr params = jsonObject();
+    for (const auto& [name, value] : n.params) params->set(name, value);
+    o->set("params", params);
+    o->set("text", n.text);
+    return o;
+}
+
 Object::Ptr skinDoseJson(const SkinDoseResult& s) {
     Object::Ptr o = jsonObject();
     o->set("psd_mgy", number(units::toMilliGray(s.psd_Gy)));
     o->set("region", text(s.region));
-    o->set("missing", text(s.missing));
+    o->set("missing", s.missing.empty() ? Var() : Var(skinNoteJson(s.missing)));
     Array::Ptr assumptions = new Array;
-    for (const auto& a : s.assumptions) assumptions->add(a);
+    for (const auto& a : s.assumptions) assumptions->add(skinNoteJson(a));
     o->set("assumptions", assumptions);
     o->set("dap_on_phantom", json(s.dapOnPhantom));
     o->set("events", static_cast<Poco::UInt64>(s.events));
@@ -105,6 +115,11 @@ Object::Ptr skinDoseJson(const SkinDoseResult& s) {
     map->set("around", s.around);
     map->set("along", s.along);
     map->set("cells", text(s.map));
+    Object::Ptr shape = jsonObject();
+    shape->set("flat_cm", s.flat_cm);
+    shape->set("radius_cm", s.radius_cm);
+    shape->set("length_cm", s.length_cm);
+    map->set("shape", shape);
     o->set("map", s.map.empty() ? Var() : Var(map));
     return o;
 }

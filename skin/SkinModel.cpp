@@ -57,19 +57,21 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
             if (e.doseRp_Gy && *e.doseRp_Gy > 0) events.push_back(&e);
     }
     if (!first) {
-        r.missing = "no dose report with irradiation events (image headers, procedure steps and vendor summaries carry no "
-                    "beam geometry)";
+        r.missing = {"no-report", {},
+                     "no dose report with irradiation events (image headers, procedure steps and vendor summaries carry "
+                     "no beam geometry)"};
         return r;
     }
     if (events.empty()) {
-        r.missing = "no irradiation event with a Dose (RP) above zero";
+        r.missing = {"no-dose", {}, "no irradiation event with a Dose (RP) above zero"};
         return r;
     }
     const std::size_t withAngle = static_cast<std::size_t>(
         std::count_if(events.begin(), events.end(), [](const IrradiationEvent* e) { return e->primaryAngle_deg.has_value(); }));
     if (withAngle == 0) {
-        r.missing = "Positioner Primary Angle not given (or 'value unknown') in any of the " + std::to_string(events.size()) +
-                    " irradiation events of " + first->sopInstanceUid;
+        r.missing = {"no-angles", {{"events", std::to_string(events.size())}, {"object", first->sopInstanceUid}},
+                     "Positioner Primary Angle not given (or 'value unknown') in any of the " + std::to_string(events.size()) +
+                         " irradiation events of " + first->sopInstanceUid};
         return r;
     }
     std::vector<Usable> usable;
@@ -81,25 +83,28 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         if (dsi && *dsi > 200) usable.push_back({e, *dsi});
     }
     if (usable.empty()) {
-        r.missing = "no Distance Source to Isocenter (nor a Distance Source to Reference Point 15 cm from it) in any of the " +
-                    std::to_string(events.size()) + " irradiation events of " + first->sopInstanceUid;
+        r.missing = {"no-distance", {{"events", std::to_string(events.size())}, {"object", first->sopInstanceUid}},
+                     "no Distance Source to Isocenter (nor a Distance Source to Reference Point 15 cm from it) in any of the " +
+                         std::to_string(events.size()) + " irradiation events of " + first->sopInstanceUid};
         return r;
     }
 
     const Normalisation norm = normalisationFor(first->device);
     r.normalisation = norm.name;
-    std::vector<std::string>& said = r.assumptions;
-    auto assume = [&said](const std::string& text) {
-        if (std::find(said.begin(), said.end(), text) == said.end()) said.push_back(text);
+    std::vector<SkinNote>& said = r.assumptions;
+    auto assume = [&said](SkinNote note) {
+        if (std::none_of(said.begin(), said.end(), [&](const SkinNote& n) { return n.text == note.text; }))
+            said.push_back(std::move(note));
     };
     if (!norm.assumption.empty()) assume(norm.assumption);
 
     const double height_cm = height_m ? *height_m * 100 : kReferenceHeight_cm;
     const double mass = mass_kg.value_or(kReferenceMass_kg);
     if (!height_m || !mass_kg)
-        assume(std::string("patient ") + (!height_m && !mass_kg ? "height and weight" : !height_m ? "height" : "weight") +
-               " not in the reports: the reference man's " + (!height_m ? "178.6 cm" : "") +
-               (!height_m && !mass_kg ? " and " : "") + (!mass_kg ? "73.2 kg" : "") + " used");
+        assume({!height_m && !mass_kg ? "patient-size" : !height_m ? "patient-height" : "patient-weight", {},
+                std::string("patient ") + (!height_m && !mass_kg ? "height and weight" : !height_m ? "height" : "weight") +
+                    " not in the reports: the reference man's " + (!height_m ? "178.6 cm" : "") +
+                    (!height_m && !mass_kg ? " and " : "") + (!mass_kg ? "73.2 kg" : "") + " used"});
     const Phantom phantom = bodyPhantom(height_cm, mass);
     r.phantom = phantom.description + (!height_m || !mass_kg ? " (reference man where not reported)" : "");
 
@@ -113,7 +118,8 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
     if (position.empty()) position = "???";
     const bool prone = position[2] == 'P';
     if (position.find('?') != std::string::npos)
-        assume("patient position not fully reported (" + position + "): head first supine assumed where unsaid");
+        assume({"patient-position", {{"position", position}},
+                "patient position not fully reported (" + position + "): head first supine assumed where unsaid"});
 
     // The event with the highest Ka,r is where the patient is centred.
     const Usable* anchor = &*std::max_element(usable.begin(), usable.end(), [](const Usable& a, const Usable& b) {
@@ -130,8 +136,9 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         bool rpAssumed = false;
         const double dref_mm = *referenceDistance(e, u.sourceToIsocentre_mm, rpAssumed);
         if (rpAssumed)
-            assume("Reference Point Definition '" + e.referencePoint + "' not understood: 15 cm from the isocentre towards the "
-                   "source assumed");
+            assume({"reference-point", {{"definition", e.referencePoint}},
+                    "Reference Point Definition '" + e.referencePoint +
+                        "' not understood: 15 cm from the isocentre towards the source assumed"});
         // The field at the reference point: its area from DAP / Ka,r, its shape from the collimated field.
         double area_cm2 = 0;
         if (e.dap_Gym2 && *e.dap_Gym2 > 0) {
@@ -140,7 +147,7 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
             const double atDetector = e.fieldHeight_mm && e.fieldWidth_mm ? *e.fieldHeight_mm * *e.fieldWidth_mm / 100.0
                                                                           : *e.fieldArea_m2 * 1e4;
             area_cm2 = atDetector * std::pow(dref_mm / *e.sourceToDetector_mm, 2);
-            assume("an event without DAP: its field taken from the collimated field at the detector");
+            assume({"field-collimated", {}, "an event without DAP: its field taken from the collimated field at the detector"});
         }
         if (!(area_cm2 > 0)) {
             ++skipped;
@@ -153,15 +160,17 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         if (e.dap_Gym2) dapAll += *e.dap_Gym2;
 
         const double kvp = e.kvp_kV.value_or(options.defaultKvp);
-        if (!e.kvp_kV) assume("an event without KVP: " + number(options.defaultKvp) + " kV assumed");
+        if (!e.kvp_kV)
+            assume({"kvp", {{"kv", number(options.defaultKvp)}}, "an event without KVP: " + number(options.defaultKvp) + " kV assumed"});
         const double copper = e.copper_mm.value_or(0.0);
         const auto measured = measuredTableTransmission(norm.family, kvp, copper);
         if (!measured)
-            assume("no measured table and mattress transmission for " + norm.name + ": " +
-                   number(kDefaultTableTransmission) + " assumed");
+            assume({"table-transmission", {{"device", norm.name}, {"transmission", number(kDefaultTableTransmission)}},
+                    "no measured table and mattress transmission for " + norm.name + ": " +
+                        number(kDefaultTableTransmission) + " assumed"});
         if ((e.tableHeadTilt_deg && std::fabs(*e.tableHeadTilt_deg) > 1) || (e.tableCradleTilt_deg && std::fabs(*e.tableCradleTilt_deg) > 1) ||
             (e.tableHorizontalRotation_deg && std::fabs(*e.tableHorizontalRotation_deg) > 1))
-            assume("table tilt and rotation are not modelled: the table taken as level");
+            assume({"table-tilt", {}, "table tilt and rotation are not modelled: the table taken as level"});
 
         // The isocentre in the patient's frame for this event.
         const TablePlacement p = norm.place(e);
@@ -174,7 +183,7 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         } else {
             below_cm = (u.sourceToIsocentre_mm - dref_mm) / 10.0; // the back at the reference point
             if (norm.place != noTable && norm.place != dicomAxes)
-                assume("an event without Table Height Position: the back placed at the reference point");
+                assume({"table-height", {}, "an event without Table Height Position: the back placed at the reference point"});
         }
         iso.z = prone ? phantom.depth - below_cm : below_cm;
 
@@ -199,14 +208,19 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         ++r.events;
     }
     if (skipped)
-        assume(std::to_string(skipped) + " event(s) with neither DAP nor a collimated field left out of the map");
+        assume({"events-without-field", {{"events", std::to_string(skipped)}},
+                std::to_string(skipped) + " event(s) with neither DAP nor a collimated field left out of the map"});
     const std::size_t without = events.size() - usable.size();
     if (without)
-        assume(std::to_string(without) + " of " + std::to_string(events.size()) +
-               " events without positioner angle or source distance left out of the map");
+        assume({"events-without-geometry", {{"events", std::to_string(without)}, {"of", std::to_string(events.size())}},
+                std::to_string(without) + " of " + std::to_string(events.size()) +
+                    " events without positioner angle or source distance left out of the map"});
     const auto peak = std::max_element(dose.begin(), dose.end());
     r.around = phantom.around;
     r.along = phantom.along;
+    r.flat_cm = phantom.width - phantom.depth;
+    r.radius_cm = phantom.depth / 2;
+    r.length_cm = phantom.length;
     r.psd_Gy = *peak;
     r.region = *peak > 0 ? phantom.region(static_cast<std::size_t>(peak - dose.begin())) : "";
     if (dapAll > 0) r.dapOnPhantom = dapHit / dapAll;

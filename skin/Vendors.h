@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/DoseObject.h"
+#include "core/SkinDose.h"
 
 #include <optional>
 #include <string>
@@ -20,7 +21,7 @@ struct Normalisation {
     std::string name;          // "Siemens Artis/AXIOM", ...
     std::string family;        // key of measured table transmission ("siemens-artis") or ""
     TablePlacement (*place)(const IrradiationEvent& e) = nullptr;
-    std::string assumption;    // what the placement takes on trust, said with each PSD ("" for none)
+    SkinNote assumption;       // what the placement takes on trust, said with each PSD
 };
 
 // Siemens Artis and AXIOM-Artis: the reports' Table Lateral Position is the travel along the

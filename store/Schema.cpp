@@ -233,7 +233,8 @@ const std::vector<std::vector<const char*>> kMigrations = {
             study_uid TEXT PRIMARY KEY REFERENCES studies (study_uid), psd_gy REAL, region TEXT NOT NULL,
             missing TEXT NOT NULL, assumptions TEXT NOT NULL, dap_on_phantom REAL, model TEXT NOT NULL,
             phantom TEXT NOT NULL, normalisation TEXT NOT NULL, around INTEGER NOT NULL, along INTEGER NOT NULL,
-            map TEXT NOT NULL, events INTEGER NOT NULL, computed_at TEXT NOT NULL))",
+            map TEXT NOT NULL, events INTEGER NOT NULL, flat_cm REAL NOT NULL, radius_cm REAL NOT NULL,
+            length_cm REAL NOT NULL, computed_at TEXT NOT NULL))",
         "CREATE INDEX studies_by_psd ON studies (psd_gy, study_uid)",
     },
 };

@@ -112,7 +112,9 @@ TEST_F(SkinPipeline, AReportWithoutAnglesIsMappedAsMissingAndImagesAreNotMapped)
     const auto skin = pipeline_->store().skinDose(noAngles.studyUid);
     ASSERT_TRUE(skin);
     EXPECT_FALSE(skin->psd_Gy);
-    EXPECT_EQ(skin->missing, "Positioner Primary Angle not given (or 'value unknown') in any of the 1 irradiation events of " +
+    EXPECT_EQ(skin->missing.code, "no-angles");
+    EXPECT_EQ(skin->missing.params, (std::vector<std::pair<std::string, std::string>>{{"events", "1"}, {"object", noAngles.sopUid}}));
+    EXPECT_EQ(skin->missing.text, "Positioner Primary Angle not given (or 'value unknown') in any of the 1 irradiation events of " +
                                  noAngles.sopUid);
     EXPECT_FALSE(pipeline_->store().study(noAngles.studyUid)->psd_Gy);
 

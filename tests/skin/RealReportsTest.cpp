@@ -26,7 +26,7 @@ Report mapped(const std::string& dir, const std::string& file) {
 
 bool says(const SkinDoseResult& r, const std::string& part) {
     return std::any_of(r.assumptions.begin(), r.assumptions.end(),
-                       [&](const std::string& a) { return a.find(part) != std::string::npos; });
+                       [&](const SkinNote& a) { return a.text.find(part) != std::string::npos; });
 }
 
 constexpr double kMilli = 1e-3;
@@ -34,7 +34,7 @@ constexpr double kMilli = 1e-3;
 TEST(RealReports, SiemensArtisZeeIsWithinOneAndAHalfOfOpenSkin) {
     FA_REQUIRE_SHARED_DICOM(dir);
     const auto r = mapped(dir, "RF-RDSR-Siemens-Zee.dcm");
-    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing;
+    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing.text;
     const double psd = *r.skin.psd_Gy;
     EXPECT_GT(psd, 1.72 * kMilli / 1.5);
     EXPECT_LT(psd, 1.72 * kMilli * 1.5);
@@ -53,7 +53,7 @@ TEST(RealReports, SiemensArtisZeeIsWithinOneAndAHalfOfOpenSkin) {
 TEST(RealReports, CanonAlphenixRotationalRunIsSpreadRoundTheBody) {
     FA_REQUIRE_SHARED_DICOM(dir);
     auto r = mapped(dir, "RF-RDSR-Canon-Alphenix-rotational.dcm");
-    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing;
+    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing.text;
     EXPECT_EQ(r.skin.normalisation, "Canon/Toshiba Alphenix/Infinix/Ultimax");
     EXPECT_EQ(r.skin.phantom, "body 179.0 cm, 77.0 kg"); // Patient's Size and Weight of the report
     EXPECT_TRUE(says(r.skin, "Table Height Position read as the table top's distance below the isocentre"));
@@ -75,7 +75,7 @@ TEST(RealReports, CanonAlphenixRotationalRunIsSpreadRoundTheBody) {
 TEST(RealReports, SiemensAxiomArtis) {
     FA_REQUIRE_SHARED_DICOM(dir);
     const auto r = mapped(dir, "RF-RDSR-Siemens-AxiomArtis.dcm");
-    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing;
+    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing.text;
     EXPECT_GT(*r.skin.psd_Gy, 0);
     EXPECT_LE(*r.skin.psd_Gy, 2 * 1.36 * kMilli);
     EXPECT_NEAR(*r.skin.psd_Gy, 1.423 * kMilli, 0.01 * kMilli);
@@ -91,7 +91,7 @@ TEST(RealReports, PhilipsAlluraTableHeightFromItsPrivateConcept) {
     EXPECT_EQ(r.x.object.events[0].patientPosition, "HFS");
     EXPECT_DOUBLE_EQ(*r.x.object.events[0].copper_mm, 0.4);
     EXPECT_DOUBLE_EQ(*r.x.object.events[0].aluminium_mm, 1.0);
-    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing;
+    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing.text;
     EXPECT_LE(*r.skin.psd_Gy, 2 * 4.27128 * kMilli);
     EXPECT_NEAR(*r.skin.psd_Gy, 4.833 * kMilli, 0.01 * kMilli);
     EXPECT_EQ(r.skin.normalisation, "Philips Allura/Azurion");
@@ -103,7 +103,7 @@ TEST(RealReports, PhilipsAlluraTableHeightFromItsPrivateConcept) {
 TEST(RealReports, PhilipsAlluraClarityBiplane) {
     FA_REQUIRE_SHARED_DICOM(dir);
     const auto r = mapped(dir, "RF-RDSR-Philips_AlluraClarity-biplane.dcm");
-    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing;
+    ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing.text;
     EXPECT_LE(*r.skin.psd_Gy, 2 * 0.709366 * kMilli);
     EXPECT_NEAR(*r.skin.psd_Gy, 0.5449 * kMilli, 0.005 * kMilli);
     EXPECT_TRUE(says(r.skin, "reference man's 178.6 cm and 73.2 kg")); // weight written as 0.0
@@ -116,12 +116,12 @@ TEST(RealReports, WithoutPositionerAnglesThereIsNoPsdAndTheMissingContentIsNamed
     for (const char* file : {"RF-RDSR-GE.dcm", "RF-RDSR-Canon-Ultimaxi-mGyDoseAtRP.dcm", "Dual-RDSR-RF.dcm"}) {
         const auto r = mapped(dir, file);
         EXPECT_FALSE(r.skin.psd_Gy) << file;
-        EXPECT_NE(r.skin.missing.find("Positioner Primary Angle not given"), std::string::npos) << r.skin.missing;
-        EXPECT_NE(r.skin.missing.find(r.x.object.sopInstanceUid), std::string::npos) << r.skin.missing;
+        EXPECT_NE(r.skin.missing.text.find("Positioner Primary Angle not given"), std::string::npos) << r.skin.missing.text;
+        EXPECT_NE(r.skin.missing.text.find(r.x.object.sopInstanceUid), std::string::npos) << r.skin.missing.text;
     }
     const auto varic = mapped(dir, "RF-ESR-Siemens-Varic.dcm");
     EXPECT_FALSE(varic.skin.psd_Gy);
-    EXPECT_NE(varic.skin.missing.find("no dose report with irradiation events"), std::string::npos);
+    EXPECT_NE(varic.skin.missing.text.find("no dose report with irradiation events"), std::string::npos);
 }
 
 // One normalisation per family, on an event of its own.
