@@ -10,13 +10,14 @@ declare -A allowed=(
   [dicom]="core"
   [store]="core"
   [rules]="core"
-  [pipeline]="core dicom store rules"
-  [present]="core store rules"
-  [audit]="core dicom store rules pipeline present"
-  [api]="core dicom store rules pipeline present"
-  [service]="core dicom store rules pipeline present audit api"
-  [cli]="core dicom store rules pipeline present audit api service"
-  [plugin]="core dicom store rules pipeline present audit api"
+  [skin]="core"
+  [pipeline]="core dicom store rules skin"
+  [present]="core store rules skin"
+  [audit]="core dicom store rules skin pipeline present"
+  [api]="core dicom store rules skin pipeline present"
+  [service]="core dicom store rules skin pipeline present audit api"
+  [cli]="core dicom store rules skin pipeline present audit api service"
+  [plugin]="core dicom store rules skin pipeline present audit api"
 )
 
 bad=0

@@ -12,10 +12,12 @@ namespace {
 int usage() {
     std::cerr << "usage: fa-synth department FOLDER [STUDIES]\n"
                  "  writes STUDIES (default 140) synthetic RDSRs shaped like the pain-department study\n"
-                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [latest-first | biplane]]\n"
+                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [latest-first | biplane | skin]]\n"
                  "  writes one RDSR of SHOTS single shots of 0.75 s with that study description, one a second\n"
                  "  from 10:15:00 (latest-first: listed in the report from the last one back; biplane: shots\n"
-                 "  alternate between planes A and B, those of plane B with twice the DAP)\n";
+                 "  alternate between planes A and B, those of plane B with twice the DAP;\n"
+                 "  skin: a Siemens AXIOM-Artis procedure of 0.1 Gy shots, posterior and LAO 30 in turn, with its\n"
+                 "  table positions and filters, for the skin map)\n";
     return 2;
 }
 
@@ -52,6 +54,23 @@ int run(int argc, char** argv) {
         }
         const std::string option = argc > 6 ? argv[6] : "";
         if (option == "latest-first") std::reverse(r.events.begin(), r.events.end());
+        if (option == "skin") {
+            r.manufacturer = "Siemens";
+            r.model = "AXIOM-Artis";
+            r.patientSize_m = 1.70;
+            r.patientWeight_kg = 70;
+            for (std::size_t i = 0; i < r.events.size(); ++i) {
+                fa::synth::Geometry g;
+                g.primary_deg = i % 2 ? 30 : 0;
+                g.tableLongitudinal_mm = 0;
+                g.tableLateral_mm = 500;
+                g.tableHeight_mm = 150;
+                g.copper_mm = 0.2;
+                r.events[i].geometry = g;
+                r.events[i].dose_Gy = 0.1;
+                r.events[i].dap_Gym2 = 1e-3;
+            }
+        }
         if (option == "biplane") {
             r.planes = {fa::synth::PlaneTotals{}, fa::synth::PlaneTotals{}};
             r.planes[0].plane = "A";

@@ -8,6 +8,7 @@ import './style.css';
 import { api, get, query, setCsrf, url } from './api.js';
 import { h, clear, message, fmt } from './dom.js';
 import { initI18n, t, language, setLanguage, localName, nameParts, tableSource, term } from './i18n.js';
+import { skinDoseSection } from './skinmap.js';
 
 Chart.register(...registerables, BoxPlotController, BoxAndWiskers);
 
@@ -424,6 +425,8 @@ async function study(uid) {
     section(t('study.summary'), summary, reviewButton));
   if (s.patient_estimate) app.append(patientEstimateSection(s.patient_estimate));
   if (s.staff_estimates && s.staff_estimates.length) app.append(staffEstimateSection(s.staff_estimates));
+  const skinSection = skinDoseSection(s.skin_dose, s, section);
+  if (skinSection) app.append(skinSection);
 
   // Events in time order (those without a start keep their place at the end, in arrival order).
   const startOf = (e) => { const at = Date.parse(e.started_at); return Number.isNaN(at) ? Infinity : at; };

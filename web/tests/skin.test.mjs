@@ -1,0 +1,116 @@
+// The skin map on the study page, in a real `fluoroaudit serve` and Debian's Chromium: a generated
+// Siemens AXIOM-Artis procedure (0.1 Gy shots, posterior and LAO 30 in turn) and a report without
+// positioner angles, in English and Simplified Chinese. Screenshots go to FA_ARTEFACTS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { freePort, newPage as pageWithChecks, testStore } from './browser.mjs';
+
+const binary = process.env.FA_BINARY;
+const synth = process.env.FA_SYNTH;
+const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
+const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
+const password = 'victor-viewer-pass';
+
+let work, store, service, base, browser, mapped, plain;
+
+function fa(args, input) {
+  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
+}
+
+async function waitForHealth() {
+  for (let i = 0; i < 100; ++i) {
+    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('fluoroaudit serve did not answer /api/health');
+}
+
+before(async () => {
+  assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
+  work = mkdtempSync(join(tmpdir(), 'fa-skin-'));
+  store = testStore(join(work, 'data'), 'skin');
+  mkdirSync(artefacts, { recursive: true });
+  mkdirSync(join(work, 'in'));
+  const study = (out) => out.match(/study ([0-9.]+)/)[1];
+  mapped = study(execFileSync(synth, ['report', join(work, 'in', 'embolisation.dcm'), 'Hepatic embolisation', '40', '20210708', 'skin'], { encoding: 'utf8' }));
+  plain = study(execFileSync(synth, ['report', join(work, 'in', 'plain.dcm'), 'Spinal nerve root pulsed RF', '5', '20210709'], { encoding: 'utf8' }));
+  fa(['ingest', join(work, 'in')]);
+  fa(['user', 'add', 'victor', '--role', 'viewer'], `${password}\n`);
+  const [dicomPort, httpPort] = [await freePort(), await freePort()];
+  base = `http://127.0.0.1:${httpPort}`;
+  service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
+    { stdio: 'ignore', env: store.env });
+  await waitForHealth();
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (service) service.kill('SIGTERM');
+  if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
+});
+
+async function openStudy(language, uid) {
+  const { page, problems } = await pageWithChecks(browser, base);
+  await page.goto(`${base}/`);
+  await page.waitForSelector('form.login');
+  await page.selectOption('#language', language);
+  await page.fill('#username', 'victor');
+  await page.fill('#password', password);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#nav a');
+  await page.goto(`${base}/#/study/${encodeURIComponent(uid)}`);
+  await page.waitForSelector('#skin-dose');
+  return { page, problems };
+}
+
+// Opaque pixels of a canvas in a colour of the dose scale (saturated: untouched skin is a pale grey).
+const coloured = (page, id) => page.evaluate((sel) => {
+  const c = document.querySelector(sel);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i + 3] === 255 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) n += 1;
+  return n;
+}, id);
+
+test('the study page draws the skin map with its peak, where it is and what it rests on', async () => {
+  const api = JSON.parse(fa(['show', '--json', mapped]));
+  // 20 posterior shots of 0.1 Gy on the same skin, LAO 30 beside it: the peak is on the back, in Gy.
+  assert.ok(api.psd_mgy > 2000 && api.psd_mgy < 4 * 2000, `PSD ${api.psd_mgy} mGy`);
+  assert.equal(api.skin_dose.region, 'back, middle third');
+  const { page, problems } = await openStudy('en', mapped);
+  const psd = (api.psd_mgy / 1000).toPrecision(4).replace(/\.?0+$/, '');
+  assert.equal(await page.locator('#skin-psd').textContent(), `${Number(psd)} Gy`);
+  assert.equal(await page.locator('#skin-region').textContent(), 'back, middle third');
+  assert.equal(await page.locator('#skin-dap-share').textContent(), '100 %');
+  assert.match(await page.locator('#skin-assumptions').textContent(), /Siemens Artis: the table's travel along the patient/);
+  // The unrolled map is 6 px per cell: the field's 10 x 10 cm and its LAO neighbour make more than
+  // 100 coloured cells; the body in 3D shows them too, and the scale marks 1, 3 and 5 Gy.
+  assert.ok(await coloured(page, '#skin-map-2d') > 100 * 36, 'the unrolled map shows the irradiated skin');
+  assert.ok(await coloured(page, '#skin-map-3d') > 500, 'the 3D view, turned to the back, shows the irradiated skin');
+  // Turned to the front, it shows none: the beams came from behind.
+  await page.locator('#skin-turn').fill('0');
+  assert.equal(await coloured(page, '#skin-map-3d'), 0);
+  await page.locator('#skin-map-3d').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artefacts, 'skin-map-en.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('in Chinese: the skin map, its region and assumptions, and why a report gets none', async () => {
+  const { page, problems } = await openStudy('zh', mapped);
+  assert.match(await page.locator('section:has(#skin-dose) h2').textContent(), /峰值皮肤剂量/);
+  assert.equal(await page.locator('#skin-region').textContent(), '背部，中三分之一');
+  const notes = await page.locator('#skin-assumptions').textContent();
+  assert.match(notes, /西门子 Artis/);
+  assert.doesNotMatch(notes.replace(/Artis|Table Lateral Position|Ka,r/g, ''), /[A-Za-z]{3,}/);
+  await page.screenshot({ path: join(artefacts, 'skin-map-zh.png'), fullPage: true });
+  const other = await openStudy('zh', plain);
+  assert.match(await other.page.locator('#skin-dose').textContent(), /无法计算峰值皮肤剂量：报告的 5 个照射事件均未给出机架角度/);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(other.problems, []);
+});
