@@ -167,6 +167,7 @@ const char* metricLabel(const std::string& metric) {
     if (metric == "exposure_time_s") return "Exposure time (s)";
     if (metric == "dap_gycm2") return "DAP (Gy·cm²)";
     if (metric == "kar_mgy") return "Ka,r (mGy)";
+    if (metric == "psd_mgy") return "Peak skin dose (mGy)";
     return "";
 }
 

@@ -25,6 +25,8 @@ struct StudySummary {
     bool exposureTimeEstimated = false;
     // Exposure time x the dose-equivalent rate measured at the table (device profile), in uSv.
     std::optional<double> estimatedDose_uSv;
+    // Peak skin dose of the study's dose reports (skin/, kept by the store beside the summary).
+    std::optional<double> psd_Gy;
     std::vector<std::string> countedObjects; // SOP Instance UIDs whose figures are counted
     std::vector<Warning> warnings;           // study-level findings (overlapping reports, ...)
 };

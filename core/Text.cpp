@@ -200,6 +200,7 @@ const std::vector<CatalogEntry> kCatalog = {
     {"metricUnit.exposure_time_s", "Exposure time (s)", "曝光时间（秒）"},
     {"metricUnit.dap_gycm2", "DAP (Gy·cm²)", "DAP（Gy·cm²）"},
     {"metricUnit.kar_mgy", "Ka,r (mGy)", "Ka,r（mGy）"},
+    {"metricUnit.psd_mgy", "Peak skin dose (mGy)", "峰值皮肤剂量（mGy）"},
     // Audit runs
     {"run.badId", "a run is a number, not '{value}'", "审计运行的编号是数字，而不是“{value}”"},
     {"run.unknown", "no audit run {run}", "没有审计运行 {run}"},

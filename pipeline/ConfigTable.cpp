@@ -344,6 +344,7 @@ void levelKeys(std::vector<ConfigKey>& t) {
     t.push_back(decimal("levels", "substantial_dap_gycm2", 0, 1e9, "substantial DAP", FIELD(rules.substantialDap_Gycm2)));
     t.push_back(decimal("levels", "substantial_fluoro_time_s", 0, 1e9, "substantial fluoroscopy time",
                         FIELD(rules.substantialFluoroTime_s)));
+    t.push_back(decimal("levels", "substantial_psd_mgy", 0, 1e9, "substantial peak skin dose", FIELD(rules.substantialPsd_mGy)));
     t.push_back(integer("levels", "cumulative_window_days", 1, 3650, "window of the cumulative patient dose",
                         FIELD(rules.cumulativeWindowDays)));
     t.push_back(decimal("staff", "annual_level_msv", 0.001, 1000, "annual level of a staff member's estimated dose",

@@ -159,7 +159,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("estimated_dose_usv", json(s.estimatedDose_uSv));
     o->set("dap_total_gycm2", number(units::toGycm2(s.dap_Gym2)));
     o->set("kar_total_mgy", number(units::toMilliGray(s.doseRp_Gy)));
-    o->set("psd_mgy", number(units::toMilliGray(r.psd_Gy)));
+    o->set("psd_mgy", number(units::toMilliGray(s.psd_Gy)));
     o->set("frames", json(s.frames));
     o->set("planes", json(s.planes));
     o->set("source", s.source ? Var(std::string(toString(*s.source))) : Var());

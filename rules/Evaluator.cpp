@@ -62,3 +62,17 @@ std::vector<Flag> cumulative(const PatientStudy& study, const std::vector<Patien
 }
 
 } // namespace fa::rules
+
+namespace fa::rules {
+
+std::optional<StudyFlag> substantialSkinDose(const std::optional<double>& psd_Gy, const RuleSettings& settings) {
+    if (!psd_Gy || *psd_Gy * 1e3 <= settings.substantialPsd_mGy) return std::nullopt;
+    StudyFlag f;
+    f.kind = "substantial";
+    f.metric = "psd_mgy";
+    f.value = *psd_Gy * 1e3;
+    f.level = settings.substantialPsd_mGy;
+    return f;
+}
+
+} // namespace fa::rules

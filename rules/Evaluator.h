@@ -2,6 +2,7 @@
 // A value strictly greater than a level raises the flag; equal does not.
 #pragma once
 
+#include "core/Evaluation.h"
 #include "rules/ReferenceTable.h"
 #include "rules/StaffDose.h"
 
@@ -27,6 +28,7 @@ struct RuleSettings {
     double substantialKar_mGy = 5000;
     double substantialDap_Gycm2 = 500;
     double substantialFluoroTime_s = 3600;
+    double substantialPsd_mGy = 3000; // peak skin dose
     int cumulativeWindowDays = 60;
     std::vector<DeviceProfile> deviceProfiles;
 };
@@ -42,6 +44,9 @@ struct Flag {
 // above-reference / investigation for the levels of `row` (the stronger one per metric) and
 // substantial for the fixed levels; `row` may be null (unclassified: only substantial flags).
 std::vector<Flag> evaluate(const MetricValues& values, const ReferenceRow* row, const RuleSettings& settings);
+
+// The substantial flag of a peak skin dose (metric psd_mgy, mGy) over its NCRP 168 level.
+std::optional<StudyFlag> substantialSkinDose(const std::optional<double>& psd_Gy, const RuleSettings& settings);
 
 // One patient's study as the cumulative rule sees it.
 struct PatientStudy {

@@ -45,6 +45,7 @@ StudyEvaluation LevelEvaluator::evaluate(const StudyInfo& study, const DeviceInf
     e.procedureName = row ? row->name : "";
     for (const Flag& f : rules::evaluate(metricsOf(summary), row, settings_))
         e.flags.push_back(toStudyFlag(f, f.kind == "substantial" ? std::nullopt : std::optional<int>(version_)));
+    if (auto skin = substantialSkinDose(summary.psd_Gy, settings_)) e.flags.push_back(std::move(*skin));
     return e;
 }
 

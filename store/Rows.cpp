@@ -277,7 +277,6 @@ StudyRecord readStudyRow(const Columns& c, std::size_t r) {
     x.procedureId = c.text("procedure_id", r);
     x.procedureName = c.text("procedure_name", r);
     x.summary = readSummary(c, r);
-    x.psd_Gy = c.real("psd_gy", r);
     return x;
 }
 
@@ -296,6 +295,7 @@ StudySummary readSummary(const Columns& c, std::size_t r) {
     if (const std::string src = c.text("source", r); !src.empty()) s.source = sourceKindFromString(src);
     s.exposureTimeEstimated = c.integer("exposure_time_estimated", r).value_or(0) != 0;
     s.estimatedDose_uSv = c.real("estimated_dose_usv", r);
+    s.psd_Gy = c.real("psd_gy", r);
     return s;
 }
 

@@ -57,7 +57,6 @@ struct StudyRecord {
     std::string procedureId; // "" until evaluated
     std::string procedureName;
     std::vector<StudyFlag> flags;
-    std::optional<double> psd_Gy; // peak skin dose, when mapped
 };
 
 // What statistics need of a study: its date, device, procedure and the five audited figures.

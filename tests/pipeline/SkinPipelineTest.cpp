@@ -73,13 +73,13 @@ TEST_F(SkinPipeline, AFiledReportHasTheHandComputedPeakSkinDoseAndItsMap) {
     const std::string study = synth::newUid();
     pipeline_->ingestFile(file(artisReport(study), "artis.dcm"));
     const auto record = pipeline_->store().study(study);
-    ASSERT_TRUE(record && record->psd_Gy);
+    ASSERT_TRUE(record && record->summary.psd_Gy);
     const double byHand = 2e-3 * 1.38075 * 1.022 * 0.7425 * (63.5 * 63.5) / (63.5 * 63.5 + 0.5);
-    EXPECT_NEAR(*record->psd_Gy, byHand, byHand * 1e-3);
+    EXPECT_NEAR(*record->summary.psd_Gy, byHand, byHand * 1e-3);
     EXPECT_NEAR(byHand, 2.0953e-3, 1e-7);
     const auto skin = pipeline_->store().skinDose(study);
     ASSERT_TRUE(skin);
-    EXPECT_DOUBLE_EQ(*skin->psd_Gy, *record->psd_Gy);
+    EXPECT_DOUBLE_EQ(*skin->psd_Gy, *record->summary.psd_Gy);
     EXPECT_EQ(skin->region, "back, middle third");
     EXPECT_EQ(skin->normalisation, "Siemens Artis/AXIOM");
     EXPECT_EQ(skin->phantom, "body 178.6 cm, 73.2 kg");
@@ -96,13 +96,13 @@ TEST_F(SkinPipeline, AFiledReportHasTheHandComputedPeakSkinDoseAndItsMap) {
 TEST_F(SkinPipeline, ReprocessMapsStudiesStoredBeforeSkinDosesExisted) {
     const std::string study = synth::newUid();
     pipeline_->ingestFile(file(artisReport(study), "artis.dcm"));
-    const double psd = *pipeline_->store().study(study)->psd_Gy;
+    const double psd = *pipeline_->store().study(study)->summary.psd_Gy;
     forgetSkinDoses();
-    EXPECT_FALSE(pipeline_->store().study(study)->psd_Gy);
+    EXPECT_FALSE(pipeline_->store().study(study)->summary.psd_Gy);
     EXPECT_FALSE(pipeline_->store().skinDose(study));
     for (const auto& kept : pipeline_->store().keptFiles()) pipeline_->reprocess(kept);
-    ASSERT_TRUE(pipeline_->store().study(study)->psd_Gy);
-    EXPECT_DOUBLE_EQ(*pipeline_->store().study(study)->psd_Gy, psd);
+    ASSERT_TRUE(pipeline_->store().study(study)->summary.psd_Gy);
+    EXPECT_DOUBLE_EQ(*pipeline_->store().study(study)->summary.psd_Gy, psd);
 }
 
 TEST_F(SkinPipeline, AReportWithoutAnglesIsMappedAsMissingAndImagesAreNotMapped) {
@@ -116,13 +116,48 @@ TEST_F(SkinPipeline, AReportWithoutAnglesIsMappedAsMissingAndImagesAreNotMapped)
     EXPECT_EQ(skin->missing.params, (std::vector<std::pair<std::string, std::string>>{{"events", "1"}, {"object", noAngles.sopUid}}));
     EXPECT_EQ(skin->missing.text, "Positioner Primary Angle not given (or 'value unknown') in any of the 1 irradiation events of " +
                                  noAngles.sopUid);
-    EXPECT_FALSE(pipeline_->store().study(noAngles.studyUid)->psd_Gy);
+    EXPECT_FALSE(pipeline_->store().study(noAngles.studyUid)->summary.psd_Gy);
 
     synth::Image image;
     const std::string path = data_.file("image.dcm");
     ASSERT_TRUE(synth::buildImage(image)->saveFile(path.c_str(), EXS_LittleEndianExplicit).good());
     pipeline_->ingestFile(path);
     EXPECT_FALSE(pipeline_->store().skinDose(image.studyUid));
+}
+
+} // namespace
+} // namespace fa
+
+namespace fa {
+namespace {
+
+// 40 shots of 0.1 Gy on the same back: a peak skin dose far above NCRP 168's 3 Gy raises a
+// substantial flag of its own (metric psd_mgy), beside Ka,r's (4 Gy is below 5 Gy: none).
+TEST_F(SkinPipeline, APeakSkinDoseAboveThreeGrayIsASubstantialFlag) {
+    synth::Report r = artisReport(synth::newUid());
+    r.events.resize(1);
+    r.events[0].dose_Gy = 0.1;
+    r.events[0].dap_Gym2 = 1e-3;
+    const synth::Event shot = r.events[0];
+    r.events.clear();
+    for (int i = 0; i < 40; ++i) {
+        r.events.push_back(shot);
+        r.events.back().uid = synth::newUid();
+    }
+    pipeline_->ingestFile(file(r, "heavy.dcm"));
+    const auto record = pipeline_->store().study(r.studyUid);
+    ASSERT_TRUE(record->summary.psd_Gy);
+    const double psd_mGy = *record->summary.psd_Gy * 1e3; // 4 Gy x 1.38 x 1.02 x 0.74: about 4.2 Gy
+    EXPECT_GT(psd_mGy, 3000);
+    // (The procedure's reference levels flag its shots, DAP and Ka,r too.)
+    std::vector<StudyFlag> substantial;
+    for (const auto& f : record->flags)
+        if (f.kind == "substantial") substantial.push_back(f);
+    ASSERT_EQ(substantial.size(), 1u);
+    EXPECT_EQ(substantial[0].metric, "psd_mgy");
+    EXPECT_DOUBLE_EQ(substantial[0].value, psd_mGy);
+    EXPECT_DOUBLE_EQ(substantial[0].level, 3000);
+    EXPECT_FALSE(substantial[0].tableVersion);
 }
 
 } // namespace
