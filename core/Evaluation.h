@@ -37,6 +37,7 @@ struct PatientStudyFigures {
     std::string studyUid;
     std::string studyDate; // YYYY-MM-DD
     std::optional<double> dap_Gym2, doseRp_Gy;
+    std::optional<double> psd_Gy;
 };
 
 class StudyEvaluator {

@@ -76,3 +76,30 @@ std::optional<StudyFlag> substantialSkinDose(const std::optional<double>& psd_Gy
 }
 
 } // namespace fa::rules
+
+namespace fa::rules {
+
+std::optional<StudyFlag> cumulativeSkinDose(const PatientStudy& study, const std::vector<PatientStudy>& patientStudies,
+                                            const RuleSettings& settings) {
+    const auto end = parseDate(study.studyDate);
+    if (!end) return std::nullopt;
+    const Poco::DateTime start = *end - Poco::Timespan(settings.cumulativeWindowDays - 1, 0, 0, 0, 0);
+    double psd = 0;
+    std::vector<std::string> summed;
+    for (const auto& s : patientStudies) {
+        const auto d = parseDate(s.studyDate);
+        if (!d || *d < start || *d > *end || !s.psd_mGy) continue;
+        summed.push_back(s.studyUid);
+        psd += *s.psd_mGy;
+    }
+    if (summed.size() < 2 || psd <= settings.substantialPsd_mGy) return std::nullopt;
+    StudyFlag f;
+    f.kind = "cumulative";
+    f.metric = "psd_mgy";
+    f.value = psd;
+    f.level = settings.substantialPsd_mGy;
+    f.studies = summed;
+    return f;
+}
+
+} // namespace fa::rules

@@ -53,11 +53,17 @@ struct PatientStudy {
     std::string studyUid;
     std::string studyDate; // YYYY-MM-DD
     std::optional<double> dap_Gycm2, kar_mGy;
+    std::optional<double> psd_mGy = std::nullopt; // peak skin dose
 };
 
 // The cumulative flags of `study`: Ka,r and DAP of the patient's studies dated within the window
 // ending on its date (window days, the study's own day included), against the substantial levels.
 std::vector<Flag> cumulative(const PatientStudy& study, const std::vector<PatientStudy>& patientStudies,
                              const RuleSettings& settings);
+// The cumulative skin dose of `study`: the peak skin doses of the patient's studies in the same window
+// summed, an upper bound (their fields need not fall on the same skin), against the substantial PSD;
+// metric psd_mgy. None for fewer than two studies with a PSD.
+std::optional<StudyFlag> cumulativeSkinDose(const PatientStudy& study, const std::vector<PatientStudy>& patientStudies,
+                                            const RuleSettings& settings);
 
 } // namespace fa::rules

@@ -51,25 +51,26 @@ StudyEvaluation LevelEvaluator::evaluate(const StudyInfo& study, const DeviceInf
 
 bool LevelEvaluator::cumulativeCouldFlag(const std::vector<PatientStudyFigures>& studies) const {
     if (studies.size() < 2) return false;
-    double dap = 0, kar = 0;
+    double dap = 0, kar = 0, psd = 0;
     for (const auto& s : studies) {
         dap += units::toGycm2(s.dap_Gym2.value_or(0.0));
         kar += units::toMilliGray(s.doseRp_Gy.value_or(0.0));
+        psd += units::toMilliGray(s.psd_Gy.value_or(0.0));
     }
-    return dap > settings_.substantialDap_Gycm2 || kar > settings_.substantialKar_mGy;
+    return dap > settings_.substantialDap_Gycm2 || kar > settings_.substantialKar_mGy || psd > settings_.substantialPsd_mGy;
 }
 
 std::vector<StudyFlag> LevelEvaluator::cumulative(const PatientStudyFigures& study,
                                                   const std::vector<PatientStudyFigures>& patientStudies) const {
     auto convert = [](const PatientStudyFigures& p) {
-        return PatientStudy{p.studyUid, p.studyDate,
-                            units::toGycm2(p.dap_Gym2),
-                            units::toMilliGray(p.doseRp_Gy)};
+        return PatientStudy{p.studyUid, p.studyDate, units::toGycm2(p.dap_Gym2), units::toMilliGray(p.doseRp_Gy),
+                            units::toMilliGray(p.psd_Gy)};
     };
     std::vector<PatientStudy> all;
     for (const auto& p : patientStudies) all.push_back(convert(p));
     std::vector<StudyFlag> out;
     for (const Flag& f : rules::cumulative(convert(study), all, settings_)) out.push_back(toStudyFlag(f, std::nullopt));
+    if (auto skin = cumulativeSkinDose(convert(study), all, settings_)) out.push_back(std::move(*skin));
     return out;
 }
 

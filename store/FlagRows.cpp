@@ -78,7 +78,7 @@ std::string shiftDate(const std::string& isoDate, int days) {
 // The patient's studies dated from..to (inclusive).
 std::vector<PatientStudyFigures> patientStudies(Database& s, const std::string& patientKey,
                                                 const std::string& from, const std::string& to) {
-    const Result rows = s.run("SELECT study_uid, study_date, dap_gym2, dose_rp_gy FROM studies WHERE patient_key = ? "
+    const Result rows = s.run("SELECT study_uid, study_date, dap_gym2, dose_rp_gy, psd_gy FROM studies WHERE patient_key = ? "
                               "AND study_date >= ? AND study_date <= ? ORDER BY study_date, study_uid",
                               {patientKey, from, to});
     const Columns c(rows);
@@ -89,6 +89,7 @@ std::vector<PatientStudyFigures> patientStudies(Database& s, const std::string& 
         p.studyDate = c.text("study_date", r);
         p.dap_Gym2 = c.real("dap_gym2", r);
         p.doseRp_Gy = c.real("dose_rp_gy", r);
+        p.psd_Gy = c.real("psd_gy", r);
         out.push_back(p);
     }
     return out;

@@ -162,3 +162,46 @@ TEST_F(SkinPipeline, APeakSkinDoseAboveThreeGrayIsASubstantialFlag) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// Two procedures of one patient nine days apart, each with a peak skin dose of about 2.1 Gy (below
+// 3 Gy): their sum, an upper bound of the cumulative skin dose, raises a cumulative flag on the later.
+TEST_F(SkinPipeline, PeakSkinDosesOfAPatientsWindowAddUpToACumulativeFlag) {
+    auto procedure = [&](const std::string& date) {
+        synth::Report r = artisReport(synth::newUid());
+        r.studyDate = date;
+        const synth::Event shot = r.events[0];
+        r.events.clear();
+        for (int i = 0; i < 20; ++i) {
+            r.events.push_back(shot);
+            r.events.back().uid = synth::newUid();
+            r.events.back().dose_Gy = 0.1;
+            r.events.back().dap_Gym2 = 1e-3;
+        }
+        pipeline_->ingestFile(file(r, r.studyUid + ".dcm"));
+        return r.studyUid;
+    };
+    const std::string first = procedure("20260301"), second = procedure("20260310");
+    const auto a = pipeline_->store().study(first), b = pipeline_->store().study(second);
+    ASSERT_TRUE(a->summary.psd_Gy && b->summary.psd_Gy);
+    EXPECT_LT(*a->summary.psd_Gy, 3.0);
+    EXPECT_LT(*b->summary.psd_Gy, 3.0);
+    auto psdFlags = [](const store::StudyRecord& r) {
+        std::vector<StudyFlag> out;
+        for (const auto& f : r.flags)
+            if (f.metric == "psd_mgy") out.push_back(f);
+        return out;
+    };
+    EXPECT_TRUE(psdFlags(*a).empty());
+    const auto flags = psdFlags(*b);
+    ASSERT_EQ(flags.size(), 1u);
+    EXPECT_EQ(flags[0].kind, "cumulative");
+    EXPECT_NEAR(flags[0].value, (*a->summary.psd_Gy + *b->summary.psd_Gy) * 1e3, 1e-6);
+    EXPECT_DOUBLE_EQ(flags[0].level, 3000);
+    EXPECT_EQ(flags[0].studies, (std::vector<std::string>{first, second}));
+}
+
+} // namespace
+} // namespace fa

@@ -311,3 +311,31 @@ TEST(RegionalSurvey, TheRegionalDrlIsTheP75OfTheCountedSiteMedians) {
 
 } // namespace
 } // namespace fa
+
+namespace fa::rules {
+namespace {
+
+// The cumulative skin dose sums the peak skin doses of the window (an upper bound), studies
+// without one left out, and needs two studies with one.
+TEST(Cumulative, SkinDoseSumsThePeaksOfTheWindow) {
+    RuleSettings s; // 3 Gy over 60 days
+    const PatientStudy a{"A", "2026-03-01", 10.0, 100.0, 1800.0}, b{"B", "2026-03-20", 10.0, 100.0, 1300.0},
+        none{"N", "2026-03-10", 10.0, 100.0, std::nullopt}, old{"O", "2025-12-01", 10.0, 100.0, 2900.0};
+    const auto flag = cumulativeSkinDose(b, {old, a, none, b}, s);
+    ASSERT_TRUE(flag);
+    EXPECT_EQ(flag->kind, "cumulative");
+    EXPECT_EQ(flag->metric, "psd_mgy");
+    EXPECT_DOUBLE_EQ(flag->value, 3100.0);
+    EXPECT_DOUBLE_EQ(flag->level, 3000.0);
+    EXPECT_EQ(flag->studies, (std::vector<std::string>{"A", "B"}));
+    const PatientStudy lower{"B", "2026-03-20", 10.0, 100.0, 1200.0};
+    EXPECT_FALSE(cumulativeSkinDose(lower, {a, lower}, s)); // 3000 mGy: not above
+    const PatientStudy alone{"C", "2026-03-20", 10.0, 100.0, 3500.0};
+    EXPECT_FALSE(cumulativeSkinDose(alone, {alone}, s)); // one study: the substantial rule's business
+    EXPECT_TRUE(substantialSkinDose(3.5, s));
+    EXPECT_FALSE(substantialSkinDose(3.0, s));
+    EXPECT_FALSE(substantialSkinDose(std::nullopt, s));
+}
+
+} // namespace
+} // namespace fa::rules
