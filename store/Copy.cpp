@@ -134,7 +134,7 @@ private:
 
 // The study's rows in the tables keyed by study.
 const char* const kStudyTables[] = {"source_objects", "planes", "events", "object_warnings", "study_warnings", "flags",
-                                    "alert_mails", "skin_doses"};
+                                    "alert_mails", "skin_doses", "follow_ups"};
 
 } // namespace
 
@@ -164,7 +164,7 @@ CopyReport StudyStore::copyFrom(const std::string& sqliteFile, const std::string
         std::map<std::string, std::vector<std::string>> columns;
         for (const char* t : {"studies", "source_objects", "planes", "events", "object_warnings", "study_warnings", "flags",
                               "alert_mails", "flag_reviews", "audit_runs", "audit_findings", "audit_trail", "users",
-                              "reconcile_skipped", "reference_tables", "staff_tables", "skin_doses"})
+                              "reconcile_skipped", "reference_tables", "staff_tables", "skin_doses", "follow_ups"})
             columns[t] = from.columns(t);
         const std::map<std::string, std::string> ownSite{{"site", site}};
         auto siteOf = [&](const std::vector<std::string>& names, const Row& r) {

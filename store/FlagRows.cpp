@@ -121,6 +121,57 @@ std::vector<StudyFlag> readFlags(Database& s, const std::string& studyUid) {
     return out;
 }
 
+namespace {
+
+bool substantial(const StudyFlag& f) { return f.kind == "substantial"; }
+
+std::string reasonsText(const std::vector<StudyFlag>& flags) {
+    std::vector<std::string> parts;
+    for (const auto& f : flags)
+        if (substantial(f)) parts.push_back(f.metric + "=" + exactText(f.value) + ">" + exactText(f.level));
+    return joinList(parts);
+}
+
+} // namespace
+
+std::vector<StudyFlag> parseReasons(const std::string& text) {
+    std::vector<StudyFlag> out;
+    for (const auto& part : splitList(text)) {
+        const auto eq = part.find('='), gt = part.find('>');
+        if (eq == std::string::npos || gt == std::string::npos || gt < eq) continue;
+        StudyFlag f;
+        f.kind = "substantial";
+        f.metric = part.substr(0, eq);
+        f.value = std::stod(part.substr(eq + 1, gt - eq - 1));
+        f.level = std::stod(part.substr(gt + 1));
+        out.push_back(f);
+    }
+    return out;
+}
+
+// A study with a substantial flag has a follow-up from then on, due two to four weeks after the study;
+// while open, its reasons follow the flags (none left: withdrawn, kept with its history).
+void followUpSubstantial(Database& s, const StudyRecord& record, const std::vector<StudyFlag>& before,
+                         const std::vector<StudyFlag>& now, const std::string& at) {
+    const bool had = std::any_of(before.begin(), before.end(), substantial);
+    const bool has = std::any_of(now.begin(), now.end(), substantial);
+    if (!had && !has) return;
+    const std::string& uid = record.study.studyUid;
+    const Result row = s.run("SELECT reasons, outcome FROM follow_ups WHERE study_uid = ?", {uid});
+    const Columns c(row);
+    const std::string reasons = reasonsText(now);
+    if (c.rows() == 0) {
+        if (!has) return;
+        const std::string day = record.study.studyDate.empty() ? at.substr(0, 10) : record.study.studyDate;
+        s.run("INSERT INTO follow_ups (study_uid, site, patient_key, opened_at, reasons, due_from, due_to) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+              {uid, record.site, record.patientKey, at, reasons, shiftDate(day, 14), shiftDate(day, 28)});
+        return;
+    }
+    if (!c.text("outcome", 0).empty() || c.text("reasons", 0) == reasons) return;
+    s.run("UPDATE follow_ups SET reasons = ? WHERE study_uid = ?", {reasons, uid});
+}
+
 void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluator& evaluator,
                    const std::string& raisedAt) {
     const Result row = s.run(std::string("SELECT ") + kStudyColumns + " FROM studies WHERE study_uid = ?", {studyUid});
@@ -132,6 +183,7 @@ void evaluateStudy(Database& s, const std::string& studyUid, const StudyEvaluato
               {e.procedureId, e.procedureName, studyUid});
     const std::vector<StudyFlag> existing = readFlags(s, studyUid);
     replaceFlags(s, studyUid, existing, e.flags, false, raisedAt);
+    followUpSubstantial(s, record, existing, e.flags, raisedAt);
 
     const std::string& date = record.study.studyDate;
     if (record.patientKey.empty() || date.empty()) return;

@@ -25,5 +25,7 @@ void countFlags(Database& s, const std::string& where, std::vector<std::string> 
 // The flag of a row with the columns kind, metric, value, level, table_version, studies,
 // review_state and raised_at.
 StudyFlag flagFromRow(const Columns& columns, std::size_t row);
+// The reasons of a follow-up as follow_ups.reasons keeps them (substantial flags: metric, value, level).
+std::vector<StudyFlag> parseReasons(const std::string& text);
 
 } // namespace fa::store

@@ -237,6 +237,16 @@ const std::vector<std::vector<const char*>> kMigrations = {
             length_cm REAL NOT NULL, computed_at TEXT NOT NULL))",
         "CREATE INDEX studies_by_psd ON studies (psd_gy, study_uid)",
     },
+    // 18: follow-up of substantial doses (NCRP 168): one per study with a substantial flag, due two to
+    // four weeks after it, closed by the outcome a physicist records
+    {
+        R"(CREATE TABLE follow_ups (
+            study_uid TEXT PRIMARY KEY REFERENCES studies (study_uid), site TEXT NOT NULL DEFAULT '',
+            patient_key TEXT, opened_at TEXT NOT NULL, reasons TEXT NOT NULL, due_from TEXT NOT NULL,
+            due_to TEXT NOT NULL, outcome TEXT, outcome_note TEXT NOT NULL DEFAULT '', recorded_by TEXT,
+            recorded_at TEXT))",
+        "CREATE INDEX follow_ups_by_due ON follow_ups (site, due_to, study_uid)",
+    },
 };
 
 } // namespace

@@ -181,6 +181,25 @@ struct DescriptionCount {
     std::string latestDate;
 };
 
+// The follow-up of a study with a substantial dose (NCRP 168): open until a physicist records what
+// the patient's skin showed.
+struct FollowUp {
+    std::string studyUid, site, studyDate, studyDescription, procedureId, procedureName, patientKey, patientId, patientName;
+    DeviceInfo device;
+    std::vector<StudyFlag> reasons; // the substantial flags that opened it (now); none: withdrawn
+    std::string openedAt;           // ISO 8601 UTC
+    std::string dueFrom, dueTo;     // YYYY-MM-DD: two to four weeks after the study
+    std::string outcome;            // "" while open; none, erythema, desquamation, ulceration, other
+    std::string note, recordedBy, recordedAt;
+    std::optional<double> psd_Gy, kar_Gy, dap_Gym2, fluoroTime_s;
+    // open (due or not yet), overdue (open past its due date), closed, withdrawn (its figures fell
+    // below the levels before an outcome was recorded) on the day `today` (YYYY-MM-DD).
+    std::string state(const std::string& today) const;
+};
+
+// The outcomes a follow-up may record.
+bool isFollowUpOutcome(const std::string& outcome);
+
 struct FlagReview {
     std::string studyUid, kind, metric, state, comment, username, at;
     std::string site; // of the study (set by the store)
@@ -337,6 +356,14 @@ public:
     // Sets the review state of the study's (kind, metric) flag and records it in its history;
     // false when the study has no such flag.
     bool reviewFlag(const FlagReview& review);
+    // Follow-ups of this site (every site for ""): state open (with the overdue), overdue, closed,
+    // withdrawn or "" for all, as of `today`; the oldest due first.
+    std::vector<FollowUp> followUps(const std::string& state, const std::string& today, const std::string& site = "");
+    std::optional<FollowUp> followUp(const std::string& studyUid);
+    // Records the outcome (isFollowUpOutcome) with a note and who saw the patient; false when the study
+    // has no follow-up. An outcome may be corrected: the audit trail keeps each.
+    bool recordFollowUp(const std::string& studyUid, const std::string& outcome, const std::string& note,
+                        const std::string& username);
     std::vector<FlagReview> reviews(const std::string& studyUid);
     // Counts for metrics: flags by kind.
     std::vector<std::pair<std::string, std::size_t>> flagCounts();

@@ -205,3 +205,64 @@ TEST_F(SkinPipeline, PeakSkinDosesOfAPatientsWindowAddUpToACumulativeFlag) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// A substantial dose opens a follow-up due two to four weeks after the study; it is open, then
+// overdue, until a physicist records the outcome (in the audit trail); its figures falling below
+// the levels before that withdraw it.
+TEST_F(SkinPipeline, ASubstantialDoseOpensAFollowUpThatTheOutcomeCloses) {
+    synth::Report r = artisReport(synth::newUid()); // 2026-03-01
+    const synth::Event shot = r.events[0];
+    r.events.clear();
+    for (int i = 0; i < 40; ++i) {
+        r.events.push_back(shot);
+        r.events.back().uid = synth::newUid();
+        r.events.back().dose_Gy = 0.1;
+        r.events.back().dap_Gym2 = 1e-3;
+    }
+    EXPECT_FALSE(pipeline_->store().followUp(r.studyUid));
+    pipeline_->ingestFile(file(r, "heavy.dcm"));
+    auto f = pipeline_->store().followUp(r.studyUid);
+    ASSERT_TRUE(f);
+    EXPECT_EQ(f->dueFrom, "2026-03-15");
+    EXPECT_EQ(f->dueTo, "2026-03-29");
+    ASSERT_EQ(f->reasons.size(), 1u);
+    EXPECT_EQ(f->reasons[0].metric, "psd_mgy");
+    EXPECT_DOUBLE_EQ(f->reasons[0].value, *f->psd_Gy * 1e3);
+    EXPECT_EQ(f->state("2026-03-20"), "open");
+    EXPECT_EQ(f->state("2026-03-30"), "overdue");
+    EXPECT_EQ(pipeline_->store().followUps("open", "2026-03-20").size(), 1u);
+    EXPECT_EQ(pipeline_->store().followUps("overdue", "2026-03-20").size(), 0u);
+    EXPECT_EQ(pipeline_->store().followUps("overdue", "2026-03-30").size(), 1u);
+
+    EXPECT_THROW(pipeline_->store().recordFollowUp(r.studyUid, "burn", "", "pat"), Error);
+    EXPECT_FALSE(pipeline_->store().recordFollowUp("1.2.3", "none", "", "pat"));
+    ASSERT_TRUE(pipeline_->store().recordFollowUp(r.studyUid, "erythema", "faint, 6 x 8 cm, day 16", "pat"));
+    f = pipeline_->store().followUp(r.studyUid);
+    EXPECT_EQ(f->outcome, "erythema");
+    EXPECT_EQ(f->note, "faint, 6 x 8 cm, day 16");
+    EXPECT_EQ(f->recordedBy, "pat");
+    EXPECT_EQ(f->state("2026-04-30"), "closed");
+    EXPECT_TRUE(pipeline_->store().followUps("open", "2026-03-20").empty());
+    const auto trail = pipeline_->store().trail(10, 0);
+    ASSERT_FALSE(trail.empty());
+    EXPECT_EQ(trail.front().action, "follow-up");
+    EXPECT_EQ(trail.front().detail, "study " + r.studyUid + ": erythema (faint, 6 x 8 cm, day 16)");
+
+    // Another study, then its levels raised above its dose: the open follow-up is withdrawn.
+    synth::Report other = artisReport(synth::newUid());
+    other.events = r.events;
+    for (auto& e : other.events) e.uid = synth::newUid();
+    pipeline_->ingestFile(file(other, "other.dcm"));
+    ASSERT_EQ(pipeline_->store().followUp(other.studyUid)->state("2026-03-20"), "open");
+    settings_.rules.substantialPsd_mGy = 1e6;
+    pipeline_ = std::make_unique<Pipeline>(settings_);
+    pipeline_->store().reevaluateAll();
+    EXPECT_EQ(pipeline_->store().followUp(other.studyUid)->state("2026-03-20"), "withdrawn");
+    EXPECT_EQ(pipeline_->store().followUp(r.studyUid)->outcome, "erythema"); // what was recorded stays
+}
+
+} // namespace
+} // namespace fa
