@@ -4,6 +4,7 @@
 #include "api/AdminResource.h"
 #include "api/Context.h"
 #include "api/Http.h"
+#include "api/FollowUpsResource.h"
 #include "api/LevelsResource.h"
 #include "api/StaffResource.h"
 #include "api/ReportsResource.h"
@@ -47,6 +48,7 @@ const std::vector<Route>& routes() {
     using R = ReportsResource;
     using A = AdminResource;
     using T = StaffResource;
+    using F = FollowUpsResource;
     static const std::vector<Route> table{
         {"GET", {"api", "health"}, Db::Own, on<ServiceResource>(&ServiceResource::health)},
         {"POST", {"api", "login"}, Db::Own, on<AccessResource>(&AccessResource::login)},
@@ -68,6 +70,9 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "levels", "descriptions"}, Db::Shared, on<L>(&L::descriptions)},
         {"GET", {"api", "levels", "history", ":version"}, Db::Shared, on<L>(&L::levelVersion)},
         {"POST", {"api", "levels", "restore"}, Db::Shared, on<L>(&L::restoreLevels)},
+        {"GET", {"api", "follow-ups"}, Db::Shared, on<F>(&F::list)},
+        {"GET", {"api", "follow-ups", ":uid"}, Db::Shared, on<F>(&F::one)},
+        {"POST", {"api", "follow-ups", ":uid"}, Db::Shared, on<F>(&F::record)},
         {"GET", {"api", "staff"}, Db::Shared, on<T>(&T::year)},
         {"GET", {"api", "staff", "rates"}, Db::Shared, on<T>(&T::rates)},
         {"PUT", {"api", "staff", "rates"}, Db::Shared, on<T>(&T::replaceRates)},

@@ -1,7 +1,9 @@
 #include "api/StudiesResource.h"
 
 #include "api/Http.h"
+#include "core/Clock.h"
 #include "present/Csv.h"
+#include "present/FollowUpJson.h"
 #include "present/Xlsx.h"
 #include "present/Json.h"
 #include "present/RecordJson.h"
@@ -94,6 +96,8 @@ ApiResponse StudiesResource::study(const std::string& uid) {
     auto o = present::studyDetailToJson(*s, c_.store().objectsOf(uid), c_.pipeline->staffEstimates(*s),
                                         c_.pipeline->patientEstimate(*s), c_.store().skinDose(uid));
     if (!seesPatients()) hidePatient(o);
+    const auto followUp = c_.store().followUp(uid);
+    o->set("follow_up", followUp ? Var(present::followUpJson(*followUp, todayLocal(), seesPatients())) : Var());
     Array::Ptr reviews = new Array;
     for (const auto& rv : c_.store().reviews(uid)) {
         Object::Ptr x = jsonObject();

@@ -161,6 +161,17 @@ void App::addLevelsCommands() {
         return staffYear(p, staffYear_ ? staffYear_ : std::stoi(nowLocalIso().substr(0, 4)), staffJson_, std::cout);
     });
 
+    auto* followUpsCmd = app_.add_subcommand("follow-ups", "follow-up of substantial doses: due dates, open and overdue");
+    followUpsCmd->add_option("--state", followUpState_, "open (the default, overdue among them), overdue, closed, withdrawn or all")
+        ->check(CLI::IsMember({"open", "overdue", "closed", "withdrawn", "all"}));
+    followUpsCmd->add_flag("--json", followUpsJson_, "print JSON (docs/json.md)");
+    onPipeline(followUpsCmd, [this](Pipeline& p) { return followUps(p, followUpState_, followUpsJson_, std::cout); });
+    auto* followUpCmd = app_.add_subcommand("follow-up", "record what a follow-up found (in the audit trail)");
+    followUpCmd->add_option("study_uid", studyUid_, "the study followed up")->required();
+    followUpCmd->add_option("--outcome", outcome_, "none, erythema, desquamation, ulceration or other")->required();
+    followUpCmd->add_option("--note", outcomeNote_, "what was seen (needed for other)");
+    onPipeline(followUpCmd, [this](Pipeline& p) { return recordFollowUp(p, studyUid_, outcome_, outcomeNote_, std::cout, std::cerr); });
+
     auto* flagsCmd = app_.add_subcommand("flags", "studies above the reference levels, substantial and cumulative dose");
     addDateRange(flagsCmd, flags_.from, flags_.to);
     flagsCmd->add_option("--kind", flags_.kind, "above-reference, investigation, substantial or cumulative")

@@ -51,6 +51,8 @@ private:
     bool replaceStore_ = false;
     int staffYear_ = 0;
     bool staffJson_ = false;
+    std::string followUpState_ = "open", outcome_, outcomeNote_;
+    bool followUpsJson_ = false;
     std::vector<std::string> paths_;
     FlagOptions flags_;
     StatsOptions stats_;

@@ -64,6 +64,11 @@ int staffYear(Pipeline& pipeline, int year, bool json, std::ostream& out);
 int staffImport(Pipeline& pipeline, const std::string& kind, const std::string& file, std::ostream& out, std::ostream& err);
 int staffExport(Pipeline& pipeline, const std::string& kind, const std::string& file, std::ostream& out); // "" = standard output
 
+// Follow-up of substantial doses: the list (state open, overdue, closed, withdrawn or all), and an outcome.
+int followUps(Pipeline& pipeline, const std::string& state, bool json, std::ostream& out);
+int recordFollowUp(Pipeline& pipeline, const std::string& studyUid, const std::string& outcome, const std::string& note,
+                   std::ostream& out, std::ostream& err);
+
 struct FlagOptions {
     std::string from, to, kind, site;
     bool json = false;

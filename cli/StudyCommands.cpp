@@ -1,6 +1,8 @@
+#include "core/Clock.h"
 #include "core/Units.h"
 #include "core/Error.h"
 #include "cli/Commands.h"
+#include "present/FollowUpJson.h"
 #include "present/Xlsx.h"
 #include "present/Display.h"
 #include "present/StudyJson.h"
@@ -141,8 +143,11 @@ int show(Pipeline& pipeline, const std::string& studyUid, bool json, std::ostrea
     }
     const auto objects = pipeline.store().objectsOf(studyUid);
     if (json) {
-        printJson(out, *studyDetailToJson(*record, objects, pipeline.staffEstimates(*record), pipeline.patientEstimate(*record),
-                                            pipeline.store().skinDose(studyUid)));
+        auto detail = studyDetailToJson(*record, objects, pipeline.staffEstimates(*record), pipeline.patientEstimate(*record),
+                                        pipeline.store().skinDose(studyUid));
+        const auto followUp = pipeline.store().followUp(studyUid);
+        detail->set("follow_up", followUp ? Poco::Dynamic::Var(followUpJson(*followUp, todayLocal(), true)) : Poco::Dynamic::Var());
+        printJson(out, *detail);
         return 0;
     }
     printSummary(*record, pipeline.store().skinDose(studyUid), out);

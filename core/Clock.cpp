@@ -26,4 +26,6 @@ std::string nowLocalIso() {
     return format(t, "%Y-%m-%dT%H:%M:%S");
 }
 
+std::string todayLocal() { return nowLocalIso().substr(0, 10); }
+
 } // namespace fa

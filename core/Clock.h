@@ -10,5 +10,7 @@ namespace fa {
 std::string nowUtc();
 // "2026-12-02T20:00:33" (this machine's time zone)
 std::string nowLocalIso();
+// "2026-12-02" (this machine's time zone): the day the people reading it are on
+std::string todayLocal();
 
 } // namespace fa

@@ -49,6 +49,8 @@ const std::vector<CatalogEntry> kCatalog = {
     {"study.patientSearch", "searching by patient ID needs the reviewer role", "按患者 ID 查找需要“审核员”角色"},
     {"review.needsComment", "a comment is needed to mark a flag {state}", "将标记设为“{state}”需要填写说明"},
     {"review.needsCommentMany", "a comment is needed to mark flags {state}", "将标记设为“{state}”需要填写说明"},
+    {"followUp.unknown", "study {uid} has no follow-up (it has no substantial dose)", "检查 {uid} 没有随访（没有达到需随访的剂量）"},
+    {"followUp.needsNote", "an outcome of 'other' needs a note saying what was seen", "结果为“其他”时需说明所见"},
     {"review.noStudies", "'study_uids' lists the studies to review", "“study_uids”应列出要审核的检查"},
     {"review.tooMany", "at most {max} studies at once", "一次最多 {max} 个检查"},
     // Reference levels

@@ -109,9 +109,6 @@ bool StudyStore::recordFollowUp(const std::string& studyUid, const std::string& 
             const std::string at = nowUtc();
             db_->run("UPDATE follow_ups SET outcome = ?, outcome_note = ?, recorded_by = ?, recorded_at = ? WHERE study_uid = ?",
                      {outcome, note, username, at, studyUid});
-            db_->run("INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, '')",
-                     {at, username, std::string("follow-up"),
-                      "study " + studyUid + ": " + outcome + (note.empty() ? "" : " (" + note + ")")});
             tx.commit();
             return true;
         } catch (...) {

@@ -360,8 +360,8 @@ public:
     // withdrawn or "" for all, as of `today`; the oldest due first.
     std::vector<FollowUp> followUps(const std::string& state, const std::string& today, const std::string& site = "");
     std::optional<FollowUp> followUp(const std::string& studyUid);
-    // Records the outcome (isFollowUpOutcome) with a note and who saw the patient; false when the study
-    // has no follow-up. An outcome may be corrected: the audit trail keeps each.
+    // Records the outcome (isFollowUpOutcome) with a note and who recorded it; false when the study
+    // has no follow-up. An outcome may be corrected (the caller writes each to the audit trail).
     bool recordFollowUp(const std::string& studyUid, const std::string& outcome, const std::string& note,
                         const std::string& username);
     std::vector<FlagReview> reviews(const std::string& studyUid);
