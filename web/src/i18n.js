@@ -3,7 +3,7 @@ import i18next from 'i18next';
 
 const en = {
   nav: { home: 'Overview', worklist: 'Studies', procedures: 'Procedures', levels: 'Reference levels', staff: 'Staff dose', devices: 'Devices',
-    audit: 'Audit runs', admin: 'Users & settings' },
+    audit: 'Audit runs', followUps: 'Follow-up', admin: 'Users & settings' },
   login: { title: 'Log in to fluoroaudit', username: 'User name', password: 'Password', submit: 'Log in',
     logout: 'Log out', failed: 'Login failed: {{message}}' },
   common: { from: 'From', to: 'To', apply: 'Apply', all: 'all', none: 'None', save: 'Save', cancel: 'Cancel',
@@ -129,6 +129,25 @@ const en = {
       'table-height': 'An event without Table Height Position: the back placed at the reference point.',
       'events-without-field': '{{events}} event(s) with neither DAP nor a collimated field left out of the map.',
       'events-without-geometry': '{{events}} of {{of}} events without positioner angle or source distance left out of the map.' } },
+  followUp: { title: 'Follow-up of substantial doses', show: 'Show',
+    intro: 'A study above an NCRP 168 substantial level (peak skin dose 3 Gy, Ka,r 5 Gy, DAP 500 Gy·cm², fluoroscopy 60 min) needs its patient followed up two to four weeks later. Record what the skin showed.',
+    filter: { open: 'open (due and overdue)', overdue: 'overdue', closed: 'closed', withdrawn: 'withdrawn', all: 'all' },
+    listTitle: 'Follow-ups on {{today}}', reasons: 'Reasons', due: 'Due', stateTitle: 'State', outcome: 'Outcome', note: 'Note',
+    state: { open: 'open', overdue: 'overdue', closed: 'closed', withdrawn: 'withdrawn' },
+    outcomes: { none: 'no reaction', erythema: 'erythema', desquamation: 'desquamation', ulceration: 'ulceration', other: 'other' },
+    notePlaceholder: 'what was seen, and when', record: 'Record', letter: 'Patient letter', letterLanguage: 'Letter in',
+    print: 'Print', backToStudy: 'Back to the study', studyTitle: 'Follow-up of a substantial dose',
+    noReasons: 'no longer above a level (withdrawn)' },
+  letter: { title: 'After your X-ray guided procedure: please watch your skin', dear: 'Dear {{name}},', patient: 'Patient',
+    procedure: 'On {{date}} you had a procedure guided by X-rays ({{procedure}}).',
+    dose: 'It needed more X-rays than most, and the dose to one area of your skin was estimated at about {{dose}} Gy. At this dose the skin where the X-rays entered, usually on your back, can react some weeks later.',
+    doseOther: 'It needed more X-rays than most, and the skin where the X-rays entered, usually on your back, can react some weeks later.',
+    watch: 'Please look at that skin once a week for the next weeks (ask someone to help you see your back) and tell us if you see:',
+    signs: { redness: 'redness, like sunburn', itch: 'itching or a warm feeling', peeling: 'dry or peeling skin, or blisters', sore: 'a sore or a wound that does not heal' },
+    due: 'We will contact you between {{from}} and {{to}} to ask how your skin is.',
+    contact: 'If you notice any of these signs before then, please contact the department that did your procedure and say that you had an X-ray guided procedure on the date above.',
+    noWorry: 'Most patients have no skin reaction at all. Do not put creams, heat or strong sunlight on the area without asking your doctor.',
+    sign: 'Your interventional radiology team' },
   protection: { none: 'no protection', apron: 'lead apron', 'screen-centre': 'lead screen, centre', 'screen-edge': 'lead screen, edge',
     'outside-screen': 'outside the lead screen' },
   intensifier: { above: 'above the table', below: 'below the table' },
@@ -142,7 +161,7 @@ const en = {
 };
 
 const zh = {
-  nav: { home: '概览', worklist: '检查', procedures: '手术类型', levels: '参考水平', staff: '人员剂量', devices: '设备', audit: '夜间审计', admin: '用户与设置' },
+  nav: { home: '概览', worklist: '检查', procedures: '手术类型', levels: '参考水平', staff: '人员剂量', devices: '设备', audit: '夜间审计', followUps: '随访', admin: '用户与设置' },
   login: { title: '登录 fluoroaudit', username: '用户名', password: '密码', submit: '登录', logout: '退出登录',
     failed: '登录失败：{{message}}' },
   common: { from: '起始日期', to: '截止日期', apply: '应用', all: '全部', none: '无', save: '保存', cancel: '取消',
@@ -257,6 +276,25 @@ const zh = {
       'table-height': '有照射事件缺少 Table Height Position：背部置于参考点。',
       'events-without-field': '{{events}} 个照射事件既无 DAP 也无准直野，未计入分布图。',
       'events-without-geometry': '{{of}} 个照射事件中有 {{events}} 个缺少角度或距离，未计入分布图。' } },
+  followUp: { title: '高剂量患者随访', show: '显示',
+    intro: '超过 NCRP 168 需随访剂量水平（峰值皮肤剂量 3 Gy、Ka,r 5 Gy、DAP 500 Gy·cm²、透视 60 分钟）的检查，需在 2–4 周后随访患者，并记录皮肤所见。',
+    filter: { open: '待随访（含逾期）', overdue: '已逾期', closed: '已结束', withdrawn: '已撤销', all: '全部' },
+    listTitle: '{{today}} 的随访', reasons: '原因', due: '随访时间', stateTitle: '状态', outcome: '结果', note: '说明',
+    state: { open: '待随访', overdue: '已逾期', closed: '已结束', withdrawn: '已撤销' },
+    outcomes: { none: '无反应', erythema: '红斑', desquamation: '脱屑', ulceration: '溃疡', other: '其他' },
+    notePlaceholder: '所见及时间', record: '记录', letter: '患者告知书', letterLanguage: '告知书语言',
+    print: '打印', backToStudy: '返回检查', studyTitle: '高剂量随访',
+    noReasons: '已不再超过任何水平（已撤销）' },
+  letter: { title: '介入手术后请留意您的皮肤', dear: '{{name}}，您好：', patient: '患者',
+    procedure: '您于 {{date}} 接受了一次在 X 线引导下进行的手术（{{procedure}}）。',
+    dose: '这次手术使用的 X 线比多数手术多，估计您某一处皮肤受到的剂量约为 {{dose}} Gy。在这一剂量下，X 线射入处的皮肤（通常在背部）可能在几周后出现反应。',
+    doseOther: '这次手术使用的 X 线比多数手术多，X 线射入处的皮肤（通常在背部）可能在几周后出现反应。',
+    watch: '请在接下来的几周内每周查看一次该处皮肤（可请家人帮助查看背部），如出现以下情况请告诉我们：',
+    signs: { redness: '皮肤发红，类似晒伤', itch: '瘙痒或发热感', peeling: '皮肤干燥、脱皮或起水疱', sore: '出现溃破或久不愈合的伤口' },
+    due: '我们将在 {{from}} 至 {{to}} 期间联系您，了解您的皮肤情况。',
+    contact: '如在此之前发现上述情况，请与为您做手术的科室联系，并说明您在上述日期接受过 X 线引导下的手术。',
+    noWorry: '大多数患者不会出现任何皮肤反应。未经医生同意，请勿在该处涂抹药膏、热敷或长时间日晒。',
+    sign: '介入放射科' },
   protection: { none: '无防护', apron: '铅衣', 'screen-centre': '铅屏中央', 'screen-edge': '铅屏边缘', 'outside-screen': '铅屏外' },
   intensifier: { above: '床上', below: '床下' },
   devices: { title: '设备', lastObject: '最近接收', studies: '检查数', objects: '对象数', missing: '缺少剂量数据的检查',
@@ -324,3 +362,6 @@ export function tableSource(source) {
 // A recorded value (event type, role, outcome...) in the reader's language; an unknown one as it is.
 export const term = (group, value) => (value === null || value === undefined || value === ''
   ? '' : i18next.t(`${group}.${value}`, { defaultValue: String(value) }));
+
+// A translator fixed to `lng` (a letter printed in the patient's language, whatever the UI's).
+export const fixedT = (lng) => i18next.getFixedT(lng);

@@ -9,6 +9,7 @@ import { api, get, query, setCsrf, url } from './api.js';
 import { h, clear, message, fmt } from './dom.js';
 import { initI18n, t, language, setLanguage, localName, nameParts, tableSource, term } from './i18n.js';
 import { skinDoseSection } from './skinmap.js';
+import { followUpsPage, followUpSection, letterPage } from './followup.js';
 
 Chart.register(...registerables, BoxPlotController, BoxAndWiskers);
 
@@ -72,6 +73,7 @@ const pages = {
   staff: { path: 'staff', render: staff },
   devices: { path: 'devices', render: devices },
   audit: { path: 'audit', render: auditRuns },
+  followUps: { path: 'follow-ups', render: () => followUpsPage({ app: current, section, routeParams, canReview: rank(session.role) >= rank('reviewer') }) },
   admin: { path: 'admin', render: admin, role: 'admin' },
 };
 
@@ -108,6 +110,9 @@ async function route() {
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === `#/${first}`);
   try {
     if (first === 'study' && rest.length) return await study(decodeURIComponent(rest.join('/')));
+    if (first === 'letter' && rest.length) {
+      return await letterPage({ app, uid: decodeURIComponent(rest.join('/')), lang: routeParams.get('lang') || (language() === 'zh' ? 'zh' : 'en') });
+    }
     const page = Object.values(pages).find((p) => p.path === first) || pages.home;
     await page.render();
   } catch (e) {
@@ -427,6 +432,8 @@ async function study(uid) {
   if (s.staff_estimates && s.staff_estimates.length) app.append(staffEstimateSection(s.staff_estimates));
   const skinSection = skinDoseSection(s.skin_dose, s, section);
   if (skinSection) app.append(skinSection);
+  const followUp = followUpSection(s.follow_up, section, rank(session.role) >= rank('reviewer'), () => route());
+  if (followUp) app.append(followUp);
 
   // Events in time order (those without a start keep their place at the end, in arrival order).
   const startOf = (e) => { const at = Date.parse(e.started_at); return Number.isNaN(at) ? Infinity : at; };

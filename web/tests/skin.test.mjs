@@ -15,6 +15,7 @@ const synth = process.env.FA_SYNTH;
 const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
 const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const password = 'victor-viewer-pass';
+const reviewerPassword = 'rita-reviewer-pass';
 
 let work, store, service, base, browser, mapped, plain;
 
@@ -41,6 +42,7 @@ before(async () => {
   plain = study(execFileSync(synth, ['report', join(work, 'in', 'plain.dcm'), 'Spinal nerve root pulsed RF', '5', '20210709'], { encoding: 'utf8' }));
   fa(['ingest', join(work, 'in')]);
   fa(['user', 'add', 'victor', '--role', 'viewer'], `${password}\n`);
+  fa(['user', 'add', 'rita', '--role', 'reviewer'], `${reviewerPassword}\n`);
   const [dicomPort, httpPort] = [await freePort(), await freePort()];
   base = `http://127.0.0.1:${httpPort}`;
   service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
@@ -55,15 +57,20 @@ after(async () => {
   if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
 });
 
-async function openStudy(language, uid) {
+async function logIn(language, user = 'victor') {
   const { page, problems } = await pageWithChecks(browser, base);
   await page.goto(`${base}/`);
   await page.waitForSelector('form.login');
   await page.selectOption('#language', language);
-  await page.fill('#username', 'victor');
-  await page.fill('#password', password);
+  await page.fill('#username', user);
+  await page.fill('#password', user === 'rita' ? reviewerPassword : password);
   await page.click('form.login button[type=submit]');
   await page.waitForSelector('#nav a');
+  return { page, problems };
+}
+
+async function openStudy(language, uid) {
+  const { page, problems } = await logIn(language);
   await page.goto(`${base}/#/study/${encodeURIComponent(uid)}`);
   await page.waitForSelector('#skin-dose');
   return { page, problems };
@@ -113,4 +120,65 @@ test('in Chinese: the skin map, its region and assumptions, and why a report get
   assert.match(await other.page.locator('#skin-dose').textContent(), /无法计算峰值皮肤剂量：报告的 5 个照射事件均未给出机架角度/);
   assert.deepEqual(problems, []);
   assert.deepEqual(other.problems, []);
+});
+
+// English words on the page outside data (descriptions, names) and the units and acronyms allowed.
+const englishWords = (page, selector) => page.evaluate((sel) => {
+  const allowed = ['Gy', 'mGy', 'Ka', 'r', 'DAP', 'cm', 'NCRP', 'X'];
+  const words = [];
+  const walker = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('.data, [hidden]')) continue;
+    for (const w of n.textContent.match(/[A-Za-z]+/g) || []) if (!allowed.includes(w)) words.push(w);
+  }
+  return words;
+}, selector);
+
+test('a reviewer follows the substantial dose up: due dates, the outcome, and the patient letter in Chinese', async () => {
+  const { page, problems } = await logIn('en', 'rita');
+  await page.click('#nav a[data-page=followUps]');
+  const row = page.locator(`#follow-ups tr[data-study="${mapped}"]`);
+  await row.waitFor();
+  // Done on 2021-07-08: due from 2021-07-22 to 2021-08-05, long past.
+  assert.match(await row.textContent(), /2021-07-22 – 2021-08-05/);
+  assert.match(await row.textContent(), /Peak skin dose \(mGy\) \d+(\.\d+)? > 3000/);
+  assert.equal(await row.locator('.badge').textContent(), 'overdue');
+  assert.equal(await page.locator(`#follow-ups tr[data-study="${plain}"]`).count(), 0); // no substantial dose
+  await row.locator('select[name=outcome]').selectOption('erythema');
+  await row.locator('input[name=note]').fill('faint, 6 x 8 cm, day 16');
+  await row.locator('button[type=submit]').click();
+  await page.waitForSelector('#follow-ups:not(table), #follow-ups tbody:not(:has(tr))');
+  await page.selectOption('#follow-state', 'closed');
+  const closed = page.locator(`#follow-ups tr[data-study="${mapped}"]`);
+  await closed.waitFor();
+  assert.match(await closed.textContent(), /erythema \(faint, 6 x 8 cm, day 16\)/);
+  // The study page shows it, and the audit trail holds who recorded it.
+  await page.goto(`${base}/#/study/${encodeURIComponent(mapped)}`);
+  await page.waitForSelector('#study-follow-up');
+  assert.match(await page.locator('#study-follow-up').textContent(), /closed/);
+  assert.match(fa(['show', '--json', mapped]), /"recorded_by": "rita"/);
+  // The letter in the patient's language (Chinese here, the UI in English), ready to print.
+  await page.goto(`${base}/#/letter/${encodeURIComponent(mapped)}?lang=zh`);
+  await page.waitForSelector('#letter');
+  const letter = await page.locator('#letter').textContent();
+  assert.match(letter, /介入手术后请留意您的皮肤/);
+  assert.match(letter, /约为 4\.\d Gy/);
+  assert.match(letter, /2021-07-22 至 2021-08-05/);
+  assert.deepEqual(await englishWords(page, '#letter'), []);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('#top').isVisible(), false, 'the letter prints without the page around it');
+  await page.screenshot({ path: join(artefacts, 'follow-up-letter-zh.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  assert.deepEqual(problems, []);
+});
+
+test('the follow-up page in Chinese', async () => {
+  const { page, problems } = await logIn('zh', 'rita');
+  await page.goto(`${base}/#/follow-ups?state=all`);
+  await page.waitForSelector(`#follow-ups tr[data-study="${mapped}"]`);
+  assert.match(await page.locator('h1').textContent(), /高剂量患者随访/);
+  assert.match(await page.locator(`#follow-ups tr[data-study="${mapped}"]`).textContent(), /红斑/);
+  assert.deepEqual(await englishWords(page, '#app'), []);
+  await page.screenshot({ path: join(artefacts, 'follow-ups-zh.png'), fullPage: true });
+  assert.deepEqual(problems, []);
 });
