@@ -273,6 +273,30 @@ void writeStudiesPerGroup(Html& h, const AuditReportData& d) {
 
 }
 
+// Follow-ups of substantial doses still open, the overdue first (they are sorted by due date).
+void writeFollowUps(Html& h, const AuditReportData& d) {
+    h.h2("follow-ups", tr(d, "report.followUps"));
+    std::size_t overdue = 0;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& f : d.followUps) {
+        const std::string state = f.state(d.today);
+        if (state == "overdue") ++overdue;
+        std::string reasons;
+        for (const auto& r : f.reasons)
+            reasons += (reasons.empty() ? "" : "; ") + metricLabel(r.metric, d.language) + " " + num(r.value);
+        rows.push_back({f.studyDate, f.studyUid, procedureName(d, f.procedureId), reasons, f.dueFrom + " – " + f.dueTo,
+                        tr(d, "report.followUp." + state)});
+    }
+    if (rows.empty()) {
+        h.p(tr(d, "report.noFollowUps"), "muted");
+        return;
+    }
+    h.p(text("report.followUpsCount", {{"open", std::to_string(rows.size())}, {"overdue", std::to_string(overdue)}}).in(d.language));
+    h.table({tr(d, "report.col.studyDate"), tr(d, "report.col.studyUid"), tr(d, "report.col.procedure"), tr(d, "report.col.reasons"),
+             tr(d, "report.col.due"), tr(d, "report.col.state")},
+            rows);
+}
+
 // New flags, and unreviewed ones older than the configured days.
 void writeFlags(Html& h, const AuditReportData& d) {
     std::vector<std::string> flagHead;
@@ -449,7 +473,7 @@ void writeReconciliation(Html& h, const AuditReportData& d) {
 std::string renderHtml(const AuditReportData& d) {
     Html h;
     // The DRL audit first: it is what the report is for; then the flags, then the details.
-    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeSurvey, writeFlags, writeStaff, writeStudiesPerGroup, writeMissingDose,
+    for (auto section : {writeHead, writeFigures, writeErrors, writeDrl, writeSurvey, writeFlags, writeFollowUps, writeStaff, writeStudiesPerGroup, writeMissingDose,
                          writeWarnings, writeReconciliation})
         section(h, d);
     h.raw("<p class=\"muted\">fluoroaudit</p>\n</body></html>\n");

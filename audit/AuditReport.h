@@ -37,6 +37,9 @@ struct AuditReportData {
     // regional survey of the period; "" and none for a site alone.
     std::string site;
     std::vector<SurveyRow> survey;
+    // Follow-ups of substantial doses still open (the overdue among them) on `today`.
+    std::vector<store::FollowUp> followUps;
+    std::string today; // YYYY-MM-DD
 };
 
 std::string renderHtml(const AuditReportData& data);

@@ -239,6 +239,8 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     data.staffAnnualLevel_mSv = settings_.staffAnnualLevel_mSv;
     for (const auto& row : pipeline_->levels().table().rows()) data.procedureNames[row.procedureId] = row.name;
     if (group) data.survey = regionalSurvey(store, store::StudyFilter::between(run.periodFrom, run.periodTo));
+    data.today = todayLocal();
+    data.followUps = store.followUps("open", data.today, store.site());
     data.findings = journal_.findings;
     return data;
 }

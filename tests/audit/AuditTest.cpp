@@ -194,7 +194,26 @@ TEST(AuditReport, InChineseTheWholeReportIsChinese) {
     unnamed.studies[10] = 1;
     unnamed.withoutEstimate = 1;
     d.staffOperators = {named, unnamed};
+    store::FollowUp followUp;
+    followUp.studyUid = "1.2.3";
+    followUp.studyDate = "2026-10-20";
+    followUp.procedureId = "root-prf";
+    StudyFlag psd;
+    psd.kind = "substantial";
+    psd.metric = "psd_mgy";
+    psd.value = 4446;
+    psd.level = 3000;
+    followUp.reasons = {psd};
+    followUp.dueFrom = "2026-11-03";
+    followUp.dueTo = "2026-11-17";
+    d.followUps = {followUp};
+    d.today = "2026-11-22";
     const std::string html = renderHtml(d);
+    EXPECT_NE(html.find("<h2 id=\"follow-ups\">高剂量患者随访</h2>"), std::string::npos);
+    EXPECT_NE(html.find("1 项待随访，其中 1 项已逾期"), std::string::npos);
+    EXPECT_NE(html.find("<td>2026-10-20</td><td>1.2.3</td><td>脊神经根脉冲射频术</td><td>峰值皮肤剂量（mGy） 4446</td>"
+                        "<td>2026-11-03 – 2026-11-17</td><td>已逾期</td>"),
+              std::string::npos) << html.substr(html.find("follow-ups"), 800);
     EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
     EXPECT_NE(html.find("<h2 id=\"staff\">工作人员剂量估算（2026 年至今）</h2>"), std::string::npos);
     EXPECT_NE(html.find("<td>王丽</td><td class=\"n\">3</td><td class=\"n\">25000</td><td class=\"n\">125 %</td><td>是</td><td class=\"n\">0</td>"),
