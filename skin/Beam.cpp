@@ -46,7 +46,10 @@ double cellDose(const Beam& beam, const Cell& cell) {
     if (sourceSide < 0 && r.z != 0) {
         const double t = (beam.tableZ - beam.source.z) / r.z;
         const double x = beam.source.x + t * r.x;
-        if (t > 0 && t <= 1 + 1e-9 && std::fabs(x) <= beam.tableHalfWidth) dose *= beam.tableTransmission;
+        // An oblique ray crosses more of the table top and mattress: transmission^(1 / cos of its angle
+        // to the table's normal), the path length through a flat slab.
+        if (t > 0 && t <= 1 + 1e-9 && std::fabs(x) <= beam.tableHalfWidth)
+            dose *= std::pow(beam.tableTransmission, std::sqrt(d2) / std::fabs(r.z));
     }
     return dose;
 }

@@ -31,7 +31,8 @@ Beam carmBeam(Vec isocentre, double primary_deg, double secondary_deg, double so
               double fieldAcross, double fieldAlong);
 
 // Absorbed dose to the skin of `cell` from `beam` (Gy): Ka,r x (d_ref / d)^2 x backscatter (kVp, Cu,
-// field side at the skin) x water-to-air ratio x table transmission where the ray crosses the table;
+// field side at the skin) x water-to-air ratio x table transmission where the ray crosses the table
+// (raised to 1 / cos of the ray's angle to the table's normal: the longer path of an oblique ray);
 // 0 where the cell is outside the field or faces away from the source (a convex phantom shades nothing else).
 double cellDose(const Beam& beam, const Cell& cell);
 // Adds the beam's dose to every cell of `phantom` (`dose` has one entry per cell); true when it

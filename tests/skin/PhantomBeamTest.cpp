@@ -73,6 +73,29 @@ TEST(FlatPhantom, TheTableTransmissionAppliesWhereTheBeamCrossesIt) {
     EXPECT_NEAR(dose[nearest(ph, Vec{0.5, 0.5, 0})], 1e-3 * 1.44 * 1.353 * 1.025 * 0.8, 1.9971e-6);
 }
 
+// A ray 30 degrees off the table's normal crosses 1 / cos 30 = 1.1547 times the table's thickness.
+TEST(FlatPhantom, AnObliqueRayCrossesMoreOfTheTable) {
+    const Phantom ph = flatPhantom(80, 50);
+    Beam straight = posterior(Vec{0.5, 0.5, 25}), oblique = carmBeam(Vec{0.5, 0.5, 25}, 30, 0, 75, 60, 10, 10);
+    for (Beam* b : {&straight, &oblique}) {
+        b->kerma_Gy = 1e-3;
+        b->kvp = 80;
+        b->copper_mm = 0.1;
+    }
+    for (double transmission : {1.0, 0.8}) {
+        straight.tableTransmission = oblique.tableTransmission = transmission;
+        // The oblique beam's central ray meets the back at x = 0.5 - 25 tan 30 (the source at the patient's right).
+        const Cell& hit = ph.cells[nearest(ph, Vec{0.5 - 25 * std::tan(30 * 3.14159265358979323846 / 180), 0.5, 0})];
+        const Vec r = hit.p - oblique.source;
+        const double cosine = std::fabs(r.z) / norm(r);
+        static double withoutTable = 0;
+        if (transmission == 1.0) withoutTable = cellDose(oblique, hit);
+        else EXPECT_NEAR(cellDose(oblique, hit), withoutTable * std::pow(0.8, 1 / cosine), 1e-12);
+        EXPECT_NEAR(cosine, std::cos(30 * 3.14159265358979323846 / 180), 0.02); // near the central ray
+    }
+    EXPECT_NEAR(cellDose(straight, ph.cells[nearest(ph, Vec{0.5, 0.5, 0})]), 1e-3 * 1.44 * 1.353 * 1.025 * 0.8, 1.9971e-6);
+}
+
 TEST(FlatPhantom, InverseSquareAtTwoTableHeights) {
     const Phantom ph = flatPhantom(50, 50);
     std::vector<double> low(ph.cells.size(), 0.0), high(ph.cells.size(), 0.0);

@@ -39,7 +39,7 @@ TEST(RealReports, SiemensArtisZeeIsWithinOneAndAHalfOfOpenSkin) {
     EXPECT_GT(psd, 1.72 * kMilli / 1.5);
     EXPECT_LT(psd, 1.72 * kMilli * 1.5);
     EXPECT_LE(psd, 2 * 2.52 * kMilli); // 2 x Ka,r
-    EXPECT_NEAR(psd, 1.871 * kMilli, 0.01 * kMilli); // this model's figure: a change to it shows here
+    EXPECT_NEAR(psd, 1.851 * kMilli, 0.01 * kMilli); // this model's figure: a change to it shows here
     EXPECT_EQ(r.skin.normalisation, "Siemens Artis/AXIOM");
     EXPECT_EQ(r.skin.region.rfind("back", 0), 0u);
     EXPECT_EQ(r.skin.events, 8u);
