@@ -149,6 +149,42 @@ TEST(Cylinder, OverlappingBeamsAddAndOppositeBeamsDoNot) {
     EXPECT_GT(opposite[front], 0);
 }
 
+// A full rotation round a cylinder centred on its axis gives every cell round it the same dose. By
+// hand, in the plane of the rotation: a cell rho = 15 cm from the axis is in the field while
+// rho sin(theta) <= h (D - rho cos theta) / d_ref (h = 8 cm at d_ref = 55 cm, D = 70 cm: |theta| <= 33.9
+// degrees, 18.8 % of the turn), at d(theta)^2 = D^2 + rho^2 - 2 D rho cos(theta) from the source.
+TEST(Cylinder, ARotationSpreadsItsKermaByTheShareOfTheRunACellSeesTheField) {
+    const Phantom ph = ellipticCylinder(15, 15, 40);
+    std::vector<double> dose(ph.cells.size(), 0.0);
+    const int steps = 360;
+    const double kerma = 11.1e-3, pi = 3.14159265358979323846;
+    for (int i = 0; i < steps; ++i) {
+        Beam b = carmBeam(Vec{0, 0, 15}, i + 0.5, 0, 70, 55, 16, 16);
+        b.kerma_Gy = kerma / steps;
+        b.kvp = 92;
+        b.copper_mm = 0.2;
+        b.tableTransmission = 1;
+        addBeam(b, ph, dose);
+    }
+    double lo = 0, hi = pi / 2;
+    for (int i = 0; i < 60; ++i) {
+        const double mid = (lo + hi) / 2;
+        (15 * std::sin(mid) <= (8.0 / 55) * (70 - 15 * std::cos(mid)) ? lo : hi) = mid;
+    }
+    EXPECT_NEAR(lo * 180 / pi, 33.9, 0.05);
+    double byHand = 0; // the turn in 0.01 degree steps
+    for (double theta = -lo; theta <= lo; theta += pi / 18000) {
+        const double d2 = 70.0 * 70 + 15.0 * 15 - 2 * 70.0 * 15 * std::cos(theta);
+        const double depth = 70 - 15 * std::cos(theta);
+        byHand += kerma / 36000 * (55.0 * 55 / d2) * backscatter(92, 0.2, 16 * depth / 55) * waterToAir(92, 0.2);
+    }
+    double least = 1, most = 0;
+    for (int u = 0; u < ph.around; ++u) least = std::min(least, dose[20 * ph.around + u]), most = std::max(most, dose[20 * ph.around + u]);
+    EXPECT_NEAR(most / least, 1.0, 0.02); // the same all round (1 degree steps against 1 cm cells)
+    EXPECT_NEAR(least, byHand, byHand * 0.02);
+    EXPECT_NEAR(most, byHand, byHand * 0.02);
+}
+
 TEST(BodyPhantom, IsTheReferenceManScaledByHeightAndMass) {
     const Phantom ref = bodyPhantom(178.6, 73.2);
     EXPECT_EQ(ref.along, 70);
