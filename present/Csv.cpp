@@ -1,5 +1,7 @@
 #include "present/Csv.h"
 
+#include "core/Units.h"
+
 #include "present/Display.h"
 #include "rules/LevelEvaluator.h"
 #include "rules/Metric.h"
@@ -15,7 +17,7 @@ const char* const kBom = "\xEF\xBB\xBF";
 std::vector<std::string> studyHeader(const StudyCsvOptions& o) {
     std::vector<std::string> head{"study_date", "study_uid", "accession_number", "study_description", "procedure_id",
                                   "procedure_name", "device", "operators", "source", "shots", "fluoro_time_s",
-                                  "exposure_time_s", "dap_gycm2", "kar_mgy", "flags", "review_states",
+                                  "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "flags", "review_states",
                                   "missing_dose_data", "warnings"};
     if (o.patients) head.insert(head.begin() + 2, {"patient_id", "patient_name"});
     return head;
@@ -33,7 +35,8 @@ std::vector<std::string> studyCells(const store::StudyRecord& s, const StudyCsvO
                                    s.procedureId.empty() ? rules::kUnclassified : s.procedureId, s.procedureName,
                                    deviceLabel(s.device), s.study.operators,
                                    s.summary.source ? toString(*s.summary.source) : "", csvNumber(v[0]), csvNumber(v[1]),
-                                   csvNumber(v[2]), csvNumber(v[3]), csvNumber(v[4]), flags, states, missing,
+                                   csvNumber(v[2]), csvNumber(v[3]), csvNumber(v[4]),
+                                   csvNumber(units::toMilliGray(s.summary.psd_Gy)), flags, states, missing,
                                    std::to_string(s.warnings.size())};
     if (o.patients) cells.insert(cells.begin() + 2, {s.study.patientId, s.study.patientName});
     return cells;
@@ -73,7 +76,7 @@ std::string csvOf(const ExportTable& table) {
 
 ExportTable studiesTable(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {
     ExportTable t{"Studies", studyHeader(options),
-            {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "warnings"}, {}};
+            {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "warnings"}, {}};
     for (const auto& s : studies) t.rows.push_back(studyCells(s, options));
     return t;
 }
