@@ -202,7 +202,8 @@ TEST_F(Group, StoreCopyOfASitesSqliteStoreGivesTheSameStudies) {
     EXPECT_NE(again.out.find("0 studies copied, 60 there already"), std::string::npos) << again.out;
     // Interrupted after some studies: what is missing is copied, nothing twice.
     std::string some = "SELECT study_uid FROM studies ORDER BY study_uid DESC LIMIT 7";
-    for (const char* t : {"events", "planes", "object_warnings", "source_objects", "study_warnings", "flags", "alert_mails"})
+    for (const char* t : {"events", "planes", "object_warnings", "source_objects", "study_warnings", "flags", "alert_mails",
+                          "skin_doses", "follow_ups"})
         test::runOnPostgres(database_, std::string("DELETE FROM ") + t + " WHERE study_uid IN (" + some + ")");
     test::runOnPostgres(database_, "DELETE FROM studies WHERE study_uid IN (" + some + ")");
     const auto resumed = test::run(copy);
