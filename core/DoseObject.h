@@ -2,6 +2,7 @@
 // Produced by the extractors in dicom/, kept by store/, summarised by StudySummary.
 #pragma once
 
+#include "core/Box.h"
 #include "core/Warning.h"
 
 #include <optional>
@@ -53,6 +54,28 @@ struct StudyInfo {
     std::string patientSex;
 };
 
+// Where an event's beam was (TID 10003 mechanical, distance and source content, mm and degrees), for
+// the skin dose. Only dose reports carry it.
+struct EventGeometry {
+    std::optional<double> primaryEndAngle_deg;
+    std::optional<double> secondaryEndAngle_deg;
+    std::optional<double> sourceToIsocenter_mm;
+    std::optional<double> sourceToDetector_mm;
+    std::optional<double> sourceToReferencePoint_mm;
+    std::optional<double> tableLongitudinal_mm;
+    std::optional<double> tableLateral_mm;
+    std::optional<double> tableHeight_mm;
+    std::optional<double> tableHeadTilt_deg;
+    std::optional<double> tableHorizontalRotation_deg;
+    std::optional<double> tableCradleTilt_deg;
+    std::optional<double> fieldHeight_mm; // Collimated Field Height and Width (at the image receptor)
+    std::optional<double> fieldWidth_mm;
+    std::optional<double> copper_mm;    // added filtration: the sum of the filters' minimum thickness
+    std::optional<double> aluminium_mm;
+    std::string referencePoint; // Reference Point Definition: a CID 10025 code value, or the text written
+    std::string patientPosition; // HFS, FFS, HFP, FFP; a letter '?' where the report is silent; "" when all is
+};
+
 // One irradiation event (TID 10003), or one image / cine run for image headers.
 struct IrradiationEvent {
     std::string uid; // empty when the report gives none
@@ -72,24 +95,8 @@ struct IrradiationEvent {
     std::optional<double> primaryAngle_deg;
     std::optional<double> secondaryAngle_deg;
     std::optional<double> frames;
-    // Geometry (TID 10003 mechanical and distance content, mm and degrees), for the skin dose.
-    std::optional<double> primaryEndAngle_deg;
-    std::optional<double> secondaryEndAngle_deg;
-    std::optional<double> sourceToIsocenter_mm;
-    std::optional<double> sourceToDetector_mm;
-    std::optional<double> sourceToReferencePoint_mm;
-    std::optional<double> tableLongitudinal_mm;
-    std::optional<double> tableLateral_mm;
-    std::optional<double> tableHeight_mm;
-    std::optional<double> tableHeadTilt_deg;
-    std::optional<double> tableHorizontalRotation_deg;
-    std::optional<double> tableCradleTilt_deg;
-    std::optional<double> fieldHeight_mm; // Collimated Field Height and Width (at the image receptor)
-    std::optional<double> fieldWidth_mm;
-    std::optional<double> copper_mm;    // added filtration: the sum of the filters' minimum thickness
-    std::optional<double> aluminium_mm;
-    std::string referencePoint; // Reference Point Definition: a CID 10025 code value, or the text written
-    std::string patientPosition; // HFS, FFS, HFP, FFP; a letter '?' where the report is silent; "" when all is
+    // Geometry beyond the angles (reports only), for the skin dose.
+    Box<EventGeometry> geometry;
 
     // Irradiation Duration, else Number of Pulses / Pulse Rate.
     std::optional<double> duration_s() const;

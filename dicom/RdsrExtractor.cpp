@@ -96,19 +96,6 @@ const EventNumber kEventNumbers[] = {
     {{&codes::CollimatedFieldArea, Quantity::Area, "m2", "Collimated Field Area"}, &IrradiationEvent::fieldArea_m2},
     {{&codes::PositionerPrimaryAngle, Quantity::Angle, "deg", "Positioner Primary Angle"}, &IrradiationEvent::primaryAngle_deg},
     {{&codes::PositionerSecondaryAngle, Quantity::Angle, "deg", "Positioner Secondary Angle"}, &IrradiationEvent::secondaryAngle_deg},
-    {{&codes::PositionerPrimaryEndAngle, Quantity::Angle, "deg", "Positioner Primary End Angle"}, &IrradiationEvent::primaryEndAngle_deg},
-    {{&codes::PositionerSecondaryEndAngle, Quantity::Angle, "deg", "Positioner Secondary End Angle"}, &IrradiationEvent::secondaryEndAngle_deg},
-    {{&codes::DistanceSourceToIsocenter, Quantity::Length, "mm", "Distance Source to Isocenter"}, &IrradiationEvent::sourceToIsocenter_mm},
-    {{&codes::DistanceSourceToDetector, Quantity::Length, "mm", "Distance Source to Detector"}, &IrradiationEvent::sourceToDetector_mm},
-    {{&codes::DistanceSourceToReferencePoint, Quantity::Length, "mm", "Distance Source to Reference Point"}, &IrradiationEvent::sourceToReferencePoint_mm},
-    {{&codes::TableLongitudinalPosition, Quantity::Length, "mm", "Table Longitudinal Position"}, &IrradiationEvent::tableLongitudinal_mm},
-    {{&codes::TableLateralPosition, Quantity::Length, "mm", "Table Lateral Position"}, &IrradiationEvent::tableLateral_mm},
-    {{&codes::TableHeightPosition, Quantity::Length, "mm", "Table Height Position"}, &IrradiationEvent::tableHeight_mm},
-    {{&codes::TableHeadTiltAngle, Quantity::Angle, "deg", "Table Head Tilt Angle"}, &IrradiationEvent::tableHeadTilt_deg},
-    {{&codes::TableHorizontalRotationAngle, Quantity::Angle, "deg", "Table Horizontal Rotation Angle"}, &IrradiationEvent::tableHorizontalRotation_deg},
-    {{&codes::TableCradleTiltAngle, Quantity::Angle, "deg", "Table Cradle Tilt Angle"}, &IrradiationEvent::tableCradleTilt_deg},
-    {{&codes::CollimatedFieldHeight, Quantity::Length, "mm", "Collimated Field Height"}, &IrradiationEvent::fieldHeight_mm},
-    {{&codes::CollimatedFieldWidth, Quantity::Length, "mm", "Collimated Field Width"}, &IrradiationEvent::fieldWidth_mm},
 };
 
 // One X-Ray Filters container: its material's minimum thickness added to the event's copper or
@@ -120,8 +107,8 @@ void readFilter(const SrItem& container, IrradiationEvent& e, WarningList& w) {
         const CodeRef concept = item.concept();
         if (matches(concept, codes::XRayFilterMaterial)) {
             const CodeRef m = item.codeValue();
-            if (matches(m, codes::CopperSrt) || matches(m, codes::CopperSct)) into = &e.copper_mm;
-            else if (matches(m, codes::AluminiumSrt) || matches(m, codes::AluminiumSct)) into = &e.aluminium_mm;
+            if (matches(m, codes::CopperSrt) || matches(m, codes::CopperSct)) into = &e.geometry.make().copper_mm;
+            else if (matches(m, codes::AluminiumSrt) || matches(m, codes::AluminiumSct)) into = &e.geometry.make().aluminium_mm;
         } else if (matches(concept, codes::XRayFilterThicknessMinimum)) {
             thickness = readMeasurement(item, Quantity::Length, "mm", "X-Ray Filter Thickness Minimum", w);
         }
@@ -132,7 +119,8 @@ void readFilter(const SrItem& container, IrradiationEvent& e, WarningList& w) {
 
 // HF or FF, S or P from the event's Patient Table Relationship and Patient Orientation Modifier
 // (which some reports nest under Patient Orientation).
-void readPatientPosition(const SrItem& item, IrradiationEvent& e) {
+void readPatientPosition(const SrItem& item, IrradiationEvent& event) {
+    EventGeometry& e = event.geometry.make();
     if (e.patientPosition.empty()) e.patientPosition = "???";
     const CodeRef concept = item.concept(), value = item.codeValue();
     if (matches(concept, codes::PatientTableRelationship)) {
@@ -142,9 +130,30 @@ void readPatientPosition(const SrItem& item, IrradiationEvent& e) {
         if (matches(value, codes::SupineSrt) || matches(value, codes::SupineSct)) e.patientPosition[2] = 'S';
         else if (matches(value, codes::ProneSrt) || matches(value, codes::ProneSct)) e.patientPosition[2] = 'P';
     } else if (matches(concept, codes::PatientOrientation)) {
-        for (const SrItem& child : item.children()) readPatientPosition(child, e);
+        for (const SrItem& child : item.children()) readPatientPosition(child, event);
     }
 }
+
+// Its geometry beyond the angles (EventGeometry), made only for the events that have some.
+struct GeometryNumber {
+    NumericConcept concept;
+    std::optional<double> EventGeometry::*field;
+};
+const GeometryNumber kGeometryNumbers[] = {
+    {{&codes::PositionerPrimaryEndAngle, Quantity::Angle, "deg", "Positioner Primary End Angle"}, &EventGeometry::primaryEndAngle_deg},
+    {{&codes::PositionerSecondaryEndAngle, Quantity::Angle, "deg", "Positioner Secondary End Angle"}, &EventGeometry::secondaryEndAngle_deg},
+    {{&codes::DistanceSourceToIsocenter, Quantity::Length, "mm", "Distance Source to Isocenter"}, &EventGeometry::sourceToIsocenter_mm},
+    {{&codes::DistanceSourceToDetector, Quantity::Length, "mm", "Distance Source to Detector"}, &EventGeometry::sourceToDetector_mm},
+    {{&codes::DistanceSourceToReferencePoint, Quantity::Length, "mm", "Distance Source to Reference Point"}, &EventGeometry::sourceToReferencePoint_mm},
+    {{&codes::TableLongitudinalPosition, Quantity::Length, "mm", "Table Longitudinal Position"}, &EventGeometry::tableLongitudinal_mm},
+    {{&codes::TableLateralPosition, Quantity::Length, "mm", "Table Lateral Position"}, &EventGeometry::tableLateral_mm},
+    {{&codes::TableHeightPosition, Quantity::Length, "mm", "Table Height Position"}, &EventGeometry::tableHeight_mm},
+    {{&codes::TableHeadTiltAngle, Quantity::Angle, "deg", "Table Head Tilt Angle"}, &EventGeometry::tableHeadTilt_deg},
+    {{&codes::TableHorizontalRotationAngle, Quantity::Angle, "deg", "Table Horizontal Rotation Angle"}, &EventGeometry::tableHorizontalRotation_deg},
+    {{&codes::TableCradleTiltAngle, Quantity::Angle, "deg", "Table Cradle Tilt Angle"}, &EventGeometry::tableCradleTilt_deg},
+    {{&codes::CollimatedFieldHeight, Quantity::Length, "mm", "Collimated Field Height"}, &EventGeometry::fieldHeight_mm},
+    {{&codes::CollimatedFieldWidth, Quantity::Length, "mm", "Collimated Field Width"}, &EventGeometry::fieldWidth_mm},
+};
 
 // The coded and text items of an event; false when `item` is none of them.
 bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& text, WarningList& w, bool& typeSeen) {
@@ -169,8 +178,8 @@ bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& te
         readFilter(item, e, w);
     } else if (matches(concept, codes::ReferencePointDefinition)) {
         // a CID 10025 code, or (Philips) a TEXT such as "15cm below BeamIsocenter"
-        if (e.referencePoint.empty())
-            e.referencePoint = item.valueType() == "CODE" ? std::string(item.codeValue().value) : text.decode(item.textValue());
+        if (std::string& rp = e.geometry.make().referencePoint; rp.empty())
+            rp = item.valueType() == "CODE" ? std::string(item.codeValue().value) : text.decode(item.textValue());
     } else if (matches(concept, codes::PatientTableRelationship) || matches(concept, codes::PatientOrientation) ||
                matches(concept, codes::PatientOrientationModifier)) {
         readPatientPosition(item, e);
@@ -184,7 +193,8 @@ bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& te
 // (021, 99PHI-IXR-XPER) instead of 113753; read as the standard one where that is absent.
 bool quirkPhilipsTableHeight(const SrItem& item, IrradiationEvent& e, WarningList& w) {
     if (!matches(item.concept(), codes::PhilipsTableHeightPosition)) return false;
-    if (!e.tableHeight_mm) e.tableHeight_mm = readMeasurement(item, Quantity::Length, "mm", "Table Height Position", w);
+    if (auto& height = e.geometry.make().tableHeight_mm; !height)
+        height = readMeasurement(item, Quantity::Length, "mm", "Table Height Position", w);
     return true;
 }
 
@@ -199,6 +209,12 @@ IrradiationEvent readEvent(const SrItem& container, TextDecoder& text, WarningLi
             if (!matches(concept, *row.concept.code)) continue;
             if (!(e.*row.field))
                 e.*row.field = readMeasurement(item, row.concept.quantity, row.concept.standardUnit, row.concept.what, w);
+            return false;
+        }
+        for (const auto& row : kGeometryNumbers) {
+            if (!matches(concept, *row.concept.code)) continue;
+            if (auto& field = e.geometry.make().*row.field; !field)
+                field = readMeasurement(item, row.concept.quantity, row.concept.standardUnit, row.concept.what, w);
             return false;
         }
         return item.valueType() == "CONTAINER";

@@ -25,14 +25,20 @@ std::string number(double v, const char* format = "%g") {
 
 // Source to reference point (mm) by the event's Reference Point Definition; `assumed` says when
 // the definition was not understood.
-std::optional<double> referenceDistance(const IrradiationEvent& e, double sourceToIsocentre, bool& assumed) {
-    if (e.sourceToReferencePoint_mm) return e.sourceToReferencePoint_mm;
-    const std::string& rp = e.referencePoint;
-    if (rp == "113861" && e.sourceToDetector_mm) return *e.sourceToDetector_mm - 300.0; // 30 cm in front of the detector
+std::optional<double> referenceDistance(const EventGeometry& g, double sourceToIsocentre, bool& assumed) {
+    if (g.sourceToReferencePoint_mm) return g.sourceToReferencePoint_mm;
+    const std::string& rp = g.referencePoint;
+    if (rp == "113861" && g.sourceToDetector_mm) return *g.sourceToDetector_mm - 300.0; // 30 cm in front of the detector
     if (rp == "113860" || rp.find("15cm") != std::string::npos || rp.find("15 cm") != std::string::npos)
         return sourceToIsocentre - 150.0;
     assumed = true;
     return sourceToIsocentre - 150.0;
+}
+
+// An event's geometry, or none (all absent).
+const EventGeometry& geometryOf(const IrradiationEvent& e) {
+    static const EventGeometry kNone;
+    return e.geometry ? *e.geometry : kNone;
 }
 
 struct Usable {
@@ -77,9 +83,9 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
     std::vector<Usable> usable;
     for (const IrradiationEvent* e : events) {
         if (!e->primaryAngle_deg) continue;
-        std::optional<double> dsi = e->sourceToIsocenter_mm;
-        if (!dsi && e->sourceToReferencePoint_mm && (e->referencePoint == "113860" || e->referencePoint.find("15") != std::string::npos))
-            dsi = *e->sourceToReferencePoint_mm + 150.0;
+        std::optional<double> dsi = geometryOf(*e).sourceToIsocenter_mm;
+        if (!dsi && geometryOf(*e).sourceToReferencePoint_mm && (geometryOf(*e).referencePoint == "113860" || geometryOf(*e).referencePoint.find("15") != std::string::npos))
+            dsi = *geometryOf(*e).sourceToReferencePoint_mm + 150.0;
         if (dsi && *dsi > 200) usable.push_back({e, *dsi});
     }
     if (usable.empty()) {
@@ -111,8 +117,8 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
     // Patient position: the first event that gives one.
     std::string position;
     for (const auto& u : usable)
-        if (!u.event->patientPosition.empty()) {
-            position = u.event->patientPosition;
+        if (!geometryOf(*u.event).patientPosition.empty()) {
+            position = geometryOf(*u.event).patientPosition;
             break;
         }
     if (position.empty()) position = "???";
@@ -125,36 +131,37 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
     const Usable* anchor = &*std::max_element(usable.begin(), usable.end(), [](const Usable& a, const Usable& b) {
         return *a.event->doseRp_Gy < *b.event->doseRp_Gy;
     });
-    const TablePlacement at = norm.place(*anchor->event);
+    const TablePlacement at = norm.place(geometryOf(*anchor->event));
 
     std::vector<double> dose(phantom.cells.size(), 0.0);
     double dapAll = 0, dapHit = 0;
     std::size_t skipped = 0;
     for (const Usable& u : usable) {
         const IrradiationEvent& e = *u.event;
+        const EventGeometry& g = geometryOf(e);
         const double kerma = *e.doseRp_Gy;
         bool rpAssumed = false;
-        const double dref_mm = *referenceDistance(e, u.sourceToIsocentre_mm, rpAssumed);
+        const double dref_mm = *referenceDistance(g, u.sourceToIsocentre_mm, rpAssumed);
         if (rpAssumed)
-            assume({"reference-point", {{"definition", e.referencePoint}},
-                    "Reference Point Definition '" + e.referencePoint +
+            assume({"reference-point", {{"definition", g.referencePoint}},
+                    "Reference Point Definition '" + g.referencePoint +
                         "' not understood: 15 cm from the isocentre towards the source assumed"});
         // The field at the reference point: its area from DAP / Ka,r, its shape from the collimated field.
         double area_cm2 = 0;
         if (e.dap_Gym2 && *e.dap_Gym2 > 0) {
             area_cm2 = *e.dap_Gym2 / kerma * 1e4;
-        } else if (e.sourceToDetector_mm && (e.fieldArea_m2 || (e.fieldHeight_mm && e.fieldWidth_mm))) {
-            const double atDetector = e.fieldHeight_mm && e.fieldWidth_mm ? *e.fieldHeight_mm * *e.fieldWidth_mm / 100.0
+        } else if (g.sourceToDetector_mm && (e.fieldArea_m2 || (g.fieldHeight_mm && g.fieldWidth_mm))) {
+            const double atDetector = g.fieldHeight_mm && g.fieldWidth_mm ? *g.fieldHeight_mm * *g.fieldWidth_mm / 100.0
                                                                           : *e.fieldArea_m2 * 1e4;
-            area_cm2 = atDetector * std::pow(dref_mm / *e.sourceToDetector_mm, 2);
+            area_cm2 = atDetector * std::pow(dref_mm / *g.sourceToDetector_mm, 2);
             assume({"field-collimated", {}, "an event without DAP: its field taken from the collimated field at the detector"});
         }
         if (!(area_cm2 > 0)) {
             ++skipped;
             continue;
         }
-        const double aspect = e.fieldHeight_mm && e.fieldWidth_mm && *e.fieldHeight_mm > 0 && *e.fieldWidth_mm > 0
-                                  ? *e.fieldWidth_mm / *e.fieldHeight_mm
+        const double aspect = g.fieldHeight_mm && g.fieldWidth_mm && *g.fieldHeight_mm > 0 && *g.fieldWidth_mm > 0
+                                  ? *g.fieldWidth_mm / *g.fieldHeight_mm
                                   : 1.0;
         const double along_cm = std::sqrt(area_cm2 / aspect), across_cm = along_cm * aspect;
         if (e.dap_Gym2) dapAll += *e.dap_Gym2;
@@ -162,18 +169,18 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         const double kvp = e.kvp_kV.value_or(options.defaultKvp);
         if (!e.kvp_kV)
             assume({"kvp", {{"kv", number(options.defaultKvp)}}, "an event without KVP: " + number(options.defaultKvp) + " kV assumed"});
-        const double copper = e.copper_mm.value_or(0.0);
+        const double copper = g.copper_mm.value_or(0.0);
         const auto measured = measuredTableTransmission(norm.family, kvp, copper);
         if (!measured)
             assume({"table-transmission", {{"device", norm.name}, {"transmission", number(kDefaultTableTransmission)}},
                     "no measured table and mattress transmission for " + norm.name + ": " +
                         number(kDefaultTableTransmission) + " assumed"});
-        if ((e.tableHeadTilt_deg && std::fabs(*e.tableHeadTilt_deg) > 1) || (e.tableCradleTilt_deg && std::fabs(*e.tableCradleTilt_deg) > 1) ||
-            (e.tableHorizontalRotation_deg && std::fabs(*e.tableHorizontalRotation_deg) > 1))
+        if ((g.tableHeadTilt_deg && std::fabs(*g.tableHeadTilt_deg) > 1) || (g.tableCradleTilt_deg && std::fabs(*g.tableCradleTilt_deg) > 1) ||
+            (g.tableHorizontalRotation_deg && std::fabs(*g.tableHorizontalRotation_deg) > 1))
             assume({"table-tilt", {}, "table tilt and rotation are not modelled: the table taken as level"});
 
         // The isocentre in the patient's frame for this event.
-        const TablePlacement p = norm.place(e);
+        const TablePlacement p = norm.place(g);
         Vec iso;
         if (p.lateral_mm && at.lateral_mm) iso.x = -(*p.lateral_mm - *at.lateral_mm) / 10.0;
         if (p.longitudinal_mm && at.longitudinal_mm) iso.y = -(*p.longitudinal_mm - *at.longitudinal_mm) / 10.0;
@@ -188,7 +195,7 @@ SkinDoseResult computeSkinDose(const std::vector<const DoseObject*>& objects, co
         iso.z = prone ? phantom.depth - below_cm : below_cm;
 
         const double a0 = *e.primaryAngle_deg, b0 = e.secondaryAngle_deg.value_or(0.0);
-        const double a1 = e.primaryEndAngle_deg.value_or(a0), b1 = e.secondaryEndAngle_deg.value_or(b0);
+        const double a1 = g.primaryEndAngle_deg.value_or(a0), b1 = g.secondaryEndAngle_deg.value_or(b0);
         const double sweep = std::max(std::fabs(a1 - a0), std::fabs(b1 - b0));
         const int steps = sweep > options.sweepStep_deg ? static_cast<int>(std::ceil(sweep / options.sweepStep_deg)) : 1;
         bool hit = false;

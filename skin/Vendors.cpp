@@ -20,23 +20,23 @@ std::optional<double> minus(double from, const std::optional<double>& v) {
 
 } // namespace
 
-TablePlacement siemensArtis(const IrradiationEvent& e) {
+TablePlacement siemensArtis(const EventGeometry& e) {
     return TablePlacement{e.tableLongitudinal_mm, e.tableLateral_mm, e.tableHeight_mm};
 }
 
-TablePlacement philipsAllura(const IrradiationEvent& e) {
+TablePlacement philipsAllura(const EventGeometry& e) {
     return TablePlacement{e.tableLongitudinal_mm, e.tableLateral_mm, minus(1055.0, e.tableHeight_mm)};
 }
 
-TablePlacement canonInfinix(const IrradiationEvent& e) {
+TablePlacement canonInfinix(const EventGeometry& e) {
     return TablePlacement{e.tableLateral_mm, e.tableLongitudinal_mm, e.tableHeight_mm};
 }
 
-TablePlacement dicomAxes(const IrradiationEvent& e) {
+TablePlacement dicomAxes(const EventGeometry& e) {
     return TablePlacement{e.tableLateral_mm, e.tableLongitudinal_mm, std::nullopt};
 }
 
-TablePlacement noTable(const IrradiationEvent&) { return TablePlacement{}; }
+TablePlacement noTable(const EventGeometry&) { return TablePlacement{}; }
 
 Normalisation normalisationFor(const DeviceInfo& device) {
     const std::string maker = lower(device.manufacturer), model = lower(device.model);

@@ -9,15 +9,15 @@ namespace fa::store {
 namespace {
 
 // The order of the stored numbers: never reordered, only appended to.
-constexpr std::optional<double> IrradiationEvent::*kNumbers[] = {
-    &IrradiationEvent::primaryEndAngle_deg,     &IrradiationEvent::secondaryEndAngle_deg,
-    &IrradiationEvent::sourceToIsocenter_mm,    &IrradiationEvent::sourceToDetector_mm,
-    &IrradiationEvent::sourceToReferencePoint_mm, &IrradiationEvent::tableLongitudinal_mm,
-    &IrradiationEvent::tableLateral_mm,         &IrradiationEvent::tableHeight_mm,
-    &IrradiationEvent::tableHeadTilt_deg,       &IrradiationEvent::tableHorizontalRotation_deg,
-    &IrradiationEvent::tableCradleTilt_deg,     &IrradiationEvent::fieldHeight_mm,
-    &IrradiationEvent::fieldWidth_mm,           &IrradiationEvent::copper_mm,
-    &IrradiationEvent::aluminium_mm,
+constexpr std::optional<double> EventGeometry::*kNumbers[] = {
+    &EventGeometry::primaryEndAngle_deg,     &EventGeometry::secondaryEndAngle_deg,
+    &EventGeometry::sourceToIsocenter_mm,    &EventGeometry::sourceToDetector_mm,
+    &EventGeometry::sourceToReferencePoint_mm, &EventGeometry::tableLongitudinal_mm,
+    &EventGeometry::tableLateral_mm,         &EventGeometry::tableHeight_mm,
+    &EventGeometry::tableHeadTilt_deg,       &EventGeometry::tableHorizontalRotation_deg,
+    &EventGeometry::tableCradleTilt_deg,     &EventGeometry::fieldHeight_mm,
+    &EventGeometry::fieldWidth_mm,           &EventGeometry::copper_mm,
+    &EventGeometry::aluminium_mm,
 };
 constexpr std::size_t kNumberCount = std::size(kNumbers);
 
@@ -31,7 +31,9 @@ std::string clean(const std::string& s) {
 
 } // namespace
 
-std::string encodeGeometry(const IrradiationEvent& e) {
+std::string encodeGeometry(const IrradiationEvent& event) {
+    if (!event.geometry) return "";
+    const EventGeometry& e = *event.geometry;
     bool any = !e.referencePoint.empty() || !e.patientPosition.empty();
     for (auto field : kNumbers) any = any || (e.*field).has_value();
     if (!any) return "";
@@ -50,8 +52,9 @@ std::string encodeGeometry(const IrradiationEvent& e) {
     return out;
 }
 
-void decodeGeometry(std::string_view text, IrradiationEvent& e) {
+void decodeGeometry(std::string_view text, IrradiationEvent& event) {
     if (text.empty()) return;
+    EventGeometry& e = event.geometry.make();
     std::size_t field = 0, start = 0;
     while (start <= text.size()) {
         std::size_t end = text.find('|', start);

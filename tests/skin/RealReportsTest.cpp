@@ -87,11 +87,11 @@ TEST(RealReports, PhilipsAlluraTableHeightFromItsPrivateConcept) {
     FA_REQUIRE_SHARED_DICOM(dir);
     const auto r = mapped(dir, "RF-RDSR-Philips_Allura.dcm");
     ASSERT_EQ(r.x.object.events.size(), 3u);
-    EXPECT_DOUBLE_EQ(*r.x.object.events[0].tableHeight_mm, 905); // (021, 99PHI-IXR-XPER)
-    EXPECT_EQ(r.x.object.events[0].referencePoint, "15cm below BeamIsocenter");
-    EXPECT_EQ(r.x.object.events[0].patientPosition, "HFS");
-    EXPECT_DOUBLE_EQ(*r.x.object.events[0].copper_mm, 0.4);
-    EXPECT_DOUBLE_EQ(*r.x.object.events[0].aluminium_mm, 1.0);
+    EXPECT_DOUBLE_EQ(*r.x.object.events[0].geometry->tableHeight_mm, 905); // (021, 99PHI-IXR-XPER)
+    EXPECT_EQ(r.x.object.events[0].geometry->referencePoint, "15cm below BeamIsocenter");
+    EXPECT_EQ(r.x.object.events[0].geometry->patientPosition, "HFS");
+    EXPECT_DOUBLE_EQ(*r.x.object.events[0].geometry->copper_mm, 0.4);
+    EXPECT_DOUBLE_EQ(*r.x.object.events[0].geometry->aluminium_mm, 1.0);
     ASSERT_TRUE(r.skin.psd_Gy) << r.skin.missing.text;
     EXPECT_LE(*r.skin.psd_Gy, 2 * 4.27128 * kMilli);
     EXPECT_NEAR(*r.skin.psd_Gy, 4.833 * kMilli, 0.01 * kMilli);
@@ -127,7 +127,7 @@ TEST(RealReports, WithoutPositionerAnglesThereIsNoPsdAndTheMissingContentIsNamed
 
 // One normalisation per family, on an event of its own.
 TEST(Normalisations, EachFamilyPlacesTheTableItsOwnWay) {
-    IrradiationEvent e;
+    EventGeometry e;
     e.tableLongitudinal_mm = -25.9;
     e.tableLateral_mm = 677.3;
     e.tableHeight_mm = 150;
