@@ -41,7 +41,7 @@ store::StudyFilter StudiesResource::studyFilter() {
         throw Refusal{400, text("request.oneOf", {{"name", "review_state"}, {"choices", "unreviewed, acknowledged, justified, action-required"}})};
     f.flaggedOnly = param(r_, "flagged") == "true";
     // min_dap_gycm2=10&max_dap_gycm2=50 and the like, in the units shown.
-    for (const char* metric : {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy"}) {
+    for (const char* metric : {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy"}) {
         store::StudyFilter::Range range{metric, std::nullopt, std::nullopt};
         for (auto [bound, name] : {std::pair{&range.min, std::string("min_") + metric}, std::pair{&range.max, std::string("max_") + metric}}) {
             const std::string v = param(r_, name);
@@ -60,7 +60,7 @@ store::StudyFilter StudiesResource::studyFilter() {
     if (!f.patientId.empty()) f.patientKey = c_.pipeline->patientKeyFor(f.patientId);
     if (!param(r_, "sort").empty()) f.sort = param(r_, "sort");
     static const std::set<std::string> sorts{"date", "procedure", "device", "shots", "fluoro_time_s",
-                                             "exposure_time_s", "dap_gycm2", "kar_mgy", "flags"};
+                                             "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "flags"};
     if (!sorts.count(f.sort))
         throw Refusal{400, text("request.oneOf", {{"name", "sort"},
                                               {"choices", "date, procedure, device, shots, fluoro_time_s, exposure_time_s, "

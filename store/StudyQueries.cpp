@@ -93,7 +93,7 @@ struct StudyWhere {
         static const std::map<std::string, std::pair<const char*, double>> columns{
             {"shots", {"s.irradiation_events", 1}},     {"fluoro_time_s", {"s.fluoro_time_s", 1}},
             {"exposure_time_s", {"s.exposure_time_s", 1}}, {"dap_gycm2", {"s.dap_gym2", 1e4}},
-            {"kar_mgy", {"s.dose_rp_gy", 1e3}}};
+            {"kar_mgy", {"s.dose_rp_gy", 1e3}},         {"psd_mgy", {"s.psd_gy", 1e3}}};
         for (const auto& r : f.ranges) {
             const auto it = columns.find(r.metric);
             if (it == columns.end()) throw Error("no such metric for a value range: " + r.metric);
@@ -119,6 +119,7 @@ struct StudyWhere {
             {"exposure_time_s", {{"s.exposure_time_s", false}}},
             {"dap_gycm2", {{"s.dap_gym2", false}}},
             {"kar_mgy", {{"s.dose_rp_gy", false}}},
+            {"psd_mgy", {{"s.psd_gy", false}}}, // index studies_by_psd (migration 17)
             // unreviewed first (most unreviewed flags first), then most flags
             {"flags", {{"s.open_flags", true}, {"s.flag_count", true}, {"s.study_date", false}}},
         };

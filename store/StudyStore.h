@@ -124,13 +124,13 @@ struct StudyFilter {
     std::string patientKey;   // the same patient when the store keeps keys only
     bool flaggedOnly = false;
     // Value ranges in the units people use: metric shots, fluoro_time_s, exposure_time_s,
-    // dap_gycm2 or kar_mgy, each bound inclusive and optional.
+    // dap_gycm2, kar_mgy or psd_mgy, each bound inclusive and optional.
     struct Range {
         std::string metric;
         std::optional<double> min, max;
     };
     std::vector<Range> ranges;
-    // date, procedure, device, shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy, flags
+    // date, procedure, device, shots, fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy, psd_mgy, flags
     std::string sort = "date";
     bool descending = false;
     std::size_t limit = 0, offset = 0; // a page; limit 0 = all

@@ -337,7 +337,7 @@ async function worklist() {
     } }, t('worklist.reviewSelected'))));
   }
   // Pages, sorting and filters are the server's: the worklist scales to any number of studies.
-  const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags' };
+  const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags', psd_mgy: 'psd_mgy' };
   const grid = table(holder, {
     index: 'study_uid',
     layout: 'fitColumns',
@@ -370,6 +370,7 @@ async function worklist() {
       { title: t('common.procedure'), field: 'procedure_id', formatter: (cell) => procedureName(cell.getValue()) },
       ...(group ? [{ title: t('common.site'), field: 'site', headerSort: false, cssClass: 'data' }] : []),
       { title: t('common.device'), field: 'device_label', cssClass: 'data' },
+      { title: t('metric.psd_mgy'), field: 'psd_mgy', hozAlign: 'right', formatter: (cell) => fmt(cell.getValue()) },
       { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, formatter: (cell) =>
         h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
       { title: t('common.state'), field: 'unreviewed', sorter: 'number', formatter: (cell) => {

@@ -103,6 +103,16 @@ test('the study page draws the skin map with its peak, where it is and what it r
   // Turned to the front, it shows none: the beams came from behind.
   await page.locator('#skin-turn').fill('0');
   assert.equal(await coloured(page, '#skin-map-3d'), 0);
+  // The studies list has the PSD as a column, sorted and filtered on the server.
+  const studies = await page.evaluate(async () => (await (await fetch('/api/studies?sort=psd_mgy&order=desc&flagged=false')).json()).studies);
+  assert.deepEqual(studies.map((x) => x.psd_mgy === null ? null : Math.round(x.psd_mgy)), [Math.round(api.psd_mgy), null]);
+  const above = await page.evaluate(async () => (await (await fetch('/api/studies?min_psd_mgy=3000&flagged=false')).json()).total);
+  assert.equal(above, 1);
+  await page.goto(`${base}/#/studies?flagged=false`);
+  await page.waitForSelector('.tabulator-col[tabulator-field="psd_mgy"]');
+  await page.waitForSelector(`.tabulator-row .tabulator-cell[tabulator-field="psd_mgy"]:text("${Number((api.psd_mgy).toPrecision(4))}")`);
+  await page.goto(`${base}/#/study/${encodeURIComponent(mapped)}`);
+  await page.waitForSelector('#skin-map-3d');
   await page.locator('#skin-map-3d').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artefacts, 'skin-map-en.png'), fullPage: true });
   assert.deepEqual(problems, []);
