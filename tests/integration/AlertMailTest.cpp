@@ -95,6 +95,49 @@ TEST_F(AlertMail, ASubstantialDoseIsMailedAtOnceToItsRecipientsAndOnlyOnce) {
     EXPECT_EQ(sink.mails().size(), 1u);
 }
 
+// A peak skin dose above 3 Gy with Ka,r below 5 Gy: the skin dose alone is substantial, and mailed.
+TEST_F(AlertMail, ASubstantialPeakSkinDoseIsMailedAtOnce) {
+    test::SmtpSink sink;
+    const std::string ini = config("[mail]\nhost = 127.0.0.1\nport = " + std::to_string(sink.port()) +
+                                   "\nfrom = fluoroaudit@hospital.example\n"
+                                   "[alerts]\nto = physicist@hospital.example\ncheck_seconds = 1\n[audit]\nschedule = false\n");
+    synth::Report r; // 40 posterior shots of 0.1 Gy on a Siemens Artis: Ka,r 4 Gy, about 4.2 Gy on the back
+    r.studyDate = dicomDate(0);
+    r.manufacturer = "Siemens";
+    r.model = "AXIOM-Artis";
+    for (int i = 0; i < 40; ++i) {
+        synth::Event e;
+        e.uid = synth::newUid();
+        e.dose_Gy = 0.1;
+        e.dap_Gym2 = 1e-3;
+        synth::Geometry g;
+        g.tableLongitudinal_mm = 0;
+        g.tableLateral_mm = 500;
+        g.tableHeight_mm = 150;
+        g.copper_mm = 0.2;
+        e.geometry = g;
+        r.events.push_back(e);
+    }
+    const std::string file = dir_.file("skin.dcm");
+    synth::save(*synth::buildReport(r), file);
+    {
+        test::ServiceProcess service(FA_BINARY, data(), port_, ini);
+        ASSERT_EQ(test::successes(test::storescu(port_, quote(file)).out), 1);
+        ASSERT_TRUE(sink.waitFor(1, 30)) << service.log();
+        // (The procedure's levels flag its 40 shots and their times too.)
+        const auto line = service.log().find("high-dose alert for study " + r.studyUid + " (");
+        ASSERT_NE(line, std::string::npos) << service.log();
+        const std::string said = service.log().substr(line, service.log().find('\n', line) - line);
+        EXPECT_NE(said.find("substantial psd_mgy) mailed to physicist@hospital.example"), std::string::npos) << said;
+        EXPECT_EQ(said.find("substantial kar_mgy"), std::string::npos) << said; // 4 Gy: below 5 Gy
+        EXPECT_EQ(service.stop(SIGTERM), 0);
+    }
+    std::string body = sink.mails().at(0).data;
+    for (std::size_t at; (at = body.find("=\r\n")) != std::string::npos;) body.erase(at, 3);
+    EXPECT_NE(body.find("Peak skin dose (mGy)"), std::string::npos) << body;
+    EXPECT_NE(body.find(r.studyUid), std::string::npos) << body;
+}
+
 TEST(AlertRecipients, EveryoneOfToAndOfTheMatchingRulesOnce) {
     AlertSettings a;
     a.to = {"physicist@h.example"};
