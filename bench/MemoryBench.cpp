@@ -4,6 +4,7 @@
 //   fa_memory_bench                 reports of 300, 5,000 and 100,000 events, each measured in a
 //                                   fresh process
 //   fa_memory_bench --measure FILE  ingest FILE into a new store and print "peak retained" in bytes
+#include "bench/lib/ProcMemory.h"
 #include "dicom/DcmtkLog.h"
 #include "pipeline/Pipeline.h"
 #include "tests/support/TempDir.h"
@@ -21,19 +22,10 @@
 
 namespace {
 
+using fa::bench::resetPeak;
+using fa::bench::statusBytes;
+
 constexpr double kTargetRatio = 8.0;
-
-// A figure from /proc/self/status in bytes (VmRSS: now, VmHWM: the peak so far).
-long long statusBytes(const char* key) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0) return std::atoll(line.c_str() + std::strlen(key) + 1) * 1024;
-    return -1;
-}
-
-// Resets the peak to what is resident now (Linux: writing 5 to clear_refs).
-void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 int measure(const std::string& file) {
     fa::test::TempDir data;

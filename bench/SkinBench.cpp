@@ -3,6 +3,7 @@
 //
 //   fa_skin_bench    a generated Siemens Artis report of 5,000 events (every 50th a 200 degree
 //                    rotational run), its own angles, table moves and filters
+#include "bench/lib/ProcMemory.h"
 #include "dicom/DcmtkLog.h"
 #include "dicom/ObjectExtractor.h"
 #include "pipeline/Pipeline.h"
@@ -20,14 +21,8 @@
 
 namespace {
 
-long long statusBytes(const char* key) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0) return std::atoll(line.c_str() + std::strlen(key) + 1) * 1024;
-    return -1;
-}
-void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+using fa::bench::resetPeak;
+using fa::bench::statusBytes;
 
 double seconds(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();

@@ -24,23 +24,8 @@ TEST(FollowUpCli, ASubstantialSkinDoseIsListedFollowedUpAndInTheStudy) {
     test::TempDir data, input;
     auto fa = [&](const std::string& args) { return test::command(FA_BINARY, data.path().string()) + " " + args; };
     // 40 shots of 0.1 Gy, posterior, at 72.5 kV with 0.2 mm Cu on a Siemens Artis: about 4.2 Gy on the back.
-    synth::Report r;
+    synth::Report r = synth::skinReport(40, 0.1);
     r.studyDate = "20261120";
-    r.manufacturer = "Siemens";
-    r.model = "AXIOM-Artis";
-    for (int i = 0; i < 40; ++i) {
-        synth::Event e;
-        e.uid = synth::newUid();
-        e.dose_Gy = 0.1;
-        e.dap_Gym2 = 1e-3;
-        synth::Geometry g;
-        g.tableLongitudinal_mm = 0;
-        g.tableLateral_mm = 500;
-        g.tableHeight_mm = 150;
-        g.copper_mm = 0.2;
-        e.geometry = g;
-        r.events.push_back(e);
-    }
     synth::save(*synth::buildReport(r), input.file("heavy.dcm"));
     ASSERT_EQ(run(fa("ingest " + quote(input.file("heavy.dcm")))).exitCode, 0);
 

@@ -101,23 +101,8 @@ TEST_F(AlertMail, ASubstantialPeakSkinDoseIsMailedAtOnce) {
     const std::string ini = config("[mail]\nhost = 127.0.0.1\nport = " + std::to_string(sink.port()) +
                                    "\nfrom = fluoroaudit@hospital.example\n"
                                    "[alerts]\nto = physicist@hospital.example\ncheck_seconds = 1\n[audit]\nschedule = false\n");
-    synth::Report r; // 40 posterior shots of 0.1 Gy on a Siemens Artis: Ka,r 4 Gy, about 4.2 Gy on the back
+    synth::Report r = synth::skinReport(40, 0.1); // Ka,r 4 Gy, about 4.2 Gy on the back
     r.studyDate = dicomDate(0);
-    r.manufacturer = "Siemens";
-    r.model = "AXIOM-Artis";
-    for (int i = 0; i < 40; ++i) {
-        synth::Event e;
-        e.uid = synth::newUid();
-        e.dose_Gy = 0.1;
-        e.dap_Gym2 = 1e-3;
-        synth::Geometry g;
-        g.tableLongitudinal_mm = 0;
-        g.tableLateral_mm = 500;
-        g.tableHeight_mm = 150;
-        g.copper_mm = 0.2;
-        e.geometry = g;
-        r.events.push_back(e);
-    }
     const std::string file = dir_.file("skin.dcm");
     synth::save(*synth::buildReport(r), file);
     {

@@ -47,25 +47,11 @@ protected:
 // water/air 1.021 + 0.25 x 0.004 = 1.022, Artis table and mattress 0.73 + 0.625 x 0.02 = 0.7425;
 // the cell centres nearest the axis are 0.5 cm off it each way (inverse square 0.99988).
 synth::Report artisReport(const std::string& study) {
-    synth::Report r;
+    synth::Report r = synth::skinReport(2, 1e-3);
     r.studyUid = study;
-    r.manufacturer = "Siemens";
-    r.model = "AXIOM-Artis";
     r.patientSize_m = 1.786;
     r.patientWeight_kg = 73.2;
-    for (int i = 0; i < 2; ++i) {
-        synth::Event e;
-        e.uid = synth::newUid();
-        e.dap_Gym2 = 1e-5;
-        e.dose_Gy = 1e-3;
-        synth::Geometry g;
-        g.tableLongitudinal_mm = 0;
-        g.tableLateral_mm = 500;
-        g.tableHeight_mm = 150;
-        g.copper_mm = 0.1;
-        e.geometry = g;
-        r.events.push_back(e);
-    }
+    for (auto& e : r.events) e.geometry->copper_mm = 0.1;
     return r;
 }
 

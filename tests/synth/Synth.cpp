@@ -232,6 +232,27 @@ std::unique_ptr<DcmFileFormat> buildReport(Report r) {
     return file;
 }
 
+Report skinReport(int shots, double dose_Gy, bool alternate) {
+    Report r;
+    r.manufacturer = "Siemens";
+    r.model = "AXIOM-Artis";
+    for (int i = 0; i < shots; ++i) {
+        Event e;
+        e.uid = newUid();
+        e.dose_Gy = dose_Gy;
+        e.dap_Gym2 = dose_Gy * 1e-2; // 100 cm2 at the reference point
+        Geometry g;
+        g.primary_deg = alternate && i % 2 ? 30 : 0;
+        g.tableLongitudinal_mm = 0;
+        g.tableLateral_mm = 500;
+        g.tableHeight_mm = 150;
+        g.copper_mm = 0.2;
+        e.geometry = g;
+        r.events.push_back(e);
+    }
+    return r;
+}
+
 std::unique_ptr<DcmFileFormat> buildImage(const Image& im) {
     auto file = std::make_unique<DcmFileFormat>();
     DcmDataset& ds = *file->getDataset();

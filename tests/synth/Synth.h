@@ -69,6 +69,11 @@ struct Report {
     std::vector<Event> events;
 };
 
+// A Siemens AXIOM-Artis procedure of `shots` posterior shots (every second one LAO 30 where
+// `alternate`) of `dose_Gy` each, 10 x 10 cm at the reference point, with the table 150 mm below the
+// isocentre and 0.2 mm Cu: beam geometry for the skin dose (about 1.05 x the Ka,r on the back).
+Report skinReport(int shots, double dose_Gy, bool alternate = false);
+
 // Totals of `planes` are filled from the events where left empty.
 std::unique_ptr<DcmFileFormat> buildReport(Report report);
 // A report of `events` events, each with its own UID, 0.75 s long, one in seven a stationary

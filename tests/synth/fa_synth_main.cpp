@@ -55,21 +55,14 @@ int run(int argc, char** argv) {
         const std::string option = argc > 6 ? argv[6] : "";
         if (option == "latest-first") std::reverse(r.events.begin(), r.events.end());
         if (option == "skin") {
-            r.manufacturer = "Siemens";
-            r.model = "AXIOM-Artis";
-            r.patientSize_m = 1.70;
-            r.patientWeight_kg = 70;
-            for (std::size_t i = 0; i < r.events.size(); ++i) {
-                fa::synth::Geometry g;
-                g.primary_deg = i % 2 ? 30 : 0;
-                g.tableLongitudinal_mm = 0;
-                g.tableLateral_mm = 500;
-                g.tableHeight_mm = 150;
-                g.copper_mm = 0.2;
-                r.events[i].geometry = g;
-                r.events[i].dose_Gy = 0.1;
-                r.events[i].dap_Gym2 = 1e-3;
-            }
+            fa::synth::Report skin = fa::synth::skinReport(shots, 0.1, true);
+            for (std::size_t i = 0; i < r.events.size(); ++i) skin.events[i].startedAt = r.events[i].startedAt;
+            skin.studyUid = r.studyUid;
+            skin.studyDescription = r.studyDescription;
+            skin.studyDate = r.studyDate;
+            skin.patientSize_m = 1.70;
+            skin.patientWeight_kg = 70;
+            r = skin;
         }
         if (option == "biplane") {
             r.planes = {fa::synth::PlaneTotals{}, fa::synth::PlaneTotals{}};

@@ -26,6 +26,15 @@ export async function freePort() {
   throw new Error('no free TCP port between 20000 and 32000');
 }
 
+// Waits until `fluoroaudit serve` at `base` answers /api/health (its readiness, not a guess).
+export async function waitForHealth(base) {
+  for (let i = 0; i < 300; ++i) {
+    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('fluoroaudit serve did not answer /api/health');
+}
+
 export async function newPage(browser, base) {
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
   const page = await context.newPage();

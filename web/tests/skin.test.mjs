@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, newPage as pageWithChecks, testStore } from './browser.mjs';
+import { freePort, newPage as pageWithChecks, testStore, waitForHealth } from './browser.mjs';
 
 const binary = process.env.FA_BINARY;
 const synth = process.env.FA_SYNTH;
@@ -21,14 +21,6 @@ let work, store, service, base, browser, mapped, plain;
 
 function fa(args, input) {
   return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
-}
-
-async function waitForHealth() {
-  for (let i = 0; i < 100; ++i) {
-    try { if ((await fetch(`${base}/api/health`)).ok) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('fluoroaudit serve did not answer /api/health');
 }
 
 before(async () => {
@@ -47,7 +39,7 @@ before(async () => {
   base = `http://127.0.0.1:${httpPort}`;
   service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
     { stdio: 'ignore', env: store.env });
-  await waitForHealth();
+  await waitForHealth(base);
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 });
 
