@@ -1,7 +1,7 @@
 // Shared by the browser tests: free ports, and a page that records what should never happen
 // (a dialog, a script error, a console error, anything loaded from elsewhere than `base`).
 import net from 'node:net';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,6 +33,16 @@ export async function waitForHealth(base) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('fluoroaudit serve did not answer /api/health');
+}
+
+// `fluoroaudit serve` on free ports for the data folder `dataDir`, ready: {service, base}.
+export async function startService(binary, dataDir, env) {
+  const [dicomPort, httpPort] = [await freePort(), await freePort()];
+  const base = `http://127.0.0.1:${httpPort}`;
+  const service = spawn(binary, ['--data', dataDir, 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
+    { stdio: 'ignore', env });
+  await waitForHealth(base);
+  return { service, base };
 }
 
 export async function newPage(browser, base) {

@@ -3,12 +3,12 @@
 // positioner angles, in English and Simplified Chinese. Screenshots go to FA_ARTEFACTS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, newPage as pageWithChecks, testStore, waitForHealth } from './browser.mjs';
+import { newPage as pageWithChecks, startService, testStore } from './browser.mjs';
 
 const binary = process.env.FA_BINARY;
 const synth = process.env.FA_SYNTH;
@@ -35,11 +35,7 @@ before(async () => {
   fa(['ingest', join(work, 'in')]);
   fa(['user', 'add', 'victor', '--role', 'viewer'], `${password}\n`);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${reviewerPassword}\n`);
-  const [dicomPort, httpPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${httpPort}`;
-  service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
-    { stdio: 'ignore', env: store.env });
-  await waitForHealth(base);
+  ({ service, base } = await startService(binary, join(work, 'data'), store.env));
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 });
 

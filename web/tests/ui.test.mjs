@@ -2,12 +2,12 @@
 // Chromium driven by playwright-core. Screenshots go to FA_ARTEFACTS (build/<preset>/artefacts).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, newPage as pageWithChecks, testStore, waitForHealth } from './browser.mjs';
+import { newPage as pageWithChecks, startService, testStore } from './browser.mjs';
 
 const binary = process.env.FA_BINARY;
 const synth = process.env.FA_SYNTH;
@@ -44,11 +44,7 @@ before(async () => {
   fa(['user', 'add', 'alice', '--role', 'admin'], `${passwords.alice}\n`);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${passwords.rita}\n`);
   fa(['user', 'add', 'victor', '--role', 'viewer'], `${passwords.victor}\n`);
-  const [dicomPort, httpPort] = [await freePort(), await freePort()];
-  base = `http://127.0.0.1:${httpPort}`;
-  service = spawn(binary, ['--data', join(work, 'data'), 'serve', '--port', String(dicomPort), '--http-port', String(httpPort)],
-    { stdio: 'ignore', env: store.env });
-  await waitForHealth(base);
+  ({ service, base } = await startService(binary, join(work, 'data'), store.env));
   browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
 });
 
