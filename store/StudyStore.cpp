@@ -110,7 +110,9 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
     const std::vector<const DoseObject*> objects = existing ? pointersTo(stored) : std::vector<const DoseObject*>{&object};
     const StudySummary summary = summarize(objects);
     writeSummary(*db_, o.study.studyUid, objects, summary, meta.receivedAt, evaluator_);
-    mapSkin(o.study.studyUid, objects, summary, meta.receivedAt);
+    // Only a dose report can change what is mapped (images, summaries and steps never outrank one):
+    // the hundreds of images that follow a report do not map the study again each.
+    if (o.kind == SourceKind::Rdsr) mapSkin(o.study.studyUid, objects, summary, meta.receivedAt);
     if (evaluator_) evaluateStudy(*db_, o.study.studyUid, *evaluator_, meta.receivedAt);
     moveCount(*db_, before, countKey(*db_, o.study.studyUid));
     tx.commit();

@@ -454,3 +454,50 @@ TEST(StudyStore, DevicesAndTheOverviewAreEachSitesOwn) {
 
 } // namespace
 } // namespace fa
+
+namespace fa {
+namespace {
+
+// What the store asks of the skin-dose model, counted.
+class CountingSkinModel : public SkinDoseModel {
+public:
+    SkinDoseResult compute(const std::vector<const DoseObject*>& objects) const override {
+        ++calls;
+        SkinDoseResult r;
+        r.psd_Gy = 1e-3 * static_cast<double>(objects.size());
+        r.model = "counting";
+        return r;
+    }
+    mutable int calls = 0;
+};
+
+// A study is mapped when a dose report of it is filed, and not again for each image that follows.
+TEST(StudyStore, OnlyADoseReportMapsTheStudyAgain) {
+    test::TempDir dir;
+    store::StudyStore s(test::storeIn(dir));
+    CountingSkinModel model;
+    s.setSkinModel(&model);
+    s.add(report("S1", "R1", {"a", "b"}), meta());
+    EXPECT_EQ(model.calls, 1);
+    for (int i = 0; i < 3; ++i) {
+        DoseObject image;
+        image.sopInstanceUid = "I" + std::to_string(i);
+        image.sopClassUid = "1.2.840.10008.5.1.4.1.1.12.2";
+        image.kind = SourceKind::ImageHeaders;
+        image.study.studyUid = "S1";
+        image.study.studyDate = "2026-03-01";
+        IrradiationEvent e;
+        e.type = EventType::Fluoroscopy;
+        image.events.push_back(e);
+        s.add(image, meta());
+    }
+    EXPECT_EQ(model.calls, 1);
+    EXPECT_DOUBLE_EQ(*s.study("S1")->summary.psd_Gy, 1e-3);
+    s.add(report("S1", "R2", {"c"}), meta()); // a second report of the study: mapped with both
+    EXPECT_EQ(model.calls, 2);
+    EXPECT_DOUBLE_EQ(*s.study("S1")->summary.psd_Gy, 2e-3);
+    EXPECT_EQ(s.skinDose("S1")->model, "counting");
+}
+
+} // namespace
+} // namespace fa
