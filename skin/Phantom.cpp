@@ -67,7 +67,7 @@ Phantom ellipticCylinder(double a, double b, double length) {
         arc[i] = arc[i - 1] + norm(point(2 * kPi * i / kSteps) - point(2 * kPi * (i - 1) / kSteps));
     const double perimeter = arc.back();
     return sweep("elliptic cylinder " + std::to_string(a) + " x " + std::to_string(b) + " cm", perimeter, length, 2 * b, 2 * a,
-                 [&, perimeter](double s) {
+                 [&](double s) {
                      const auto it = std::lower_bound(arc.begin(), arc.end(), s);
                      const auto i = static_cast<int>(std::max<std::ptrdiff_t>(1, it - arc.begin()));
                      const double t = (s - arc[i - 1]) / (arc[i] - arc[i - 1]);
@@ -76,7 +76,6 @@ Phantom ellipticCylinder(double a, double b, double length) {
                      const Vec n = unit(Vec{p.x / (a * a), 0, (p.z - b) / (b * b)});
                      const double q = std::fmod(phi + kPi / 4, 2 * kPi); // quadrants centred on back, right, front, left
                      const char* surface = q < kPi / 2 ? "back" : q < kPi ? "right side" : q < 1.5 * kPi ? "front" : "left side";
-                     (void)perimeter;
                      return Section{p, n, surface};
                  });
 }
