@@ -4,6 +4,7 @@
 #include "api/AdminResource.h"
 #include "api/Context.h"
 #include "api/Http.h"
+#include "api/FhirResource.h"
 #include "api/FollowUpsResource.h"
 #include "api/LevelsResource.h"
 #include "api/StaffResource.h"
@@ -73,6 +74,8 @@ const std::vector<Route>& routes() {
         {"GET", {"api", "follow-ups"}, Db::Shared, on<F>(&F::list)},
         {"GET", {"api", "follow-ups", ":uid"}, Db::Shared, on<F>(&F::one)},
         {"POST", {"api", "follow-ups", ":uid"}, Db::Shared, on<F>(&F::record)},
+        {"GET", {"api", "fhir", "Observation"}, Db::Shared, on<FhirResource>(&FhirResource::search)},
+        {"GET", {"api", "fhir", "Observation", ":uid"}, Db::Shared, on<FhirResource>(&FhirResource::read)},
         {"GET", {"api", "staff"}, Db::Shared, on<T>(&T::year)},
         {"GET", {"api", "staff", "rates"}, Db::Shared, on<T>(&T::rates)},
         {"PUT", {"api", "staff", "rates"}, Db::Shared, on<T>(&T::replaceRates)},

@@ -21,7 +21,8 @@ namespace fa::api {
 struct ApiRequest {
     std::string method; // GET, POST, PUT, PATCH, DELETE
     std::string path;   // without the query
-    std::map<std::string, std::string> query;
+    std::map<std::string, std::string> query; // the last value of each parameter
+    std::vector<std::pair<std::string, std::string>> queryList; // every parameter in order, repeated ones too
     std::string body;
     std::string sessionCookie; // value of the fa_session cookie, "" if none
     std::string csrfHeader;    // X-CSRF-Token

@@ -55,6 +55,15 @@ std::string param(const ApiRequest& r, const std::string& name) {
     return it == r.query.end() ? std::string() : it->second;
 }
 
+std::vector<std::string> params(const ApiRequest& r, const std::string& name) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : r.queryList)
+        if (k == name) out.push_back(v);
+    if (out.empty())
+        if (auto it = r.query.find(name); it != r.query.end()) out.push_back(it->second);
+    return out;
+}
+
 std::string dateParam(const ApiRequest& r, const std::string& name) {
     std::string v = param(r, name);
     if (v.empty()) return v;

@@ -33,6 +33,8 @@ Poco::JSON::Object::Ptr parseBody(const std::string& body);
 std::string field(const Poco::JSON::Object::Ptr& body, const std::string& name, bool required = true);
 
 std::string param(const ApiRequest& request, const std::string& name);
+// Every value of a parameter given more than once (?date=ge2026-01-01&date=le2026-01-31).
+std::vector<std::string> params(const ApiRequest& request, const std::string& name);
 // YYYY-MM-DD (or YYYYMMDD); "" when absent.
 std::string dateParam(const ApiRequest& request, const std::string& name);
 std::size_t numberParam(const ApiRequest& request, const std::string& name, std::size_t fallback, std::size_t max);

@@ -172,6 +172,13 @@ void App::addLevelsCommands() {
     followUpCmd->add_option("--note", outcomeNote_, "what was seen (needed for other)");
     onPipeline(followUpCmd, [this](Pipeline& p) { return recordFollowUp(p, studyUid_, outcome_, outcomeNote_, std::cout, std::cerr); });
 
+    auto* fhirCmd = app_.add_subcommand("fhir", "one study's dose as FHIR: an HL7 Radiation Dose Summary Observation (docs/fhir.md)");
+    fhirCmd->add_option("study_uid", studyUid_, "Study Instance UID")->required();
+    fhirCmd->add_flag("--bundle", fhirBundle_, "a transaction Bundle with the Patient, ImagingStudy and Device it refers to");
+    onPipeline(fhirCmd, [this](Pipeline& p) { return fhirStudy(p, studyUid_, fhirBundle_, std::cout, std::cerr); });
+    onPipeline(app_.add_subcommand("fhir-push", "send every study not yet sent, or changed since, to [fhir] url now"),
+               [](Pipeline& p) { return fhirPush(p, std::cout, std::cerr); });
+
     auto* flagsCmd = app_.add_subcommand("flags", "studies above the reference levels, substantial and cumulative dose");
     addDateRange(flagsCmd, flags_.from, flags_.to);
     flagsCmd->add_option("--kind", flags_.kind, "above-reference, investigation, substantial or cumulative")

@@ -53,6 +53,7 @@ private:
     bool staffJson_ = false;
     std::string followUpState_ = "open", outcome_, outcomeNote_;
     bool followUpsJson_ = false;
+    bool fhirBundle_ = false;
     std::vector<std::string> paths_;
     FlagOptions flags_;
     StatsOptions stats_;

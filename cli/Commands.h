@@ -69,6 +69,11 @@ int followUps(Pipeline& pipeline, const std::string& state, bool json, std::ostr
 int recordFollowUp(Pipeline& pipeline, const std::string& studyUid, const std::string& outcome, const std::string& note,
                    std::ostream& out, std::ostream& err);
 
+// The study's dose as FHIR (docs/fhir.md): its Observation, or a Bundle with the resources it
+// refers to; and everything waiting sent to [fhir] url once.
+int fhirStudy(Pipeline& pipeline, const std::string& studyUid, bool bundle, std::ostream& out, std::ostream& err);
+int fhirPush(Pipeline& pipeline, std::ostream& out, std::ostream& err);
+
 struct FlagOptions {
     std::string from, to, kind, site;
     bool json = false;

@@ -506,6 +506,29 @@ void mailKeys(std::vector<ConfigKey>& t) {
     t.push_back(integer("mail", "timeout_s", 1, 3600, "SMTP timeout", FIELD(mail.timeout_s)));
 }
 
+void fhirKeys(std::vector<ConfigKey>& t) {
+    t.push_back(text("fhir", "url", "URL", "the FHIR server's base that dose summaries are sent to; none = not sent",
+                     FIELD(fhir.url), [](const std::string& v) -> std::string {
+                         return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
+                                    ? ""
+                                    : "'" + v + "' is not an http:// or https:// address";
+                     }));
+    t.push_back(text("fhir", "token_file", "file", "a bearer token for the server (read at each send)", FIELD(fhir.tokenFile),
+                     existingFile));
+    t.push_back(text("fhir", "ca_file", "PEM file", "authority of the server's certificate", FIELD(fhir.caFile), existingFile));
+    t.push_back(text("fhir", "since", "YYYY-MM-DD", "studies dated before this day are not sent", FIELD(fhir.since),
+                     [](const std::string& v) -> std::string {
+                         static const Poco::RegularExpression day("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+                         return day.match(v) ? "" : "'" + v + "' is not a date YYYY-MM-DD";
+                     }));
+    t.push_back(integer("fhir", "batch", 1, 500, "studies per Bundle", FIELD(fhir.batch)));
+    t.push_back(integer("fhir", "check_seconds", 1, 3600, "how often changed studies are looked for",
+                        FIELD(fhir.checkSeconds)));
+    t.push_back(integer("fhir", "timeout_s", 1, 3600, "HTTP timeout", FIELD(fhir.timeout_s)));
+    t.push_back(integer("fhir", "retry_max_seconds", 1, 86400, "longest wait before a failed send is tried again",
+                        FIELD(fhir.retryMaxSeconds)));
+}
+
 void httpAndLogKeys(std::vector<ConfigKey>& t) {
     t.push_back(integer("http", "port", 0, 65535, "web UI and REST API port; 0 = none", FIELD(http.port)));
     t.push_back(text("http", "bind", "address", "the address to listen on", FIELD(http.bind), hostOrAddress));
@@ -548,6 +571,7 @@ std::vector<ConfigKey> buildConfigKeys() {
     auditKeys(t);
     mailKeys(t);
     alertKeys(t);
+    fhirKeys(t);
     httpAndLogKeys(t);
     return t;
 }

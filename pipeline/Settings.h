@@ -123,6 +123,21 @@ struct AlertSettings {
     bool configured() const;
 };
 
+// Dose summaries sent to a FHIR server (docs/fhir.md): every study filed or changed, as a transaction
+// Bundle, from `serve` or `fluoroaudit fhir-push`.
+struct FhirSettings {
+    std::string url;        // the server's base (https://HOST/fhir); "" = not sent
+    std::string tokenFile;  // a bearer token (read at each send, so it may be renewed); "" = none
+    std::string caFile;     // authority of the server's certificate; "" = the system's
+    std::string since;      // YYYY-MM-DD: studies dated before it are not sent; "" = all
+    int batch = 20;         // studies per Bundle
+    int checkSeconds = 30;  // how often changed studies are looked for
+    int timeout_s = 30;
+    int retryMaxSeconds = 300; // a failed send is tried again after 2, 4, 8 ... seconds up to this
+
+    bool configured() const { return !url.empty(); }
+};
+
 // The web UI and REST API, served by `serve`.
 struct HttpSettings {
     int port = 8080; // 0 = no web UI
@@ -160,6 +175,7 @@ struct Settings {
     AuditSettings audit;
     MailSettings mail;
     AlertSettings alerts;
+    FhirSettings fhir;
     HttpSettings http;
 
     store::StoreLocation storeLocation() const {

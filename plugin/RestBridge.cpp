@@ -59,7 +59,10 @@ api::ApiRequest toApiRequest(const char* url, const OrthancPluginHttpRequest* re
     default: r.method = "GET"; break;
     }
     r.path = std::string(url).substr(std::string(kPrefix).size());
-    for (uint32_t i = 0; i < request->getCount; ++i) r.query[request->getKeys[i]] = request->getValues[i];
+    for (uint32_t i = 0; i < request->getCount; ++i) {
+        r.query[request->getKeys[i]] = request->getValues[i];
+        r.queryList.emplace_back(request->getKeys[i], request->getValues[i]);
+    }
     if (request->body && request->bodySize) r.body.assign(static_cast<const char*>(request->body), request->bodySize);
     for (uint32_t i = 0; i < request->headersCount; ++i) {
         const std::string key = lower(request->headersKeys[i]);

@@ -6,6 +6,7 @@
 #include "core/SecurityEvent.h"
 #include "pipeline/ReceiverStatus.h"
 #include "audit/AlertMailer.h"
+#include "audit/FhirPusher.h"
 #include "audit/AuditScheduler.h"
 #include "pipeline/Receiver.h"
 
@@ -88,6 +89,8 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     scheduler.start();
     AlertMailer alerts(settings, Poco::Logger::get("alerts"));
     alerts.start();
+    FhirPusher fhir(settings, Poco::Logger::get("fhir"));
+    fhir.start();
 
     // Ready: the store is open and every port listens (the DICOM one answers C-ECHO, the web one
     // accepts). systemd (Type=notify) and the tests wait for this; before it nothing is promised.
@@ -114,6 +117,7 @@ int serve(const Settings& settings, const std::vector<AddonFactory>& addons) {
     if (stopSignal) log.information("stopping (signal %d): no new associations; finishing open ones", stopSignal.load());
     scheduler.stop();
     alerts.stop();
+    fhir.stop();
     while (!running.empty()) running.pop_back();
     receiver.stop();
     writeStatus(settings, "stopped", startedAt, receiver);

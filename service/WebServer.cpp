@@ -175,7 +175,10 @@ private:
         ApiRequest a;
         a.method = req.getMethod();
         a.path = uri.getPath();
-        for (const auto& [k, v] : uri.getQueryParameters()) a.query[k] = v;
+        for (const auto& [k, v] : uri.getQueryParameters()) {
+            a.query[k] = v;
+            a.queryList.emplace_back(k, v);
+        }
         if (req.getContentLength() > static_cast<std::streamsize>(kMaxBody)) {
             send(resp, {413, "application/json", "{\"error\":\"the request body is larger than 8 MB\"}", {}});
             return;

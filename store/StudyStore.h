@@ -200,6 +200,11 @@ struct FollowUp {
 // The outcomes a follow-up may record.
 bool isFollowUpOutcome(const std::string& outcome);
 
+// A study to send to a FHIR server, as of its last change.
+struct FhirPending {
+    std::string studyUid, updatedAt;
+};
+
 struct FlagReview {
     std::string studyUid, kind, metric, state, comment, username, at;
     std::string site; // of the study (set by the store)
@@ -364,6 +369,15 @@ public:
     // has no follow-up. An outcome may be corrected (the caller writes each to the audit trail).
     bool recordFollowUp(const std::string& studyUid, const std::string& outcome, const std::string& note,
                         const std::string& username);
+    // Studies of this site to send to a FHIR server: never sent, or changed since they were sent
+    // (sent = accepted or refused for good), dated from `since` (YYYY-MM-DD, "" for all); the oldest
+    // change first, at most `limit`.
+    std::vector<FhirPending> fhirPending(const std::string& since, std::size_t limit);
+    // What became of `studies` (as fhirPending gave them): accepted (`refusal` "") or refused for
+    // good with the server's reason; a refused study is sent again once it changes.
+    void recordFhirSent(const std::vector<FhirPending>& studies, const std::string& refusal);
+    // How many of this site's studies are waiting to be sent, and how many were refused.
+    std::pair<std::size_t, std::size_t> fhirCounts(const std::string& since);
     std::vector<FlagReview> reviews(const std::string& studyUid);
     // Counts for metrics: flags by kind.
     std::vector<std::pair<std::string, std::size_t>> flagCounts();
