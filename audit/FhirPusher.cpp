@@ -56,8 +56,9 @@ std::string reasonOf(const FhirAnswer& a) {
     return "HTTP " + std::to_string(a.status) + (a.body.empty() ? "" : ": " + a.body.substr(0, 300));
 }
 
-// A status after which the same Bundle may succeed later.
-bool passing(int status) { return status >= 500 || status == 408 || status == 429; }
+// A refusal of the Bundle's content (it would be refused again as it is); any other failure (the
+// server down or busy, a token or address to mend) may pass: the Bundle is sent again later.
+bool refusal(int status) { return status == 400 || status == 409 || status == 412 || status == 422; }
 
 } // namespace
 
@@ -187,7 +188,7 @@ void FhirPusher::send(store::StudyStore& store, const std::vector<store::FhirPen
         progress.sent += present.size();
         return;
     }
-    if (passing(a.status)) throw Error("FHIR server " + settings_.fhir.url + " answered " + reasonOf(a));
+    if (!refusal(a.status)) throw Error("FHIR server " + settings_.fhir.url + " answered " + reasonOf(a));
     if (present.size() > 1) {
         for (const auto& one : present) send(store, {one}, progress);
         return;
@@ -197,6 +198,7 @@ void FhirPusher::send(store::StudyStore& store, const std::vector<store::FhirPen
                present.front().studyUid, why);
     store.recordFhirSent(present, why);
     ++progress.refused;
+    progress.refusals.emplace_back(present.front().studyUid, why);
 }
 
 } // namespace fa

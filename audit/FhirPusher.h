@@ -2,9 +2,9 @@
 // changed, as transaction Bundles of [fhir] batch studies (present/Fhir.h), with the bearer token of
 // [fhir] token_file. The store keeps which version of each study the server took, so nothing is
 // lost while the server is away and nothing is sent twice unless it changed. A server that cannot
-// be reached, or answers 5xx, 408 or 429, is tried again after 2, 4, 8 ... seconds (at most [fhir]
-// retry_max_seconds); a study it refuses for good (4xx, alone) is logged with the server's reason and
-// sent again once it changes. Runs on its own thread in `serve`, or once from `fluoroaudit fhir-push`.
+// be reached, or fails otherwise (5xx, 401, 404, 429 ...), is tried again after 2, 4, 8 ... seconds
+// (at most [fhir] retry_max_seconds); a study whose content it refuses (400, 409, 412 or 422, sent
+// alone) is logged with the server's reason and sent again once it changes. Runs on its own thread in `serve`, or once from `fluoroaudit fhir-push`.
 #pragma once
 
 #include "pipeline/Settings.h"
@@ -26,6 +26,7 @@ struct FhirPushProgress {
     std::size_t sent = 0;    // studies the server took
     std::size_t refused = 0; // studies it refused for good
     std::size_t waiting = 0; // still to send when the last Bundle went
+    std::vector<std::pair<std::string, std::string>> refusals; // study, the server's reason
 };
 
 // What a FHIR server answered: its status and body.

@@ -38,6 +38,9 @@ int fhirPush(Pipeline& pipeline, std::ostream& out, std::ostream& err) {
             out << "  " << p.sent << " sent, " << p.refused << " refused, " << p.waiting << " waiting\n" << std::flush;
         });
         out << done.sent << " sent, " << done.refused << " refused" << "\n";
+        for (const auto& [study, why] : done.refusals)
+            err << s.fhir.url << " refused the dose summary of study " << study << ": " << why
+                << " (sent again when the study changes)\n";
         return done.refused ? 1 : 0;
     } catch (const Error& e) {
         err << e.what() << "\n(what was sent before is kept; run fhir-push again, or let `serve` retry)\n";

@@ -52,17 +52,17 @@ std::vector<FhirPending> StudyStore::fhirPending(const std::string& since, std::
     return guarded([&]() -> std::vector<FhirPending> {
         const Result rs = snapshot([&] {
             std::vector<Value> values;
-            const std::string sql = "SELECT s.study_uid, s.updated_at FROM studies s LEFT JOIN fhir_pushes p ON p.study_uid = "
+            const std::string sql = "SELECT s.study_uid, s.updated_at, s.revision FROM studies s LEFT JOIN fhir_pushes p ON p.study_uid = "
                                     "s.study_uid" +
                                     pendingWhere(since, windowStart(*db_, site_), values, site_) +
-                                    " AND (p.updated_at IS NULL OR p.updated_at <> s.updated_at) ORDER BY s.updated_at, "
+                                    " AND (p.revision IS NULL OR p.revision <> s.revision) ORDER BY s.updated_at, "
                                     "s.study_uid LIMIT ?";
             values.push_back(static_cast<long long>(limit));
             return db_->run(sql, values);
         });
         const Columns c(rs);
         std::vector<FhirPending> out;
-        for (std::size_t r = 0; r < c.rows(); ++r) out.push_back({c.text("study_uid", r), c.text("updated_at", r)});
+        for (std::size_t r = 0; r < c.rows(); ++r) out.push_back({c.text("study_uid", r), c.text("updated_at", r), c.integer("revision", r).value_or(0)});
         return out;
     });
 }
@@ -73,10 +73,10 @@ void StudyStore::recordFhirSent(const std::vector<FhirPending>& studies, const s
             Poco::Data::Transaction tx(db_->session());
             const std::string at = nowUtc();
             for (const auto& s : studies)
-                db_->run("INSERT INTO fhir_pushes (study_uid, site, updated_at, sent_at, refusal) VALUES (?, ?, ?, ?, ?) "
-                         "ON CONFLICT (study_uid) DO UPDATE SET site = excluded.site, updated_at = excluded.updated_at, "
-                         "sent_at = excluded.sent_at, refusal = excluded.refusal",
-                         {s.studyUid, site_, s.updatedAt, at, refusal.empty() ? Value() : Value(refusal)});
+                db_->run("INSERT INTO fhir_pushes (study_uid, site, revision, updated_at, sent_at, refusal) VALUES (?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT (study_uid) DO UPDATE SET site = excluded.site, revision = excluded.revision, "
+                         "updated_at = excluded.updated_at, sent_at = excluded.sent_at, refusal = excluded.refusal",
+                         {s.studyUid, site_, Value(s.revision), s.updatedAt, at, refusal.empty() ? Value() : Value(refusal)});
             tx.commit();
         } catch (...) {
             failed("cannot record what the FHIR server took");
@@ -89,8 +89,8 @@ std::pair<std::size_t, std::size_t> StudyStore::fhirCounts(const std::string& si
         const Result rs = snapshot([&] {
             std::vector<Value> values;
             const std::string sql =
-                "SELECT SUM(CASE WHEN p.updated_at IS NULL OR p.updated_at <> s.updated_at THEN 1 ELSE 0 END) AS pending, "
-                "SUM(CASE WHEN p.updated_at = s.updated_at AND p.refusal IS NOT NULL THEN 1 ELSE 0 END) AS refused "
+                "SELECT SUM(CASE WHEN p.revision IS NULL OR p.revision <> s.revision THEN 1 ELSE 0 END) AS pending, "
+                "SUM(CASE WHEN p.revision = s.revision AND p.refusal IS NOT NULL THEN 1 ELSE 0 END) AS refused "
                 "FROM studies s LEFT JOIN fhir_pushes p ON p.study_uid = s.study_uid" +
                 pendingWhere(since, "", values, site_);
             return db_->run(sql, values);

@@ -236,7 +236,7 @@ void writeSummary(Database& s, const std::string& studyUid, const std::vector<co
     s.run("UPDATE studies SET manufacturer = ?, model = ?, serial_number = ?, station_name = ?, irradiation_events = ?, "
           "fluoro_events = ?, acquisition_events = ?, fluoro_time_s = ?, acquisition_time_s = ?, exposure_time_s = ?, "
           "dap_gym2 = ?, dose_rp_gy = ?, frames = ?, planes = ?, source = ?, object_count = ?, updated_at = ?, "
-          "exposure_time_estimated = ?, estimated_dose_usv = ? WHERE study_uid = ?",
+          "revision = revision + 1, exposure_time_estimated = ?, estimated_dose_usv = ? WHERE study_uid = ?",
           {d.manufacturer, d.model, d.serial, d.station, nullableInteger(sum.irradiationEvents),
            nullableInteger(sum.fluoroEvents), nullableInteger(sum.acquisitionEvents), nullable(sum.fluoroTime_s),
            nullable(sum.acquisitionTime_s), nullable(sum.exposureTime_s), nullable(sum.dap_Gym2), nullable(sum.doseRp_Gy),

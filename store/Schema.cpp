@@ -247,12 +247,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
             recorded_at TEXT))",
         "CREATE INDEX follow_ups_by_due ON follow_ups (site, due_to, study_uid)",
     },
-    // 19: dose summaries sent to a FHIR server: each study as of its last change sent (refusal NULL)
-    // or refused; the changed studies found from their time of change
+    // 19: dose summaries sent to a FHIR server: each study's revision (counted up by every change of its
+    // figures) sent (refusal NULL) or refused; the changed studies found from their time of change
     {
+        "ALTER TABLE studies ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
         R"(CREATE TABLE fhir_pushes (
-            study_uid TEXT PRIMARY KEY, site TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL,
-            sent_at TEXT NOT NULL, refusal TEXT))",
+            study_uid TEXT PRIMARY KEY, site TEXT NOT NULL DEFAULT '', revision INTEGER NOT NULL,
+            updated_at TEXT NOT NULL, sent_at TEXT NOT NULL, refusal TEXT))",
         "CREATE INDEX fhir_pushes_by_site ON fhir_pushes (site, updated_at)",
         "CREATE INDEX studies_by_update ON studies (site, updated_at, study_uid)",
     },

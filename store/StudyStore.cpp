@@ -128,9 +128,9 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
         const std::string stamp = nowUtc();
         try {
             Poco::Data::Transaction tx(db_->session());
-            // A study whose figures and procedure come out the same keeps its updated_at.
+            // A study whose figures and procedure come out the same keeps its updated_at and revision.
             const std::string signature =
-                "SELECT updated_at, COALESCE(manufacturer, '') || '|' || COALESCE(model, '') || '|' || "
+                "SELECT updated_at, revision, COALESCE(manufacturer, '') || '|' || COALESCE(model, '') || '|' || "
                 "COALESCE(serial_number, '') || '|' || COALESCE(station_name, '') || '|' || "
                 "COALESCE(CAST(irradiation_events AS TEXT), '') || '|' || COALESCE(CAST(fluoro_time_s AS TEXT), '') || '|' || "
                 "COALESCE(CAST(acquisition_time_s AS TEXT), '') || '|' || COALESCE(CAST(exposure_time_s AS TEXT), '') || '|' || "
@@ -140,16 +140,18 @@ std::size_t StudyStore::reevaluate(const StudyFilter& filter) {
                 "COALESCE(procedure_name, '') FROM studies WHERE study_uid = ?";
             for (const auto& uid : uids) {
                 std::string updatedBefore, before, updatedAfter, after;
-                *db_ << signature, bind(uid), into(updatedBefore), into(before), now;
+                Poco::Int64 revisionBefore = 0, revisionAfter = 0;
+                *db_ << signature, bind(uid), into(updatedBefore), into(revisionBefore), into(before), now;
                 const CountKey counted = countKey(*db_, uid);
                 const std::vector<DoseObject> stored = objectsOf(uid);
                 const auto objects = pointersTo(stored);
                 writeSummary(*db_, uid, objects, summarize(objects), stamp, evaluator_);
                 evaluateStudy(*db_, uid, *evaluator_, stamp);
                 moveCount(*db_, counted, countKey(*db_, uid));
-                *db_ << signature, bind(uid), into(updatedAfter), into(after), now;
+                *db_ << signature, bind(uid), into(updatedAfter), into(revisionAfter), into(after), now;
                 if (before == after)
-                    *db_ << "UPDATE studies SET updated_at = ? WHERE study_uid = ?", bind(updatedBefore), bind(uid), now;
+                    *db_ << "UPDATE studies SET updated_at = ?, revision = ? WHERE study_uid = ?", bind(updatedBefore),
+                        bind(revisionBefore), bind(uid), now;
             }
             tx.commit();
         } catch (...) {

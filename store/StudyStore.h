@@ -203,6 +203,7 @@ bool isFollowUpOutcome(const std::string& outcome);
 // A study to send to a FHIR server, as of its last change.
 struct FhirPending {
     std::string studyUid, updatedAt;
+    long long revision = 0;
 };
 
 struct FlagReview {

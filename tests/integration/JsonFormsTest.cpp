@@ -121,5 +121,54 @@ TEST_F(JsonForms, TheCommandLineAndTheApiGiveTheSameJson) {
     EXPECT_EQ(canonical(cli("audit show 1 --json")), canonical(api("/api/audit-runs/1")));
 }
 
+// The FHIR route gives the command line's Observation, searched by study and by date, and answers a
+// bad search with an OperationOutcome.
+TEST_F(JsonForms, TheFhirRouteGivesTheCommandLinesObservation) {
+    const auto studies = Poco::JSON::Parser().parse(cli("studies --json")).extract<Poco::JSON::Array::Ptr>();
+    std::string dated;
+    for (std::size_t i = 0; i < studies->size(); ++i)
+        if (!studies->getObject(static_cast<unsigned>(i))->isNull("study_date") &&
+            studies->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_date") == "2026-11-20")
+            dated = studies->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_uid");
+    ASSERT_FALSE(dated.empty());
+    const std::string observation = canonical(cli("fhir " + dated));
+    EXPECT_EQ(observation, canonical(api("/api/fhir/Observation/" + dated)));
+
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+    const auto byStudy = parser.parse(api("/api/fhir/Observation?study=" + dated)).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(byStudy->getValue<std::string>("type"), "searchset");
+    EXPECT_EQ(byStudy->getValue<int>("total"), 1);
+    std::ostringstream first;
+    Poco::JSON::Stringifier::stringify(byStudy->getArray("entry")->getObject(0)->get("resource"), first);
+    EXPECT_EQ(first.str(), observation);
+
+    // Two of the three studies are dated 20 and 21 November; the undated one is in no date search.
+    const auto byDate =
+        parser.parse(api("/api/fhir/Observation?date=ge2026-11-20&date=le2026-11-21&_count=1")).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(byDate->getValue<int>("total"), 2);
+    EXPECT_EQ(byDate->getArray("entry")->size(), 1u);
+    const auto links = byDate->getArray("link");
+    ASSERT_EQ(links->size(), 2u);
+    EXPECT_EQ(links->getObject(1)->getValue<std::string>("relation"), "next");
+    const std::string next = links->getObject(1)->getValue<std::string>("url");
+    EXPECT_NE(next.find("/api/fhir/Observation?date=ge2026-11-20&date=le2026-11-21&_count=1&_offset=1"), std::string::npos) << next;
+    const auto second = parser.parse(api(next.substr(next.find("/api/")))).extract<Poco::JSON::Object::Ptr>();
+    EXPECT_EQ(second->getArray("entry")->size(), 1u);
+    EXPECT_EQ(parser.parse(api("/api/fhir/Observation?date=gt2026-11-20")).extract<Poco::JSON::Object::Ptr>()->getValue<int>("total"), 1);
+    EXPECT_EQ(parser.parse(api("/api/fhir/Observation?date=2026-11-22")).extract<Poco::JSON::Object::Ptr>()->getValue<int>("total"), 0);
+
+    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(httpPort_));
+    Poco::Net::HTTPRequest req("GET", "/api/fhir/Observation?date=sa2026-11-20", Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Cookie", "fa_session=" + cookie_);
+    session.sendRequest(req);
+    Poco::Net::HTTPResponse resp;
+    std::string text;
+    Poco::StreamCopier::copyToString(session.receiveResponse(resp), text);
+    EXPECT_EQ(resp.getStatus(), 400);
+    EXPECT_EQ(resp.getContentType(), "application/fhir+json; charset=utf-8");
+    EXPECT_NE(text.find("\"resourceType\":\"OperationOutcome\""), std::string::npos) << text;
+    EXPECT_NE(text.find("date prefix 'sa' is not supported"), std::string::npos) << text;
+}
+
 } // namespace
 } // namespace fa

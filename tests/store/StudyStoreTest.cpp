@@ -176,7 +176,8 @@ TEST(StudyStore, MigrationSixteenGivesEveryStoredStudyThePatientsEstimate) {
     ASSERT_EQ(sqlite3_exec(raw,
                            "UPDATE studies SET estimated_dose_usv = NULL WHERE study_uid = 'S1'; "
                            "UPDATE studies SET estimated_dose_usv = 9.5 WHERE study_uid = 'S2'; "
-                           // and migrations 17 and 18 undone, which came after it
+                           // and migrations 17 to 19 undone, which came after it
+                           "DROP TABLE fhir_pushes; DROP INDEX studies_by_update; ALTER TABLE studies DROP COLUMN revision; "
                            "DROP TABLE follow_ups; DROP INDEX studies_by_psd; DROP TABLE skin_doses; ALTER TABLE studies DROP COLUMN psd_gy; "
                            "ALTER TABLE events DROP COLUMN geometry; ALTER TABLE source_objects DROP COLUMN patient_height_m; "
                            "ALTER TABLE source_objects DROP COLUMN patient_weight_kg; "
