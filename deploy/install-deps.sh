@@ -12,6 +12,7 @@ packages=(
   libcli11-dev libcsv-dev libpcre3-dev libsystemd-dev tzdata
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang orthanc orthanc-dev chromium fonts-noto-cjk openssl
   rsyslog rsyslog-openssl libxml2-utils curl libxlsxwriter-dev unzip sqlite3
+  dpkg-dev lintian
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -27,9 +27,13 @@ else
   echo "install-service: keeping the existing /etc/fluoroaudit/fluoroaudit.ini"
 fi
 /usr/local/bin/fluoroaudit check-config /etc/fluoroaudit/fluoroaudit.ini
-install -m 0644 deploy/fluoroaudit.service /etc/systemd/system/fluoroaudit.service
+# The units name the packaged paths (/usr/bin, /usr/share/doc); this install is in /usr/local.
+for unit in fluoroaudit.service fluoroaudit-audit.service fluoroaudit-audit.timer; do
+  sed -e 's|/usr/bin/fluoroaudit|/usr/local/bin/fluoroaudit|g' -e 's|/usr/share/doc/fluoroaudit|/usr/local/share/doc/fluoroaudit|g' \
+    "deploy/$unit" > "/etc/systemd/system/$unit"
+  chmod 0644 "/etc/systemd/system/$unit"
+done
 # The audit timer is installed, not enabled: `serve` runs the audit itself unless [audit] schedule = false.
-install -m 0644 deploy/fluoroaudit-audit.service deploy/fluoroaudit-audit.timer /etc/systemd/system/
 if [ -d /run/systemd/system ]; then
   systemctl daemon-reload
   systemctl enable --now fluoroaudit.service
