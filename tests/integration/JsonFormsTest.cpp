@@ -1,6 +1,7 @@
 // One JSON form per thing: the command line's --json and the REST API of a running `serve` print
 // the same fields with the same nulls, for studies, flags, statistics and audit runs.
 #include "tests/support/Run.h"
+#include "tests/support/SharedData.h"
 #include "tests/support/ServiceProcess.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestStore.h"
@@ -168,6 +169,21 @@ TEST_F(JsonForms, TheFhirRouteGivesTheCommandLinesObservation) {
     EXPECT_EQ(resp.getContentType(), "application/fhir+json; charset=utf-8");
     EXPECT_NE(text.find("\"resourceType\":\"OperationOutcome\""), std::string::npos) << text;
     EXPECT_NE(text.find("date prefix 'sa' is not supported"), std::string::npos) << text;
+}
+
+// Every shared vendor file: the REST API's Observation is the command line's, whose figures
+// tests/cli/FhirCliTest.cpp holds to `show --json`.
+TEST_F(JsonForms, EverySharedVendorFileHasTheSameFhirOverTheApi) {
+    FA_REQUIRE_SHARED_DICOM(shared);
+    for (const char* folder : {"/rdsr", "/images", "/charset"}) cli("ingest " + quote(shared + folder));
+    const auto studies = Poco::JSON::Parser().parse(cli("studies --json")).extract<Poco::JSON::Array::Ptr>();
+    int compared = 0;
+    for (std::size_t i = 0; i < studies->size(); ++i) {
+        const std::string uid = studies->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_uid");
+        EXPECT_EQ(canonical(cli("fhir " + uid)), canonical(api("/api/fhir/Observation/" + uid))) << uid;
+        ++compared;
+    }
+    EXPECT_GE(compared, 15); // 12 vendor studies and the 3 generated ones
 }
 
 } // namespace
