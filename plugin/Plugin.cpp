@@ -1,9 +1,11 @@
 // fluoroaudit inside Orthanc: the entry points of Orthanc's plugin C ABI. Every one catches
 // everything: no exception ever reaches Orthanc. Bad configuration leaves the plugin inactive with
 // one line in Orthanc's log naming the key; Orthanc itself keeps running. Once Orthanc has
-// started: the change follower files what Orthanc stores, the nightly audit runs on its schedule.
+// started: the change follower files what Orthanc stores, the nightly audit runs on its schedule,
+// and with [fhir] url in the INI the studies go to that FHIR server as they change.
 #include "api/WebFiles.h"
 #include "audit/AuditScheduler.h"
+#include "audit/FhirPusher.h"
 #include "plugin/ChangeFollower.h"
 #include "plugin/OrthancLog.h"
 #include "plugin/OrthancPacs.h"
@@ -11,6 +13,8 @@
 #include "plugin/RestBridge.h"
 
 #include <orthanc/OrthancCPlugin.h>
+
+#include <Poco/Logger.h>
 
 #include <dlfcn.h>
 #include <filesystem>
@@ -22,8 +26,10 @@ namespace {
 OrthancPluginContext* context = nullptr;
 std::unique_ptr<fa::plugin::ChangeFollower> follower;
 std::unique_ptr<fa::AuditScheduler> scheduler;
+std::unique_ptr<fa::FhirPusher> fhir;
 
 void stopAll() {
+    if (fhir) fhir->stop();
     if (scheduler) scheduler->stop(); // a run in progress ends early, recorded as partial
     if (follower) follower->stop();
 }
@@ -35,6 +41,7 @@ OrthancPluginErrorCode onChange(OrthancPluginChangeType type, OrthancPluginResou
         if (type == OrthancPluginChangeType_OrthancStarted) {
             follower->start();
             if (scheduler) scheduler->start();
+            if (fhir) fhir->start();
         } else if (type == OrthancPluginChangeType_NewInstance) {
             follower->wake();
         } else if (type == OrthancPluginChangeType_OrthancStopped) {
@@ -87,6 +94,7 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
         const std::string modality = plugin.pacsModality;
         scheduler = std::make_unique<fa::AuditScheduler>(
             settings, [c, modality] { return std::make_unique<fa::plugin::OrthancPacs>(c, modality); });
+        fhir = std::make_unique<fa::FhirPusher>(settings, Poco::Logger::get("fhir"));
         fa::plugin::ChangeFollower* f = follower.get();
         const std::string web = webFolder(settings);
         if (web.empty()) fa::plugin::logWarning(c, "fluoroaudit: the web UI is not built or not installed; the API answers without it");
@@ -94,10 +102,12 @@ ORTHANC_PLUGINS_API int32_t OrthancPluginInitialize(OrthancPluginContext* c) {
                                     {[f] { return f->stored(); }, [f] { return f->quarantined(); }, [f] { return f->stalled(); }});
         OrthancPluginRegisterOnChangeCallback(c, onChange);
     } catch (const std::exception& e) {
+        fhir.reset();
         scheduler.reset();
         follower.reset();
         fa::plugin::logError(c, std::string("fluoroaudit: ") + e.what() + "; the plugin stays inactive");
     } catch (...) {
+        fhir.reset();
         scheduler.reset();
         follower.reset();
         fa::plugin::logError(c, "fluoroaudit: could not start; the plugin stays inactive");
@@ -109,6 +119,7 @@ ORTHANC_PLUGINS_API void OrthancPluginFinalize() {
     try {
         stopAll();
         fa::plugin::unregisterRestApi();
+        fhir.reset();
         scheduler.reset();
         follower.reset();
     } catch (...) {

@@ -3,6 +3,7 @@
 // bad configuration leaves Orthanc running with one clear line.
 #include "dicom/Echo.h"
 #include "dicom/Prescan.h"
+#include "tests/support/FhirServer.h"
 #include "tests/support/OrthancProcess.h"
 #include "tests/support/Run.h"
 #include "tests/support/ServiceProcess.h"
@@ -308,6 +309,26 @@ TEST_F(OrthancPlugin, AConfigurationFileWithProblemsIsNamedInOrthancsLog) {
     const std::string log = orthanc.log();
     EXPECT_NE(log.find("configuration file " + ini + " has 1 problem(s):"), std::string::npos) << log;
     EXPECT_NE(log.find("[dicom] prot: unknown key (did you mean [dicom] port?)"), std::string::npos) << log;
+}
+
+// With [fhir] url in its INI, the plugin sends what Orthanc receives to that FHIR server.
+TEST_F(OrthancPlugin, AReportOrthancReceivesGoesToTheFhirServer) {
+    test::FhirServer server;
+    std::string ini;
+    const test::OrthancOptions o = withConfigurationFile("[fhir]\nurl = " + server.url() + "\ncheck_seconds = 1\n", ini);
+    test::OrthancProcess orthanc((dir_.path() / "orthanc").string(), port_, test::freePort(), o);
+    synth::Report r;
+    r.studyDate = "20261120";
+    synth::Event e;
+    e.uid = synth::newUid();
+    e.dap_Gym2 = 3e-4;
+    r.events.push_back(e);
+    const std::string file = dir_.file("report.dcm");
+    synth::save(*synth::buildReport(r), file);
+    ASSERT_EQ(test::successes(test::storescu(port_, quote(file), "CARM1", "ORTHANC").out), 1);
+    EXPECT_TRUE(test::waitFor([&] { return server.observations().count("urn:oid:" + r.studyUid) == 1; }, 60)) << orthanc.log();
+    EXPECT_TRUE(server.problems().empty());
+    EXPECT_EQ(server.resources("ImagingStudy"), 1u);
 }
 
 // The local day before today, as YYYYMMDD and YYYY-MM-DD.
