@@ -222,9 +222,19 @@ ApiResponse StudiesResource::exportStudiesXlsx() {
     return r;
 }
 
+// The flags of the studies the worklist shows, in its order: its filters and sort (a flag kind or
+// review state filters the flags listed too). `kind` is the older name of `flag_kind`.
 ApiResponse StudiesResource::exportFlags() {
     require("viewer");
-    const auto rows = flagRecords();
+    auto filter = studyFilter();
+    if (filter.flagKind.empty()) filter.flagKind = param(r_, "kind");
+    std::vector<store::FlagRecord> rows;
+    for (const auto& s : c_.store().studies(filter))
+        for (const auto& flag : s.flags) {
+            if (!filter.flagKind.empty() && flag.kind != filter.flagKind) continue;
+            if (!filter.reviewState.empty() && flag.reviewState != filter.reviewState) continue;
+            rows.push_back({s.site, s.study.studyUid, s.study.studyDate, s.procedureId, flag});
+        }
     trail("export", "flags.csv: " + std::to_string(rows.size()) + " flags");
     return csvResponse(present::flagsCsv(rows), "fluoroaudit-flags.csv");
 }

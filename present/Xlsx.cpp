@@ -85,8 +85,8 @@ StudiesWorkbook studiesWorkbook(store::StudyStore& store, const rules::LevelEval
     StudiesWorkbook w;
     w.studies = studies.size();
     w.events = eventRows.rows.size();
-    w.bytes = xlsxOf({studiesTable(studies, options), eventRows,
-                      drlTable(drlAudit(store, levels, filter.fromDate, filter.toDate, false))});
+    // The DRL audit of exactly the studies exported (every filter of the page, the procedure's too).
+    w.bytes = xlsxOf({studiesTable(studies, options), eventRows, drlTable(drlAudit(studies, levels, false))});
     return w;
 }
 

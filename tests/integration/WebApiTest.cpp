@@ -21,6 +21,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -208,6 +210,51 @@ TEST_F(WebApi, StudiesExportAsAnXlsxWorkbookOfStudiesEventsAndTheDrlAudit) {
     std::ofstream(file, std::ios::binary | std::ios::trunc) << viewers.body;
     EXPECT_EQ(part("xl/sharedStrings.xml").find("Zhang"), std::string::npos);
     EXPECT_EQ(part("xl/sharedStrings.xml").find("patient_name"), std::string::npos);
+}
+
+// Each export of the worklist holds exactly the studies of the page it came from, in its order: its
+// filters (operator, procedure) and its sort; the flags export only those studies' flags.
+TEST_F(WebApi, EachExportHoldsExactlyThePagesStudiesInItsOrder) {
+    const std::string view = "operator=Chen&sort=shots&order=desc";
+    const auto page = admin_.get("/api/studies?" + view + "&page_size=1000");
+    ASSERT_EQ(page.status, 200);
+    std::vector<std::string> shown;
+    const auto list = page.object()->getArray("studies");
+    for (std::size_t i = 0; i < list->size(); ++i) shown.push_back(list->getObject(static_cast<unsigned>(i))->getValue<std::string>("study_uid"));
+    ASSERT_EQ(shown, (std::vector<std::string>{uids_[0], uids_[2]})); // Chen's 30 and 10 shots, most first
+    // The order in which `uids` first appear in `body`, of those that do.
+    auto order = [](const std::string& body, const std::vector<std::string>& uids) {
+        std::vector<std::pair<std::size_t, std::string>> at;
+        for (const auto& u : uids)
+            if (const auto p = body.find(u); p != std::string::npos) at.emplace_back(p, u);
+        std::sort(at.begin(), at.end());
+        std::vector<std::string> out;
+        for (const auto& [p, u] : at) out.push_back(u);
+        return out;
+    };
+    const auto csv = admin_.get("/api/export/studies.csv?" + view);
+    ASSERT_EQ(csv.status, 200);
+    EXPECT_EQ(order(csv.body, uids_), shown) << csv.body;
+    const auto ascending = admin_.get("/api/export/studies.csv?operator=Chen&sort=shots&order=asc");
+    EXPECT_EQ(order(ascending.body, uids_), (std::vector<std::string>{uids_[2], uids_[0]}));
+    // Flags: Wang's flagged study (40 shots) is not on the page, so not in its flags.
+    const auto flags = admin_.get("/api/export/flags.csv?" + view);
+    ASSERT_EQ(flags.status, 200);
+    EXPECT_EQ(order(flags.body, uids_), (std::vector<std::string>{uids_[0]})) << flags.body;
+    const auto wang = admin_.get("/api/export/flags.csv?operator=Wang");
+    EXPECT_EQ(order(wang.body, uids_), (std::vector<std::string>{uids_[1]})) << wang.body;
+    // The workbook's DRL audit is of the exported studies: none of another procedure.
+    const std::string file = dir_->file("page.xlsx");
+    auto rowsOf = [&](const std::string& query, const std::string& sheet) {
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << admin_.get("/api/export/studies.xlsx?" + query).body;
+        const std::string xml = test::run("unzip -p " + quote(file) + " xl/worksheets/" + sheet + ".xml").out;
+        int n = 0;
+        for (std::size_t at = 0; (at = xml.find("<row ", at)) != std::string::npos; ++at) ++n;
+        return n;
+    };
+    EXPECT_EQ(rowsOf("procedure=vertebroplasty", "sheet1"), 1);
+    EXPECT_EQ(rowsOf("procedure=vertebroplasty", "sheet3"), 1); // the header alone
+    EXPECT_GT(rowsOf("procedure=root-prf", "sheet3"), 1);
 }
 
 TEST_F(WebApi, HealthAndMetricsAnswerAnyoneEverythingElseRefusesAnAnonymousCaller) {

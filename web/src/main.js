@@ -37,13 +37,18 @@ function tableLocale() {
   const p = (k) => t(`pager.${k}`);
   return { pagination: { first: p('first'), first_title: p('first'), last: p('last'), last_title: p('last'),
     prev: p('prev'), prev_title: p('prev'), next: p('next'), next_title: p('next'), page_size: p('size'), all: p('all'),
+    page_title: p('showPage'),
     counter: { showing: p('showing'), of: p('of'), rows: p('rows'), pages: p('pages') } },
   data: { loading: t('common.loading'), error: t('common.error', { message: '' }) } };
 }
 
 function table(el, options) {
-  return new Tabulator(el, { layout: 'fitDataStretch', pagination: true, paginationSize: 25,
+  const grid = new Tabulator(el, { layout: 'fitDataStretch', pagination: true, paginationSize: 25,
     placeholder: t('common.none'), locale: 'ui', langs: { ui: tableLocale() }, ...options });
+  // Tabulator labels its row boxes in English whatever the locale: the reader's language instead.
+  grid.on('renderComplete', () => el.querySelectorAll('input[aria-label="Select Row"]')
+    .forEach((box) => box.setAttribute('aria-label', t('pager.selectRow'))));
+  return grid;
 }
 
 // A table's source as text with its user and file names marked as data.
@@ -299,8 +304,10 @@ function studyQuery(filter) {
 
 async function worklist() {
   const app = current;
-  // The filters are those of the address; the first visit shows the flagged studies.
-  const worklistFilter = routeParams.toString() ? Object.fromEntries(routeParams) : { flagged: 'true' };
+  // The filters, sort and page are those of the address (a shared link opens the same view); the
+  // first visit shows the flagged studies, unreviewed first.
+  const { sort: urlSort, order: urlOrder, page: urlPage, page_size: urlSize, ...worklistFilter } =
+    routeParams.toString() ? Object.fromEntries(routeParams) : { flagged: 'true' };
   const [levelTable, deviceList, siteList] = await Promise.all([get('/api/levels'), get('/api/devices'), get('/api/sites')]);
   const procedureName = procedureNames(levelTable);
   // Sites sharing one database: a filter and a column; one site alone needs neither.
@@ -337,21 +344,38 @@ async function worklist() {
     } }, t('worklist.reviewSelected'))));
   }
   // Pages, sorting and filters are the server's: the worklist scales to any number of studies.
-  const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags', psd_mgy: 'psd_mgy' };
+  const sortFields = { study_date: 'date', procedure_id: 'procedure', device_label: 'device', unreviewed: 'flags',
+    irradiation_events: 'shots', fluoro_time_s: 'fluoro_time_s', exposure_time_s: 'exposure_time_s',
+    dap_total_gycm2: 'dap_gycm2', kar_total_mgy: 'kar_mgy', psd_mgy: 'psd_mgy' };
+  const fieldOfSort = Object.fromEntries(Object.entries(sortFields).map(([field, key]) => [key, field]));
+  // What the table shows now, for the address and the exports.
+  const shown = { sort: urlSort && fieldOfSort[urlSort] ? urlSort : '', order: urlOrder === 'desc' ? 'desc' : 'asc' };
+  const pageSizes = [25, 50, 100, 200];
   const grid = table(holder, {
     index: 'study_uid',
     layout: 'fitColumns',
     pagination: true,
     paginationMode: 'remote',
     sortMode: 'remote',
-    paginationSize: 50,
-    ...(canReview ? { selectableRows: true } : {}),
+    paginationSize: pageSizes.includes(Number(urlSize)) ? Number(urlSize) : 50,
+    paginationSizeSelector: pageSizes,
+    paginationInitialPage: Math.max(1, Number(urlPage) || 1),
+    ...(shown.sort ? { initialSort: [{ column: fieldOfSort[shown.sort], dir: shown.order }] } : {}),
+    // Rows are ticked by their box only: a click elsewhere on a row (a link, the review button) ticks nothing.
+    ...(canReview ? { selectableRows: true, selectableRowsCheck: () => true } : {}),
     ajaxURL: url('/api/studies'),
     ajaxRequestFunc: async (url, config, params) => {
       const sorter = (params.sort || [])[0];
       // Unreviewed first unless the user sorts by a column.
       const sort = sorter ? sortFields[sorter.field] || 'date' : 'flags';
       const order = sorter ? sorter.dir : 'asc';
+      Object.assign(shown, { sort: sorter ? sort : '', order });
+      // The address keeps the view: filters, sort, page and page size (while the user is still on
+      // this page: a load that ends after they moved on leaves their new address alone).
+      if (app === current && /^#\/studies([?]|$)/.test(location.hash))
+        history.replaceState(null, '', `#/studies${query({ ...worklistFilter, ...(sorter ? { sort, order } : {}),
+          page: params.page > 1 ? params.page : undefined, page_size: params.size !== 50 ? params.size : undefined })}`);
+      links();
       const data = await get(`/api/studies${query({ ...studyQuery(worklistFilter), sort, order,
         page: params.page, page_size: params.size })}`);
       count.textContent = t('worklist.count', { count: data.total });
@@ -370,25 +394,35 @@ async function worklist() {
       { title: t('common.procedure'), field: 'procedure_id', formatter: (cell) => procedureName(cell.getValue()) },
       ...(group ? [{ title: t('common.site'), field: 'site', headerSort: false, cssClass: 'data' }] : []),
       { title: t('common.device'), field: 'device_label', cssClass: 'data' },
-      { title: t('metric.psd_mgy'), field: 'psd_mgy', hozAlign: 'right', formatter: (cell) => fmt(cell.getValue()) },
+      ...[['irradiation_events', 'shots'], ['fluoro_time_s', 'fluoro_time_s'], ['exposure_time_s', 'exposure_time_s'],
+        ['dap_total_gycm2', 'dap_gycm2'], ['kar_total_mgy', 'kar_mgy'], ['psd_mgy', 'psd_mgy']].map(([field, metric]) =>
+        ({ title: t(`metric.${metric}`), field, hozAlign: 'right', headerHozAlign: 'right', cssClass: `n metric-${metric}`,
+          formatter: (cell) => fmt(cell.getValue()) })),
       { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, formatter: (cell) =>
         h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
       { title: t('common.state'), field: 'unreviewed', sorter: 'number', formatter: (cell) => {
         const n = cell.getValue();
+        // A study without flags has nothing to review: no "reviewed" badge, no review button.
+        if (!cell.getRow().getData().flags.length) return h('span', { className: 'badge none' }, t('worklist.noFlags'));
         return h('span', { className: n ? 'badge unreviewed' : 'badge done' }, n ? `${n} ${t('state.unreviewed')}` : t('worklist.allReviewed'));
       } },
-      ...(canReview ? [{ title: '', field: 'study_uid', headerSort: false, width: 100, formatter: (cell) =>
-        h('button', { type: 'button', className: 'review-button', onclick: () => {
-          const row = cell.getRow().getData();
+      ...(canReview ? [{ title: '', field: 'study_uid', headerSort: false, width: 100, formatter: (cell) => {
+        const row = cell.getRow().getData();
+        if (!row.flags.length) return '';
+        return h('button', { type: 'button', className: 'review-button', onclick: (e) => {
+          e.stopPropagation();
           reviewDialog(row.study_uid, `${row.study_date} ${row.study_description || ''}`, row.flags,
             (done) => { app.append(message(done)); load(); });
-        } }, t('worklist.review')) }] : []),
+        } }, t('worklist.review'));
+      } }] : []),
     ],
   });
+  // Exports hold exactly the page's studies in its order: its filters and sort (every page of them).
   function links() {
-    exportLink.href = url(`/api/export/studies.csv${query(studyQuery(worklistFilter))}`);
-    exportXlsx.href = url(`/api/export/studies.xlsx${query(studyQuery(worklistFilter))}`);
-    exportFlags.href = url(`/api/export/flags.csv${query({ from: worklistFilter.from, to: worklistFilter.to, kind: worklistFilter.flag_kind, review_state: worklistFilter.review_state })}`);
+    const view = query({ ...studyQuery(worklistFilter), sort: shown.sort || 'flags', order: shown.order });
+    exportLink.href = url(`/api/export/studies.csv${view}`);
+    exportXlsx.href = url(`/api/export/studies.xlsx${view}`);
+    exportFlags.href = url(`/api/export/flags.csv${view}`);
   }
   function load() {
     links();

@@ -1,0 +1,160 @@
+// The worklist as a physicist uses it, in a real `fluoroaudit serve` and Debian's Chromium: dose
+// columns sorted on the server, the view (filters, sort, page, page size) in the address so that a
+// reload or a shared link opens it again, exports of exactly that view, no review for a study
+// without flags, and the worklist in Simplified Chinese down to its hidden labels.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { newPage as pageWithChecks, startService, testStore } from './browser.mjs';
+
+const binary = process.env.FA_BINARY;
+const synth = process.env.FA_SYNTH;
+const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
+const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
+const password = 'rita-reviewer-pass';
+
+let work, store, service, base, browser;
+
+function fa(args, input) {
+  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
+}
+
+before(async () => {
+  assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
+  work = mkdtempSync(join(tmpdir(), 'fa-worklist-'));
+  store = testStore(join(work, 'data'), 'worklist');
+  mkdirSync(artefacts, { recursive: true });
+  execFileSync(synth, ['department', join(work, 'dept'), '60']);
+  fa(['ingest', join(work, 'dept')]);
+  fa(['user', 'add', 'rita', '--role', 'reviewer'], `${password}\n`);
+  ({ service, base } = await startService(binary, join(work, 'data'), store.env));
+  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (service) service.kill('SIGTERM');
+  if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
+});
+
+async function logIn(language) {
+  const { page, problems } = await pageWithChecks(browser, base);
+  await page.goto(`${base}/`);
+  await page.waitForSelector('form.login');
+  await page.selectOption('#language', language);
+  await page.fill('#username', 'rita');
+  await page.fill('#password', password);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#nav a');
+  return { page, problems };
+}
+
+const rows = '#worklist-table .tabulator-row';
+const cells = (page, field) => page.locator(`${rows} .tabulator-cell[tabulator-field=${field}]`).allTextContents();
+const uidsShown = (page) => page.locator(`${rows} .tabulator-cell[tabulator-field=study_description] a`)
+  .evaluateAll((links) => links.map((a) => decodeURIComponent(a.getAttribute('href').replace('#/study/', ''))));
+const numbers = (texts) => texts.map((x) => x.trim()).filter(Boolean).map(Number);
+const hashParams = (page) => new URLSearchParams(new URL(page.url()).hash.split('?')[1] || '');
+
+async function waitForRows(page) {
+  await page.waitForSelector(rows);
+  await page.waitForFunction((sel) => !document.querySelector(`${sel} .tabulator-loader`), '#worklist-table');
+}
+
+test('dose columns sort on the server; the view is in the address, survives a reload and is what the export holds', async () => {
+  const { page, problems } = await logIn('en');
+  await page.goto(`${base}/#/studies?flagged=false`);
+  await waitForRows(page);
+  for (const field of ['irradiation_events', 'fluoro_time_s', 'exposure_time_s', 'dap_total_gycm2', 'kar_total_mgy', 'psd_mgy'])
+    assert.equal(await page.locator(`#worklist-table .tabulator-col[tabulator-field=${field}]`).count(), 1, `a ${field} column`);
+  const dapHeader = page.locator('#worklist-table .tabulator-col[tabulator-field=dap_total_gycm2] .tabulator-col-title');
+  await dapHeader.click();
+  await page.waitForFunction(() => location.hash.includes('sort=dap_gycm2') && location.hash.includes('order=asc'));
+  await waitForRows(page);
+  const up = numbers(await cells(page, 'dap_total_gycm2'));
+  assert.ok(up.length >= 20, `DAP values shown (${up.length})`);
+  assert.deepEqual(up, [...up].sort((a, b) => a - b), 'ascending DAP');
+  await dapHeader.click();
+  await page.waitForFunction(() => location.hash.includes('order=desc'));
+  await waitForRows(page);
+  const down = numbers(await cells(page, 'dap_total_gycm2'));
+  assert.deepEqual(down, [...down].sort((a, b) => b - a), 'descending DAP');
+  assert.ok(down[0] >= up[up.length - 1], 'the largest first');
+
+  await page.selectOption('#worklist-table .tabulator-page-size', '25');
+  await page.waitForFunction(() => location.hash.includes('page_size=25'));
+  await page.click('#worklist-table .tabulator-page[data-page="2"]');
+  await page.waitForFunction(() => location.hash.includes('page=2'));
+  await waitForRows(page);
+  const second = await uidsShown(page);
+  assert.equal(second.length, 25);
+  const params = hashParams(page);
+  assert.equal(params.get('flagged'), 'false');
+  assert.equal(params.get('sort'), 'dap_gycm2');
+  assert.equal(params.get('order'), 'desc');
+
+  // A reload (or the link sent to a colleague) opens the same view.
+  const address = page.url();
+  await page.reload();
+  await waitForRows(page);
+  assert.equal(page.url(), address);
+  assert.deepEqual(await uidsShown(page), second);
+  assert.equal((await page.locator('#worklist-table .tabulator-page.active').textContent()).trim(), '2');
+  assert.equal(await page.locator('#worklist-table .tabulator-col[tabulator-field=dap_total_gycm2]').getAttribute('aria-sort'), 'descending');
+  assert.equal(await page.locator('#worklist-table .tabulator-page-size').inputValue(), '25');
+
+  // The export holds every page of this view in this order: its rows 26 to 50 are this page.
+  const href = await page.locator('#export-studies').getAttribute('href');
+  assert.match(href, /flagged=false/);
+  assert.match(href, /sort=dap_gycm2&order=desc/);
+  const csv = await (await page.request.get(new URL(href, base).toString())).text();
+  const [header, ...lines] = csv.trim().split('\n');
+  const column = header.split(',').indexOf('study_uid');
+  assert.ok(column >= 0, `a study_uid column: ${header}`);
+  const inCsv = lines.map((line) => line.split(',')[column]);
+  assert.deepEqual(inCsv.slice(25, 50), second);
+  const flagsHref = await page.locator('#export-flags').getAttribute('href');
+  assert.match(flagsHref, /sort=dap_gycm2&order=desc/);
+  await page.screenshot({ path: join(artefacts, 'worklist-1-sorted-by-dap.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
+
+test('a study without flags has no review and no "reviewed" badge; reviewing a row does not tick it', async () => {
+  const { page, problems } = await logIn('en');
+  await page.goto(`${base}/#/studies?flagged=false&page_size=100`);
+  await waitForRows(page);
+  const plain = page.locator(rows).filter({ has: page.locator('.badge.none') }).first();
+  assert.equal((await plain.locator('.badge.none').textContent()).trim(), 'no flags');
+  assert.equal(await plain.locator('button.review-button').count(), 0);
+  assert.equal(await page.locator(`${rows} .badge.done`).filter({ hasText: 'reviewed' }).count(), 0, 'no study is "reviewed" before any review');
+  const flagged = page.locator(rows).filter({ has: page.locator('.badge.unreviewed') }).first();
+  await flagged.locator('button.review-button').click();
+  await page.waitForSelector('dialog.review[open]');
+  await page.click('dialog.review button:not(.primary)');
+  assert.equal(await flagged.locator('input[type=checkbox]').isChecked(), false, 'the review button ticks nothing');
+  await flagged.locator('input[type=checkbox]').check();
+  assert.equal(await flagged.locator('input[type=checkbox]').isChecked(), true, 'the box ticks the row');
+  assert.deepEqual(problems, []);
+});
+
+test('the worklist in Chinese: columns, badges and the hidden labels of boxes and page buttons', async () => {
+  const { page, problems } = await logIn('zh');
+  await page.goto(`${base}/#/studies?flagged=false`);
+  await waitForRows(page);
+  const titles = await page.locator('#worklist-table .tabulator-col-title').allTextContents();
+  // Acronyms and units stay as they are (DAP, PSD, Ka,r, Gy·cm²); no English word.
+  for (const title of titles)
+    assert.doesNotMatch(title.replace(/\b(DAP|PSD|Ka,r|mGy|Gy|cm)\b/g, ''), /[A-Za-z]{3,}/, `an English column title: ${title}`);
+  assert.ok(await page.locator(`${rows} .badge.none`).filter({ hasText: '无标记' }).count() > 0);
+  const labels = await page.locator('#worklist-table input[type=checkbox]').evaluateAll((boxes) => boxes.map((b) => b.getAttribute('aria-label')).filter(Boolean));
+  assert.ok(labels.length > 0);
+  for (const label of labels) assert.equal(label, '选择此行');
+  const pageTitles = await page.locator('#worklist-table .tabulator-page').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('title')));
+  for (const title of pageTitles) assert.doesNotMatch(title, /Show Page|First|Last|Prev|Next/, `an English page button: ${title}`);
+  await page.screenshot({ path: join(artefacts, 'worklist-2-chinese.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+});
