@@ -62,7 +62,8 @@ struct StudyWhere {
         // Written so that an index serves them (a function of the column would hide it).
         if (f.procedureId == "unclassified") sql += " AND (s.procedure_id IS NULL OR s.procedure_id = 'unclassified')";
         else if (!f.procedureId.empty()) add(" AND s.procedure_id = ?", f.procedureId);
-        if (!f.device.empty()) add(" AND COALESCE(NULLIF(s.station_name, ''), s.model) = ?", f.device);
+        if (f.device == kUnnamedDevice) sql += " AND COALESCE(NULLIF(s.station_name, ''), s.model, '') = ''";
+        else if (!f.device.empty()) add(" AND COALESCE(NULLIF(s.station_name, ''), s.model) = ?", f.device);
         if (!f.operatorName.empty()) add(" AND LOWER(s.operators) LIKE LOWER(?) ESCAPE '\\'", "%" + likeLiteral(f.operatorName) + "%");
         if (!f.flagKind.empty())
             add(" AND EXISTS (SELECT 1 FROM flags x WHERE x.study_uid = s.study_uid AND x.kind = ?)", f.flagKind);
@@ -168,7 +169,8 @@ std::optional<std::string> keptCountsWhere(const StudyFilter& filter, std::vecto
     add(" AND study_date <= ?", filter.toDate);
     if (filter.procedureId == "unclassified") sql += " AND procedure_id IN ('', 'unclassified')";
     else add(" AND procedure_id = ?", filter.procedureId);
-    add(" AND device = ?", filter.device);
+    if (filter.device == kUnnamedDevice) sql += " AND device = ''";
+    else add(" AND device = ?", filter.device);
     return sql;
 }
 

@@ -110,12 +110,15 @@ struct ReferenceTableVersion {
     std::string site; // reference tables: "" for the group's default, else the site whose own it is
 };
 
+// StudyFilter::device of the studies of a device that names neither its station nor its model.
+inline constexpr const char* kUnnamedDevice = "(unnamed)";
+
 struct StudyFilter {
     std::string site;     // "" for every site of the group
     std::string fromDate; // YYYY-MM-DD inclusive, "" for no bound
     std::string toDate;
     std::string procedureId;  // "" for all
-    std::string device;       // station name or model, exactly
+    std::string device;       // station name or model, exactly; kUnnamedDevice: a device with neither
     std::string operatorName; // part of the operators, case-insensitive (ASCII)
     std::string flagKind;     // studies with a flag of this kind
     std::string reviewState;  // studies with a flag in this review state

@@ -402,6 +402,22 @@ TEST(StudyStore, KeptCountsSayWhatCountingTheStudiesSays) {
     store::StudyFilter carm9;
     carm9.device = "CARM9";
     EXPECT_EQ(s.countStudies(carm9), 1u);
+
+    // A device that names neither station nor model: its own studies, listed and counted alike.
+    auto unnamed = report("U1", "UO1", {"u1"});
+    unnamed.study.studyDate = "2026-03-04";
+    unnamed.device.station = "";
+    unnamed.device.model = "";
+    s.add(unnamed, meta());
+    store::StudyFilter none;
+    none.device = store::kUnnamedDevice;
+    const auto listed = s.studies(none);
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].study.studyUid, "U1");
+    EXPECT_EQ(s.countStudies(none), 1u);
+    none.fromDate = "2026-03-04";
+    EXPECT_EQ(s.countStudies(none), 1u);
+    EXPECT_EQ(s.studies(none).size(), 1u);
 }
 
 } // namespace

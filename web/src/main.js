@@ -86,6 +86,8 @@ function renderShell() {
   // Before login the bar holds only the language choice (a Chinese reader chooses it at the door).
   document.getElementById('top').hidden = false;
   document.getElementById('language').value = language();
+  // Its hidden label in the reader's language, the names of the languages in their own.
+  document.getElementById('language').setAttribute('aria-label', t('common.language'));
   const nav = clear(document.getElementById('nav'));
   for (const id of ['who', 'logout']) document.getElementById(id).hidden = !session;
   if (!session) return;
@@ -96,6 +98,9 @@ function renderShell() {
   clear(document.getElementById('who')).append(h('span', { className: 'data' }, session.username), ` (${term('role', session.role)})`);
   document.getElementById('logout').textContent = t('login.logout');
 }
+
+// The device filter of the studies of a device that names neither station nor model (the API's).
+const UNNAMED_DEVICE = '(unnamed)';
 
 // The query of the address (#/studies?from=...): a page's filters, so that a view can be kept and shared.
 let routeParams = new URLSearchParams();
@@ -144,10 +149,7 @@ function loginPage() {
   h('h1', {}, t('login.title')),
   h('label', { for: 'username' }, t('login.username')), user,
   h('label', { for: 'password' }, t('login.password')), password,
-  h('button', { type: 'submit' }, t('login.submit')), status,
-  h('select', { 'aria-label': 'Language', onchange: async (e) => { await setLanguage(e.target.value); route(); } },
-    h('option', { value: 'en', selected: language() === 'en' }, 'English'),
-    h('option', { value: 'zh', selected: language() === 'zh' }, '简体中文')));
+  h('button', { type: 'submit' }, t('login.submit')), status);
   app.append(form);
   user.focus();
 }
@@ -170,8 +172,11 @@ async function home() {
   // may each have a CARM1).
   const group = siteList.sites.length > 1;
   const deviceKey = (r) => (group ? `${r.site}\u0000${r.device}` : r.device);
-  const deviceName = (key) => (group ? key.split('\u0000').reverse().join(' · ') || '?' : key || '?');
-  const deviceFilter = (key) => (group ? { site: key.split('\u0000')[0], device: key.split('\u0000')[1] } : { device: key });
+  const deviceName = (key) => (group ? `${key.split('\u0000')[1] || t('common.unnamedDevice')} · ${key.split('\u0000')[0]}`
+    : key || t('common.unnamedDevice'));
+  // A device that names neither station nor model has its own studies (not every study).
+  const deviceFilter = (key) => (group ? { site: key.split('\u0000')[0], device: key.split('\u0000')[1] || UNNAMED_DEVICE }
+    : { device: key || UNNAMED_DEVICE });
   const procedureName = procedureNames(levelTable);
   const presets = [['30', 30], ['90', 90], ['365', 365], ['all', 0]];
   const period = h('p', { className: 'buttons', id: 'home-period' }, t('home.period'), ' ',
@@ -316,7 +321,8 @@ async function worklist() {
     { name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
     ...(group ? [{ name: 'site', label: t('common.site'), options: siteList.sites.map((s) => [s, s]), data: true }] : []),
     { name: 'procedure', label: t('common.procedure'), options: levelTable.rows.map((r) => [r.procedure_id, procedureName(r.procedure_id)]).concat([['unclassified', t('common.unclassified')]]) },
-    { name: 'device', label: t('common.device'), options: [...new Set(deviceList.map((d) => d.device))].map((d) => [d, d]), data: true },
+    { name: 'device', label: t('common.device'), options: [...new Set(deviceList.map((d) => d.device || UNNAMED_DEVICE))]
+      .map((d) => [d, d === UNNAMED_DEVICE ? t('common.unnamedDevice') : d]), data: true },
     { name: 'operator', label: t('common.operator') },
     { name: 'flag_kind', label: t('common.kind'), options: KINDS.map((k) => [k, t(`kind.${k}`)]) },
     { name: 'review_state', label: t('common.state'), options: ['unreviewed', ...STATES].map((s) => [s, t(`state.${s}`)]) },
@@ -393,7 +399,8 @@ async function worklist() {
       } },
       { title: t('common.procedure'), field: 'procedure_id', formatter: (cell) => procedureName(cell.getValue()) },
       ...(group ? [{ title: t('common.site'), field: 'site', headerSort: false, cssClass: 'data' }] : []),
-      { title: t('common.device'), field: 'device_label', cssClass: 'data' },
+      { title: t('common.device'), field: 'device_label', cssClass: 'data', formatter: (cell) => cell.getValue()
+        || h('span', { className: 'muted' }, t('common.unnamedDevice')) },
       ...[['irradiation_events', 'shots'], ['fluoro_time_s', 'fluoro_time_s'], ['exposure_time_s', 'exposure_time_s'],
         ['dap_total_gycm2', 'dap_gycm2'], ['kar_total_mgy', 'kar_mgy'], ['psd_mgy', 'psd_mgy']].map(([field, metric]) =>
         ({ title: t(`metric.${metric}`), field, hozAlign: 'right', headerHozAlign: 'right', cssClass: `n metric-${metric}`,
@@ -579,7 +586,7 @@ async function procedures() {
   const split = h('input', { type: 'checkbox', id: 'by-device', checked: procedureView.byDevice,
     onchange: (e) => { procedureView.byDevice = e.target.checked; route(); } });
   const rows = stats.filter((r) => r.metric === metric && r.n > 0);
-  const label = (r) => `${procedureName(r.procedure_id)}${r.device !== undefined ? ` · ${r.device || '?'}` : ''} (n=${r.n})`;
+  const label = (r) => `${procedureName(r.procedure_id)}${r.device !== undefined ? ` · ${r.device || t('common.unnamedDevice')}` : ''} (n=${r.n})`;
   const box = h('canvas', { id: 'box-chart', height: 120 });
   const trend = h('canvas', { id: 'trend-chart', height: 90 });
   app.append(h('h1', {}, t('procedures.title')),
@@ -917,7 +924,9 @@ async function devices() {
   app.append(h('h1', {}, t('devices.title')), holder);
   table(holder, { data: list, columns: [
     ...(siteList.sites.length > 1 ? [{ title: t('common.site'), field: 'site', cssClass: 'data' }] : []),
-    { title: t('common.device'), field: 'device', cssClass: 'data' }, { title: t('devices.manufacturer'), field: 'manufacturer', cssClass: 'data' },
+    { title: t('common.device'), field: 'device', cssClass: 'data', formatter: (c) => c.getValue()
+      || h('span', { className: 'muted' }, t('common.unnamedDevice')) },
+    { title: t('devices.manufacturer'), field: 'manufacturer', cssClass: 'data' },
     { title: t('devices.model'), field: 'model', cssClass: 'data' },
     { title: t('devices.lastObject'), field: 'last_object_at', formatter: (c) => when(c.getValue()) },
     { title: t('devices.studies'), field: 'studies', hozAlign: 'right' }, { title: t('devices.objects'), field: 'objects', hozAlign: 'right' },

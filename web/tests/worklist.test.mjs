@@ -17,7 +17,7 @@ const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefa
 const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const password = 'rita-reviewer-pass';
 
-let work, store, service, base, browser;
+let work, store, service, base, browser, unnamedStudy;
 
 function fa(args, input) {
   return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
@@ -29,6 +29,10 @@ before(async () => {
   store = testStore(join(work, 'data'), 'worklist');
   mkdirSync(artefacts, { recursive: true });
   execFileSync(synth, ['department', join(work, 'dept'), '60']);
+  // A C-arm that names neither its station nor its model.
+  const unnamed = join(work, 'dept', 'unnamed.dcm');
+  unnamedStudy = execFileSync(synth, ['report', unnamed, 'Kyphoplasty T12', '6', '20210710'], { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
+  execFileSync('dcmodify', ['-nb', '-ea', '(0008,1010)', '-ea', '(0008,1090)', unnamed]);
   fa(['ingest', join(work, 'dept')]);
   fa(['user', 'add', 'rita', '--role', 'reviewer'], `${password}\n`);
   ({ service, base } = await startService(binary, join(work, 'data'), store.env));
@@ -157,4 +161,31 @@ test('the worklist in Chinese: columns, badges and the hidden labels of boxes an
   for (const title of pageTitles) assert.doesNotMatch(title, /Show Page|First|Last|Prev|Next/, `an English page button: ${title}`);
   await page.screenshot({ path: join(artefacts, 'worklist-2-chinese.png'), fullPage: true });
   assert.deepEqual(problems, []);
+});
+
+test('the unnamed device is named so and links to its own studies; the login page offers the language once', async () => {
+  for (const [language, name] of [['en', 'unnamed device'], ['zh', '未命名设备']]) {
+    const { page, problems } = await pageWithChecks(browser, base);
+    await page.goto(`${base}/`);
+    await page.waitForSelector('form.login');
+    assert.equal(await page.locator('select').count(), 1, 'one language choice');
+    await page.selectOption('#language', language);
+    assert.equal(await page.locator('#language').getAttribute('aria-label'), language === 'zh' ? '语言' : 'Language');
+    await page.fill('#username', 'rita');
+    await page.fill('#password', password);
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('#home-by-device');
+    await page.click('#home-period button[data-days=all]');
+    await page.waitForSelector('#home-by-device td');
+    const row = page.locator('#home-by-device tr').filter({ hasText: name });
+    assert.equal(await row.count(), 1, `the overview names the device "${name}"`);
+    assert.equal(await page.locator('#home-by-device td').filter({ hasText: /^\?$/ }).count(), 0, 'no "?"');
+    await row.locator('td a').first().click();
+    await waitForRows(page);
+    assert.equal(hashParams(page).get('device'), '(unnamed)');
+    assert.deepEqual(await uidsShown(page), [unnamedStudy], 'only the unnamed device\'s study');
+    assert.equal((await page.locator(`${rows} .tabulator-cell[tabulator-field=device_label]`).first().textContent()).trim(), name);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });
