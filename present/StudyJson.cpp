@@ -7,6 +7,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <algorithm>
+#include <map>
 #include <ostream>
 
 namespace fa::present {
@@ -171,6 +172,54 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     return o;
 }
 
+namespace {
+
+// A biplane study's figures per plane: each counted object's accumulated totals of plane A and B,
+// else its events by plane; null for a study of one plane.
+Var perPlaneJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects) {
+    if (!r.summary.planes || *r.summary.planes < 2) return Var();
+    struct Sum {
+        std::optional<double> dap, kar;
+        long long events = 0;
+    };
+    std::map<Plane, Sum> by;
+    auto add = [](std::optional<double>& to, const std::optional<double>& v) {
+        if (v) to = to.value_or(0.0) + *v;
+    };
+    const auto& counted = r.summary.countedObjects;
+    for (const auto& obj : objects) {
+        if (std::find(counted.begin(), counted.end(), obj.sopInstanceUid) == counted.end()) continue;
+        bool fromTotals = false;
+        for (const auto& p : obj.planes)
+            if (p.plane == Plane::A || p.plane == Plane::B) {
+                fromTotals = true;
+                add(by[p.plane].dap, p.dap_Gym2());
+                add(by[p.plane].kar, p.doseRp_Gy());
+            }
+        for (const auto& e : obj.events) {
+            if (e.plane != Plane::A && e.plane != Plane::B) continue;
+            Sum& s = by[e.plane];
+            ++s.events;
+            if (fromTotals) continue;
+            add(s.dap, e.dap_Gym2);
+            add(s.kar, e.doseRp_Gy);
+        }
+    }
+    if (by.size() < 2) return Var();
+    Array::Ptr list = new Array;
+    for (const auto& [plane, s] : by) {
+        Object::Ptr o = jsonObject();
+        o->set("plane", toString(plane));
+        o->set("irradiation_events", s.events);
+        o->set("dap_total_gycm2", number(units::toGycm2(s.dap)));
+        o->set("kar_total_mgy", number(units::toMilliGray(s.kar)));
+        list->add(o);
+    }
+    return list;
+}
+
+} // namespace
+
 Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects,
                               const std::vector<rules::StaffEstimate>& staff, const rules::PatientEstimate& patient,
                               const std::optional<SkinDoseResult>& skin) {
@@ -196,6 +245,7 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
             events->add(ej);
         }
     }
+    o->set("per_plane", perPlaneJson(r, objects));
     o->set("events", events);
     o->set("objects", sources);
     o->set("patient_estimate", patientEstimateJson(patient));

@@ -452,7 +452,12 @@ async function study(uid) {
     h('thead', {}, h('tr', {}, h('th', {}, t('common.metric')), h('th', {}, t('common.value')), h('th', {}, t('common.level')), h('th', {}, t('worklist.flags')))),
     h('tbody', {}, METRICS.map((m) => {
       const flags = s.flags.filter((f) => f.metric === m);
-      return h('tr', { className: flags.length ? 'above' : '' }, h('td', {}, t(`metric.${m}`)), h('td', { className: 'n' }, fmt(values[m])),
+      // A biplane study: each plane's share beside the sum (the levels are of the sum).
+      const planeField = { shots: 'irradiation_events', dap_gycm2: 'dap_total_gycm2', kar_mgy: 'kar_total_mgy' }[m];
+      const perPlane = s.per_plane && planeField
+        ? h('span', { className: 'per-plane muted' }, ` (${s.per_plane.map((p) => `${term('plane', p.plane)} ${fmt(p[planeField])}`).join(' + ')})`)
+        : null;
+      return h('tr', { className: flags.length ? 'above' : '' }, h('td', {}, t(`metric.${m}`)), h('td', { className: 'n' }, fmt(values[m]), perPlane),
         h('td', { className: 'n' }, row ? fmt(row[m]) : ''), h('td', {}, flags.map((f) => flagText(f)).join('; ')));
     })));
   const facts = h('dl', { className: 'facts' },

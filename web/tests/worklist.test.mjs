@@ -17,7 +17,7 @@ const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefa
 const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const password = 'rita-reviewer-pass';
 
-let work, store, service, base, browser, unnamedStudy;
+let work, store, service, base, browser, unnamedStudy, biplaneStudy;
 
 function fa(args, input) {
   return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
@@ -29,6 +29,8 @@ before(async () => {
   store = testStore(join(work, 'data'), 'worklist');
   mkdirSync(artefacts, { recursive: true });
   execFileSync(synth, ['department', join(work, 'dept'), '60']);
+  biplaneStudy = execFileSync(synth, ['report', join(work, 'dept', 'biplane.dcm'), 'Cerebral angiography', '4', '20210711', 'biplane'],
+    { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   // A C-arm that names neither its station nor its model.
   const unnamed = join(work, 'dept', 'unnamed.dcm');
   unnamedStudy = execFileSync(synth, ['report', unnamed, 'Kyphoplasty T12', '6', '20210710'], { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
@@ -185,6 +187,24 @@ test('the unnamed device is named so and links to its own studies; the login pag
     assert.equal(hashParams(page).get('device'), '(unnamed)');
     assert.deepEqual(await uidsShown(page), [unnamedStudy], 'only the unnamed device\'s study');
     assert.equal((await page.locator(`${rows} .tabulator-cell[tabulator-field=device_label]`).first().textContent()).trim(), name);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
+test('a biplane study shows each plane beside its sums, in English and Chinese', async () => {
+  for (const [language, a, b] of [['en', 'plane A', 'plane B'], ['zh', 'A 平面', 'B 平面']]) {
+    const { page, problems } = await logIn(language);
+    await page.goto(`${base}/#/study/${encodeURIComponent(biplaneStudy)}`);
+    await page.waitForSelector('table.summary .per-plane');
+    const texts = await page.locator('table.summary tbody tr').allTextContents();
+    // 4 shots alternating A and B; plane B's DAP twice plane A's.
+    const dap = texts.find((x) => x.includes(`${a} `) && /Gy·cm²|DAP/.test(x));
+    assert.ok(dap, texts.join(' / '));
+    const [, da, db] = dap.match(new RegExp(`${a} ([0-9.]+) \\+ ${b} ([0-9.]+)`));
+    assert.ok(Math.abs(Number(db) - 2 * Number(da)) < 1e-9 * Number(db), dap);
+    const shots = texts.find((x) => x.includes(`(${a} 2 + ${b} 2)`));
+    assert.ok(shots, `shots per plane: ${texts.join(' / ')}`);
     assert.deepEqual(problems, []);
     await page.close();
   }
