@@ -608,12 +608,17 @@ async function procedures() {
   const boxOf = (r) => (r.values ? positive(r.values)
     : { min: floor(r.min), q1: floor(r.q1), median: floor(r.median), q3: floor(r.p75), max: floor(r.max), items: [], outliers: [] });
   const unit = t(`metric.${metric}`);
+  // Room above the highest value, level or local DRL: an outlier is drawn inside the chart, not on its border.
+  const highest = Math.max(0, ...rows.flatMap((r) => [...(r.values || [r.max]), r.level, r.suggested_drl]).filter((v) => Number.isFinite(v)));
+  const top = highest > 0 ? (procedureView.log ? highest * 1.6 : highest * 1.08) : undefined;
+  box.dataset.highest = String(highest);
   charts.push(new Chart(box, { type: 'boxplot', data: { labels: rows.map(label), datasets: [{
     label: unit, data: rows.map(boxOf), backgroundColor: 'rgba(21,101,192,0.25)',
     borderColor: '#1565c0', outlierBackgroundColor: '#1565c0', itemRadius: 2, itemStyle: 'circle', itemBackgroundColor: 'rgba(21,101,192,0.5)' }] },
-  options: { animation: false, scales: { y: { type: procedureView.log ? 'logarithmic' : 'linear', title: { display: true, text: unit } } },
+  options: { animation: false, scales: { y: { type: procedureView.log ? 'logarithmic' : 'linear', max: top, title: { display: true, text: unit } } },
     plugins: { levelMarks: { marks: rows.map((r) => ({ level: r.level, drl: r.suggested_drl })) } } },
-  plugins: [levelMarks] }));
+  // The axis as drawn, for whoever checks it (the browser tests).
+  plugins: [levelMarks, { id: 'axisTop', afterLayout: (chart) => { box.dataset.axisTop = String(chart.scales.y.max); } }] }));
   const statsTable = h('div', { id: 'stats-table' });
   app.append(statsTable);
   table(statsTable, { data: rows, pagination: false, columns: [

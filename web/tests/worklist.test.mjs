@@ -209,3 +209,22 @@ test('a biplane study shows each plane beside its sums, in English and Chinese',
     await page.close();
   }
 });
+
+test('the box plot keeps room above its highest value (log and linear)', async () => {
+  const { page, problems } = await logIn('en');
+  await page.click('#nav a[data-page=procedures]');
+  await page.waitForSelector('#stats-table .tabulator-row');
+  await page.selectOption('#metric', 'dap_gycm2');
+  for (const log of [true, false]) {
+    if (log) await page.check('#log-scale'); else await page.uncheck('#log-scale');
+    await page.waitForFunction((want) => document.querySelector('#log-scale').checked === want
+      && document.querySelector('canvas[data-axis-top]'), log);
+    const { top, highest } = await page.evaluate(() => {
+      const c = document.querySelector('canvas[data-axis-top]');
+      return { top: Number(c.dataset.axisTop), highest: Number(c.dataset.highest) };
+    });
+    assert.ok(highest > 0, 'a highest DAP');
+    assert.ok(top > highest * (log ? 1.2 : 1.03), `the axis (${top}) reaches above the highest value (${highest}), log ${log}`);
+  }
+  assert.deepEqual(problems, []);
+});
