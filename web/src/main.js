@@ -694,6 +694,23 @@ async function levels() {
       h('p', { className: 'buttons' }, ok, cancel)));
   }
   const showProblems = (err) => showTableProblems(status, err, 'levels.problems');
+  // The grid's columns by the CSV's names, to point at the cell a problem is in.
+  const fieldOfColumn = { procedure_id: 'procedure_id', name: 'name_zh', match: 'match', device: 'device',
+    ...Object.fromEntries(METRICS.map((m) => [m, m])) };
+  // Problems of the grid's table named by the grid's own rows (line 2 of the CSV is row 1), their
+  // cells marked.
+  function showGridProblems(err) {
+    if (!(err.body && err.body.problems)) return showProblems(err);
+    const rows = grid.getRows();
+    clear(status).append(message(t('levels.problems', { message: err.message }), 'error'),
+      h('ul', { className: 'problems' }, err.body.problems.map((p) => {
+        const row = p.line - 1;
+        const field = fieldOfColumn[p.column];
+        const column = field ? grid.getColumn(field).getDefinition().title : p.column;
+        if (rows[row - 1] && field) rows[row - 1].getCell(field).getElement().classList.add('tabulator-validation-fail');
+        return h('li', {}, p.line > 1 ? t('levels.gridProblem', { row, column: column || '', reason: p.reason }) : p.message);
+      })));
+  }
   async function save(fromGrid) {
     clear(status);
     if (fromGrid) {
@@ -711,9 +728,9 @@ async function levels() {
           const r = await api('PUT', '/api/levels', { csv, file_name: fileName || undefined, ...scope() });
           clear(status).append(message(t(r.unchanged ? 'levels.unchanged' : 'levels.saved', { version: r.version })));
           setTimeout(route, 1500);
-        } catch (err) { showProblems(err); }
+        } catch (err) { (fromGrid ? showGridProblems : showProblems)(err); }
       });
-    } catch (err) { showProblems(err); }
+    } catch (err) { (fromGrid ? showGridProblems : showProblems)(err); }
   }
   async function restore(version) {
     try {
@@ -771,7 +788,8 @@ async function levels() {
           h('a', { className: 'data', href: `#/study/${encodeURIComponent(x.study_uid)}` }, x.study_description || x.study_uid),
           ` (${nameOf(x.procedure_id)})`))));
     } catch (err) {
-      testResult.append(message(err.body && err.body.problems ? err.body.problems[0].message : err.message, 'error'));
+      // What is wrong with the pattern itself (the tester has no lines to name).
+      testResult.append(message(err.body && err.body.problems ? err.body.problems[0].reason : err.message, 'error'));
     }
   }
   const tester = h('form', { className: 'filters', id: 'tester', onsubmit: (e) => { e.preventDefault(); tryMatch(testMatch.value, testDevice.value); } },
@@ -782,9 +800,13 @@ async function levels() {
   const unmappedTable = h('table', { className: 'summary', id: 'unmapped' },
     h('thead', {}, h('tr', {}, h('th', {}, t('common.description')), h('th', {}, t('common.procedure')), h('th', {}, t('home.studies')),
       h('th', {}, t('levels.latest')), h('th', {}, ''))),
-    h('tbody', {}, unmapped.map((d) => h('tr', {}, h('td', { className: 'data' }, d.description), h('td', {}, nameOf(d.procedure)),
+    h('tbody', {}, unmapped.map((d) => h('tr', {},
+      h('td', { className: 'data' }, d.description || h('span', { className: 'muted' }, t('levels.noDescription'))), h('td', {}, nameOf(d.procedure)),
       h('td', { className: 'n' }, String(d.studies)), h('td', {}, d.latest_date),
-      h('td', {}, h('button', { type: 'button', className: 'use-description', onclick: () => tryMatch(escapeRegex(d.description), '') }, t('levels.useInTester')))))));
+      // A study with no description (nor procedure text) has nothing a pattern could match.
+      h('td', {}, d.description
+        ? h('button', { type: 'button', className: 'use-description', onclick: () => tryMatch(escapeRegex(d.description), '') }, t('levels.useInTester'))
+        : h('span', { className: 'muted no-text' }, t('levels.noTextToMatch')))))));
 
   app.append(h('h1', {}, t('levels.title')),
     h('p', { className: 'muted' }, t('levels.version', { version: active.version, when: when(active.activated_at) }), ' — ',
@@ -800,7 +822,9 @@ async function levels() {
       h('button', { type: 'button', id: 'levels-save', onclick: () => { fileName = ''; save(); } }, t('levels.save')),
       h('label', {}, t('levels.upload'), upload)] : null)));
   // Built once its holder is in the page (a table built while detached may draw no rows).
+  // Titles wrap rather than be cut, every column at least as wide as its longest word.
   const grid = table(gridHolder, { data: gridRows, pagination: false, layout: 'fitColumns', movableRows: false,
+    columnDefaults: { headerWordWrap: true, minWidth: 96 },
     validationMode: 'highlight', index: 'procedure_id', columns: [
       ...(canEdit ? [{ title: '', headerSort: false, width: 84, formatter: (cell) => h('span', { className: 'move' },
         moveButton(t('levels.up'), 'row-up', -1)(cell), moveButton(t('levels.down'), 'row-down', 1)(cell)) }] : []),
@@ -808,13 +832,30 @@ async function levels() {
       { title: t('levels.col.nameZh'), field: 'name_zh', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
       { title: t('levels.col.nameEn'), field: 'name_en', headerSort: false, cssClass: 'data', editor: canEdit && 'input', widthGrow: 3 },
       { title: t('levels.col.match'), field: 'match', headerSort: false, cssClass: 'data', editor: canEdit && 'input', validator: 'required', widthGrow: 3 },
-      { title: t('levels.col.device'), field: 'device', headerSort: false, cssClass: 'data', editor: canEdit && 'input' },
+      { title: t('levels.col.device'), field: 'device', headerSort: false, cssClass: 'data', editor: canEdit && 'input',
+        headerWordWrap: true, minWidth: 100 },
       ...METRICS.map((m) => ({ title: t(`metric.${m}`), field: m, headerSort: false, hozAlign: 'right', editor: canEdit && 'number',
-        editorParams: { min: 0 }, validator: level, formatter: (c) => fmt(c.getValue()) })),
+        headerWordWrap: true, minWidth: 112, editorParams: { min: 0 }, validator: level, formatter: (c) => fmt(c.getValue()) })),
       ...(canEdit ? [{ title: '', headerSort: false, width: 150, formatter: (cell) => h('span', {},
         h('button', { type: 'button', className: 'row-test', onclick: () => { const r = cell.getRow().getData(); tryMatch(r.match, r.device); } }, t('levels.test')),
         ' ', h('button', { type: 'button', className: 'row-delete', onclick: () => cell.getRow().delete() }, t('levels.delete'))) }] : []),
     ] });
+  // A pattern is checked as it is typed, as the table will read it (PCRE, the server's check).
+  grid.on('cellEdited', async (cell) => {
+    if (cell.getField() !== 'match') return;
+    const element = cell.getElement();
+    element.classList.remove('invalid-pattern');
+    element.removeAttribute('title');
+    if (!cell.getValue()) return;
+    try {
+      await api('POST', '/api/levels/test-match', { match: cell.getValue(), device: cell.getRow().getData().device || '' });
+    } catch (err) {
+      if (!(err.body && err.body.problems)) return;
+      element.classList.add('invalid-pattern');
+      element.title = err.body.problems[0].reason;
+      clear(status).append(message(t('levels.badPattern', { row: cell.getRow().getPosition(), reason: err.body.problems[0].reason }), 'error'));
+    }
+  });
   const historyHolder = h('div', { id: 'levels-history' });
   app.append(section(t('levels.history'), historyHolder));
   table(historyHolder, { data: history, columns: [

@@ -31,6 +31,8 @@ before(async () => {
   execFileSync(synth, ['department', join(work, 'dept'), '60']);
   biplaneStudy = execFileSync(synth, ['report', join(work, 'dept', 'biplane.dcm'), 'Cerebral angiography', '4', '20210711', 'biplane'],
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
+  // A study that says nothing of what was done: no description to map.
+  execFileSync(synth, ['report', join(work, 'dept', 'blank.dcm'), '', '3', '20210712']);
   // A C-arm that names neither its station nor its model.
   const unnamed = join(work, 'dept', 'unnamed.dcm');
   unnamedStudy = execFileSync(synth, ['report', unnamed, 'Kyphoplasty T12', '6', '20210710'], { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
@@ -227,4 +229,37 @@ test('the box plot keeps room above its highest value (log and linear)', async (
     assert.ok(top > highest * (log ? 1.2 : 1.03), `the axis (${top}) reaches above the highest value (${highest}), log ${log}`);
   }
   assert.deepEqual(problems, []);
+});
+
+test('the levels grid checks a pattern as it is typed and names problems by its own rows; a blank description is explained', async () => {
+  for (const [language, rowWord, matchTitle] of [['en', 'Row 2', null], ['zh', '第 2 行', null]]) {
+    const { page, problems } = await logIn(language);
+    await page.goto(`${base}/#/levels`);
+    await page.waitForSelector('#levels-grid .tabulator-row');
+    // The level columns' titles are whole (wrapped, not cut).
+    const cut = await page.locator('#levels-grid .tabulator-col-title').evaluateAll((titles) =>
+      titles.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    assert.deepEqual(cut, [], 'no column title is cut');
+    const cell = page.locator('#levels-grid .tabulator-row').nth(1).locator('.tabulator-cell[tabulator-field=match]');
+    await cell.click();
+    await cell.locator('input').fill('(unclosed');
+    await cell.locator('input').press('Enter');
+    await page.waitForSelector('#levels-grid .tabulator-cell.invalid-pattern');
+    const typed = await page.locator('#levels-status').textContent();
+    assert.ok(typed.includes(rowWord), `the pattern's problem names the row: ${typed}`);
+    await page.click('#levels-grid-save');
+    await page.waitForSelector('#levels-status ul.problems li');
+    const saved = await page.locator('#levels-status ul.problems li').first().textContent();
+    const title = (await page.locator('#levels-grid .tabulator-col[tabulator-field=match] .tabulator-col-title').textContent()).trim();
+    assert.ok(saved.startsWith(`${rowWord}`) && saved.includes(title), `the save's problem names the grid's row and column: ${saved}`);
+    assert.doesNotMatch(saved, language === 'zh' ? /第 3 行|line/ : /line 3/);
+    // The blank description: shown as such, with no tester button (nothing a pattern could match).
+    const blank = page.locator('#unmapped tbody tr').filter({ hasText: language === 'zh' ? '（无描述）' : '(no description)' });
+    assert.equal(await blank.count(), 1);
+    assert.equal(await blank.locator('button').count(), 0);
+    assert.equal(await blank.locator('.no-text').count(), 1);
+    await page.screenshot({ path: join(artefacts, `worklist-levels-${language}.png`), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });
