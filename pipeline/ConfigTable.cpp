@@ -185,6 +185,11 @@ std::string timeZone(const std::string& v) {
     return quoted(v) + " is not an IANA time zone such as Asia/Shanghai or Europe/Berlin";
 }
 
+// An http:// or https:// address.
+std::string webAddressCheck(const std::string& v) {
+    return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0 ? "" : quoted(v) + " is not an http:// or https:// address";
+}
+
 std::string existingFile(const std::string& v) {
     std::error_code ec;
     if (std::filesystem::is_regular_file(v, ec)) return {};
@@ -508,11 +513,7 @@ void mailKeys(std::vector<ConfigKey>& t) {
 
 void fhirKeys(std::vector<ConfigKey>& t) {
     t.push_back(text("fhir", "url", "URL", "the FHIR server's base that dose summaries are sent to; none = not sent",
-                     FIELD(fhir.url), [](const std::string& v) -> std::string {
-                         return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
-                                    ? ""
-                                    : "'" + v + "' is not an http:// or https:// address";
-                     }));
+                     FIELD(fhir.url), webAddressCheck));
     t.push_back(text("fhir", "token_file", "file", "a bearer token for the server (read at each send)", FIELD(fhir.tokenFile),
                      existingFile));
     t.push_back(text("fhir", "ca_file", "PEM file", "authority of the server's certificate", FIELD(fhir.caFile), existingFile));
@@ -541,11 +542,7 @@ void httpAndLogKeys(std::vector<ConfigKey>& t) {
     t.push_back(text("http", "web_dir", "folder", "the built front-end (default beside the binary)", FIELD(http.webDir),
                      existingFolder));
     t.push_back(text("http", "public_url", "URL", "how users reach the web UI, for links in reports and alert mails",
-                     FIELD(http.publicUrl), [](const std::string& v) -> std::string {
-                         return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0
-                                    ? ""
-                                    : "'" + v + "' is not an http:// or https:// address";
-                     }));
+                     FIELD(http.publicUrl), webAddressCheck));
     t.push_back(text("http", "time_zone", "IANA time zone", "for times shown in the web UI", FIELD(http.timeZone),
                      timeZone));
     t.push_back(text("log", "file", "file", "the log file (default DATA/logs/fluoroaudit.log)", FIELD(log.file)));

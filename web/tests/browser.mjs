@@ -1,9 +1,18 @@
 // Shared by the browser tests: free ports, and a page that records what should never happen
 // (a dialog, a script error, a console error, anything loaded from elsewhere than `base`).
 import net from 'node:net';
+import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const binary = process.env.FA_BINARY;
+export const synth = process.env.FA_SYNTH;
+export const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
+const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 
 // A port below the kernel's ephemeral range (32768-60999 on Debian): one taken there can be claimed
 // a moment later as the local end of an outgoing connection, and the service then fails to bind it.
@@ -75,4 +84,43 @@ export function testStore(dataDir, name) {
     env: { ...process.env, FLUOROAUDIT_STORE_URL: at, FLUOROAUDIT_STORE_PASSWORD_FILE: join(state, 'password') },
     sql: (statement) => execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', at, '-c', statement], { env: psqlEnv }),
   };
+}
+
+// A test file's service and browser: before its tests, a data folder `name` (its store by
+// testStore), what `prepare(fixture)` puts into it (fixture.fa runs fluoroaudit on it, fixture.work
+// is a folder of the file's own), `users` ([name, role, password]) added, then `serve` started and
+// Chromium launched; after them, all stopped and removed. The fixture gets `base` and `browser`.
+export function serviceFixture(name, { users = [], prepare = async () => {} } = {}) {
+  const fixture = {};
+  before(async () => {
+    assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
+    fixture.work = mkdtempSync(join(tmpdir(), `fa-${name}-`));
+    const data = join(fixture.work, 'data');
+    fixture.store = testStore(data, name);
+    fixture.fa = (args, input) => execFileSync(binary, ['--data', data, ...args], { input, encoding: 'utf8', env: fixture.store.env });
+    mkdirSync(artefacts, { recursive: true });
+    await prepare(fixture);
+    for (const [user, role, password] of users) fixture.fa(['user', 'add', user, '--role', role], `${password}\n`);
+    ({ service: fixture.service, base: fixture.base } = await startService(binary, data, fixture.store.env));
+    fixture.browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+  });
+  after(async () => {
+    if (fixture.browser) await fixture.browser.close();
+    if (fixture.service) fixture.service.kill('SIGTERM');
+    if (fixture.work && existsSync(fixture.work)) rmSync(fixture.work, { recursive: true, force: true });
+  });
+  return fixture;
+}
+
+// A page logged in as `user` with the UI in `language` ('en', 'zh'), with newPage's checks.
+export async function logIn(fixture, language, user, password) {
+  const { page, problems } = await newPage(fixture.browser, fixture.base);
+  await page.goto(`${fixture.base}/`);
+  await page.waitForSelector('form.login');
+  await page.selectOption('#language', language);
+  await page.fill('#username', user);
+  await page.fill('#password', password);
+  await page.click('form.login button[type=submit]');
+  await page.waitForSelector('#nav a');
+  return { page, problems };
 }

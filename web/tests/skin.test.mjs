@@ -1,65 +1,34 @@
 // The skin map on the study page, in a real `fluoroaudit serve` and Debian's Chromium: a generated
 // Siemens AXIOM-Artis procedure (0.1 Gy shots, posterior and LAO 30 in turn) and a report without
 // positioner angles, in English and Simplified Chinese. Screenshots go to FA_ARTEFACTS.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { newPage as pageWithChecks, startService, testStore } from './browser.mjs';
+import { serviceFixture, logIn as logInAs, synth, artefacts } from './browser.mjs';
 
-const binary = process.env.FA_BINARY;
-const synth = process.env.FA_SYNTH;
-const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
-const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const password = 'victor-viewer-pass';
 const reviewerPassword = 'rita-reviewer-pass';
 
-let work, store, service, base, browser, mapped, plain;
+let mapped, plain;
 
-function fa(args, input) {
-  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
-}
-
-before(async () => {
-  assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
-  work = mkdtempSync(join(tmpdir(), 'fa-skin-'));
-  store = testStore(join(work, 'data'), 'skin');
-  mkdirSync(artefacts, { recursive: true });
-  mkdirSync(join(work, 'in'));
-  const study = (out) => out.match(/study ([0-9.]+)/)[1];
-  mapped = study(execFileSync(synth, ['report', join(work, 'in', 'embolisation.dcm'), 'Hepatic embolisation', '40', '20210708', 'skin'], { encoding: 'utf8' }));
-  plain = study(execFileSync(synth, ['report', join(work, 'in', 'plain.dcm'), 'Spinal nerve root pulsed RF', '5', '20210709'], { encoding: 'utf8' }));
-  fa(['ingest', join(work, 'in')]);
-  fa(['user', 'add', 'victor', '--role', 'viewer'], `${password}\n`);
-  fa(['user', 'add', 'rita', '--role', 'reviewer'], `${reviewerPassword}\n`);
-  ({ service, base } = await startService(binary, join(work, 'data'), store.env));
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+const fixture = serviceFixture('skin', {
+  users: [['victor', 'viewer', password], ['rita', 'reviewer', reviewerPassword]],
+  prepare: async ({ work, fa }) => {
+    mkdirSync(join(work, 'in'));
+    const study = (out) => out.match(/study ([0-9.]+)/)[1];
+    mapped = study(execFileSync(synth, ['report', join(work, 'in', 'embolisation.dcm'), 'Hepatic embolisation', '40', '20210708', 'skin'], { encoding: 'utf8' }));
+    plain = study(execFileSync(synth, ['report', join(work, 'in', 'plain.dcm'), 'Spinal nerve root pulsed RF', '5', '20210709'], { encoding: 'utf8' }));
+    fa(['ingest', join(work, 'in')]);
+  },
 });
-
-after(async () => {
-  if (browser) await browser.close();
-  if (service) service.kill('SIGTERM');
-  if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
-});
-
-async function logIn(language, user = 'victor') {
-  const { page, problems } = await pageWithChecks(browser, base);
-  await page.goto(`${base}/`);
-  await page.waitForSelector('form.login');
-  await page.selectOption('#language', language);
-  await page.fill('#username', user);
-  await page.fill('#password', user === 'rita' ? reviewerPassword : password);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('#nav a');
-  return { page, problems };
-}
+const fa = (args) => fixture.fa(args);
+const logIn = (language, user = 'victor') => logInAs(fixture, language, user, user === 'rita' ? reviewerPassword : password);
 
 async function openStudy(language, uid) {
   const { page, problems } = await logIn(language);
-  await page.goto(`${base}/#/study/${encodeURIComponent(uid)}`);
+  await page.goto(`${fixture.base}/#/study/${encodeURIComponent(uid)}`);
   await page.waitForSelector('#skin-dose');
   return { page, problems };
 }
@@ -96,10 +65,10 @@ test('the study page draws the skin map with its peak, where it is and what it r
   assert.deepEqual(studies.map((x) => x.psd_mgy === null ? null : Math.round(x.psd_mgy)), [Math.round(api.psd_mgy), null]);
   const above = await page.evaluate(async () => (await (await fetch('/api/studies?min_psd_mgy=3000&flagged=false')).json()).total);
   assert.equal(above, 1);
-  await page.goto(`${base}/#/studies?flagged=false`);
+  await page.goto(`${fixture.base}/#/studies?flagged=false`);
   await page.waitForSelector('.tabulator-col[tabulator-field="psd_mgy"]');
   await page.waitForSelector(`.tabulator-row .tabulator-cell[tabulator-field="psd_mgy"]:text("${Number((api.psd_mgy).toPrecision(4))}")`);
-  await page.goto(`${base}/#/study/${encodeURIComponent(mapped)}`);
+  await page.goto(`${fixture.base}/#/study/${encodeURIComponent(mapped)}`);
   await page.waitForSelector('#skin-map-3d');
   await page.locator('#skin-map-3d').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artefacts, 'skin-map-en.png'), fullPage: true });
@@ -151,12 +120,12 @@ test('a reviewer follows the substantial dose up: due dates, the outcome, and th
   await closed.waitFor();
   assert.match(await closed.textContent(), /erythema \(faint, 6 x 8 cm, day 16\)/);
   // The study page shows it, and the audit trail holds who recorded it.
-  await page.goto(`${base}/#/study/${encodeURIComponent(mapped)}`);
+  await page.goto(`${fixture.base}/#/study/${encodeURIComponent(mapped)}`);
   await page.waitForSelector('#study-follow-up');
   assert.match(await page.locator('#study-follow-up').textContent(), /closed/);
   assert.match(fa(['show', '--json', mapped]), /"recorded_by": "rita"/);
   // The letter in the patient's language (Chinese here, the UI in English), ready to print.
-  await page.goto(`${base}/#/letter/${encodeURIComponent(mapped)}?lang=zh`);
+  await page.goto(`${fixture.base}/#/letter/${encodeURIComponent(mapped)}?lang=zh`);
   await page.waitForSelector('#letter');
   const letter = await page.locator('#letter').textContent();
   assert.match(letter, /介入手术后请留意您的皮肤/);
@@ -172,7 +141,7 @@ test('a reviewer follows the substantial dose up: due dates, the outcome, and th
 
 test('the follow-up page in Chinese', async () => {
   const { page, problems } = await logIn('zh', 'rita');
-  await page.goto(`${base}/#/follow-ups?state=all`);
+  await page.goto(`${fixture.base}/#/follow-ups?state=all`);
   await page.waitForSelector(`#follow-ups tr[data-study="${mapped}"]`);
   assert.match(await page.locator('h1').textContent(), /高剂量患者随访/);
   assert.match(await page.locator(`#follow-ups tr[data-study="${mapped}"]`).textContent(), /红斑/);

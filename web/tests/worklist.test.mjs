@@ -2,64 +2,33 @@
 // columns sorted on the server, the view (filters, sort, page, page size) in the address so that a
 // reload or a shared link opens it again, exports of exactly that view, no review for a study
 // without flags, and the worklist in Simplified Chinese down to its hidden labels.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { newPage as pageWithChecks, startService, testStore } from './browser.mjs';
+import { newPage as pageWithChecks, serviceFixture, logIn as logInAs, synth, artefacts } from './browser.mjs';
 
-const binary = process.env.FA_BINARY;
-const synth = process.env.FA_SYNTH;
-const artefacts = process.env.FA_ARTEFACTS || join(tmpdir(), 'fluoroaudit-artefacts');
-const executablePath = process.env.FA_CHROMIUM || '/usr/bin/chromium';
 const password = 'rita-reviewer-pass';
+const ids = {};
 
-let work, store, service, base, browser, unnamedStudy, biplaneStudy;
-
-function fa(args, input) {
-  return execFileSync(binary, ['--data', join(work, 'data'), ...args], { input, encoding: 'utf8', env: store.env });
-}
-
-before(async () => {
-  assert.ok(binary && synth, 'FA_BINARY and FA_SYNTH must name the built binaries');
-  work = mkdtempSync(join(tmpdir(), 'fa-worklist-'));
-  store = testStore(join(work, 'data'), 'worklist');
-  mkdirSync(artefacts, { recursive: true });
-  execFileSync(synth, ['department', join(work, 'dept'), '60']);
-  biplaneStudy = execFileSync(synth, ['report', join(work, 'dept', 'biplane.dcm'), 'Cerebral angiography', '4', '20210711', 'biplane'],
-    { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
-  // A study that says nothing of what was done: no description to map.
-  execFileSync(synth, ['report', join(work, 'dept', 'blank.dcm'), '', '3', '20210712']);
-  // A C-arm that names neither its station nor its model.
-  const unnamed = join(work, 'dept', 'unnamed.dcm');
-  unnamedStudy = execFileSync(synth, ['report', unnamed, 'Kyphoplasty T12', '6', '20210710'], { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
-  execFileSync('dcmodify', ['-nb', '-ea', '(0008,1010)', '-ea', '(0008,1090)', unnamed]);
-  fa(['ingest', join(work, 'dept')]);
-  fa(['user', 'add', 'rita', '--role', 'reviewer'], `${password}\n`);
-  ({ service, base } = await startService(binary, join(work, 'data'), store.env));
-  browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu'] });
+const fixture = serviceFixture('worklist', {
+  users: [['rita', 'reviewer', password]],
+  prepare: async ({ work, fa }) => {
+    const study = (out) => out.match(/study ([0-9.]+)/)[1];
+    execFileSync(synth, ['department', join(work, 'dept'), '60']);
+    ids.biplane = study(execFileSync(synth, ['report', join(work, 'dept', 'biplane.dcm'), 'Cerebral angiography', '4', '20210711', 'biplane'],
+      { encoding: 'utf8' }));
+    // A study that says nothing of what was done: no description to map.
+    execFileSync(synth, ['report', join(work, 'dept', 'blank.dcm'), '', '3', '20210712']);
+    // A C-arm that names neither its station nor its model.
+    const unnamed = join(work, 'dept', 'unnamed.dcm');
+    ids.unnamed = study(execFileSync(synth, ['report', unnamed, 'Kyphoplasty T12', '6', '20210710'], { encoding: 'utf8' }));
+    execFileSync('dcmodify', ['-nb', '-ea', '(0008,1010)', '-ea', '(0008,1090)', unnamed]);
+    fa(['ingest', join(work, 'dept')]);
+  },
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (service) service.kill('SIGTERM');
-  if (work && existsSync(work)) rmSync(work, { recursive: true, force: true });
-});
-
-async function logIn(language) {
-  const { page, problems } = await pageWithChecks(browser, base);
-  await page.goto(`${base}/`);
-  await page.waitForSelector('form.login');
-  await page.selectOption('#language', language);
-  await page.fill('#username', 'rita');
-  await page.fill('#password', password);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('#nav a');
-  return { page, problems };
-}
+const logIn = (language) => logInAs(fixture, language, 'rita', password);
 
 const rows = '#worklist-table .tabulator-row';
 const cells = (page, field) => page.locator(`${rows} .tabulator-cell[tabulator-field=${field}]`).allTextContents();
@@ -75,7 +44,7 @@ async function waitForRows(page) {
 
 test('dose columns sort on the server; the view is in the address, survives a reload and is what the export holds', async () => {
   const { page, problems } = await logIn('en');
-  await page.goto(`${base}/#/studies?flagged=false`);
+  await page.goto(`${fixture.base}/#/studies?flagged=false`);
   await waitForRows(page);
   for (const field of ['irradiation_events', 'fluoro_time_s', 'exposure_time_s', 'dap_total_gycm2', 'kar_total_mgy', 'psd_mgy'])
     assert.equal(await page.locator(`#worklist-table .tabulator-col[tabulator-field=${field}]`).count(), 1, `a ${field} column`);
@@ -119,7 +88,7 @@ test('dose columns sort on the server; the view is in the address, survives a re
   const href = await page.locator('#export-studies').getAttribute('href');
   assert.match(href, /flagged=false/);
   assert.match(href, /sort=dap_gycm2&order=desc/);
-  const csv = await (await page.request.get(new URL(href, base).toString())).text();
+  const csv = await (await page.request.get(new URL(href, fixture.base).toString())).text();
   const [header, ...lines] = csv.trim().split('\n');
   const column = header.split(',').indexOf('study_uid');
   assert.ok(column >= 0, `a study_uid column: ${header}`);
@@ -133,7 +102,7 @@ test('dose columns sort on the server; the view is in the address, survives a re
 
 test('a study without flags has no review and no "reviewed" badge; reviewing a row does not tick it', async () => {
   const { page, problems } = await logIn('en');
-  await page.goto(`${base}/#/studies?flagged=false&page_size=100`);
+  await page.goto(`${fixture.base}/#/studies?flagged=false&page_size=100`);
   await waitForRows(page);
   const plain = page.locator(rows).filter({ has: page.locator('.badge.none') }).first();
   assert.equal((await plain.locator('.badge.none').textContent()).trim(), 'no flags');
@@ -151,7 +120,7 @@ test('a study without flags has no review and no "reviewed" badge; reviewing a r
 
 test('the worklist in Chinese: columns, badges and the hidden labels of boxes and page buttons', async () => {
   const { page, problems } = await logIn('zh');
-  await page.goto(`${base}/#/studies?flagged=false`);
+  await page.goto(`${fixture.base}/#/studies?flagged=false`);
   await waitForRows(page);
   const titles = await page.locator('#worklist-table .tabulator-col-title').allTextContents();
   // Acronyms and units stay as they are (DAP, PSD, Ka,r, Gy·cm²); no English word.
@@ -169,8 +138,8 @@ test('the worklist in Chinese: columns, badges and the hidden labels of boxes an
 
 test('the unnamed device is named so and links to its own studies; the login page offers the language once', async () => {
   for (const [language, name] of [['en', 'unnamed device'], ['zh', '未命名设备']]) {
-    const { page, problems } = await pageWithChecks(browser, base);
-    await page.goto(`${base}/`);
+    const { page, problems } = await pageWithChecks(fixture.browser, fixture.base);
+    await page.goto(`${fixture.base}/`);
     await page.waitForSelector('form.login');
     assert.equal(await page.locator('select').count(), 1, 'one language choice');
     await page.selectOption('#language', language);
@@ -187,7 +156,7 @@ test('the unnamed device is named so and links to its own studies; the login pag
     await row.locator('td a').first().click();
     await waitForRows(page);
     assert.equal(hashParams(page).get('device'), '(unnamed)');
-    assert.deepEqual(await uidsShown(page), [unnamedStudy], 'only the unnamed device\'s study');
+    assert.deepEqual(await uidsShown(page), [ids.unnamed], 'only the unnamed device\'s study');
     assert.equal((await page.locator(`${rows} .tabulator-cell[tabulator-field=device_label]`).first().textContent()).trim(), name);
     assert.deepEqual(problems, []);
     await page.close();
@@ -197,7 +166,7 @@ test('the unnamed device is named so and links to its own studies; the login pag
 test('a biplane study shows each plane beside its sums, in English and Chinese', async () => {
   for (const [language, a, b] of [['en', 'plane A', 'plane B'], ['zh', 'A 平面', 'B 平面']]) {
     const { page, problems } = await logIn(language);
-    await page.goto(`${base}/#/study/${encodeURIComponent(biplaneStudy)}`);
+    await page.goto(`${fixture.base}/#/study/${encodeURIComponent(ids.biplane)}`);
     await page.waitForSelector('table.summary .per-plane');
     const texts = await page.locator('table.summary tbody tr').allTextContents();
     // 4 shots alternating A and B; plane B's DAP twice plane A's.
@@ -234,7 +203,7 @@ test('the box plot keeps room above its highest value (log and linear)', async (
 test('the levels grid checks a pattern as it is typed and names problems by its own rows; a blank description is explained', async () => {
   for (const [language, rowWord, matchTitle] of [['en', 'Row 2', null], ['zh', '第 2 行', null]]) {
     const { page, problems } = await logIn(language);
-    await page.goto(`${base}/#/levels`);
+    await page.goto(`${fixture.base}/#/levels`);
     await page.waitForSelector('#levels-grid .tabulator-row');
     // The level columns' titles are whole (wrapped, not cut).
     const cut = await page.locator('#levels-grid .tabulator-col-title').evaluateAll((titles) =>
