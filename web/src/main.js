@@ -163,8 +163,21 @@ const SILENT_DAYS = 7; // a device that sent nothing for this long stands out
 
 // Studies and open flags per device and procedure of a period, when each device last sent
 // something, and the period's highest doses.
+// The overview's period in the address (a view kept on reload and shared): from, to, site, or
+// period=all for no bounds; without them the last period chosen (90 days at first).
+function homeFromAddress() {
+  if (!['from', 'to', 'site', 'period'].some((k) => routeParams.has(k))) return;
+  Object.assign(homePeriod, { from: routeParams.get('period') === 'all' ? '' : routeParams.get('from') || '',
+    to: routeParams.get('to') || '', site: routeParams.get('site') || '' });
+}
+function showHome(v) {
+  const next = { ...homePeriod, ...v };
+  location.hash = `#/${query({ ...next, period: next.from || next.to ? undefined : 'all' })}`;
+}
+
 async function home() {
   const app = current;
+  homeFromAddress();
   const [rows, deviceList, levelTable, highest, siteList] = await Promise.all([
     get(`/api/overview${query(homePeriod)}`), get(`/api/devices${query({ site: homePeriod.site })}`), get('/api/levels'),
     get(`/api/studies${query({ ...homePeriod, sort: 'dap_gycm2', order: 'desc', page_size: 10 })}`), get('/api/sites')]);
@@ -180,14 +193,11 @@ async function home() {
   const procedureName = procedureNames(levelTable);
   const presets = [['30', 30], ['90', 90], ['365', 365], ['all', 0]];
   const period = h('p', { className: 'buttons', id: 'home-period' }, t('home.period'), ' ',
-    presets.map(([key, days]) => h('button', { type: 'button', 'data-days': key, onclick: () => {
-      homePeriod.from = days ? isoDate(Date.now() - days * DAY) : '';
-      homePeriod.to = '';
-      route();
-    } }, t(`home.preset.${key}`))),
+    presets.map(([key, days]) => h('button', { type: 'button', 'data-days': key, onclick: () =>
+      showHome({ from: days ? isoDate(Date.now() - days * DAY) : '', to: '' }) }, t(`home.preset.${key}`))),
     filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' },
       ...(group ? [{ name: 'site', label: t('common.site'), options: siteList.sites.map((x) => [x, x]), data: true }] : [])],
-    homePeriod, (v) => { Object.assign(homePeriod, v); route(); }));
+    homePeriod, (v) => showHome(v)));
   // Links open the studies page with the same period (and site) and the group's filter.
   const studiesLink = (filter, text) => h('a', { href: `#/studies${query({ from: homePeriod.from, to: homePeriod.to, site: homePeriod.site, ...filter })}` },
     String(text));
@@ -571,8 +581,18 @@ const procedureView = { metric: '', from: '', to: '', log: true, byDevice: false
 const monthIndex = (month) => { const [y, m] = month.split('-').map(Number); return y * 12 + (m - 1); };
 const monthLabel = (i) => `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
 
+// The procedures page's choices in the address: metric, from, to, log=0 for a linear axis, by_device=1.
+function showProcedures(v) {
+  const next = { ...procedureView, ...v };
+  location.hash = `#/procedures${query({ metric: next.metric, from: next.from, to: next.to, log: next.log ? undefined : '0',
+    by_device: next.byDevice ? '1' : undefined })}`;
+}
+
 async function procedures() {
   const app = current;
+  if (routeParams.toString())
+    Object.assign(procedureView, { metric: METRICS.includes(routeParams.get('metric')) ? routeParams.get('metric') : '', from: routeParams.get('from') || '',
+      to: routeParams.get('to') || '', log: routeParams.get('log') !== '0', byDevice: routeParams.get('by_device') === '1' });
   const period = { from: procedureView.from, to: procedureView.to };
   const [stats, monthly, levelTable, siteList, survey] = await Promise.all([
     // Every study's value for groups of up to 2,000 studies (dots and a box); larger ones come as
@@ -584,19 +604,19 @@ async function procedures() {
   if (!procedureView.metric)
     procedureView.metric = METRICS.find((m) => levelTable.rows.some((r) => r[m] !== null && r[m] !== undefined)) || 'dap_gycm2';
   const metric = procedureView.metric;
-  const select = h('select', { id: 'metric', onchange: (e) => { procedureView.metric = e.target.value; route(); } },
+  const select = h('select', { id: 'metric', onchange: (e) => showProcedures({ metric: e.target.value }) },
     METRICS.map((m) => h('option', { value: m, selected: m === metric }, t(`metric.${m}`))));
   const log = h('input', { type: 'checkbox', id: 'log-scale', checked: procedureView.log,
-    onchange: (e) => { procedureView.log = e.target.checked; route(); } });
+    onchange: (e) => showProcedures({ log: e.target.checked }) });
   const split = h('input', { type: 'checkbox', id: 'by-device', checked: procedureView.byDevice,
-    onchange: (e) => { procedureView.byDevice = e.target.checked; route(); } });
+    onchange: (e) => showProcedures({ byDevice: e.target.checked }) });
   const rows = stats.filter((r) => r.metric === metric && r.n > 0);
   const label = (r) => `${procedureName(r.procedure_id)}${r.device !== undefined ? ` · ${r.device || t('common.unnamedDevice')}` : ''} (n=${r.n})`;
   const box = h('canvas', { id: 'box-chart', height: 120 });
   const trend = h('canvas', { id: 'trend-chart', height: 90 });
   app.append(h('h1', {}, t('procedures.title')),
     filterForm([{ name: 'from', label: t('common.from'), type: 'date' }, { name: 'to', label: t('common.to'), type: 'date' }],
-      period, (v) => { Object.assign(procedureView, v); route(); }),
+      period, (v) => showProcedures(v)),
     h('p', { className: 'buttons' }, h('label', {}, t('procedures.metric'), select),
       h('label', { className: 'check' }, log, t('procedures.logScale')), h('label', { className: 'check' }, split, t('procedures.byDevice'))),
     section(t('procedures.distribution'), h('p', { className: 'legend' },

@@ -232,3 +232,35 @@ test('the levels grid checks a pattern as it is typed and names problems by its 
     await page.close();
   }
 });
+
+test('the overview\'s period and the procedures page\'s choices are in the address and survive a reload', async () => {
+  const { page, problems } = await logIn('en');
+  await page.waitForSelector('#home-totals');
+  await page.click('#home-period button[data-days=all]');
+  await page.waitForFunction(() => location.hash.includes('period=all'));
+  await page.waitForSelector('#home-totals');
+  const all = await page.locator('#home-totals').textContent();
+  assert.match(all, /^6[0-9] studies/, all);
+  await page.reload();
+  await page.waitForSelector('#home-totals');
+  assert.equal(await page.locator('#home-totals').textContent(), all, 'the same period after a reload');
+
+  await page.click('#nav a[data-page=procedures]');
+  await page.waitForSelector('#stats-table .tabulator-row');
+  await page.selectOption('#metric', 'kar_mgy');
+  await page.waitForFunction(() => location.hash.includes('metric=kar_mgy'));
+  await page.waitForSelector('#log-scale');
+  await page.uncheck('#log-scale');
+  await page.waitForFunction(() => location.hash.includes('log=0'));
+  await page.waitForSelector('#by-device');
+  await page.check('#by-device');
+  await page.waitForFunction(() => location.hash.includes('by_device=1'));
+  const address = page.url();
+  await page.reload();
+  await page.waitForSelector('#stats-table .tabulator-cell[tabulator-field=device]');
+  assert.equal(page.url(), address);
+  assert.equal(await page.locator('#metric').inputValue(), 'kar_mgy');
+  assert.equal(await page.locator('#log-scale').isChecked(), false);
+  assert.equal(await page.locator('#by-device').isChecked(), true);
+  assert.deepEqual(problems, []);
+});
