@@ -99,6 +99,19 @@ function renderShell() {
   document.getElementById('logout').textContent = t('login.logout');
 }
 
+// A page's preferences of the user logged in, kept in this browser (localStorage): read with one
+// argument, merged with `change` and written with two.
+function userPrefs(pageName, change) {
+  const key = `fluoroaudit.prefs.${session.username}.${pageName}`;
+  let prefs = {};
+  try { prefs = JSON.parse(localStorage.getItem(key) || '{}') || {}; } catch { prefs = {}; }
+  if (change) {
+    prefs = { ...prefs, ...change };
+    try { localStorage.setItem(key, JSON.stringify(prefs)); } catch { /* private mode: kept for this page only */ }
+  }
+  return prefs;
+}
+
 // The device filter of the studies of a device that names neither station nor model (the API's).
 const UNNAMED_DEVICE = '(unnamed)';
 
@@ -347,10 +360,23 @@ async function worklist() {
   const exportLink = h('a', { className: 'button', id: 'export-studies' }, t('common.exportCsv'));
   const exportXlsx = h('a', { className: 'button', id: 'export-studies-xlsx' }, t('common.exportXlsx'));
   const exportFlags = h('a', { className: 'button', id: 'export-flags' }, t('worklist.exportFlags'));
+  // Which columns and how many rows a page: each user's own, kept in this browser.
+  const prefs = userPrefs('worklist');
+  const hidden = new Set(prefs.hidden || []);
+  const optional = [['procedure_id', t('common.procedure')], ['device_label', t('common.device')],
+    ['irradiation_events', t('metric.shots')], ['fluoro_time_s', t('metric.fluoro_time_s')], ['exposure_time_s', t('metric.exposure_time_s')],
+    ['dap_total_gycm2', t('metric.dap_gycm2')], ['kar_total_mgy', t('metric.kar_mgy')], ['psd_mgy', t('metric.psd_mgy')],
+    ['flags', t('worklist.flags')]];
+  const columnChoice = h('details', { id: 'worklist-columns' }, h('summary', {}, t('worklist.columns')),
+    optional.map(([field, title]) => h('label', { className: 'check' }, h('input', { type: 'checkbox', 'data-field': field,
+      checked: !hidden.has(field), onchange: (e) => {
+        if (e.target.checked) { hidden.delete(field); grid.showColumn(field); } else { hidden.add(field); grid.hideColumn(field); }
+        userPrefs('worklist', { hidden: [...hidden] });
+      } }), ' ', title)));
   app.append(h('h1', {}, t('worklist.title')),
     // Applying puts the filters into the address ("all studies" as flagged=false, not as nothing).
-    filterForm(fields, worklistFilter, (v) => { location.hash = `#/studies${query({ ...v, flagged: v.flagged || 'false' })}`; }), count, holder,
-    h('p', { className: 'buttons' }, exportLink, exportXlsx, exportFlags));
+    filterForm(fields, worklistFilter, (v) => { location.hash = `#/studies${query({ ...v, flagged: v.flagged || 'false' })}`; }), count,
+    columnChoice, holder, h('p', { className: 'buttons' }, exportLink, exportXlsx, exportFlags));
   const canReview = rank(session.role) >= rank('reviewer');
   if (canReview) {
     holder.before(h('p', { className: 'buttons' }, h('button', { type: 'button', id: 'review-selected', onclick: () => {
@@ -373,7 +399,7 @@ async function worklist() {
     pagination: true,
     paginationMode: 'remote',
     sortMode: 'remote',
-    paginationSize: pageSizes.includes(Number(urlSize)) ? Number(urlSize) : 50,
+    paginationSize: [Number(urlSize), Number(prefs.pageSize)].find((n) => pageSizes.includes(n)) || 50,
     paginationSizeSelector: pageSizes,
     paginationInitialPage: Math.max(1, Number(urlPage) || 1),
     ...(shown.sort ? { initialSort: [{ column: fieldOfSort[shown.sort], dir: shown.order }] } : {}),
@@ -386,6 +412,7 @@ async function worklist() {
       const sort = sorter ? sortFields[sorter.field] || 'date' : 'flags';
       const order = sorter ? sorter.dir : 'asc';
       Object.assign(shown, { sort: sorter ? sort : '', order });
+      if (params.size !== prefs.pageSize) userPrefs('worklist', { pageSize: (prefs.pageSize = params.size) });
       // The address keeps the view: filters, sort, page and page size (while the user is still on
       // this page: a load that ends after they moved on leaves their new address alone).
       if (app === current && /^#\/studies([?]|$)/.test(location.hash))
@@ -407,15 +434,15 @@ async function worklist() {
         const row = cell.getRow().getData();
         return h('a', { href: `#/study/${encodeURIComponent(row.study_uid)}` }, row.study_description || row.study_uid);
       } },
-      { title: t('common.procedure'), field: 'procedure_id', formatter: (cell) => procedureName(cell.getValue()) },
+      { title: t('common.procedure'), field: 'procedure_id', visible: !hidden.has('procedure_id'), formatter: (cell) => procedureName(cell.getValue()) },
       ...(group ? [{ title: t('common.site'), field: 'site', headerSort: false, cssClass: 'data' }] : []),
-      { title: t('common.device'), field: 'device_label', cssClass: 'data', formatter: (cell) => cell.getValue()
+      { title: t('common.device'), field: 'device_label', cssClass: 'data', visible: !hidden.has('device_label'), formatter: (cell) => cell.getValue()
         || h('span', { className: 'muted' }, t('common.unnamedDevice')) },
       ...[['irradiation_events', 'shots'], ['fluoro_time_s', 'fluoro_time_s'], ['exposure_time_s', 'exposure_time_s'],
         ['dap_total_gycm2', 'dap_gycm2'], ['kar_total_mgy', 'kar_mgy'], ['psd_mgy', 'psd_mgy']].map(([field, metric]) =>
-        ({ title: t(`metric.${metric}`), field, hozAlign: 'right', headerHozAlign: 'right', cssClass: `n metric-${metric}`,
+        ({ title: t(`metric.${metric}`), field, hozAlign: 'right', headerHozAlign: 'right', cssClass: `n metric-${metric}`, visible: !hidden.has(field),
           formatter: (cell) => fmt(cell.getValue()) })),
-      { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, formatter: (cell) =>
+      { title: t('worklist.flags'), field: 'flags', headerSort: false, widthGrow: 3, visible: !hidden.has('flags'), formatter: (cell) =>
         h('ul', { className: 'flags' }, cell.getValue().map((f) => h('li', { className: `flag ${f.review_state}` }, flagText(f)))) },
       { title: t('common.state'), field: 'unreviewed', sorter: 'number', formatter: (cell) => {
         const n = cell.getValue();

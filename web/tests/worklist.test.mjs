@@ -264,3 +264,29 @@ test('the overview\'s period and the procedures page\'s choices are in the addre
   assert.equal(await page.locator('#by-device').isChecked(), true);
   assert.deepEqual(problems, []);
 });
+
+test('each user\'s choice of columns and page size is kept for the next visit', async () => {
+  const { page, problems } = await logIn('en');
+  await page.goto(`${fixture.base}/#/studies?flagged=false`);
+  await waitForRows(page);
+  const psd = page.locator('#worklist-table .tabulator-col[tabulator-field=psd_mgy]');
+  assert.ok(await psd.isVisible());
+  await page.click('#worklist-columns summary');
+  await page.uncheck('#worklist-columns input[data-field=psd_mgy]');
+  await page.waitForFunction(() => {
+    const col = document.querySelector('#worklist-table .tabulator-col[tabulator-field=psd_mgy]');
+    return !col || col.offsetParent === null;
+  });
+  await page.selectOption('#worklist-table .tabulator-page-size', '100');
+  await page.waitForFunction(() => location.hash.includes('page_size=100'));
+  // The next visit, from the menu (no view in the address): the same columns and page size.
+  await page.goto(`${fixture.base}/#/`);
+  await page.waitForSelector('#home-totals');
+  await page.click('#nav a[data-page=worklist]');
+  await waitForRows(page);
+  assert.equal(await page.locator('#worklist-table .tabulator-page-size').inputValue(), '100');
+  assert.equal(await psd.isVisible(), false);
+  assert.equal(await page.locator('#worklist-columns input[data-field=psd_mgy]').isChecked(), false);
+  assert.ok(await page.locator('#worklist-table .tabulator-col[tabulator-field=dap_total_gycm2]').isVisible());
+  assert.deepEqual(problems, []);
+});
