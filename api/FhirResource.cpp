@@ -9,6 +9,8 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <cctype>
+
 namespace fa::api {
 
 namespace {

@@ -122,11 +122,10 @@ void FhirPusher::loop() {
         for (;;) {
             int wait_s = settings_.fhir.checkSeconds;
             try {
-                const FhirPushProgress done = pushPending(store, [this](const FhirPushProgress& p) {
+                pushPending(store, [this](const FhirPushProgress& p) {
                     log_.information("FHIR: %?d sent, %?d refused, %?d waiting", p.sent, p.refused, p.waiting);
                 });
                 if (failures > 0) log_.information("FHIR: %s takes dose summaries again", settings_.fhir.url);
-                (void)done;
                 failures = 0;
             } catch (const Error& e) {
                 ++failures;

@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <map>
 #include <set>
 
 namespace fa::present {
@@ -75,12 +74,9 @@ Object::Ptr meta(const char* profile) {
     return m;
 }
 
-// A decimal as FHIR wants it: 10 significant digits, no exponent for the sizes doses have.
-Poco::Dynamic::Var decimal(double v) { return number(v); }
-
 Object::Ptr quantity(double value, const std::string& unit) {
     Object::Ptr q = jsonObject();
-    q->set("value", decimal(value));
+    q->set("value", number(value)); // 10 significant digits
     q->set("unit", unit);
     q->set("system", fhir::kUcum);
     q->set("code", unit);
