@@ -99,21 +99,14 @@ AlertMailer::AlertMailer(const Settings& settings, Poco::Logger& log) : settings
 AlertMailer::~AlertMailer() { stop(); }
 
 void AlertMailer::start() {
-    if (!settings_.alerts.configured() || settings_.alerts.kinds.empty() || thread_.joinable()) return;
+    if (!settings_.alerts.configured() || settings_.alerts.kinds.empty() || worker_.running()) return;
     log_.information("high-dose alerts: mailed at once for %s flags of studies from the last %d days",
                      Poco::cat(std::string(", "), settings_.alerts.kinds.begin(), settings_.alerts.kinds.end()),
                      settings_.alerts.maxAgeDays);
-    thread_ = std::thread([this] { loop(); });
+    worker_.start([this] { loop(); });
 }
 
-void AlertMailer::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void AlertMailer::stop() { worker_.stop(); }
 
 void AlertMailer::loop() {
     try {
@@ -125,8 +118,7 @@ void AlertMailer::loop() {
             } catch (const Error& e) {
                 log_.error("high-dose alerts: %s", std::string(e.what()));
             }
-            std::unique_lock<std::mutex> lock(mutex_);
-            if (wake_.wait_for(lock, std::chrono::seconds(settings_.alerts.checkSeconds), [this] { return stop_; })) return;
+            if (!worker_.pause(std::chrono::seconds(settings_.alerts.checkSeconds))) return;
         }
     } catch (const Error& e) {
         log_.error("high-dose alerts stopped: %s", std::string(e.what()));

@@ -5,13 +5,11 @@
 // in `serve`; a mail server that is down is logged and tried again at the next check.
 #pragma once
 
+#include "audit/Worker.h"
 #include "pipeline/Settings.h"
 #include "store/StudyStore.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace Poco {
@@ -38,10 +36,7 @@ private:
 
     Settings settings_;
     Poco::Logger& log_;
-    std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
+    Worker worker_;
     bool failing_ = false; // the last attempt failed (logged once until one succeeds)
 };
 

@@ -99,20 +99,13 @@ FhirPusher::FhirPusher(const Settings& settings, Poco::Logger& log) : settings_(
 FhirPusher::~FhirPusher() { stop(); }
 
 void FhirPusher::start() {
-    if (!settings_.fhir.configured() || thread_.joinable()) return;
+    if (!settings_.fhir.configured() || worker_.running()) return;
     log_.information("FHIR: dose summaries of this site's studies go to %s as they are filed or change%s", settings_.fhir.url,
                      settings_.fhir.since.empty() ? std::string() : " (studies from " + settings_.fhir.since + ")");
-    thread_ = std::thread([this] { loop(); });
+    worker_.start([this] { loop(); });
 }
 
-void FhirPusher::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void FhirPusher::stop() { worker_.stop(); }
 
 void FhirPusher::loop() {
     int failures = 0;
@@ -134,8 +127,7 @@ void FhirPusher::loop() {
                     log_.error("FHIR: %s; trying again in %d s (nothing is lost: studies wait in the store)", std::string(e.what()),
                                wait_s);
             }
-            std::unique_lock<std::mutex> lock(mutex_);
-            if (wake_.wait_for(lock, std::chrono::seconds(wait_s), [this] { return stop_; })) return;
+            if (!worker_.pause(std::chrono::seconds(wait_s))) return;
         }
     } catch (const Error& e) {
         log_.error("FHIR: sending stopped: %s", std::string(e.what()));
@@ -145,11 +137,7 @@ void FhirPusher::loop() {
 FhirPushProgress FhirPusher::pushPending(store::StudyStore& store, const std::function<void(const FhirPushProgress&)>& progress) {
     FhirPushProgress p;
     const auto batchSize = static_cast<std::size_t>(std::max(1, settings_.fhir.batch));
-    for (;;) {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            if (stop_) break;
-        }
+    while (!worker_.stopping()) {
         const auto batch = store.fhirPending(settings_.fhir.since, batchSize);
         if (batch.empty()) break;
         send(store, batch, p);

@@ -7,14 +7,12 @@
 // alone) is logged with the server's reason and sent again once it changes. Runs on its own thread in `serve`, or once from `fluoroaudit fhir-push`.
 #pragma once
 
+#include "audit/Worker.h"
 #include "pipeline/Settings.h"
 #include "store/StudyStore.h"
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace Poco {
 class Logger;
@@ -55,10 +53,7 @@ private:
 
     Settings settings_;
     Poco::Logger& log_;
-    std::thread thread_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
+    Worker worker_;
 };
 
 } // namespace fa
