@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace fa {
@@ -137,11 +138,17 @@ void FhirPusher::loop() {
 FhirPushProgress FhirPusher::pushPending(store::StudyStore& store, const std::function<void(const FhirPushProgress&)>& progress) {
     FhirPushProgress p;
     const auto batchSize = static_cast<std::size_t>(std::max(1, settings_.fhir.batch));
+    // Counted once when there is something to send (a count reads every study of the site), then
+    // counted down: a backfill of a large store does not count it again for every Bundle.
+    std::optional<std::size_t> waiting;
     while (!worker_.stopping()) {
         const auto batch = store.fhirPending(settings_.fhir.since, batchSize);
         if (batch.empty()) break;
+        if (!waiting) waiting = store.fhirCounts(settings_.fhir.since).first;
+        const std::size_t before = p.sent + p.refused;
         send(store, batch, p);
-        p.waiting = store.fhirCounts(settings_.fhir.since).first;
+        *waiting -= std::min(*waiting, p.sent + p.refused - before);
+        p.waiting = *waiting;
         if (progress) progress(p);
         if (batch.size() < batchSize) break;
     }
