@@ -33,14 +33,14 @@ ApiResponse AccessResource::login() {
     const bool ok = passwordOk && !user->disabled;
     std::lock_guard<std::mutex> lock(c_.db);
     if (!ok) {
-        c_.store().addTrail(name, "login-failed", user && user->disabled ? "account disabled" : "wrong user name or password",
+        c_.store().addTrail(name, "login-failed", text(user && user->disabled ? "trail.accountDisabled" : "login.wrong"),
                             r_.remote);
         c_.log.warning("failed login for '%s' from %s", name, r_.remote);
         return error(401, text("login.wrong"), languageOf(r_.acceptLanguage));
     }
     c_.throttle.succeeded(name, r_.remote);
     session_ = c_.sessions.create(user->username, user->role);
-    c_.store().addTrail(user->username, "login", "role " + user->role, r_.remote);
+    c_.store().addTrail(user->username, "login", text("trail.login", {{"role", term("role." + user->role)}}), r_.remote);
     auto resp = json(sessionJson(*session_));
     resp.headers.emplace_back("Set-Cookie", "fa_session=" + session_->token + "; Path=/; HttpOnly; SameSite=Strict" +
                                                 (r_.secure ? "; Secure" : ""));
@@ -52,7 +52,7 @@ ApiResponse AccessResource::logout() {
     c_.sessions.end(s.token);
     {
         std::lock_guard<std::mutex> lock(c_.db);
-        trail("logout", "");
+        trail("logout", Text{});
     }
     ApiResponse resp;
     resp.status = 204;

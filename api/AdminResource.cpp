@@ -33,7 +33,7 @@ ApiResponse AdminResource::addUser() {
     if (c_.store().user(u.username)) throw Refusal{409, text("user.exists", {{"name", u.username}})};
     u.passwordHash = hashPassword(password);
     c_.store().addUser(u);
-    trail("user-add", u.username + " as " + u.role);
+    trail("user-add", text("trail.userAdd", {{"user", u.username}, {"role", term("role." + u.role)}}));
     return json(present::userJson(*c_.store().user(u.username)), 201);
 }
 
@@ -42,34 +42,32 @@ ApiResponse AdminResource::changeUser(const std::string& name) {
     const auto body = parseBody(r_.body);
     auto u = c_.store().user(name);
     if (!u) throw Refusal{404, text("user.unknown", {{"name", name}})};
-    std::vector<std::string> changes;
+    std::vector<Text> changes;
     if (body->has("role")) {
         const std::string role = field(body, "role");
         if (!isRole(role)) throw Refusal{400, text("request.oneOf", {{"name", "role"}, {"choices", "viewer, reviewer, admin"}})};
         if (name == s.username && role != "admin") throw Refusal{400, text("user.ownAdmin")};
         u->role = role;
-        changes.push_back("role " + role);
+        changes.push_back(text("trail.changeRole", {{"role", term("role." + role)}}));
     }
     if (body->has("password")) {
         const std::string password = field(body, "password");
         if (auto why = passwordProblem(password)) throw Refusal{400, *why};
         u->passwordHash = hashPassword(password);
-        changes.push_back("password changed");
+        changes.push_back(text("trail.changePassword"));
     }
     if (body->has("disabled")) {
         const Var v = body->get("disabled");
         if (!v.isBoolean()) throw Refusal{400, text("user.notBoolean")};
         u->disabled = v.extract<bool>();
         if (name == s.username && u->disabled) throw Refusal{400, text("user.ownDisable")};
-        changes.push_back(u->disabled ? "disabled" : "enabled");
+        changes.push_back(text(u->disabled ? "trail.changeDisabled" : "trail.changeEnabled"));
     }
     if (changes.empty()) throw Refusal{400, text("user.nothingToChange")};
     c_.store().updateUser(*u);
     if (u->disabled || body->has("password")) c_.sessions.endUser(name);
     else c_.sessions.updateRole(name, u->role);
-    std::string detail = name + ":";
-    for (const auto& c : changes) detail += " " + c;
-    trail("user-change", detail);
+    trail("user-change", userChange(name, changes));
     return json(present::userJson(*u));
 }
 
@@ -77,7 +75,7 @@ ApiResponse AdminResource::auditTrail() {
     require("admin");
     const std::size_t pageSize = numberParam(r_, "page_size", 100, 1000), page = numberParam(r_, "page", 1, 1000000);
     Array::Ptr list = new Array;
-    for (const auto& t : c_.store().trail(pageSize, (page - 1) * pageSize)) list->add(present::trailEntryJson(t));
+    for (const auto& t : c_.store().trail(pageSize, (page - 1) * pageSize)) list->add(present::trailEntryJson(t, language()));
     return json(list);
 }
 

@@ -44,10 +44,15 @@ Session& Call::require(const std::string& role) {
     return *session_;
 }
 
-void Call::trail(const std::string& action, const std::string& detail) {
+void Call::trail(const std::string& action, const Text& detail) {
     c_.store().addTrail(session_ ? session_->username : "", action, detail, r_.remote);
 }
 
 bool Call::seesPatients() const { return session_ && roleRank(session_->role) >= roleRank("reviewer"); }
+
+Language Call::language() const {
+    const std::string chosen = param(r_, "lang");
+    return languageOf(chosen.empty() ? r_.acceptLanguage : chosen);
+}
 
 } // namespace fa::api

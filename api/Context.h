@@ -40,9 +40,11 @@ protected:
     // The caller's session with at least `role`; every change also needs the CSRF token.
     Session& require(const std::string& role);
     // Records what the caller did in the audit trail.
-    void trail(const std::string& action, const std::string& detail);
+    void trail(const std::string& action, const Text& detail);
     // Patient name, ID and birth date are for reviewers and admins only.
     bool seesPatients() const;
+    // The language the caller reads: the `lang` parameter (a download the UI links to), else Accept-Language.
+    Language language() const;
 
     Api::Context& c_;
     const ApiRequest& r_;

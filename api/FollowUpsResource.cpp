@@ -38,7 +38,10 @@ ApiResponse FollowUpsResource::record(const std::string& uid) {
         throw Refusal{400, text("request.oneOf", {{"name", "outcome"}, {"choices", "none, erythema, desquamation, ulceration, other"}})};
     if (outcome == "other" && note.empty()) throw Refusal{400, text("followUp.needsNote")};
     if (!c_.store().recordFollowUp(uid, outcome, note, s.username)) throw Refusal{404, text("followUp.unknown", {{"uid", uid}})};
-    trail("follow-up", uid + ": " + outcome + (note.empty() ? "" : " — " + note));
+    trail("follow-up", note.empty() ? text("trail.followUp", {{"uid", uid}, {"outcome", term("followUpOutcome." + outcome)}})
+                                    : text("trail.followUpNote", {{"uid", uid},
+                                                                  {"outcome", term("followUpOutcome." + outcome)},
+                                                                  {"note", note}}));
     return json(present::followUpJson(*c_.store().followUp(uid), todayLocal(), seesPatients()));
 }
 

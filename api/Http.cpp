@@ -112,6 +112,7 @@ ApiResponse tableProblems(const std::vector<rules::TableProblem>& problems, Lang
         x->set("line", p.line);
         x->set("column", p.column);
         x->set("reason", p.reason.in(language));
+        x->set("reason_parts", present::piecesJson(p.reason.pieces(language)));
         x->set("code", p.reason.id);
         x->set("message", rules::problemText(p).in(language));
         list->add(x);

@@ -44,15 +44,16 @@ bool siteOnly(const Object::Ptr& body) {
 }
 } // namespace
 
-ApiResponse LevelsResource::activate(const std::string& csv, const std::string& source, const std::string& action,
+ApiResponse LevelsResource::activate(const std::string& csv, const Text& source, const std::string& action,
                                      bool ownSite) {
-    const auto activation = c_.pipeline->activateReferenceTable(csv, source, ownSite);
+    const auto activation = c_.pipeline->activateReferenceTable(csv, source.english(), ownSite);
     if (!activation.problems.empty()) return tableProblems(activation.problems, languageOf(r_.acceptLanguage));
     const int version = activation.version;
     // The same table again is no new version, and no change for the audit trail.
     if (!activation.unchanged)
-        trail(action, "version " + std::to_string(version) + " (" + source + ")" +
-                          (ownSite ? ", for site " + c_.store().site() + " only" : ""));
+        trail(action, ownSite ? text("trail.versionSite", {{"version", std::to_string(version)}, {"site", c_.store().site()}})
+                                    .with("source", source)
+                              : text("trail.version", {{"version", std::to_string(version)}}).with("source", source));
     Object::Ptr o = jsonObject();
     o->set("version", version);
     o->set("unchanged", activation.unchanged);
@@ -64,8 +65,7 @@ ApiResponse LevelsResource::replaceLevels() {
     const auto body = parseBody(r_.body);
     const std::string csv = field(body, "csv");
     const std::string name = field(body, "file_name", false);
-    return activate(csv, (name.empty() ? "edited in the web UI" : "uploaded " + name) + " by " + s.username,
-                    "levels-replace", siteOnly(body));
+    return activate(csv, tableSource(name, s.username), "levels-replace", siteOnly(body));
 }
 
 ApiResponse LevelsResource::levelHistory() {
@@ -97,7 +97,8 @@ ApiResponse LevelsResource::restoreLevels() {
     const std::string text = body->get("version").toString();
     const auto v = version(text);
     if (!v) throw Refusal{404, fa::text("levels.unknownVersion", {{"version", text}})};
-    return activate(v->csv, "version " + text + " restored by " + s.username, "levels-restore", siteOnly(body));
+    return activate(v->csv, fa::text("source.restored", {{"version", text}, {"user", s.username}}), "levels-restore",
+                    siteOnly(body));
 }
 
 ApiResponse LevelsResource::previewLevels() {

@@ -28,7 +28,7 @@ public:
 
 private:
     // `ownSite`: as this site's own table, else as the group's default.
-    ApiResponse activate(const std::string& csv, const std::string& source, const std::string& action, bool ownSite);
+    ApiResponse activate(const std::string& csv, const Text& source, const std::string& action, bool ownSite);
     std::optional<store::ReferenceTableVersion> version(const std::string& text);
 };
 

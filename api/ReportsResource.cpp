@@ -17,7 +17,7 @@ ApiResponse ReportsResource::stats() {
     auto filter = store::StudyFilter::between(dateParam(r_, "from"), dateParam(r_, "to"));
     filter.site = param(r_, "site");
     const auto rows = drlAudit(c_.store(), c_.pipeline->levels(), filter, byDevice);
-    return json(present::drlRowsJson(rows, byDevice, numberParam(r_, "values_up_to", SIZE_MAX, 10000000)));
+    return json(present::drlRowsJson(rows, byDevice, numberParam(r_, "values_up_to", SIZE_MAX, 10000000), language()));
 }
 
 ApiResponse ReportsResource::survey() {
@@ -83,7 +83,10 @@ ApiResponse ReportsResource::auditRunReport(const std::string& text) {
     require("viewer");
     const auto found = runNamed(c_.store(), text);
     const auto* run = &found;
-    std::ifstream in(run->reportHtml, std::ios::binary);
+    // The page in the caller's language where the run wrote one (runs before that wrote only their own).
+    std::ifstream in;
+    if (!run->reportHtml.empty()) in.open(store::reportIn(run->reportHtml, language()), std::ios::binary);
+    if (!in) in.open(run->reportHtml, std::ios::binary);
     if (run->reportHtml.empty() || !in)
         throw Refusal{404, run->reportHtml.empty() ? fa::text("run.noReport", {{"run", text}})
                                                    : fa::text("run.reportGone", {{"run", text}, {"file", run->reportHtml}})};

@@ -40,10 +40,11 @@ ApiResponse StaffResource::replace(const std::string& kind, const std::string& a
     const auto body = parseBody(r_.body);
     const std::string csv = field(body, "csv");
     const std::string name = field(body, "file_name", false);
-    const std::string source = (name.empty() ? "edited in the web UI" : "uploaded " + name) + " by " + s.username;
-    const auto activation = c_.pipeline->activateStaffTable(kind, csv, source);
+    const Text source = tableSource(name, s.username);
+    const auto activation = c_.pipeline->activateStaffTable(kind, csv, source.english());
     if (!activation.problems.empty()) return tableProblems(activation.problems, languageOf(r_.acceptLanguage));
-    if (!activation.unchanged) trail(action, "version " + std::to_string(activation.version) + " (" + source + ")");
+    if (!activation.unchanged)
+        trail(action, text("trail.version", {{"version", std::to_string(activation.version)}}).with("source", source));
     Object::Ptr o = jsonObject();
     o->set("version", activation.version);
     o->set("unchanged", activation.unchanged);

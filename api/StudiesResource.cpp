@@ -77,7 +77,7 @@ ApiResponse StudiesResource::studies() {
     f.offset = (page - 1) * pageSize;
     Array::Ptr list = new Array;
     for (const auto& s : c_.store().studies(f)) {
-        auto o = present::studyToJson(s);
+        auto o = present::studyToJson(s, language());
         if (!seesPatients()) hidePatient(o);
         list->add(o);
     }
@@ -94,7 +94,7 @@ ApiResponse StudiesResource::study(const std::string& uid) {
     const auto s = c_.store().study(uid);
     if (!s) throw Refusal{404, text("study.unknown", {{"uid", uid}})};
     auto o = present::studyDetailToJson(*s, c_.store().objectsOf(uid), c_.pipeline->staffEstimates(*s),
-                                        c_.pipeline->patientEstimate(*s), c_.store().skinDose(uid));
+                                        c_.pipeline->patientEstimate(*s), c_.store().skinDose(uid), language());
     if (!seesPatients()) hidePatient(o);
     const auto followUp = c_.store().followUp(uid);
     o->set("follow_up", followUp ? Var(present::followUpJson(*followUp, todayLocal(), seesPatients())) : Var());
@@ -128,7 +128,10 @@ ApiResponse StudiesResource::review(const std::string& uid) {
         throw Refusal{400, text("review.needsComment", {{"state", term("state." + rv.state)}})};
     if (!c_.store().study(uid)) throw Refusal{404, text("study.unknown", {{"uid", uid}})};
     if (!c_.store().reviewFlag(rv)) throw Refusal{404, text("study.noSuchFlag", {{"uid", uid}, {"kind", term("kind." + rv.kind)}, {"metric", term("metric." + rv.metric)}})};
-    trail("review", uid + " " + rv.kind + " " + rv.metric + ": " + rv.state + (rv.comment.empty() ? "" : " — " + rv.comment));
+    std::vector<std::pair<std::string, std::string>> values{
+        {"uid", uid}, {"kind", term("kind." + rv.kind)}, {"metric", term("metric." + rv.metric)}, {"state", term("state." + rv.state)}};
+    if (!rv.comment.empty()) values.emplace_back("comment", rv.comment);
+    trail("review", text(rv.comment.empty() ? "trail.review" : "trail.reviewComment", values));
     Object::Ptr o = jsonObject();
     o->set("study_uid", uid);
     o->set("kind", rv.kind);
@@ -172,8 +175,11 @@ ApiResponse StudiesResource::reviewMany() {
             if (c_.store().reviewFlag(rv)) ++reviewed;
         }
         if (reviewed)
-            trail("review", study.study.studyUid + " all " + std::to_string(reviewed) + " open flag(s): " + state +
-                                (comment.empty() ? "" : " — " + comment));
+            trail("review", text(comment.empty() ? "trail.reviewAll" : "trail.reviewAllComment",
+                                 {{"uid", study.study.studyUid},
+                                  {"count", std::to_string(reviewed)},
+                                  {"state", term("state." + state)},
+                                  {"comment", comment}}));
         flags += reviewed;
     }
     Object::Ptr o = jsonObject();
@@ -198,13 +204,23 @@ ApiResponse StudiesResource::flags() {
     return json(present::flagRecordsJson(flagRecords()));
 }
 
+// `format=machine`: the stable form for scripts; otherwise the caller's language (docs/api.md, "Exports").
+present::ExportForm StudiesResource::exportForm() const {
+    const std::string format = param(r_, "format");
+    if (format == "machine") return {};
+    if (!format.empty() && format != "people")
+        throw Refusal{400, text("request.oneOf", {{"name", "format"}, {"choices", "machine, people"}})};
+    return present::ExportForm::forPeople(language());
+}
+
 ApiResponse StudiesResource::exportStudies() {
     require("viewer");
     present::StudyCsvOptions options;
     options.patients = seesPatients();
+    options.form = exportForm();
     const auto rows = c_.store().studies(studyFilter());
-    trail("export", "studies.csv: " + std::to_string(rows.size()) + " studies" +
-                        (options.patients ? " with patient data" : ""));
+    trail("export", text(options.patients ? "trail.exportCsvPatients" : "trail.exportCsv",
+                         {{"file", "studies.csv"}, {"count", std::to_string(rows.size())}}));
     return csvResponse(present::studiesCsv(rows, options), "fluoroaudit-studies.csv");
 }
 
@@ -212,9 +228,12 @@ ApiResponse StudiesResource::exportStudiesXlsx() {
     require("viewer");
     present::StudyCsvOptions options;
     options.patients = seesPatients();
+    options.form = exportForm();
     const auto workbook = present::studiesWorkbook(c_.store(), c_.pipeline->levels(), studyFilter(), options);
-    trail("export", "studies.xlsx: " + std::to_string(workbook.studies) + " studies, " +
-                        std::to_string(workbook.events) + " events" + (options.patients ? " with patient data" : ""));
+    trail("export", text(options.patients ? "trail.exportXlsxPatients" : "trail.exportXlsx",
+                         {{"file", "studies.xlsx"},
+                          {"count", std::to_string(workbook.studies)},
+                          {"events", std::to_string(workbook.events)}}));
     ApiResponse r;
     r.contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     r.body = workbook.bytes;
@@ -235,8 +254,8 @@ ApiResponse StudiesResource::exportFlags() {
             if (!filter.reviewState.empty() && flag.reviewState != filter.reviewState) continue;
             rows.push_back({s.site, s.study.studyUid, s.study.studyDate, s.procedureId, flag});
         }
-    trail("export", "flags.csv: " + std::to_string(rows.size()) + " flags");
-    return csvResponse(present::flagsCsv(rows), "fluoroaudit-flags.csv");
+    trail("export", text("trail.exportFlags", {{"file", "flags.csv"}, {"count", std::to_string(rows.size())}}));
+    return csvResponse(present::flagsCsv(rows, exportForm()), "fluoroaudit-flags.csv");
 }
 
 } // namespace fa::api

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "api/Context.h"
+#include "present/Csv.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -27,6 +28,7 @@ public:
 private:
     store::StudyFilter studyFilter();
     std::vector<store::FlagRecord> flagRecords();
+    present::ExportForm exportForm() const;
 };
 
 } // namespace fa::api

@@ -152,7 +152,8 @@ int AlertMailer::checkOnce(store::StudyStore& store) {
             store.recordAlertMail(study, f.record.flag.kind, f.record.flag.metric, recipients);
             what += (what.empty() ? "" : ", ") + f.record.flag.kind + " " + f.record.flag.metric;
         }
-        store.addTrail("fluoroaudit", "alert-mail", study + " (" + what + ") to " + recipients, "");
+        store.addTrail("fluoroaudit", "alert-mail", text("trail.alertMail", {{"uid", study}, {"what", what}, {"recipients", recipients}}),
+                       "");
         log_.warning("high-dose alert for study %s (%s) mailed to %s", study, what, recipients);
         ++sent;
     }

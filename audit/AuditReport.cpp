@@ -91,11 +91,29 @@ Axis roundAxis(double max) {
 
 // The geometry of a strip chart: rows of dots on one shared horizontal axis.
 struct Strip {
-    static constexpr int left = 210, width = 760, plot = width - left - 20, rowH = 30, top = 34;
+    static constexpr int plot = 530, rowH = 30, top = 34;
+    int left = 210; // room for the longest row label (labelWidth)
     Axis axis;
     int height;
+    int width() const { return left + plot + 20; }
     double x(double v) const { return left + v / axis.max * plot; }
 };
+
+// The width an 11 px label takes, estimated: a CJK character about 11 px, anything else about 6.5 px.
+int labelWidth(const std::string& label) {
+    double width = 0;
+    for (std::size_t i = 0; i < label.size();) {
+        const auto c = static_cast<unsigned char>(label[i]);
+        const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        width += n >= 3 ? 11.0 : 6.5;
+        i += n;
+    }
+    return static_cast<int>(std::ceil(width));
+}
+
+std::string rowLabel(const DrlRow& r, const AuditReportData& d) {
+    return procedureName(d, r.procedureId) + " (n=" + std::to_string(r.statistics.n) + ")";
+}
 
 // A vertical mark of `half` height at `v` on the row at `y`, with a tooltip.
 void mark(std::ostringstream& s, const Strip& g, double v, double y, int half, const char* cls, const std::string& tip) {
@@ -105,8 +123,8 @@ void mark(std::ostringstream& s, const Strip& g, double v, double y, int half, c
 
 void stripRow(std::ostringstream& s, const Strip& g, const DrlRow& r, double y, const AuditReportData& d) {
     const auto& st = r.statistics;
-    const std::string label = procedureName(d, r.procedureId) + " (n=" + std::to_string(st.n) + ")";
-    s << "<text x=\"" << Strip::left - 8 << "\" y=\"" << y + 4 << "\" class=\"lb\">" << htmlEscape(label) << "</text>\n";
+    const std::string label = rowLabel(r, d);
+    s << "<text x=\"" << g.left - 8 << "\" y=\"" << y + 4 << "\" class=\"lb\">" << htmlEscape(label) << "</text>\n";
     for (double v : r.values) s << "<circle cx=\"" << g.x(v) << "\" cy=\"" << y << "\" r=\"3\" class=\"dot\"/>";
     s << "\n";
     mark(s, g, st.median, y, 9, "median", tr(d, "report.legend.median") + " " + num(st.median));
@@ -124,11 +142,12 @@ std::string stripChart(const std::vector<const DrlRow*>& rows, const std::string
         if (r->statistics.level) max = std::max(max, *r->statistics.level);
     }
     Strip g;
+    for (const auto* r : rows) g.left = std::max(g.left, std::min(560, labelWidth(rowLabel(*r, d)) + 16));
     g.axis = roundAxis(max);
     g.height = Strip::top + Strip::rowH * static_cast<int>(rows.size()) + 34;
     std::ostringstream s;
-    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" << Strip::width << "\" height=\"" << g.height
-      << "\" viewBox=\"0 0 " << Strip::width << " " << g.height << "\" role=\"img\" aria-label=\"" << htmlEscape(title)
+    s << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" << g.width() << "\" height=\"" << g.height
+      << "\" viewBox=\"0 0 " << g.width() << " " << g.height << "\" role=\"img\" aria-label=\"" << htmlEscape(title)
       << "\">\n<text x=\"4\" y=\"18\" class=\"ct\">" << htmlEscape(title) << "</text>\n";
     for (int i = 0; i <= g.axis.ticks; ++i) {
         const double v = g.axis.step * i;
@@ -149,7 +168,7 @@ th{background:#f0f0f0}td.n,th.n{text-align:right}.muted{color:#666}.outcome{disp
 .ok{background:#2e7d32}.partial{background:#ef6c00}.failed{background:#c62828}.running{background:#666}
 .figures{display:flex;gap:12px;flex-wrap:wrap}.figure{border:1px solid #ccc;padding:8px 14px;min-width:110px}
 .figure b{display:block;font-size:22px}.errors li{color:#c62828}
-svg.chart text{font-size:11px;fill:#333}svg.chart .ct{font-size:13px;font-weight:bold}svg.chart .lb{text-anchor:end}
+svg.chart{max-width:100%;height:auto}svg.chart text{font-size:11px;fill:#333}svg.chart .ct{font-size:13px;font-weight:bold}svg.chart .lb{text-anchor:end}
 svg.chart .ax{text-anchor:middle;fill:#666}svg.chart .grid{stroke:#e4e4e4}svg.chart .dot{fill:#1565c0;fill-opacity:.55}
 svg.chart .median{stroke:#000;stroke-width:2.5}svg.chart .level{stroke:#c62828;stroke-width:2.5}
 svg.chart .drl{stroke:#2e7d32;stroke-width:2;stroke-dasharray:4 3}

@@ -262,6 +262,13 @@ void Audit::report(const std::string& newSince) {
     writeFile(stem + "-drl.csv", drlCsv(data));
     const std::string html = renderHtml(data);
     writeFile(run.reportHtml, html);
+    // The page in each language beside it, for whoever opens it from the web UI in the other
+    // (api/ReportsResource: GET /api/audit-runs/N/report answers in the caller's language).
+    for (const Language language : {Language::English, Language::Chinese}) {
+        AuditReportData in = data;
+        in.language = language;
+        writeFile(store::reportIn(run.reportHtml, language), language == data.language ? html : renderHtml(in));
+    }
     journal_.say("report written to " + run.reportHtml);
     if (request_.mail && !settings_.mail.to.empty()) mail(data, html, stem);
 }

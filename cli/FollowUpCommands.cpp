@@ -54,7 +54,12 @@ int recordFollowUp(Pipeline& pipeline, const std::string& studyUid, const std::s
         err << "Study " << studyUid << " has no follow-up (list them with: fluoroaudit follow-ups --state all)\n";
         return 1;
     }
-    pipeline.store().addTrail(commandLineActor(), "follow-up", studyUid + ": " + outcome + (note.empty() ? "" : " — " + note), "");
+    pipeline.store().addTrail(
+        commandLineActor(), "follow-up",
+        note.empty() ? text("trail.followUp", {{"uid", studyUid}, {"outcome", term("followUpOutcome." + outcome)}})
+                     : text("trail.followUpNote",
+                            {{"uid", studyUid}, {"outcome", term("followUpOutcome." + outcome)}, {"note", note}}),
+        "");
     out << "Recorded " << outcome << " for the follow-up of " << studyUid << "\n";
     return 0;
 }

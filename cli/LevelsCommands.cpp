@@ -47,7 +47,8 @@ int levelsImport(Pipeline& pipeline, const std::string& file, bool ownSite, std:
         return 0;
     }
     pipeline.store().addTrail(commandLineActor(), "levels-replace",
-                              "version " + std::to_string(pipeline.levels().tableVersion()) + " (imported from " + file + ")",
+                              text("trail.version", {{"version", std::to_string(pipeline.levels().tableVersion())}})
+                                  .with("source", text("source.imported", {{"file", file}})),
                               "");
     out << "Activated " << file << " as reference table version " << pipeline.levels().tableVersion() << " ("
         << pipeline.levels().table().rows().size() << " procedures); every study was re-evaluated.\n";
@@ -140,7 +141,7 @@ int stats(Pipeline& pipeline, const StatsOptions& options, std::ostream& out) {
         t.add({row.procedureId, row.device.empty() ? "all" : row.device, metric, std::to_string(st.n),
                figure(st.median, 3), figure(st.p75, 3), figure(st.mean, 3), figure(st.max, 3), figure(st.level, 3),
                st.medianAboveLevel ? "yes" : "no",
-               st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause + ")"});
+               st.suggestedDrl ? figure(*st.suggestedDrl, 3) : "— (" + st.noSuggestionBecause.english() + ")"});
     }
     out << t.render();
     return 0;

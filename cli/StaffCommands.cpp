@@ -77,7 +77,9 @@ int staffImport(Pipeline& pipeline, const std::string& kind, const std::string& 
         return 0;
     }
     pipeline.store().addTrail(commandLineActor(), "staff-" + kind + "-replace",
-                              "version " + std::to_string(activation.version) + " (imported from " + file + ")", "");
+                              text("trail.version", {{"version", std::to_string(activation.version)}})
+                                  .with("source", text("source.imported", {{"file", file}})),
+                              "");
     out << "Activated " << file << " as staff " << kind << " version " << activation.version << ".\n";
     return 0;
 }

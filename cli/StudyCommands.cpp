@@ -92,8 +92,10 @@ int studies(Pipeline& pipeline, const ListOptions& options, std::ostream& out) {
         std::ofstream file(options.xlsx, std::ios::binary | std::ios::trunc);
         if (!(file << workbook.bytes) || !file.flush()) throw Error("cannot write " + options.xlsx);
         pipeline.store().addTrail(commandLineActor(), "export",
-                                  "studies.xlsx: " + std::to_string(workbook.studies) + " studies, " +
-                                      std::to_string(workbook.events) + " events to " + options.xlsx,
+                                  text("trail.exportXlsxTo", {{"file", "studies.xlsx"},
+                                                              {"count", std::to_string(workbook.studies)},
+                                                              {"events", std::to_string(workbook.events)},
+                                                              {"to", options.xlsx}}),
                                   "");
         out << "wrote " << workbook.studies << " studies and " << workbook.events << " events (and the DRL audit) to "
             << options.xlsx << "\n";

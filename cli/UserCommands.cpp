@@ -69,7 +69,7 @@ int userAdd(Pipeline& pipeline, const std::string& name, const std::string& role
     u.role = role;
     u.passwordHash = api::hashPassword(newPassword(in, out));
     pipeline.store().addUser(u);
-    pipeline.store().addTrail(commandLineActor(), "user-add", name + " as " + role, "");
+    pipeline.store().addTrail(commandLineActor(), "user-add", text("trail.userAdd", {{"user", name}, {"role", term("role." + role)}}), "");
     out << "User " << name << " added as " << role << ".\n";
     return 0;
 }
@@ -78,7 +78,7 @@ int userPassword(Pipeline& pipeline, const std::string& name, std::istream& in, 
     auto u = existing(pipeline, name);
     u.passwordHash = api::hashPassword(newPassword(in, out));
     pipeline.store().updateUser(u);
-    pipeline.store().addTrail(commandLineActor(), "user-change", name + ": password changed", "");
+    pipeline.store().addTrail(commandLineActor(), "user-change", userChange(name, {text("trail.changePassword")}), "");
     out << "Password of " << name << " changed.\n";
     return 0;
 }
@@ -96,7 +96,8 @@ int userSetRole(Pipeline& pipeline, const std::string& name, const std::string& 
     auto u = existing(pipeline, name);
     u.role = role;
     pipeline.store().updateUser(u);
-    pipeline.store().addTrail(commandLineActor(), "user-change", name + ": role " + role, "");
+    pipeline.store().addTrail(commandLineActor(), "user-change",
+                              userChange(name, {text("trail.changeRole", {{"role", term("role." + role)}})}), "");
     out << name << " is now " << role << ".\n";
     return 0;
 }
@@ -105,7 +106,8 @@ int userDisable(Pipeline& pipeline, const std::string& name, bool disabled, std:
     auto u = existing(pipeline, name);
     u.disabled = disabled;
     pipeline.store().updateUser(u);
-    pipeline.store().addTrail(commandLineActor(), "user-change", name + (disabled ? ": disabled" : ": enabled"), "");
+    pipeline.store().addTrail(commandLineActor(), "user-change",
+                              userChange(name, {text(disabled ? "trail.changeDisabled" : "trail.changeEnabled")}), "");
     out << name << (disabled ? " is disabled.\n" : " is enabled.\n");
     return 0;
 }

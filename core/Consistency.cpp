@@ -16,10 +16,15 @@ void compare(const char* what, const char* unit, double scale, const std::option
     const double larger = std::max(std::fabs(*total), std::fabs(*eventSum));
     if (larger <= 0.0) return;
     if (std::fabs(*total - *eventSum) / larger <= kTotalsTolerance) return;
-    char text[256];
-    std::snprintf(text, sizeof text, "%s: total %.6g %s but the events add up to %.6g %s", what, *total * scale, unit,
-                  *eventSum * scale, unit);
-    warnings.add("totals-mismatch", text);
+    auto format = [](double v) {
+        char out[32];
+        std::snprintf(out, sizeof out, "%.6g", v);
+        return std::string(out);
+    };
+    warnings.add("totals-mismatch", text("warn.totalsMismatch", {{"what", term(std::string("quantity.") + what)},
+                                                                  {"total", format(*total * scale)},
+                                                                  {"sum", format(*eventSum * scale)},
+                                                                  {"unit", unit}}));
 }
 
 } // namespace
@@ -27,7 +32,7 @@ void compare(const char* what, const char* unit, double scale, const std::option
 void checkTotals(const DoseObject& o, WarningList& warnings) {
     if (o.kind != SourceKind::Rdsr) return;
     if (o.planes.empty()) {
-        warnings.add("missing-totals", "the report has no Accumulated X-Ray Dose Data; totals are summed from its events");
+        warnings.add("missing-totals", text("warn.noAccumulated"));
         return;
     }
     auto duration = [](const IrradiationEvent& e) { return e.duration_s(); };
@@ -42,7 +47,7 @@ void checkTotals(const DoseObject& o, WarningList& warnings) {
             sumOverEvents(o, anyEvent, [](const IrradiationEvent& e) { return e.doseRp_Gy; }), warnings);
     bool anyDap = false;
     for (const auto& p : o.planes) anyDap = anyDap || p.dap_Gym2().has_value();
-    if (!anyDap) warnings.add("missing-totals", "the report gives no Dose Area Product Total");
+    if (!anyDap) warnings.add("missing-totals", text("warn.noDapTotal"));
 }
 
 } // namespace fa

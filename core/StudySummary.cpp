@@ -83,12 +83,9 @@ std::vector<Candidate> keepRdsrs(std::vector<Candidate> reports, std::vector<War
         if (contained) continue;
         for (const auto& k : kept) {
             if (intersects(r.keys, k.keys)) {
-                warnings.push_back(Warning{"overlapping-reports",
-                                           "dose reports " + r.object->sopInstanceUid + " and " +
-                                               k.object->sopInstanceUid +
-                                               " share some but not all irradiation events; their totals are added "
-                                               "and may count the shared events twice",
-                                           1});
+                warnings.push_back(warning("overlapping-reports",
+                                           text("warn.overlappingReports", {{"first", r.object->sopInstanceUid},
+                                                                            {"second", k.object->sopInstanceUid}})));
             }
         }
         kept.push_back(std::move(r));
@@ -177,12 +174,14 @@ void summariseImages(const std::vector<const DoseObject*>& images, StudySummary&
     if (const auto t = latestRunningTotals(images)) {
         if (t->dap_Gym2 && total.dap_Gym2 && *t->dap_Gym2 > 0 &&
             std::abs(*total.dap_Gym2 - *t->dap_Gym2) > 0.2 * *t->dap_Gym2) {
-            char text[200];
-            std::snprintf(text, sizeof text,
-                          "the images received add up to %.4g Gy·cm² of the %.4g Gy·cm² the device totals: runs of "
-                          "the study are missing here; the device's totals are used",
-                          *total.dap_Gym2 * 1e4, *t->dap_Gym2 * 1e4);
-            s.warnings.push_back(Warning{"image-sums-differ", text, 1});
+            auto format = [](double v) {
+                char out[32];
+                std::snprintf(out, sizeof out, "%.4g", v);
+                return std::string(out);
+            };
+            s.warnings.push_back(warning("image-sums-differ", text("warn.imageSumsDiffer",
+                                                                   {{"images", format(*total.dap_Gym2 * 1e4)},
+                                                                    {"device", format(*t->dap_Gym2 * 1e4)}})));
         }
         if (t->dap_Gym2) s.dap_Gym2 = t->dap_Gym2;
         if (t->doseRp_Gy) s.doseRp_Gy = t->doseRp_Gy;

@@ -83,6 +83,254 @@ const std::vector<CatalogEntry> kCatalog = {
      "“{value}”不是影像增强器位置（above 床上、below 床下，留空表示两者皆可）"},
     {"staff.duplicateRate", "an earlier row has the same device and position", "前面已有设备和位置相同的行"},
     {"staff.duplicateOperator", "'{value}' has an earlier row", "“{value}”在前面已有一行"},
+    // Data-quality warnings (core/Warning.h): the sentences, then the names put into them
+    {"warn.impossible", "{what} {value} {unit} is not a possible value ({min} to {max} {unit}): ignored", "{what} {value} {unit} 不是可能的值（应在 {min} 至 {max} {unit} 之间）：已忽略"},
+    {"warn.totalsMismatch", "{what}: total {total} {unit} but the events add up to {sum} {unit}", "{what}：总计 {total} {unit}，但各事件合计为 {sum} {unit}"},
+    {"warn.noAccumulated", "the report has no Accumulated X-Ray Dose Data; totals are summed from its events", "报告没有累积 X 射线剂量数据（Accumulated X-Ray Dose Data）；总量由各事件相加得出"},
+    {"warn.noDapTotal", "the report gives no Dose Area Product Total", "报告没有给出剂量面积乘积总量"},
+    {"warn.overlappingReports", "dose reports {first} and {second} share some but not all irradiation events; their totals are added and may count the shared events twice", "剂量报告 {first} 与 {second} 有部分（而非全部）照射事件相同；两者总量相加，共有的事件可能被计算两次"},
+    {"warn.imageSumsDiffer", "the images received add up to {images} Gy·cm² of the {device} Gy·cm² the device totals: runs of the study are missing here; the device's totals are used", "收到的图像合计 {images} Gy·cm²，而设备总计为 {device} Gy·cm²：本检查有序列未收到；采用设备的总量"},
+    {"warn.sopReused", "the same SOP Instance UID was also received for study {uid} (an edited or re-anonymised copy?)", "同一 SOP Instance UID 也在检查 {uid} 中收到过（可能是编辑过或重新匿名化的副本）"},
+    {"warn.attributeNotNumber", "attribute {name} '{value}' is not a number; not used", "属性 {name} 的值“{value}”不是数字；未使用"},
+    {"warn.notNumber", "{what} '{value}' is not a number; not used", "{what}的值“{value}”不是数字；未使用"},
+    {"warn.unitUnknown", "{what} written in unknown unit '{unit}'; value not used", "{what}使用了未知单位“{unit}”；该值未使用"},
+    {"warn.unitConverted", "{quantity} values written in {unit} instead of {standard}; converted", "{quantity}的值以 {unit} 而非 {standard} 记录；已换算"},
+    {"warn.cineWithoutFrameTime", "cine run without Frame Time: its duration is unknown", "电影序列没有帧时间（Frame Time）：其持续时间未知"},
+    {"warn.imageWithoutExposureTime", "image without Exposure Time: its exposure time is unknown", "图像没有曝光时间（Exposure Time）：其曝光时间未知"},
+    {"warn.templateUnexpected", "template identifier is TID {id}, read as TID 10001", "模板标识为 TID {id}，按 TID 10001 读取"},
+    {"warn.templateMissing", "no template identifier (TID 10001); read by its root concept X-Ray Radiation Dose Report", "没有模板标识（TID 10001）；按其根概念“X 射线辐射剂量报告”读取"},
+    {"warn.eventTypeUnknown", "Irradiation Event Type ({value}, {scheme}) is not one of CID 10002; event counted as a shot only", "照射事件类型（{value}, {scheme}）不属于 CID 10002；该事件只计为一次曝光"},
+    {"warn.eventTypeMissing", "an irradiation event has no Irradiation Event Type", "有照射事件没有照射事件类型"},
+    {"warn.srStructure", "content items without Relationship Type (a strict SR reader rejects this report)", "内容项缺少关系类型（Relationship Type）（严格的 SR 读取程序会拒绝此报告）"},
+    {"warn.charsetBytes", "text in character set '{charset}': {problem}; shown as U+FFFD", "字符集“{charset}”中的文字：{problem}；以 U+FFFD 显示"},
+    {"warn.charsetByteAt", "byte {byte} at position {position} is in no character set it declares", "位置 {position} 的字节 {byte} 不属于所声明的任何字符集"},
+    {"warn.charsetBadBytes", "{count} byte(s) not valid in the character set declared for them", "{count} 个字节在为其声明的字符集中无效"},
+    {"warn.charsetUnusable", "character set '{charset}' cannot be converted ({reason}); text shown with unconvertible characters replaced", "字符集“{charset}”无法转换（{reason}）；无法转换的字符已被替换"},
+    {"warn.charsetMissing", "non-ASCII text but no Specific Character Set; configure a default character set for this device (e.g. GB18030)", "有非 ASCII 文字但没有指定字符集（Specific Character Set）；请为该设备配置默认字符集（例如 GB18030）"},
+    {"warn.notUtf8", "text is not valid UTF-8 although the character set is {charset}", "字符集为 {charset}，但文字不是有效的 UTF-8"},
+    {"warn.charsetInvalid", "text not valid in character set '{charset}' ({reason}); unconvertible characters replaced", "文字在字符集“{charset}”中无效（{reason}）；无法转换的字符已被替换"},
+    {"warn.geNotMeasurable", "{what} ({tag}) is not a measurable value; not used", "{what}（{tag}）不是可测量的值；未使用"},
+    {"field.event Dose Area Product", "event Dose Area Product", "事件剂量面积乘积"},
+    {"field.event Dose (RP)", "event Dose (RP)", "事件参考点剂量"},
+    {"field.event KVP", "event KVP", "事件管电压"},
+    {"field.event X-Ray Tube Current", "event X-Ray Tube Current", "事件管电流"},
+    {"field.event Number of Pulses", "event Number of Pulses", "事件脉冲数"},
+    {"field.event Pulse Rate", "event Pulse Rate", "事件脉冲频率"},
+    {"field.event Irradiation Duration", "event Irradiation Duration", "事件照射持续时间"},
+    {"field.event Exposure Time", "event Exposure Time", "事件曝光时间"},
+    {"field.event Collimated Field Area", "event Collimated Field Area", "事件准直野面积"},
+    {"field.event Positioner Primary Angle", "event Positioner Primary Angle", "事件机架主角度"},
+    {"field.event Positioner Secondary Angle", "event Positioner Secondary Angle", "事件机架次角度"},
+    {"field.event frames", "event frames", "事件帧数"},
+    {"field.Dose Area Product Total", "Dose Area Product Total", "剂量面积乘积总量"},
+    {"field.Dose (RP) Total", "Dose (RP) Total", "参考点剂量总量"},
+    {"field.Fluoro Dose Area Product Total", "Fluoro Dose Area Product Total", "透视剂量面积乘积总量"},
+    {"field.Fluoro Dose (RP) Total", "Fluoro Dose (RP) Total", "透视参考点剂量总量"},
+    {"field.Acquisition Dose Area Product Total", "Acquisition Dose Area Product Total", "采集剂量面积乘积总量"},
+    {"field.Acquisition Dose (RP) Total", "Acquisition Dose (RP) Total", "采集参考点剂量总量"},
+    {"field.Total Fluoro Time", "Total Fluoro Time", "透视总时间"},
+    {"field.Total Acquisition Time", "Total Acquisition Time", "采集总时间"},
+    {"field.total frames", "total frames", "总帧数"},
+    {"field.Total Number of Radiographic Frames", "Total Number of Radiographic Frames", "采集总帧数"},
+    {"field.summary exposures", "summary exposures", "汇总曝光次数"},
+    {"field.summary fluoroscopy time", "summary fluoroscopy time", "汇总透视时间"},
+    {"field.summary Dose Area Product", "summary Dose Area Product", "汇总剂量面积乘积"},
+    {"field.summary air kerma", "summary air kerma", "汇总空气比释动能"},
+    {"field.Total Time of Fluoroscopy", "Total Time of Fluoroscopy", "透视总时间（图像头）"},
+    {"field.Total Number of Exposures", "Total Number of Exposures", "曝光总次数（图像头）"},
+    {"field.KVP", "KVP", "管电压"},
+    {"field.X-Ray Tube Current", "X-Ray Tube Current", "管电流"},
+    {"field.Average X-Ray Tube Current", "Average X-Ray Tube Current", "平均管电流"},
+    {"field.Number of Pulses", "Number of Pulses", "脉冲数"},
+    {"field.Pulse Rate", "Pulse Rate", "脉冲频率"},
+    {"field.Irradiation Duration", "Irradiation Duration", "照射持续时间"},
+    {"field.Exposure Time", "Exposure Time", "曝光时间"},
+    {"field.Collimated Field Area", "Collimated Field Area", "准直野面积"},
+    {"field.Positioner Primary Angle", "Positioner Primary Angle", "机架主角度"},
+    {"field.Positioner Secondary Angle", "Positioner Secondary Angle", "机架次角度"},
+    {"field.Positioner Primary End Angle", "Positioner Primary End Angle", "机架主角度终点"},
+    {"field.Positioner Secondary End Angle", "Positioner Secondary End Angle", "机架次角度终点"},
+    {"field.Distance Source to Isocenter", "Distance Source to Isocenter", "焦点到等中心距离"},
+    {"field.Distance Source to Detector", "Distance Source to Detector", "焦点到探测器距离"},
+    {"field.Distance Source to Reference Point", "Distance Source to Reference Point", "焦点到参考点距离"},
+    {"field.Table Longitudinal Position", "Table Longitudinal Position", "床纵向位置"},
+    {"field.Table Lateral Position", "Table Lateral Position", "床横向位置"},
+    {"field.Table Height Position", "Table Height Position", "床高度"},
+    {"field.Table Head Tilt Angle", "Table Head Tilt Angle", "床头倾角"},
+    {"field.Table Horizontal Rotation Angle", "Table Horizontal Rotation Angle", "床水平旋转角"},
+    {"field.Table Cradle Tilt Angle", "Table Cradle Tilt Angle", "床侧倾角"},
+    {"field.Collimated Field Height", "Collimated Field Height", "准直野高度"},
+    {"field.Collimated Field Width", "Collimated Field Width", "准直野宽度"},
+    {"field.X-Ray Filter Thickness Minimum", "X-Ray Filter Thickness Minimum", "滤过片最小厚度"},
+    {"field.Total number of exposures", "Total number of exposures", "曝光总次数"},
+    {"field.Cumulative fluoro time", "Cumulative fluoro time", "累积透视时间"},
+    {"field.Cumulative dose area product", "Cumulative dose area product", "累积剂量面积乘积"},
+    {"field.Cumulative air kerma", "Cumulative air kerma", "累积空气比释动能"},
+    {"field.GE Ka,r", "GE study total Ka,r", "GE 检查总 Ka,r"},
+    {"field.GE DAP", "GE study total DAP", "GE 检查总 DAP"},
+    {"field.GE fluoroscopy DAP", "GE study total fluoroscopy DAP", "GE 检查透视 DAP"},
+    {"field.GE fluoroscopy time", "GE study total fluoroscopy time", "GE 检查透视时间"},
+    {"field.GE record DAP", "GE study total record DAP", "GE 检查采集 DAP"},
+    {"field.GE record time", "GE study total record time", "GE 检查采集时间"},
+    {"quantity.dose area product", "dose area product", "剂量面积乘积"},
+    {"quantity.dose", "dose", "剂量"},
+    {"quantity.time", "time", "时间"},
+    {"quantity.area", "area", "面积"},
+    {"quantity.tube current", "tube current", "管电流"},
+    {"quantity.tube voltage", "tube voltage", "管电压"},
+    {"quantity.length", "length", "长度"},
+    {"quantity.angle", "angle", "角度"},
+    {"quantity.count", "count", "计数"},
+    {"quantity.pulse rate", "pulse rate", "脉冲频率"},
+    {"quantity.fluoroscopy time", "fluoroscopy time", "透视时间"},
+    {"quantity.acquisition time", "acquisition time", "采集时间"},
+    {"quantity.air kerma at the reference point", "air kerma at the reference point", "参考点空气比释动能"},
+    // The audit trail's details (store::StudyStore::addTrail) and the sources of table versions
+    {"trail.accountDisabled", "account disabled", "账户已停用"},
+    {"trail.login", "role {role}", "角色：{role}"},
+    {"trail.userAdd", "{user} as {role}", "{user}，角色：{role}"},
+    {"trail.userChange1", "{user}: {a}", "{user}：{a}"},
+    {"trail.userChange2", "{user}: {a} {b}", "{user}：{a}，{b}"},
+    {"trail.userChange3", "{user}: {a} {b} {c}", "{user}：{a}，{b}，{c}"},
+    {"trail.changeRole", "role {role}", "角色改为{role}"},
+    {"trail.changePassword", "password changed", "密码已更改"},
+    {"trail.changeDisabled", "disabled", "已停用"},
+    {"trail.changeEnabled", "enabled", "已启用"},
+    {"trail.review", "{uid} {metric} {kind}: {state}", "{uid} {metric}{kind}：{state}"},
+    {"trail.reviewComment", "{uid} {metric} {kind}: {state} — {comment}", "{uid} {metric}{kind}：{state} — {comment}"},
+    {"trail.reviewAll", "{uid} all {count} open flag(s): {state}", "{uid} 全部 {count} 个未审核标记：{state}"},
+    {"trail.reviewAllComment", "{uid} all {count} open flag(s): {state} — {comment}", "{uid} 全部 {count} 个未审核标记：{state} — {comment}"},
+    {"trail.exportCsv", "{file}: {count} studies", "{file}：{count} 项检查"},
+    {"trail.exportCsvPatients", "{file}: {count} studies with patient data", "{file}：{count} 项检查（含患者信息）"},
+    {"trail.exportXlsx", "{file}: {count} studies, {events} events", "{file}：{count} 项检查，{events} 个事件"},
+    {"trail.exportXlsxPatients", "{file}: {count} studies, {events} events with patient data", "{file}：{count} 项检查，{events} 个事件（含患者信息）"},
+    {"trail.exportXlsxTo", "{file}: {count} studies, {events} events to {to}", "{file}：{count} 项检查，{events} 个事件，写入 {to}"},
+    {"trail.exportFlags", "{file}: {count} flags", "{file}：{count} 个标记"},
+    {"trail.version", "version {version} ({source})", "第 {version} 版（{source}）"},
+    {"trail.versionSite", "version {version} ({source}), for site {site} only", "第 {version} 版（{source}），仅用于站点 {site}"},
+    {"trail.followUp", "{uid}: {outcome}", "{uid}：{outcome}"},
+    {"trail.followUpNote", "{uid}: {outcome} — {note}", "{uid}：{outcome} — {note}"},
+    {"trail.alertMail", "{uid} ({what}) to {recipients}", "{uid}（{what}）已发送给 {recipients}"},
+    {"source.webUi", "edited in the web UI by {user}", "由 {user} 在网页界面中编辑"},
+    {"source.upload", "uploaded {file} by {user}", "由 {user} 上传 {file}"},
+    {"source.restored", "version {version} restored by {user}", "由 {user} 恢复第 {version} 版"},
+    {"source.imported", "imported from {file}", "从 {file} 导入"},
+    {"followUpOutcome.none", "no reaction", "无反应"},
+    {"followUpOutcome.erythema", "erythema", "红斑"},
+    {"followUpOutcome.desquamation", "desquamation", "脱屑"},
+    {"followUpOutcome.ulceration", "ulceration", "溃疡"},
+    {"followUpOutcome.other", "other", "其他"},
+    // Regular-expression errors (rules/Pattern.cpp), by PCRE's error number
+    {"pcre.1", "\\ at the end of the pattern (at character {position})", "模式末尾是 \\（第 {position} 个字符）"},
+    {"pcre.3", "unrecognised character after \\ (at character {position})", "\\ 后面的字符无法识别（第 {position} 个字符）"},
+    {"pcre.4", "numbers out of order in a {} quantifier (at character {position})", "{} 量词中的数字顺序颠倒（第 {position} 个字符）"},
+    {"pcre.5", "number too big in a {} quantifier (at character {position})", "{} 量词中的数字过大（第 {position} 个字符）"},
+    {"pcre.6", "missing ] at the end of a character class (at character {position})", "字符类缺少结尾的 ]（第 {position} 个字符）"},
+    {"pcre.7", "invalid escape sequence in a character class (at character {position})", "字符类中的转义序列无效（第 {position} 个字符）"},
+    {"pcre.8", "range out of order in a character class (at character {position})", "字符类中的范围顺序颠倒（第 {position} 个字符）"},
+    {"pcre.9", "nothing to repeat (at character {position}): put a character or group before *, + or ?", "没有可重复的内容（第 {position} 个字符）：*、+ 或 ? 前面需要一个字符或分组"},
+    {"pcre.12", "unrecognised character after (? (at character {position})", "(? 后面的字符无法识别（第 {position} 个字符）"},
+    {"pcre.14", "missing ) (at character {position})", "缺少 )（第 {position} 个字符）"},
+    {"pcre.15", "reference to a group that does not exist (at character {position})", "引用了不存在的分组（第 {position} 个字符）"},
+    {"pcre.18", "missing ) after a comment (at character {position})", "注释后缺少 )（第 {position} 个字符）"},
+    {"pcre.20", "the regular expression is too large", "正则表达式过大"},
+    {"pcre.22", "unmatched parentheses (at character {position})", "括号不匹配（第 {position} 个字符）"},
+    {"pcre.24", "unrecognised character after (?< (at character {position})", "(?< 后面的字符无法识别（第 {position} 个字符）"},
+    {"pcre.25", "a lookbehind assertion is not of fixed length (at character {position})", "后行断言的长度不固定（第 {position} 个字符）"},
+    {"pcre.26", "malformed number or name after (?( (at character {position})", "(?( 后面的数字或名称格式错误（第 {position} 个字符）"},
+    {"pcre.30", "unknown POSIX class name (at character {position})", "未知的 POSIX 字符类名称（第 {position} 个字符）"},
+    {"pcre.31", "POSIX collating elements are not supported (at character {position})", "不支持 POSIX 排序元素（第 {position} 个字符）"},
+    {"pcre.32", "this PCRE was built without UTF-8 support", "此 PCRE 构建时未启用 UTF-8 支持"},
+    {"pcre.44", "invalid UTF-8 in the pattern (at character {position})", "模式中有无效的 UTF-8（第 {position} 个字符）"},
+    {"pcre.45", "\\P, \\p or \\X is not supported here (at character {position})", "此处不支持 \\P、\\p 或 \\X（第 {position} 个字符）"},
+    {"pcre.46", "malformed \\P or \\p sequence (at character {position})", "\\P 或 \\p 序列格式错误（第 {position} 个字符）"},
+    {"pcre.56", "inconsistent NEWLINE options (at character {position})", "NEWLINE 选项不一致（第 {position} 个字符）"},
+    {"pcre.57", "\\g is not followed by a group name or number (at character {position})", "\\g 后面没有分组名称或编号（第 {position} 个字符）"},
+    {"pcre.58", "a group number of 0 is not allowed (at character {position})", "不允许分组编号为 0（第 {position} 个字符）"},
+    {"pcre.59", "an argument is not allowed for this verb (at character {position})", "此动词不允许带参数（第 {position} 个字符）"},
+    {"pcre.62", "a subpattern name is expected (at character {position})", "此处需要子模式名称（第 {position} 个字符）"},
+    {"pcre.65", "two named groups have the same name (at character {position})", "有两个分组名称相同（第 {position} 个字符）"},
+    {"pcre.69", "\\k is not followed by a name in braces, angle brackets or quotes (at character {position})", "\\k 后面没有用花括号、尖括号或引号括起的名称（第 {position} 个字符）"},
+    {"pcre.other", "{reason} (PCRE error {code}, at character {position})", "正则表达式错误 {code}（第 {position} 个字符）：{reason}"},
+    // Exports in a person's language (present/Csv.h): column headers, sheet names and the values of enumerations
+    {"col.study_date", "Study date", "检查日期"},
+    {"col.study_uid", "Study Instance UID", "检查实例 UID"},
+    {"col.accession_number", "Accession number", "检查号"},
+    {"col.study_description", "Study description", "检查描述"},
+    {"col.procedure_id", "Procedure ID", "手术编号"},
+    {"col.procedure_name", "Procedure", "手术"},
+    {"col.device", "Device", "设备"},
+    {"col.operators", "Operators", "操作者"},
+    {"col.source", "Source", "来源"},
+    {"col.shots", "Shots", "曝光次数"},
+    {"col.fluoro_time_s", "Fluoroscopy time (s)", "透视时间（s）"},
+    {"col.exposure_time_s", "Exposure time (s)", "曝光时间（s）"},
+    {"col.dap_gycm2", "DAP (Gy·cm²)", "DAP（Gy·cm²）"},
+    {"col.kar_mgy", "Ka,r (mGy)", "Ka,r（mGy）"},
+    {"col.psd_mgy", "Peak skin dose (mGy)", "峰值皮肤剂量（mGy）"},
+    {"col.kar_a_mgy", "Ka,r plane A (mGy)", "A 平面 Ka,r（mGy）"},
+    {"col.kar_b_mgy", "Ka,r plane B (mGy)", "B 平面 Ka,r（mGy）"},
+    {"col.dap_a_gycm2", "DAP plane A (Gy·cm²)", "A 平面 DAP（Gy·cm²）"},
+    {"col.dap_b_gycm2", "DAP plane B (Gy·cm²)", "B 平面 DAP（Gy·cm²）"},
+    {"col.flags", "Flags", "标记"},
+    {"col.review_states", "Review states", "审核状态"},
+    {"col.missing_dose_data", "Missing dose data", "缺少剂量数据"},
+    {"col.warnings", "Warnings", "警告"},
+    {"col.patient_id", "Patient ID", "患者 ID"},
+    {"col.patient_name", "Patient name", "患者姓名"},
+    {"col.sop_instance_uid", "SOP Instance UID", "SOP 实例 UID"},
+    {"col.event_uid", "Event UID", "事件 UID"},
+    {"col.type", "Type", "类型"},
+    {"col.plane", "Plane", "平面"},
+    {"col.started_at", "Start", "开始时间"},
+    {"col.protocol", "Protocol", "协议"},
+    {"col.duration_s", "Duration (s)", "持续时间（s）"},
+    {"col.kvp", "Tube voltage (kV)", "管电压（kV）"},
+    {"col.tube_current_ma", "Tube current (mA)", "管电流（mA）"},
+    {"col.pulses", "Pulses", "脉冲数"},
+    {"col.pulse_rate", "Pulse rate (/s)", "脉冲频率（/s）"},
+    {"col.frames", "Frames", "帧数"},
+    {"col.primary_angle_deg", "Primary angle (°)", "主角度（°）"},
+    {"col.secondary_angle_deg", "Secondary angle (°)", "次角度（°）"},
+    {"col.kind", "Kind", "类别"},
+    {"col.metric", "Metric", "指标"},
+    {"col.value", "Value", "数值"},
+    {"col.level", "Level", "水平"},
+    {"col.table_version", "Table version", "参考水平表版本"},
+    {"col.review_state", "Review state", "审核状态"},
+    {"col.raised_at", "Raised at", "标记时间"},
+    {"col.n", "Studies", "检查数"},
+    {"col.median", "Median", "中位数"},
+    {"col.p75", "75th percentile", "第 75 百分位数"},
+    {"col.mean", "Mean", "平均值"},
+    {"col.max", "Maximum", "最大值"},
+    {"col.median_above_level", "Median above level", "中位数超过水平"},
+    {"col.suggested_drl", "Suggested local DRL", "建议的本地 DRL"},
+    {"col.no_suggestion_because", "Why no suggestion", "无建议的原因"},
+    {"sheet.Studies", "Studies", "检查"},
+    {"export.flag", "{metric} {kind}", "{metric}{kind}"},
+    {"sheet.Flags", "Flags", "标记"},
+    {"sheet.Events", "Events", "事件"},
+    {"sheet.DRL audit", "DRL audit", "DRL 审核"},
+    {"yesNo.yes", "yes", "是"},
+    {"yesNo.no", "no", "否"},
+    {"sourceKind.rdsr", "radiation dose structured report", "辐射剂量结构化报告"},
+    {"sourceKind.vendor-summary", "vendor dose summary", "厂商剂量汇总"},
+    {"sourceKind.mpps", "MPPS", "MPPS"},
+    {"sourceKind.image-headers", "image headers", "图像头信息"},
+    {"eventType.fluoroscopy", "fluoroscopy", "透视"},
+    {"eventType.stationary-acquisition", "stationary acquisition", "静态采集"},
+    {"eventType.stepping-acquisition", "stepping acquisition", "步进采集"},
+    {"eventType.rotational-acquisition", "rotational acquisition", "旋转采集"},
+    {"eventType.unknown", "unknown", "未知"},
+    {"plane.single", "single plane", "单平面"},
+    {"plane.A", "plane A", "A 平面"},
+    {"plane.B", "plane B", "B 平面"},
+    {"plane.all", "all planes", "全部平面"},
+    {"plane.unknown", "unknown", "未知"},
+    {"metric.psd_mgy", "peak skin dose", "峰值皮肤剂量"},
+    {"common.unclassified", "unclassified", "未分类"},
+    {"drl.tooFew", "only {n} case(s); a local DRL needs at least {min}", "仅 {n} 例；本地 DRL 至少需要 {min} 例"},
     // Terms put into other messages
     {"state.unreviewed", "unreviewed", "未审核"},
     {"state.acknowledged", "acknowledged", "已知悉"},
@@ -307,10 +555,70 @@ std::string Text::in(Language language) const {
     return s;
 }
 
+std::vector<Text::Piece> Text::pieces(Language language) const {
+    std::vector<Piece> out;
+    auto words = [&out](std::string s) {
+        if (s.empty()) return;
+        if (!out.empty() && !out.back().data) out.back().text += s;
+        else out.push_back({std::move(s), false});
+    };
+    const CatalogEntry* e = entry(id);
+    if (!e) {
+        out.push_back({in(language), true});
+        return out;
+    }
+    const std::string s = language == Language::Chinese ? e->chinese : e->english;
+    std::size_t at = 0;
+    while (at < s.size()) {
+        const std::size_t open = s.find('{', at), close = open == std::string::npos ? open : s.find('}', open);
+        if (close == std::string::npos) {
+            words(s.substr(at));
+            break;
+        }
+        const std::string name = s.substr(open + 1, close - open - 1);
+        words(s.substr(at, open - at));
+        at = close + 1;
+        bool found = false;
+        for (const auto& [n, value] : values)
+            if (n == name) {
+                found = true;
+                if (!value.empty() && value[0] == kTerm) words(valueIn(value, language));
+                else if (!value.empty()) out.push_back({value, true});
+                break;
+            }
+        if (!found)
+            for (const auto& [n, part] : parts)
+                if (n == name) {
+                    found = true;
+                    for (auto& piece : part->pieces(language)) {
+                        if (piece.data) out.push_back(std::move(piece));
+                        else words(std::move(piece.text));
+                    }
+                    break;
+                }
+        if (!found) words(s.substr(open, close - open + 1)); // "{}" of a quantifier, not a value
+    }
+    return out;
+}
+
 Text Text::with(const std::string& name, const Text& part) const {
     Text t = *this;
     t.parts.emplace_back(name, std::make_shared<const Text>(part));
     return t;
+}
+
+Text userChange(const std::string& user, const std::vector<Text>& changes) {
+    static const char* const ids[] = {"trail.userChange1", "trail.userChange2", "trail.userChange3"};
+    static const char* const names[] = {"a", "b", "c"};
+    const std::size_t n = std::min<std::size_t>(changes.size(), 3);
+    Text t = text(n ? ids[n - 1] : "trail.userChange1", {{"user", user}});
+    if (!n) t.values.emplace_back("a", "");
+    for (std::size_t i = 0; i < n; ++i) t = t.with(names[i], changes[i]);
+    return t;
+}
+
+Text tableSource(const std::string& file, const std::string& user) {
+    return file.empty() ? text("source.webUi", {{"user", user}}) : text("source.upload", {{"file", file}, {"user", user}});
 }
 
 Text text(std::string id, std::vector<std::pair<std::string, std::string>> values) {

@@ -29,6 +29,14 @@ struct Text {
     // as the id itself with its values (a test keeps the catalog complete).
     std::string in(Language language) const;
     std::string english() const { return in(Language::English); }
+
+    // The sentence in `language` cut into its words and the values put into it (data: names, UIDs,
+    // files, comments), for a page that marks data as such; terms count as words. Joined, they are in().
+    struct Piece {
+        std::string text;
+        bool data = false;
+    };
+    std::vector<Piece> pieces(Language language) const;
 };
 
 Text text(std::string id, std::vector<std::pair<std::string, std::string>> values = {});
@@ -39,6 +47,11 @@ std::string term(const std::string& id);
 // The part of a name in the reader's language when it holds both, Chinese first ("脊神经根脉冲射频术
 // Spinal nerve root pulsed RF", as the reference table writes them); a name in one language as it is.
 std::string localName(const std::string& name, Language language);
+
+// The audit trail's detail of a change to user `user` (one to three changes, in their order).
+Text userChange(const std::string& user, const std::vector<Text>& changes);
+// Where a new table version came from: edited in the web UI by `user`, or the file `file` uploaded by them.
+Text tableSource(const std::string& file, const std::string& user);
 
 // Every id of the catalog with its English and Chinese sentences (for the catalog's test).
 struct CatalogEntry {

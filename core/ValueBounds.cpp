@@ -17,8 +17,11 @@ std::string format(double v) {
 // Checks one value; `what` names the field for the warning, `unit` its stored unit.
 void check(std::optional<double>& v, Bounds b, const char* what, const char* unit, WarningList& w) {
     if (!v || (std::isfinite(*v) && *v >= b.min && *v <= b.max)) return;
-    w.add("value-invalid", std::string(what) + " " + format(*v) + " " + unit + " is not a possible value (" +
-                               format(b.min) + " to " + format(b.max) + " " + unit + "): ignored");
+    w.add("value-invalid", text("warn.impossible", {{"what", term(std::string("field.") + what)},
+                                                     {"value", format(*v)},
+                                                     {"unit", unit},
+                                                     {"min", format(b.min)},
+                                                     {"max", format(b.max)}}));
     v.reset();
 }
 

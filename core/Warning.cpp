@@ -4,14 +4,23 @@
 
 namespace fa {
 
-void WarningList::add(const std::string& code, const std::string& message) {
+Warning warning(std::string code, Text text) {
+    Warning w;
+    w.code = std::move(code);
+    w.message = text.english();
+    w.text = std::move(text);
+    return w;
+}
+
+void WarningList::add(const std::string& code, const Text& text) {
+    const std::string message = text.english();
     auto it = std::find_if(items_.begin(), items_.end(),
                            [&](const Warning& w) { return w.code == code && w.message == message; });
     if (it != items_.end()) {
         ++it->count;
         return;
     }
-    items_.push_back(Warning{code, message, 1});
+    items_.push_back(warning(code, text));
 }
 
 void WarningList::append(const std::vector<Warning>& other) {

@@ -83,8 +83,8 @@ bool readGeDlStudyTotals(DcmItem& ds, DoseObject& out, WarningList& w) {
         const auto v = valueOf(*el);
         if (!v) return std::nullopt;
         if (!std::isfinite(*v) || *v < 0) {
-            w.add("value-invalid", std::string("GE study total ") + what + " (" + tag.toString().c_str() +
-                                       ") is not a measurable value; not used");
+            w.add("value-invalid", fa::text("warn.geNotMeasurable", {{"what", term(std::string("field.GE ") + what)},
+                                                                 {"tag", tag.toString().c_str()}}));
             return std::nullopt;
         }
         return *v * scale;

@@ -21,8 +21,8 @@ std::optional<double> number(DcmItem& ds, const DcmTagKey& tag, bool searchNeste
     const std::string_view s = trimmed(value.c_str());
     if (s.empty()) return std::nullopt;
     auto v = parseDecimal(s);
-    if (!v) w.add("value-invalid", "attribute " + std::string(DcmTag(tag).getTagName()) + " '" + std::string(s) +
-                                        "' is not a number; not used");
+    if (!v) w.add("value-invalid",
+                 fa::text("warn.attributeNotNumber", {{"name", DcmTag(tag).getTagName()}, {"value", std::string(s)}}));
     return v;
 }
 
@@ -75,9 +75,8 @@ void extractImageHeader(DcmItem& ds, DoseObject& out, WarningList& w) {
     out.headerFluoroTime_s = number(ds, DCM_RETIRED_TotalTimeOfFluoroscopy, false, w);
     out.headerExposures = number(ds, DCM_RETIRED_TotalNumberOfExposures, false, w);
     if (!e.irradiationDuration_s)
-        w.add("image-time-missing", frames && *frames > 1
-                                        ? "cine run without Frame Time: its duration is unknown"
-                                        : "image without Exposure Time: its exposure time is unknown");
+        w.add("image-time-missing",
+              fa::text(frames && *frames > 1 ? "warn.cineWithoutFrameTime" : "warn.imageWithoutExposureTime"));
     out.events.push_back(std::move(e));
 }
 

@@ -94,7 +94,7 @@ Iso2022Decoder::Iso2022Decoder(const std::string& specificCharacterSet) {
         if (first == set.term) initial_.g1 = set.iconv;
 }
 
-std::string Iso2022Decoder::decode(std::string_view raw, bool personName, std::string& problem) const {
+std::string Iso2022Decoder::decode(std::string_view raw, bool personName, Text& problem) const {
     std::string out;
     State state = initial_;
     std::string pending; // bytes for `pendingSet`, converted together
@@ -112,7 +112,8 @@ std::string Iso2022Decoder::decode(std::string_view raw, bool personName, std::s
     auto unknown = [&](unsigned char c, std::size_t at) {
         flush();
         out += kReplacement;
-        if (problem.empty()) problem = "byte " + hex(c) + " at position " + std::to_string(at + 1) + " is in no character set it declares";
+        if (problem.id.empty())
+            problem = fa::text("warn.charsetByteAt", {{"byte", hex(c)}, {"position", std::to_string(at + 1)}});
     };
     for (std::size_t i = 0; i < raw.size();) {
         const auto c = static_cast<unsigned char>(raw[i]);
@@ -175,8 +176,7 @@ std::string Iso2022Decoder::decode(std::string_view raw, bool personName, std::s
         if (reset && !twoByteG0) state = initial_;
     }
     flush();
-    if (bad > 0 && problem.empty())
-        problem = std::to_string(bad) + " byte(s) not valid in the character set declared for them";
+    if (bad > 0 && problem.id.empty()) problem = fa::text("warn.charsetBadBytes", {{"count", std::to_string(bad)}});
     return out;
 }
 

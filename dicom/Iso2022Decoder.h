@@ -7,6 +7,8 @@
 // escape sequence and each piece decoded by glibc's iconv from its EUC form.
 #pragma once
 
+#include "core/Text.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +24,7 @@ public:
 
     // `raw` in UTF-8. A byte that no declared set gives a meaning becomes U+FFFD, and `problem`
     // then says which and where (it is left as it was otherwise).
-    std::string decode(std::string_view raw, bool personName, std::string& problem) const;
+    std::string decode(std::string_view raw, bool personName, Text& problem) const;
 
 private:
     enum class G0 { Ascii, JisRoman, Jis0208, Jis0212 };

@@ -8,21 +8,23 @@ std::optional<double> readMeasurement(const SrItem& item, units::Quantity quanti
                                       const char* what, WarningList& warnings) {
     const SrItem::Num n = item.num();
     if (n.invalid) {
-        warnings.add("value-invalid", std::string(what) + " '" + std::string(n.written) + "' is not a number; not used");
+        warnings.add("value-invalid", fa::text("warn.notNumber", {{"what", term(std::string("field.") + what)},
+                                                              {"value", std::string(n.written)}}));
         return std::nullopt;
     }
     if (!n.value) return std::nullopt;
     const auto factor = units::factorToStored(quantity, n.unit.value);
     if (!factor) {
-        warnings.add("unit-unknown", std::string(what) + " written in unknown unit '" + std::string(n.unit.value) +
-                                         "'; value not used");
+        warnings.add("unit-unknown", fa::text("warn.unitUnknown", {{"what", term(std::string("field.") + what)},
+                                                               {"unit", std::string(n.unit.value)}}));
         return std::nullopt;
     }
     const auto standard = units::factorToStored(quantity, standardUnit);
     if (standard && *factor != *standard)
-        warnings.add("unit-converted", std::string(units::quantityName(quantity)) + " values written in " +
-                                           std::string(n.unit.value) + " instead of " + std::string(standardUnit) +
-                                           "; converted");
+        warnings.add("unit-converted",
+                     fa::text("warn.unitConverted", {{"quantity", term(std::string("quantity.") + units::quantityName(quantity))},
+                                                 {"unit", std::string(n.unit.value)},
+                                                 {"standard", std::string(standardUnit)}}));
     return *n.value * *factor;
 }
 

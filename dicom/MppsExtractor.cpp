@@ -25,7 +25,7 @@ std::optional<double> number(DcmItem& ds, const DcmTagKey& tag, WarningList& w) 
     const std::string s(trimmed(value.c_str()));
     if (s.empty()) return std::nullopt;
     auto v = parseDecimal(s);
-    if (!v) w.add("value-invalid", "attribute " + std::string(DcmTag(tag).getTagName()) + " '" + s + "' is not a number; not used");
+    if (!v) w.add("value-invalid", fa::text("warn.attributeNotNumber", {{"name", DcmTag(tag).getTagName()}, {"value", s}}));
     return v;
 }
 

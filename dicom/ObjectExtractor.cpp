@@ -141,11 +141,11 @@ void checkTemplate(DcmItem& ds, WarningList& w) {
         const std::string id = raw(*tpl, DCM_TemplateIdentifier);
         if (id == "10001") return;
         if (!id.empty()) {
-            w.add("template-unexpected", "template identifier is TID " + id + ", read as TID 10001");
+            w.add("template-unexpected", fa::text("warn.templateUnexpected", {{"id", id}}));
             return;
         }
     }
-    w.add("template-missing", "no template identifier (TID 10001); read by its root concept X-Ray Radiation Dose Report");
+    w.add("template-missing", fa::text("warn.templateMissing"));
 }
 
 } // namespace

@@ -169,8 +169,8 @@ bool readEventAttribute(const SrItem& item, IrradiationEvent& e, TextDecoder& te
         e.type = eventTypeOf(item.codeValue());
         if (e.type == EventType::Unknown) {
             const CodeRef c = item.codeValue();
-            w.add("event-type-unknown", "Irradiation Event Type (" + std::string(c.value) + ", " + std::string(c.scheme) +
-                                            ") is not one of CID 10002; event counted as a shot only");
+            w.add("event-type-unknown",
+                  fa::text("warn.eventTypeUnknown", {{"value", std::string(c.value)}, {"scheme", std::string(c.scheme)}}));
         }
     } else if (matches(concept, codes::AcquisitionProtocol)) {
         e.protocol = text.decode(item.textValue());
@@ -219,7 +219,7 @@ IrradiationEvent readEvent(const SrItem& container, TextDecoder& text, WarningLi
         }
         return item.valueType() == "CONTAINER";
     });
-    if (!typeSeen) w.add("event-type-missing", "an irradiation event has no Irradiation Event Type");
+    if (!typeSeen) w.add("event-type-missing", fa::text("warn.eventTypeMissing"));
     return e;
 }
 
@@ -262,7 +262,7 @@ void extractRdsrItem(const SrItem& item, TextDecoder& text, DoseObject& out, War
         readObserverContext(item, out.device, text);
     }
     if (item.relationship().empty())
-        warnings.add("sr-structure", "content items without Relationship Type (a strict SR reader rejects this report)");
+        warnings.add("sr-structure", fa::text("warn.srStructure"));
 }
 
 void extractRdsr(const SrItem& report, TextDecoder& text, DoseObject& out, WarningList& warnings) {

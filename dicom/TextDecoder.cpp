@@ -59,7 +59,7 @@ TextDecoder::TextDecoder(const std::string& specificCharacterSet, WarningList& w
 
 TextDecoder::~TextDecoder() = default;
 
-std::string TextDecoder::fallback(std::string_view raw, const std::string& why) {
+std::string TextDecoder::fallback(std::string_view raw, const Text& why) {
     warnings_.add("charset", why);
     return withoutControls(sanitiseUtf8(raw));
 }
@@ -69,27 +69,24 @@ std::string TextDecoder::decodeName(std::string_view raw) { return decode(raw, t
 std::string TextDecoder::decode(std::string_view raw, bool personName) {
     if (isPlainAscii(raw)) return std::string(raw);
     if (extensions_) {
-        std::string problem;
+        Text problem;
         std::string out = extensions_->decode(raw, personName, problem);
-        if (!problem.empty())
-            warnings_.add("charset", "text in character set '" + charset_ + "': " + problem + "; shown as U+FFFD");
+        if (!problem.id.empty())
+            warnings_.add("charset", fa::text("warn.charsetBytes", {{"charset", charset_}}).with("problem", problem));
         return out;
     }
     if (unusable_)
-        return fallback(raw, "character set '" + charset_ + "' cannot be converted (" + unusableReason_ +
-                                 "); text shown with unconvertible characters replaced");
+        return fallback(raw, fa::text("warn.charsetUnusable", {{"charset", charset_}, {"reason", unusableReason_}}));
     if (!converter_) {
         if (isValidUtf8(raw)) return std::string(raw);
         if (charset_.empty())
-            return fallback(raw, "non-ASCII text but no Specific Character Set; configure a default character set "
-                                 "for this device (e.g. GB18030)");
-        return fallback(raw, "text is not valid UTF-8 although the character set is " + charset_);
+            return fallback(raw, fa::text("warn.charsetMissing"));
+        return fallback(raw, fa::text("warn.notUtf8", {{"charset", charset_}}));
     }
     OFString out;
     const OFCondition cond = converter_->convertString(raw.data(), raw.size(), out);
     if (cond.bad())
-        return fallback(raw, "text not valid in character set '" + charset_ + "' (" + cond.text() +
-                                 "); unconvertible characters replaced");
+        return fallback(raw, fa::text("warn.charsetInvalid", {{"charset", charset_}, {"reason", cond.text()}}));
     return std::string(out.c_str(), out.length());
 }
 

@@ -31,7 +31,7 @@ public:
     const std::string& characterSet() const { return charset_; }
 
 private:
-    std::string fallback(std::string_view raw, const std::string& why);
+    std::string fallback(std::string_view raw, const Text& why);
 
     std::string charset_;
     WarningList& warnings_;

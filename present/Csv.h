@@ -17,8 +17,25 @@ std::string csvLine(const std::vector<std::string>& cells);
 // "" when unknown (or not finite), else rounded for display.
 std::string csvNumber(const std::optional<double>& v);
 
+// Which form an export takes. The machine form (docs/api.md, "Exports") is stable for scripts: column
+// keys such as dap_gycm2 and values as stored (fluoroscopy, above-reference:shots, yes). The form for
+// people names columns, sheets and enumerations in their language (procedure names too) and keeps
+// the same rows, order and numbers.
+struct ExportForm {
+    bool machine = true;
+    Language language = Language::English;
+
+    static ExportForm forPeople(Language language) { return ExportForm{false, language}; }
+    std::string column(const std::string& key) const;
+    std::string sheet(const std::string& name) const;
+    // An enumerated value: `prefix` + value in the catalog ("eventType." + "fluoroscopy").
+    std::string term(const std::string& prefix, const std::string& value) const;
+    std::string sentence(const Text& text) const { return machine ? text.english() : text.in(language); }
+};
+
 struct StudyCsvOptions {
     bool patients = false; // patient ID and name (reviewers and admins only)
+    ExportForm form;
     // Studies the nightly audit found without dose data; "" in that column when not known.
     const std::set<std::string>* missingDoseData = nullptr;
 };
@@ -28,8 +45,9 @@ std::string studiesCsv(const std::vector<store::StudyRecord>& studies, const Stu
 struct ExportTable {
     std::string name; // the sheet's name
     std::vector<std::string> header;
-    std::set<std::string> numericColumns; // columns (by header) whose cells are numbers
+    std::set<std::string> numericColumns; // columns (by key) whose cells are numbers
     std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> keys; // each column's machine key (the machine form's header)
 };
 std::string csvOf(const ExportTable& table);
 ExportTable studiesTable(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options);
@@ -38,9 +56,9 @@ struct StudyEvents {
     const store::StudyRecord* study = nullptr;
     std::vector<DoseObject> objects;
 };
-ExportTable eventsTable(const std::vector<StudyEvents>& studies);
-ExportTable drlTable(const std::vector<DrlRow>& rows);
-std::string flagsCsv(const std::vector<store::FlagRecord>& flags);
-std::string drlCsv(const std::vector<DrlRow>& rows);
+ExportTable eventsTable(const std::vector<StudyEvents>& studies, const ExportForm& form = {});
+ExportTable drlTable(const std::vector<DrlRow>& rows, const ExportForm& form = {});
+std::string flagsCsv(const std::vector<store::FlagRecord>& flags, const ExportForm& form = {});
+std::string drlCsv(const std::vector<DrlRow>& rows, const ExportForm& form = {});
 
 } // namespace fa::present

@@ -10,6 +10,16 @@
 
 namespace fa::present {
 
+Poco::JSON::Array::Ptr piecesJson(const std::vector<Text::Piece>& pieces) {
+    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+    for (const auto& p : pieces) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+        o->set(p.data ? "data" : "text", p.text);
+        out->add(o);
+    }
+    return out;
+}
+
 using Poco::Dynamic::Var;
 
 Poco::JSON::Object::Ptr jsonObject() { return new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER); }

@@ -3,6 +3,8 @@
 // JSON has no inf or nan, and one such value would make a whole answer unreadable.
 #pragma once
 
+#include "core/Text.h"
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -14,6 +16,10 @@
 #include <vector>
 
 namespace fa::present {
+
+// A sentence as pieces [{"text": words} | {"data": a value put into it}] (Text::pieces), for a page
+// that marks data as such.
+Poco::JSON::Array::Ptr piecesJson(const std::vector<Text::Piece>& pieces);
 
 // A JSON object that keeps its keys in the order they are set (the documented order).
 Poco::JSON::Object::Ptr jsonObject();

@@ -33,7 +33,7 @@ Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& records) {
     return list;
 }
 
-Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo) {
+Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo, Language language) {
     const auto& st = row.statistics;
     Object::Ptr o = jsonObject();
     o->set("procedure_id", row.procedureId);
@@ -50,7 +50,7 @@ Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo)
     o->set("level", number(st.level));
     o->set("median_above_level", st.medianAboveLevel);
     o->set("suggested_drl", number(st.suggestedDrl));
-    o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause));
+    o->set("no_suggestion_because", st.suggestedDrl ? Var() : Var(st.noSuggestionBecause.in(language)));
     if (row.values.size() <= valuesUpTo) {
         Array::Ptr values = new Array;
         for (double v : row.values) values->add(number(v));
@@ -61,9 +61,9 @@ Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo)
     return o;
 }
 
-Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo) {
+Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo, Language language) {
     Array::Ptr list = new Array;
-    for (const auto& row : rows) list->add(drlRowJson(row, byDevice, valuesUpTo));
+    for (const auto& row : rows) list->add(drlRowJson(row, byDevice, valuesUpTo, language));
     return list;
 }
 
@@ -218,13 +218,14 @@ Object::Ptr userJson(const store::User& u) {
     return o;
 }
 
-Object::Ptr trailEntryJson(const store::TrailEntry& t) {
+Object::Ptr trailEntryJson(const store::TrailEntry& t, Language language) {
     Object::Ptr o = jsonObject();
     o->set("id", static_cast<Poco::Int64>(t.id));
     o->set("at", t.at);
     o->set("username", t.username);
     o->set("action", t.action);
-    o->set("detail", t.detail);
+    o->set("detail", t.detailIn(language));
+    o->set("detail_parts", t.text.id.empty() ? piecesJson({{t.detail, true}}) : piecesJson(t.text.pieces(language)));
     o->set("remote", t.remote);
     return o;
 }

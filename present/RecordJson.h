@@ -18,10 +18,12 @@ Poco::JSON::Array::Ptr flagRecordsJson(const std::vector<store::FlagRecord>& rec
 // One row of the DRL audit (`stats`); `device` only when the rows are by device.
 // `valuesUpTo`: every study's value is listed for rows of at most that many studies (null beyond;
 // min, q1, median, p75 and max draw the box of any row).
-Poco::JSON::Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo = SIZE_MAX);
+Poco::JSON::Object::Ptr drlRowJson(const DrlRow& row, bool byDevice, std::size_t valuesUpTo = SIZE_MAX,
+                                   Language language = Language::English);
 // The regional DRL survey (docs/json.md, "stats --by-site --json").
 Poco::JSON::Array::Ptr surveyRowsJson(const std::vector<SurveyRow>& rows);
-Poco::JSON::Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo = SIZE_MAX);
+Poco::JSON::Array::Ptr drlRowsJson(const std::vector<DrlRow>& rows, bool byDevice, std::size_t valuesUpTo = SIZE_MAX,
+                                   Language language = Language::English);
 // Per procedure, metric and month (YYYY-MM) of the study date: n and median.
 Poco::JSON::Array::Ptr monthlyMediansJson(const std::vector<store::StudyFigures>& studies);
 
@@ -37,6 +39,7 @@ Poco::JSON::Array::Ptr devicesJson(const std::vector<store::DeviceSummary>& devi
 // [{device, procedure_id, studies, studies_with_open_flags, open_flags}]
 Poco::JSON::Array::Ptr overviewJson(const std::vector<store::OverviewRow>& rows);
 Poco::JSON::Object::Ptr userJson(const store::User& user);
-Poco::JSON::Object::Ptr trailEntryJson(const store::TrailEntry& entry);
+// Its detail in `language`.
+Poco::JSON::Object::Ptr trailEntryJson(const store::TrailEntry& entry, Language language);
 
 } // namespace fa::present

@@ -24,12 +24,13 @@ template <typename T> Var json(const std::optional<T>& v) {
     else return number(v);
 }
 
-Array::Ptr warningsJson(const std::vector<Warning>& warnings) {
+Array::Ptr warningsJson(const std::vector<Warning>& warnings, Language language) {
     Array::Ptr out = new Array;
     for (const auto& w : warnings) {
         Object::Ptr o = jsonObject();
         o->set("code", w.code);
-        o->set("message", w.message);
+        o->set("message", w.in(language));
+        o->set("message_parts", w.text.id.empty() ? piecesJson({{w.message, true}}) : piecesJson(w.text.pieces(language)));
         o->set("count", w.count);
         out->add(o);
     }
@@ -125,7 +126,7 @@ Object::Ptr skinDoseJson(const SkinDoseResult& s) {
     return o;
 }
 
-Object::Ptr studyToJson(const store::StudyRecord& r) {
+Object::Ptr studyToJson(const store::StudyRecord& r, Language language) {
     const StudyInfo& st = r.study;
     const StudySummary& s = r.summary;
     Object::Ptr o = jsonObject();
@@ -165,7 +166,7 @@ Object::Ptr studyToJson(const store::StudyRecord& r) {
     o->set("planes", json(s.planes));
     o->set("source", s.source ? Var(std::string(toString(*s.source))) : Var());
     o->set("object_count", r.objectCount);
-    o->set("warnings", warningsJson(r.warnings));
+    o->set("warnings", warningsJson(r.warnings, language));
     o->set("flags", flagsJson(r.flags));
     o->set("created_at", r.createdAt);
     o->set("updated_at", r.updatedAt);
@@ -222,8 +223,8 @@ Var perPlaneJson(const store::StudyRecord& r, const std::vector<DoseObject>& obj
 
 Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects,
                               const std::vector<rules::StaffEstimate>& staff, const rules::PatientEstimate& patient,
-                              const std::optional<SkinDoseResult>& skin) {
-    Object::Ptr o = studyToJson(r);
+                              const std::optional<SkinDoseResult>& skin, Language language) {
+    Object::Ptr o = studyToJson(r, language);
     Array::Ptr events = new Array;
     Array::Ptr sources = new Array;
     const auto& counted = r.summary.countedObjects;
@@ -236,7 +237,7 @@ Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<Dos
         src->set("device", deviceJson(obj.device));
         src->set("counted", isCounted);
         src->set("event_count", static_cast<Poco::Int64>(obj.events.size()));
-        src->set("warnings", warningsJson(obj.warnings));
+        src->set("warnings", warningsJson(obj.warnings, language));
         sources->add(src);
         if (!isCounted) continue;
         for (const auto& e : obj.events) {

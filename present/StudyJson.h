@@ -14,14 +14,16 @@
 
 namespace fa::present {
 
-Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study);
+// Warnings' messages in `language` (the command line's English; the API's caller's).
+Poco::JSON::Object::Ptr studyToJson(const store::StudyRecord& study, Language language = Language::English);
 Poco::JSON::Array::Ptr flagsJson(const std::vector<StudyFlag>& flags);
 // The study plus its events and source objects, as `show --json` prints it.
 // `staff`: each operator's staff dose estimate, `patient`: the patient's (present/StaffJson.h).
 Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const std::vector<DoseObject>& objects,
                                           const std::vector<rules::StaffEstimate>& staff,
                                           const rules::PatientEstimate& patient,
-                                          const std::optional<SkinDoseResult>& skin);
+                                          const std::optional<SkinDoseResult>& skin,
+                                          Language language = Language::English);
 // The study's skin dose (docs/json.md, `skin_dose`).
 Poco::JSON::Object::Ptr skinDoseJson(const SkinDoseResult& skin);
 

@@ -53,7 +53,7 @@ std::string xlsxOf(const std::vector<ExportTable>& sheets) {
         std::vector<bool> numeric;
         for (std::size_t c = 0; c < t.header.size(); ++c) {
             worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), t.header[c].c_str(), bold);
-            numeric.push_back(t.numericColumns.count(t.header[c]) > 0);
+            numeric.push_back(t.numericColumns.count(c < t.keys.size() ? t.keys[c] : t.header[c]) > 0);
         }
         worksheet_freeze_panes(sheet, 1, 0);
         for (std::size_t r = 0; r < t.rows.size(); ++r) {
@@ -81,12 +81,12 @@ StudiesWorkbook studiesWorkbook(store::StudyStore& store, const rules::LevelEval
     std::vector<StudyEvents> events;
     events.reserve(studies.size());
     for (const auto& s : studies) events.push_back({&s, store.objectsOf(s.study.studyUid)});
-    const ExportTable eventRows = eventsTable(events);
+    const ExportTable eventRows = eventsTable(events, options.form);
     StudiesWorkbook w;
     w.studies = studies.size();
     w.events = eventRows.rows.size();
     // The DRL audit of exactly the studies exported (every filter of the page, the procedure's too).
-    w.bytes = xlsxOf({studiesTable(studies, options), eventRows, drlTable(drlAudit(studies, levels, false))});
+    w.bytes = xlsxOf({studiesTable(studies, options), eventRows, drlTable(drlAudit(studies, levels, false), options.form)});
     return w;
 }
 

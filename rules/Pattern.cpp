@@ -17,12 +17,32 @@ struct Pattern::Compiled {
     }
 };
 
+namespace {
+
+// PCRE's compile errors that a person writing a pattern meets, by their number (pcreapi(3)), each in
+// the catalog as pcre.N; the rest as pcre.other with PCRE's English words.
+const int kExplained[] = {1, 3, 4, 5, 6, 7, 8, 9, 12, 14, 15, 18, 20, 22, 24, 25, 26, 30, 31, 32, 44, 45, 46, 56, 57, 58, 59, 62, 65, 69};
+
+Text patternProblem(int code, const std::string& expression, int byteOffset, const std::string& english) {
+    // The position a person counts: characters, from 1.
+    int position = 1;
+    for (int i = 0; i < byteOffset && i < static_cast<int>(expression.size()); ++i)
+        if ((static_cast<unsigned char>(expression[static_cast<std::size_t>(i)]) & 0xC0) != 0x80) ++position;
+    for (int known : kExplained)
+        if (known == code) return text("pcre." + std::to_string(code), {{"position", std::to_string(position)}});
+    return text("pcre.other", {{"position", std::to_string(position)}, {"code", std::to_string(code)}, {"reason", english}});
+}
+
+} // namespace
+
 Pattern::Pattern(const std::string& expression) : compiled_(std::make_unique<Compiled>()) {
     const char* error = nullptr;
-    int offset = 0;
-    compiled_->code = pcre_compile(expression.c_str(), PCRE_UTF8 | PCRE_CASELESS, &error, &offset, nullptr);
-    if (!compiled_->code)
-        throw Error(std::string(error ? error : "invalid") + " (at offset " + std::to_string(offset) + ")");
+    int offset = 0, code = 0;
+    compiled_->code = pcre_compile2(expression.c_str(), PCRE_UTF8 | PCRE_CASELESS, &code, &error, &offset, nullptr);
+    if (!compiled_->code) {
+        const std::string message = std::string(error ? error : "invalid") + " (at offset " + std::to_string(offset) + ")";
+        throw Invalid(message, patternProblem(code, expression, offset, error ? error : ""));
+    }
     compiled_->extra = pcre_study(compiled_->code, 0, &error);
     if (!compiled_->extra) { // nothing to learn from studying this pattern: the limits need a block
         compiled_->extra = static_cast<pcre_extra*>(pcre_malloc(sizeof(pcre_extra)));

@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/Error.h"
+#include "core/Text.h"
+
 namespace fa::rules {
 
 class Pattern {
@@ -18,8 +21,12 @@ public:
     static constexpr unsigned long kMatchLimit = 200000;
     static constexpr unsigned long kRecursionLimit = 2000;
 
-    // Throws fa::Error with PCRE's message and offset when `expression` is not valid.
+    // Throws Pattern::Invalid (an fa::Error with PCRE's message and offset) when `expression` is not valid.
     explicit Pattern(const std::string& expression);
+    struct Invalid : Error {
+        Invalid(const std::string& message, Text why) : Error(message), reason(std::move(why)) {}
+        Text reason; // what is wrong and where, in the reader's language (pcre.* of the catalog)
+    };
     ~Pattern();
     Pattern(const Pattern&) = delete;
     Pattern& operator=(const Pattern&) = delete;

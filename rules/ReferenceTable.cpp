@@ -44,8 +44,8 @@ std::shared_ptr<Pattern> compileMatch(const ReferenceRow& row, std::vector<Table
     std::shared_ptr<Pattern> pattern;
     try {
         pattern = std::make_shared<Pattern>(row.match);
-    } catch (const Error& e) {
-        problems.push_back({row.line, "match", text("table.badPattern", {{"value", row.match}, {"reason", e.what()}})});
+    } catch (const Pattern::Invalid& e) {
+        problems.push_back({row.line, "match", text("table.badPattern", {{"value", row.match}}).with("reason", e.reason)});
         return nullptr;
     }
     for (const auto& probe : Pattern::probes())

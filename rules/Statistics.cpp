@@ -25,8 +25,8 @@ MetricStatistics statisticsOf(const std::vector<double>& values, const std::opti
     s.medianAboveLevel = level && s.median > *level;
     if (s.n >= kMinCasesForDrl) s.suggestedDrl = s.p75;
     else
-        s.noSuggestionBecause = "only " + std::to_string(s.n) + " case(s); a local DRL needs at least " +
-                                std::to_string(kMinCasesForDrl);
+        s.noSuggestionBecause =
+            text("drl.tooFew", {{"n", std::to_string(s.n)}, {"min", std::to_string(kMinCasesForDrl)}});
     return s;
 }
 

@@ -1,6 +1,8 @@
 // Per procedure and metric: the figures of the DRL audit (ICRP 135).
 #pragma once
 
+#include "core/Text.h"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -17,7 +19,7 @@ struct MetricStatistics {
     std::optional<double> level;
     bool medianAboveLevel = false;
     std::optional<double> suggestedDrl; // the 75th percentile, given enough cases
-    std::string noSuggestionBecause;    // when there is none
+    Text noSuggestionBecause;           // when there is none
 };
 
 constexpr std::size_t kMinCasesForDrl = 20;

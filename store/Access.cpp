@@ -74,11 +74,12 @@ void StudyStore::updateUser(const User& u) {
     });
 }
 
-void StudyStore::addTrail(const std::string& username, const std::string& action, const std::string& detail,
+void StudyStore::addTrail(const std::string& username, const std::string& action, const Text& text,
                           const std::string& remote) {
+    const std::string detail = text.id.empty() ? std::string() : text.english();
     guarded([&]() -> void {
-        *db_ << "INSERT INTO audit_trail (at, username, action, detail, remote) VALUES (?, ?, ?, ?, ?)", bind(nowUtc()),
-            bind(username), bind(action), bind(detail), bind(remote), now;
+        *db_ << "INSERT INTO audit_trail (at, username, action, detail, remote, detail_text) VALUES (?, ?, ?, ?, ?, ?)",
+            bind(nowUtc()), bind(username), bind(action), bind(detail), bind(remote), bind(encodeText(text)), now;
     });
     // Logins, user changes and exports also go to the audit repository (IHE ATNA) when there is one.
     if (SecurityEvent event; securityEventsRecorded() && securityEventOfTrail(username, action, detail, remote, event))
@@ -88,7 +89,7 @@ void StudyStore::addTrail(const std::string& username, const std::string& action
 std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset) {
     return guarded([&]() -> std::vector<TrailEntry> {
         Statement select(db_->session());
-        select << db_->dialect("SELECT id, at, username, action, detail, remote FROM audit_trail ORDER BY id DESC LIMIT " +
+        select << db_->dialect("SELECT id, at, username, action, detail, remote, detail_text FROM audit_trail ORDER BY id DESC LIMIT " +
                       std::to_string(limit) + " OFFSET " + std::to_string(offset)),
             now;
         RecordSet rs(select);
@@ -96,7 +97,7 @@ std::vector<TrailEntry> StudyStore::trail(std::size_t limit, std::size_t offset)
         std::vector<TrailEntry> out;
         for (std::size_t r = 0; r < c.rows(); ++r)
             out.push_back({c.integer("id", r).value_or(0), c.text("at", r), c.text("username", r), c.text("action", r),
-                           c.text("detail", r), c.text("remote", r)});
+                           c.text("detail", r), c.text("remote", r), decodeText(c.text("detail_text", r))});
         return out;
     });
 }

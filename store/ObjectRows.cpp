@@ -99,13 +99,12 @@ void readEvents(Database& s, std::string uid, const ObjectIndex& index, std::vec
 
 void readObjectWarnings(Database& s, std::string uid, const ObjectIndex& index, std::vector<DoseObject>& out) {
     const Result rs = s.run(
-        "SELECT sop_instance_uid, code, message, count FROM object_warnings WHERE study_uid = ? "
+        "SELECT sop_instance_uid, code, message, count, text FROM object_warnings WHERE study_uid = ? "
         "ORDER BY sop_instance_uid, seq",
         {uid});
     const Columns c(rs);
     for (std::size_t r = 0; r < c.rows(); ++r)
-        out[index.at(c.text("sop_instance_uid", r))].warnings.push_back(
-            Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
+        out[index.at(c.text("sop_instance_uid", r))].warnings.push_back(readWarning(c, r));
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "store/EventGeometry.h"
 
 #include <Poco/Data/RecordSet.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/DateTime.h>
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
@@ -37,17 +39,18 @@ struct PatientColumns {
 void insertStudyWarnings(Database& s, const std::string& studyUid, const std::vector<Warning>& warnings) {
     for (std::size_t i = 0; i < warnings.size(); ++i) {
         const auto& w = warnings[i];
-        s.run("INSERT INTO study_warnings (study_uid, seq, code, message, count) VALUES (?, ?, ?, ?, ?)",
-              {studyUid, integer(static_cast<long long>(i)), w.code, w.message, integer(w.count)});
+        s.run("INSERT INTO study_warnings (study_uid, seq, code, message, count, text) VALUES (?, ?, ?, ?, ?, ?)",
+              {studyUid, integer(static_cast<long long>(i)), w.code, w.message, integer(w.count), encodeText(w.text)});
     }
 }
 
 void insertObjectWarnings(Database& s, const DoseObject& o) {
     for (std::size_t i = 0; i < o.warnings.size(); ++i) {
         const auto& w = o.warnings[i];
-        s.run("INSERT INTO object_warnings (study_uid, sop_instance_uid, seq, code, message, count) "
-              "VALUES (?, ?, ?, ?, ?, ?)",
-              {o.study.studyUid, o.sopInstanceUid, integer(static_cast<long long>(i)), w.code, w.message, integer(w.count)});
+        s.run("INSERT INTO object_warnings (study_uid, sop_instance_uid, seq, code, message, count, text) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+              {o.study.studyUid, o.sopInstanceUid, integer(static_cast<long long>(i)), w.code, w.message, integer(w.count),
+               encodeText(w.text)});
     }
 }
 
@@ -56,9 +59,81 @@ std::vector<Warning> readWarnings(Database& s, const std::string& sql, const std
     const Columns c(result);
     std::vector<Warning> out;
     for (std::size_t r = 0; r < c.rows(); ++r)
-        out.push_back(Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
+        out.push_back(readWarning(c, r));
     return out;
 }
+
+} // namespace
+
+namespace {
+
+Poco::JSON::Object::Ptr textJson(const Text& t) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", t.id);
+    Poco::JSON::Array::Ptr values = new Poco::JSON::Array;
+    for (const auto& [name, value] : t.values) {
+        Poco::JSON::Array::Ptr pair = new Poco::JSON::Array;
+        pair->add(name);
+        pair->add(value);
+        values->add(pair);
+    }
+    o->set("values", values);
+    if (!t.parts.empty()) {
+        Poco::JSON::Array::Ptr parts = new Poco::JSON::Array;
+        for (const auto& [name, part] : t.parts) {
+            Poco::JSON::Array::Ptr pair = new Poco::JSON::Array;
+            pair->add(name);
+            pair->add(textJson(*part));
+            parts->add(pair);
+        }
+        o->set("parts", parts);
+    }
+    return o;
+}
+
+Text textOf(const Poco::JSON::Object& o) {
+    Text t;
+    t.id = o.getValue<std::string>("id");
+    if (const auto values = o.getArray("values"))
+        for (std::size_t i = 0; i < values->size(); ++i) {
+            const auto pair = values->getArray(static_cast<unsigned>(i));
+            t.values.emplace_back(pair->getElement<std::string>(0u), pair->getElement<std::string>(1u));
+        }
+    if (const auto parts = o.getArray("parts"))
+        for (std::size_t i = 0; i < parts->size(); ++i) {
+            const auto pair = parts->getArray(static_cast<unsigned>(i));
+            t.parts.emplace_back(pair->getElement<std::string>(0u), std::make_shared<const Text>(textOf(*pair->getObject(1u))));
+        }
+    return t;
+}
+
+} // namespace
+
+std::string encodeText(const Text& text) {
+    if (text.id.empty()) return {};
+    std::ostringstream out;
+    textJson(text)->stringify(out);
+    return out.str();
+}
+
+Text decodeText(const std::string& kept) {
+    if (kept.empty()) return {};
+    try {
+        Poco::JSON::Parser parser;
+        return textOf(*parser.parse(kept).extract<Poco::JSON::Object::Ptr>());
+    } catch (const Poco::Exception&) {
+        return {}; // unreadable: the English stands
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+Warning readWarning(const Columns& c, std::size_t r) {
+    return Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1)),
+                   decodeText(c.text("text", r))};
+}
+
+namespace {
 
 // Multi-row INSERTs of a few fixed sizes (300, 50, 10 and 1 rows), each a kept statement: a
 // 10,000-event report is 35 statements, any report at most four different ones.
@@ -328,7 +403,7 @@ void recountAll(Database& s) {
 }
 
 std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid) {
-    return readWarnings(s, "SELECT code, message, count FROM study_warnings WHERE study_uid = ? ORDER BY seq", studyUid);
+    return readWarnings(s, "SELECT code, message, count, text FROM study_warnings WHERE study_uid = ? ORDER BY seq", studyUid);
 }
 
 std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid) {

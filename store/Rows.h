@@ -44,6 +44,12 @@ void moveCount(Database& s, const CountKey& before, const CountKey& after);
 // Counts every study again (after rows were renamed to a site).
 void recountAll(Database& s);
 std::vector<Warning> readStudyWarnings(Database& s, const std::string& studyUid);
+// A warning row (code, message, count and text, a warning's sentence kept as JSON by migration 20; rows
+// from before it have none and show their English message).
+Warning readWarning(const Columns& columns, std::size_t row);
+// A Text as the JSON kept in a column, and back (an empty or unreadable column: no Text).
+std::string encodeText(const Text& text);
+Text decodeText(const std::string& kept);
 std::vector<std::string> readCountedObjects(Database& s, const std::string& studyUid);
 // The skin dose of the study's counted objects, computed by `model` and kept (skin_doses and the
 // study's psd_gy); the study's earlier one is replaced.

@@ -257,6 +257,14 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "CREATE INDEX fhir_pushes_by_site ON fhir_pushes (site, updated_at)",
         "CREATE INDEX studies_by_update ON studies (site, updated_at, study_uid)",
     },
+    // 20: each warning's sentence and each audit-trail detail as its catalog id and values (JSON), so
+    // that a person reads it in their language; the English stays for logs, scripts, the audit repository
+    // and rows written before
+    {
+        "ALTER TABLE object_warnings ADD COLUMN text TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE study_warnings ADD COLUMN text TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_trail ADD COLUMN detail_text TEXT NOT NULL DEFAULT ''",
+    },
 };
 
 } // namespace

@@ -309,11 +309,10 @@ std::vector<StudyRecord> StudyStore::studies(const StudyFilter& filter) {
             eachRow(*db_, sql, inValues, each);
         };
         auto of = [&](const Columns& c, std::size_t r) -> StudyRecord& { return out[index.at(c.text("study_uid", r))]; };
-        rows("SELECT w.study_uid, w.code, w.message, w.count FROM study_warnings w JOIN studies s ON s.study_uid = "
+        rows("SELECT w.study_uid, w.code, w.message, w.count, w.text FROM study_warnings w JOIN studies s ON s.study_uid = "
              "w.study_uid" + in + " ORDER BY w.study_uid, w.seq",
              [&](const Columns& c, std::size_t r) {
-                 of(c, r).warnings.push_back(
-                     Warning{c.text("code", r), c.text("message", r), static_cast<int>(c.integer("count", r).value_or(1))});
+                 of(c, r).warnings.push_back(readWarning(c, r));
              });
         rows("SELECT o.study_uid, o.sop_instance_uid FROM source_objects o JOIN studies s ON s.study_uid = o.study_uid" +
                  in + " AND o.counted = 1 ORDER BY o.arrival",

@@ -96,11 +96,8 @@ AddOutcome StudyStore::addOnce(const DoseObject& o, const ObjectMeta& meta) {
     std::optional<DoseObject> withWarnings;
     if (otherStudies.rows() > 0) withWarnings = o;
     for (std::size_t r = 0; r < otherStudies.rows(); ++r)
-        withWarnings->warnings.push_back(Warning{"sop-instance-reused",
-                                          "the same SOP Instance UID was also received for study " +
-                                              otherStudies.text("study_uid", r) +
-                                              " (an edited or re-anonymised copy?)",
-                                          1});
+        withWarnings->warnings.push_back(
+            warning("sop-instance-reused", text("warn.sopReused", {{"uid", otherStudies.text("study_uid", r)}})));
     const DoseObject& object = withWarnings ? *withWarnings : o;
     if (!existing) insertStudyShell(*db_, object, meta, site_);
     else fillStudyBlanks(*db_, object, meta);

@@ -157,7 +157,10 @@ struct User {
 struct TrailEntry {
     std::int64_t id = 0;
     std::string at; // ISO 8601 UTC
-    std::string username, action, detail, remote;
+    std::string username, action, detail, remote; // detail: in English
+    Text text; // the detail as a catalog entry (none for entries written before migration 20)
+
+    std::string detailIn(Language language) const { return text.id.empty() ? detail : text.in(language); }
 };
 
 struct DeviceSummary {
@@ -228,6 +231,13 @@ struct AuditRun {
     std::vector<std::string> errors;
     std::string reportHtml, reportCsv, mailedTo;
 };
+
+// The file of a run's report page in `language`, written beside `reportHtml` (the page in the
+// language of [report] language): "x.html" gives "x.zh.html".
+inline std::string reportIn(const std::string& reportHtml, Language language) {
+    const bool html = reportHtml.size() > 5 && reportHtml.compare(reportHtml.size() - 5, 5, ".html") == 0;
+    return (html ? reportHtml.substr(0, reportHtml.size() - 5) : reportHtml) + "." + languageCode(language) + ".html";
+}
 
 struct AuditFinding {
     std::string kind; // missing-dose-data, retrieved, retrieve-failed, no-dose-content
@@ -359,7 +369,7 @@ public:
     void addUser(const User& user); // throws fa::Error when the name is taken
     void updateUser(const User& user);
     // Who did what, for admins: logins, reviews, table changes, exports.
-    void addTrail(const std::string& username, const std::string& action, const std::string& detail,
+    void addTrail(const std::string& username, const std::string& action, const Text& detail,
                   const std::string& remote);
     std::vector<TrailEntry> trail(std::size_t limit, std::size_t offset);
     // Sets the review state of the study's (kind, metric) flag and records it in its history;

@@ -36,7 +36,7 @@ TEST(Text, EveryIdTheSourcesUseIsInTheCatalog) {
     for (const auto& e : catalog()) ids.insert(e.id);
     static const std::regex use("\\btext\\(\"([A-Za-z]+\\.[A-Za-z]+)\"");
     int uses = 0;
-    for (const char* folder : {"core", "rules", "api", "cli", "pipeline", "present", "audit"})
+    for (const char* folder : {"core", "dicom", "store", "rules", "api", "cli", "pipeline", "present", "audit"})
         for (const auto& f : std::filesystem::recursive_directory_iterator(std::string(FA_SOURCE_DIR) + "/" + folder)) {
             if (f.path().extension() != ".cpp") continue;
             std::ifstream in(f.path());
@@ -73,6 +73,29 @@ TEST(Text, TheLanguageComesFromAcceptLanguageSettingsOrLocales) {
     EXPECT_EQ(languageOf(""), Language::English);
     EXPECT_EQ(languageOf("de"), Language::English);
     EXPECT_STREQ(languageCode(Language::Chinese), "zh");
+}
+
+
+// A sentence cut into its words and its values (what a page marks as data): terms are words, a
+// sentence put in gives its own pieces, "{}" of a quantifier stays a word.
+TEST(Text, PiecesMarkTheValuesPutIntoASentence) {
+    const Text review = text("trail.reviewComment", {{"uid", "1.2.3"},
+                                                     {"kind", term("kind.above-reference")},
+                                                     {"metric", term("metric.shots")},
+                                                     {"state", term("state.justified")},
+                                                     {"comment", "obese patient"}});
+    auto joined = [](const std::vector<Text::Piece>& pieces) {
+        std::string s;
+        for (const auto& p : pieces) s += p.data ? "[" + p.text + "]" : p.text;
+        return s;
+    };
+    EXPECT_EQ(joined(review.pieces(Language::English)), "[1.2.3] shots above reference level: justified — [obese patient]");
+    EXPECT_EQ(joined(review.pieces(Language::Chinese)), "[1.2.3] 曝光次数超过参考水平：合理 — [obese patient]");
+    const Text version = text("trail.version", {{"version", "2"}}).with("source", text("source.upload", {{"file", "a.csv"}, {"user", "qm"}}));
+    EXPECT_EQ(joined(version.pieces(Language::Chinese)), "第 [2] 版（由 [qm] 上传 [a.csv]）");
+    EXPECT_EQ(joined(text("pcre.4", {{"position", "3"}}).pieces(Language::English)),
+              "numbers out of order in a {} quantifier (at character [3])");
+    EXPECT_EQ(joined(text("no.such.id", {{"x", "1"}}).pieces(Language::English)), "[no.such.id x=1]");
 }
 
 } // namespace

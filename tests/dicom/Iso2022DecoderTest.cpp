@@ -24,9 +24,9 @@ class Iso2022 : public ::testing::TestWithParam<Case> {};
 TEST_P(Iso2022, DecodesAsTheStandardsExamplesRead) {
     const Case& c = GetParam();
     ASSERT_TRUE(dicom::Iso2022Decoder::applies(c.characterSet));
-    std::string problem;
+    Text problem;
     EXPECT_EQ(dicom::Iso2022Decoder(c.characterSet).decode(c.raw, c.personName, problem), c.decoded);
-    EXPECT_EQ(problem, "");
+    EXPECT_EQ(problem.id, "");
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -51,9 +51,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"TextLinesAreResetToo", "\\ISO 2022 IR 149", "\x1b$)C\xc8\xab\r\nOK", false, "홍\r\nOK"}));
 
 TEST(Iso2022, ABytesInNoDeclaredSetIsReplacedAndSaidWhere) {
-    std::string problem;
+    Text problem;
     EXPECT_EQ(dicom::Iso2022Decoder("\\ISO 2022 IR 87").decode("Caf\xe9", false, problem), "Caf\xEF\xBF\xBD");
-    EXPECT_EQ(problem, "byte 0xE9 at position 4 is in no character set it declares");
+    EXPECT_EQ(problem.english(), "byte 0xE9 at position 4 is in no character set it declares");
+    EXPECT_EQ(problem.in(Language::Chinese), "位置 4 的字节 0xE9 不属于所声明的任何字符集");
 }
 
 TEST(Iso2022, OnlyCodeExtensionsAreDecodedHere) {

@@ -111,6 +111,7 @@ protected:
             r.studyDate = "2026112" + std::to_string(i);
             r.patientName = "Zhang^Wei";
             r.patientId = "PID-" + std::to_string(i);
+            r.omitTemplateId = i == 2; // a data-quality warning to read in either language
             for (int e = 0; e < shots; ++e) {
                 synth::Event ev;
                 ev.uid = synth::newUid();
@@ -419,7 +420,7 @@ TEST_F(WebApi, StudiesFilterSortAndPage) {
     const auto flags = viewer_.get("/api/flags?kind=investigation");
     ASSERT_EQ(flags.array()->size(), 3u);
     EXPECT_EQ(flags.array()->getObject(0)->getValue<std::string>("study_uid"), uids_[1]);
-    const auto flagCsv = viewer_.get("/api/export/flags.csv");
+    const auto flagCsv = viewer_.get("/api/export/flags.csv?format=machine");
     EXPECT_EQ(flagCsv.status, 200);
     EXPECT_NE(flagCsv.disposition.find("fluoroaudit-flags.csv"), std::string::npos);
     EXPECT_NE(flagCsv.body.find(uids_[1] + ",root-prf,investigation,shots,40,36,"), std::string::npos) << flagCsv.body;
@@ -473,7 +474,7 @@ TEST_F(WebApi, AReviewNeedsTheCsrfTokenAndIsKeptWithItsHistory) {
     for (std::size_t i = 0; i < trail->size(); ++i) {
         auto t = trail->getObject(static_cast<unsigned>(i));
         if (t->getValue<std::string>("action") == "review" && t->getValue<std::string>("username") == "rita" &&
-            t->getValue<std::string>("detail") == uids_[0] + " above-reference shots: justified — obese patient")
+            t->getValue<std::string>("detail") == uids_[0] + " shots above reference level: justified — obese patient")
             logged = true;
     }
     EXPECT_TRUE(logged) << admin_.get("/api/audit-trail").body;
@@ -569,6 +570,11 @@ TEST_F(WebApi, AnAuditRunsReportOpensFromTheApi) {
     ASSERT_EQ(report.status, 200) << report.body;
     EXPECT_EQ(report.contentType, "text/html; charset=utf-8");
     EXPECT_NE(report.body.find("<h2 id=\"drl\">DRL audit (ICRP 135) of the period</h2>"), std::string::npos);
+    // The same run's page in Chinese for a Chinese reader (the UI's link names its language).
+    const auto chinese = viewer_.get("/api/audit-runs/" + id + "/report?lang=zh");
+    ASSERT_EQ(chinese.status, 200);
+    EXPECT_NE(chinese.body.find("<html lang=\"zh-CN\">"), std::string::npos) << chinese.body.substr(0, 300);
+    EXPECT_EQ(chinese.body.find("DRL audit (ICRP 135) of the period"), std::string::npos);
     EXPECT_EQ(viewer_.get("/api/audit-runs/99999/report").status, 404);
     EXPECT_EQ(anonymous().get("/api/audit-runs/" + id + "/report").status, 401);
 }
@@ -794,6 +800,82 @@ TEST_F(WebApi, ServerMessagesFollowTheCallersLanguage) {
     EXPECT_EQ(viewer_.get("/api/studies/" + uids_[1]).body, before) << "a refusal changed nothing";
 }
 
+// A Chinese reader gets every text the server writes in Chinese: data-quality warnings (in the list
+// and on the study), the audit trail's details, the exports' headers, sheets and enumerations; a
+// script asks for the machine form and gets the same as before.
+TEST_F(WebApi, AChineseReaderGetsWarningsTrailAndExportsInChinese) {
+    Client rita = reviewer_, alice = admin_;
+    rita.language = alice.language = "zh-CN,zh;q=0.9,en;q=0.8";
+    auto warningOf = [](const Poco::JSON::Object::Ptr& study) {
+        const auto list = study->getArray("warnings");
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const auto w = list->getObject(static_cast<unsigned>(i));
+            if (w->getValue<std::string>("code") == "template-missing") return w->getValue<std::string>("message");
+        }
+        return std::string("(no template-missing warning)");
+    };
+    EXPECT_EQ(warningOf(rita.get("/api/studies/" + uids_[2]).object()),
+              "没有模板标识（TID 10001）；按其根概念“X 射线辐射剂量报告”读取");
+    EXPECT_EQ(warningOf(reviewer_.get("/api/studies/" + uids_[2]).object()),
+              "no template identifier (TID 10001); read by its root concept X-Ray Radiation Dose Report");
+    const auto listed = rita.get("/api/studies?from=2026-11-22&to=2026-11-22&flagged=false");
+    ASSERT_EQ(listed.object()->getArray("studies")->size(), 1u) << listed.body;
+    EXPECT_EQ(warningOf(listed.object()->getArray("studies")->getObject(0)),
+              "没有模板标识（TID 10001）；按其根概念“X 射线辐射剂量报告”读取");
+
+    // The audit trail: who was added as what, the table imported from which file.
+    const auto trail = alice.get("/api/audit-trail");
+    ASSERT_EQ(trail.status, 200);
+    EXPECT_NE(trail.body.find("\"detail\":\"rita，角色：审核员\""), std::string::npos) << trail.body;
+    EXPECT_NE(trail.body.find("\"detail\":\"第 2 版（从 " + dir_->file("levels.csv") + " 导入）\""), std::string::npos)
+        << trail.body;
+    EXPECT_NE(admin_.get("/api/audit-trail").body.find("\"detail\":\"rita as reviewer\""), std::string::npos);
+
+    // Exports: the same rows and numbers; headers, procedure names and values in the reader's language.
+    const std::string view = "from=2026-11-20&to=2026-11-22&sort=date&order=asc";
+    const auto people = rita.get("/api/export/studies.csv?" + view);
+    ASSERT_EQ(people.status, 200) << people.body;
+    EXPECT_EQ(people.body.substr(0, people.body.find("\r\n")),
+              "\xEF\xBB\xBF检查日期,检查实例 UID,患者 ID,患者姓名,检查号,检查描述,手术编号,手术,设备,操作者,来源,曝光次数,"
+              "透视时间（s）,曝光时间（s）,DAP（Gy·cm²）,\"Ka,r（mGy）\",峰值皮肤剂量（mGy）,标记,审核状态,缺少剂量数据,警告");
+    EXPECT_NE(people.body.find("," + uids_[0] + ","), std::string::npos);
+    EXPECT_NE(people.body.find(",辐射剂量结构化报告,30,"), std::string::npos) << people.body;
+    EXPECT_NE(people.body.find("曝光次数超过参考水平"), std::string::npos) << people.body;
+    EXPECT_NE(people.body.find("未审核"), std::string::npos);
+    EXPECT_EQ(people.body.find("above-reference"), std::string::npos);
+    const auto machine = rita.get("/api/export/studies.csv?" + view + "&format=machine");
+    EXPECT_EQ(machine.body.substr(0, machine.body.find("\r\n")),
+              "\xEF\xBB\xBFstudy_date,study_uid,patient_id,patient_name,accession_number,study_description,procedure_id,"
+              "procedure_name,device,operators,source,shots,fluoro_time_s,exposure_time_s,dap_gycm2,kar_mgy,psd_mgy,flags,"
+              "review_states,missing_dose_data,warnings");
+    EXPECT_NE(machine.body.find(",rdsr,30,"), std::string::npos) << machine.body;
+    EXPECT_NE(machine.body.find("above-reference:shots"), std::string::npos);
+    // The rows are the same, in the same order, whichever form.
+    auto lines = [](const std::string& body) { return std::count(body.begin(), body.end(), '\n'); };
+    EXPECT_EQ(lines(people.body), lines(machine.body));
+    // A download link carries the UI's language (a browser sends its own Accept-Language).
+    const auto linked = reviewer_.get("/api/export/flags.csv?" + view + "&lang=zh");
+    EXPECT_EQ(linked.body.substr(0, linked.body.find("\r\n")),
+              "\xEF\xBB\xBF检查日期,检查实例 UID,手术编号,类别,指标,数值,水平,参考水平表版本,审核状态,标记时间");
+    EXPECT_NE(linked.body.find("," + uids_[0] + ",root-prf,超过参考水平,曝光次数,30,18,"), std::string::npos) << linked.body;
+    const auto english = reviewer_.get("/api/export/flags.csv?" + view);
+    EXPECT_NE(english.body.find("," + uids_[0] + ",root-prf,above reference level,shots,30,18,"), std::string::npos)
+        << english.body;
+    const auto bad = rita.get("/api/export/studies.csv?format=xml");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.error(), "“format”只能是以下之一：machine, people");
+    // The workbook: sheet names and headers in Chinese.
+    const std::string file = dir_->file("zh.xlsx");
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << rita.get("/api/export/studies.xlsx?" + view).body;
+    const std::string workbook = test::run("unzip -p " + quote(file) + " xl/workbook.xml").out;
+    EXPECT_NE(workbook.find("name=\"检查\""), std::string::npos) << workbook;
+    EXPECT_NE(workbook.find("name=\"事件\""), std::string::npos);
+    EXPECT_NE(workbook.find("name=\"DRL 审核\""), std::string::npos);
+    const std::string strings = test::run("unzip -p " + quote(file) + " xl/sharedStrings.xml").out;
+    EXPECT_NE(strings.find("透视"), std::string::npos);        // the events' type
+    EXPECT_NE(strings.find("中位数超过水平"), std::string::npos); // a DRL audit header
+    EXPECT_NE(strings.find("仅 3 例；本地 DRL 至少需要 20 例"), std::string::npos);
+}
 
 TEST_F(WebApi, TheOverviewCountsStudiesAndOpenFlagsPerDeviceAndProcedure) {
     const auto all = viewer_.get("/api/overview");

@@ -107,12 +107,29 @@ TEST(ReferenceTable, EveryProblemIsReportedWithLineColumnAndReason) {
     const std::vector<std::string> expected = {
         "line 1, column colour: unknown column (the columns are procedure_id, name, match, device, shots, "
         "fluoro_time_s, exposure_time_s, dap_gycm2, kar_mgy)",
-        "line 2, column match: '(unclosed' is not a valid regular expression: missing ) (at offset 9)",
+        "line 2, column match: '(unclosed' is not a valid regular expression: missing ) (at character 10)",
         "line 3, column shots: '-3' is negative",
         "line 3, column dap_gycm2: 'abc' is not a number (use a decimal point, e.g. 12.5)",
         "line 4, column procedure_id: 'a' is used by an earlier row",
     };
     EXPECT_EQ(text, expected);
+}
+
+// PCRE's reasons in the reader's language, at the character a person counts (not PCRE's byte offset).
+TEST(ReferenceTable, APatternsProblemIsSaidInChineseAtItsCharacter) {
+    std::vector<TableProblem> problems;
+    ReferenceTable::parse("procedure_id,name,match,shots\n"
+                                 "a,A,脊神经(根,10\n"
+                                 "b,B,*根,10\n"
+                                 "c,C,[a-,10\n",
+                                 problems);
+    ASSERT_EQ(problems.size(), 3u);
+    EXPECT_EQ(problems[0].reason.in(Language::Chinese), "“脊神经(根”不是有效的正则表达式：缺少 )（第 6 个字符）");
+    EXPECT_EQ(problems[1].reason.in(Language::Chinese),
+              "“*根”不是有效的正则表达式：没有可重复的内容（第 1 个字符）：*、+ 或 ? 前面需要一个字符或分组");
+    EXPECT_EQ(problems[2].reason.in(Language::Chinese), "“[a-”不是有效的正则表达式：字符类缺少结尾的 ]（第 4 个字符）");
+    EXPECT_EQ(problems[1].reason.english(),
+              "'*根' is not a valid regular expression: nothing to repeat (at character 1): put a character or group before *, + or ?");
 }
 
 TEST(ReferenceTable, ExportReadsBackTheSame) {
@@ -239,7 +256,8 @@ TEST(Statistics, SuggestedDrlNeedsTwentyCases) {
     EXPECT_DOUBLE_EQ(s.max, 30);
     EXPECT_TRUE(s.medianAboveLevel);
     EXPECT_FALSE(s.suggestedDrl.has_value());
-    EXPECT_EQ(s.noSuggestionBecause, "only 5 case(s); a local DRL needs at least 20");
+    EXPECT_EQ(s.noSuggestionBecause.english(), "only 5 case(s); a local DRL needs at least 20");
+    EXPECT_EQ(s.noSuggestionBecause.in(Language::Chinese), "仅 5 例；本地 DRL 至少需要 20 例");
     std::vector<double> many;
     for (int i = 1; i <= 20; ++i) many.push_back(i);
     s = statisticsOf(many, 12);

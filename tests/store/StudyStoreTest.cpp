@@ -44,7 +44,11 @@ DoseObject report(const std::string& study, const std::string& sop, const std::v
         e.protocol = "Single shot";
         o.events.push_back(e);
     }
-    o.warnings.push_back(Warning{"unit-converted", "dose values written in mGy instead of Gy; converted", 2});
+    Warning converted = warning("unit-converted", text("warn.unitConverted", {{"quantity", term("quantity.dose")},
+                                                                            {"unit", "mGy"},
+                                                                            {"standard", "Gy"}}));
+    converted.count = 2;
+    o.warnings.push_back(converted);
     return o;
 }
 
@@ -66,8 +70,13 @@ TEST(StudyStore, StoresAndReadsBackAStudy) {
     EXPECT_EQ(st->summary.countedObjects, std::vector<std::string>{"O1"});
     ASSERT_EQ(st->warnings.size(), 1u);
     EXPECT_EQ(st->warnings[0].count, 2);
+    // The sentence is kept as its catalog entry: read back in either language.
+    EXPECT_EQ(st->warnings[0].message, "dose values written in mGy instead of Gy; converted");
+    EXPECT_EQ(st->warnings[0].in(Language::Chinese), "剂量的值以 mGy 而非 Gy 记录；已换算");
+    EXPECT_EQ(s.studies({}).at(0).warnings.at(0).in(Language::Chinese), "剂量的值以 mGy 而非 Gy 记录；已换算");
     const auto objects = s.objectsOf("S1");
     ASSERT_EQ(objects.size(), 1u);
+    EXPECT_EQ(objects[0].warnings.at(0).in(Language::Chinese), "剂量的值以 mGy 而非 Gy 记录；已换算");
     EXPECT_EQ(objects[0].events.size(), 3u);
     EXPECT_EQ(objects[0].events[2].uid, "c");
     EXPECT_EQ(objects[0].events[0].protocol, "Single shot");
@@ -114,7 +123,11 @@ TEST(StudyStore, SameSopUidInAnotherStudyIsKeptWithAWarning) {
     EXPECT_EQ(s.add(report("S2", "O1", {"a"}), meta()), store::AddOutcome::Created);
     const auto st = s.study("S2");
     bool warned = false;
-    for (const auto& w : st->warnings) warned = warned || w.code == "sop-instance-reused";
+    for (const auto& w : st->warnings)
+        if (w.code == "sop-instance-reused") {
+            warned = true;
+            EXPECT_EQ(w.in(Language::Chinese), "同一 SOP Instance UID 也在检查 S1 中收到过（可能是编辑过或重新匿名化的副本）");
+        }
     EXPECT_TRUE(warned);
     EXPECT_EQ(s.studies({}).size(), 2u);
 }
@@ -176,7 +189,9 @@ TEST(StudyStore, MigrationSixteenGivesEveryStoredStudyThePatientsEstimate) {
     ASSERT_EQ(sqlite3_exec(raw,
                            "UPDATE studies SET estimated_dose_usv = NULL WHERE study_uid = 'S1'; "
                            "UPDATE studies SET estimated_dose_usv = 9.5 WHERE study_uid = 'S2'; "
-                           // and migrations 17 to 19 undone, which came after it
+                           // and migrations 17 to 20 undone, which came after it
+                           "ALTER TABLE object_warnings DROP COLUMN text; ALTER TABLE study_warnings DROP COLUMN text; "
+                           "ALTER TABLE audit_trail DROP COLUMN detail_text; "
                            "DROP TABLE fhir_pushes; DROP INDEX studies_by_update; ALTER TABLE studies DROP COLUMN revision; "
                            "DROP TABLE follow_ups; DROP INDEX studies_by_psd; DROP TABLE skin_doses; ALTER TABLE studies DROP COLUMN psd_gy; "
                            "ALTER TABLE events DROP COLUMN geometry; ALTER TABLE source_objects DROP COLUMN patient_height_m; "

@@ -12,12 +12,13 @@ namespace {
 int usage() {
     std::cerr << "usage: fa-synth department FOLDER [STUDIES]\n"
                  "  writes STUDIES (default 140) synthetic RDSRs shaped like the pain-department study\n"
-                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [latest-first | biplane | skin]]\n"
+                 "       fa-synth report FILE DESCRIPTION SHOTS [YYYYMMDD [OPTION[+OPTION...]]]\n"
                  "  writes one RDSR of SHOTS single shots of 0.75 s with that study description, one a second\n"
                  "  from 10:15:00 (latest-first: listed in the report from the last one back; biplane: shots\n"
                  "  alternate between planes A and B, those of plane B with twice the DAP;\n"
                  "  skin: a Siemens AXIOM-Artis procedure of 0.1 Gy shots, posterior and LAO 30 in turn, with its\n"
-                 "  table positions and filters, for the skin map)\n";
+                 "  table positions and filters, for the skin map; odd-units: DAP written in dGy.cm2 and no\n"
+                 "  template identifier, two data-quality warnings)\n";
     return 2;
 }
 
@@ -52,9 +53,14 @@ int run(int argc, char** argv) {
             e.startedAt = r.studyDate + "1015" + (i % 60 < 10 ? "0" : "") + std::to_string(i % 60);
             r.events.push_back(e);
         }
-        const std::string option = argc > 6 ? argv[6] : "";
-        if (option == "latest-first") std::reverse(r.events.begin(), r.events.end());
-        if (option == "skin") {
+        const std::string options = argc > 6 ? "+" + std::string(argv[6]) + "+" : "";
+        auto has = [&](const char* option) { return options.find("+" + std::string(option) + "+") != std::string::npos; };
+        if (has("latest-first")) std::reverse(r.events.begin(), r.events.end());
+        if (has("odd-units")) {
+            r.dapUnit = "dGy.cm2";
+            r.omitTemplateId = true;
+        }
+        if (has("skin")) {
             fa::synth::Report skin = fa::synth::skinReport(shots, 0.1, true);
             for (std::size_t i = 0; i < r.events.size(); ++i) skin.events[i].startedAt = r.events[i].startedAt;
             skin.studyUid = r.studyUid;
@@ -64,7 +70,7 @@ int run(int argc, char** argv) {
             skin.patientWeight_kg = 70;
             r = skin;
         }
-        if (option == "biplane") {
+        if (has("biplane")) {
             r.planes = {fa::synth::PlaneTotals{}, fa::synth::PlaneTotals{}};
             r.planes[0].plane = "A";
             r.planes[1].plane = "B";
