@@ -31,7 +31,7 @@ before(async () => {
   execFileSync(synth, ['report', join(work, 'dept', 'markup.dcm'), '<script>alert(1)</script> Spinal nerve root pulsed RF <b>bold</b>', '30', '20210701']);
   execFileSync(synth, ['report', join(work, 'dept', 'high-1.dcm'), 'Spinal nerve root pulsed RF', '40', '20210702']);
   execFileSync(synth, ['report', join(work, 'dept', 'high-2.dcm'), 'Plasma ablation of the posterior ramus', '35', '20210703']);
-  reversedStudy = execFileSync(synth, ['report', join(work, 'dept', 'reversed.dcm'), 'Trigeminal ganglion RF', '3', '20210704', 'latest-first'],
+  reversedStudy = execFileSync(synth, ['report', join(work, 'dept', 'reversed.dcm'), 'Trigeminal ganglion RF', '3', '20210704', 'latest-first+odd-units'],
     { encoding: 'utf8' }).match(/study ([0-9.]+)/)[1];
   // Only the catch-all row takes it: a description to map.
   execFileSync(synth, ['report', join(work, 'dept', 'vertebroplasty.dcm'), 'Vertebroplasty L2', '12', '20210706']);
@@ -263,8 +263,9 @@ test('a new table shows its effect on the studies before it is activated', async
 
 // Every page in Chinese: no English word outside data (descriptions, names, devices, file names,
 // configuration keys: marked .data or <code>), units and acronyms.
+// The X of X 射线 (X-ray) and TID (a DICOM template) are Chinese usage too.
 const allowedWords = new Set(['fluoroaudit', 'DAP', 'Ka', 'r', 'n', 'DRL', 'UID', 'CSV', 'XLSX', 'MPPS', 'ID', 'JSON',
-  'kV', 'mA', 'mGy', 'Gy', 'cm', 's', 'Sv', 'mSv', 'm', 'h', 'ICRP']);
+  'kV', 'mA', 'mGy', 'dGy', 'Gy', 'cm', 's', 'Sv', 'mSv', 'm', 'h', 'ICRP', 'X', 'TID', 'AE', 'DICOM', 'HTTPS', 'PACS', 'PCRE', 'NCRP']);
 
 async function englishWords(page) {
   return page.evaluate((allowed) => {
@@ -274,6 +275,15 @@ async function englishWords(page) {
       const el = n.parentElement;
       if (!el || el.closest('.data, code, script, style, #language, [hidden]') || el.offsetParent === null) continue;
       for (const w of n.textContent.match(/[A-Za-z]+/g) || []) if (!allowed.includes(w)) words.push(`${w} (in "${n.textContent.trim().slice(0, 60)}")`);
+    }
+    // What a screen reader says or a pointer shows: hidden labels, titles and placeholders.
+    for (const el of document.body.querySelectorAll('[aria-label], [title], [placeholder]')) {
+      if (el.closest('.data, code, script, style, [hidden]') || (el.offsetParent === null && el.tagName !== 'OPTION')) continue;
+      for (const name of ['aria-label', 'title', 'placeholder']) {
+        const value = el.getAttribute(name) || '';
+        if (el.id === 'language' && name === 'aria-label') continue;
+        for (const w of value.match(/[A-Za-z]+/g) || []) if (!allowed.includes(w)) words.push(`${w} (in ${name}="${value.slice(0, 60)}")`);
+      }
     }
     return words;
   }, [...allowedWords]);
@@ -309,10 +319,15 @@ test('every page in Chinese shows no English outside data, units and acronyms', 
   await page.screenshot({ path: join(artefacts, 'ui-zh-1-studies.png'), fullPage: true });
   await page.goto(`${base}/#/study/${reversedStudy}`);
   await page.waitForSelector('#events-table .tabulator-row');
+  // Its data-quality warnings as the server words them for a Chinese reader.
+  const warnings = await page.locator('#warnings li').allTextContents();
+  assert.ok(warnings.some((w) => w.includes('剂量面积乘积的值以 dGy.cm2 而非 Gy.m2 记录；已换算')), warnings.join('\n'));
+  assert.ok(warnings.some((w) => w.includes('没有模板标识（TID 10001）')), warnings.join('\n'));
   found.study = await englishWords(page);
   await page.screenshot({ path: join(artefacts, 'ui-zh-2-study.png'), fullPage: true });
   for (const [key, ready] of [['procedures', '#stats-table .tabulator-row'], ['levels', '#levels-history .tabulator-row'],
-    ['staff', '#staff-rates .tabulator-row'], ['devices', '#devices-table .tabulator-row'], ['audit', '#audit-table .tabulator-row'], ['admin', '#trail-table .tabulator-row']]) {
+    ['staff', '#staff-rates .tabulator-row'], ['devices', '#devices-table .tabulator-row'], ['audit', '#audit-table .tabulator-row'],
+    ['followUps', '#follow-ups'], ['admin', '#trail-table .tabulator-row']]) {
     await page.click(`#nav a[data-page=${key}]`);
     await page.waitForSelector(ready);
     found[key] = await englishWords(page);
@@ -327,6 +342,30 @@ test('every page in Chinese shows no English outside data, units and acronyms', 
   assert.equal(await page.locator('ul.problems li').first().textContent(), '第 2 行，“shots”列：“-3”是负数');
   assert.match(await page.locator('#levels-status .message.error').textContent(), /该表有 1 处问题/);
   found.levelsError = await englishWords(page);
+  // A pattern PCRE refuses, named as the grid's row, in Chinese.
+  const cell = page.locator('#levels-grid .tabulator-row').first().locator('.tabulator-cell[tabulator-field=match]');
+  await cell.click();
+  await cell.locator('input').fill('(nerve');
+  await cell.locator('input').press('Enter');
+  await page.waitForSelector('#levels-grid .tabulator-cell.invalid-pattern');
+  assert.match(await page.locator('#levels-status .message.error').textContent(), /缺少 \)（第 7 个字符）/);
+  found.pattern = await englishWords(page);
+  // The nightly report opened from the audit page: in Chinese, its headings and chart labels too.
+  await page.click('#nav a[data-page=audit]');
+  await page.waitForSelector('#audit-table .run-report');
+  const report = await page.locator('#audit-table .run-report').first().getAttribute('href');
+  assert.match(report, /[?]lang=zh$/);
+  const reportPage = await browser.newPage();
+  await reportPage.goto(`${base}${report}`);
+  found.report = await reportPage.evaluate((allowed) => [...document.querySelectorAll('h1, h2, h3, th, .legend, svg .ct, svg .ax')]
+    .flatMap((el) => (el.textContent.match(/[A-Za-z]+/g) || []).filter((w) => !allowed.includes(w)).map((w) => `${w} (in "${el.textContent.slice(0, 60)}")`)),
+  [...allowedWords]);
+  // No procedure label is cut off on the left of its chart.
+  const cut = await reportPage.evaluate(() => [...document.querySelectorAll('svg.chart text.lb')]
+    .filter((el) => el.getBBox().x < 0).map((el) => el.textContent));
+  assert.deepEqual(cut, [], 'chart labels inside the chart');
+  await reportPage.screenshot({ path: join(artefacts, 'ui-zh-report.png'), fullPage: true });
+  await reportPage.close();
   for (const [key, words] of Object.entries(found)) assert.deepEqual(words, [], `English on the ${key} page`);
   await page.selectOption('#language', 'en');
   assert.deepEqual(problems, []);

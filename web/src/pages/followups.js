@@ -1,9 +1,9 @@
 // Follow-up of substantial doses: the list with due dates, the outcome a reviewer records, the
 // block on the study page, and the patient letter (printed, in the patient's language, which need
 // not be the UI's).
-import { api, get, query } from './api.js';
-import { h, clear, message, fmt } from './dom.js';
-import { t, fixedT } from './i18n.js';
+import { api, get, query } from '../api.js';
+import { h, clear, message, fmt } from '../dom.js';
+import { t, fixedT } from '../i18n.js';
 
 export const OUTCOMES = ['none', 'erythema', 'desquamation', 'ulceration', 'other'];
 const STATES = ['open', 'overdue', 'closed', 'withdrawn', 'all'];

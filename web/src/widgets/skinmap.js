@@ -1,8 +1,8 @@
 // The study's skin dose: the peak, what it rests on, the map unrolled (back in the middle of each
 // end, front in the middle) and the body turned in 3D. The map comes as the server keeps it
 // ("1;SCALE;BASE64": 16-bit steps of SCALE Gy, a zero step followed by a count of further zeros).
-import { h, fmt } from './dom.js';
-import { t } from './i18n.js';
+import { h, fmt } from '../dom.js';
+import { t } from '../i18n.js';
 
 export function decodeMap(text, cells) {
   const [version, scale, data] = text.split(';');
