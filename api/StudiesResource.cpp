@@ -219,6 +219,8 @@ ApiResponse StudiesResource::exportStudies() {
     options.patients = seesPatients();
     options.form = exportForm();
     const auto rows = c_.store().studies(studyFilter());
+    const auto perPlane = present::perPlaneOf(c_.store(), rows);
+    options.perPlane = &perPlane;
     trail("export", text(options.patients ? "trail.exportCsvPatients" : "trail.exportCsv",
                          {{"file", "studies.csv"}, {"count", std::to_string(rows.size())}}));
     return csvResponse(present::studiesCsv(rows, options), "fluoroaudit-studies.csv");

@@ -505,6 +505,7 @@ std::string studiesCsv(const AuditReportData& d) {
         if (f.kind == "missing-dose-data") missing.insert(f.studyUid);
     present::StudyCsvOptions options;
     options.missingDoseData = &missing;
+    options.perPlane = &d.perPlane;
     return present::studiesCsv(d.studies, options);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/Text.h"
+#include "present/Csv.h"
 #include "present/DrlAudit.h"
 #include "present/RegionalSurvey.h"
 #include "rules/StaffDose.h"
@@ -18,6 +19,7 @@ struct AuditReportData {
     store::AuditRun run;
     std::vector<store::AuditFinding> findings;
     std::vector<store::StudyRecord> studies; // of the period
+    present::PerPlane perPlane;              // the biplane ones' figures per plane
     std::vector<store::FlagRecord> newFlags;
     std::string newFlagsSince;               // ISO 8601 UTC, "" = the period's flags
     std::vector<store::FlagRecord> staleFlags; // unreviewed, older than unreviewedDays

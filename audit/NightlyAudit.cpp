@@ -207,6 +207,7 @@ AuditReportData Audit::reportData(const std::string& newSince) {
     const bool group = store.sites().size() > 1;
     if (group) data.site = store.site();
     data.studies = store.studies(period());
+    data.perPlane = present::perPlaneOf(store, data.studies);
     run.studies = static_cast<int>(data.studies.size());
     store::FlagFilter fresh;
     fresh.site = store.site();

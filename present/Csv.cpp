@@ -18,7 +18,8 @@ std::vector<std::string> studyHeader(const StudyCsvOptions& o) {
     std::vector<std::string> head{"study_date", "study_uid", "accession_number", "study_description", "procedure_id",
                                   "procedure_name", "device", "operators", "source", "shots", "fluoro_time_s",
                                   "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "flags", "review_states",
-                                  "missing_dose_data", "warnings"};
+                                  "missing_dose_data", "warnings", "kar_a_mgy", "kar_b_mgy", "dap_a_gycm2",
+                                  "dap_b_gycm2"};
     if (o.patients) head.insert(head.begin() + 2, {"patient_id", "patient_name"});
     return head;
 }
@@ -53,6 +54,15 @@ std::vector<std::string> studyCells(const store::StudyRecord& s, const StudyCsvO
                                    csvNumber(v[2]), csvNumber(v[3]), csvNumber(v[4]),
                                    csvNumber(units::toMilliGray(s.summary.psd_Gy)), flags, states, missing,
                                    std::to_string(s.warnings.size())};
+    std::optional<double> kar[2], dap[2];
+    if (o.perPlane)
+        if (const auto it = o.perPlane->find(s.study.studyUid); it != o.perPlane->end())
+            for (const auto& p : it->second)
+                if (p.plane == Plane::A || p.plane == Plane::B) {
+                    kar[p.plane == Plane::B] = units::toMilliGray(p.doseRp_Gy);
+                    dap[p.plane == Plane::B] = units::toGycm2(p.dap_Gym2);
+                }
+    for (const auto& figure : {kar[0], kar[1], dap[0], dap[1]}) cells.push_back(csvNumber(figure));
     if (o.patients) cells.insert(cells.begin() + 2, {s.study.patientId, s.study.patientName});
     return cells;
 }
@@ -112,10 +122,20 @@ std::string csvOf(const ExportTable& table) {
 
 ExportTable studiesTable(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {
     ExportTable t = table("Studies", studyHeader(options),
-                          {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "warnings"},
+                          {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "warnings",
+                           "kar_a_mgy", "kar_b_mgy", "dap_a_gycm2", "dap_b_gycm2"},
                           options.form);
     for (const auto& s : studies) t.rows.push_back(studyCells(s, options));
     return t;
+}
+
+PerPlane perPlaneOf(store::StudyStore& store, const std::vector<store::StudyRecord>& studies) {
+    PerPlane out;
+    for (const auto& s : studies)
+        if (s.summary.planes && *s.summary.planes >= 2)
+            if (auto planes = perPlaneFigures(s, store.objectsOf(s.study.studyUid)); !planes.empty())
+                out.emplace(s.study.studyUid, std::move(planes));
+    return out;
 }
 
 std::string studiesCsv(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include "present/DrlAudit.h"
+#include "present/StudyJson.h"
 #include "store/StudyStore.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,9 +35,17 @@ struct ExportForm {
     std::string sentence(const Text& text) const { return machine ? text.english() : text.in(language); }
 };
 
+// Per study UID, a biplane study's figures per plane (present/StudyJson.h).
+using PerPlane = std::map<std::string, std::vector<PlaneFigures>>;
+// Those of the biplane studies among `studies` (their objects read from `store`).
+PerPlane perPlaneOf(store::StudyStore& store, const std::vector<store::StudyRecord>& studies);
+
 struct StudyCsvOptions {
     bool patients = false; // patient ID and name (reviewers and admins only)
     ExportForm form;
+    // Ka,r and DAP of planes A and B (columns kar_a_mgy, kar_b_mgy, dap_a_gycm2, dap_b_gycm2, empty
+    // for a study of one plane).
+    const PerPlane* perPlane = nullptr;
     // Studies the nightly audit found without dose data; "" in that column when not known.
     const std::set<std::string>* missingDoseData = nullptr;
 };

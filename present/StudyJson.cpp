@@ -175,10 +175,25 @@ Object::Ptr studyToJson(const store::StudyRecord& r, Language language) {
 
 namespace {
 
-// A biplane study's figures per plane: each counted object's accumulated totals of plane A and B,
-// else its events by plane; null for a study of one plane.
 Var perPlaneJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects) {
-    if (!r.summary.planes || *r.summary.planes < 2) return Var();
+    const auto planes = perPlaneFigures(r, objects);
+    if (planes.empty()) return Var();
+    Array::Ptr list = new Array;
+    for (const auto& p : planes) {
+        Object::Ptr o = jsonObject();
+        o->set("plane", toString(p.plane));
+        o->set("irradiation_events", p.events);
+        o->set("dap_total_gycm2", number(units::toGycm2(p.dap_Gym2)));
+        o->set("kar_total_mgy", number(units::toMilliGray(p.doseRp_Gy)));
+        list->add(o);
+    }
+    return list;
+}
+
+} // namespace
+
+std::vector<PlaneFigures> perPlaneFigures(const store::StudyRecord& r, const std::vector<DoseObject>& objects) {
+    if (!r.summary.planes || *r.summary.planes < 2) return {};
     struct Sum {
         std::optional<double> dap, kar;
         long long events = 0;
@@ -206,20 +221,11 @@ Var perPlaneJson(const store::StudyRecord& r, const std::vector<DoseObject>& obj
             add(s.kar, e.doseRp_Gy);
         }
     }
-    if (by.size() < 2) return Var();
-    Array::Ptr list = new Array;
-    for (const auto& [plane, s] : by) {
-        Object::Ptr o = jsonObject();
-        o->set("plane", toString(plane));
-        o->set("irradiation_events", s.events);
-        o->set("dap_total_gycm2", number(units::toGycm2(s.dap)));
-        o->set("kar_total_mgy", number(units::toMilliGray(s.kar)));
-        list->add(o);
-    }
-    return list;
+    if (by.size() < 2) return {};
+    std::vector<PlaneFigures> out;
+    for (const auto& [plane, s] : by) out.push_back({plane, s.events, s.dap, s.kar});
+    return out;
 }
-
-} // namespace
 
 Object::Ptr studyDetailToJson(const store::StudyRecord& r, const std::vector<DoseObject>& objects,
                               const std::vector<rules::StaffEstimate>& staff, const rules::PatientEstimate& patient,

@@ -24,6 +24,15 @@ Poco::JSON::Object::Ptr studyDetailToJson(const store::StudyRecord& study, const
                                           const rules::PatientEstimate& patient,
                                           const std::optional<SkinDoseResult>& skin,
                                           Language language = Language::English);
+// A biplane study's figures per plane (A, B): each counted object's accumulated totals of the plane,
+// else its events of the plane; none for a study of one plane.
+struct PlaneFigures {
+    Plane plane = Plane::Unknown;
+    long long events = 0;
+    std::optional<double> dap_Gym2, doseRp_Gy;
+};
+std::vector<PlaneFigures> perPlaneFigures(const store::StudyRecord& study, const std::vector<DoseObject>& objects);
+
 // The study's skin dose (docs/json.md, `skin_dose`).
 Poco::JSON::Object::Ptr skinDoseJson(const SkinDoseResult& skin);
 

@@ -80,13 +80,20 @@ StudiesWorkbook studiesWorkbook(store::StudyStore& store, const rules::LevelEval
     const auto studies = store.studies(filter);
     std::vector<StudyEvents> events;
     events.reserve(studies.size());
-    for (const auto& s : studies) events.push_back({&s, store.objectsOf(s.study.studyUid)});
+    PerPlane perPlane;
+    for (const auto& s : studies) {
+        events.push_back({&s, store.objectsOf(s.study.studyUid)});
+        if (auto planes = perPlaneFigures(s, events.back().objects); !planes.empty())
+            perPlane.emplace(s.study.studyUid, std::move(planes));
+    }
     const ExportTable eventRows = eventsTable(events, options.form);
     StudiesWorkbook w;
     w.studies = studies.size();
     w.events = eventRows.rows.size();
     // The DRL audit of exactly the studies exported (every filter of the page, the procedure's too).
-    w.bytes = xlsxOf({studiesTable(studies, options), eventRows, drlTable(drlAudit(studies, levels, false), options.form)});
+    StudyCsvOptions withPlanes = options;
+    withPlanes.perPlane = &perPlane;
+    w.bytes = xlsxOf({studiesTable(studies, withPlanes), eventRows, drlTable(drlAudit(studies, levels, false), options.form)});
     return w;
 }
 

@@ -182,6 +182,20 @@ test('a biplane study shows each plane beside its sums, in English and Chinese',
     assert.ok(Math.abs(Number(db) - 2 * Number(da)) < 1e-9 * Number(db), dap);
     const shots = texts.find((x) => x.includes(`(${a} 2 + ${b} 2)`));
     assert.ok(shots, `shots per plane: ${texts.join(' / ')}`);
+    // The exports carry the same per-plane figures (the machine form's columns, and the people's).
+    const detail = await page.evaluate(async (uid) => (await fetch(`/api/studies/${encodeURIComponent(uid)}`)).json(), ids.biplane);
+    const csv = await page.evaluate(async (q) => (await fetch(`/api/export/studies.csv?${q}`)).text(),
+      `q=${ids.biplane}&flagged=false&format=machine`);
+    const [header, row] = csv.trim().split('\r\n');
+    const at = (name) => row.split(',')[header.replace(/^\uFEFF/, '').split(',').indexOf(name)];
+    const planeOf = (p) => detail.per_plane.find((x) => x.plane === p);
+    const near = (text, value) => value > 0 && Math.abs(Number(text) - value) <= 1e-5 * value;
+    assert.ok(near(at('dap_a_gycm2'), planeOf('A').dap_total_gycm2), csv);
+    assert.ok(near(at('dap_b_gycm2'), planeOf('B').dap_total_gycm2), csv);
+    assert.ok(near(at('kar_a_mgy'), planeOf('A').kar_total_mgy) && near(at('kar_b_mgy'), planeOf('B').kar_total_mgy), csv);
+    const people = await page.evaluate(async (q) => (await fetch(`/api/export/studies.csv?${q}`)).text(),
+      `q=${ids.biplane}&flagged=false&lang=${language}`);
+    assert.ok(people.split('\r\n')[0].includes(language === 'zh' ? 'A 平面 DAP（Gy·cm²）' : 'DAP plane A (Gy·cm²)'), people);
     assert.deepEqual(problems, []);
     await page.close();
   }
