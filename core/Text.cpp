@@ -331,6 +331,17 @@ const std::vector<CatalogEntry> kCatalog = {
     {"metric.psd_mgy", "peak skin dose", "峰值皮肤剂量"},
     {"common.unclassified", "unclassified", "未分类"},
     {"drl.tooFew", "only {n} case(s); a local DRL needs at least {min}", "仅 {n} 例；本地 DRL 至少需要 {min} 例"},
+    // Dose screens read by OCR (screen/DoseScreen.cpp): why a reading needs confirmation
+    {"screen.notNumber", "'{written}' is not a number", "“{written}”不是数字"},
+    {"screen.unitUnknown", "the unit of '{written}' is not one fluoroaudit knows", "“{written}”的单位无法识别"},
+    {"screen.ambiguousComma", "'{written}': a comma before three digits may be a thousands separator", "“{written}”：三位数字前的逗号可能是千位分隔符"},
+    {"screen.notCount", "'{written}' is no whole count", "“{written}”不是整数计数"},
+    {"screen.badTime", "'{written}' is no time (minutes and seconds up to 59)", "“{written}”不是有效的时间（分和秒不超过 59）"},
+    {"screen.trailing", "'{written}' has more after the value than a unit", "“{written}”在数值和单位之后还有其他字符"},
+    {"screen.implausible", "'{written}' is not a possible value", "“{written}”不是可能的值"},
+    {"screen.lowConfidence", "read with confidence {confidence} of 100 ('{written}')", "识别置信度仅 {confidence}/100（“{written}”）"},
+    {"screen.secondReading", "'{written}' read again from its crop as '{again}'", "“{written}”从其局部图像再次识别为“{again}”"},
+    {"screen.disagree", "'{written}' disagrees with another reading of the same figure on the screen", "“{written}”与屏幕上同一数值的另一读数不一致"},
     // Terms put into other messages
     {"state.unreviewed", "unreviewed", "未审核"},
     {"state.acknowledged", "acknowledged", "已知悉"},

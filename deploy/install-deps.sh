@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev clang orthanc orthanc-dev chromium fonts-noto-cjk openssl
   rsyslog rsyslog-openssl libxml2-utils curl libxlsxwriter-dev unzip sqlite3
   dpkg-dev lintian
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim imagemagick
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -36,7 +36,7 @@ TEST(Text, EveryIdTheSourcesUseIsInTheCatalog) {
     for (const auto& e : catalog()) ids.insert(e.id);
     static const std::regex use("\\btext\\(\"([A-Za-z]+\\.[A-Za-z]+)\"");
     int uses = 0;
-    for (const char* folder : {"core", "dicom", "store", "rules", "api", "cli", "pipeline", "present", "audit"})
+    for (const char* folder : {"core", "dicom", "store", "rules", "screen", "api", "cli", "pipeline", "present", "audit"})
         for (const auto& f : std::filesystem::recursive_directory_iterator(std::string(FA_SOURCE_DIR) + "/" + folder)) {
             if (f.path().extension() != ".cpp") continue;
             std::ifstream in(f.path());

@@ -11,13 +11,14 @@ declare -A allowed=(
   [store]="core"
   [rules]="core"
   [skin]="core"
-  [pipeline]="core dicom store rules skin"
+  [screen]="core"
+  [pipeline]="core dicom store rules skin screen"
   [present]="core store rules skin"
-  [audit]="core dicom store rules skin pipeline present"
-  [api]="core dicom store rules skin pipeline present"
-  [service]="core dicom store rules skin pipeline present audit api"
-  [cli]="core dicom store rules skin pipeline present audit api service"
-  [plugin]="core dicom store rules skin pipeline present audit api"
+  [audit]="core dicom store rules skin screen pipeline present"
+  [api]="core dicom store rules skin screen pipeline present"
+  [service]="core dicom store rules skin screen pipeline present audit api"
+  [cli]="core dicom store rules skin screen pipeline present audit api service"
+  [plugin]="core dicom store rules skin screen pipeline present audit api"
 )
 
 bad=0
