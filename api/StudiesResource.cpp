@@ -12,6 +12,7 @@
 #include <Poco/NumberParser.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace fa::api {
@@ -204,6 +205,30 @@ ApiResponse StudiesResource::flags() {
     return json(present::flagRecordsJson(flagRecords()));
 }
 
+// The worklist's columns a user hid (`hide`, its column names) as the export's keys.
+std::set<std::string> StudiesResource::hiddenColumns() const {
+    static const std::map<std::string, std::vector<std::string>> keys{
+        {"procedure", {"procedure_id", "procedure_name"}}, {"device", {"device"}},
+        {"shots", {"shots"}}, {"fluoro_time_s", {"fluoro_time_s"}}, {"exposure_time_s", {"exposure_time_s"}},
+        {"dap_gycm2", {"dap_gycm2", "dap_a_gycm2", "dap_b_gycm2"}}, {"kar_mgy", {"kar_mgy", "kar_a_mgy", "kar_b_mgy"}},
+        {"psd_mgy", {"psd_mgy"}}, {"flags", {"flags", "review_states"}}};
+    std::set<std::string> out;
+    const std::string hide = param(r_, "hide");
+    for (std::size_t start = 0; start < hide.size();) {
+        std::size_t end = hide.find(',', start);
+        if (end == std::string::npos) end = hide.size();
+        const std::string name = hide.substr(start, end - start);
+        const auto it = keys.find(name);
+        if (it == keys.end())
+            throw Refusal{400, text("request.oneOf", {{"name", "hide"},
+                                                      {"choices", "procedure, device, shots, fluoro_time_s, exposure_time_s, "
+                                                                  "dap_gycm2, kar_mgy, psd_mgy, flags"}})};
+        out.insert(it->second.begin(), it->second.end());
+        start = end + 1;
+    }
+    return out;
+}
+
 // `format=machine`: the stable form for scripts; otherwise the caller's language (docs/api.md, "Exports").
 present::ExportForm StudiesResource::exportForm() const {
     const std::string format = param(r_, "format");
@@ -218,6 +243,7 @@ ApiResponse StudiesResource::exportStudies() {
     present::StudyCsvOptions options;
     options.patients = seesPatients();
     options.form = exportForm();
+    options.hidden = hiddenColumns();
     const auto rows = c_.store().studies(studyFilter());
     const auto perPlane = present::perPlaneOf(c_.store(), rows);
     options.perPlane = &perPlane;
@@ -231,6 +257,7 @@ ApiResponse StudiesResource::exportStudiesXlsx() {
     present::StudyCsvOptions options;
     options.patients = seesPatients();
     options.form = exportForm();
+    options.hidden = hiddenColumns();
     const auto workbook = present::studiesWorkbook(c_.store(), c_.pipeline->levels(), studyFilter(), options);
     trail("export", text(options.patients ? "trail.exportXlsxPatients" : "trail.exportXlsx",
                          {{"file", "studies.xlsx"},

@@ -7,6 +7,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ private:
     store::StudyFilter studyFilter();
     std::vector<store::FlagRecord> flagRecords();
     present::ExportForm exportForm() const;
+    std::set<std::string> hiddenColumns() const;
 };
 
 } // namespace fa::api

@@ -121,11 +121,24 @@ std::string csvOf(const ExportTable& table) {
 }
 
 ExportTable studiesTable(const std::vector<store::StudyRecord>& studies, const StudyCsvOptions& options) {
-    ExportTable t = table("Studies", studyHeader(options),
+    const auto keys = studyHeader(options);
+    std::vector<bool> shown;
+    std::vector<std::string> kept;
+    for (const auto& k : keys) {
+        shown.push_back(!options.hidden.count(k));
+        if (shown.back()) kept.push_back(k);
+    }
+    ExportTable t = table("Studies", kept,
                           {"shots", "fluoro_time_s", "exposure_time_s", "dap_gycm2", "kar_mgy", "psd_mgy", "warnings",
                            "kar_a_mgy", "kar_b_mgy", "dap_a_gycm2", "dap_b_gycm2"},
                           options.form);
-    for (const auto& s : studies) t.rows.push_back(studyCells(s, options));
+    for (const auto& s : studies) {
+        auto cells = studyCells(s, options);
+        std::vector<std::string> row;
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            if (shown[i]) row.push_back(std::move(cells[i]));
+        t.rows.push_back(std::move(row));
+    }
     return t;
 }
 

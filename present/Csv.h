@@ -46,6 +46,8 @@ struct StudyCsvOptions {
     // Ka,r and DAP of planes A and B (columns kar_a_mgy, kar_b_mgy, dap_a_gycm2, dap_b_gycm2, empty
     // for a study of one plane).
     const PerPlane* perPlane = nullptr;
+    // Columns left out (their keys): those a page does not show. Patient columns follow `patients`.
+    std::set<std::string> hidden;
     // Studies the nightly audit found without dose data; "" in that column when not known.
     const std::set<std::string>* missingDoseData = nullptr;
 };

@@ -253,6 +253,14 @@ TEST_F(WebApi, EachExportHoldsExactlyThePagesStudiesInItsOrder) {
         for (std::size_t at = 0; (at = xml.find("<row ", at)) != std::string::npos; ++at) ++n;
         return n;
     };
+    // Columns the page hides are left out of the studies' export.
+    const auto hidden = admin_.get("/api/export/studies.csv?format=machine&hide=psd_mgy,flags&" + view);
+    const std::string header = hidden.body.substr(0, hidden.body.find("\r\n"));
+    EXPECT_EQ(header.find("psd_mgy"), std::string::npos) << header;
+    EXPECT_EQ(header.find("review_states"), std::string::npos) << header;
+    EXPECT_NE(header.find(",dap_gycm2,kar_mgy,missing_dose_data,warnings,kar_a_mgy"), std::string::npos) << header;
+    EXPECT_EQ(order(hidden.body, uids_), shown);
+    EXPECT_EQ(admin_.get("/api/export/studies.csv?hide=colour").status, 400);
     EXPECT_EQ(rowsOf("procedure=vertebroplasty", "sheet1"), 1);
     EXPECT_EQ(rowsOf("procedure=vertebroplasty", "sheet3"), 1); // the header alone
     EXPECT_GT(rowsOf("procedure=root-prf", "sheet3"), 1);
@@ -837,7 +845,8 @@ TEST_F(WebApi, AChineseReaderGetsWarningsTrailAndExportsInChinese) {
     ASSERT_EQ(people.status, 200) << people.body;
     EXPECT_EQ(people.body.substr(0, people.body.find("\r\n")),
               "\xEF\xBB\xBF检查日期,检查实例 UID,患者 ID,患者姓名,检查号,检查描述,手术编号,手术,设备,操作者,来源,曝光次数,"
-              "透视时间（s）,曝光时间（s）,DAP（Gy·cm²）,\"Ka,r（mGy）\",峰值皮肤剂量（mGy）,标记,审核状态,缺少剂量数据,警告");
+              "透视时间（s）,曝光时间（s）,DAP（Gy·cm²）,\"Ka,r（mGy）\",峰值皮肤剂量（mGy）,标记,审核状态,缺少剂量数据,警告,"
+              "\"A 平面 Ka,r（mGy）\",\"B 平面 Ka,r（mGy）\",A 平面 DAP（Gy·cm²）,B 平面 DAP（Gy·cm²）");
     EXPECT_NE(people.body.find("," + uids_[0] + ","), std::string::npos);
     EXPECT_NE(people.body.find(",辐射剂量结构化报告,30,"), std::string::npos) << people.body;
     EXPECT_NE(people.body.find("曝光次数超过参考水平"), std::string::npos) << people.body;
@@ -847,7 +856,7 @@ TEST_F(WebApi, AChineseReaderGetsWarningsTrailAndExportsInChinese) {
     EXPECT_EQ(machine.body.substr(0, machine.body.find("\r\n")),
               "\xEF\xBB\xBFstudy_date,study_uid,patient_id,patient_name,accession_number,study_description,procedure_id,"
               "procedure_name,device,operators,source,shots,fluoro_time_s,exposure_time_s,dap_gycm2,kar_mgy,psd_mgy,flags,"
-              "review_states,missing_dose_data,warnings");
+              "review_states,missing_dose_data,warnings,kar_a_mgy,kar_b_mgy,dap_a_gycm2,dap_b_gycm2");
     EXPECT_NE(machine.body.find(",rdsr,30,"), std::string::npos) << machine.body;
     EXPECT_NE(machine.body.find("above-reference:shots"), std::string::npos);
     // The rows are the same, in the same order, whichever form.

@@ -309,5 +309,13 @@ test('each user\'s choice of columns and page size is kept for the next visit', 
   assert.equal(await psd.isVisible(), false);
   assert.equal(await page.locator('#worklist-columns input[data-field=psd_mgy]').isChecked(), false);
   assert.ok(await page.locator('#worklist-table .tabulator-col[tabulator-field=dap_total_gycm2]').isVisible());
+  // The export leaves out the column the page does not show, and keeps those it does.
+  const href = await page.locator('#export-studies').getAttribute('href');
+  assert.match(href, /hide=psd_mgy/);
+  const header = (await (await page.request.get(new URL(href, fixture.base).toString())).text()).split('\r\n')[0];
+  assert.ok(!header.includes('Peak skin dose') && header.includes('DAP (Gy·cm²)'), header);
+  await page.click('#worklist-columns summary');
+  await page.check('#worklist-columns input[data-field=psd_mgy]');
+  assert.doesNotMatch(await page.locator('#export-studies').getAttribute('href'), /hide=/);
   assert.deepEqual(problems, []);
 });

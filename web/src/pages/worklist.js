@@ -50,6 +50,7 @@ export async function worklist() {
       checked: !hidden.has(field), onchange: (e) => {
         if (e.target.checked) { hidden.delete(field); grid.showColumn(field); } else { hidden.add(field); grid.hideColumn(field); }
         userPrefs('worklist', { hidden: [...hidden] });
+        links();
       } }), ' ', title)));
   app.append(h('h1', {}, t('worklist.title')),
     // Applying puts the filters into the address ("all studies" as flagged=false, not as nothing).
@@ -144,12 +145,18 @@ export async function worklist() {
   // The address whose rows the table shows, once they are drawn (a page or sort asked for shows the
   // rows before it until its own arrive): for whoever waits for them, the browser tests.
   grid.on('dataProcessed', () => { holder.dataset.address = requested; });
+  // The export's name of each column a user may hide.
+  const exportColumn = { procedure_id: 'procedure', device_label: 'device', irradiation_events: 'shots', fluoro_time_s: 'fluoro_time_s',
+    exposure_time_s: 'exposure_time_s', dap_total_gycm2: 'dap_gycm2', kar_total_mgy: 'kar_mgy', psd_mgy: 'psd_mgy', flags: 'flags' };
   // Exports hold exactly the page's studies in its order: its filters and sort (every page of them).
   function links() {
     // Headers, sheets and enumerations in the UI's language (a download sends the browser's own Accept-Language).
+    // The columns the user hid are left out of the studies' export too.
+    const hide = [...hidden].map((field) => exportColumn[field]).filter(Boolean).join(',');
     const view = query({ ...studyQuery(worklistFilter), sort: shown.sort || 'flags', order: shown.order, lang: language() });
-    exportLink.href = url(`/api/export/studies.csv${view}`);
-    exportXlsx.href = url(`/api/export/studies.xlsx${view}`);
+    const studiesView = query({ ...studyQuery(worklistFilter), sort: shown.sort || 'flags', order: shown.order, lang: language(), hide });
+    exportLink.href = url(`/api/export/studies.csv${studiesView}`);
+    exportXlsx.href = url(`/api/export/studies.xlsx${studiesView}`);
     exportFlags.href = url(`/api/export/flags.csv${view}`);
   }
   function load() {
