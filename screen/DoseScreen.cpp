@@ -381,8 +381,6 @@ ScreenValue valueAt(const Line& line, const Folded& f, std::size_t start, std::s
         if (b > valueFrom && a < restTo) v.rest = unite(v.rest, word.box);
         if (b <= from || a >= to) continue;
         v.box = unite(v.box, word.box);
-        if (b > valueFrom && word.text.find_first_of("0123456789") != std::string::npos)
-            v.digitWords.emplace_back(word.text, word.box);
         std::size_t character = 0;
         for (std::size_t pos = 0; pos < word.text.size(); ++character) {
             const auto c = static_cast<unsigned char>(word.text[pos]);

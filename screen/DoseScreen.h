@@ -38,7 +38,6 @@ struct ScreenValue {
     std::string written;         // the text read after the label ("12.34 Gy·cm²")
     float confidence = 0;        // the lowest of its words' (0 to 100)
     Box box;                     // where it was on the image (label and value)
-    std::vector<std::pair<std::string, Box>> digitWords; // the value's words that hold digits, and where
     Box rest;                    // every word after the label, up to the next label or the line's end
     bool unreadable = false;     // the words after the label are no clean figure
     bool needsConfirmation = false;

@@ -61,7 +61,6 @@ bool lightOnDark(const GrayImage& image) {
 
 struct Ocr::Engine {
     tesseract::TessBaseAPI api;
-    tesseract::TessBaseAPI digits; // English model, digits and separators only, one word
 };
 
 Ocr::Ocr(const std::string& languages, const std::string& tessdata) : engine_(std::make_unique<Engine>()) {
@@ -71,17 +70,9 @@ Ocr::Ocr(const std::string& languages, const std::string& tessdata) : engine_(st
                     "' (Debian packages tesseract-ocr-eng and tesseract-ocr-chi-sim)");
     engine_->api.SetPageSegMode(tesseract::PSM_AUTO);
     engine_->api.SetVariable("debug_file", "/dev/null");
-    if (engine_->digits.Init(tessdata.empty() ? nullptr : tessdata.c_str(), "eng", tesseract::OEM_LSTM_ONLY) != 0)
-        throw Error("Tesseract cannot load the model 'eng' (Debian package tesseract-ocr-eng)");
-    engine_->digits.SetPageSegMode(tesseract::PSM_SINGLE_LINE); // a single word drops a 1 of 217
-    engine_->digits.SetVariable("tessedit_char_whitelist", "0123456789.,:");
-    engine_->digits.SetVariable("debug_file", "/dev/null");
 }
 
-Ocr::~Ocr() {
-    engine_->digits.End();
-    engine_->api.End();
-}
+Ocr::~Ocr() { engine_->api.End(); }
 
 OcrPage Ocr::read(const GrayImage& image) {
     OcrPage page;
@@ -219,21 +210,6 @@ Line Ocr::readLine(const GrayImage& image, const Box& box, int textHeight) {
     api.Clear();
     api.SetPageSegMode(tesseract::PSM_AUTO);
     return line;
-}
-
-std::string Ocr::readDigits(const GrayImage& image, const Box& box) {
-    int x0 = 0, y0 = 0;
-    double factor = 1;
-    PixPtr pix = cropForReading(image, box, x0, y0, factor);
-    if (!pix) return {};
-    auto& api = engine_->digits;
-    api.SetImage(pix.get());
-    api.SetSourceResolution(300);
-    std::unique_ptr<char[]> text(api.GetUTF8Text());
-    api.Clear();
-    std::string out = text ? text.get() : "";
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-    return out;
 }
 
 GrayImage readImageFile(const std::string& path) {

@@ -55,9 +55,6 @@ public:
     // One line of `image` within `box` (with a margin), read alone with its text scaled to about
     // `textHeight` px (Tesseract reads 30 to 60 well).
     Line readLine(const GrayImage& image, const Box& box, int textHeight = 48);
-    // The digits (and . , :) of one word of `image` within `box` (with a margin), scaled to digits
-    // about 48 px high, by a reader of digits alone: a second, independent reading of a figure.
-    std::string readDigits(const GrayImage& image, const Box& box);
 
 private:
     struct Engine;
