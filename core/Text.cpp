@@ -555,14 +555,10 @@ std::string Text::in(Language language) const {
         for (const auto& [name, part] : parts) s += " " + name + "=" + part->in(language);
         return s;
     }
-    std::string s = language == Language::Chinese ? e->chinese : e->english;
-    auto put = [&s](const std::string& name, const std::string& value) {
-        const std::string mark = "{" + name + "}";
-        for (std::size_t at = s.find(mark); at != std::string::npos; at = s.find(mark, at + value.size()))
-            s.replace(at, mark.size(), value);
-    };
-    for (const auto& [name, raw] : values) put(name, valueIn(raw, language));
-    for (const auto& [name, part] : parts) put(name, part->in(language));
+    // The sentence is its pieces joined: one walk over its marks for both (a value that itself
+    // holds "{name}" is never filled in again).
+    std::string s;
+    for (const auto& piece : pieces(language)) s += piece.text;
     return s;
 }
 

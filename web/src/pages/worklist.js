@@ -153,8 +153,9 @@ export async function worklist() {
     // Headers, sheets and enumerations in the UI's language (a download sends the browser's own Accept-Language).
     // The columns the user hid are left out of the studies' export too.
     const hide = [...hidden].map((field) => exportColumn[field]).filter(Boolean).join(',');
-    const view = query({ ...studyQuery(worklistFilter), sort: shown.sort || 'flags', order: shown.order, lang: language() });
-    const studiesView = query({ ...studyQuery(worklistFilter), sort: shown.sort || 'flags', order: shown.order, lang: language(), hide });
+    const params = { ...studyQuery(worklistFilter), sort: shown.sort || 'flags', order: shown.order, lang: language() };
+    const view = query(params);
+    const studiesView = query({ ...params, hide });
     exportLink.href = url(`/api/export/studies.csv${studiesView}`);
     exportXlsx.href = url(`/api/export/studies.xlsx${studiesView}`);
     exportFlags.href = url(`/api/export/flags.csv${view}`);
